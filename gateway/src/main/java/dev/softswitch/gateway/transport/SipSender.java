@@ -1,0 +1,21 @@
+package dev.softswitch.gateway.transport;
+
+import gov.nist.javax.sip.message.SIPMessage;
+import gov.nist.javax.sip.message.SIPResponse;
+
+/** Sends SIP messages on the wire; implemented by the Netty transport and by test fakes. */
+public interface SipSender {
+
+    /** Sends a request (or an ACK) to {@code destination}; over TCP a connection is reused or opened. */
+    void send(SIPMessage message, Endpoint destination);
+
+    /**
+     * Sends a response back to where the request came from, per RFC 3261 §18.2.2: over a reliable
+     * transport on the connection the request arrived on (or a new one to the Via's received/rport),
+     * over UDP to the top Via's received address and rport (or its sent-by).
+     */
+    void sendResponse(SIPResponse response);
+
+    /** The host and port this gateway puts in Via and Contact for {@code transport}. */
+    java.net.InetSocketAddress localAddress(TransportType transport);
+}

@@ -1,0 +1,31 @@
+package dev.softswitch.gateway.transport;
+
+import java.util.Locale;
+
+/** SIP transports (RFC 3261 §18). TLS arrives with a later issue. */
+public enum TransportType {
+    UDP(false),
+    TCP(true),
+    TLS(true);
+
+    private final boolean reliable;
+
+    TransportType(boolean reliable) {
+        this.reliable = reliable;
+    }
+
+    /** True for stream transports, where retransmission timers A, E and G are not used. */
+    public boolean isReliable() {
+        return reliable;
+    }
+
+    /** The token used in Via headers, e.g. {@code UDP}. */
+    public String viaToken() {
+        return name();
+    }
+
+    /** Parses {@code udp}, {@code TCP}, … ignoring case. */
+    public static TransportType parse(String s) {
+        return valueOf(s.trim().toUpperCase(Locale.ROOT));
+    }
+}
