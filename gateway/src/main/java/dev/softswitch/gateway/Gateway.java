@@ -1,0 +1,219 @@
+package dev.softswitch.gateway;
+
+import dev.softswitch.charging.account.InMemoryAccountStore;
+import dev.softswitch.charging.cdr.CallRecordWriter;
+import dev.softswitch.charging.money.Money;
+import dev.softswitch.charging.session.ChargingEngine;
+import dev.softswitch.charging.tariff.Rate;
+import dev.softswitch.charging.tariff.RateTable;
+import dev.softswitch.gateway.admin.AdminHttpServer;
+import dev.softswitch.gateway.b2bua.B2buaHandler;
+import dev.softswitch.gateway.b2bua.B2buaParts;
+import dev.softswitch.gateway.config.AccountConfig;
+import dev.softswitch.gateway.config.GatewayConfig;
+import dev.softswitch.gateway.config.ListenConfig;
+import dev.softswitch.gateway.config.RateConfig;
+import dev.softswitch.gateway.config.TrunkConfig;
+import dev.softswitch.gateway.metrics.GatewayMetrics;
+import dev.softswitch.gateway.routing.PrefixRouter;
+import dev.softswitch.gateway.routing.Trunk;
+import dev.softswitch.gateway.time.ExecutorTimerService;
+import dev.softswitch.gateway.time.TimerService;
+import dev.softswitch.gateway.transaction.TimerSettings;
+import dev.softswitch.gateway.transaction.TransactionLayer;
+import dev.softswitch.gateway.transport.Endpoint;
+import dev.softswitch.gateway.transport.InboundMessage;
+import dev.softswitch.gateway.transport.ListenPoint;
+import dev.softswitch.gateway.transport.SipTransport;
+import dev.softswitch.gateway.transport.TransportSettings;
+import dev.softswitch.gateway.transport.TransportType;
+import dev.softswitch.media.MediaRelay;
+import dev.softswitch.media.MediaRelayConfig;
+import gov.nist.javax.sip.message.SIPRequest;
+import gov.nist.javax.sip.message.SIPResponse;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.channel.DefaultEventLoop;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running gateway: SIP transport, transaction layer and B2BUA on one SIP core thread, the media
+ * relay, the charging engine, call records and the admin/metrics HTTP server, wired from a
+ * {@link GatewayConfig}. {@link #start} brings it all up; {@link #close} takes it all down.
+ */
+public final class Gateway implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Gateway.class);
+
+    private final GatewayConfig config;
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final GatewayMetrics metrics = new GatewayMetrics(registry);
+    private final DefaultEventLoop core = new DefaultEventLoop(new DefaultThreadFactory("sip-core"));
+    private final InMemoryAccountStore accounts = new InMemoryAccountStore();
+    private final AtomicReference<PrefixRouter> router = new AtomicReference<>();
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private ChargingEngine charging;
+    private SipTransport transport;
+    private TransactionLayer transactions;
+    private B2buaHandler b2bua;
+    private MediaRelay relay;
+    private AdminHttpServer admin;
+    private CallRecordWriter callRecords;
+
+    private Gateway(GatewayConfig config) {
+        this.config = config;
+    }
+
+    /** Starts a gateway on {@code config}; on failure everything already started is stopped again. */
+    public static Gateway start(GatewayConfig config) throws Exception {
+        Gateway gateway = new Gateway(config);
+        try {
+            gateway.startParts();
+            return gateway;
+        } catch (Exception | Error e) {
+            gateway.close();
+            throw e;
+        }
+    }
+
+    private void startParts() throws Exception {
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmGcMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+
+        String currency = config.charging().currency();
+        List<Rate> rates = new ArrayList<>();
+        for (RateConfig r : config.charging().rates()) {
+            rates.add(new Rate(r.prefix(), r.destination(), Money.parse(r.perMinute(), currency),
+                    Money.parse(r.connectFee(), currency), r.initialIncrement(), r.subsequentIncrement()));
+        }
+        for (AccountConfig a : config.charging().accounts()) {
+            accounts.create(a.id(), Money.parse(a.balance(), currency));
+        }
+        charging = new ChargingEngine(accounts, RateTable.of(rates));
+        router.set(new PrefixRouter(trunks(config.trunks())));
+        callRecords = new CallRecordWriter(Path.of(config.cdr().file()));
+        closeables.add(callRecords);
+
+        relay = MediaRelay.start(new MediaRelayConfig(config.media().host(), config.media().portMin(),
+                config.media().portMax(), 1));
+        closeables.add(relay);
+        metrics.bindCounter("relay.packets", "RTP/RTCP packets relayed", relay, MediaRelay::packetsRelayed);
+        metrics.bindCounter("relay.bytes", "RTP/RTCP bytes relayed", relay, MediaRelay::bytesRelayed);
+        metrics.bindCounter("relay.packets.dropped", "RTP/RTCP packets dropped", relay, MediaRelay::packetsDropped);
+        metrics.bindGauge("relay.ports.in.use", "Relay UDP ports bound", relay, MediaRelay::portsInUse);
+
+        TimerService timers = new ExecutorTimerService(core, Clock.systemUTC());
+        TimerSettings timerSettings = new TimerSettings(config.sip().timers().t1(), config.sip().timers().t2(),
+                config.sip().timers().t4());
+
+        List<ListenPoint> listen = new ArrayList<>();
+        for (ListenConfig l : config.sip().listen()) {
+            listen.add(new ListenPoint(TransportType.parse(l.transport()), l.host(), l.port()));
+        }
+        transport = new SipTransport(listen, this::onMessage,
+                TransportSettings.defaults().withMaxMessageBytes(config.sip().maxMessageBytes()));
+        b2bua = new B2buaHandler(new B2buaParts(transport, timers, timerSettings, charging, relay, router::get,
+                callRecords, metrics));
+        transactions = new TransactionLayer(transport, timers, timerSettings, b2bua);
+        b2bua.bind(transactions);
+        transport.start();
+        closeables.add(transport);
+
+        admin = new AdminHttpServer(config.http().host(), config.http().port(), registry);
+        admin.start();
+        closeables.add(admin);
+        log.info("gateway up: SIP {} , HTTP {}", listen, admin.localAddress());
+    }
+
+    private static List<Trunk> trunks(List<TrunkConfig> configs) {
+        List<Trunk> trunks = new ArrayList<>();
+        for (TrunkConfig t : configs) {
+            trunks.add(new Trunk(t.name(), Endpoint.of(t.host(), t.port(), TransportType.parse(t.transport())),
+                    t.prefixes()));
+        }
+        return trunks;
+    }
+
+    /** Called on a transport I/O thread: hands the message to the SIP core thread. */
+    private void onMessage(InboundMessage m) {
+        core.execute(() -> dispatch(m));
+    }
+
+    private void dispatch(InboundMessage m) {
+        try {
+            if (m.message() instanceof SIPRequest request) {
+                metrics.requestReceived(request.getMethod());
+                transactions.onRequest(request, m.source());
+            } else if (m.message() instanceof SIPResponse response) {
+                transactions.onResponse(response, m.source());
+            }
+        } catch (RuntimeException e) {
+            log.error("message from {} failed in the SIP core", m.source(), e);
+        }
+    }
+
+    public InetSocketAddress sipAddress(TransportType t) {
+        return transport.localAddress(t);
+    }
+
+    public InetSocketAddress httpAddress() {
+        return admin.localAddress();
+    }
+
+    /** The prepaid accounts (tests and the admin API read balances here). */
+    public InMemoryAccountStore accounts() {
+        return accounts;
+    }
+
+    public GatewayMetrics metrics() {
+        return metrics;
+    }
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    public MediaRelay relay() {
+        return relay;
+    }
+
+    /** Calls in progress, counted on the SIP core thread. */
+    public int activeCalls() throws Exception {
+        return core.submit(() -> b2bua.activeCalls()).get(5, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() {
+        if (b2bua != null && transactions != null && !core.isShuttingDown()) {
+            try {
+                core.submit(() -> b2bua.hangUpAll("shutdown")).get(5, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                log.warn("could not hang up calls at shutdown", e);
+            }
+        }
+        for (int i = closeables.size() - 1; i >= 0; i--) {
+            try {
+                closeables.get(i).close();
+            } catch (Exception e) {
+                log.warn("closing {} failed", closeables.get(i), e);
+            }
+        }
+        closeables.clear();
+        core.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}

@@ -1,0 +1,67 @@
+package dev.softswitch.gateway;
+
+import dev.softswitch.gateway.config.ConfigException;
+import dev.softswitch.gateway.config.GatewayConfig;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** {@code java -jar gateway.jar [--config FILE]}: starts the gateway, on the embedded demo configuration by default. */
+public final class GatewayMain {
+
+    private static final Logger log = LoggerFactory.getLogger(GatewayMain.class);
+
+    private GatewayMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path configFile = null;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--config", "-c" -> {
+                    if (i + 1 >= args.length) {
+                        usage("--config needs a file");
+                        return;
+                    }
+                    configFile = Path.of(args[++i]);
+                }
+                case "--help", "-h" -> {
+                    usage(null);
+                    return;
+                }
+                default -> {
+                    usage("unknown argument: " + args[i]);
+                    return;
+                }
+            }
+        }
+        GatewayConfig config;
+        try {
+            config = configFile == null ? GatewayConfig.loadDefault() : GatewayConfig.load(configFile);
+        } catch (ConfigException e) {
+            log.error("configuration refused: {}", e.getMessage());
+            System.exit(2);
+            return;
+        }
+        log.info("configuration: {}", configFile == null ? "embedded default (demo)" : configFile);
+        Gateway gateway = Gateway.start(config);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            log.info("shutting down");
+            gateway.close();
+            stopped.countDown();
+        }, "shutdown"));
+        stopped.await();
+    }
+
+    private static void usage(String error) {
+        if (error != null) {
+            log.error("{}", error);
+        }
+        log.info("usage: java -jar gateway/target/gateway.jar [--config FILE]");
+        if (error != null) {
+            System.exit(64);
+        }
+    }
+}

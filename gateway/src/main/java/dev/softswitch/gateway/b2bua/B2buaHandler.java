@@ -1,0 +1,142 @@
+package dev.softswitch.gateway.b2bua;
+
+import dev.softswitch.gateway.transaction.ServerTransaction;
+import dev.softswitch.gateway.transaction.TransactionLayer;
+import dev.softswitch.gateway.transaction.TransactionUser;
+import dev.softswitch.gateway.transport.Endpoint;
+import gov.nist.javax.sip.message.SIPRequest;
+import gov.nist.javax.sip.message.SIPResponse;
+import java.text.ParseException;
+import java.util.Set;
+import javax.sip.header.AllowHeader;
+import javax.sip.header.Header;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The transaction user of the gateway: new INVITEs become {@link Call}s; in-dialog requests are
+ * matched to their call by dialog (Call-ID plus the gateway's tag); everything else gets the
+ * answer RFC 3261 gives it (OPTIONS 200, known but unsupported methods 405 with Allow, unknown
+ * methods 501, out-of-dialog BYE 481, Max-Forwards 0 483). SIP core thread only.
+ */
+public final class B2buaHandler implements TransactionUser {
+
+    private static final Logger log = LoggerFactory.getLogger(B2buaHandler.class);
+    private static final String ALLOW = "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO";
+    /** Methods this gateway knows (RFC 3261 and its common extensions) but does not serve. */
+    private static final Set<String> KNOWN_METHODS = Set.of(
+            "REGISTER", "SUBSCRIBE", "NOTIFY", "MESSAGE", "REFER", "PRACK", "UPDATE", "PUBLISH", "INFO");
+
+    private final B2buaParts parts;
+    private B2buaContext ctx;
+
+    public B2buaHandler(B2buaParts parts) {
+        this.parts = parts;
+    }
+
+    /** Completes the wiring with the transaction layer that delivers to this handler. */
+    public void bind(TransactionLayer transactions) {
+        this.ctx = new B2buaContext(transactions, parts.sender(), parts.timers(), parts.timerSettings(),
+                parts.charging(), parts.relay(), parts.router(), parts.callRecords(), parts.metrics(),
+                new CallRegistry());
+    }
+
+    /** Calls in progress (routing, ringing or answered). */
+    public int activeCalls() {
+        return ctx.registry().size();
+    }
+
+    /** Ends every answered call with BYE on both legs (shutdown). */
+    public void hangUpAll(String reason) {
+        for (Call call : ctx.registry().calls()) {
+            call.teardown(reason, "gateway");
+        }
+    }
+
+    @Override
+    public void onRequest(ServerTransaction tx) {
+        SIPRequest request = tx.request();
+        String method = request.getMethod();
+        try {
+            String toTag = request.getToTag();
+            if (toTag != null) {
+                CallRegistry.LegRef leg = ctx.registry().find(request.getCallId().getCallId(), toTag);
+                if (leg == null) {
+                    respond(tx, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, "Call/Transaction Does Not Exist");
+                } else {
+                    leg.call().onInDialogRequest(tx, leg.clientSide());
+                }
+                return;
+            }
+            if (request.getMaxForwards() != null && request.getMaxForwards().getMaxForwards() <= 0
+                    && !Request.OPTIONS.equals(method)) {
+                respond(tx, Response.TOO_MANY_HOPS, "Too Many Hops");
+                return;
+            }
+            switch (method) {
+                case Request.INVITE -> new Call(ctx, tx).start();
+                case Request.OPTIONS -> {
+                    SIPResponse ok = request.createResponse(Response.OK);
+                    ok.addHeader(allowHeader());
+                    tx.respond(ok);
+                }
+                case Request.BYE -> respond(tx, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, "Call/Transaction Does Not Exist");
+                default -> {
+                    if (KNOWN_METHODS.contains(method)) {
+                        SIPResponse r = request.createResponse(Response.METHOD_NOT_ALLOWED);
+                        r.addHeader(allowHeader());
+                        tx.respond(r);
+                    } else {
+                        respond(tx, Response.NOT_IMPLEMENTED, "Not Implemented: method " + method + " is not supported");
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            log.error("request {} {} failed", method, request.getCallId().getCallId(), e);
+            respond(tx, Response.SERVER_INTERNAL_ERROR, "Server Internal Error");
+        }
+    }
+
+    @Override
+    public void onAck(SIPRequest ack, Endpoint source) {
+        CallRegistry.LegRef leg = ctx.registry().find(ack.getCallId().getCallId(), ack.getToTag());
+        if (leg != null && leg.clientSide()) {
+            leg.call().onClientAck();
+        }
+    }
+
+    @Override
+    public void onCancel(ServerTransaction cancelTx, ServerTransaction inviteTx) {
+        Call call = ctx.registry().byInvite(inviteTx);
+        if (call == null) {
+            respond(cancelTx, Response.OK, "OK");
+            return;
+        }
+        call.onClientCancel(cancelTx);
+    }
+
+    @Override
+    public void onStrayResponse(SIPResponse response, Endpoint source) {
+        if (response.getStatusCode() / 100 != 2 || !Request.INVITE.equals(response.getCSeq().getMethod())) {
+            return;
+        }
+        CallRegistry.LegRef leg = ctx.registry().find(response.getCallId().getCallId(), response.getFromTag());
+        if (leg != null && !leg.clientSide()) {
+            leg.call().onCarrierOkRetransmission(response);
+        }
+    }
+
+    static Header allowHeader() {
+        try {
+            return DialogLeg.HEADERS.createHeader(AllowHeader.NAME, ALLOW);
+        } catch (ParseException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void respond(ServerTransaction tx, int code, String reason) {
+        tx.respond(tx.request().createResponse(code, reason));
+    }
+}

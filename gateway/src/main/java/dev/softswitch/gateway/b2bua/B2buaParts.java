@@ -1,0 +1,23 @@
+package dev.softswitch.gateway.b2bua;
+
+import dev.softswitch.charging.cdr.CallRecordWriter;
+import dev.softswitch.charging.session.ChargingEngine;
+import dev.softswitch.gateway.metrics.GatewayMetrics;
+import dev.softswitch.gateway.routing.PrefixRouter;
+import dev.softswitch.gateway.time.TimerService;
+import dev.softswitch.gateway.transaction.TimerSettings;
+import dev.softswitch.gateway.transport.SipSender;
+import dev.softswitch.media.MediaRelay;
+import java.util.function.Supplier;
+
+/** The parts of the gateway a {@link B2buaHandler} is wired to (the transaction layer is bound later: it needs the handler first). */
+public record B2buaParts(
+        SipSender sender,
+        TimerService timers,
+        TimerSettings timerSettings,
+        ChargingEngine charging,
+        MediaRelay relay,
+        Supplier<PrefixRouter> router,
+        CallRecordWriter callRecords,
+        GatewayMetrics metrics) {
+}

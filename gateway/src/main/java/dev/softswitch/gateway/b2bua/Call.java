@@ -1,0 +1,581 @@
+package dev.softswitch.gateway.b2bua;
+
+import dev.softswitch.charging.cdr.CallRecord;
+import dev.softswitch.charging.money.Money;
+import dev.softswitch.charging.session.Authorisation;
+import dev.softswitch.charging.session.ChargeResult;
+import dev.softswitch.charging.session.ChargingSession;
+import dev.softswitch.gateway.media.SdpException;
+import dev.softswitch.gateway.media.SdpRewriter;
+import dev.softswitch.gateway.routing.DialledNumber;
+import dev.softswitch.gateway.routing.Trunk;
+import dev.softswitch.gateway.sip.SipIds;
+import dev.softswitch.gateway.time.Timeout;
+import dev.softswitch.gateway.transaction.ClientTransaction;
+import dev.softswitch.gateway.transaction.ClientTransactionListener;
+import dev.softswitch.gateway.transaction.ServerTransaction;
+import dev.softswitch.gateway.transport.Endpoint;
+import dev.softswitch.media.PortsExhaustedException;
+import dev.softswitch.media.RelaySession;
+import gov.nist.javax.sip.header.Contact;
+import gov.nist.javax.sip.message.SIPRequest;
+import gov.nist.javax.sip.message.SIPResponse;
+import java.net.InetSocketAddress;
+import java.text.ParseException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import javax.sip.address.Address;
+import javax.sip.address.SipURI;
+import javax.sip.address.URI;
+import javax.sip.header.ContactHeader;
+import javax.sip.header.ContentTypeHeader;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * One back-to-back call: the app client's leg (gateway as UAS) bridged to a carrier leg (gateway as
+ * UAC), with its media relay session and its charging session. Runs on the SIP core thread.
+ *
+ * <pre>
+ *   ROUTING --INVITE sent to carrier--> CALLING --1xx--> EARLY
+ *      |                                   |  \            |
+ *      | refused (402/404/484/488/503)     |   +--2xx------+--> ANSWERED --client ACK--> CONFIRMED
+ *      v                                   v  non-2xx / CANCEL      |                        |
+ *    ENDED <-------------------------------+------------------------+--- BYE / credit out ---+
+ * </pre>
+ */
+final class Call {
+
+    private static final Logger log = LoggerFactory.getLogger(Call.class);
+    private static final Duration MAX_RESERVE_LEAD = Duration.ofSeconds(1);
+
+    enum State { ROUTING, CALLING, EARLY, ANSWERED, CONFIRMED, ENDED }
+
+    private final B2buaContext ctx;
+    private final ServerTransaction inviteTx;
+    private final SIPRequest clientInvite;
+    private final Endpoint clientSource;
+    private final String clientCallId;
+    private final String clientTag = SipIds.newTag();
+    private final Instant startedAt;
+    private final List<String> dialogKeys = new ArrayList<>(2);
+
+    private State state = State.ROUTING;
+    private String caller = "";
+    private String callee = "";
+    private Trunk trunk;
+    private ChargingSession charging;
+    private RelaySession media;
+    private DialogLeg clientLeg;
+    private DialogLeg carrierLeg;
+    private ClientTransaction carrierInviteTx;
+    private long carrierInviteCseq;
+    private SIPResponse clientOk;
+    private byte[] clientAnswerSdp;
+    private byte[] carrierOfferSdp;
+    private Instant answeredAt;
+    private Timeout okRetransmit;
+    private Timeout ackTimeout;
+    private Timeout reserveTimer;
+    private Timeout teardownTimer;
+    private boolean cancelled;
+
+    Call(B2buaContext ctx, ServerTransaction inviteTx) {
+        this.ctx = ctx;
+        this.inviteTx = inviteTx;
+        this.clientInvite = inviteTx.request();
+        this.clientSource = inviteTx.source();
+        this.clientCallId = clientInvite.getCallId().getCallId();
+        this.startedAt = ctx.timers().now();
+    }
+
+    State state() {
+        return state;
+    }
+
+    String clientCallId() {
+        return clientCallId;
+    }
+
+    /** Authorises, routes and places the carrier leg, or refuses the call with a clear answer. */
+    void start() {
+        ctx.registry().add(this, inviteTx);
+        ctx.metrics().callStarted();
+        caller = userOf(clientInvite.getFrom().getAddress().getURI());
+        callee = userOf(clientInvite.getRequestURI());
+
+        DialledNumber number;
+        try {
+            number = DialledNumber.parse(callee);
+        } catch (IllegalArgumentException e) {
+            refuse(Response.ADDRESS_INCOMPLETE, "Invalid Number: " + e.getMessage(), "invalid_number");
+            return;
+        }
+        callee = number.e164();
+
+        Authorisation auth = ctx.charging().authorise(clientCallId, caller, number.digits());
+        if (auth instanceof Authorisation.Denied denied) {
+            switch (denied.reason()) {
+                case INSUFFICIENT_CREDIT -> refuse(Response.PAYMENT_REQUIRED, "Insufficient Credit", "insufficient_credit");
+                case UNKNOWN_ACCOUNT -> refuse(Response.FORBIDDEN, "Unknown Account", "unknown_account");
+                case NO_RATE -> refuse(Response.NOT_FOUND, "No Rate For Destination", "no_rate");
+                default -> refuse(Response.FORBIDDEN, "Not Allowed: " + denied.message(), "refused");
+            }
+            return;
+        }
+        charging = ((Authorisation.Granted) auth).session();
+
+        List<Trunk> candidates = ctx.router().get().candidates(number.digits());
+        if (candidates.isEmpty()) {
+            refuse(Response.NOT_FOUND, "No Route To Destination", "no_route");
+            return;
+        }
+        trunk = candidates.get(0);
+
+        byte[] offer = clientInvite.getRawContent();
+        InetSocketAddress clientRtp;
+        try {
+            if (offer == null || offer.length == 0) {
+                throw new SdpException("SDP offer required");
+            }
+            clientRtp = SdpRewriter.parse(offer).audioRtp();
+        } catch (SdpException e) {
+            refuse(Response.NOT_ACCEPTABLE_HERE, "Not Acceptable Here: " + e.getMessage(), "bad_sdp");
+            return;
+        }
+
+        try {
+            media = ctx.relay().allocate(clientCallId);
+            media.clientLeg().setRemoteRtp(clientRtp);
+            carrierOfferSdp = SdpRewriter.rewrite(offer, media.carrierLeg().localRtp());
+        } catch (PortsExhaustedException e) {
+            refuse(Response.SERVICE_UNAVAILABLE, "No Media Ports Available", "no_media_ports");
+            return;
+        } catch (SdpException e) {
+            refuse(Response.NOT_ACCEPTABLE_HERE, "Not Acceptable Here: " + e.getMessage(), "bad_sdp");
+            return;
+        }
+
+        try {
+            clientLeg = new DialogLeg(clientCallId, clientTag,
+                    clientInvite.getTo().getAddress(), clientInvite.getFrom().getAddress(),
+                    clientTarget(), clientSource, ctx.sender(), 0);
+            clientLeg.remoteTag(clientInvite.getFromTag());
+            dialogKeys.add(ctx.registry().bindLeg(this, clientCallId, clientTag, true));
+            placeCarrierLeg(number);
+        } catch (ParseException | RuntimeException e) {
+            log.warn("call {}: cannot build carrier INVITE", clientCallId, e);
+            refuse(Response.SERVER_INTERNAL_ERROR, "Server Internal Error", "internal_error");
+        }
+    }
+
+    private void placeCarrierLeg(DialledNumber number) throws ParseException {
+        Endpoint dest = trunk.endpoint();
+        String host = dest.address().getHostString();
+        SipURI ruri = DialogLeg.ADDRESSES.createSipURI(number.e164(), host);
+        ruri.setPort(dest.address().getPort());
+        InetSocketAddress local = ctx.sender().localAddress(dest.transport());
+        SipURI fromUri = DialogLeg.ADDRESSES.createSipURI(caller, local.getHostString());
+        Address from = DialogLeg.ADDRESSES.createAddress(fromUri);
+        Address to = DialogLeg.ADDRESSES.createAddress((URI) ruri.clone());
+        String carrierCallId = SipIds.newCallId();
+        String carrierTag = SipIds.newTag();
+        carrierLeg = new DialogLeg(carrierCallId, carrierTag, from, to, ruri, dest, ctx.sender(), 0);
+        dialogKeys.add(ctx.registry().bindLeg(this, carrierCallId, carrierTag, false));
+
+        SIPRequest invite = carrierLeg.newRequest(Request.INVITE);
+        carrierInviteCseq = carrierLeg.localCseq();
+        int maxForwards = clientInvite.getMaxForwards() == null ? 70 : clientInvite.getMaxForwards().getMaxForwards();
+        invite.getMaxForwards().setMaxForwards(Math.max(0, maxForwards - 1));
+        invite.setContent(carrierOfferSdp, sdpType());
+        state = State.CALLING;
+        carrierInviteTx = ctx.transactions().sendRequest(invite, dest, new CarrierInviteListener());
+        log.info("call {}: {} -> {} via {} (carrier Call-ID {})", clientCallId, caller, callee, trunk.name(), carrierCallId);
+    }
+
+    // ---- carrier leg events -------------------------------------------------------------
+
+    private final class CarrierInviteListener implements ClientTransactionListener {
+        @Override
+        public void onProvisional(ClientTransaction tx, SIPResponse r) {
+            if (state != State.CALLING && state != State.EARLY || r.getStatusCode() == Response.TRYING) {
+                return;
+            }
+            try {
+                byte[] sdp = answerSdpFor(r);
+                SIPResponse p = clientResponse(r.getStatusCode(), r.getReasonPhrase());
+                if (sdp != null) {
+                    p.setContent(sdp, sdpType());
+                }
+                state = State.EARLY;
+                inviteTx.respond(p);
+            } catch (SdpException e) {
+                log.info("call {}: carrier {} carries unusable SDP ({}); forwarded without body", clientCallId, r.getStatusCode(), e.getMessage());
+                state = State.EARLY;
+                inviteTx.respond(clientResponse(r.getStatusCode(), r.getReasonPhrase()));
+            } catch (ParseException e) {
+                log.warn("call {}: cannot map provisional response", clientCallId, e);
+            }
+        }
+
+        @Override
+        public void onFinal(ClientTransaction tx, SIPResponse r) {
+            int code = r.getStatusCode();
+            if (code >= 200 && code < 300) {
+                onCarrierAnswer(r);
+            } else if (state == State.CALLING || state == State.EARLY) {
+                String outcome = switch (code) {
+                    case Response.BUSY_HERE, Response.BUSY_EVERYWHERE -> "busy";
+                    case Response.REQUEST_TERMINATED -> "cancelled";
+                    case Response.NOT_FOUND -> "not_found";
+                    case Response.SERVICE_UNAVAILABLE -> "carrier_unavailable";
+                    default -> "carrier_rejected";
+                };
+                refuse(code, r.getReasonPhrase(), outcome);
+            }
+        }
+
+        @Override
+        public void onTimeout(ClientTransaction tx) {
+            if (state == State.CALLING || state == State.EARLY) {
+                refuse(Response.REQUEST_TIMEOUT, "Carrier Did Not Answer", "carrier_timeout");
+            }
+        }
+
+        @Override
+        public void onTransportError(ClientTransaction tx, Exception e) {
+            if (state == State.CALLING || state == State.EARLY) {
+                refuse(Response.SERVICE_UNAVAILABLE, "Carrier Unreachable", "carrier_unreachable");
+            }
+        }
+    }
+
+    private void onCarrierAnswer(SIPResponse r) {
+        boolean retransmission = carrierLeg.remoteTag() != null;
+        if (!retransmission) {
+            carrierLeg.remoteTag(r.getToTag());
+            ContactHeader contact = (ContactHeader) r.getHeader(ContactHeader.NAME);
+            if (contact != null) {
+                carrierLeg.remoteTarget(contact.getAddress().getURI());
+            }
+        }
+        ackCarrier();
+        if (retransmission) {
+            return;
+        }
+        if (state != State.CALLING && state != State.EARLY) {
+            // Answered after we gave up (CANCEL crossed the 200): end the carrier leg at once.
+            sendBye(carrierLeg);
+            return;
+        }
+        byte[] sdp;
+        try {
+            sdp = answerSdpFor(r);
+            if (sdp == null) {
+                throw new SdpException("carrier answer has no SDP");
+            }
+        } catch (SdpException e) {
+            sendBye(carrierLeg);
+            refuse(Response.BAD_GATEWAY, "Bad Gateway: " + e.getMessage(), "carrier_bad_sdp");
+            return;
+        }
+        try {
+            clientOk = clientResponse(Response.OK, "OK");
+            clientOk.setContent(sdp, sdpType());
+            clientAnswerSdp = sdp;
+        } catch (ParseException e) {
+            sendBye(carrierLeg);
+            refuse(Response.SERVER_INTERNAL_ERROR, "Server Internal Error", "internal_error");
+            return;
+        }
+        state = State.ANSWERED;
+        answeredAt = ctx.timers().now();
+        inviteTx.respond(clientOk);
+        ctx.metrics().callAttempt("answered");
+        ctx.metrics().responseSent(Response.OK);
+        if (!clientSource.transport().isReliable()) {
+            scheduleOkRetransmit(ctx.timerSettings().t1());
+        }
+        ackTimeout = ctx.timers().schedule(ctx.timerSettings().t1().multipliedBy(64), () -> {
+            if (state == State.ANSWERED) {
+                log.info("call {}: client never acknowledged the 200 OK", clientCallId);
+                teardown("ack_timeout", "gateway");
+            }
+        });
+        Instant paidUntil = charging.start(answeredAt);
+        log.info("call {}: answered, paid until {}", clientCallId, paidUntil);
+        scheduleNextReservation();
+    }
+
+    /** RFC 3261 §13.3.1.4: the UAS core retransmits its 2xx over UDP until the ACK arrives. */
+    private void scheduleOkRetransmit(Duration interval) {
+        okRetransmit = ctx.timers().schedule(interval, () -> {
+            if (state == State.ANSWERED) {
+                ctx.sender().sendResponse(clientOk);
+                Duration next = interval.multipliedBy(2);
+                scheduleOkRetransmit(next.compareTo(ctx.timerSettings().t2()) > 0 ? ctx.timerSettings().t2() : next);
+            }
+        });
+    }
+
+    private void ackCarrier() {
+        try {
+            ctx.transactions().sendAck(carrierLeg.ack(carrierInviteCseq), carrierLeg.destination());
+        } catch (ParseException e) {
+            log.warn("call {}: cannot build ACK", clientCallId, e);
+        }
+    }
+
+    /** A 2xx for the carrier INVITE arrived again, outside its transaction: ACK it again. */
+    void onCarrierOkRetransmission(SIPResponse r) {
+        if (carrierLeg != null && r.getToTag() != null && r.getToTag().equals(carrierLeg.remoteTag())) {
+            ackCarrier();
+        }
+    }
+
+    // ---- charging -------------------------------------------------------------------------
+
+    private void scheduleNextReservation() {
+        Duration increment = charging.nextIncrement();
+        Duration lead = increment.dividedBy(2).compareTo(MAX_RESERVE_LEAD) < 0 ? increment.dividedBy(2) : MAX_RESERVE_LEAD;
+        Instant at = charging.paidUntil().minus(lead);
+        reserveTimer = ctx.timers().scheduleAt(at, this::reserveNextIncrement);
+    }
+
+    private void reserveNextIncrement() {
+        if (state != State.ANSWERED && state != State.CONFIRMED) {
+            return;
+        }
+        if (charging.reserveNext()) {
+            scheduleNextReservation();
+        } else {
+            Instant end = charging.paidUntil();
+            log.info("call {}: credit exhausted, hanging up at {}", clientCallId, end);
+            teardownTimer = ctx.timers().scheduleAt(end, () -> teardown("credit_exhausted", "gateway"));
+        }
+    }
+
+    // ---- client leg events --------------------------------------------------------------
+
+    void onClientAck() {
+        if (state == State.ANSWERED) {
+            state = State.CONFIRMED;
+            cancel(okRetransmit);
+            cancel(ackTimeout);
+        }
+    }
+
+    /** CANCEL for the client's INVITE (the transaction layer has matched it, RFC 3261 §9.2). */
+    void onClientCancel(ServerTransaction cancelTx) {
+        respond(cancelTx, Response.OK, "OK");
+        if (state != State.ROUTING && state != State.CALLING && state != State.EARLY) {
+            return;
+        }
+        cancelled = true;
+        if (carrierInviteTx != null) {
+            ctx.transactions().cancel(carrierInviteTx, IgnoringListener.INSTANCE);
+        }
+        refuse(Response.REQUEST_TERMINATED, "Request Terminated", "cancelled");
+    }
+
+    /** A request inside one of this call's dialogs. */
+    void onInDialogRequest(ServerTransaction tx, boolean fromClient) {
+        String method = tx.request().getMethod();
+        switch (method) {
+            case Request.BYE -> {
+                respond(tx, Response.OK, "OK");
+                if (state == State.ANSWERED || state == State.CONFIRMED) {
+                    sendBye(fromClient ? carrierLeg : clientLeg);
+                    end(fromClient ? "caller_bye" : "callee_bye", fromClient ? "caller" : "callee", Response.OK);
+                }
+            }
+            case Request.INVITE -> {
+                // Session refresh: answer with the SDP this side already has, so media stays on
+                // the relay. Hold and new media addresses arrive with the media issue (#5).
+                byte[] sdp = fromClient ? clientAnswerSdp : carrierOfferSdp;
+                try {
+                    SIPResponse ok = tx.request().createResponse(Response.OK);
+                    ok.addHeader(DialogLeg.HEADERS.createContactHeader(DialogLeg.contact(ctx.sender(), tx.source())));
+                    if (sdp != null) {
+                        ok.setContent(sdp, sdpType());
+                    }
+                    tx.respond(ok);
+                } catch (ParseException e) {
+                    respond(tx, Response.SERVER_INTERNAL_ERROR, "Server Internal Error");
+                }
+            }
+            case Request.OPTIONS, Request.INFO -> respond(tx, Response.OK, "OK");
+            default -> {
+                SIPResponse r = tx.request().createResponse(Response.METHOD_NOT_ALLOWED);
+                r.addHeader(B2buaHandler.allowHeader());
+                tx.respond(r);
+            }
+        }
+    }
+
+    // ---- endings --------------------------------------------------------------------------
+
+    /** Ends an answered call from the gateway's side: BYE to both legs. */
+    void teardown(String reason, String hungUpBy) {
+        if (state != State.ANSWERED && state != State.CONFIRMED) {
+            return;
+        }
+        sendBye(clientLeg);
+        sendBye(carrierLeg);
+        end(reason, hungUpBy, Response.OK);
+    }
+
+    private void sendBye(DialogLeg leg) {
+        try {
+            SIPRequest bye = leg.newRequest(Request.BYE);
+            ctx.transactions().sendRequest(bye, leg.destination(), IgnoringListener.INSTANCE);
+        } catch (ParseException | RuntimeException e) {
+            log.warn("call {}: cannot send BYE on {}", clientCallId, leg.callId(), e);
+        }
+    }
+
+    /** Refuses or fails the call before answer: final response to the client, then clean up. */
+    private void refuse(int code, String reason, String outcome) {
+        if (state == State.ENDED) {
+            return;
+        }
+        if (!cancelled || code == Response.REQUEST_TERMINATED) {
+            inviteTx.respond(clientResponseOrPlain(code, reason));
+        }
+        ctx.metrics().callAttempt(outcome);
+        ctx.metrics().responseSent(code);
+        log.info("call {}: {} {} ({})", clientCallId, code, reason, outcome);
+        end(outcome, cancelled ? "caller" : "gateway", code);
+    }
+
+    private void end(String cause, String hungUpBy, int sipCode) {
+        if (state == State.ENDED) {
+            return;
+        }
+        boolean wasAnswered = answeredAt != null;
+        state = State.ENDED;
+        cancel(okRetransmit);
+        cancel(ackTimeout);
+        cancel(reserveTimer);
+        cancel(teardownTimer);
+        Instant now = ctx.timers().now();
+        Money amount = null;
+        long billedSeconds = 0;
+        if (charging != null) {
+            if (wasAnswered) {
+                ChargeResult result = charging.end(now);
+                amount = result.amount();
+                billedSeconds = result.billedSeconds();
+                ctx.metrics().charged(amount.currency(), amount.micros());
+            } else {
+                charging.release();
+            }
+        }
+        if (media != null) {
+            media.close();
+        }
+        if (wasAnswered) {
+            ctx.metrics().teardown(cause);
+        }
+        ctx.metrics().callEnded();
+        ctx.registry().remove(this, inviteTx, dialogKeys);
+        long durationMillis = wasAnswered ? Duration.between(answeredAt, now).toMillis() : 0;
+        try {
+            ctx.callRecords().write(new CallRecord(clientCallId, caller, callee, trunk == null ? null : trunk.name(),
+                    startedAt, answeredAt, now, durationMillis, billedSeconds, amount, sipCode, cause, hungUpBy));
+        } catch (RuntimeException e) {
+            log.error("call {}: call record not written", clientCallId, e);
+        }
+        MDC.remove("callId");
+    }
+
+    // ---- helpers --------------------------------------------------------------------------
+
+    private byte[] answerSdpFor(SIPResponse r) throws SdpException {
+        byte[] body = r.getRawContent();
+        if (body == null || body.length == 0) {
+            return null;
+        }
+        InetSocketAddress carrierRtp = SdpRewriter.parse(body).audioRtp();
+        media.carrierLeg().setRemoteRtp(carrierRtp);
+        return SdpRewriter.rewrite(body, media.clientLeg().localRtp());
+    }
+
+    private SIPResponse clientResponse(int code, String reason) throws ParseException {
+        SIPResponse r = clientInvite.createResponse(code, reason);
+        r.getTo().setTag(clientTag);
+        r.addHeader(DialogLeg.HEADERS.createContactHeader(DialogLeg.contact(ctx.sender(), clientSource)));
+        return r;
+    }
+
+    private SIPResponse clientResponseOrPlain(int code, String reason) {
+        try {
+            SIPResponse r = clientInvite.createResponse(code, reason);
+            r.getTo().setTag(clientTag);
+            return r;
+        } catch (ParseException e) {
+            return clientInvite.createResponse(code);
+        }
+    }
+
+    private URI clientTarget() {
+        Contact contact = (Contact) clientInvite.getHeader(ContactHeader.NAME);
+        if (contact != null && contact.getAddress() != null) {
+            return contact.getAddress().getURI();
+        }
+        return clientInvite.getFrom().getAddress().getURI();
+    }
+
+    private static ContentTypeHeader sdpType() throws ParseException {
+        return DialogLeg.HEADERS.createContentTypeHeader("application", "sdp");
+    }
+
+    private static void respond(ServerTransaction tx, int code, String reason) {
+        tx.respond(tx.request().createResponse(code, reason));
+    }
+
+    private static void cancel(Timeout t) {
+        if (t != null) {
+            t.cancel();
+        }
+    }
+
+    static String userOf(URI uri) {
+        if (uri instanceof SipURI sip) {
+            return sip.getUser() == null ? "" : sip.getUser();
+        }
+        if (uri != null && "tel".equalsIgnoreCase(uri.getScheme())) {
+            String s = uri.toString();
+            int colon = s.indexOf(':');
+            int semi = s.indexOf(';');
+            return s.substring(colon + 1, semi < 0 ? s.length() : semi);
+        }
+        return "";
+    }
+
+    /** Listener for transactions whose outcome does not change the call (BYE, CANCEL). */
+    enum IgnoringListener implements ClientTransactionListener {
+        INSTANCE;
+
+        @Override
+        public void onProvisional(ClientTransaction tx, SIPResponse r) {
+        }
+
+        @Override
+        public void onFinal(ClientTransaction tx, SIPResponse r) {
+        }
+
+        @Override
+        public void onTimeout(ClientTransaction tx) {
+        }
+
+        @Override
+        public void onTransportError(ClientTransaction tx, Exception e) {
+        }
+    }
+}

@@ -1,0 +1,133 @@
+package dev.softswitch.gateway.b2bua;
+
+import dev.softswitch.gateway.sip.SipIds;
+import dev.softswitch.gateway.transaction.TransactionLayer;
+import dev.softswitch.gateway.transport.Endpoint;
+import dev.softswitch.gateway.transport.SipSender;
+import gov.nist.javax.sip.address.AddressFactoryImpl;
+import gov.nist.javax.sip.header.HeaderFactoryImpl;
+import gov.nist.javax.sip.message.MessageFactoryImpl;
+import gov.nist.javax.sip.message.SIPRequest;
+import java.net.InetSocketAddress;
+import java.text.ParseException;
+import java.util.List;
+import javax.sip.InvalidArgumentException;
+import javax.sip.address.Address;
+import javax.sip.address.SipURI;
+import javax.sip.address.URI;
+import javax.sip.header.ViaHeader;
+import javax.sip.message.Request;
+
+/**
+ * One side of a back-to-back call: the dialog state the gateway keeps as a user agent on that leg
+ * (RFC 3261 §12: Call-ID, local and remote tags, local CSeq, remote target) and the requests it
+ * builds inside it. The client leg is the gateway acting as UAS; the carrier leg as UAC.
+ */
+final class DialogLeg {
+
+    static final HeaderFactoryImpl HEADERS = new HeaderFactoryImpl();
+    static final AddressFactoryImpl ADDRESSES = new AddressFactoryImpl();
+    static final MessageFactoryImpl MESSAGES = new MessageFactoryImpl();
+
+    private final String callId;
+    private final String localTag;
+    private final Address localParty;
+    private final Address remoteParty;
+    private final Endpoint destination;
+    private final SipSender sender;
+    private String remoteTag;
+    private URI remoteTarget;
+    private long localCseq;
+
+    DialogLeg(String callId, String localTag, Address localParty, Address remoteParty, URI remoteTarget,
+              Endpoint destination, SipSender sender, long initialCseq) {
+        this.callId = callId;
+        this.localTag = localTag;
+        this.localParty = localParty;
+        this.remoteParty = remoteParty;
+        this.remoteTarget = remoteTarget;
+        this.destination = destination;
+        this.sender = sender;
+        this.localCseq = initialCseq;
+    }
+
+    String callId() {
+        return callId;
+    }
+
+    String localTag() {
+        return localTag;
+    }
+
+    String remoteTag() {
+        return remoteTag;
+    }
+
+    void remoteTag(String tag) {
+        this.remoteTag = tag;
+    }
+
+    void remoteTarget(URI target) {
+        this.remoteTarget = target;
+    }
+
+    Endpoint destination() {
+        return destination;
+    }
+
+    long localCseq() {
+        return localCseq;
+    }
+
+    /** A new request inside this dialog (or the initial INVITE), with the next local CSeq. */
+    SIPRequest newRequest(String method) throws ParseException {
+        try {
+            localCseq++;
+            return build(method, localCseq);
+        } catch (InvalidArgumentException e) {
+            throw new ParseException(e.getMessage(), 0);
+        }
+    }
+
+    /** The ACK for a 2xx to the INVITE sent with {@code inviteCseq} (RFC 3261 §13.2.2.4). */
+    SIPRequest ack(long inviteCseq) throws ParseException {
+        try {
+            return build(Request.ACK, inviteCseq);
+        } catch (InvalidArgumentException e) {
+            throw new ParseException(e.getMessage(), 0);
+        }
+    }
+
+    private SIPRequest build(String method, long cseq) throws ParseException, InvalidArgumentException {
+        InetSocketAddress local = sender.localAddress(destination.transport());
+        ViaHeader via = HEADERS.createViaHeader(local.getHostString(), local.getPort(),
+                destination.transport().viaToken(), TransactionLayer.newBranch());
+        via.setRPort();
+        Request request = MESSAGES.createRequest(
+                (URI) remoteTarget.clone(),
+                method,
+                HEADERS.createCallIdHeader(callId),
+                HEADERS.createCSeqHeader(cseq, method),
+                HEADERS.createFromHeader((Address) localParty.clone(), localTag),
+                HEADERS.createToHeader((Address) remoteParty.clone(), remoteTag),
+                List.of(via),
+                HEADERS.createMaxForwardsHeader(70));
+        request.addHeader(HEADERS.createContactHeader(contact(sender, destination)));
+        return (SIPRequest) request;
+    }
+
+    /** The gateway's own Contact for a leg reached over {@code toward}'s transport. */
+    static Address contact(SipSender sender, Endpoint toward) throws ParseException {
+        InetSocketAddress local = sender.localAddress(toward.transport());
+        SipURI uri = ADDRESSES.createSipURI("gw", local.getHostString());
+        uri.setPort(local.getPort());
+        if (toward.transport().isReliable()) {
+            uri.setTransportParam(toward.transport().name().toLowerCase(java.util.Locale.ROOT));
+        }
+        return ADDRESSES.createAddress(uri);
+    }
+
+    static String newTag() {
+        return SipIds.newTag();
+    }
+}

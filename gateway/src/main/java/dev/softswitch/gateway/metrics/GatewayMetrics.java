@@ -1,0 +1,95 @@
+package dev.softswitch.gateway.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * The gateway's meters (OPS-1). Names are Micrometer's dotted names; the Prometheus registry turns
+ * them into {@code sip_requests_received_total}, {@code calls_active}, … Counters are cached per
+ * tag value so the hot path does a map lookup, not a registration.
+ */
+public final class GatewayMetrics {
+
+    private final MeterRegistry registry;
+    private final Map<String, Counter> requestsByMethod = new ConcurrentHashMap<>();
+    private final Map<String, Counter> responsesByCode = new ConcurrentHashMap<>();
+    private final Map<String, Counter> attemptsByOutcome = new ConcurrentHashMap<>();
+    private final Map<String, Counter> teardownsByReason = new ConcurrentHashMap<>();
+    private final Map<String, Counter> chargedByCurrency = new ConcurrentHashMap<>();
+    private final AtomicInteger callsActive = new AtomicInteger();
+
+    public GatewayMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        Gauge.builder("calls.active", callsActive, AtomicInteger::get)
+                .description("Calls between INVITE accepted for routing and their end")
+                .register(registry);
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    /** A SIP request arrived (any transport, parsed). */
+    public void requestReceived(String method) {
+        requestsByMethod.computeIfAbsent(method.length() > 16 ? "OTHER" : method.toUpperCase(Locale.ROOT), m ->
+                Counter.builder("sip.requests.received").description("SIP requests received, by method")
+                        .tag("method", m).register(registry)).increment();
+    }
+
+    /** A final response the gateway sent to an app client for a new INVITE (by status code). */
+    public void responseSent(int code) {
+        responsesByCode.computeIfAbsent(Integer.toString(code), c ->
+                Counter.builder("sip.responses.sent").description("SIP final responses sent to clients, by code")
+                        .tag("code", c).register(registry)).increment();
+    }
+
+    /** A call attempt ended with {@code outcome} (answered, busy, no_route, insufficient_credit, …). */
+    public void callAttempt(String outcome) {
+        attemptsByOutcome.computeIfAbsent(outcome, o ->
+                Counter.builder("calls.attempts").description("Call attempts by outcome")
+                        .tag("outcome", o).register(registry)).increment();
+    }
+
+    /** An answered call ended for {@code reason} (caller_bye, callee_bye, credit_exhausted, …). */
+    public void teardown(String reason) {
+        teardownsByReason.computeIfAbsent(reason, r ->
+                Counter.builder("calls.teardowns").description("Answered calls ended, by reason")
+                        .tag("reason", r).register(registry)).increment();
+    }
+
+    /** Money debited for a call, in micro-units of {@code currency}. */
+    public void charged(String currency, long micros) {
+        chargedByCurrency.computeIfAbsent(currency, c ->
+                Counter.builder("charging.debited.micros").description("Amount debited for calls, in micro-units of the currency")
+                        .tag("currency", c).register(registry)).increment(micros);
+    }
+
+    public void callStarted() {
+        callsActive.incrementAndGet();
+    }
+
+    public void callEnded() {
+        callsActive.decrementAndGet();
+    }
+
+    public int callsActive() {
+        return callsActive.get();
+    }
+
+    /** Binds a monotonic total kept elsewhere (e.g. relay packets) as a counter. */
+    public <T> void bindCounter(String name, String description, T source, ToDoubleFunction<T> total) {
+        FunctionCounter.builder(name, source, total).description(description).register(registry);
+    }
+
+    /** Binds a current value kept elsewhere (e.g. relay ports in use) as a gauge. */
+    public <T> void bindGauge(String name, String description, T source, ToDoubleFunction<T> value) {
+        Gauge.builder(name, source, value).description(description).register(registry);
+    }
+}
