@@ -43,8 +43,8 @@ final class YamlTreeReader {
             }
             YamlNode root = reader.value(first, "");
             if (parser.nextToken() != null) {
-                throw reader.problem(reader.mark(), "", "a second YAML document starts here"
-                        + " (keep the whole configuration in one document; remove the ---)");
+                throw reader.problem(reader.mark(), "", "a second YAML document starts here, after a --- line"
+                        + " (keep the whole configuration in one document)");
             }
             return root;
         } catch (JsonProcessingException e) {
