@@ -125,7 +125,7 @@ final class MappingReader {
             String itemPath = pathOf(key) + "[" + i + "]";
             if (uniqueKey != null && items.get(i) instanceof YamlNode.Mapping m
                     && m.entries().get(uniqueKey) != null
-                    && m.entries().get(uniqueKey).value() instanceof YamlNode.Scalar s) {
+                    && m.entries().get(uniqueKey).value() instanceof YamlNode.Scalar s && s.kind() != Kind.NULL) {
                 Mark first = seen.putIfAbsent(s.text(), s.mark());
                 if (first != null) {
                     problems.add(s.mark(), itemPath + "." + uniqueKey, "duplicate " + what + " \"" + s.text()

@@ -120,7 +120,11 @@ final class YamlTreeReader {
     /** Turns a SnakeYAML scanner or parser error into one line pointing at the problem. */
     private static ConfigException syntaxError(JsonProcessingException e, String source) {
         if (e.getCause() instanceof MarkedYAMLException m && m.getProblemMark() != null) {
-            String problem = m.getProblem() == null ? "" : m.getProblem().trim();
+            String problem = m.getProblem() == null ? "" : m.getProblem()
+                    .replace(" (Do not use \\t(TAB) for indentation)", "")
+                    .replace("character '\\t(TAB)'", "a tab")
+                    .replaceAll("\\.$", "")
+                    .trim();
             StringBuilder fix = new StringBuilder();
             if (m.getContext() != null && m.getContextMark() != null) {
                 fix.append(m.getContext().trim()).append(" that starts at ")
@@ -139,7 +143,7 @@ final class YamlTreeReader {
     }
 
     private static String hint(String problem) {
-        if (problem.contains("TAB")) {
+        if (problem.contains("a tab")) {
             return "indent with spaces, not tabs";
         }
         if (problem.contains("mapping values are not allowed")) {

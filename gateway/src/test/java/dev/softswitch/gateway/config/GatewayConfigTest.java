@@ -108,7 +108,14 @@ class GatewayConfigTest {
         assertThatThrownBy(() -> GatewayConfig.load(file))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage(file + ":9:11: trunks[0].port: 70000 is not a valid port (use 1..65535)");
-        assertThat(GatewayConfig.load(dir.resolve("ok.yaml").getFileSystem().getPath(writeValid(dir)))).isNotNull();
+    }
+
+    @Test
+    void loadReadsAFile(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("config.yaml");
+        Files.writeString(file, VALID);
+
+        assertThat(GatewayConfig.load(file)).isEqualTo(GatewayConfig.parse(VALID, "other.yaml"));
     }
 
     @Test
@@ -125,6 +132,12 @@ class GatewayConfigTest {
                 Arguments.of("syntax error", "  currency: USD", "  currency: USD: dollars",
                         "test.yaml:13:16: YAML syntax error: mapping values are not allowed here"
                                 + " (quote a value that contains ': ', or check the indentation)"),
+                Arguments.of("unterminated quote", "  file: ./calls.jsonl", "  file: \"./calls.jsonl",
+                        "test.yaml:22:1: YAML syntax error: found unexpected end of stream"
+                                + " (while scanning a quoted scalar that starts at 21:9; close the quote or bracket)"),
+                Arguments.of("tab indentation", "  currency: USD", "\tcurrency: USD",
+                        "test.yaml:13:1: YAML syntax error: found a tab that cannot start any token"
+                                + " (indent with spaces, not tabs)"),
                 Arguments.of("unknown key", "  file: ./calls.jsonl", "  fiel: ./calls.jsonl",
                         "test.yaml:21:3: cdr: missing key file (add file: ./var/cdr/calls.jsonl)\n"
                                 + "test.yaml:21:3: cdr.fiel: unknown key (did you mean file?)"),
@@ -225,12 +238,6 @@ class GatewayConfigTest {
                 .isInstanceOf(InvalidValueException.class)
                 .hasMessageStartingWith("increments: 60/0");
         assertThat(new RateConfig("44", "UK", "0.1", null, 60, 60).connectFee()).isEqualTo("0");
-    }
-
-    private static String writeValid(Path dir) throws IOException {
-        Path file = dir.resolve("ok.yaml");
-        Files.writeString(file, VALID);
-        return file.toString();
     }
 
     private static RateConfig rate(GatewayConfig c, String prefix) {
