@@ -1,0 +1,144 @@
+package dev.softswitch.gateway.config;
+
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** The configuration schema: walks the YAML tree section by section and builds the records. */
+final class GatewayConfigReader {
+
+    private static final Pattern DURATION = Pattern.compile("([0-9]{1,9})(ms|s|m|h)");
+    private static final Pattern INCREMENTS = Pattern.compile("([0-9]{1,5})/([0-9]{1,5})");
+
+    private GatewayConfigReader() {
+    }
+
+    static GatewayConfig read(YamlNode root, String source) {
+        Problems problems = new Problems(source);
+        MappingReader r = MappingReader.of(root, "", "sip: ...", problems);
+        GatewayConfig config = r == null ? null : gateway(r);
+        problems.throwIfAny();
+        return config;
+    }
+
+    private static GatewayConfig gateway(MappingReader r) {
+        SipConfig sip = r.mapping("sip", "{ listen: [{ transport: udp, host: 127.0.0.1, port: 5060 }] }",
+                GatewayConfigReader::sip);
+        HttpConfig http = r.mapping("http", "{ host: 127.0.0.1, port: 8080 }", GatewayConfigReader::http);
+        MediaConfig media = r.mapping("media", "{ host: 127.0.0.1, portMin: 30000, portMax: 39999 }",
+                GatewayConfigReader::media);
+        var trunks = r.mappings("trunks", "- { name: carrier, host: 192.0.2.10, port: 5060, transport: udp,"
+                + " prefixes: [\"\"] }", "name", "trunk name", GatewayConfigReader::trunk);
+        ChargingConfig charging = r.mapping("charging", "{ currency: USD, rates: [...], accounts: [...] }",
+                GatewayConfigReader::charging);
+        CdrConfig cdr = r.mapping("cdr", "{ file: ./var/cdr/calls.jsonl }", GatewayConfigReader::cdr);
+        return r.build(() -> new GatewayConfig(sip, http, media, trunks, charging, cdr));
+    }
+
+    private static SipConfig sip(MappingReader r) {
+        var listen = r.mappings("listen", "- { transport: udp, host: 127.0.0.1, port: 5060 }", null, null,
+                GatewayConfigReader::listen);
+        Integer maxMessageBytes = r.integer("maxMessageBytes", "16384", SipConfig.DEFAULT_MAX_MESSAGE_BYTES);
+        TimersConfig timers = r.mapping("timers", "{ t1: 500ms, t2: 4s, t4: 5s }", GatewayConfigReader::timers,
+                TimersConfig.RFC_3261);
+        return r.build(() -> new SipConfig(listen, maxMessageBytes, timers));
+    }
+
+    private static ListenConfig listen(MappingReader r) {
+        String transport = r.text("transport", "udp");
+        String host = r.text("host", "127.0.0.1");
+        Integer port = r.integer("port", "5060");
+        return r.build(() -> new ListenConfig(transport, host, port));
+    }
+
+    private static TimersConfig timers(MappingReader r) {
+        TimersConfig d = TimersConfig.RFC_3261;
+        Duration t1 = duration(r, "t1", d.t1());
+        Duration t2 = duration(r, "t2", d.t2());
+        Duration t4 = duration(r, "t4", d.t4());
+        return r.build(() -> new TimersConfig(t1, t2, t4));
+    }
+
+    private static Duration duration(MappingReader r, String key, Duration fallback) {
+        String text = r.text(key, "500ms", null);
+        return text == null ? fallback : r.parsed(key, "500ms, 4s or 2m", GatewayConfigReader::parseDuration,
+                "a duration");
+    }
+
+    /** Parses {@code 500ms}, {@code 4s}, {@code 2m} or {@code 1h}; null for anything else. */
+    static Duration parseDuration(String text) {
+        Matcher m = DURATION.matcher(text.trim());
+        if (!m.matches()) {
+            return null;
+        }
+        long n = Long.parseLong(m.group(1));
+        switch (m.group(2)) {
+            case "ms":
+                return Duration.ofMillis(n);
+            case "s":
+                return Duration.ofSeconds(n);
+            case "m":
+                return Duration.ofMinutes(n);
+            default:
+                return Duration.ofHours(n);
+        }
+    }
+
+    private static HttpConfig http(MappingReader r) {
+        String host = r.text("host", "127.0.0.1");
+        Integer port = r.integer("port", "8080");
+        return r.build(() -> new HttpConfig(host, port));
+    }
+
+    private static MediaConfig media(MappingReader r) {
+        String host = r.text("host", "127.0.0.1");
+        Integer portMin = r.integer("portMin", "30000");
+        Integer portMax = r.integer("portMax", "39999");
+        return r.build(() -> new MediaConfig(host, portMin, portMax));
+    }
+
+    private static TrunkConfig trunk(MappingReader r) {
+        String name = r.text("name", "demo-carrier");
+        String host = r.text("host", "127.0.0.1");
+        Integer port = r.integer("port", "5080");
+        String transport = r.text("transport", "udp");
+        var prefixes = r.texts("prefixes", "[\"\"] for every number, or [\"44\", \"49\"]");
+        return r.build(() -> new TrunkConfig(name, host, port, transport, prefixes));
+    }
+
+    private static ChargingConfig charging(MappingReader r) {
+        String currency = r.text("currency", "USD");
+        var rates = r.mappings("rates", "- { prefix: \"44\", destination: UK, perMinute: \"0.0250\","
+                + " increments: 60/60 }", "prefix", "prefix", GatewayConfigReader::rate);
+        var accounts = r.mappings("accounts", "- { id: alice, balance: \"10.00\" }", "id", "account id",
+                GatewayConfigReader::account);
+        return r.build(() -> new ChargingConfig(currency, rates, accounts));
+    }
+
+    private static RateConfig rate(MappingReader r) {
+        String prefix = r.text("prefix", "\"44\"");
+        String destination = r.text("destination", "United Kingdom");
+        String perMinute = r.text("perMinute", "\"0.0250\"");
+        String connectFee = r.text("connectFee", "\"0\"", "0");
+        int[] increments = r.parsed("increments", "60/60", GatewayConfigReader::parseIncrements,
+                "a pair of increments in seconds");
+        return r.build(() -> new RateConfig(prefix, destination, perMinute, connectFee, increments[0], increments[1]));
+    }
+
+    /** Parses {@code initial/subsequent} whole seconds, e.g. {@code 60/60}; null for anything else. */
+    static int[] parseIncrements(String text) {
+        Matcher m = INCREMENTS.matcher(text.trim());
+        return m.matches() ? new int[] {Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))} : null;
+    }
+
+    private static AccountConfig account(MappingReader r) {
+        String id = r.text("id", "alice");
+        String balance = r.text("balance", "\"10.00\"");
+        return r.build(() -> new AccountConfig(id, balance));
+    }
+
+    private static CdrConfig cdr(MappingReader r) {
+        String file = r.text("file", "./var/cdr/calls.jsonl");
+        return r.build(() -> new CdrConfig(file));
+    }
+}

@@ -1,0 +1,17 @@
+package dev.softswitch.gateway.config;
+
+import java.util.List;
+
+/** SIP signalling: the sockets to listen on, the largest message accepted and the RFC 3261 timers. */
+public record SipConfig(List<ListenConfig> listen, int maxMessageBytes, TimersConfig timers) {
+
+    /** Largest message accepted when the file does not say; bigger ones get 513 (RFC 3261 §21.5.14). */
+    public static final int DEFAULT_MAX_MESSAGE_BYTES = 16384;
+
+    public SipConfig {
+        listen = List.copyOf(Checks.nonEmpty("listen", listen, "- { transport: udp, host: 127.0.0.1, port: 5060 }"));
+        Checks.unique("listen", listen, l -> l.transport() + ":" + l.host() + ":" + l.port(), "listen address");
+        Checks.between("maxMessageBytes", maxMessageBytes, 1024, 65535);
+        Checks.present("timers", timers);
+    }
+}

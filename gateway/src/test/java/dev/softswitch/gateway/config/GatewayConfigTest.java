@@ -1,0 +1,250 @@
+package dev.softswitch.gateway.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class GatewayConfigTest {
+
+    /** A small valid file; the error cases each change one thing in it. Line numbers matter. */
+    private static final String VALID = """
+            sip:
+              listen:
+                - { transport: udp, host: 127.0.0.1, port: 5060 }
+            http: { host: 127.0.0.1, port: 8080 }
+            media: { host: 127.0.0.1, portMin: 30000, portMax: 39999 }
+            trunks:
+              - name: carrier
+                host: 127.0.0.1
+                port: 5080
+                transport: udp
+                prefixes: [""]
+            charging:
+              currency: USD
+              rates:
+                - { prefix: "44", destination: UK, perMinute: "0.0250", increments: 60/60 }
+                - { prefix: "447", destination: UK mobile, perMinute: "0.1000", increments: 30/6 }
+              accounts:
+                - { id: alice, balance: "10.00" }
+                - { id: bob, balance: "0.1000" }
+            cdr:
+              file: ./calls.jsonl
+            """;
+
+    @Test
+    void defaultConfigurationLoadsTheDemo() {
+        GatewayConfig c = GatewayConfig.loadDefault();
+
+        assertThat(c.sip().listen()).containsExactly(
+                new ListenConfig("udp", "127.0.0.1", 5060), new ListenConfig("tcp", "127.0.0.1", 5060));
+        assertThat(c.sip().maxMessageBytes()).isEqualTo(16384);
+        assertThat(c.sip().timers()).isEqualTo(TimersConfig.RFC_3261);
+        assertThat(c.http()).isEqualTo(new HttpConfig("127.0.0.1", 8080));
+        assertThat(c.media()).isEqualTo(new MediaConfig("127.0.0.1", 30000, 39999));
+        assertThat(c.trunks()).containsExactly(new TrunkConfig("demo-carrier", "127.0.0.1", 5080, "udp", java.util.List.of("")));
+        assertThat(c.charging().currency()).isEqualTo("USD");
+        assertThat(c.charging().rates()).extracting(RateConfig::prefix)
+                .contains("1", "44", "447", "49", "4915", "4916", "4917", "66", "81", "8190");
+        assertThat(rate(c, "81")).isEqualTo(new RateConfig("81", "Japan", "0.0530", "0", 60, 60));
+        assertThat(rate(c, "8190").perMinute()).isEqualTo("0.1200");
+        assertThat(c.charging().accounts()).containsExactly(
+                new AccountConfig("alice", "10.00"), new AccountConfig("bob", "0.1000"), new AccountConfig("carol", "0"));
+        assertThat(c.cdr().file()).isEqualTo("./var/cdr/calls.jsonl");
+    }
+
+    @Test
+    void bobCanPayExactlyOneMinuteToAUkMobile() {
+        GatewayConfig c = GatewayConfig.loadDefault();
+        RateConfig ukMobile = rate(c, "447");
+
+        assertThat(account(c, "bob").balance()).isEqualTo(ukMobile.perMinute());
+        assertThat(ukMobile.connectFee()).isEqualTo("0");
+        assertThat(ukMobile.initialIncrement()).isEqualTo(60);
+    }
+
+    @Test
+    void validFileLoadsWithDefaultsForOptionalKeys() {
+        GatewayConfig c = GatewayConfig.parse(VALID, "test.yaml");
+
+        assertThat(c.sip().maxMessageBytes()).isEqualTo(SipConfig.DEFAULT_MAX_MESSAGE_BYTES);
+        assertThat(c.sip().timers()).isEqualTo(TimersConfig.RFC_3261);
+        assertThat(rate(c, "447")).isEqualTo(new RateConfig("447", "UK mobile", "0.1000", "0", 30, 6));
+    }
+
+    @Test
+    void loadedConfigurationIsImmutable() {
+        GatewayConfig c = GatewayConfig.parse(VALID, "test.yaml");
+
+        assertThatThrownBy(() -> c.trunks().clear()).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> c.charging().rates().clear()).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> c.trunks().get(0).prefixes().add("1")).isInstanceOf(UnsupportedOperationException.class);
+    }
+
+    @Test
+    void timersAndMaxMessageBytesAreRead() {
+        GatewayConfig c = GatewayConfig.parse(VALID.replace("    - { transport: udp, host: 127.0.0.1, port: 5060 }\n",
+                "    - { transport: udp, host: 127.0.0.1, port: 5060 }\n  maxMessageBytes: 4096\n"
+                        + "  timers: { t1: 250ms, t2: 2m }\n"), "test.yaml");
+
+        assertThat(c.sip().maxMessageBytes()).isEqualTo(4096);
+        assertThat(c.sip().timers()).isEqualTo(new TimersConfig(Duration.ofMillis(250), Duration.ofMinutes(2), Duration.ofSeconds(5)));
+    }
+
+    @Test
+    void loadNamesTheFile(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("config.yaml");
+        Files.writeString(file, VALID.replace("port: 5080", "port: 70000"));
+
+        assertThatThrownBy(() -> GatewayConfig.load(file))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage(file + ":9:11: trunks[0].port: 70000 is not a valid port (use 1..65535)");
+    }
+
+    @Test
+    void loadReadsAFile(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("config.yaml");
+        Files.writeString(file, VALID);
+
+        assertThat(GatewayConfig.load(file)).isEqualTo(GatewayConfig.parse(VALID, "other.yaml"));
+    }
+
+    @Test
+    void missingFileIsAConfigException(@TempDir Path dir) {
+        Path file = dir.resolve("absent.yaml");
+
+        assertThatThrownBy(() -> GatewayConfig.load(file))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith(file + ": cannot read the configuration file: java.nio.file.NoSuchFileException");
+    }
+
+    static Stream<Arguments> errors() {
+        return Stream.of(
+                Arguments.of("syntax error", "  currency: USD", "  currency: USD: dollars",
+                        "test.yaml:13:16: YAML syntax error: mapping values are not allowed here"
+                                + " (quote a value that contains ': ', or check the indentation)"),
+                Arguments.of("unterminated quote", "  file: ./calls.jsonl", "  file: \"./calls.jsonl",
+                        "test.yaml:22:1: YAML syntax error: found unexpected end of stream"
+                                + " (while scanning a quoted scalar that starts at 21:9; close the quote or bracket)"),
+                Arguments.of("tab indentation", "  currency: USD", "\tcurrency: USD",
+                        "test.yaml:13:1: YAML syntax error: found a tab that cannot start any token"
+                                + " (indent with spaces, not tabs)"),
+                Arguments.of("unknown key", "  file: ./calls.jsonl", "  fiel: ./calls.jsonl",
+                        "test.yaml:21:3: cdr: missing key file (add file: ./var/cdr/calls.jsonl)\n"
+                                + "test.yaml:21:3: cdr.fiel: unknown key (did you mean file?)"),
+                Arguments.of("unknown key with no near match", "port: 8080 }", "port: 8080, tls: true }",
+                        "test.yaml:4:38: http.tls: unknown key (use one of host, port)"),
+                Arguments.of("bad port", "port: 5080", "port: 70000",
+                        "test.yaml:9:11: trunks[0].port: 70000 is not a valid port (use 1..65535)"),
+                Arguments.of("tls transport", "transport: udp, host", "transport: tls, host",
+                        "test.yaml:3:20: sip.listen[0].transport: tls is not supported yet (use udp or tcp)"),
+                Arguments.of("unknown transport", "    transport: udp", "    transport: sctp",
+                        "test.yaml:10:16: trunks[0].transport: sctp is not a transport (use udp or tcp)"),
+                Arguments.of("bad duration", "http:", "  timers: { t1: 500 }\nhttp:",
+                        "test.yaml:4:17: sip.timers.t1: \"500\" is not a duration (use e.g. 500ms, 4s or 2m)"),
+                Arguments.of("bad decimal", "\"0.0250\"", "\"0,025\"",
+                        "test.yaml:15:51: charging.rates[0].perMinute: \"0,025\" is not a decimal amount"
+                                + " (use digits with at most 6 decimals, e.g. \"0.0530\")"),
+                Arguments.of("too many decimals", "balance: \"10.00\"", "balance: \"10.0000001\"",
+                        "test.yaml:18:29: charging.accounts[0].balance: \"10.0000001\" has more than 6 decimals"
+                                + " (round it to at most 6)"),
+                Arguments.of("negative decimal", "balance: \"10.00\"", "balance: \"-10.00\"",
+                        "test.yaml:18:29: charging.accounts[0].balance: \"-10.00\" is negative (use 0 or more)"),
+                Arguments.of("duplicate prefix", "prefix: \"447\"", "prefix: \"44\"",
+                        "test.yaml:16:17: charging.rates[1].prefix: duplicate prefix \"44\" at lines 15 and 16"
+                                + " (keep one of them)"),
+                Arguments.of("duplicate account", "id: bob", "id: alice",
+                        "test.yaml:19:13: charging.accounts[1].id: duplicate account id \"alice\" at lines 18 and 19"
+                                + " (keep one of them)"),
+                Arguments.of("odd portMin", "portMin: 30000", "portMin: 30001",
+                        "test.yaml:5:36: media.portMin: 30001 is odd (RTP uses even ports; use 30000 or 30002)"),
+                Arguments.of("portMax below portMin", "portMax: 39999", "portMax: 20000",
+                        "test.yaml:5:52: media.portMax: 20000 is not above portMin 30000 (use a larger number, e.g. 39999)"),
+                Arguments.of("missing required key", "  currency: USD\n", "",
+                        "test.yaml:13:3: charging: missing key currency (add currency: USD)"),
+                Arguments.of("empty value", "  currency: USD", "  currency:",
+                        "test.yaml:13:12: charging.currency: no value given (use e.g. USD)"),
+                Arguments.of("bad currency", "  currency: USD", "  currency: usd",
+                        "test.yaml:13:13: charging.currency: \"usd\" is not a currency code (use three capital letters, e.g. USD)"),
+                Arguments.of("not a number", "port: 5080", "port: fifty",
+                        "test.yaml:9:11: trunks[0].port: \"fifty\" is not a whole number (use e.g. 5080)"),
+                Arguments.of("bad increments", "increments: 30/6", "increments: 30",
+                        "test.yaml:16:81: charging.rates[1].increments: \"30\" is not a pair of increments in seconds"
+                                + " (use e.g. 60/60)"),
+                Arguments.of("zero increment", "increments: 30/6", "increments: 0/6",
+                        "test.yaml:16:81: charging.rates[1].increments: 0/6 has an increment below 1 second"
+                                + " (use whole seconds above zero, e.g. 60/60)"),
+                Arguments.of("bad trunk prefix", "prefixes: [\"\"]", "prefixes: [\"+44\"]",
+                        "test.yaml:11:15: trunks[0].prefixes: \"+44\" is not a digit prefix"
+                                + " (use digits only, without + or spaces, e.g. \"447\")"),
+                Arguments.of("list expected", "  listen:\n    - { transport: udp, host: 127.0.0.1, port: 5060 }",
+                        "  listen: udp",
+                        "test.yaml:2:11: sip.listen: expected a list here, found \"udp\""
+                                + " (e.g. - { transport: udp, host: 127.0.0.1, port: 5060 })"),
+                Arguments.of("duplicate yaml key", "cdr:\n", "cdr:\n  file: x\n",
+                        "test.yaml:22:3: cdr.file: duplicate key, already at line 21 (keep one of them)"),
+                Arguments.of("alias", "  file: ./calls.jsonl", "  file: *x",
+                        "test.yaml:21:9: cdr.file: aliases (*x) are not supported (write the value out)"),
+                Arguments.of("second document", "cdr:", "---\ncdr:",
+                        "test.yaml:21:1: a second YAML document starts here, after a --- line"
+                                + " (keep the whole configuration in one document)"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("errors")
+    void badFileIsRefusedWithLineColumnAndFix(String kind, String from, String to, String expected) {
+        String yaml = VALID.replace(from, to);
+        assertThat(yaml).as("the case changes the file").isNotEqualTo(VALID);
+
+        assertThatThrownBy(() -> GatewayConfig.parse(yaml, "test.yaml"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage(expected);
+    }
+
+    @Test
+    void everyProblemIsReportedInFileOrder() {
+        String yaml = VALID.replace("port: 8080", "port: 0").replace("port: 5080", "port: 99999")
+                .replace("  file: ./calls.jsonl", "  file: ./calls.jsonl\n  rotate: daily");
+
+        assertThatThrownBy(() -> GatewayConfig.parse(yaml, "test.yaml"))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactly(
+                        "test.yaml:4:32: http.port: 0 is not a valid port (use 1..65535)",
+                        "test.yaml:9:11: trunks[0].port: 99999 is not a valid port (use 1..65535)",
+                        "test.yaml:22:3: cdr.rotate: unknown key (use one of file)"));
+    }
+
+    @Test
+    void emptyFileIsRefused() {
+        assertThatThrownBy(() -> GatewayConfig.parse("# nothing\n", "test.yaml"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("test.yaml:1:1: the file is empty (start from default-config.yaml)");
+    }
+
+    @Test
+    void recordsRefuseBadValuesWhenBuiltInCode() {
+        assertThatThrownBy(() -> new ListenConfig("tls", "127.0.0.1", 5061))
+                .isInstanceOf(InvalidValueException.class)
+                .hasMessage("transport: tls is not supported yet (use udp or tcp)");
+        assertThatThrownBy(() -> new RateConfig("44", "UK", "0.1", null, 60, 0))
+                .isInstanceOf(InvalidValueException.class)
+                .hasMessageStartingWith("increments: 60/0");
+        assertThat(new RateConfig("44", "UK", "0.1", null, 60, 60).connectFee()).isEqualTo("0");
+    }
+
+    private static RateConfig rate(GatewayConfig c, String prefix) {
+        return c.charging().rates().stream().filter(r -> r.prefix().equals(prefix)).findFirst().orElseThrow();
+    }
+
+    private static AccountConfig account(GatewayConfig c, String id) {
+        return c.charging().accounts().stream().filter(a -> a.id().equals(id)).findFirst().orElseThrow();
+    }
+}
