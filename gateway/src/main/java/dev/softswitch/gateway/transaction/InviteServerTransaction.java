@@ -1,0 +1,183 @@
+package dev.softswitch.gateway.transaction;
+
+import static dev.softswitch.gateway.transaction.TransactionState.ACCEPTED;
+import static dev.softswitch.gateway.transaction.TransactionState.COMPLETED;
+import static dev.softswitch.gateway.transaction.TransactionState.CONFIRMED;
+import static dev.softswitch.gateway.transaction.TransactionState.PROCEEDING;
+import static dev.softswitch.gateway.transaction.TransactionState.TERMINATED;
+
+import dev.softswitch.gateway.time.Timeout;
+import dev.softswitch.gateway.transport.Endpoint;
+import gov.nist.javax.sip.message.SIPRequest;
+import gov.nist.javax.sip.message.SIPResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The INVITE server transaction of RFC 3261 §17.2.1 (figure 7) with the Accepted state of RFC
+ * 6026 §7.1. It answers 100 Trying at once; retransmitted INVITEs get the last response again
+ * (absorbed in Accepted and Confirmed); an ACK in Accepted goes to the TU.
+ *
+ * <pre>
+ *                                     |INVITE
+ *                                     |pass INV to TU
+ *                  INVITE             V send 100 Trying
+ *                  send response+------------+
+ *                      +--------|            |--------+ 101-199 from TU
+ *                      |        |            |        | send response
+ *                      +------->| Proceeding |<-------+
+ *                               |            |
+ *                               |            |
+ *                               +------------+
+ *                  300-699 from TU |        | 2xx from TU
+ *                  send response   |        | send response
+ *                   +--------------+        +------------+
+ *                   |                                    |
+ *  INVITE           V          Timer G fires             |
+ *  send response +-----------+ send response             |
+ *       +--------|           |--------+                  |
+ *       |        | Completed |        |                  |
+ *       +------->|           |<-------+           INVITE |  2xx from TU
+ *                +-----------+                    -      |  send response
+ *                   |     |                        +---+ |  +---+
+ *       ACK         |     | Timer H fires          |   V V  V   |
+ *       -           |     | inform TU              |  +----------+
+ *                   |     |                        +--|          |
+ *                   |     +---------+                 | Accepted |
+ *                   V               |                 |          |
+ *                +-----------+      |      ACK to TU  +----------+
+ *                |           |      |          +---+   ^  |
+ *                | Confirmed |      |          |   +---+  |
+ *                |           |      |          +------+   |Timer L fires
+ *                +-----------+      |                     |
+ *                   |               |                     |
+ *                   |Timer I fires  |                     |
+ *                   V               |                     |
+ *                +-----------+      |                     |
+ *                | Terminated|<-----+---------------------+
+ *                +-----------+
+ * </pre>
+ *
+ * Timer G (unreliable transports only) starts at T1 and doubles up to T2; Timers H and L are 64*T1;
+ * Timer I is T4, zero over reliable transports.
+ */
+final class InviteServerTransaction extends AbstractTransaction implements ServerTransaction {
+
+    private static final Map<TransactionState, Set<TransactionState>> TRANSITIONS = table(
+            PROCEEDING, Set.of(COMPLETED, ACCEPTED, TERMINATED),
+            COMPLETED, Set.of(CONFIRMED, TERMINATED),
+            CONFIRMED, Set.of(TERMINATED),
+            ACCEPTED, Set.of(TERMINATED));
+
+    private final ServerTransactionKey key;
+    private final SIPRequest request;
+    private final Endpoint source;
+    private SIPResponse lastResponse;
+    private Duration timerGInterval;
+    private Timeout timerG;
+    private Timeout timerH;
+
+    InviteServerTransaction(TransactionLayer layer, ServerTransactionKey key, SIPRequest request, Endpoint source) {
+        super(layer, TRANSITIONS, PROCEEDING);
+        this.key = key;
+        this.request = request;
+        this.source = source;
+    }
+
+    @Override
+    public SIPRequest request() {
+        return request;
+    }
+
+    @Override
+    public Endpoint source() {
+        return source;
+    }
+
+    /** Sends 100 Trying (RFC 3261 §17.2.1: the transaction answers at once rather than after 200 ms). */
+    void start() {
+        respond(request.createResponse(SIPResponse.TRYING));
+    }
+
+    @Override
+    public void respond(SIPResponse response) {
+        int code = response.getStatusCode();
+        switch (state()) {
+            case PROCEEDING -> {
+                send(response);
+                if (code >= 300) {
+                    moveTo(COMPLETED);
+                    TimerSettings s = layer.settings();
+                    if (!source.transport().isReliable()) {
+                        timerGInterval = s.t1();
+                        timerG = startTimer(timerGInterval, this::onTimerG);
+                    }
+                    timerH = startTimer(s.transactionTimeout(), this::onTimerH);
+                } else if (code >= 200) {
+                    moveTo(ACCEPTED);
+                    startTimer(layer.settings().transactionTimeout(), this::terminate);
+                }
+            }
+            case ACCEPTED -> {
+                if (code >= 200 && code < 300) {
+                    send(response);
+                } else {
+                    TransactionLayer.LOG.debug("{}: dropping {} in ACCEPTED", this, code);
+                }
+            }
+            default -> TransactionLayer.LOG.debug("{}: dropping {} in {}", this, code, state());
+        }
+    }
+
+    /** A retransmission of the INVITE (RFC 3261 §17.2.1). */
+    void onRetransmission() {
+        if ((state() == PROCEEDING || state() == COMPLETED) && lastResponse != null) {
+            layer.trySendResponse(lastResponse);
+        }
+    }
+
+    void onAck(SIPRequest ack, Endpoint ackSource) {
+        switch (state()) {
+            case COMPLETED -> {
+                cancel(timerG);
+                cancel(timerH);
+                moveTo(CONFIRMED);
+                startTimer(source.transport().isReliable() ? Duration.ZERO : layer.settings().t4(), this::terminate);
+            }
+            case ACCEPTED -> layer.tu().onAck(ack, ackSource);
+            default -> TransactionLayer.LOG.debug("{}: ACK absorbed", this);
+        }
+    }
+
+    private void onTimerG() {
+        if (state() != COMPLETED) {
+            return;
+        }
+        layer.trySendResponse(lastResponse);
+        timerGInterval = layer.settings().doubledCapped(timerGInterval);
+        timerG = startTimer(timerGInterval, this::onTimerG);
+    }
+
+    private void onTimerH() {
+        if (state() == COMPLETED) {
+            moveTo(TERMINATED);
+            layer.tu().onServerTimeout(this);
+        }
+    }
+
+    private void send(SIPResponse response) {
+        lastResponse = response;
+        layer.trySendResponse(response);
+    }
+
+    @Override
+    void onTerminated() {
+        layer.removeServer(key, this);
+    }
+
+    @Override
+    public String toString() {
+        return "InviteServerTransaction[" + key.branch() + ", " + state() + "]";
+    }
+}

@@ -1,0 +1,108 @@
+package dev.softswitch.gateway.sip;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import gov.nist.javax.sip.header.To;
+import gov.nist.javax.sip.message.SIPRequest;
+import gov.nist.javax.sip.message.SIPResponse;
+import gov.nist.javax.sip.parser.StringMsgParser;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/** RFC 3261 §9.1 and §17.1.1.3: the messages the stack derives from an INVITE. */
+class SipMessagesTest {
+
+    private static final String INVITE = "INVITE sip:bob@biloxi.example.com SIP/2.0\r\n"
+            + "Via: SIP/2.0/UDP pc33.atlanta.example.com;branch=z9hG4bK776asdhds\r\n"
+            + "Via: SIP/2.0/UDP edge.atlanta.example.com;branch=z9hG4bKedge\r\n"
+            + "Max-Forwards: 70\r\n"
+            + "Route: <sip:p1.example.com;lr>\r\n"
+            + "Route: <sip:p2.example.com;lr>\r\n"
+            + "To: Bob <sip:bob@biloxi.example.com>\r\n"
+            + "From: Alice <sip:alice@atlanta.example.com>;tag=1928301774\r\n"
+            + "Call-ID: a84b4c76e66710@pc33.atlanta.example.com\r\n"
+            + "CSeq: 314159 INVITE\r\n"
+            + "Contact: <sip:alice@pc33.atlanta.example.com>\r\n"
+            + "Content-Type: application/sdp\r\n"
+            + "Content-Length: 4\r\n\r\n"
+            + "v=0\n";
+
+    private static SIPRequest invite() throws Exception {
+        return (SIPRequest) new StringMsgParser().parseSIPMessage(INVITE.getBytes(StandardCharsets.UTF_8), true, false, null);
+    }
+
+    @Test
+    void cancelCopiesWhatSection91Lists() throws Exception {
+        SIPRequest invite = invite();
+
+        String cancel = SipMessages.cancelFor(invite).encode();
+
+        assertThat(cancel).startsWith("CANCEL sip:bob@biloxi.example.com SIP/2.0\r\n")
+                .contains("Via: SIP/2.0/UDP pc33.atlanta.example.com;branch=z9hG4bK776asdhds\r\n")
+                .doesNotContain("z9hG4bKedge")
+                .contains("CSeq: 314159 CANCEL\r\n")
+                .contains("Call-ID: a84b4c76e66710@pc33.atlanta.example.com\r\n")
+                .contains("From: \"Alice\" <sip:alice@atlanta.example.com>;tag=1928301774\r\n")
+                .contains("To: \"Bob\" <sip:bob@biloxi.example.com>\r\n")
+                .contains("Route: <sip:p1.example.com;lr>,<sip:p2.example.com;lr>\r\n")
+                .contains("Max-Forwards: 70\r\n")
+                .contains("Content-Length: 0\r\n")
+                .doesNotContain("Contact").doesNotContain("v=0");
+    }
+
+    @Test
+    void ackForNon2xxCopiesWhatSection17113Lists() throws Exception {
+        SIPRequest invite = invite();
+        SIPResponse busy = invite.createResponse(486);
+        ((To) busy.getTo()).setTag("bobtag");
+
+        String ack = SipMessages.ackForNon2xx(invite, busy).encode();
+
+        assertThat(ack).startsWith("ACK sip:bob@biloxi.example.com SIP/2.0\r\n")
+                .contains("Via: SIP/2.0/UDP pc33.atlanta.example.com;branch=z9hG4bK776asdhds\r\n")
+                .doesNotContain("z9hG4bKedge")
+                .contains("CSeq: 314159 ACK\r\n")
+                .contains("Call-ID: a84b4c76e66710@pc33.atlanta.example.com\r\n")
+                .contains("From: \"Alice\" <sip:alice@atlanta.example.com>;tag=1928301774\r\n")
+                .contains("To: \"Bob\" <sip:bob@biloxi.example.com>;tag=bobtag\r\n")
+                .contains("Route: <sip:p1.example.com;lr>,<sip:p2.example.com;lr>\r\n")
+                .contains("Content-Length: 0\r\n")
+                .doesNotContain("v=0");
+    }
+
+    @Test
+    void builtMessagesShareNoHeaderWithTheInvite() throws Exception {
+        SIPRequest invite = invite();
+        SIPResponse busy = invite.createResponse(486);
+        ((To) busy.getTo()).setTag("bobtag");
+
+        SIPRequest ack = SipMessages.ackForNon2xx(invite, busy);
+        SIPRequest cancel = SipMessages.cancelFor(invite);
+        ack.getTopmostVia().setBranch("z9hG4bKchanged");
+        cancel.getTopmostVia().setBranch("z9hG4bKchanged2");
+        ((To) cancel.getTo()).setTag("x");
+
+        assertThat(invite.getTopmostVia().getBranch()).isEqualTo("z9hG4bK776asdhds");
+        assertThat(invite.getTo().getTag()).isNull();
+    }
+
+    @Test
+    void refusesWhatIsNotAnInviteOrNotANon2xx() throws Exception {
+        SIPRequest invite = invite();
+        assertThatThrownBy(() -> SipMessages.ackForNon2xx(invite, invite.createResponse(200)))
+                .isInstanceOf(IllegalArgumentException.class);
+        SIPRequest cancel = SipMessages.cancelFor(invite);
+        assertThatThrownBy(() -> SipMessages.cancelFor(cancel)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void branchesAndTagsAreRandom() {
+        assertThat(SipMessages.newBranch()).matches("z9hG4bK[0-9a-f]{24}");
+        assertThat(SipMessages.newTag()).matches("[0-9a-f]{16}");
+        assertThat(SipMessages.newBranch()).isNotEqualTo(SipMessages.newBranch());
+        assertThat(SipMessages.isRfc3261Branch("z9hG4bKabc")).isTrue();
+        assertThat(SipMessages.isRfc3261Branch("abc")).isFalse();
+        assertThat(SipMessages.isRfc3261Branch(null)).isFalse();
+    }
+}
