@@ -1,0 +1,110 @@
+package dev.softswitch.charging.cdr;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.softswitch.charging.money.Money;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * Appends {@link CallRecord}s to a file as JSON Lines: one object per line, flushed after each record.
+ * Instants are ISO-8601 strings; an amount is {@code {"micros":..,"currency":..,"decimal":".."}}.
+ * Thread-safe.
+ */
+public final class CallRecordWriter implements AutoCloseable {
+
+    private final ObjectMapper mapper = new ObjectMapper();
+    private final Path file;
+    private final Writer out;
+    private boolean closed;
+
+    /**
+     * Opens {@code file} for appending, creating it and its parent directories if needed.
+     *
+     * @throws UncheckedIOException if the file cannot be opened
+     */
+    public CallRecordWriter(Path file) {
+        this.file = Objects.requireNonNull(file, "file");
+        try {
+            Path parent = file.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            this.out = Files.newBufferedWriter(file, StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open call record file " + file, e);
+        }
+    }
+
+    /**
+     * Appends one record and flushes it.
+     *
+     * @throws IllegalStateException after {@link #close}
+     * @throws UncheckedIOException if the write fails
+     */
+    public synchronized void write(CallRecord r) {
+        Objects.requireNonNull(r, "record");
+        if (closed) {
+            throw new IllegalStateException("call record writer for " + file + " is closed");
+        }
+        try {
+            out.write(mapper.writeValueAsString(toJson(r)));
+            out.write('\n');
+            out.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write call record " + r.callId() + " to " + file, e);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            out.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot close call record file " + file, e);
+        }
+    }
+
+    private ObjectNode toJson(CallRecord r) {
+        ObjectNode node = mapper.createObjectNode();
+        node.put("callId", r.callId());
+        node.put("caller", r.caller());
+        node.put("callee", r.callee());
+        node.put("trunk", r.trunk());
+        node.put("start", iso(r.start()));
+        node.put("answer", iso(r.answer()));
+        node.put("end", iso(r.end()));
+        node.put("durationMillis", r.durationMillis());
+        node.put("billedSeconds", r.billedSeconds());
+        Money amount = r.amount();
+        if (amount == null) {
+            node.putNull("amount");
+        } else {
+            ObjectNode money = node.putObject("amount");
+            money.put("micros", amount.micros());
+            money.put("currency", amount.currency());
+            money.put("decimal", amount.toDecimalString());
+        }
+        node.put("sipCode", r.sipCode());
+        node.put("disconnectCause", r.disconnectCause());
+        node.put("hungUpBy", r.hungUpBy());
+        return node;
+    }
+
+    private static String iso(Instant instant) {
+        return instant == null ? null : instant.toString();
+    }
+}

@@ -1,0 +1,13 @@
+package dev.softswitch.charging.session;
+
+/** Why {@link ChargingEngine#authorise} refused a call (CHG-6: refused with a clear answer). */
+public enum DenialReason {
+    /** The account id names no account. */
+    UNKNOWN_ACCOUNT,
+    /** No rate (and no default rate) covers the destination, or the destination is not a digit string. */
+    NO_RATE,
+    /** The available credit cannot pay the connect fee and the first increment. */
+    INSUFFICIENT_CREDIT,
+    /** The destination's rate is in another currency than the account. */
+    CURRENCY_MISMATCH
+}
