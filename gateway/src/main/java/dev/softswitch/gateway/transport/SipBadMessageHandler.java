@@ -12,8 +12,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Answers messages that failed to decode and stops them here (PRODUCT §9): a request that still has
- * Via, From, To, Call-ID and CSeq gets the failure's status and reason, sent back per RFC 3261
+ * Answers messages that failed to decode and stops them here (PRODUCT §9): a request with a Via and
+ * a known method gets the failure's status and reason (with whichever of From, To, Call-ID and CSeq
+ * it has, so that the sender can match it), sent back per RFC 3261
  * §18.2.2 (the same connection, or the Via's received/rport over UDP); anything else, including
  * responses and ACKs (§17.2.1: never answered), is dropped and counted. A stream that lost its
  * framing is closed after the answer.
@@ -69,10 +70,13 @@ public final class SipBadMessageHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** A Via to route the answer and a method known not to be ACK; other headers are copied if present. */
     private static boolean isAnswerable(SIPRequest request) {
-        return request.getTopmostVia() != null && request.getFrom() != null && request.getTo() != null
-                && request.getCallId() != null && request.getCSeq() != null
-                && !Request.ACK.equals(request.getCSeq().getMethod())
-                && (request.getRequestLine() == null || !Request.ACK.equals(request.getMethod()));
+        if (request.getTopmostVia() == null) {
+            return false;
+        }
+        String method = request.getRequestLine() != null ? request.getMethod()
+                : request.getCSeq() != null ? request.getCSeq().getMethod() : null;
+        return method != null && !Request.ACK.equals(method);
     }
 }

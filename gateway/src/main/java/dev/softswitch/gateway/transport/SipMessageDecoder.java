@@ -9,6 +9,7 @@ import gov.nist.javax.sip.parser.ParseExceptionListener;
 import gov.nist.javax.sip.parser.StringMsgParser;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.MessageToMessageDecoder;
+import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
 import java.text.ParseException;
 import java.util.List;
@@ -60,7 +61,7 @@ public final class SipMessageDecoder extends MessageToMessageDecoder<SipFrame> {
         HeaderProblems problems = new HeaderProblems();
         SIPMessage message;
         try {
-            message = parser.parseSIPMessage(frame.bytes(), frame.result().isSuccess(), false, problems);
+            message = parser.parseSIPMessage(unfold(frame.bytes()), frame.result().isSuccess(), false, problems);
         } catch (ParseException | RuntimeException e) {
             LOG.debug("Unparseable SIP message from {}: {}", source, e.toString());
             message = null;
@@ -76,6 +77,10 @@ public final class SipMessageDecoder extends MessageToMessageDecoder<SipFrame> {
     private static SipDecodeResult validate(SIPMessage message, HeaderProblems problems) {
         if (problems.first != null) {
             return SipDecodeResult.badRequest(problems.first);
+        }
+        if (message instanceof SIPResponse response
+                && (response.getStatusCode() < 100 || response.getStatusCode() > 699)) {
+            return SipDecodeResult.badRequest("Malformed Status-Line");
         }
         try {
             if (message instanceof SIPRequest request) {
@@ -102,6 +107,46 @@ public final class SipMessageDecoder extends MessageToMessageDecoder<SipFrame> {
             return "CSeq method does not match the Request-Line";
         }
         return text.isEmpty() ? "Invalid message" : text;
+    }
+
+    /**
+     * Replaces each header line fold (CRLF followed by SP or HTAB, RFC 3261 §7.3.1) and the blanks
+     * after it with one SP. JAIN-SIP drops a folded HTAB, gluing words together. The body is untouched.
+     */
+    static byte[] unfold(byte[] bytes) {
+        int headerEnd = bytes.length;
+        boolean folded = false;
+        for (int i = 0; i + 3 < bytes.length; i++) {
+            if (bytes[i] == '\r' && bytes[i + 1] == '\n') {
+                if (bytes[i + 2] == '\r' && bytes[i + 3] == '\n') {
+                    headerEnd = i;
+                    break;
+                }
+                folded |= isBlank(bytes[i + 2]);
+            }
+        }
+        if (!folded) {
+            return bytes;
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(bytes.length);
+        int i = 0;
+        while (i < headerEnd) {
+            if (bytes[i] == '\r' && i + 2 < headerEnd && bytes[i + 1] == '\n' && isBlank(bytes[i + 2])) {
+                out.write(' ');
+                i += 2;
+                while (i < headerEnd && isBlank(bytes[i])) {
+                    i++;
+                }
+            } else {
+                out.write(bytes[i++]);
+            }
+        }
+        out.write(bytes, headerEnd, bytes.length - headerEnd);
+        return out.toByteArray();
+    }
+
+    private static boolean isBlank(byte b) {
+        return b == ' ' || b == '\t';
     }
 
     private static InetSocketAddress remote(ChannelHandlerContext ctx) {
