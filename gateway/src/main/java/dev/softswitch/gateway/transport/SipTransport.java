@@ -1,0 +1,254 @@
+package dev.softswitch.gateway.transport;
+
+import gov.nist.javax.sip.header.Via;
+import gov.nist.javax.sip.message.SIPMessage;
+import gov.nist.javax.sip.message.SIPResponse;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.DefaultAddressedEnvelope;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The SIP transport layer on Netty (RFC 3261 §18, SIG-1): binds every listen point, UDP and TCP,
+ * hands parsed messages to a {@link SipMessageHandler} and sends messages, reusing TCP connections
+ * in both directions. Uses epoll where available, else NIO. TLS listen points are refused until the
+ * TLS issue adds an {@code SslHandler} in front of {@link SipStreamChannelInitializer}'s pipeline.
+ */
+public final class SipTransport implements SipSender, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SipTransport.class);
+    /** Receive buffer for one datagram: larger than any limit, so oversize is seen, not truncated. */
+    private static final int DATAGRAM_BUFFER_BYTES = 65_535;
+    private static final int CONNECT_TIMEOUT_MILLIS = 5_000;
+
+    private final List<ListenPoint> listenPoints;
+    private final SipMessageHandler handler;
+    private final TransportSettings settings;
+    private final TransportCounters counters = new TransportCounters();
+    private final SipConnectionRegistry connections = new SipConnectionRegistry();
+    private final Map<TransportType, Channel> boundChannels = new EnumMap<>(TransportType.class);
+    private final List<Channel> listenChannels = new ArrayList<>();
+    private final boolean epoll = Epoll.isAvailable();
+    private EventLoopGroup group;
+    private Bootstrap connector;
+
+    public SipTransport(List<ListenPoint> listenPoints, SipMessageHandler handler, TransportSettings settings) {
+        this.listenPoints = List.copyOf(listenPoints);
+        this.handler = Objects.requireNonNull(handler, "handler");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        if (this.listenPoints.isEmpty()) {
+            throw new IllegalArgumentException("at least one listen point is needed");
+        }
+        for (ListenPoint lp : this.listenPoints) {
+            if (lp.transport() == TransportType.TLS) {
+                throw new IllegalArgumentException("TLS listen points are not supported yet: " + lp);
+            }
+        }
+    }
+
+    /** Binds every listen point; on any failure unbinds what was bound and throws {@link TransportBindException}. */
+    public synchronized void start() throws InterruptedException {
+        if (group != null) {
+            throw new IllegalStateException("already started");
+        }
+        IoHandlerFactory ioHandler = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        group = new MultiThreadIoEventLoopGroup(settings.eventLoopThreads(), ioHandler);
+        connector = new Bootstrap().group(group)
+                .channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MILLIS)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .handler(new SipStreamChannelInitializer(TransportType.TCP, settings, handler, counters, connections));
+        for (ListenPoint lp : listenPoints) {
+            ChannelFuture bound = bind(lp).await();
+            if (!bound.isSuccess()) {
+                close();
+                throw new TransportBindException(lp, bound.cause());
+            }
+            synchronized (listenChannels) {
+                listenChannels.add(bound.channel());
+                boundChannels.putIfAbsent(lp.transport(), bound.channel());
+            }
+            LOG.info("SIP {} listening on {} ({})", lp.transport(), bound.channel().localAddress(), epoll ? "epoll" : "nio");
+        }
+    }
+
+    private ChannelFuture bind(ListenPoint lp) {
+        if (lp.transport() == TransportType.UDP) {
+            return new Bootstrap().group(group)
+                    .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
+                    .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(DATAGRAM_BUFFER_BYTES))
+                    .handler(new SipDatagramChannelInitializer(settings, handler, counters))
+                    .bind(lp.socketAddress());
+        }
+        Class<? extends ServerChannel> serverChannel = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        return new ServerBootstrap().group(group)
+                .channel(serverChannel)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new SipStreamChannelInitializer(lp.transport(), settings, handler, counters, connections))
+                .bind(lp.socketAddress());
+    }
+
+    /** The bound address of the first listen point of {@code transport} (the real port if 0 was asked). */
+    @Override
+    public InetSocketAddress localAddress(TransportType transport) {
+        Channel channel = listenChannel(transport);
+        if (channel == null) {
+            throw new IllegalStateException("no " + transport + " listen point is bound");
+        }
+        return (InetSocketAddress) channel.localAddress();
+    }
+
+    @Override
+    public void send(SIPMessage message, Endpoint destination) {
+        Objects.requireNonNull(message, "message");
+        Objects.requireNonNull(destination, "destination");
+        if (destination.transport().isReliable()) {
+            sendOnConnection(message, destination.address());
+        } else {
+            sendDatagram(message, destination.address());
+        }
+    }
+
+    /** RFC 3261 §18.2.2: see {@link SipSender#sendResponse}. */
+    @Override
+    public void sendResponse(SIPResponse response) {
+        Via via = response.getTopmostVia();
+        if (via == null) {
+            LOG.warn("Cannot send a response without a Via: {}", response.getFirstLine());
+            return;
+        }
+        TransportType transport;
+        try {
+            transport = TransportType.parse(via.getTransport());
+        } catch (IllegalArgumentException e) {
+            LOG.warn("Cannot send a response over transport {}", via.getTransport());
+            return;
+        }
+        send(response, new Endpoint(ViaResponseAddress.resolve(via), transport));
+    }
+
+    /**
+     * Like {@link #sendResponse(SIPResponse)}, but over a stream transport it prefers the connection the
+     * request arrived from, which the Via names only when the client asked for {@code rport}.
+     */
+    public void sendResponse(SIPResponse response, Endpoint requestSource) {
+        Channel channel = requestSource.transport().isReliable() ? connections.find(requestSource.address()) : null;
+        if (channel != null) {
+            write(channel, response);
+        } else {
+            sendResponse(response);
+        }
+    }
+
+    private void sendDatagram(SIPMessage message, InetSocketAddress destination) {
+        Channel udp = listenChannel(TransportType.UDP);
+        if (udp == null) {
+            throw new IllegalStateException("no UDP listen point is bound");
+        }
+        udp.writeAndFlush(new DefaultAddressedEnvelope<>(message, destination)).addListener(failureLogger(destination));
+    }
+
+    private void sendOnConnection(SIPMessage message, InetSocketAddress destination) {
+        if (connector == null) {
+            throw new IllegalStateException("not started");
+        }
+        ChannelFuture connection = connections.findOrConnect(destination, connector::connect);
+        connection.addListener((ChannelFutureListener) f -> {
+            if (f.isSuccess()) {
+                write(f.channel(), message);
+            } else {
+                LOG.warn("Cannot connect to {} to send {}: {}", destination, message.getFirstLine().trim(), f.cause().toString());
+            }
+        });
+    }
+
+    private static void write(Channel channel, SIPMessage message) {
+        channel.writeAndFlush(message).addListener(failureLogger(channel.remoteAddress()));
+    }
+
+    private static ChannelFutureListener failureLogger(Object destination) {
+        return f -> {
+            if (!f.isSuccess()) {
+                LOG.warn("Sending to {} failed: {}", destination, f.cause().toString());
+            }
+        };
+    }
+
+    private Channel listenChannel(TransportType transport) {
+        synchronized (listenChannels) {
+            return boundChannels.get(transport);
+        }
+    }
+
+    public TransportCounters counters() {
+        return counters;
+    }
+
+    public long bytesReceived() {
+        return counters.bytesReceived();
+    }
+
+    public long messagesReceived() {
+        return counters.messagesReceived();
+    }
+
+    public long parseFailures() {
+        return counters.parseFailures();
+    }
+
+    public long badRequestsSent() {
+        return counters.badRequestsSent();
+    }
+
+    public long tooLargeSent() {
+        return counters.tooLargeSent();
+    }
+
+    /** Open TCP connections, inbound and outbound. */
+    public int openConnections() {
+        return connections.size();
+    }
+
+    /** Closes listen sockets and connections and stops the event loops; waits at most a few seconds. */
+    @Override
+    public synchronized void close() {
+        if (group == null) {
+            return;
+        }
+        synchronized (listenChannels) {
+            listenChannels.forEach(Channel::close);
+            listenChannels.clear();
+            boundChannels.clear();
+        }
+        connections.channels().forEach(Channel::close);
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        group = null;
+        connector = null;
+    }
+}

@@ -1,0 +1,144 @@
+package dev.softswitch.gateway.transport;
+
+import static dev.softswitch.gateway.transport.SipTestMessages.CLOCK;
+import static dev.softswitch.gateway.transport.SipTestMessages.NOW;
+import static dev.softswitch.gateway.transport.SipTestMessages.REMOTE;
+import static dev.softswitch.gateway.transport.SipTestMessages.bytes;
+import static dev.softswitch.gateway.transport.SipTestMessages.options;
+import static dev.softswitch.gateway.transport.SipTestMessages.string;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import dev.softswitch.gateway.transport.SipTestMessages.RecordingHandler;
+import dev.softswitch.gateway.transport.SipTestMessages.RemoteEmbeddedChannel;
+import gov.nist.javax.sip.message.SIPRequest;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.embedded.EmbeddedChannel;
+import org.junit.jupiter.api.Test;
+
+/** The whole TCP pipeline, bytes in and bytes out (RFC 3261 §18.2.1, §18.3, §21.4.1, §21.5.14). */
+class SipStreamPipelineTest {
+
+    private final RecordingHandler handler = new RecordingHandler();
+    private final TransportCounters counters = new TransportCounters();
+    private final SipConnectionRegistry registry = new SipConnectionRegistry();
+    private final EmbeddedChannel channel = new RemoteEmbeddedChannel(new SipStreamChannelInitializer(TransportType.TCP,
+            TransportSettings.defaults().withMaxMessageBytes(1024).withClock(CLOCK), handler, counters, registry));
+
+    @Test
+    void wellFormedRequestIsDeliveredWithSourceArrivalTimeAndStampedVia() {
+        channel.writeInbound(bytes(options("ok-1")));
+
+        assertThat(handler.messages).hasSize(1);
+        InboundMessage inbound = handler.messages.get(0);
+        assertThat(inbound.source()).isEqualTo(new Endpoint(REMOTE, TransportType.TCP));
+        assertThat(inbound.receivedAt()).isEqualTo(NOW);
+        assertThat(inbound.message().getTopmostVia().encode().trim()).isEqualTo(
+                "Via: SIP/2.0/TCP client.example.com:5070;branch=z9hG4bK-ok-1;rport=40000;received=192.0.2.10");
+        assertThat(counters.messagesReceived()).isEqualTo(1);
+        assertThat(registry.find(REMOTE)).isSameAs(channel);
+        assertThat((Object) channel.readOutbound()).isNull();
+        assertFalse(channel.finishAndReleaseAll());
+    }
+
+    @Test
+    void twoRequestsInOneReadAreBothDelivered() {
+        channel.writeInbound(bytes(options("a") + options("b")));
+
+        assertThat(handler.messages).extracting(m -> m.message().getCallId().getCallId()).containsExactly("a", "b");
+        assertFalse(channel.finishAndReleaseAll());
+    }
+
+    @Test
+    void missingCallIdIsAnsweredWith400NamingTheHeaderOnTheSameConnection() {
+        channel.writeInbound(bytes(options("x").replace("Call-ID: x\r\n", "")));
+
+        String answer = string(channel.readOutbound());
+        assertThat(answer).startsWith("SIP/2.0 400 Bad Request (Missing Call-ID header)\r\n");
+        assertThat(answer).contains("Via: SIP/2.0/TCP client.example.com:5070;branch=z9hG4bK-x;rport=40000;received=192.0.2.10\r\n");
+        assertThat(answer).endsWith("Content-Length: 0\r\n\r\n");
+        assertThat(handler.messages).isEmpty();
+        assertThat(channel.isOpen()).isTrue();
+        assertThat(counters.parseFailures()).isEqualTo(1);
+        assertThat(counters.badRequestsSent()).isEqualTo(1);
+        assertFalse(channel.finishAndReleaseAll());
+    }
+
+    @Test
+    void malformedCSeqIsAnsweredWith400() {
+        channel.writeInbound(bytes(options("c").replace("CSeq: 1 OPTIONS", "CSeq: one OPTIONS")));
+
+        assertThat(statusLine(channel.readOutbound())).isEqualTo("SIP/2.0 400 Bad Request (Malformed CSeq)");
+        assertFalse(channel.finishAndReleaseAll());
+    }
+
+    @Test
+    void oversizedMessageIsAnsweredWith513AndTheConnectionClosed() {
+        channel.writeInbound(bytes(options("big").replace("Content-Length: 0", "Content-Length: 2000")));
+
+        assertThat(statusLine(channel.readOutbound())).isEqualTo("SIP/2.0 513 Message Too Large");
+        assertThat(channel.isOpen()).isFalse();
+        assertThat(counters.tooLargeSent()).isEqualTo(1);
+        assertThat(registry.find(REMOTE)).isNull();
+        assertFalse(channel.finishAndReleaseAll());
+    }
+
+    @Test
+    void missingContentLengthOnAStreamIsAnsweredWith400AndTheConnectionClosed() {
+        channel.writeInbound(bytes(options("nocl").replace("Content-Length: 0\r\n", "")));
+
+        assertThat(statusLine(channel.readOutbound())).isEqualTo("SIP/2.0 400 Bad Request (Missing Content-Length header)");
+        assertThat(channel.isOpen()).isFalse();
+        assertFalse(channel.finishAndReleaseAll());
+    }
+
+    @Test
+    void unanswerableGarbageIsDroppedAndCounted() {
+        channel.writeInbound(bytes("HELLO\r\nContent-Length: 0\r\n\r\n"));
+
+        assertThat((Object) channel.readOutbound()).isNull();
+        assertThat(counters.dropped()).isEqualTo(1);
+        assertThat(channel.isOpen()).isTrue();
+        assertFalse(channel.finishAndReleaseAll());
+    }
+
+    @Test
+    void badAckIsNeverAnswered() {
+        channel.writeInbound(bytes(options("ack").replace("OPTIONS", "ACK").replace("Call-ID: ack\r\n", "")));
+
+        assertThat((Object) channel.readOutbound()).isNull();
+        assertThat(counters.dropped()).isEqualTo(1);
+        assertFalse(channel.finishAndReleaseAll());
+    }
+
+    @Test
+    void encoderWritesTheMessageWithTheStreamTransportInTheTopVia() throws Exception {
+        channel.writeInbound(bytes(options("enc")));
+        SIPRequest request = (SIPRequest) handler.messages.get(0).message();
+
+        channel.writeOutbound(request.createResponse(200));
+
+        assertThat(string(channel.readOutbound())).startsWith("SIP/2.0 200 OK\r\n")
+                .contains("Via: SIP/2.0/TCP client.example.com:5070;");
+        assertFalse(channel.finishAndReleaseAll());
+    }
+
+    @Test
+    void aThrowingHandlerDoesNotCostTheConnection() {
+        EmbeddedChannel ch = new RemoteEmbeddedChannel(new SipStreamChannelInitializer(TransportType.TCP,
+                TransportSettings.defaults(), m -> {
+                    throw new IllegalStateException("boom");
+                }, counters, registry));
+
+        ch.writeInbound(bytes(options("boom")));
+
+        assertThat(ch.isOpen()).isTrue();
+        assertFalse(ch.finishAndReleaseAll());
+        assertFalse(channel.finishAndReleaseAll());
+    }
+
+    static String statusLine(ByteBuf buf) {
+        String s = string(buf);
+        return s.substring(0, s.indexOf("\r\n"));
+    }
+}

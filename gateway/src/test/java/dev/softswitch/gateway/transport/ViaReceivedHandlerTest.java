@@ -1,0 +1,63 @@
+package dev.softswitch.gateway.transport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import gov.nist.javax.sip.header.Via;
+import gov.nist.javax.sip.header.ViaList;
+import gov.nist.javax.sip.parser.ViaParser;
+import java.net.InetSocketAddress;
+import java.text.ParseException;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The received/rport rule (RFC 3261 §18.2.1, RFC 3581 §4) and where responses go (§18.2.2). */
+class ViaReceivedHandlerTest {
+
+    static Stream<Arguments> stampCases() {
+        return Stream.of(
+                Arguments.of("SIP/2.0/UDP 192.0.2.10:5060;branch=z9hG4bK1", "192.0.2.10", 5060,
+                        "SIP/2.0/UDP 192.0.2.10:5060;branch=z9hG4bK1"),
+                Arguments.of("SIP/2.0/UDP 10.1.1.1:5060;branch=z9hG4bK1", "192.0.2.10", 5060,
+                        "SIP/2.0/UDP 10.1.1.1:5060;branch=z9hG4bK1;received=192.0.2.10"),
+                Arguments.of("SIP/2.0/UDP pc33.example.com;branch=z9hG4bK1", "192.0.2.10", 5060,
+                        "SIP/2.0/UDP pc33.example.com;branch=z9hG4bK1;received=192.0.2.10"),
+                Arguments.of("SIP/2.0/UDP 192.0.2.10:5060;branch=z9hG4bK1;rport", "192.0.2.10", 61000,
+                        "SIP/2.0/UDP 192.0.2.10:5060;branch=z9hG4bK1;rport=61000;received=192.0.2.10"),
+                Arguments.of("SIP/2.0/UDP 10.1.1.1;rport=7000;branch=z9hG4bK1", "10.1.1.1", 61000,
+                        "SIP/2.0/UDP 10.1.1.1;rport=7000;branch=z9hG4bK1"),
+                Arguments.of("SIP/2.0/TCP [2001:db8::1]:5060;branch=z9hG4bK1", "2001:db8:0:0:0:0:0:1", 5060,
+                        "SIP/2.0/TCP [2001:db8::1]:5060;branch=z9hG4bK1"));
+    }
+
+    @ParameterizedTest(name = "{0} from {1}:{2}")
+    @MethodSource("stampCases")
+    void stampsTheTopVia(String via, String sourceIp, int sourcePort, String expected) throws ParseException {
+        Via header = parse(via);
+
+        ViaReceivedHandler.stamp(header, new InetSocketAddress(sourceIp, sourcePort));
+
+        assertThat(header.encode().trim()).isEqualTo("Via: " + expected);
+    }
+
+    static Stream<Arguments> responseAddressCases() {
+        return Stream.of(
+                Arguments.of("SIP/2.0/UDP 10.1.1.1;branch=z9hG4bK1", "10.1.1.1", 5060),
+                Arguments.of("SIP/2.0/UDP 10.1.1.1:5070;branch=z9hG4bK1", "10.1.1.1", 5070),
+                Arguments.of("SIP/2.0/UDP 10.1.1.1:5070;branch=z9hG4bK1;received=192.0.2.10", "192.0.2.10", 5070),
+                Arguments.of("SIP/2.0/UDP 10.1.1.1:5070;branch=z9hG4bK1;received=192.0.2.10;rport=61000",
+                        "192.0.2.10", 61000),
+                Arguments.of("SIP/2.0/TLS 10.1.1.1;branch=z9hG4bK1", "10.1.1.1", 5061));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("responseAddressCases")
+    void responsesGoToReceivedAndRport(String via, String host, int port) throws ParseException {
+        assertThat(ViaResponseAddress.resolve(parse(via))).isEqualTo(new InetSocketAddress(host, port));
+    }
+
+    private static Via parse(String via) throws ParseException {
+        return (Via) ((ViaList) new ViaParser("Via: " + via + "\n").parse()).getFirst();
+    }
+}
