@@ -47,8 +47,9 @@ public final class RelayForwardingHandler extends SimpleChannelInboundHandler<Da
         }
         ByteBuf payload = packet.content();
         int length = payload.readableBytes();
-        out.writeAndFlush(new DatagramPacket(payload.retain(), target), out.voidPromise());
+        // Counted before the write so that a peer which has received the packet sees it counted.
         counter.relayed(length);
+        out.writeAndFlush(new DatagramPacket(payload.retain(), target), out.voidPromise());
     }
 
     @Override
