@@ -30,6 +30,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,7 +56,7 @@ public final class MediaRelay implements AutoCloseable {
     private final PortAllocator ports;
     private final RelayTotals totals = new RelayTotals();
     private final Set<RelaySession> sessions = ConcurrentHashMap.newKeySet();
-    private volatile boolean closed;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private MediaRelay(MediaRelayConfig config, InetAddress bindAddress, boolean epoll) {
         this.config = config;
@@ -95,10 +96,12 @@ public final class MediaRelay implements AutoCloseable {
      */
     public RelaySession allocate(String callId) throws PortsExhaustedException {
         Objects.requireNonNull(callId, "callId");
-        if (closed) {
+        if (closed.get()) {
             throw new IllegalStateException("media relay is closed");
         }
-        try (MDC.MDCCloseable ignored = MDC.putCloseable("callId", callId)) {
+        String outerCallId = MDC.get("callId");
+        MDC.put("callId", callId);
+        try {
             EventLoop loop = group.next();
             RelayEndpoint clientRtp = new RelayEndpoint(callId + "/client/rtp");
             RelayEndpoint clientRtcp = new RelayEndpoint(callId + "/client/rtcp");
@@ -143,6 +146,12 @@ public final class MediaRelay implements AutoCloseable {
             log.debug("relay session {} allocated: client leg port {}, carrier leg port {}",
                     callId, client.port(), carrier.port());
             return session;
+        } finally {
+            if (outerCallId == null) {
+                MDC.remove("callId");
+            } else {
+                MDC.put("callId", outerCallId);
+            }
         }
     }
 
@@ -173,10 +182,9 @@ public final class MediaRelay implements AutoCloseable {
     /** Closes every session, then the event loop group; waits a bounded time for the threads. */
     @Override
     public void close() {
-        if (closed) {
+        if (!closed.compareAndSet(false, true)) {
             return;
         }
-        closed = true;
         List<RelaySession> open = new ArrayList<>(sessions);
         open.forEach(RelaySession::close);
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);

@@ -152,6 +152,20 @@ class MediaRelayLoopbackTest {
     }
 
     @Test
+    void skipsAPortPairThatAnotherProcessHolds() throws Exception {
+        MediaRelayConfig cfg = config(16);
+        try (DatagramSocket squatter = new DatagramSocket(new InetSocketAddress(LOOPBACK, cfg.portMin()))) {
+            relay = MediaRelay.start(cfg);
+            RelaySession session = relay.allocate("call-1");
+
+            assertThat(session.clientLeg().localRtp().getPort()).isNotEqualTo(squatter.getLocalPort());
+            assertThat(relay.portsInUse()).isEqualTo(4);
+            session.close();
+            assertThat(relay.portsInUse()).isZero();
+        }
+    }
+
+    @Test
     void closingTheRelayClosesItsSessions() throws Exception {
         relay = MediaRelay.start(config(16));
         RelaySession session = relay.allocate("call-1");

@@ -42,7 +42,9 @@ public final class RelayForwardingHandler extends SimpleChannelInboundHandler<Da
         InetSocketAddress target = egress.remote();
         if (out == null || target == null || !out.isActive() || !out.isWritable()) {
             counter.dropped();
-            log.debug("{}: dropped packet from {}, {} cannot send yet", ingress, source, egress);
+            if (log.isDebugEnabled()) {
+                log.debug("{}: dropped packet from {}, {} cannot send yet", ingress, source, egress);
+            }
             return;
         }
         ByteBuf payload = packet.content();

@@ -84,7 +84,7 @@ class RelayForwardingHandlerTest {
         in.writeInbound(packetFrom(new InetSocketAddress("203.0.113.99", 5000)));
         in.writeInbound(packetFrom(CLIENT_SIGNALLED));
 
-        assertThat((Object) out.readOutbound()).isNull();
+        assertNothingSent();
         assertThat(ingress.remote()).isEqualTo(CLIENT_NAT);
         assertThat(totals.packetsDropped()).isEqualTo(2);
         assertThat(counter.packets()).isEqualTo(1);
@@ -100,7 +100,7 @@ class RelayForwardingHandlerTest {
         in.writeInbound(packetFrom(CLIENT_NAT));
 
         assertThat(ingress.remote()).isEqualTo(CLIENT_SIGNALLED);
-        assertThat((Object) out.readOutbound()).isNull();
+        assertNothingSent();
         assertThat(totals.packetsDropped()).isEqualTo(1);
     }
 
@@ -124,7 +124,7 @@ class RelayForwardingHandlerTest {
 
         in.writeInbound(packetFrom(CLIENT_SIGNALLED));
 
-        assertThat((Object) out.readOutbound()).isNull();
+        assertNothingSent();
         assertThat(totals.packetsDropped()).isEqualTo(1);
         assertThat(counter.packets()).isZero();
     }
@@ -137,6 +137,11 @@ class RelayForwardingHandlerTest {
 
         assertThat(ingress.remote()).isEqualTo(CLIENT_NAT);
         releaseOne(out);
+    }
+
+    private void assertNothingSent() {
+        Object next = out.readOutbound();
+        assertThat(next).isNull();
     }
 
     private static DatagramPacket packetFrom(InetSocketAddress sender) {
