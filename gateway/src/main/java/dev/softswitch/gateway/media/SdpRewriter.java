@@ -1,0 +1,298 @@
+package dev.softswitch.gateway.media;
+
+import gov.nist.core.Host;
+import gov.nist.javax.sdp.MediaDescriptionImpl;
+import gov.nist.javax.sdp.SessionDescriptionImpl;
+import gov.nist.javax.sdp.fields.AttributeField;
+import gov.nist.javax.sdp.fields.ConnectionAddress;
+import gov.nist.javax.sdp.fields.ConnectionField;
+import gov.nist.javax.sdp.fields.MediaField;
+import gov.nist.javax.sdp.fields.OriginField;
+import gov.nist.javax.sdp.parser.SDPAnnounceParser;
+import java.math.BigInteger;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.text.ParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+import java.util.Vector;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads an SDP offer or answer (RFC 4566, RFC 3264) and rewrites it so that the audio flows through
+ * the media relay (PRODUCT MED-1): connection addresses and the audio port point at the relay, the
+ * o= version goes up, codecs and attributes stay. Parsing and encoding use JAIN-SIP's SDP model;
+ * the lines are checked first so that bad input gets a clear reason instead of a parser stack trace.
+ */
+public final class SdpRewriter {
+
+    /** What the gateway needs to know from an offer or answer to set up the relay. */
+    public record SdpOffer(InetSocketAddress audioRtp, String audioProtocol, List<String> audioFormats,
+                           String audioDirection) {
+
+        public SdpOffer {
+            Objects.requireNonNull(audioRtp, "audioRtp");
+            Objects.requireNonNull(audioProtocol, "audioProtocol");
+            Objects.requireNonNull(audioDirection, "audioDirection");
+            audioFormats = List.copyOf(audioFormats);
+        }
+
+        /** Whether the audio is SRTP (RTP/SAVP, RTP/SAVPF and the like, RFC 3711). */
+        public boolean isSecure() {
+            return audioProtocol.toUpperCase(Locale.ROOT).contains("SAVP");
+        }
+    }
+
+    private static final String LINE_TYPES = "vosiuepcbtrzkam";
+    private static final Pattern ORIGIN = Pattern.compile("o=\\S+ (\\d+) (\\d+) IN IP[46] \\S+");
+    private static final Pattern CONNECTION = Pattern.compile("c=IN IP[46] \\S+");
+    private static final Pattern MEDIA = Pattern.compile("m=[\\w-]+ \\d{1,5}(/\\d{1,5})? \\S+( \\S+)+");
+    private static final Pattern IPV4_LITERAL = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+    private static final Pattern IPV6_LITERAL = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
+    private static final Set<String> DIRECTIONS = Set.of("sendrecv", "sendonly", "recvonly", "inactive");
+    /** ICE (RFC 8839) would let the peers reach each other around the relay; offers lose it. */
+    private static final Set<String> ICE_ATTRIBUTES = Set.of("candidate", "remote-candidates", "ice-ufrag",
+            "ice-pwd", "ice-options", "ice-lite", "ice-mismatch", "end-of-candidates");
+
+    private SdpRewriter() {
+    }
+
+    /**
+     * Reads the audio stream of an SDP body: the connection address of the first audio m= line with a
+     * non-zero port (its own c= overrides the session's) and its port.
+     *
+     * @throws SdpException with a reason phrase if the body is not SDP or carries no usable audio
+     */
+    public static SdpOffer parse(byte[] body) throws SdpException {
+        Parsed parsed = read(body);
+        MediaDescriptionImpl audio = parsed.media().get(parsed.audioIndex());
+        MediaField m = audio.getMediaField();
+        InetAddress address = connectionAddress(parsed.session(), audio);
+        List<String> formats = new ArrayList<>();
+        for (Object format : m.getFormats()) {
+            formats.add(format.toString());
+        }
+        return new SdpOffer(new InetSocketAddress(address, m.getPort()), m.getProto(), formats,
+                direction(parsed.session(), audio));
+    }
+
+    /**
+     * Points the SDP at the relay: session and media c= lines carry {@code relayRtp}'s address (IN IP4
+     * or IN IP6), the first active audio m= line its port, an a=rtcp line there the port + 1, the o=
+     * line the relay address (topology hiding, PRODUCT SIG-3) and a version one higher. Every other
+     * m= line gets port 0, since the relay carries one audio stream; ICE attributes are removed so
+     * the peers cannot bypass the relay. Codecs and all other attributes are kept as they were.
+     *
+     * @throws SdpException with a reason phrase if the body is not SDP or carries no usable audio
+     */
+    public static byte[] rewrite(byte[] body, InetSocketAddress relayRtp) throws SdpException {
+        Objects.requireNonNull(relayRtp, "relayRtp");
+        if (relayRtp.isUnresolved()) {
+            throw new IllegalArgumentException("relay address " + relayRtp + " is unresolved");
+        }
+        Parsed parsed = read(body);
+        SessionDescriptionImpl sd = parsed.session();
+        String relayHost = relayRtp.getAddress().getHostAddress();
+        String addressType = relayRtp.getAddress() instanceof Inet6Address ? "IP6" : "IP4";
+        try {
+            // JAIN-SIP keeps only 18 digits of sess-id and sess-version; RFC 4566 allows more.
+            OriginField origin = (OriginField) sd.getOrigin();
+            origin.setSessionId(parsed.originId());
+            origin.setSessVersion(new BigInteger(parsed.originVersion()).add(BigInteger.ONE).toString());
+            origin.setAddressType(addressType);
+            origin.setAddress(relayHost);
+
+            ConnectionField sessionConnection = (ConnectionField) sd.getConnection();
+            if (sessionConnection != null) {
+                pointAt(sessionConnection, addressType, relayHost);
+            }
+            removeIce(sd.getAttributes(false));
+            for (int i = 0; i < parsed.media().size(); i++) {
+                MediaDescriptionImpl media = parsed.media().get(i);
+                boolean relayed = i == parsed.audioIndex();
+                media.getMediaField().setPort(relayed ? relayRtp.getPort() : 0);
+                if (media.getConnectionField() != null) {
+                    pointAt(media.getConnectionField(), addressType, relayHost);
+                }
+                Vector<?> attributes = media.getAttributeFields();
+                removeIce(attributes);
+                rewriteRtcp(attributes, relayed, relayRtp.getPort() + 1, addressType, relayHost);
+            }
+        } catch (javax.sdp.SdpException | RuntimeException e) {
+            throw new SdpException("SDP could not be rewritten", e);
+        }
+        return sd.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The parsed body, its m= sections, which of them is the relayed audio, and the raw o= numbers. */
+    private record Parsed(SessionDescriptionImpl session, List<MediaDescriptionImpl> media, int audioIndex,
+                          String originId, String originVersion) {
+    }
+
+    private static Parsed read(byte[] body) throws SdpException {
+        Objects.requireNonNull(body, "body");
+        String text = new String(body, StandardCharsets.UTF_8);
+        Matcher origin = checkLines(text);
+        SessionDescriptionImpl sd;
+        try {
+            sd = new SDPAnnounceParser(text).parse();
+        } catch (ParseException | RuntimeException e) {
+            throw new SdpException("SDP could not be parsed", e);
+        }
+        List<MediaDescriptionImpl> media = new ArrayList<>();
+        try {
+            Vector<?> descriptions = sd.getMediaDescriptions(false);
+            if (descriptions != null) {
+                for (Object d : descriptions) {
+                    media.add((MediaDescriptionImpl) d);
+                }
+            }
+        } catch (javax.sdp.SdpException e) {
+            throw new SdpException("SDP could not be parsed", e);
+        }
+        int firstAudio = -1;
+        for (int i = 0; i < media.size(); i++) {
+            MediaField m = media.get(i).getMediaField();
+            if ("audio".equalsIgnoreCase(m.getMedia())) {
+                if (m.getPort() != 0) {
+                    connectionAddress(sd, media.get(i));
+                    return new Parsed(sd, media, i, origin.group(1), origin.group(2));
+                }
+                firstAudio = i;
+            }
+        }
+        throw new SdpException(firstAudio < 0 ? "SDP has no audio stream" : "SDP audio stream is disabled");
+    }
+
+    /**
+     * Checks the line grammar of RFC 4566 section 5 that the JAIN-SIP parser does not report well.
+     *
+     * @return the match of the o= line
+     */
+    private static Matcher checkLines(String text) throws SdpException {
+        if (text.isBlank()) {
+            throw new SdpException("SDP body is empty");
+        }
+        String[] lines = text.split("\r?\n", -1);
+        int count = lines.length;
+        while (count > 0 && lines[count - 1].isEmpty()) {
+            count--;
+        }
+        Matcher origin = null;
+        for (int i = 0; i < count; i++) {
+            String line = lines[i];
+            int number = i + 1;
+            if (line.length() < 2 || line.charAt(1) != '=' || line.charAt(0) < 'a' || line.charAt(0) > 'z') {
+                throw new SdpException("SDP line " + number + " is malformed");
+            }
+            char type = line.charAt(0);
+            if (LINE_TYPES.indexOf(type) < 0) {
+                throw new SdpException("SDP line " + number + " has unknown type " + type);
+            }
+            if (i == 0 && !line.equals("v=0")) {
+                throw new SdpException("SDP does not start with v=0");
+            }
+            switch (type) {
+                case 'o' -> origin = require(ORIGIN, line, "SDP origin line malformed");
+                case 'c' -> require(CONNECTION, line, "SDP connection line malformed");
+                case 'm' -> require(MEDIA, line, "SDP media line malformed");
+                default -> { }
+            }
+        }
+        if (origin == null) {
+            throw new SdpException("SDP origin line missing");
+        }
+        return origin;
+    }
+
+    private static Matcher require(Pattern pattern, String line, String reason) throws SdpException {
+        Matcher matcher = pattern.matcher(line);
+        if (!matcher.matches()) {
+            throw new SdpException(reason);
+        }
+        return matcher;
+    }
+
+    private static InetAddress connectionAddress(SessionDescriptionImpl sd, MediaDescriptionImpl media)
+            throws SdpException {
+        ConnectionField c = media.getConnectionField() != null
+                ? media.getConnectionField()
+                : (ConnectionField) sd.getConnection();
+        if (c == null || c.getConnectionAddress() == null || c.getConnectionAddress().getAddress() == null) {
+            throw new SdpException("SDP connection address missing");
+        }
+        String host = c.getConnectionAddress().getAddress().getAddress();
+        int slash = host.indexOf('/');
+        if (slash >= 0) {
+            host = host.substring(0, slash);
+        }
+        boolean ip6 = "IP6".equalsIgnoreCase(c.getAddrtype());
+        // Only literals reach getByName, so it never resolves a name (no DNS on the SIP path).
+        if (!(ip6 ? IPV6_LITERAL : IPV4_LITERAL).matcher(host).matches()) {
+            throw new SdpException("SDP connection address is not an IP address");
+        }
+        try {
+            return InetAddress.getByName(host);
+        } catch (UnknownHostException e) {
+            throw new SdpException("SDP connection address is not an IP address", e);
+        }
+    }
+
+    private static String direction(SessionDescriptionImpl sd, MediaDescriptionImpl media) throws SdpException {
+        for (Vector<?> attributes : List.of(media.getAttributeFields(), sessionAttributes(sd))) {
+            for (Object a : attributes) {
+                String name = ((AttributeField) a).getAttribute().getName();
+                if (name != null && DIRECTIONS.contains(name)) {
+                    return name;
+                }
+            }
+        }
+        return "sendrecv";
+    }
+
+    private static Vector<?> sessionAttributes(SessionDescriptionImpl sd) {
+        Vector<?> attributes = sd.getAttributes(false);
+        return attributes == null ? new Vector<>() : attributes;
+    }
+
+    private static void pointAt(ConnectionField c, String addressType, String host) {
+        ConnectionAddress address = new ConnectionAddress();
+        address.setAddress(new Host(host));
+        c.setAddrType(addressType);
+        c.setAddress(address);
+    }
+
+    private static void removeIce(Vector<?> attributes) {
+        if (attributes != null) {
+            attributes.removeIf(a -> ICE_ATTRIBUTES.contains(((AttributeField) a).getAttribute().getName()));
+        }
+    }
+
+    /** RFC 3605: a=rtcp on the relayed stream names the relay's RTCP port; elsewhere it goes. */
+    private static void rewriteRtcp(Vector<?> attributes, boolean relayed, int rtcpPort, String addressType,
+                                    String host) throws javax.sdp.SdpException {
+        if (attributes == null) {
+            return;
+        }
+        if (!relayed) {
+            attributes.removeIf(a -> "rtcp".equals(((AttributeField) a).getAttribute().getName()));
+            return;
+        }
+        for (Object a : attributes) {
+            AttributeField attribute = (AttributeField) a;
+            if ("rtcp".equals(attribute.getAttribute().getName())) {
+                String value = attribute.getValue();
+                boolean withAddress = value != null && value.trim().contains(" ");
+                attribute.setValue(withAddress ? rtcpPort + " IN " + addressType + " " + host
+                        : Integer.toString(rtcpPort));
+            }
+        }
+    }
+}

@@ -1,0 +1,233 @@
+package dev.softswitch.media;
+
+import dev.softswitch.media.pipeline.DirectionCounter;
+import dev.softswitch.media.pipeline.RelayEndpoint;
+import dev.softswitch.media.pipeline.RelayForwardingHandler;
+import dev.softswitch.media.pipeline.RelayTotals;
+import dev.softswitch.media.session.PortAllocator;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFactory;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * The RTP/RTCP relay (PRODUCT MED-1, MED-2): allocates per-call sessions of two legs, each an even
+ * RTP port and the odd RTCP port after it, and forwards packets between the legs. Uses epoll when
+ * the native transport is available, NIO otherwise; all sockets share one event loop group, and
+ * the four sockets of a session share one event loop so forwarding never crosses threads.
+ */
+public final class MediaRelay implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(MediaRelay.class);
+
+    /** Ports in the range that another process holds are skipped; this bounds the skipping. */
+    private static final int MAX_BIND_ATTEMPTS = 8;
+
+    private final MediaRelayConfig config;
+    private final InetAddress bindAddress;
+    private final EventLoopGroup group;
+    private final ChannelFactory<? extends DatagramChannel> channelFactory;
+    private final PortAllocator ports;
+    private final RelayTotals totals = new RelayTotals();
+    private final Set<RelaySession> sessions = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private MediaRelay(MediaRelayConfig config, InetAddress bindAddress, boolean epoll) {
+        this.config = config;
+        this.bindAddress = bindAddress;
+        IoHandlerFactory ioHandlers = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        this.group = new MultiThreadIoEventLoopGroup(config.ioThreads(),
+                new DefaultThreadFactory("media-relay", true), ioHandlers);
+        this.channelFactory = epoll ? EpollDatagramChannel::new : NioDatagramChannel::new;
+        this.ports = new PortAllocator(config.portMin(), config.portMax());
+    }
+
+    /** Starts a relay with the native epoll transport if available, NIO otherwise. */
+    public static MediaRelay start(MediaRelayConfig cfg) {
+        return start(cfg, Epoll.isAvailable());
+    }
+
+    static MediaRelay start(MediaRelayConfig cfg, boolean epoll) {
+        Objects.requireNonNull(cfg, "cfg");
+        InetAddress bindAddress;
+        try {
+            bindAddress = InetAddress.getByName(cfg.bindHost());
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("bindHost " + cfg.bindHost() + " does not resolve", e);
+        }
+        MediaRelay relay = new MediaRelay(cfg, bindAddress, epoll);
+        log.info("media relay started on {} ports {}..{}, {} io threads, {} transport",
+                bindAddress.getHostAddress(), cfg.portMin(), cfg.portMax(), cfg.ioThreads(),
+                epoll ? "epoll" : "nio");
+        return relay;
+    }
+
+    /**
+     * Binds the four sockets of a new session. Blocks until they are bound (microseconds); must not
+     * be called from the relay's own event loop.
+     *
+     * @throws PortsExhaustedException if no free port pair can be bound for one of the legs
+     */
+    public RelaySession allocate(String callId) throws PortsExhaustedException {
+        Objects.requireNonNull(callId, "callId");
+        if (closed.get()) {
+            throw new IllegalStateException("media relay is closed");
+        }
+        String outerCallId = MDC.get("callId");
+        MDC.put("callId", callId);
+        try {
+            EventLoop loop = group.next();
+            RelayEndpoint clientRtp = new RelayEndpoint(callId + "/client/rtp");
+            RelayEndpoint clientRtcp = new RelayEndpoint(callId + "/client/rtcp");
+            RelayEndpoint carrierRtp = new RelayEndpoint(callId + "/carrier/rtp");
+            RelayEndpoint carrierRtcp = new RelayEndpoint(callId + "/carrier/rtcp");
+            DirectionCounter clientToCarrier = new DirectionCounter(totals);
+            DirectionCounter carrierToClient = new DirectionCounter(totals);
+
+            BoundPair client = bindPair(loop,
+                    () -> new RelayForwardingHandler(clientRtp, carrierRtp, clientToCarrier),
+                    () -> new RelayForwardingHandler(clientRtcp, carrierRtcp, clientToCarrier));
+            BoundPair carrier;
+            try {
+                carrier = bindPair(loop,
+                        () -> new RelayForwardingHandler(carrierRtp, clientRtp, carrierToClient),
+                        () -> new RelayForwardingHandler(carrierRtcp, clientRtcp, carrierToClient));
+            } catch (PortsExhaustedException | RuntimeException e) {
+                client.close();
+                ports.release(client.port());
+                throw e;
+            }
+            clientRtp.attach(client.rtp());
+            clientRtcp.attach(client.rtcp());
+            carrierRtp.attach(carrier.rtp());
+            carrierRtcp.attach(carrier.rtcp());
+
+            RelaySession[] self = new RelaySession[1];
+            RelaySession session = new RelaySession(callId,
+                    new RelayLeg(new InetSocketAddress(bindAddress, client.port()), clientRtp, clientRtcp),
+                    new RelayLeg(new InetSocketAddress(bindAddress, carrier.port()), carrierRtp, carrierRtcp),
+                    clientToCarrier, carrierToClient, loop,
+                    List.of(client.rtp(), client.rtcp(), carrier.rtp(), carrier.rtcp()),
+                    () -> {
+                        ports.release(client.port());
+                        ports.release(carrier.port());
+                        sessions.remove(self[0]);
+                        log.debug("relay session {} closed, ports {} and {} released",
+                                callId, client.port(), carrier.port());
+                    });
+            self[0] = session;
+            sessions.add(session);
+            log.debug("relay session {} allocated: client leg port {}, carrier leg port {}",
+                    callId, client.port(), carrier.port());
+            return session;
+        } finally {
+            if (outerCallId == null) {
+                MDC.remove("callId");
+            } else {
+                MDC.put("callId", outerCallId);
+            }
+        }
+    }
+
+    /** Ports bound by live sessions, RTP and RTCP counted separately (4 per session). */
+    public int portsInUse() {
+        return ports.pairsInUse() * 2;
+    }
+
+    public int sessionsActive() {
+        return sessions.size();
+    }
+
+    /** Packets forwarded since start, all sessions, RTP and RTCP. */
+    public long packetsRelayed() {
+        return totals.packetsRelayed();
+    }
+
+    /** UDP payload bytes forwarded since start. */
+    public long bytesRelayed() {
+        return totals.bytesRelayed();
+    }
+
+    /** Packets received but not forwarded: unknown source after latching, or no remote to send to. */
+    public long packetsDropped() {
+        return totals.packetsDropped();
+    }
+
+    /** Closes every session, then the event loop group; waits a bounded time for the threads. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        List<RelaySession> open = new ArrayList<>(sessions);
+        open.forEach(RelaySession::close);
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        log.info("media relay stopped after relaying {} packets", packetsRelayed());
+    }
+
+    private BoundPair bindPair(EventLoop loop, Supplier<ChannelHandler> rtpHandler,
+                               Supplier<ChannelHandler> rtcpHandler) throws PortsExhaustedException {
+        for (int attempt = 1; attempt <= MAX_BIND_ATTEMPTS; attempt++) {
+            int port = ports.allocate();
+            ChannelFuture rtp = bind(loop, port, rtpHandler.get());
+            if (rtp.isSuccess()) {
+                ChannelFuture rtcp = bind(loop, port + 1, rtcpHandler.get());
+                if (rtcp.isSuccess()) {
+                    return new BoundPair(port, rtp.channel(), rtcp.channel());
+                }
+                rtp.channel().close().awaitUninterruptibly();
+                rtcp.channel().close().awaitUninterruptibly();
+                log.warn("cannot bind RTCP port {}, skipping the pair: {}", port + 1, rtcp.cause().toString());
+            } else {
+                rtp.channel().close().awaitUninterruptibly();
+                log.warn("cannot bind RTP port {}, skipping the pair: {}", port, rtp.cause().toString());
+            }
+            ports.release(port);
+        }
+        throw new PortsExhaustedException("no bindable RTP port pair after " + MAX_BIND_ATTEMPTS
+                + " attempts in " + config.portMin() + ".." + config.portMax());
+    }
+
+    private ChannelFuture bind(EventLoop loop, int port, ChannelHandler handler) {
+        return new Bootstrap()
+                .group(loop)
+                .channelFactory(channelFactory)
+                .handler(handler)
+                .bind(bindAddress, port)
+                .awaitUninterruptibly();
+    }
+
+    /** An RTP port and its RTCP neighbour, both bound. */
+    private record BoundPair(int port, Channel rtp, Channel rtcp) {
+        void close() {
+            rtp.close().awaitUninterruptibly();
+            rtcp.close().awaitUninterruptibly();
+        }
+    }
+}

@@ -1,0 +1,9 @@
+package dev.softswitch.media;
+
+/** No free RTP/RTCP port pair is left in the configured range; the call should be refused. */
+public final class PortsExhaustedException extends Exception {
+
+    public PortsExhaustedException(String message) {
+        super(message);
+    }
+}

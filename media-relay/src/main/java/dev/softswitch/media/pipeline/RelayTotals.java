@@ -1,0 +1,32 @@
+package dev.softswitch.media.pipeline;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/** Relay-wide packet and byte totals, cheap to update from every event loop thread. */
+public final class RelayTotals {
+
+    private final LongAdder packets = new LongAdder();
+    private final LongAdder bytes = new LongAdder();
+    private final LongAdder dropped = new LongAdder();
+
+    void relayed(int byteCount) {
+        packets.increment();
+        bytes.add(byteCount);
+    }
+
+    void dropped() {
+        dropped.increment();
+    }
+
+    public long packetsRelayed() {
+        return packets.sum();
+    }
+
+    public long bytesRelayed() {
+        return bytes.sum();
+    }
+
+    public long packetsDropped() {
+        return dropped.sum();
+    }
+}

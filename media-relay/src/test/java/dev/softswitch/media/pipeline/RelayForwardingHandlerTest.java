@@ -1,0 +1,156 @@
+package dev.softswitch.media.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.channel.socket.DatagramPacket;
+import java.net.InetSocketAddress;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class RelayForwardingHandlerTest {
+
+    private static final InetSocketAddress RELAY_IN = new InetSocketAddress("127.0.0.1", 30000);
+    private static final InetSocketAddress CLIENT_SIGNALLED = new InetSocketAddress("192.168.1.10", 4000);
+    private static final InetSocketAddress CLIENT_NAT = new InetSocketAddress("203.0.113.7", 61000);
+    private static final InetSocketAddress CARRIER = new InetSocketAddress("198.51.100.20", 20000);
+    private static final byte[] RTP = {(byte) 0x80, 0x00, 0x00, 0x01, 0, 0, 0, 0x20, 1, 2, 3, 4, 9, 9};
+
+    private final RelayTotals totals = new RelayTotals();
+    private final DirectionCounter counter = new DirectionCounter(totals);
+    private final RelayEndpoint ingress = new RelayEndpoint("call/client/rtp");
+    private final RelayEndpoint egress = new RelayEndpoint("call/carrier/rtp");
+    private EmbeddedChannel in;
+    private EmbeddedChannel out;
+
+    @BeforeEach
+    void setUp() {
+        in = new EmbeddedChannel(new RelayForwardingHandler(ingress, egress, counter));
+        out = new EmbeddedChannel();
+        ingress.attach(in);
+        egress.attach(out);
+    }
+
+    @AfterEach
+    void tearDown() {
+        assertFalse(in.finishAndReleaseAll());
+        assertFalse(out.finishAndReleaseAll());
+    }
+
+    @Test
+    void forwardsTheSameBytesOutOfTheEgressSocketToTheEgressRemote() {
+        ingress.signalRemote(CLIENT_SIGNALLED);
+        egress.signalRemote(CARRIER);
+
+        in.writeInbound(packetFrom(CLIENT_SIGNALLED));
+
+        DatagramPacket sent = out.readOutbound();
+        try {
+            assertThat(sent.recipient()).isEqualTo(CARRIER);
+            assertThat(ByteBufUtil.getBytes(sent.content())).isEqualTo(RTP);
+        } finally {
+            sent.release();
+        }
+        assertThat(counter.packets()).isEqualTo(1);
+        assertThat(counter.bytes()).isEqualTo(RTP.length);
+        assertThat(totals.packetsRelayed()).isEqualTo(1);
+        assertThat(totals.packetsDropped()).isZero();
+    }
+
+    @Test
+    void latchesToTheSourceOfTheFirstPacketWhenItIsNotTheSignalledRemote() {
+        ingress.signalRemote(CLIENT_SIGNALLED);
+        egress.signalRemote(CARRIER);
+
+        in.writeInbound(packetFrom(CLIENT_NAT));
+
+        assertThat(ingress.remote()).isEqualTo(CLIENT_NAT);
+        assertThat(ingress.isLocked()).isTrue();
+        releaseOne(out);
+        assertThat(counter.packets()).isEqualTo(1);
+    }
+
+    @Test
+    void afterLatchingRefusesPacketsFromAnyOtherSource() {
+        ingress.signalRemote(CLIENT_SIGNALLED);
+        egress.signalRemote(CARRIER);
+        in.writeInbound(packetFrom(CLIENT_NAT));
+        releaseOne(out);
+
+        in.writeInbound(packetFrom(new InetSocketAddress("203.0.113.99", 5000)));
+        in.writeInbound(packetFrom(CLIENT_SIGNALLED));
+
+        assertNothingSent();
+        assertThat(ingress.remote()).isEqualTo(CLIENT_NAT);
+        assertThat(totals.packetsDropped()).isEqualTo(2);
+        assertThat(counter.packets()).isEqualTo(1);
+    }
+
+    @Test
+    void aPacketFromTheSignalledRemoteConfirmsItAndPreventsLaterLatching() {
+        ingress.signalRemote(CLIENT_SIGNALLED);
+        egress.signalRemote(CARRIER);
+        in.writeInbound(packetFrom(CLIENT_SIGNALLED));
+        releaseOne(out);
+
+        in.writeInbound(packetFrom(CLIENT_NAT));
+
+        assertThat(ingress.remote()).isEqualTo(CLIENT_SIGNALLED);
+        assertNothingSent();
+        assertThat(totals.packetsDropped()).isEqualTo(1);
+    }
+
+    @Test
+    void signallingAgainReopensLatching() {
+        ingress.signalRemote(CLIENT_SIGNALLED);
+        egress.signalRemote(CARRIER);
+        in.writeInbound(packetFrom(CLIENT_SIGNALLED));
+        releaseOne(out);
+
+        ingress.signalRemote(CLIENT_SIGNALLED);
+        in.writeInbound(packetFrom(CLIENT_NAT));
+
+        assertThat(ingress.remote()).isEqualTo(CLIENT_NAT);
+        releaseOne(out);
+    }
+
+    @Test
+    void dropsAndCountsWhenTheOppositeLegHasNoRemoteYet() {
+        ingress.signalRemote(CLIENT_SIGNALLED);
+
+        in.writeInbound(packetFrom(CLIENT_SIGNALLED));
+
+        assertNothingSent();
+        assertThat(totals.packetsDropped()).isEqualTo(1);
+        assertThat(counter.packets()).isZero();
+    }
+
+    @Test
+    void latchesWhenNoRemoteWasSignalledAtAll() {
+        egress.signalRemote(CARRIER);
+
+        in.writeInbound(packetFrom(CLIENT_NAT));
+
+        assertThat(ingress.remote()).isEqualTo(CLIENT_NAT);
+        releaseOne(out);
+    }
+
+    private void assertNothingSent() {
+        Object next = out.readOutbound();
+        assertThat(next).isNull();
+    }
+
+    private static DatagramPacket packetFrom(InetSocketAddress sender) {
+        return new DatagramPacket(Unpooled.wrappedBuffer(RTP.clone()), RELAY_IN, sender);
+    }
+
+    private static void releaseOne(EmbeddedChannel channel) {
+        DatagramPacket packet = channel.readOutbound();
+        assertThat(packet).isNotNull();
+        packet.release();
+    }
+}
