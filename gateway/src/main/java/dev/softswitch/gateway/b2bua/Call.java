@@ -191,7 +191,11 @@ final class Call {
         SIPRequest invite = carrierLeg.newRequest(Request.INVITE);
         carrierInviteCseq = carrierLeg.localCseq();
         int maxForwards = clientInvite.getMaxForwards() == null ? 70 : clientInvite.getMaxForwards().getMaxForwards();
-        invite.getMaxForwards().setMaxForwards(Math.max(0, maxForwards - 1));
+        try {
+            invite.getMaxForwards().setMaxForwards(Math.max(0, maxForwards - 1));
+        } catch (javax.sip.InvalidArgumentException e) {
+            throw new ParseException(e.getMessage(), 0);
+        }
         invite.setContent(carrierOfferSdp, sdpType());
         state = State.CALLING;
         carrierInviteTx = ctx.transactions().sendRequest(invite, dest, new CarrierInviteListener());
@@ -207,17 +211,20 @@ final class Call {
                 return;
             }
             try {
-                byte[] sdp = answerSdpFor(r);
+                byte[] sdp;
+                try {
+                    sdp = answerSdpFor(r);
+                } catch (SdpException e) {
+                    log.info("call {}: carrier {} carries unusable SDP ({}); forwarded without body",
+                            clientCallId, r.getStatusCode(), e.getMessage());
+                    sdp = null;
+                }
                 SIPResponse p = clientResponse(r.getStatusCode(), r.getReasonPhrase());
                 if (sdp != null) {
                     p.setContent(sdp, sdpType());
                 }
                 state = State.EARLY;
                 inviteTx.respond(p);
-            } catch (SdpException e) {
-                log.info("call {}: carrier {} carries unusable SDP ({}); forwarded without body", clientCallId, r.getStatusCode(), e.getMessage());
-                state = State.EARLY;
-                inviteTx.respond(clientResponse(r.getStatusCode(), r.getReasonPhrase()));
             } catch (ParseException e) {
                 log.warn("call {}: cannot map provisional response", clientCallId, e);
             }
