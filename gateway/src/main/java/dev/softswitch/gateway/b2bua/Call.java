@@ -9,7 +9,7 @@ import dev.softswitch.gateway.media.SdpException;
 import dev.softswitch.gateway.media.SdpRewriter;
 import dev.softswitch.gateway.routing.DialledNumber;
 import dev.softswitch.gateway.routing.Trunk;
-import dev.softswitch.gateway.sip.SipIds;
+import dev.softswitch.gateway.sip.SipMessages;
 import dev.softswitch.gateway.time.Timeout;
 import dev.softswitch.gateway.transaction.ClientTransaction;
 import dev.softswitch.gateway.transaction.ClientTransactionListener;
@@ -61,7 +61,7 @@ final class Call {
     private final SIPRequest clientInvite;
     private final Endpoint clientSource;
     private final String clientCallId;
-    private final String clientTag = SipIds.newTag();
+    private final String clientTag = SipMessages.newTag();
     private final Instant startedAt;
     private final List<String> dialogKeys = new ArrayList<>(2);
 
@@ -183,8 +183,8 @@ final class Call {
         SipURI fromUri = DialogLeg.ADDRESSES.createSipURI(caller, local.getHostString());
         Address from = DialogLeg.ADDRESSES.createAddress(fromUri);
         Address to = DialogLeg.ADDRESSES.createAddress((URI) ruri.clone());
-        String carrierCallId = SipIds.newCallId();
-        String carrierTag = SipIds.newTag();
+        String carrierCallId = SipMessages.newCallId();
+        String carrierTag = SipMessages.newTag();
         carrierLeg = new DialogLeg(carrierCallId, carrierTag, from, to, ruri, dest, ctx.sender(), 0);
         dialogKeys.add(ctx.registry().bindLeg(this, carrierCallId, carrierTag, false));
 

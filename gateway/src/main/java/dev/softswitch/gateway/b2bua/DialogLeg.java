@@ -1,6 +1,6 @@
 package dev.softswitch.gateway.b2bua;
 
-import dev.softswitch.gateway.sip.SipIds;
+import dev.softswitch.gateway.sip.SipMessages;
 import dev.softswitch.gateway.transaction.TransactionLayer;
 import dev.softswitch.gateway.transport.Endpoint;
 import dev.softswitch.gateway.transport.SipSender;
@@ -128,6 +128,6 @@ final class DialogLeg {
     }
 
     static String newTag() {
-        return SipIds.newTag();
+        return SipMessages.newTag();
     }
 }

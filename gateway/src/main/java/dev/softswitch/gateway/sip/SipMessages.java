@@ -34,6 +34,11 @@ public final class SipMessages {
         return randomHex(8);
     }
 
+    /** A Call-ID with 128 random bits (RFC 3261 §8.1.1.4: globally unique over space and time). */
+    public static String newCallId() {
+        return randomHex(16);
+    }
+
     /** True when {@code branch} carries the RFC 3261 magic cookie, i.e. §17.2.3 matching applies. */
     public static boolean isRfc3261Branch(String branch) {
         return branch != null && branch.startsWith(MAGIC_COOKIE);

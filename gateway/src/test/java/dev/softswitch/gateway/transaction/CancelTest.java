@@ -1,5 +1,7 @@
 package dev.softswitch.gateway.transaction;
 
+import dev.softswitch.gateway.testing.RecordingSipSender;
+
 import static dev.softswitch.gateway.transaction.InviteClientTransactionTest.ms;
 import static dev.softswitch.gateway.transaction.InviteClientTransactionTest.routes;
 import static dev.softswitch.gateway.transaction.SipFixtures.invite;

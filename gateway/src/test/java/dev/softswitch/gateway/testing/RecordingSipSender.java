@@ -1,4 +1,4 @@
-package dev.softswitch.gateway.transaction;
+package dev.softswitch.gateway.testing;
 
 import dev.softswitch.gateway.time.TimerService;
 import dev.softswitch.gateway.transport.Endpoint;
@@ -14,24 +14,24 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** A {@link SipSender} that records what was sent and when, by the test's manual clock. */
-final class RecordingSipSender implements SipSender {
+public final class RecordingSipSender implements SipSender {
 
-    record Sent(SIPMessage message, Endpoint destination, Instant at) {
-        boolean isRequest(String method) {
+    public record Sent(SIPMessage message, Endpoint destination, Instant at) {
+        public boolean isRequest(String method) {
             return message instanceof SIPRequest r && r.getMethod().equals(method);
         }
 
-        int status() {
+        public int status() {
             return message instanceof SIPResponse r ? r.getStatusCode() : -1;
         }
     }
 
     private final TimerService clock;
     private final Instant start;
-    final List<Sent> sent = new ArrayList<>();
-    RuntimeException failWith;
+    public final List<Sent> sent = new ArrayList<>();
+    public RuntimeException failWith;
 
-    RecordingSipSender(TimerService clock) {
+    public RecordingSipSender(TimerService clock) {
         this.clock = clock;
         this.start = clock.now();
     }
@@ -55,24 +55,24 @@ final class RecordingSipSender implements SipSender {
     }
 
     /** Instants (as offsets from the start) at which a request of {@code method} went out. */
-    List<Duration> requestTimes(String method) {
+    public List<Duration> requestTimes(String method) {
         return sent.stream().filter(s -> s.isRequest(method)).map(s -> Duration.between(start, s.at())).toList();
     }
 
     /** Instants (as offsets from the start) at which a response with {@code status} went out. */
-    List<Duration> responseTimes(int status) {
+    public List<Duration> responseTimes(int status) {
         return sent.stream().filter(s -> s.status() == status).map(s -> Duration.between(start, s.at())).toList();
     }
 
-    List<SIPRequest> requests(String method) {
+    public List<SIPRequest> requests(String method) {
         return sent.stream().filter(s -> s.isRequest(method)).map(s -> (SIPRequest) s.message()).toList();
     }
 
-    List<Integer> statuses() {
+    public List<Integer> statuses() {
         return sent.stream().filter(s -> s.status() > 0).map(Sent::status).toList();
     }
 
-    SIPResponse lastResponse() {
+    public SIPResponse lastResponse() {
         for (int i = sent.size() - 1; i >= 0; i--) {
             if (sent.get(i).message() instanceof SIPResponse r) {
                 return r;

@@ -1,0 +1,334 @@
+package dev.softswitch.gateway.b2bua;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.softswitch.charging.account.InMemoryAccountStore;
+import dev.softswitch.charging.cdr.CallRecordWriter;
+import dev.softswitch.charging.money.Money;
+import dev.softswitch.charging.session.ChargingEngine;
+import dev.softswitch.charging.tariff.Rate;
+import dev.softswitch.charging.tariff.RateTable;
+import dev.softswitch.gateway.media.SdpRewriter;
+import dev.softswitch.gateway.metrics.GatewayMetrics;
+import dev.softswitch.gateway.routing.PrefixRouter;
+import dev.softswitch.gateway.routing.Trunk;
+import dev.softswitch.gateway.testing.RecordingSipSender;
+import dev.softswitch.gateway.time.ManualTimerService;
+import dev.softswitch.gateway.transaction.TimerSettings;
+import dev.softswitch.gateway.transaction.TransactionLayer;
+import dev.softswitch.gateway.transport.Endpoint;
+import dev.softswitch.gateway.transport.TransportType;
+import dev.softswitch.media.MediaRelay;
+import dev.softswitch.media.MediaRelayConfig;
+import gov.nist.javax.sip.message.SIPMessage;
+import gov.nist.javax.sip.message.SIPRequest;
+import gov.nist.javax.sip.message.SIPResponse;
+import gov.nist.javax.sip.parser.StringMsgParser;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The B2BUA call flow with the real transaction layer, charging engine and media relay, a recording
+ * sender in place of the network and a manual clock: every instant is exact, nothing sleeps.
+ */
+class B2buaCallTest {
+
+    private static final Endpoint CLIENT = Endpoint.of("127.0.0.1", 5070, TransportType.UDP);
+    private static final Endpoint CARRIER = Endpoint.of("127.0.0.1", 5080, TransportType.UDP);
+
+    @TempDir
+    Path dir;
+
+    private final ManualTimerService timers = new ManualTimerService();
+    private final RecordingSipSender sender = new RecordingSipSender(timers);
+    private final InMemoryAccountStore accounts = new InMemoryAccountStore();
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private MediaRelay relay;
+    private CallRecordWriter records;
+    private TransactionLayer transactions;
+    private B2buaHandler b2bua;
+
+    @BeforeEach
+    void setUp() {
+        // 0.60 USD a minute in 2-second increments: 0.02 USD an increment.
+        RateTable rates = RateTable.of(List.of(
+                new Rate("447", "UK mobile", usd("0.60"), usd("0"), 2, 2),
+                new Rate("44", "UK", usd("0.06"), usd("0"), 60, 60)));
+        accounts.create("alice", usd("10.00"));
+        accounts.create("bob", usd("0.06"));
+        accounts.create("carol", usd("0"));
+        relay = MediaRelay.start(new MediaRelayConfig("127.0.0.1", 41000, 41999, 1));
+        records = new CallRecordWriter(dir.resolve("calls.jsonl"));
+        PrefixRouter router = new PrefixRouter(List.of(new Trunk("carrier", CARRIER, List.of("44"))));
+        b2bua = new B2buaHandler(new B2buaParts(sender, timers, TimerSettings.rfc3261(),
+                new ChargingEngine(accounts, rates), relay, () -> router, records, new GatewayMetrics(registry)));
+        transactions = new TransactionLayer(sender, timers, TimerSettings.rfc3261(), b2bua);
+        b2bua.bind(transactions);
+    }
+
+    @AfterEach
+    void tearDown() {
+        records.close();
+        relay.close();
+    }
+
+    @Test
+    void creditRunsOutAtTheEndOfTheLastPaidIncrementAndBothLegsGetBye() throws Exception {
+        SIPRequest invite = clientInvite("bob", "+447700900123", "c1");
+        transactions.onRequest(invite, CLIENT);
+        assertThat(sender.statuses()).containsExactly(100);
+
+        SIPRequest carrierInvite = onlyRequest("INVITE");
+        assertThat(carrierInvite.getRequestURI().toString()).isEqualTo("sip:+447700900123@127.0.0.1:5080");
+        assertThat(carrierInvite.getCallId().getCallId()).isNotEqualTo("c1");
+        assertThat(new String(carrierInvite.getRawContent(), StandardCharsets.US_ASCII))
+                .doesNotContain("10.0.0.7").contains("c=IN IP4 127.0.0.1");
+
+        answer(carrierInvite);
+        SIPResponse ok = sender.lastResponse();
+        assertThat(ok.getStatusCode()).isEqualTo(200);
+        assertThat(ok.getToTag()).isNotNull();
+        assertThat(SdpRewriter.parse(ok.getRawContent()).audioRtp().getPort())
+                .isBetween(41000, 41999).isNotEqualTo(40000);
+        assertThat(sender.requests("ACK")).hasSize(1);
+        transactions.onRequest(clientAck(invite, ok), CLIENT);
+
+        // 0.06 USD pays three 2-second increments: the call must end at exactly 6 s.
+        timers.advance(Duration.ofMillis(5999));
+        assertThat(sender.requests("BYE")).isEmpty();
+        timers.advance(Duration.ofMillis(1));
+        List<SIPRequest> byes = sender.requests("BYE");
+        assertThat(byes).hasSize(2);
+        assertThat(byes).extracting(b -> b.getCallId().getCallId())
+                .containsExactlyInAnyOrder("c1", carrierInvite.getCallId().getCallId());
+
+        assertThat(accounts.balance("bob")).contains(usd("0"));
+        assertThat(accounts.available("bob")).isEqualTo(usd("0"));
+        JsonNode record = onlyRecord();
+        assertThat(record.get("disconnectCause").asText()).isEqualTo("credit_exhausted");
+        assertThat(record.get("hungUpBy").asText()).isEqualTo("gateway");
+        assertThat(record.get("billedSeconds").asLong()).isEqualTo(6);
+        assertThat(record.get("amount").get("micros").asLong()).isEqualTo(60_000);
+        assertThat(relay.portsInUse()).isZero();
+    }
+
+    @Test
+    void callerByeEndsBothLegsAndChargesEveryStartedIncrementOnce() throws Exception {
+        SIPRequest invite = clientInvite("alice", "+447700900123", "c2");
+        transactions.onRequest(invite, CLIENT);
+        SIPRequest carrierInvite = onlyRequest("INVITE");
+        answer(carrierInvite);
+        SIPResponse ok = sender.lastResponse();
+        transactions.onRequest(clientAck(invite, ok), CLIENT);
+
+        timers.advance(Duration.ofMillis(4001)); // three started 2-second increments
+        transactions.onRequest(clientBye(invite, ok), CLIENT);
+        transactions.onRequest(clientBye(invite, ok), CLIENT); // retransmission: absorbed
+
+        assertThat(sender.requests("BYE")).hasSize(1);
+        assertThat(sender.requests("BYE").get(0).getCallId().getCallId()).isEqualTo(carrierInvite.getCallId().getCallId());
+        assertThat(accounts.balance("alice")).contains(usd("9.94"));
+        assertThat(accounts.available("alice")).isEqualTo(usd("9.94"));
+        assertThat(onlyRecord().get("hungUpBy").asText()).isEqualTo("caller");
+        assertThat(relay.portsInUse()).isZero();
+    }
+
+    @Test
+    void insufficientCreditIsRefusedWith402BeforeRouting() throws Exception {
+        transactions.onRequest(clientInvite("carol", "+447700900123", "c3"), CLIENT);
+        assertThat(sender.statuses()).containsExactly(100, 402);
+        assertThat(sender.lastResponse().getReasonPhrase()).isEqualTo("Insufficient Credit");
+        assertThat(sender.requests("INVITE")).isEmpty();
+        assertThat(relay.portsInUse()).isZero();
+        assertThat(onlyRecord().get("sipCode").asInt()).isEqualTo(402);
+    }
+
+    @Test
+    void numberNoTrunkServesIsRefusedWith404AndTheReservationIsReturned() throws Exception {
+        accounts.create("dave", usd("1.00"));
+        // The number has a rate (so authorisation reserves credit) but no trunk serves it.
+        PrefixRouter empty = new PrefixRouter(List.of());
+        B2buaHandler noRoutes = new B2buaHandler(new B2buaParts(sender, timers, TimerSettings.rfc3261(),
+                new ChargingEngine(accounts, RateTable.of(List.of(new Rate("44", "UK", usd("0.06"), usd("0"), 60, 60)))),
+                relay, () -> empty, records, new GatewayMetrics(registry)));
+        TransactionLayer layer = new TransactionLayer(sender, timers, TimerSettings.rfc3261(), noRoutes);
+        noRoutes.bind(layer);
+        layer.onRequest(clientInvite("dave", "+442071838750", "c4"), CLIENT);
+        assertThat(sender.statuses()).containsExactly(100, 404);
+        assertThat(sender.lastResponse().getReasonPhrase()).isEqualTo("No Route To Destination");
+        assertThat(accounts.available("dave")).isEqualTo(usd("1.00"));
+    }
+
+    @Test
+    void cancelBeforeAnswerCancelsTheCarrierLegAndAnswers487() throws Exception {
+        SIPRequest invite = clientInvite("alice", "+447700900123", "c5");
+        transactions.onRequest(invite, CLIENT);
+        SIPRequest carrierInvite = onlyRequest("INVITE");
+        transactions.onResponse(carrierResponse(carrierInvite, 180, null), CARRIER);
+        assertThat(sender.statuses()).containsExactly(100, 180);
+
+        transactions.onRequest(cancelOf(invite), CLIENT);
+        assertThat(sender.statuses()).containsExactly(100, 180, 200, 487);
+        assertThat(sender.requests("CANCEL")).hasSize(1);
+        assertThat(accounts.available("alice")).isEqualTo(usd("10.00"));
+        assertThat(relay.portsInUse()).isZero();
+        assertThat(onlyRecord().get("disconnectCause").asText()).isEqualTo("cancelled");
+    }
+
+    @Test
+    void carrierBusyReachesTheClientWithItsCode() throws Exception {
+        SIPRequest invite = clientInvite("alice", "+447700900123", "c6");
+        transactions.onRequest(invite, CLIENT);
+        SIPRequest carrierInvite = onlyRequest("INVITE");
+        transactions.onResponse(carrierResponse(carrierInvite, 486, null), CARRIER);
+        assertThat(sender.statuses()).containsExactly(100, 486);
+        assertThat(sender.requests("ACK")).hasSize(1); // hop-by-hop ACK toward the carrier
+        assertThat(accounts.available("alice")).isEqualTo(usd("10.00"));
+        assertThat(relay.portsInUse()).isZero();
+    }
+
+    @Test
+    void unknownMethodGets501AndOutOfDialogByeGets481() throws Exception {
+        transactions.onRequest(parseRequest("""
+                FOO sip:gw@127.0.0.1:5060 SIP/2.0\r
+                Via: SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bKfoo1;rport=5070\r
+                From: <sip:alice@127.0.0.1>;tag=a\r
+                To: <sip:gw@127.0.0.1>\r
+                Call-ID: foo1\r
+                CSeq: 1 FOO\r
+                Max-Forwards: 70\r
+                Content-Length: 0\r
+                \r
+                """), CLIENT);
+        assertThat(sender.lastResponse().getStatusCode()).isEqualTo(501);
+        assertThat(sender.lastResponse().getReasonPhrase()).contains("FOO");
+        transactions.onRequest(parseRequest("""
+                BYE sip:gw@127.0.0.1:5060 SIP/2.0\r
+                Via: SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bKbye1;rport=5070\r
+                From: <sip:alice@127.0.0.1>;tag=a\r
+                To: <sip:gw@127.0.0.1>;tag=nosuch\r
+                Call-ID: nosuch\r
+                CSeq: 2 BYE\r
+                Max-Forwards: 70\r
+                Content-Length: 0\r
+                \r
+                """), CLIENT);
+        assertThat(sender.lastResponse().getStatusCode()).isEqualTo(481);
+    }
+
+    // ---- message builders -----------------------------------------------------------------
+
+    private static Money usd(String amount) {
+        return Money.parse(amount, "USD");
+    }
+
+    private SIPRequest onlyRequest(String method) {
+        List<SIPRequest> requests = sender.requests(method);
+        assertThat(requests).hasSize(1);
+        return requests.get(0);
+    }
+
+    private JsonNode onlyRecord() throws Exception {
+        List<String> lines = Files.readAllLines(dir.resolve("calls.jsonl"));
+        assertThat(lines).hasSize(1);
+        return new ObjectMapper().readTree(lines.get(0));
+    }
+
+    private void answer(SIPRequest carrierInvite) throws Exception {
+        transactions.onResponse(carrierResponse(carrierInvite, 180, null), CARRIER);
+        transactions.onResponse(carrierResponse(carrierInvite, 200, """
+                v=0\r
+                o=carrier 1 1 IN IP4 127.0.0.1\r
+                s=-\r
+                c=IN IP4 127.0.0.1\r
+                t=0 0\r
+                m=audio 40000 RTP/AVP 0\r
+                a=rtpmap:0 PCMU/8000\r
+                """), CARRIER);
+    }
+
+    private static SIPResponse carrierResponse(SIPRequest request, int code, String sdp) throws Exception {
+        SIPResponse r = request.createResponse(code);
+        if (code > 100) {
+            r.getTo().setTag("carrier-tag");
+        }
+        r.addHeader(DialogLeg.HEADERS.createContactHeader(DialogLeg.ADDRESSES.createAddress("<sip:carrier@127.0.0.1:5080>")));
+        if (sdp != null) {
+            r.setContent(sdp.getBytes(StandardCharsets.US_ASCII), DialogLeg.HEADERS.createContentTypeHeader("application", "sdp"));
+        }
+        return (SIPResponse) parse(r.encode());
+    }
+
+    private static SIPRequest clientInvite(String account, String number, String callId) throws Exception {
+        String sdp = """
+                v=0\r
+                o=client 1 1 IN IP4 10.0.0.7\r
+                s=-\r
+                c=IN IP4 10.0.0.7\r
+                t=0 0\r
+                m=audio 6000 RTP/AVP 0 101\r
+                a=rtpmap:0 PCMU/8000\r
+                a=rtpmap:101 telephone-event/8000\r
+                """;
+        return parseRequest("INVITE sip:" + number + "@127.0.0.1:5060 SIP/2.0\r\n"
+                + "Via: SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bK" + callId + ";rport=5070\r\n"
+                + "From: <sip:" + account + "@127.0.0.1>;tag=client-tag\r\n"
+                + "To: <sip:" + number + "@127.0.0.1>\r\n"
+                + "Call-ID: " + callId + "\r\n"
+                + "CSeq: 1 INVITE\r\n"
+                + "Contact: <sip:" + account + "@127.0.0.1:5070>\r\n"
+                + "Max-Forwards: 70\r\n"
+                + "Content-Type: application/sdp\r\n"
+                + "Content-Length: " + sdp.length() + "\r\n\r\n" + sdp);
+    }
+
+    private static SIPRequest clientAck(SIPRequest invite, SIPResponse ok) throws Exception {
+        return inDialog(invite, ok, "ACK", 1, "ack");
+    }
+
+    private static SIPRequest clientBye(SIPRequest invite, SIPResponse ok) throws Exception {
+        return inDialog(invite, ok, "BYE", 2, "bye");
+    }
+
+    private static SIPRequest inDialog(SIPRequest invite, SIPResponse ok, String method, int cseq, String branch) throws Exception {
+        String callId = invite.getCallId().getCallId();
+        return parseRequest(method + " sip:gw@127.0.0.1:5060 SIP/2.0\r\n"
+                + "Via: SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bK" + branch + callId + ";rport=5070\r\n"
+                + "From: " + invite.getFrom().getAddress() + ";tag=client-tag\r\n"
+                + "To: " + invite.getTo().getAddress() + ";tag=" + ok.getToTag() + "\r\n"
+                + "Call-ID: " + callId + "\r\n"
+                + "CSeq: " + cseq + " " + method + "\r\n"
+                + "Max-Forwards: 70\r\n"
+                + "Content-Length: 0\r\n\r\n");
+    }
+
+    private static SIPRequest cancelOf(SIPRequest invite) throws Exception {
+        String callId = invite.getCallId().getCallId();
+        return parseRequest("CANCEL " + invite.getRequestURI() + " SIP/2.0\r\n"
+                + "Via: SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bK" + callId + ";rport=5070\r\n"
+                + "From: " + invite.getFrom().getAddress() + ";tag=client-tag\r\n"
+                + "To: " + invite.getTo().getAddress() + "\r\n"
+                + "Call-ID: " + callId + "\r\n"
+                + "CSeq: 1 CANCEL\r\n"
+                + "Max-Forwards: 70\r\n"
+                + "Content-Length: 0\r\n\r\n");
+    }
+
+    private static SIPRequest parseRequest(String text) throws Exception {
+        return (SIPRequest) parse(text);
+    }
+
+    private static SIPMessage parse(String text) throws Exception {
+        return new StringMsgParser().parseSIPMessage(text.getBytes(StandardCharsets.UTF_8), true, false, null);
+    }
+}
