@@ -1,0 +1,152 @@
+#!/usr/bin/env bash
+# Calls-per-second benchmark: a SIPp app client calls through the running gateway to a SIPp carrier,
+# all on loopback, with 1-second calls (sipp-scenarios/basic-call). Prints achieved calls per second,
+# failed %, and CPU of the gateway and of both SIPp processes. See bench/README.md.
+#
+#   bench/cps.sh [options] RATE                  one run at RATE new calls per second
+#   bench/cps.sh [options] --sweep RATE RATE...  one run per rate; reports the highest under 0.1% failed
+#
+# Options:
+#   --seconds N        how long new calls are placed (default 10); total calls = RATE x N
+#   --gateway-pid PID  process whose CPU is measured (default: pgrep -f gateway.jar)
+#   --gateway H:P      where the gateway listens for SIP (default 127.0.0.1:5060)
+#   --carrier-port P   where the SIPp carrier listens; the gateway's trunk must point there (default 5080)
+#   --account A        caller account, the From user (default alice)
+#   --number N         dialled number, the Request-URI user (default +447700900123)
+#   --transport u1|t1  SIP transport of the client leg (default u1)
+#
+# Self-check without a gateway (SIPp against SIPp):  bench/cps.sh --gateway 127.0.0.1:5080 100
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+scenarios=$root/sipp-scenarios/basic-call
+seconds=10
+gateway=127.0.0.1:5060
+gateway_pid=
+carrier_port=5080
+account=alice
+number=+447700900123
+transport=u1
+sweep=false
+rates=()
+
+while (($#)); do
+    case $1 in
+        --seconds) seconds=$2; shift 2 ;;
+        --gateway) gateway=$2; shift 2 ;;
+        --gateway-pid) gateway_pid=$2; shift 2 ;;
+        --carrier-port) carrier_port=$2; shift 2 ;;
+        --account) account=$2; shift 2 ;;
+        --number) number=$2; shift 2 ;;
+        --transport) transport=$2; shift 2 ;;
+        --sweep) sweep=true; shift ;;
+        -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+        -*) echo "unknown option $1" >&2; exit 2 ;;
+        *) rates+=("$1"); shift ;;
+    esac
+done
+((${#rates[@]})) || { echo "usage: $0 [options] RATE | --sweep RATE RATE..." >&2; exit 2; }
+$sweep || ((${#rates[@]} == 1)) || { echo "several rates need --sweep" >&2; exit 2; }
+command -v sipp >/dev/null || { echo "sipp not installed: apt-get install sip-tester" >&2; exit 2; }
+
+gateway_port=${gateway##*:}
+if [[ $gateway_port != "$carrier_port" ]]; then
+    # The gateway is not started here: it must already run, e.g. java -jar gateway/target/gateway.jar
+    if ! ss -Hlun "sport = :$gateway_port" | grep -q .; then
+        echo "nothing listens on UDP $gateway: start the gateway first (java -jar gateway/target/gateway.jar)" >&2
+        exit 1
+    fi
+    if [[ -z $gateway_pid ]]; then
+        gateway_pid=$(pgrep -f gateway.jar | head -n 1 || true)
+    fi
+fi
+if ss -Hlun "sport = :$carrier_port" | grep -q . && [[ $gateway_port != "$carrier_port" ]]; then
+    echo "UDP $carrier_port is taken: the SIPp carrier needs it (--carrier-port)" >&2
+    exit 1
+fi
+
+ticks_per_second=$(getconf CLK_TCK)
+# utime + stime of a process in clock ticks (/proc/PID/stat fields 14 and 15, counted after the ")").
+cpu_ticks() {
+    [[ -n $1 && -r /proc/$1/stat ]] || { echo 0; return; }
+    local stat; stat=$(< "/proc/$1/stat")
+    stat=${stat##*) }
+    read -r -a fields <<< "$stat"
+    echo $((fields[11] + fields[12]))
+}
+percent() { awk -v t="$1" -v hz="$ticks_per_second" -v s="$2" 'BEGIN { printf "%.0f%%", 100 * t / hz / s }'; }
+# CPU seconds (user + system) of this shell's reaped children, i.e. the SIPp processes, from the
+# builtin `times` written to $1. It must run in this shell: a $(...) subshell has no children of its own.
+children_cpu() {
+    times > "$1"
+    tail -n 1 "$1" | awk '{ n = 0; for (i = 1; i <= 2; i++) { split($i, t, /[ms]/); n += t[1] * 60 + t[2] } print n }' > "$1.sum"
+}
+# A cumulative counter from SIPp's final statistics screen, e.g. "Successful call".
+counter() { grep -E "^ *$1 " "$2" | tail -n 1 | awk -F'|' '{ gsub(/ /, "", $3); print $3 + 0 }'; }
+
+work=$(mktemp -d /tmp/cps.XXXXXX)
+carrier_pid=
+client_pid=
+stop() {
+    [[ -n $client_pid ]] && kill "$client_pid" 2>/dev/null || true
+    [[ -n $carrier_pid ]] && kill "$carrier_pid" 2>/dev/null || true
+}
+trap stop EXIT
+
+best=
+printf '%8s %8s %8s %8s %8s %8s %8s %8s\n' rate calls ok failed cps failed% gw-cpu sipp-cpu
+for rate in "${rates[@]}"; do
+    calls=$((rate * seconds))
+    limit=$((rate * 4 + 10))             # 1-second calls: about `rate` at once; 4x leaves room for slow answers
+    budget=$((seconds + 30))             # SIPp ends and fails after this, whatever happens
+    dir=$work/$rate
+    mkdir -p "$dir"
+
+    sipp -sf "$scenarios/uas.xml" -i 127.0.0.1 -p "$carrier_port" -mi 127.0.0.1 -mp 46000 -t u1 \
+        -m "$calls" -nostdin -timeout "${budget}s" -trace_err -error_file "$dir/carrier.err" \
+        > "$dir/carrier.out" 2>&1 &
+    carrier_pid=$!
+    sleep 0.5
+
+    children_cpu "$dir/times.before"
+    gateway_before=$(cpu_ticks "$gateway_pid")
+    start=$(date +%s.%N)
+    sipp -sf "$scenarios/uac.xml" -i 127.0.0.1 -mi 127.0.0.1 -mp 48000 -t "$transport" \
+        -s "$number" -set account "$account" -d 1000 \
+        -r "$rate" -rp 1000 -m "$calls" -l "$limit" \
+        -nostdin -timeout "${budget}s" -timeout_error -trace_err -error_file "$dir/client.err" \
+        "$gateway" > "$dir/client.out" 2>&1 &
+    client_pid=$!
+    wait "$client_pid" || true
+    end=$(date +%s.%N)
+    gateway_after=$(cpu_ticks "$gateway_pid")
+    client_pid=
+
+    # The carrier ends by itself once it has answered every call; give stragglers a moment.
+    for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$carrier_pid" 2>/dev/null || break; sleep 0.5; done
+    kill "$carrier_pid" 2>/dev/null || true
+    wait "$carrier_pid" 2>/dev/null || true
+    carrier_pid=
+    children_cpu "$dir/times.after"
+
+    ok=$(counter "Successful call" "$dir/client.out")
+    failed=$(counter "Failed call" "$dir/client.out")
+    elapsed=$(awk -v a="$start" -v b="$end" 'BEGIN { print b - a }')
+    # Calls are placed for about `seconds` and each lasts 1 s: the rate is over the placing time.
+    cps=$(awk -v n="$ok" -v e="$elapsed" 'BEGIN { t = e - 1; if (t < 1) t = 1; printf "%.0f", n / t }')
+    failed_percent=$(awk -v f="$failed" -v o="$ok" 'BEGIN { printf "%.2f", (f + o) ? 100 * f / (f + o) : 100 }')
+    gateway_cpu=n/a
+    [[ -n $gateway_pid ]] && gateway_cpu=$(percent $((gateway_after - gateway_before)) "$elapsed")
+    sipp_cpu=$(awk -v a="$(< "$dir/times.before.sum")" -v b="$(< "$dir/times.after.sum")" -v s="$elapsed" 'BEGIN { printf "%.0f%%", 100 * (b - a) / s }')
+    printf '%8s %8s %8s %8s %8s %8s %8s %8s\n' "$rate" "$calls" "$ok" "$failed" "$cps" "$failed_percent" "$gateway_cpu" "$sipp_cpu"
+
+    if awk -v p="$failed_percent" -v o="$ok" 'BEGIN { exit !(o > 0 && p < 0.1) }'; then
+        best=$rate
+    fi
+    $sweep && sleep 2
+done
+
+echo "logs: $work (client.out/carrier.out: SIPp screens; *.err: SIPp errors)"
+if $sweep; then
+    echo "highest rate with under 0.1% failed calls: ${best:-none}"
+fi

@@ -1,0 +1,487 @@
+package dev.softswitch.gateway.e2e;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * One running {@code sipp} process on loopback, started in the foreground (no {@code -bg}) with its own
+ * work directory holding its output, its error log and optionally its message trace.
+ *
+ * <p>Every process is bounded: {@code -timeout} with {@code -timeout_error} makes SIPp end by itself and
+ * fail when the time is up, {@code -nostdin} keeps it off the terminal. SIPp's exit codes: 0 all calls
+ * succeeded, 1 at least one call failed, 97 stopped by an internal command, 99 ended without any call,
+ * 255 fatal error (also a reached {@code -timeout} with {@code -timeout_error}).
+ *
+ * <pre>{@code
+ * try (SippProcess carrier = SippProcess.builder(SippScenario.uas("basic-call")).start();
+ *      SippProcess client = SippProcess.builder(SippScenario.uac("basic-call"))
+ *              .remote(5060).service("+447700900123").set("account", "alice").start()) {
+ *     assertThat(client.awaitExit(Duration.ofSeconds(10))).as(client.describe()).isZero();
+ * }
+ * }</pre>
+ */
+public final class SippProcess implements AutoCloseable {
+
+    /** All SIPp processes bind here: tests and benchmarks stay on loopback. */
+    public static final String LOOPBACK = "127.0.0.1";
+
+    private static final int OUTPUT_TAIL_LINES = 40;
+
+    private final SippScenario scenario;
+    private final List<String> command;
+    private final Path workDir;
+    private final int localPort;
+    private final int mediaPort;
+    private final SippTransport transport;
+    private final Process process;
+
+    private SippProcess(Builder builder, List<String> command, Process process) {
+        this.scenario = builder.scenario;
+        this.command = List.copyOf(command);
+        this.workDir = builder.workDir;
+        this.localPort = builder.localPort;
+        this.mediaPort = builder.mediaPort;
+        this.transport = builder.transport;
+        this.process = process;
+    }
+
+    /** A builder for {@code scenario} with one call, UDP, free ports and a 30 s limit. */
+    public static Builder builder(SippScenario scenario) {
+        return new Builder(scenario);
+    }
+
+    /**
+     * Waits until SIPp has bound its SIP port, so that a peer may start: needed before a TCP client
+     * connects to a SIPp server. Probes by trying to bind the port, which sends SIPp nothing.
+     */
+    public SippProcess awaitListening(Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (!isBound(transport, localPort)) {
+            if (!process.isAlive()) {
+                throw new AssertionError("sipp ended before listening on " + localPort + "\n" + describe());
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("sipp not listening on " + localPort + " after " + limit + "\n" + describe());
+            }
+            sleepQuietly(20);
+        }
+        return this;
+    }
+
+    /**
+     * Waits for SIPp to end and returns its exit code. If it is still running after {@code limit},
+     * destroys it and fails with {@link #describe()}.
+     */
+    public int awaitExit(Duration limit) {
+        try {
+            if (process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
+                return process.exitValue();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            close();
+            throw new AssertionError("interrupted waiting for sipp\n" + describe(), e);
+        }
+        close();
+        throw new AssertionError("sipp still running after " + limit + ", destroyed\n" + describe());
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** The SIP port SIPp bound ({@code -p}). */
+    public int localPort() {
+        return localPort;
+    }
+
+    /** SIPp's media port ({@code -mp}): [media_port] in the SDP, the echo port with {@code -rtp_echo}. */
+    public int mediaPort() {
+        return mediaPort;
+    }
+
+    public SippScenario scenario() {
+        return scenario;
+    }
+
+    /** The command line as started. */
+    public List<String> command() {
+        return command;
+    }
+
+    /** Where the output, error log and message trace are written. */
+    public Path workDir() {
+        return workDir;
+    }
+
+    /** SIPp's standard output and error so far (its screens, and the final statistics). */
+    public String output() {
+        return read(workDir.resolve("output.log"));
+    }
+
+    /** SIPp's error log ({@code -trace_err}): unexpected messages, timeouts, scenario warnings. */
+    public String errors() {
+        return read(workDir.resolve("errors.log"));
+    }
+
+    /** Every message sent and received, in log order; needs {@link Builder#traceMessages()}. */
+    public List<SippMessage> messages() {
+        Path file = workDir.resolve("messages.log");
+        if (!Files.exists(file) && !command.contains("-trace_msg")) {
+            throw new IllegalStateException("start sipp with traceMessages() to read its messages");
+        }
+        return SippMessage.parseLog(read(file));
+    }
+
+    /** The messages SIPp received, e.g. the carrier's view of the gateway's INVITE. */
+    public List<SippMessage> receivedMessages() {
+        return messages().stream().filter(m -> m.direction() == SippMessage.Direction.RECEIVED).toList();
+    }
+
+    /** The messages SIPp sent. */
+    public List<SippMessage> sentMessages() {
+        return messages().stream().filter(m -> m.direction() == SippMessage.Direction.SENT).toList();
+    }
+
+    /** Command, state, error log and the end of the output: the message for a failed assertion. */
+    public String describe() {
+        String state = process.isAlive() ? "running" : "exit code " + process.exitValue();
+        List<String> lines = output().lines().filter(l -> !l.isBlank()).toList();
+        String tail = lines.subList(Math.max(0, lines.size() - OUTPUT_TAIL_LINES), lines.size())
+                .stream().collect(Collectors.joining("\n"));
+        return "sipp " + scenario + " (" + state + "), work dir " + workDir + "\n"
+                + String.join(" ", command) + "\n"
+                + "--- errors\n" + errors().strip() + "\n"
+                + "--- output (last " + OUTPUT_TAIL_LINES + " lines)\n" + tail;
+    }
+
+    /** Stops SIPp and anything it started: SIGTERM, then SIGKILL after two seconds. Safe to repeat. */
+    @Override
+    public void close() {
+        List<ProcessHandle> children = process.descendants().toList();
+        process.destroy();
+        children.forEach(ProcessHandle::destroy);
+        try {
+            if (!process.waitFor(2, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                children.forEach(ProcessHandle::destroyForcibly);
+                process.waitFor(2, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+    }
+
+    /** A loopback port free for UDP at the time of the call. */
+    public static int freeUdpPort() {
+        try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(loopback(), 0))) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A loopback port free for TCP at the time of the call. */
+    public static int freeTcpPort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, loopback())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A loopback port free for both UDP and TCP, as a SIP listener needs. */
+    public static int freePort() {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            int port = freeTcpPort();
+            if (!isBound(SippTransport.UDP, port)) {
+                return port;
+            }
+        }
+        throw new IllegalStateException("no port free for both UDP and TCP");
+    }
+
+    /**
+     * An even UDP port p with p..p+3 free: RTP and RTCP, and the second pair SIPp's
+     * {@code -rtp_echo} also opens.
+     */
+    public static int freeMediaPort() {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            int port = freeUdpPort() & ~1;
+            if (port >= 1024 && port + 3 <= 65535 && isFree(port, port + 1, port + 2, port + 3)) {
+                return port;
+            }
+        }
+        throw new IllegalStateException("no four consecutive UDP ports free for media");
+    }
+
+    private static boolean isFree(int... ports) {
+        for (int port : ports) {
+            if (isBound(SippTransport.UDP, port)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isBound(SippTransport transport, int port) {
+        try {
+            if (transport == SippTransport.UDP) {
+                new DatagramSocket(new InetSocketAddress(loopback(), port)).close();
+            } else {
+                new ServerSocket(port, 1, loopback()).close();
+            }
+            return false;
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
+    private static InetAddress loopback() {
+        try {
+            return InetAddress.getByName(LOOPBACK);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.exists(file) ? Files.readString(file, StandardCharsets.ISO_8859_1) : "";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Options of one SIPp run; each method maps to one SIPp option, named in its comment. */
+    public static final class Builder {
+        private final SippScenario scenario;
+        private SippTransport transport = SippTransport.UDP;
+        private int localPort;
+        private int mediaPort;
+        private String remote;
+        private int calls = 1;
+        private int concurrentCalls;
+        private double rate;
+        private String service;
+        private Duration callDuration;
+        private Duration timeout = Duration.ofSeconds(30);
+        private boolean traceMessages;
+        private boolean rtpEcho;
+        private Path workDir;
+        private final Map<String, String> variables = new LinkedHashMap<>();
+        private final List<String> extraArguments = new ArrayList<>();
+
+        private Builder(SippScenario scenario) {
+            this.scenario = Objects.requireNonNull(scenario, "scenario");
+        }
+
+        /** {@code -t u1|t1}; UDP by default. */
+        public Builder transport(SippTransport transport) {
+            this.transport = Objects.requireNonNull(transport, "transport");
+            return this;
+        }
+
+        /** {@code -p}: the SIP port; a free one by default. */
+        public Builder localPort(int port) {
+            this.localPort = checkPort(port);
+            return this;
+        }
+
+        /** {@code -mp}: the media port; a free even one by default. */
+        public Builder mediaPort(int port) {
+            this.mediaPort = checkPort(port);
+            return this;
+        }
+
+        /** The peer to call, on loopback: a client's gateway ({@code 127.0.0.1:5060}) or a self-check's UAS. */
+        public Builder remote(int port) {
+            this.remote = LOOPBACK + ":" + checkPort(port);
+            return this;
+        }
+
+        /** {@code -m}: calls to place or answer before SIPp ends; 1 by default. */
+        public Builder calls(int calls) {
+            this.calls = checkPositive(calls, "calls");
+            return this;
+        }
+
+        /** {@code -l}: at most this many calls at once. */
+        public Builder concurrentCalls(int limit) {
+            this.concurrentCalls = checkPositive(limit, "concurrent calls");
+            return this;
+        }
+
+        /** {@code -r} with {@code -rp 1000}: new calls per second. */
+        public Builder rate(double callsPerSecond) {
+            if (!(callsPerSecond > 0)) {
+                throw new IllegalArgumentException("rate must be positive: " + callsPerSecond);
+            }
+            this.rate = callsPerSecond;
+            return this;
+        }
+
+        /** {@code -s}: [service], the Request-URI user, i.e. the dialled number. */
+        public Builder service(String dialledNumber) {
+            this.service = Objects.requireNonNull(dialledNumber, "dialledNumber");
+            return this;
+        }
+
+        /** {@code -set name value}: a global [$name] the scenario declares, e.g. {@code set("account", "alice")}. */
+        public Builder set(String name, String value) {
+            variables.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+            return this;
+        }
+
+        /** {@code -d}: the length of the scenario's {@code <pause/>}, e.g. talk time or ringing time. */
+        public Builder callDuration(Duration duration) {
+            this.callDuration = Objects.requireNonNull(duration, "duration");
+            return this;
+        }
+
+        /** {@code -timeout} with {@code -timeout_error}: SIPp ends and fails after this; 30 s by default. */
+        public Builder timeout(Duration timeout) {
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("timeout must be positive: " + timeout);
+            }
+            this.timeout = timeout;
+            return this;
+        }
+
+        /** {@code -trace_msg}: log every message, for {@link SippProcess#messages()}. */
+        public Builder traceMessages() {
+            this.traceMessages = true;
+            return this;
+        }
+
+        /** {@code -rtp_echo}: send every RTP packet received on the media port back to its sender. */
+        public Builder rtpEcho() {
+            this.rtpEcho = true;
+            return this;
+        }
+
+        /** Where SIPp runs and writes its files; by default a new directory under {@code target/sipp/}. */
+        public Builder workDir(Path dir) {
+            this.workDir = Objects.requireNonNull(dir, "dir");
+            return this;
+        }
+
+        /** Any other SIPp options, added before the remote address. */
+        public Builder arguments(String... arguments) {
+            extraArguments.addAll(List.of(arguments));
+            return this;
+        }
+
+        /** Starts SIPp; fails at once if it is not installed or the scenario is missing. */
+        public SippProcess start() {
+            SippAvailable.check();
+            Path scenarioFile = scenario.path();
+            try {
+                if (workDir == null) {
+                    Path runs = Path.of(System.getProperty("basedir", System.getProperty("user.dir")), "target", "sipp");
+                    Files.createDirectories(runs);
+                    String role = scenario.role().name().toLowerCase(Locale.ROOT);
+                    workDir = Files.createTempDirectory(runs, scenario.flow() + "-" + role + "-");
+                }
+                Files.createDirectories(workDir);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            if (localPort == 0) {
+                localPort = transport == SippTransport.UDP ? freeUdpPort() : freeTcpPort();
+            }
+            if (mediaPort == 0) {
+                mediaPort = freeMediaPort();
+            }
+            List<String> command = command(scenarioFile);
+            ProcessBuilder processBuilder = new ProcessBuilder(command)
+                    .directory(workDir.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(workDir.resolve("output.log").toFile());
+            try {
+                return new SippProcess(this, command, processBuilder.start());
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot start " + String.join(" ", command), e);
+            }
+        }
+
+        private List<String> command(Path scenarioFile) {
+            List<String> c = new ArrayList<>(List.of("sipp", "-sf", scenarioFile.toString(),
+                    "-i", LOOPBACK, "-p", Integer.toString(localPort),
+                    "-mi", LOOPBACK, "-mp", Integer.toString(mediaPort),
+                    "-t", transport.mode(),
+                    "-m", Integer.toString(calls)));
+            if (concurrentCalls > 0) {
+                c.addAll(List.of("-l", Integer.toString(concurrentCalls)));
+            }
+            if (rate > 0) {
+                c.addAll(List.of("-r", stripZeros(rate), "-rp", "1000"));
+            }
+            if (service != null) {
+                c.addAll(List.of("-s", service));
+            }
+            if (callDuration != null) {
+                c.addAll(List.of("-d", callDuration.toMillis() + "ms"));
+            }
+            variables.forEach((name, value) -> c.addAll(List.of("-set", name, value)));
+            if (rtpEcho) {
+                c.add("-rtp_echo");
+            }
+            c.addAll(List.of("-nostdin",
+                    "-timeout", timeout.toMillis() + "ms", "-timeout_error",
+                    "-trace_err", "-error_file", workDir.resolve("errors.log").toString(),
+                    "-trace_logs", "-log_file", workDir.resolve("actions.log").toString()));
+            if (traceMessages) {
+                c.addAll(List.of("-trace_msg", "-message_file", workDir.resolve("messages.log").toString()));
+            }
+            c.addAll(extraArguments);
+            if (remote != null) {
+                c.add(remote);
+            }
+            return c;
+        }
+
+        private static String stripZeros(double value) {
+            return value == Math.rint(value) ? Long.toString((long) value) : Double.toString(value);
+        }
+
+        private static int checkPort(int port) {
+            if (port < 1 || port > 65535) {
+                throw new IllegalArgumentException("port out of range: " + port);
+            }
+            return port;
+        }
+
+        private static int checkPositive(int value, String what) {
+            if (value < 1) {
+                throw new IllegalArgumentException(what + " must be positive: " + value);
+            }
+            return value;
+        }
+    }
+}
