@@ -50,7 +50,7 @@ class GatewayConfigTest {
         assertThat(c.sip().maxMessageBytes()).isEqualTo(16384);
         assertThat(c.sip().timers()).isEqualTo(TimersConfig.RFC_3261);
         assertThat(c.http()).isEqualTo(new HttpConfig("127.0.0.1", 8080));
-        assertThat(c.media()).isEqualTo(new MediaConfig("127.0.0.1", 30000, 39999));
+        assertThat(c.media()).isEqualTo(new MediaConfig("127.0.0.1", 20000, 29999));
         assertThat(c.trunks()).containsExactly(new TrunkConfig("demo-carrier", "127.0.0.1", 5080, "udp", java.util.List.of("")));
         assertThat(c.charging().currency()).isEqualTo("USD");
         assertThat(c.charging().rates()).extracting(RateConfig::prefix)
