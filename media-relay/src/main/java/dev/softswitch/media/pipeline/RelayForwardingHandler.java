@@ -7,14 +7,17 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
 import java.net.InetSocketAddress;
 import java.util.Objects;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Forwards every datagram received on the ingress endpoint out of the egress endpoint's socket to
- * the egress remote, reusing the received pooled buffer. A packet is dropped (and counted) when its
- * source is not the ingress remote after latching, or when the egress side has no remote or socket
- * yet or cannot take more writes.
+ * The packet path of one relay socket, in stages: receive, latch (the ingress endpoint admits the
+ * source), decrypt (the ingress endpoint's inbound transformer), statistics, encrypt (the egress
+ * endpoint's outbound transformer), send out of the egress socket to the egress remote, reusing
+ * the received pooled buffer. A packet is dropped (and counted) when its source is not the
+ * ingress remote after latching, when a transformer refuses it, or when the egress side has no
+ * remote or socket yet or cannot take more writes.
  */
 public final class RelayForwardingHandler extends SimpleChannelInboundHandler<DatagramPacket> {
 
@@ -23,11 +26,25 @@ public final class RelayForwardingHandler extends SimpleChannelInboundHandler<Da
     private final RelayEndpoint ingress;
     private final RelayEndpoint egress;
     private final DirectionCounter counter;
+    private final PacketKind kind;
+    private final LongSupplier nanoTime;
 
+    /** An RTP socket's handler timed by {@link System#nanoTime()}. */
     public RelayForwardingHandler(RelayEndpoint ingress, RelayEndpoint egress, DirectionCounter counter) {
+        this(ingress, egress, counter, PacketKind.RTP, System::nanoTime);
+    }
+
+    /**
+     * @param kind     RTP feeds the reception statistics and the media timeout; RTCP is counted
+     * @param nanoTime monotonic clock for arrival times (jitter, media timeout)
+     */
+    public RelayForwardingHandler(RelayEndpoint ingress, RelayEndpoint egress, DirectionCounter counter,
+                                  PacketKind kind, LongSupplier nanoTime) {
         this.ingress = Objects.requireNonNull(ingress, "ingress");
         this.egress = Objects.requireNonNull(egress, "egress");
         this.counter = Objects.requireNonNull(counter, "counter");
+        this.kind = Objects.requireNonNull(kind, "kind");
+        this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
     }
 
     @Override
@@ -38,6 +55,15 @@ public final class RelayForwardingHandler extends SimpleChannelInboundHandler<Da
             log.debug("{}: dropped packet from {}, not the latched remote", ingress, source);
             return;
         }
+        ByteBuf payload = packet.content();
+        if (!transform(ingress.inbound(), payload)) {
+            return;
+        }
+        if (kind == PacketKind.RTP) {
+            counter.rtpReceived(payload, nanoTime.getAsLong());
+        } else {
+            counter.rtcpReceived();
+        }
         Channel out = egress.channel();
         InetSocketAddress target = egress.remote();
         if (out == null || target == null || !out.isActive() || !out.isWritable()) {
@@ -47,11 +73,23 @@ public final class RelayForwardingHandler extends SimpleChannelInboundHandler<Da
             }
             return;
         }
-        ByteBuf payload = packet.content();
-        int length = payload.readableBytes();
+        if (!transform(egress.outbound(), payload)) {
+            return;
+        }
         // Counted before the write so that a peer which has received the packet sees it counted.
-        counter.relayed(length);
+        counter.relayed(payload.readableBytes());
         out.writeAndFlush(new DatagramPacket(payload.retain(), target), out.voidPromise());
+    }
+
+    private boolean transform(PacketTransformer stage, ByteBuf payload) {
+        if (stage == null || stage.transform(payload)) {
+            return true;
+        }
+        counter.reject();
+        if (log.isDebugEnabled()) {
+            log.debug("{}: dropped {} packet refused by {}", ingress, kind, stage);
+        }
+        return false;
     }
 
     @Override
