@@ -55,8 +55,10 @@ public final class RelayForwardingHandler extends SimpleChannelInboundHandler<Da
             log.debug("{}: dropped packet from {}, not the latched remote", ingress, source);
             return;
         }
-        ByteBuf payload = packet.content();
-        if (!transform(ingress.inbound(), payload)) {
+        ByteBuf received = packet.content();
+        // The received buffer is released by SimpleChannelInboundHandler; a transformer's new buffer is ours.
+        ByteBuf payload = transform(ingress.inbound(), received, ctx);
+        if (payload == null) {
             return;
         }
         if (kind == PacketKind.RTP) {
@@ -71,25 +73,41 @@ public final class RelayForwardingHandler extends SimpleChannelInboundHandler<Da
             if (log.isDebugEnabled()) {
                 log.debug("{}: dropped packet from {}, {} cannot send yet", ingress, source, egress);
             }
+            releaseIfOwned(payload, received);
             return;
         }
-        if (!transform(egress.outbound(), payload)) {
+        ByteBuf outgoing = transform(egress.outbound(), payload, ctx);
+        if (outgoing != payload) {
+            releaseIfOwned(payload, received);
+        }
+        if (outgoing == null) {
             return;
         }
         // Counted before the write so that a peer which has received the packet sees it counted.
-        counter.relayed(payload.readableBytes());
-        out.writeAndFlush(new DatagramPacket(payload.retain(), target), out.voidPromise());
+        counter.relayed(outgoing.readableBytes());
+        ByteBuf toSend = outgoing == received ? outgoing.retain() : outgoing;
+        out.writeAndFlush(new DatagramPacket(toSend, target), out.voidPromise());
     }
 
-    private boolean transform(PacketTransformer stage, ByteBuf payload) {
-        if (stage == null || stage.transform(payload)) {
-            return true;
+    /** Runs a stage; returns the packet to go on with, or {@code null} (counted) if it was refused. */
+    private ByteBuf transform(PacketTransformer stage, ByteBuf payload, ChannelHandlerContext ctx) {
+        if (stage == null) {
+            return payload;
         }
-        counter.reject();
-        if (log.isDebugEnabled()) {
-            log.debug("{}: dropped {} packet refused by {}", ingress, kind, stage);
+        ByteBuf result = stage.transform(payload, ctx.alloc());
+        if (result == null) {
+            counter.reject();
+            if (log.isDebugEnabled()) {
+                log.debug("{}: dropped {} packet refused by {}", ingress, kind, stage);
+            }
         }
-        return false;
+        return result;
+    }
+
+    private static void releaseIfOwned(ByteBuf buffer, ByteBuf received) {
+        if (buffer != received) {
+            buffer.release();
+        }
     }
 
     @Override

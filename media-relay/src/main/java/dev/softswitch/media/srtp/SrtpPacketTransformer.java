@@ -2,6 +2,7 @@ package dev.softswitch.media.srtp;
 
 import dev.softswitch.media.pipeline.PacketTransformer;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.collection.IntObjectHashMap;
 import java.security.GeneralSecurityException;
 import java.util.Objects;
@@ -59,16 +60,16 @@ public final class SrtpPacketTransformer implements PacketTransformer {
     }
 
     @Override
-    public boolean transform(ByteBuf packet) {
+    public ByteBuf transform(ByteBuf packet, ByteBufAllocator alloc) {
         int at = packet.readerIndex();
         int length = packet.readableBytes();
         if (length < (mode.rtp ? RTP_HEADER : RTCP_HEADER) || length > scratch.maxPacketLength()) {
-            return false;
+            return null;
         }
         int ssrc = packet.getInt(at + (mode.rtp ? 8 : 4));
         BaseSrtpCryptoContext context = context(ssrc);
         if (context == null) {
-            return false;
+            return null;
         }
         packet.getBytes(at, scratch.getBuffer(), 0, length);
         scratch.reset(length);
@@ -82,21 +83,23 @@ public final class SrtpPacketTransformer implements PacketTransformer {
             };
         } catch (GeneralSecurityException | RuntimeException e) {
             log.debug("{}: SRTP transform failed", name, e);
-            return false;
+            return null;
         }
         if (status != SrtpErrorStatus.OK) {
             if (log.isDebugEnabled()) {
                 log.debug("{}: {} refused: {}", name, mode, status);
             }
-            return false;
+            return null;
         }
-        int grown = scratch.getLength() - length;
-        if (grown > 0 && packet.maxWritableBytes() < grown) {
-            return false;
+        int resultLength = scratch.getLength();
+        ByteBuf target = packet;
+        if (resultLength > length && packet.capacity() - at < resultLength) {
+            target = alloc.buffer(resultLength);
+        } else {
+            packet.writerIndex(at);
         }
-        packet.writerIndex(at);
-        packet.writeBytes(scratch.getBuffer(), scratch.getOffset(), scratch.getLength());
-        return true;
+        target.writeBytes(scratch.getBuffer(), scratch.getOffset(), resultLength);
+        return target;
     }
 
     private BaseSrtpCryptoContext context(int ssrc) {
