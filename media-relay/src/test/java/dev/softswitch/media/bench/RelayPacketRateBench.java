@@ -42,7 +42,7 @@ public final class RelayPacketRateBench {
         int seconds = Math.min(60, args.length > 1 ? Integer.parseInt(args[1]) : 10);
         boolean srtp = args.length > 2 && args[2].equals("srtp");
         int ioThreads = args.length > 3 ? Integer.parseInt(args[3]) : 1;
-        int base = 30000;
+        int base = 20000; // below the ephemeral range that the peer sockets take
         try (MediaRelay relay = MediaRelay.start(new MediaRelayConfig("127.0.0.1", base, base + 4 * sessions + 63,
                 ioThreads))) {
             run(relay, sessions, seconds, srtp);
