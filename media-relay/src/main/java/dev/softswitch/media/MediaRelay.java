@@ -1,6 +1,7 @@
 package dev.softswitch.media;
 
 import dev.softswitch.media.pipeline.DirectionCounter;
+import dev.softswitch.media.pipeline.PacketKind;
 import dev.softswitch.media.pipeline.RelayEndpoint;
 import dev.softswitch.media.pipeline.RelayForwardingHandler;
 import dev.softswitch.media.pipeline.RelayTotals;
@@ -18,20 +19,27 @@ import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import io.netty.channel.socket.DatagramChannel;
+import io.netty.util.concurrent.EventExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -40,7 +48,8 @@ import org.slf4j.MDC;
  * The RTP/RTCP relay (PRODUCT MED-1, MED-2): allocates per-call sessions of two legs, each an even
  * RTP port and the odd RTCP port after it, and forwards packets between the legs. Uses epoll when
  * the native transport is available, NIO otherwise; all sockets share one event loop group, and
- * the four sockets of a session share one event loop so forwarding never crosses threads.
+ * the four sockets of a session share one event loop so forwarding never crosses threads. A sweep
+ * on each event loop checks the media timeouts of its sessions (MED-5).
  */
 public final class MediaRelay implements AutoCloseable {
 
@@ -57,35 +66,89 @@ public final class MediaRelay implements AutoCloseable {
     private final RelayTotals totals = new RelayTotals();
     private final Set<RelaySession> sessions = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final LongSupplier nanoTime;
+    private final LongAdder closedRtpExpected = new LongAdder();
+    private final LongAdder closedRtpLost = new LongAdder();
+    private final List<Consumer<SessionStats>> closedObservers = new CopyOnWriteArrayList<>();
 
-    private MediaRelay(MediaRelayConfig config, InetAddress bindAddress, boolean epoll) {
+    private MediaRelay(MediaRelayConfig config, InetAddress bindAddress, boolean epoll, LongSupplier nanoTime,
+                       Duration sweepInterval) {
         this.config = config;
         this.bindAddress = bindAddress;
+        this.nanoTime = nanoTime;
         IoHandlerFactory ioHandlers = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         this.group = new MultiThreadIoEventLoopGroup(config.ioThreads(),
                 new DefaultThreadFactory("media-relay", true), ioHandlers);
         this.channelFactory = epoll ? EpollDatagramChannel::new : NioDatagramChannel::new;
         this.ports = new PortAllocator(config.portMin(), config.portMax());
+        long interval = sweepInterval.toNanos();
+        for (EventExecutor loop : group) {
+            loop.scheduleAtFixedRate(() -> sweep(loop), interval, interval, TimeUnit.NANOSECONDS);
+        }
     }
 
     /** Starts a relay with the native epoll transport if available, NIO otherwise. */
     public static MediaRelay start(MediaRelayConfig cfg) {
-        return start(cfg, Epoll.isAvailable());
+        return builder(cfg).start();
     }
 
     static MediaRelay start(MediaRelayConfig cfg, boolean epoll) {
-        Objects.requireNonNull(cfg, "cfg");
-        InetAddress bindAddress;
-        try {
-            bindAddress = InetAddress.getByName(cfg.bindHost());
-        } catch (UnknownHostException e) {
-            throw new IllegalArgumentException("bindHost " + cfg.bindHost() + " does not resolve", e);
+        return builder(cfg).epoll(epoll).start();
+    }
+
+    /** A relay with settings beyond the configuration: transport, time source, sweep interval. */
+    public static Builder builder(MediaRelayConfig cfg) {
+        return new Builder(cfg);
+    }
+
+    /** Builds a {@link MediaRelay}; every setting has a default. */
+    public static final class Builder {
+        private final MediaRelayConfig cfg;
+        private boolean epoll = Epoll.isAvailable();
+        private LongSupplier nanoTime = System::nanoTime;
+        private Duration sweepInterval = Duration.ofSeconds(1);
+
+        private Builder(MediaRelayConfig cfg) {
+            this.cfg = Objects.requireNonNull(cfg, "cfg");
         }
-        MediaRelay relay = new MediaRelay(cfg, bindAddress, epoll);
-        log.info("media relay started on {} ports {}..{}, {} io threads, {} transport",
-                bindAddress.getHostAddress(), cfg.portMin(), cfg.portMax(), cfg.ioThreads(),
-                epoll ? "epoll" : "nio");
-        return relay;
+
+        /** Native epoll ({@code true}, the default where available) or NIO. */
+        public Builder epoll(boolean useEpoll) {
+            if (useEpoll && !Epoll.isAvailable()) {
+                throw new IllegalStateException("native epoll is not available", Epoll.unavailabilityCause());
+            }
+            this.epoll = useEpoll;
+            return this;
+        }
+
+        /** The monotonic clock for packet arrival times and media timeouts; tests pass a fake one. */
+        public Builder nanoTime(LongSupplier clock) {
+            this.nanoTime = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** How often each event loop checks its sessions for media timeouts; 1 s by default. */
+        public Builder sweepInterval(Duration interval) {
+            if (interval.isNegative() || interval.isZero()) {
+                throw new IllegalArgumentException("sweep interval " + interval + " must be positive");
+            }
+            this.sweepInterval = interval;
+            return this;
+        }
+
+        public MediaRelay start() {
+            InetAddress bindAddress;
+            try {
+                bindAddress = InetAddress.getByName(cfg.bindHost());
+            } catch (UnknownHostException e) {
+                throw new IllegalArgumentException("bindHost " + cfg.bindHost() + " does not resolve", e);
+            }
+            MediaRelay relay = new MediaRelay(cfg, bindAddress, epoll, nanoTime, sweepInterval);
+            log.info("media relay started on {} ports {}..{}, {} io threads, {} transport",
+                    bindAddress.getHostAddress(), cfg.portMin(), cfg.portMax(), cfg.ioThreads(),
+                    epoll ? "epoll" : "nio");
+            return relay;
+        }
     }
 
     /**
@@ -111,13 +174,16 @@ public final class MediaRelay implements AutoCloseable {
             DirectionCounter carrierToClient = new DirectionCounter(totals);
 
             BoundPair client = bindPair(loop,
-                    () -> new RelayForwardingHandler(clientRtp, carrierRtp, clientToCarrier),
-                    () -> new RelayForwardingHandler(clientRtcp, carrierRtcp, clientToCarrier));
+                    () -> new RelayForwardingHandler(clientRtp, carrierRtp, clientToCarrier, PacketKind.RTP, nanoTime),
+                    () -> new RelayForwardingHandler(clientRtcp, carrierRtcp, clientToCarrier, PacketKind.RTCP,
+                            nanoTime));
             BoundPair carrier;
             try {
                 carrier = bindPair(loop,
-                        () -> new RelayForwardingHandler(carrierRtp, clientRtp, carrierToClient),
-                        () -> new RelayForwardingHandler(carrierRtcp, clientRtcp, carrierToClient));
+                        () -> new RelayForwardingHandler(carrierRtp, clientRtp, carrierToClient, PacketKind.RTP,
+                                nanoTime),
+                        () -> new RelayForwardingHandler(carrierRtcp, clientRtcp, carrierToClient, PacketKind.RTCP,
+                                nanoTime));
             } catch (PortsExhaustedException | RuntimeException e) {
                 client.close();
                 ports.release(client.port());
@@ -130,17 +196,20 @@ public final class MediaRelay implements AutoCloseable {
 
             RelaySession[] self = new RelaySession[1];
             RelaySession session = new RelaySession(callId,
-                    new RelayLeg(new InetSocketAddress(bindAddress, client.port()), clientRtp, clientRtcp),
-                    new RelayLeg(new InetSocketAddress(bindAddress, carrier.port()), carrierRtp, carrierRtcp),
+                    new RelayLeg(new InetSocketAddress(bindAddress, client.port()), clientRtp, clientRtcp, loop,
+                            callId + "/client"),
+                    new RelayLeg(new InetSocketAddress(bindAddress, carrier.port()), carrierRtp, carrierRtcp, loop,
+                            callId + "/carrier"),
                     clientToCarrier, carrierToClient, loop,
                     List.of(client.rtp(), client.rtcp(), carrier.rtp(), carrier.rtcp()),
                     () -> {
                         ports.release(client.port());
                         ports.release(carrier.port());
                         sessions.remove(self[0]);
+                        sessionClosed(self[0].quality());
                         log.debug("relay session {} closed, ports {} and {} released",
                                 callId, client.port(), carrier.port());
-                    });
+                    }, nanoTime);
             self[0] = session;
             sessions.add(session);
             log.debug("relay session {} allocated: client leg port {}, carrier leg port {}",
@@ -177,6 +246,72 @@ public final class MediaRelay implements AutoCloseable {
     /** Packets received but not forwarded: unknown source after latching, or no remote to send to. */
     public long packetsDropped() {
         return totals.packetsDropped();
+    }
+
+    /** RTCP packets received from peers and accepted, all sessions. */
+    public long rtcpPackets() {
+        return totals.rtcpPackets();
+    }
+
+    /** RTP packets expected (RFC 3550 A.3) by all sessions since start, live and closed. */
+    public long rtpPacketsExpected() {
+        long sum = closedRtpExpected.sum();
+        for (RelaySession session : sessions) {
+            SessionStats stats = session.quality();
+            sum += stats.clientToCarrier().rtpExpected() + stats.carrierToClient().rtpExpected();
+        }
+        return sum;
+    }
+
+    /**
+     * RTP packets lost (RFC 3550 A.3) on the way to the relay, all sessions since start, live and
+     * closed. A live session's share can go down when a late packet arrives.
+     */
+    public long rtpPacketsLost() {
+        long sum = closedRtpLost.sum();
+        for (RelaySession session : sessions) {
+            SessionStats stats = session.quality();
+            sum += stats.clientToCarrier().rtpLost() + stats.carrierToClient().rtpLost();
+        }
+        return sum;
+    }
+
+    /** Calls {@code observer} with the final figures of every session that closes from now on. */
+    public void onSessionClosed(Consumer<SessionStats> observer) {
+        closedObservers.add(Objects.requireNonNull(observer, "observer"));
+    }
+
+    private void sessionClosed(SessionStats stats) {
+        closedRtpExpected.add(stats.clientToCarrier().rtpExpected() + stats.carrierToClient().rtpExpected());
+        closedRtpLost.add(stats.clientToCarrier().rtpLost() + stats.carrierToClient().rtpLost());
+        for (Consumer<SessionStats> observer : closedObservers) {
+            try {
+                observer.accept(stats);
+            } catch (RuntimeException e) {
+                log.warn("session close observer failed for {}", stats.callId(), e);
+            }
+        }
+    }
+
+    /** Checks the media timeouts of the sessions on {@code loop}; runs on that loop. */
+    private void sweep(EventExecutor loop) {
+        long now = nanoTime.getAsLong();
+        for (RelaySession session : sessions) {
+            if (session.eventLoop() == loop) {
+                session.sweep(now);
+            }
+        }
+    }
+
+    /** Runs the media timeout sweep on every event loop now and waits for it; for tests. */
+    void sweepNow() throws Exception {
+        List<Future<?>> runs = new ArrayList<>();
+        for (EventExecutor loop : group) {
+            runs.add(loop.submit(() -> sweep(loop)));
+        }
+        for (Future<?> run : runs) {
+            run.get(5, TimeUnit.SECONDS);
+        }
     }
 
     /** Closes every session, then the event loop group; waits a bounded time for the threads. */

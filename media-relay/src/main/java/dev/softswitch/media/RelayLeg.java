@@ -1,23 +1,38 @@
 package dev.softswitch.media;
 
 import dev.softswitch.media.pipeline.RelayEndpoint;
+import dev.softswitch.media.srtp.SrtpLegCrypto;
+import dev.softswitch.media.srtp.SrtpMasterKey;
+import io.netty.util.concurrent.EventExecutor;
 import java.net.InetSocketAddress;
 import java.util.Objects;
 
 /**
  * One side of a relayed call: the relay's RTP port (even) and RTCP port (the next odd one) facing
  * one peer, and where that peer receives. RTCP goes to the remote RTP port + 1 (RFC 3550 section 11).
+ * The leg may speak SRTP with its peer (RFC 3711, keyed by SDES, RFC 4568) while the other leg
+ * speaks plain RTP.
  */
 public final class RelayLeg {
 
     private final InetSocketAddress localRtp;
     private final RelayEndpoint rtp;
     private final RelayEndpoint rtcp;
+    private final EventExecutor eventLoop;
+    private final String name;
+    private SrtpLegCrypto crypto;
 
     RelayLeg(InetSocketAddress localRtp, RelayEndpoint rtp, RelayEndpoint rtcp) {
+        this(localRtp, rtp, rtcp, null, rtp.name());
+    }
+
+    RelayLeg(InetSocketAddress localRtp, RelayEndpoint rtp, RelayEndpoint rtcp, EventExecutor eventLoop,
+             String name) {
         this.localRtp = Objects.requireNonNull(localRtp, "localRtp");
         this.rtp = Objects.requireNonNull(rtp, "rtp");
         this.rtcp = Objects.requireNonNull(rtcp, "rtcp");
+        this.eventLoop = eventLoop;
+        this.name = Objects.requireNonNull(name, "name");
     }
 
     /** The relay's RTP address on this leg: what the SDP sent to this leg's peer must carry. */
@@ -32,7 +47,8 @@ public final class RelayLeg {
 
     /**
      * Sets where this leg's peer said (in its SDP) it receives RTP; RTCP goes to port + 1. Calling it
-     * again (re-INVITE) re-opens latching for both ports.
+     * again (re-INVITE, MED-6) re-opens latching for both ports; the ports, the statistics and the
+     * SRTP contexts (with their rollover counters) stay.
      *
      * @throws IllegalArgumentException if the address is unresolved or the port is 0
      */
@@ -48,6 +64,60 @@ public final class RelayLeg {
         rtcp.signalRemote(remote.getPort() < 65535
                 ? new InetSocketAddress(remote.getAddress(), remote.getPort() + 1)
                 : null);
+    }
+
+    /**
+     * Makes this leg speak SRTP and SRTCP with its peer (MED-3): packets from the peer are
+     * authenticated and decrypted with {@code remoteKey} (the peer's a=crypto), packets to the peer
+     * are protected with {@code localKey} (the relay's own a=crypto for this leg). Packets that fail
+     * authentication or replay checks are dropped and counted. Called again with the same keys (a
+     * re-INVITE) it keeps the crypto contexts and their rollover counters; with other keys it starts
+     * new ones.
+     */
+    public synchronized void enableSrtp(SrtpMasterKey remoteKey, SrtpMasterKey localKey) {
+        Objects.requireNonNull(remoteKey, "remoteKey");
+        Objects.requireNonNull(localKey, "localKey");
+        if (crypto != null && crypto.hasKeys(remoteKey, localKey)) {
+            return;
+        }
+        SrtpLegCrypto next = new SrtpLegCrypto(remoteKey, localKey, name);
+        rtp.transformers(next.rtpDecrypt(), next.rtpEncrypt());
+        rtcp.transformers(next.rtcpDecrypt(), next.rtcpEncrypt());
+        retire(crypto);
+        crypto = next;
+    }
+
+    /** Makes this leg plain RTP again (a re-INVITE without a=crypto). */
+    public synchronized void disableSrtp() {
+        rtp.transformers(null, null);
+        rtcp.transformers(null, null);
+        retire(crypto);
+        crypto = null;
+    }
+
+    /** Whether this leg speaks SRTP with its peer. */
+    public synchronized boolean isSrtp() {
+        return crypto != null;
+    }
+
+    /** Wipes the keys; called when the session has closed its sockets. */
+    synchronized void closeCrypto() {
+        if (crypto != null) {
+            crypto.close();
+            crypto = null;
+        }
+    }
+
+    /** Wipes replaced keys on the event loop, after any packet that still uses them. */
+    private void retire(SrtpLegCrypto old) {
+        if (old == null) {
+            return;
+        }
+        if (eventLoop == null || eventLoop.isShuttingDown()) {
+            old.close();
+        } else {
+            eventLoop.execute(old::close);
+        }
     }
 
     /** Where RTP for this leg's peer is sent now: signalled or latched, {@code null} if unknown. */

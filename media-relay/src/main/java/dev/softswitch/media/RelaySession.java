@@ -1,20 +1,31 @@
 package dev.softswitch.media;
 
 import dev.softswitch.media.pipeline.DirectionCounter;
+import dev.softswitch.media.rtp.RtpStreamStatistics;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.EventLoop;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The media of one call through the relay: a client leg and a carrier leg, four UDP sockets on one
- * event loop. Closing it unbinds the sockets and returns the ports.
+ * event loop. It keeps the quality figures of both directions (MED-4) and, once watched, reports a
+ * media timeout (MED-5). Closing it unbinds the sockets and returns the ports.
  */
 public final class RelaySession implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(RelaySession.class);
+
+    /** What the media timeout watches; replaced as a whole, never mutated. */
+    private record Watch(MediaTimeouts timeouts, MediaEventListener listener, long sinceNanos) { }
 
     private final String callId;
     private final RelayLeg clientLeg;
@@ -24,11 +35,23 @@ public final class RelaySession implements AutoCloseable {
     private final EventLoop eventLoop;
     private final List<Channel> channels;
     private final Runnable onClosed;
+    private final LongSupplier nanoTime;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile Watch watch;
+    private volatile boolean onHold;
+    /** Set on the event loop when the timeout has been reported, so it is reported once. */
+    private boolean timedOut;
 
     RelaySession(String callId, RelayLeg clientLeg, RelayLeg carrierLeg,
                  DirectionCounter clientToCarrier, DirectionCounter carrierToClient,
                  EventLoop eventLoop, List<Channel> channels, Runnable onClosed) {
+        this(callId, clientLeg, carrierLeg, clientToCarrier, carrierToClient, eventLoop, channels, onClosed,
+                System::nanoTime);
+    }
+
+    RelaySession(String callId, RelayLeg clientLeg, RelayLeg carrierLeg,
+                 DirectionCounter clientToCarrier, DirectionCounter carrierToClient,
+                 EventLoop eventLoop, List<Channel> channels, Runnable onClosed, LongSupplier nanoTime) {
         this.callId = Objects.requireNonNull(callId, "callId");
         this.clientLeg = Objects.requireNonNull(clientLeg, "clientLeg");
         this.carrierLeg = Objects.requireNonNull(carrierLeg, "carrierLeg");
@@ -37,6 +60,7 @@ public final class RelaySession implements AutoCloseable {
         this.eventLoop = Objects.requireNonNull(eventLoop, "eventLoop");
         this.channels = List.copyOf(channels);
         this.onClosed = Objects.requireNonNull(onClosed, "onClosed");
+        this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
     }
 
     public String callId() {
@@ -59,6 +83,88 @@ public final class RelaySession implements AutoCloseable {
                 carrierToClient.packets(), carrierToClient.bytes());
     }
 
+    /** Packets, bytes, RTCP, loss and jitter of both directions so far (MED-4). */
+    public SessionStats quality() {
+        return new SessionStats(callId, figures(clientToCarrier), figures(carrierToClient));
+    }
+
+    private static DirectionStats figures(DirectionCounter counter) {
+        RtpStreamStatistics rtp = counter.rtp();
+        return new DirectionStats(counter.packets(), counter.bytes(), counter.rtcpPackets(), rtp.expected(),
+                rtp.lost(), rtp.jitter(), rtp.jitterMillis(), counter.rejected());
+    }
+
+    /**
+     * The RTP clock rate of the audio codec both ways (from the SDP's rtpmap: 8000 for PCMU/PCMA,
+     * 48000 for Opus), used to convert arrival times for the jitter; 8000 until set.
+     */
+    public void setClockRate(int hz) {
+        clientToCarrier.rtp().clockRate(hz);
+        carrierToClient.rtp().clockRate(hz);
+    }
+
+    /**
+     * Starts watching for a media timeout (MED-5): when no RTP has arrived in either direction for
+     * {@code timeouts.active()} ({@code timeouts.hold()} while on hold), {@code listener} gets one
+     * {@link MediaEvent.Type#MEDIA_TIMEOUT} event. Silence is counted from the last RTP packet, this
+     * call or the last hold change, whichever is latest. A periodic sweep on the relay's event loop
+     * checks, so the event comes up to one sweep interval late.
+     */
+    public void watchMedia(MediaTimeouts timeouts, MediaEventListener listener) {
+        Objects.requireNonNull(timeouts, "timeouts");
+        Objects.requireNonNull(listener, "listener");
+        watch = new Watch(timeouts, listener, nanoTime.getAsLong());
+    }
+
+    /**
+     * Marks the call on hold (an SDP with a=sendonly, a=recvonly or a=inactive) or resumed; while on
+     * hold the longer hold timeout applies. Either change restarts the silence count.
+     */
+    public void setHold(boolean hold) {
+        Watch current = watch;
+        onHold = hold;
+        if (current != null) {
+            watch = new Watch(current.timeouts(), current.listener(), nanoTime.getAsLong());
+        }
+    }
+
+    public boolean isOnHold() {
+        return onHold;
+    }
+
+    EventLoop eventLoop() {
+        return eventLoop;
+    }
+
+    /** The media timeout check; runs on this session's event loop. */
+    void sweep(long nowNanos) {
+        Watch current = watch;
+        if (current == null || timedOut || closed.get()) {
+            return;
+        }
+        long last = current.sinceNanos();
+        if (clientToCarrier.rtpSeen() && clientToCarrier.lastRtpNanos() - last > 0) {
+            last = clientToCarrier.lastRtpNanos();
+        }
+        if (carrierToClient.rtpSeen() && carrierToClient.lastRtpNanos() - last > 0) {
+            last = carrierToClient.lastRtpNanos();
+        }
+        Duration limit = onHold ? current.timeouts().hold() : current.timeouts().active();
+        long silence = nowNanos - last;
+        if (silence < limit.toNanos()) {
+            return;
+        }
+        timedOut = true;
+        log.info("call {}: no RTP for {} ms{}, media timeout", callId, silence / 1_000_000,
+                onHold ? " on hold" : "");
+        try {
+            current.listener().onMediaEvent(new MediaEvent(MediaEvent.Type.MEDIA_TIMEOUT, callId,
+                    Duration.ofNanos(silence), quality()));
+        } catch (RuntimeException e) {
+            log.warn("call {}: media event listener failed", callId, e);
+        }
+    }
+
     public boolean isClosed() {
         return closed.get();
     }
@@ -73,18 +179,23 @@ public final class RelaySession implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        Runnable finish = () -> {
+            clientLeg.closeCrypto();
+            carrierLeg.closeCrypto();
+            onClosed.run();
+        };
         if (eventLoop.inEventLoop()) {
             AtomicInteger pending = new AtomicInteger(channels.size());
             ChannelFutureListener whenAllClosed = f -> {
                 if (pending.decrementAndGet() == 0) {
-                    onClosed.run();
+                    finish.run();
                 }
             };
             channels.forEach(ch -> ch.close().addListener(whenAllClosed));
         } else {
             List<ChannelFuture> closing = channels.stream().map(Channel::close).toList();
             closing.forEach(ChannelFuture::awaitUninterruptibly);
-            onClosed.run();
+            finish.run();
         }
     }
 

@@ -197,11 +197,8 @@ class MediaRelayLoopbackTest {
         return Arrays.copyOfRange(packet.getData(), packet.getOffset(), packet.getOffset() + packet.getLength());
     }
 
-    private static void awaitValue(LongSupplier value, long expected) throws InterruptedException {
-        long deadline = System.nanoTime() + TIMEOUT_MS * 1_000_000L;
-        while (value.getAsLong() != expected && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
+    private static void awaitValue(LongSupplier value, long expected) {
+        Await.until(() -> value.getAsLong() == expected, TIMEOUT_MS);
         assertThat(value.getAsLong()).isEqualTo(expected);
     }
 

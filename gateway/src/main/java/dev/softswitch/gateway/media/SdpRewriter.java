@@ -1,6 +1,7 @@
 package dev.softswitch.gateway.media;
 
 import gov.nist.core.Host;
+import gov.nist.core.NameValue;
 import gov.nist.javax.sdp.MediaDescriptionImpl;
 import gov.nist.javax.sdp.SessionDescriptionImpl;
 import gov.nist.javax.sdp.fields.AttributeField;
@@ -33,15 +34,38 @@ import java.util.regex.Pattern;
  */
 public final class SdpRewriter {
 
-    /** What the gateway needs to know from an offer or answer to set up the relay. */
+    /**
+     * What the gateway needs to know from an offer or answer to set up the relay.
+     *
+     * @param cryptoAttributes the values of the audio stream's a=crypto lines (RFC 4568), in order
+     * @param audioClockRate   the RTP clock rate of the first audio format (rtpmap, or the static
+     *                         payload type's of RFC 3551; 8000 if unknown), for the relay's jitter
+     */
     public record SdpOffer(InetSocketAddress audioRtp, String audioProtocol, List<String> audioFormats,
-                           String audioDirection) {
+                           String audioDirection, List<String> cryptoAttributes, int audioClockRate) {
 
         public SdpOffer {
             Objects.requireNonNull(audioRtp, "audioRtp");
             Objects.requireNonNull(audioProtocol, "audioProtocol");
             Objects.requireNonNull(audioDirection, "audioDirection");
             audioFormats = List.copyOf(audioFormats);
+            cryptoAttributes = List.copyOf(cryptoAttributes);
+            if (audioClockRate <= 0) {
+                throw new IllegalArgumentException("clock rate " + audioClockRate + " must be positive");
+            }
+        }
+
+        public SdpOffer(InetSocketAddress audioRtp, String audioProtocol, List<String> audioFormats,
+                        String audioDirection) {
+            this(audioRtp, audioProtocol, audioFormats, audioDirection, List.of(), DEFAULT_CLOCK_RATE);
+        }
+
+        /**
+         * Whether the stream is on hold or one-way (a=sendonly, a=recvonly or a=inactive, RFC 3264
+         * section 8.4), so that silence is expected and the relay's longer hold timeout applies.
+         */
+        public boolean isOnHold() {
+            return !"sendrecv".equals(audioDirection);
         }
 
         /** Whether the audio is SRTP (RTP/SAVP, RTP/SAVPF and the like, RFC 3711). */
@@ -50,12 +74,14 @@ public final class SdpRewriter {
         }
     }
 
+    private static final int DEFAULT_CLOCK_RATE = 8000;
     private static final String LINE_TYPES = "vosiuepcbtrzkam";
     private static final Pattern ORIGIN = Pattern.compile("o=\\S+ (\\d+) (\\d+) IN IP[46] \\S+");
     private static final Pattern CONNECTION = Pattern.compile("c=IN IP[46] \\S+");
     private static final Pattern MEDIA = Pattern.compile("m=[\\w-]+ \\d{1,5}(/\\d{1,5})? \\S+( \\S+)+");
     private static final Pattern IPV4_LITERAL = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
     private static final Pattern IPV6_LITERAL = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
+    private static final Pattern RTPMAP = Pattern.compile("(\\d{1,3}) [^/\\s]+/(\\d{1,6})(/\\d+)?");
     private static final Set<String> DIRECTIONS = Set.of("sendrecv", "sendonly", "recvonly", "inactive");
     /** ICE (RFC 8839) would let the peers reach each other around the relay; offers lose it. */
     private static final Set<String> ICE_ATTRIBUTES = Set.of("candidate", "remote-candidates", "ice-ufrag",
@@ -80,7 +106,50 @@ public final class SdpRewriter {
             formats.add(format.toString());
         }
         return new SdpOffer(new InetSocketAddress(address, m.getPort()), m.getProto(), formats,
-                direction(parsed.session(), audio));
+                direction(parsed.session(), audio), attributeValues(audio, "crypto"),
+                clockRate(audio, formats.isEmpty() ? "" : formats.get(0)));
+    }
+
+    /**
+     * {@link #rewrite} for the plain-RTP side of an SRTP call (MED-3): the audio stream's profile
+     * loses its S (RTP/SAVP becomes RTP/AVP, RTP/SAVPF becomes RTP/AVPF) and its a=crypto lines go,
+     * so that no key reaches the carrier.
+     */
+    public static byte[] rewriteToPlainRtp(byte[] body, InetSocketAddress relayRtp) throws SdpException {
+        return rewrite(body, relayRtp, audio -> {
+            MediaField m = audio.getMediaField();
+            m.setProto(m.getProto().replace("SAVP", "AVP"));
+            removeAttributes(audio.getAttributeFields(), "crypto");
+        });
+    }
+
+    /**
+     * {@link #rewrite} for the SRTP side of a call (MED-3): the audio stream's profile becomes
+     * RTP/SAVP (RTP/SAVPF for AVPF), any a=crypto lines of the other side go, and the relay's own
+     * attribute is added.
+     */
+    public static byte[] rewriteToSrtp(byte[] body, InetSocketAddress relayRtp, SdpCrypto relayCrypto)
+            throws SdpException {
+        Objects.requireNonNull(relayCrypto, "relayCrypto");
+        return rewrite(body, relayRtp, audio -> {
+            MediaField m = audio.getMediaField();
+            String proto = m.getProto();
+            if (!proto.toUpperCase(Locale.ROOT).contains("SAVP")) {
+                m.setProto(proto.replace("AVP", "SAVP"));
+            }
+            Vector<?> attributes = audio.getAttributeFields();
+            removeAttributes(attributes, "crypto");
+            AttributeField crypto = new AttributeField();
+            crypto.setName("crypto");
+            crypto.setValue(relayCrypto.toAttributeValue());
+            audio.addAttribute(crypto);
+        });
+    }
+
+    /** A change to the relayed audio stream made after the common rewrite. */
+    @FunctionalInterface
+    private interface AudioEdit {
+        void apply(MediaDescriptionImpl audio) throws javax.sdp.SdpException;
     }
 
     /**
@@ -93,6 +162,10 @@ public final class SdpRewriter {
      * @throws SdpException with a reason phrase if the body is not SDP or carries no usable audio
      */
     public static byte[] rewrite(byte[] body, InetSocketAddress relayRtp) throws SdpException {
+        return rewrite(body, relayRtp, audio -> { });
+    }
+
+    private static byte[] rewrite(byte[] body, InetSocketAddress relayRtp, AudioEdit audioEdit) throws SdpException {
         Objects.requireNonNull(relayRtp, "relayRtp");
         if (relayRtp.isUnresolved()) {
             throw new IllegalArgumentException("relay address " + relayRtp + " is unresolved");
@@ -124,6 +197,9 @@ public final class SdpRewriter {
                 Vector<?> attributes = media.getAttributeFields();
                 removeIce(attributes);
                 rewriteRtcp(attributes, relayed, relayRtp.getPort() + 1, addressType, relayHost);
+                if (relayed) {
+                    audioEdit.apply(media);
+                }
             }
         } catch (javax.sdp.SdpException | RuntimeException e) {
             throw new SdpException("SDP could not be rewritten", e);
@@ -255,6 +331,37 @@ public final class SdpRewriter {
             }
         }
         return "sendrecv";
+    }
+
+    private static List<String> attributeValues(MediaDescriptionImpl media, String name) {
+        List<String> values = new ArrayList<>();
+        Vector<?> attributes = media.getAttributeFields();
+        if (attributes != null) {
+            for (Object a : attributes) {
+                NameValue attribute = ((AttributeField) a).getAttribute();
+                if (name.equals(attribute.getName()) && attribute.getValueAsObject() != null) {
+                    values.add(attribute.getValueAsObject().toString().trim());
+                }
+            }
+        }
+        return values;
+    }
+
+    /** RTP clock rate of a payload type: its rtpmap, else the static type's (RFC 3551 table 4). */
+    private static int clockRate(MediaDescriptionImpl media, String format) {
+        for (String rtpmap : attributeValues(media, "rtpmap")) {
+            Matcher m = RTPMAP.matcher(rtpmap);
+            if (m.matches() && m.group(1).equals(format)) {
+                return Integer.parseInt(m.group(2));
+            }
+        }
+        return DEFAULT_CLOCK_RATE;
+    }
+
+    private static void removeAttributes(Vector<?> attributes, String name) {
+        if (attributes != null) {
+            attributes.removeIf(a -> name.equals(((AttributeField) a).getAttribute().getName()));
+        }
     }
 
     private static Vector<?> sessionAttributes(SessionDescriptionImpl sd) {

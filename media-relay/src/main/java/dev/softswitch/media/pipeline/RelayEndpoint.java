@@ -23,6 +23,8 @@ public final class RelayEndpoint {
     private final String name;
     private final AtomicReference<Remote> remote = new AtomicReference<>(UNKNOWN);
     private volatile Channel channel;
+    private volatile PacketTransformer inbound;
+    private volatile PacketTransformer outbound;
 
     /** @param name identifies the endpoint in logs, e.g. {@code "call-1/client/rtp"} */
     public RelayEndpoint(String name) {
@@ -70,6 +72,22 @@ public final class RelayEndpoint {
                 return true;
             }
         }
+    }
+
+    /** The stage applied to packets received here before anything else reads them (SRTP decryption). */
+    public PacketTransformer inbound() {
+        return inbound;
+    }
+
+    /** The stage applied to packets sent out of this endpoint last (SRTP encryption). */
+    public PacketTransformer outbound() {
+        return outbound;
+    }
+
+    /** Sets both transformer stages, {@code null} for none; takes effect from the next packet. */
+    public void transformers(PacketTransformer received, PacketTransformer sent) {
+        this.inbound = received;
+        this.outbound = sent;
     }
 
     /** Whether a received packet has fixed the remote (latched or confirmed the signalled one). */

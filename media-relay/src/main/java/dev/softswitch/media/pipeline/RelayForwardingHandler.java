@@ -7,14 +7,17 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
 import java.net.InetSocketAddress;
 import java.util.Objects;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Forwards every datagram received on the ingress endpoint out of the egress endpoint's socket to
- * the egress remote, reusing the received pooled buffer. A packet is dropped (and counted) when its
- * source is not the ingress remote after latching, or when the egress side has no remote or socket
- * yet or cannot take more writes.
+ * The packet path of one relay socket, in stages: receive, latch (the ingress endpoint admits the
+ * source), decrypt (the ingress endpoint's inbound transformer), statistics, encrypt (the egress
+ * endpoint's outbound transformer), send out of the egress socket to the egress remote, reusing
+ * the received pooled buffer. A packet is dropped (and counted) when its source is not the
+ * ingress remote after latching, when a transformer refuses it, or when the egress side has no
+ * remote or socket yet or cannot take more writes.
  */
 public final class RelayForwardingHandler extends SimpleChannelInboundHandler<DatagramPacket> {
 
@@ -23,11 +26,25 @@ public final class RelayForwardingHandler extends SimpleChannelInboundHandler<Da
     private final RelayEndpoint ingress;
     private final RelayEndpoint egress;
     private final DirectionCounter counter;
+    private final PacketKind kind;
+    private final LongSupplier nanoTime;
 
+    /** An RTP socket's handler timed by {@link System#nanoTime()}. */
     public RelayForwardingHandler(RelayEndpoint ingress, RelayEndpoint egress, DirectionCounter counter) {
+        this(ingress, egress, counter, PacketKind.RTP, System::nanoTime);
+    }
+
+    /**
+     * @param kind     RTP feeds the reception statistics and the media timeout; RTCP is counted
+     * @param nanoTime monotonic clock for arrival times (jitter, media timeout)
+     */
+    public RelayForwardingHandler(RelayEndpoint ingress, RelayEndpoint egress, DirectionCounter counter,
+                                  PacketKind kind, LongSupplier nanoTime) {
         this.ingress = Objects.requireNonNull(ingress, "ingress");
         this.egress = Objects.requireNonNull(egress, "egress");
         this.counter = Objects.requireNonNull(counter, "counter");
+        this.kind = Objects.requireNonNull(kind, "kind");
+        this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
     }
 
     @Override
@@ -38,6 +55,17 @@ public final class RelayForwardingHandler extends SimpleChannelInboundHandler<Da
             log.debug("{}: dropped packet from {}, not the latched remote", ingress, source);
             return;
         }
+        ByteBuf received = packet.content();
+        // The received buffer is released by SimpleChannelInboundHandler; a transformer's new buffer is ours.
+        ByteBuf payload = transform(ingress.inbound(), received, ctx);
+        if (payload == null) {
+            return;
+        }
+        if (kind == PacketKind.RTP) {
+            counter.rtpReceived(payload, nanoTime.getAsLong());
+        } else {
+            counter.rtcpReceived();
+        }
         Channel out = egress.channel();
         InetSocketAddress target = egress.remote();
         if (out == null || target == null || !out.isActive() || !out.isWritable()) {
@@ -45,13 +73,41 @@ public final class RelayForwardingHandler extends SimpleChannelInboundHandler<Da
             if (log.isDebugEnabled()) {
                 log.debug("{}: dropped packet from {}, {} cannot send yet", ingress, source, egress);
             }
+            releaseIfOwned(payload, received);
             return;
         }
-        ByteBuf payload = packet.content();
-        int length = payload.readableBytes();
+        ByteBuf outgoing = transform(egress.outbound(), payload, ctx);
+        if (outgoing != payload) {
+            releaseIfOwned(payload, received);
+        }
+        if (outgoing == null) {
+            return;
+        }
         // Counted before the write so that a peer which has received the packet sees it counted.
-        counter.relayed(length);
-        out.writeAndFlush(new DatagramPacket(payload.retain(), target), out.voidPromise());
+        counter.relayed(outgoing.readableBytes());
+        ByteBuf toSend = outgoing == received ? outgoing.retain() : outgoing;
+        out.writeAndFlush(new DatagramPacket(toSend, target), out.voidPromise());
+    }
+
+    /** Runs a stage; returns the packet to go on with, or {@code null} (counted) if it was refused. */
+    private ByteBuf transform(PacketTransformer stage, ByteBuf payload, ChannelHandlerContext ctx) {
+        if (stage == null) {
+            return payload;
+        }
+        ByteBuf result = stage.transform(payload, ctx.alloc());
+        if (result == null) {
+            counter.reject();
+            if (log.isDebugEnabled()) {
+                log.debug("{}: dropped {} packet refused by {}", ingress, kind, stage);
+            }
+        }
+        return result;
+    }
+
+    private static void releaseIfOwned(ByteBuf buffer, ByteBuf received) {
+        if (buffer != received) {
+            buffer.release();
+        }
     }
 
     @Override

@@ -8,6 +8,7 @@ public final class RelayTotals {
     private final LongAdder packets = new LongAdder();
     private final LongAdder bytes = new LongAdder();
     private final LongAdder dropped = new LongAdder();
+    private final LongAdder rtcp = new LongAdder();
 
     void relayed(int byteCount) {
         packets.increment();
@@ -16,6 +17,10 @@ public final class RelayTotals {
 
     void dropped() {
         dropped.increment();
+    }
+
+    void rtcpRelayed() {
+        rtcp.increment();
     }
 
     public long packetsRelayed() {
@@ -28,5 +33,10 @@ public final class RelayTotals {
 
     public long packetsDropped() {
         return dropped.sum();
+    }
+
+    /** RTCP packets received and accepted from peers, all sessions. */
+    public long rtcpPackets() {
+        return rtcp.sum();
     }
 }
