@@ -29,6 +29,8 @@ import dev.softswitch.gateway.transport.TransportSettings;
 import dev.softswitch.gateway.transport.TransportType;
 import dev.softswitch.media.MediaRelay;
 import dev.softswitch.media.MediaRelayConfig;
+import dev.softswitch.media.MediaRelayMetrics;
+import dev.softswitch.media.MediaTimeouts;
 import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.message.SIPResponse;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -112,10 +114,7 @@ public final class Gateway implements AutoCloseable {
         relay = MediaRelay.start(new MediaRelayConfig(config.media().host(), config.media().portMin(),
                 config.media().portMax(), 1));
         closeables.add(relay);
-        metrics.bindCounter("relay.packets", "RTP/RTCP packets relayed", relay, MediaRelay::packetsRelayed);
-        metrics.bindCounter("relay.bytes", "RTP/RTCP bytes relayed", relay, MediaRelay::bytesRelayed);
-        metrics.bindCounter("relay.packets.dropped", "RTP/RTCP packets dropped", relay, MediaRelay::packetsDropped);
-        metrics.bindGauge("relay.ports.in.use", "Relay UDP ports bound", relay, MediaRelay::portsInUse);
+        new MediaRelayMetrics(relay).bindTo(registry);
 
         TimerService timers = new ExecutorTimerService(core, Clock.systemUTC());
         TimerSettings timerSettings = new TimerSettings(config.sip().timers().t1(), config.sip().timers().t2(),
@@ -127,7 +126,8 @@ public final class Gateway implements AutoCloseable {
         }
         transport = new SipTransport(listen, this::onMessage,
                 TransportSettings.defaults().withMaxMessageBytes(config.sip().maxMessageBytes()));
-        b2bua = new B2buaHandler(new B2buaParts(transport, timers, timerSettings, charging, relay, router::get,
+        b2bua = new B2buaHandler(new B2buaParts(transport, timers, timerSettings, charging, relay,
+                MediaTimeouts.defaults(), router::get,
                 callRecords, metrics));
         transactions = new TransactionLayer(transport, timers, timerSettings, b2bua);
         b2bua.bind(transactions);

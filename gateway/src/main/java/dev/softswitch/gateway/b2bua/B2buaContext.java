@@ -9,6 +9,7 @@ import dev.softswitch.gateway.transaction.TimerSettings;
 import dev.softswitch.gateway.transaction.TransactionLayer;
 import dev.softswitch.gateway.transport.SipSender;
 import dev.softswitch.media.MediaRelay;
+import dev.softswitch.media.MediaTimeouts;
 import java.util.function.Supplier;
 
 /** What a {@link Call} needs from the rest of the gateway; all of it used on the SIP core thread. */
@@ -19,6 +20,7 @@ record B2buaContext(
         TimerSettings timerSettings,
         ChargingEngine charging,
         MediaRelay relay,
+        MediaTimeouts mediaTimeouts,
         Supplier<PrefixRouter> router,
         CallRecordWriter callRecords,
         GatewayMetrics metrics,

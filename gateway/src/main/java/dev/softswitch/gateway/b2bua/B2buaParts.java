@@ -8,6 +8,7 @@ import dev.softswitch.gateway.time.TimerService;
 import dev.softswitch.gateway.transaction.TimerSettings;
 import dev.softswitch.gateway.transport.SipSender;
 import dev.softswitch.media.MediaRelay;
+import dev.softswitch.media.MediaTimeouts;
 import java.util.function.Supplier;
 
 /** The parts of the gateway a {@link B2buaHandler} is wired to (the transaction layer is bound later: it needs the handler first). */
@@ -17,6 +18,7 @@ public record B2buaParts(
         TimerSettings timerSettings,
         ChargingEngine charging,
         MediaRelay relay,
+        MediaTimeouts mediaTimeouts,
         Supplier<PrefixRouter> router,
         CallRecordWriter callRecords,
         GatewayMetrics metrics) {

@@ -5,8 +5,10 @@ import dev.softswitch.charging.money.Money;
 import dev.softswitch.charging.session.Authorisation;
 import dev.softswitch.charging.session.ChargeResult;
 import dev.softswitch.charging.session.ChargingSession;
+import dev.softswitch.gateway.media.SdpCrypto;
 import dev.softswitch.gateway.media.SdpException;
 import dev.softswitch.gateway.media.SdpRewriter;
+import dev.softswitch.gateway.media.SdpRewriter.SdpOffer;
 import dev.softswitch.gateway.routing.DialledNumber;
 import dev.softswitch.gateway.routing.Trunk;
 import dev.softswitch.gateway.sip.SipMessages;
@@ -15,12 +17,15 @@ import dev.softswitch.gateway.transaction.ClientTransaction;
 import dev.softswitch.gateway.transaction.ClientTransactionListener;
 import dev.softswitch.gateway.transaction.ServerTransaction;
 import dev.softswitch.gateway.transport.Endpoint;
+import dev.softswitch.media.MediaEvent;
 import dev.softswitch.media.PortsExhaustedException;
+import dev.softswitch.media.RelayLeg;
 import dev.softswitch.media.RelaySession;
 import gov.nist.javax.sip.header.Contact;
 import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.message.SIPResponse;
 import java.net.InetSocketAddress;
+import java.security.SecureRandom;
 import java.text.ParseException;
 import java.time.Duration;
 import java.time.Instant;
@@ -53,6 +58,7 @@ final class Call {
 
     private static final Logger log = LoggerFactory.getLogger(Call.class);
     private static final Duration MAX_RESERVE_LEAD = Duration.ofSeconds(1);
+    private static final SecureRandom KEYS = new SecureRandom();
 
     enum State { ROUTING, CALLING, EARLY, ANSWERED, CONFIRMED, ENDED }
 
@@ -84,6 +90,10 @@ final class Call {
     private Timeout reserveTimer;
     private Timeout teardownTimer;
     private boolean cancelled;
+    /** The client's SDES key (it encrypts with it) and the relay's own (it encrypts toward the client); null for plain RTP. */
+    private SdpCrypto clientCrypto;
+    private SdpCrypto relayCrypto;
+    private ServerTransaction pendingReinvite;
 
     Call(B2buaContext ctx, ServerTransaction inviteTx) {
         this.ctx = ctx;
@@ -138,12 +148,16 @@ final class Call {
         trunk = candidates.get(0);
 
         byte[] offer = clientInvite.getRawContent();
-        InetSocketAddress clientRtp;
+        SdpOffer clientOffer;
         try {
             if (offer == null || offer.length == 0) {
                 throw new SdpException("SDP offer required");
             }
-            clientRtp = SdpRewriter.parse(offer).audioRtp();
+            clientOffer = SdpRewriter.parse(offer);
+            if (clientOffer.isSecure()) {
+                clientCrypto = SdpCrypto.select(clientOffer.cryptoAttributes());
+                relayCrypto = clientCrypto.withFreshKey(KEYS);
+            }
         } catch (SdpException e) {
             refuse(Response.NOT_ACCEPTABLE_HERE, "Not Acceptable Here: " + e.getMessage(), "bad_sdp");
             return;
@@ -151,8 +165,12 @@ final class Call {
 
         try {
             media = ctx.relay().allocate(clientCallId);
-            media.clientLeg().setRemoteRtp(clientRtp);
-            carrierOfferSdp = SdpRewriter.rewrite(offer, media.carrierLeg().localRtp());
+            media.setClockRate(clientOffer.audioClockRate());
+            media.clientLeg().setRemoteRtp(clientOffer.audioRtp());
+            if (clientCrypto != null) {
+                media.clientLeg().enableSrtp(clientCrypto.key(), relayCrypto.key());
+            }
+            carrierOfferSdp = towardCarrier(offer);
         } catch (PortsExhaustedException e) {
             refuse(Response.SERVICE_UNAVAILABLE, "No Media Ports Available", "no_media_ports");
             return;
@@ -314,6 +332,8 @@ final class Call {
                 teardown("ack_timeout", "gateway");
             }
         });
+        media.watchMedia(ctx.mediaTimeouts(),
+                event -> ctx.timers().schedule(Duration.ZERO, () -> onMediaTimeout(event)));
         Instant paidUntil = charging.start(answeredAt);
         log.info("call {}: answered, paid until {}", clientCallId, paidUntil);
         scheduleNextReservation();
@@ -401,27 +421,108 @@ final class Call {
                     end(fromClient ? "caller_bye" : "callee_bye", fromClient ? "caller" : "callee", Response.OK);
                 }
             }
-            case Request.INVITE -> {
-                // Session refresh: answer with the SDP this side already has, so media stays on
-                // the relay. Hold and new media addresses arrive with the media issue (#5).
-                byte[] sdp = fromClient ? clientAnswerSdp : carrierOfferSdp;
-                try {
-                    SIPResponse ok = tx.request().createResponse(Response.OK);
-                    ok.addHeader(DialogLeg.HEADERS.createContactHeader(DialogLeg.contact(ctx.sender(), tx.source())));
-                    if (sdp != null) {
-                        ok.setContent(sdp, sdpType());
-                    }
-                    tx.respond(ok);
-                } catch (ParseException e) {
-                    respond(tx, Response.SERVER_INTERNAL_ERROR, "Server Internal Error");
-                }
-            }
+            case Request.INVITE -> relayReinvite(tx, fromClient);
             case Request.OPTIONS, Request.INFO -> respond(tx, Response.OK, "OK");
             default -> {
                 SIPResponse r = tx.request().createResponse(Response.METHOD_NOT_ALLOWED);
                 r.addHeader(B2buaHandler.allowHeader());
                 tx.respond(r);
             }
+        }
+    }
+
+    /**
+     * A re-INVITE from either side (hold, resume, new media address, session refresh) is relayed
+     * to the other leg as a re-INVITE of that dialog, its SDP rewritten both ways (MED-6); one at a
+     * time per call (RFC 3261 §14.1: 491 for a second).
+     */
+    private void relayReinvite(ServerTransaction tx, boolean fromClient) {
+        if (state != State.CONFIRMED || pendingReinvite != null) {
+            respond(tx, Response.REQUEST_PENDING, "Request Pending");
+            return;
+        }
+        DialogLeg out = fromClient ? carrierLeg : clientLeg;
+        byte[] body = tx.request().getRawContent();
+        try {
+            byte[] outSdp = null;
+            if (body != null && body.length > 0) {
+                SdpOffer offer = SdpRewriter.parse(body);
+                RelayLeg from = fromClient ? media.clientLeg() : media.carrierLeg();
+                if (fromClient && clientCrypto != null) {
+                    clientCrypto = SdpCrypto.select(offer.cryptoAttributes());
+                    media.clientLeg().enableSrtp(clientCrypto.key(), relayCrypto.key());
+                }
+                from.setRemoteRtp(offer.audioRtp());
+                media.setHold(offer.isOnHold());
+                outSdp = fromClient ? towardCarrier(body) : towardClient(body);
+            }
+            SIPRequest reinvite = out.newRequest(Request.INVITE);
+            if (outSdp != null) {
+                reinvite.setContent(outSdp, sdpType());
+            }
+            pendingReinvite = tx;
+            ctx.transactions().sendRequest(reinvite, out.destination(),
+                    new ReinviteListener(tx, fromClient, out, out.localCseq()));
+        } catch (SdpException e) {
+            respond(tx, Response.NOT_ACCEPTABLE_HERE, "Not Acceptable Here: " + e.getMessage());
+        } catch (ParseException e) {
+            respond(tx, Response.SERVER_INTERNAL_ERROR, "Server Internal Error");
+        }
+    }
+
+    private final class ReinviteListener implements ClientTransactionListener {
+        private final ServerTransaction requester;
+        private final boolean fromClient;
+        private final DialogLeg out;
+        private final long cseq;
+
+        ReinviteListener(ServerTransaction requester, boolean fromClient, DialogLeg out, long cseq) {
+            this.requester = requester;
+            this.fromClient = fromClient;
+            this.out = out;
+            this.cseq = cseq;
+        }
+
+        @Override
+        public void onProvisional(ClientTransaction tx, SIPResponse r) {
+        }
+
+        @Override
+        public void onFinal(ClientTransaction tx, SIPResponse r) {
+            pendingReinvite = null;
+            int code = r.getStatusCode();
+            if (code / 100 != 2) {
+                respond(requester, code, r.getReasonPhrase());
+                return;
+            }
+            try {
+                ctx.transactions().sendAck(out.ack(cseq), out.destination());
+                SIPResponse ok = requester.request().createResponse(Response.OK);
+                ok.addHeader(DialogLeg.HEADERS.createContactHeader(DialogLeg.contact(ctx.sender(), requester.source())));
+                byte[] body = r.getRawContent();
+                if (body != null && body.length > 0 && state != State.ENDED) {
+                    SdpOffer answer = SdpRewriter.parse(body);
+                    (fromClient ? media.carrierLeg() : media.clientLeg()).setRemoteRtp(answer.audioRtp());
+                    ok.setContent(fromClient ? towardClient(body) : towardCarrier(body), sdpType());
+                }
+                requester.respond(ok);
+            } catch (SdpException e) {
+                respond(requester, Response.NOT_ACCEPTABLE_HERE, "Not Acceptable Here: " + e.getMessage());
+            } catch (ParseException e) {
+                respond(requester, Response.SERVER_INTERNAL_ERROR, "Server Internal Error");
+            }
+        }
+
+        @Override
+        public void onTimeout(ClientTransaction tx) {
+            pendingReinvite = null;
+            respond(requester, Response.REQUEST_TIMEOUT, "Request Timeout");
+        }
+
+        @Override
+        public void onTransportError(ClientTransaction tx, Exception e) {
+            pendingReinvite = null;
+            respond(requester, Response.SERVICE_UNAVAILABLE, "Service Unavailable");
         }
     }
 
@@ -503,14 +604,33 @@ final class Call {
 
     // ---- helpers --------------------------------------------------------------------------
 
+    /** The SDP of a carrier response, learnt by the relay and rewritten for the client; null without a body. */
     private byte[] answerSdpFor(SIPResponse r) throws SdpException {
         byte[] body = r.getRawContent();
         if (body == null || body.length == 0) {
             return null;
         }
-        InetSocketAddress carrierRtp = SdpRewriter.parse(body).audioRtp();
-        media.carrierLeg().setRemoteRtp(carrierRtp);
-        return SdpRewriter.rewrite(body, media.clientLeg().localRtp());
+        media.carrierLeg().setRemoteRtp(SdpRewriter.parse(body).audioRtp());
+        return towardClient(body);
+    }
+
+    /** Rewrites SDP from the client for the carrier: relay address, and plain RTP when the client leg is SRTP. */
+    private byte[] towardCarrier(byte[] sdp) throws SdpException {
+        InetSocketAddress relay = media.carrierLeg().localRtp();
+        return clientCrypto == null ? SdpRewriter.rewrite(sdp, relay) : SdpRewriter.rewriteToPlainRtp(sdp, relay);
+    }
+
+    /** Rewrites SDP from the carrier for the client: relay address, and the relay's own SDES key when SRTP. */
+    private byte[] towardClient(byte[] sdp) throws SdpException {
+        InetSocketAddress relay = media.clientLeg().localRtp();
+        return clientCrypto == null ? SdpRewriter.rewrite(sdp, relay) : SdpRewriter.rewriteToSrtp(sdp, relay, relayCrypto);
+    }
+
+    private void onMediaTimeout(MediaEvent event) {
+        if (state == State.ANSWERED || state == State.CONFIRMED) {
+            log.info("call {}: no media for {}, hanging up", clientCallId, event.silence());
+            teardown("media_timeout", "gateway");
+        }
     }
 
     private SIPResponse clientResponse(int code, String reason) throws ParseException {

@@ -1,14 +1,12 @@
 package dev.softswitch.gateway.metrics;
 
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.ToDoubleFunction;
 
 /**
  * The gateway's meters (OPS-1). Names are Micrometer's dotted names; the Prometheus registry turns
@@ -81,15 +79,5 @@ public final class GatewayMetrics {
 
     public int callsActive() {
         return callsActive.get();
-    }
-
-    /** Binds a monotonic total kept elsewhere (e.g. relay packets) as a counter. */
-    public <T> void bindCounter(String name, String description, T source, ToDoubleFunction<T> total) {
-        FunctionCounter.builder(name, source, total).description(description).register(registry);
-    }
-
-    /** Binds a current value kept elsewhere (e.g. relay ports in use) as a gauge. */
-    public <T> void bindGauge(String name, String description, T source, ToDoubleFunction<T> value) {
-        Gauge.builder(name, source, value).description(description).register(registry);
     }
 }

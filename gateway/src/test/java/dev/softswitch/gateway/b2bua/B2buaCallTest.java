@@ -22,6 +22,7 @@ import dev.softswitch.gateway.transport.Endpoint;
 import dev.softswitch.gateway.transport.TransportType;
 import dev.softswitch.media.MediaRelay;
 import dev.softswitch.media.MediaRelayConfig;
+import dev.softswitch.media.MediaTimeouts;
 import gov.nist.javax.sip.message.SIPMessage;
 import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.message.SIPResponse;
@@ -67,11 +68,18 @@ class B2buaCallTest {
         accounts.create("alice", usd("10.00"));
         accounts.create("bob", usd("0.06"));
         accounts.create("carol", usd("0"));
-        relay = MediaRelay.start(new MediaRelayConfig("127.0.0.1", 41000, 41999, 1));
+        // The relay's media clock is the test's manual clock, so media timeouts follow advance().
+        relay = MediaRelay.builder(new MediaRelayConfig("127.0.0.1", 41000, 41999, 1))
+                .nanoTime(() -> {
+                    java.time.Instant now = timers.now();
+                    return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+                })
+                .sweepInterval(Duration.ofMillis(5))
+                .start();
         records = new CallRecordWriter(dir.resolve("calls.jsonl"));
         PrefixRouter router = new PrefixRouter(List.of(new Trunk("carrier", CARRIER, List.of("44"))));
         b2bua = new B2buaHandler(new B2buaParts(sender, timers, TimerSettings.rfc3261(),
-                new ChargingEngine(accounts, rates), relay, () -> router, records, new GatewayMetrics(registry)));
+                new ChargingEngine(accounts, rates), relay, MediaTimeouts.defaults(), () -> router, records, new GatewayMetrics(registry)));
         transactions = new TransactionLayer(sender, timers, TimerSettings.rfc3261(), b2bua);
         b2bua.bind(transactions);
     }
@@ -160,7 +168,7 @@ class B2buaCallTest {
         PrefixRouter empty = new PrefixRouter(List.of());
         B2buaHandler noRoutes = new B2buaHandler(new B2buaParts(sender, timers, TimerSettings.rfc3261(),
                 new ChargingEngine(accounts, RateTable.of(List.of(new Rate("44", "UK", usd("0.06"), usd("0"), 60, 60)))),
-                relay, () -> empty, records, new GatewayMetrics(registry)));
+                relay, MediaTimeouts.defaults(), () -> empty, records, new GatewayMetrics(registry)));
         TransactionLayer layer = new TransactionLayer(sender, timers, TimerSettings.rfc3261(), noRoutes);
         noRoutes.bind(layer);
         layer.onRequest(clientInvite("dave", "+442071838750", "c4"), CLIENT);
@@ -224,6 +232,107 @@ class B2buaCallTest {
                 \r
                 """), CLIENT);
         assertThat(sender.lastResponse().getStatusCode()).isEqualTo(481);
+    }
+
+    @Test
+    void srtpClientLegBecomesPlainRtpTowardTheCarrierAndTheClientGetsTheRelaysOwnKey() throws Exception {
+        byte[] capture;
+        try (var in = getClass().getResourceAsStream("/fixtures/sip/baresip-1.0.0-invite-srtp-sdes.sip")) {
+            capture = in.readAllBytes();
+        }
+        SIPRequest invite = (SIPRequest) new StringMsgParser().parseSIPMessage(capture, true, false, null);
+        transactions.onRequest(invite, CLIENT);
+
+        String offer = body(onlyRequest("INVITE"));
+        assertThat(offer).contains("RTP/AVP 0 8 101").doesNotContain("a=crypto").doesNotContain("SAVP");
+        answer(onlyRequest("INVITE"));
+        String toClient = body(sender.lastResponse());
+        assertThat(toClient).contains("m=audio ").contains("RTP/SAVP 0")
+                .contains("a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:")
+                .doesNotContain("IAFZOtd292Mw59E5sQdou2aBhlABWLFUH1HGWpSr");
+    }
+
+    @Test
+    void holdReinviteFromTheClientIsRelayedToTheCarrierAndItsAnswerBack() throws Exception {
+        SIPRequest invite = clientInvite("alice", "+447700900123", "c7");
+        transactions.onRequest(invite, CLIENT);
+        SIPRequest carrierInvite = onlyRequest("INVITE");
+        answer(carrierInvite);
+        SIPResponse ok = sender.lastResponse();
+        transactions.onRequest(clientAck(invite, ok), CLIENT);
+
+        transactions.onRequest(clientReinvite(invite, ok, """
+                v=0\r
+                o=client 1 2 IN IP4 10.0.0.7\r
+                s=-\r
+                c=IN IP4 10.0.0.7\r
+                t=0 0\r
+                m=audio 6000 RTP/AVP 0 101\r
+                a=rtpmap:0 PCMU/8000\r
+                a=sendonly\r
+                """), CLIENT);
+        List<SIPRequest> invites = sender.requests("INVITE");
+        assertThat(invites).hasSize(2);
+        SIPRequest relayed = invites.get(1);
+        assertThat(relayed.getCallId().getCallId()).isEqualTo(carrierInvite.getCallId().getCallId());
+        assertThat(relayed.getToTag()).isEqualTo("carrier-tag");
+        assertThat(body(relayed)).contains("a=sendonly").doesNotContain("10.0.0.7");
+
+        transactions.onResponse(carrierResponse(relayed, 200, """
+                v=0\r
+                o=carrier 1 2 IN IP4 127.0.0.1\r
+                s=-\r
+                c=IN IP4 127.0.0.1\r
+                t=0 0\r
+                m=audio 40000 RTP/AVP 0\r
+                a=recvonly\r
+                """), CARRIER);
+        SIPResponse held = sender.lastResponse();
+        assertThat(held.getStatusCode()).isEqualTo(200);
+        assertThat(held.getCSeq().getSeqNumber()).isEqualTo(2);
+        assertThat(body(held)).contains("a=recvonly").doesNotContain("m=audio 40000");
+        assertThat(sender.requests("ACK")).hasSize(2);
+        assertThat(sender.requests("BYE")).isEmpty();
+    }
+
+    @Test
+    void noMediaForThirtySecondsEndsTheCallOnBothLegsAndItsCharging() throws Exception {
+        SIPRequest invite = clientInvite("alice", "+447700900123", "c8");
+        transactions.onRequest(invite, CLIENT);
+        answer(onlyRequest("INVITE"));
+        SIPResponse ok = sender.lastResponse();
+        transactions.onRequest(clientAck(invite, ok), CLIENT);
+
+        timers.advance(Duration.ofSeconds(31));
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (sender.requests("BYE").size() < 2 && System.nanoTime() < deadline) {
+            java.util.concurrent.locks.LockSupport.parkNanos(2_000_000);
+            timers.runDue(); // the relay's sweep hands the timeout to the SIP core (here: the manual timer)
+        }
+        assertThat(sender.requests("BYE")).hasSize(2);
+        JsonNode record = onlyRecord();
+        assertThat(record.get("disconnectCause").asText()).isEqualTo("media_timeout");
+        // Charged for the started increments up to the teardown, and nothing is left reserved.
+        assertThat(accounts.available("alice")).isEqualTo(accounts.balance("alice").orElseThrow());
+        assertThat(record.get("billedSeconds").asLong()).isBetween(30L, 32L);
+    }
+
+    private static String body(SIPMessage m) {
+        return new String(m.getRawContent(), StandardCharsets.US_ASCII);
+    }
+
+    private static SIPRequest clientReinvite(SIPRequest invite, SIPResponse ok, String sdp) throws Exception {
+        String callId = invite.getCallId().getCallId();
+        return parseRequest("INVITE sip:gw@127.0.0.1:5060 SIP/2.0\r\n"
+                + "Via: SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bKreinv" + callId + ";rport=5070\r\n"
+                + "From: " + invite.getFrom().getAddress() + ";tag=client-tag\r\n"
+                + "To: " + invite.getTo().getAddress() + ";tag=" + ok.getToTag() + "\r\n"
+                + "Call-ID: " + callId + "\r\n"
+                + "CSeq: 2 INVITE\r\n"
+                + "Contact: <sip:client@127.0.0.1:5070>\r\n"
+                + "Max-Forwards: 70\r\n"
+                + "Content-Type: application/sdp\r\n"
+                + "Content-Length: " + sdp.length() + "\r\n\r\n" + sdp);
     }
 
     // ---- message builders -----------------------------------------------------------------
