@@ -45,6 +45,7 @@ public final class SipTransport implements SipSender, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SipTransport.class);
     /** Receive buffer for one datagram: larger than any limit, so oversize is seen, not truncated. */
     private static final int DATAGRAM_BUFFER_BYTES = 65_535;
+    private static final int UDP_SOCKET_BUFFER_BYTES = 4 * 1024 * 1024;
     private static final int CONNECT_TIMEOUT_MILLIS = 5_000;
 
     private final List<ListenPoint> listenPoints;
@@ -103,6 +104,10 @@ public final class SipTransport implements SipSender, AutoCloseable {
             return new Bootstrap().group(group)
                     .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
                     .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(DATAGRAM_BUFFER_BYTES))
+                    // Bursts of thousands of datagrams must queue in the kernel, not be dropped
+                    // (the kernel caps this at net.core.rmem_max / wmem_max).
+                    .option(ChannelOption.SO_RCVBUF, UDP_SOCKET_BUFFER_BYTES)
+                    .option(ChannelOption.SO_SNDBUF, UDP_SOCKET_BUFFER_BYTES)
                     .handler(new SipDatagramChannelInitializer(settings, handler, counters))
                     .bind(lp.socketAddress());
         }
