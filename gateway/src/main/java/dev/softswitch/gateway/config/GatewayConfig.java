@@ -29,6 +29,10 @@ public record GatewayConfig(SipConfig sip, HttpConfig http, MediaConfig media, L
         Checks.present("cdr", cdr);
         Checks.present("routing", routing);
         Checks.present("availability", availability);
+        if (routing.availabilityFile() != null && !availability.equals(AvailabilityConfig.NONE)) {
+            throw new InvalidValueException("availability", "is given here and in routing.availabilityFile"
+                    + " (keep one of them)");
+        }
     }
 
     /** The configuration without the optional routing and availability sections (their defaults). */

@@ -132,7 +132,8 @@ final class GatewayConfigReader {
         Integer probeFailures = r.integer("probeFailures", "3", d.probeFailures());
         var refused = r.texts("refusedNumberTypes", "[TOLL_FREE, PREMIUM_RATE, SHARED_COST, UAN]",
                 d.refusedNumberTypes());
-        return r.build(() -> new RoutingConfig(maxAttempts, probeInterval, probeFailures, refused));
+        String availabilityFile = r.text("availabilityFile", "availability.yaml", null);
+        return r.build(() -> new RoutingConfig(maxAttempts, probeInterval, probeFailures, refused, availabilityFile));
     }
 
     /** Reads a stand-alone availability file, whose top level is the {@code availability:} section. */

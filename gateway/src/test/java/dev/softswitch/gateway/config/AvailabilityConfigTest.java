@@ -100,7 +100,7 @@ class AvailabilityConfigTest {
         assertThat(c.trunks().get(0)).isEqualTo(new TrunkConfig("carrier-a", "127.0.0.1", 5080, "udp",
                 List.of("81", "44"), 10, 3, "carrier-a.csv", 30, 5, "digits", "0123#", "pai", "softswitch",
                 List.of(404, 480), false));
-        assertThat(c.routing()).isEqualTo(new RoutingConfig(2, Duration.ofSeconds(10), 2, List.of("PREMIUM_RATE")));
+        assertThat(c.routing()).isEqualTo(new RoutingConfig(2, Duration.ofSeconds(10), 2, List.of("PREMIUM_RATE"), null));
         assertThat(c.availability().countries()).hasSize(1);
     }
 
