@@ -127,4 +127,36 @@ class NumberClassifierTest {
         assertThat(r.sipCode()).isEqualTo(484);
         assertThat(r.reasonPhrase()).startsWith("Incomplete number");
     }
+
+    /** Every region's example numbers (and neighbours), as dialled in several forms: both paths agree. */
+    @Test
+    void fastPathAgreesWithTheFullParseForEveryRegion() {
+        com.google.i18n.phonenumbers.PhoneNumberUtil util = com.google.i18n.phonenumbers.PhoneNumberUtil.getInstance();
+        NumberClassifier slow = new NumberClassifier(NumberClassifier.DEFAULT_REFUSED_TYPES, false);
+        String[] callers = {"JP", "US", "GB", "DE", "TH", "ID", "KR", "AU", "BR", "AR", "IT", "RU"};
+        int checked = 0;
+        for (String region : util.getSupportedRegions()) {
+            for (var type : com.google.i18n.phonenumbers.PhoneNumberUtil.PhoneNumberType.values()) {
+                var example = util.getExampleNumberForType(region, type);
+                if (example == null) {
+                    continue;
+                }
+                for (int k = 0; k < 5; k++) {
+                    var n = new com.google.i18n.phonenumbers.Phonenumber.PhoneNumber().mergeFrom(example)
+                            .setNationalNumber(example.getNationalNumber() + k * 7);
+                    String e164 = util.format(n, com.google.i18n.phonenumbers.PhoneNumberUtil.PhoneNumberFormat.E164);
+                    String national = util.format(n, com.google.i18n.phonenumbers.PhoneNumberUtil.PhoneNumberFormat.NATIONAL);
+                    String caller = callers[(checked + k) % callers.length];
+                    String[][] inputs = {{caller, e164}, {region, national}, {region, util.getNationalSignificantNumber(n)},
+                            {caller, util.formatOutOfCountryCallingNumber(n, caller)}};
+                    for (String[] in : inputs) {
+                        assertThat(classifier.classify(in[0], in[1]))
+                                .as("%s dials %s", in[0], in[1]).isEqualTo(slow.classify(in[0], in[1]));
+                        checked++;
+                    }
+                }
+            }
+        }
+        assertThat(checked).isGreaterThan(10_000);
+    }
 }
