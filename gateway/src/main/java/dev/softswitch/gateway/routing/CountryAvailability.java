@@ -97,6 +97,9 @@ public final class CountryAvailability {
 
     /** The English short name of an ISO 3166 code, e.g. {@code KR} -> {@code South Korea}. */
     public static String countryName(String iso) {
+        if ("001".equals(iso)) {
+            return "international network numbers";
+        }
         String name = new Locale("", iso).getDisplayCountry(Locale.ENGLISH);
         return name.isEmpty() || name.equals(iso) ? iso : name;
     }

@@ -127,6 +127,14 @@ class AvailabilityConfigTest {
     }
 
     @Test
+    void defaultConfigurationSpellsOutTheRoutingDefaults() {
+        GatewayConfig c = GatewayConfig.loadDefault();
+
+        assertThat(c.routing()).isEqualTo(RoutingConfig.DEFAULTS);
+        assertThat(c.availability()).isEqualTo(AvailabilityConfig.NONE);
+    }
+
+    @Test
     void paiModeWithoutFromUserIsRefused() {
         assertThatThrownBy(() -> new TrunkConfig("c", "h", 5060, "udp", List.of(""), 0, 1, null, 0, 0, "e164", "",
                 "pai", null, List.of(), true))
