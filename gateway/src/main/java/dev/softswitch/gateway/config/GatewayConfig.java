@@ -13,7 +13,8 @@ import java.util.List;
  * naming the file, line, column and fix, so nothing is ever half-applied.
  */
 public record GatewayConfig(SipConfig sip, HttpConfig http, MediaConfig media, List<TrunkConfig> trunks,
-                            ChargingConfig charging, CdrConfig cdr) {
+                            ChargingConfig charging, CdrConfig cdr, RoutingConfig routing,
+                            AvailabilityConfig availability) {
 
     /** Class-path resource holding the embedded demo configuration. */
     public static final String DEFAULT_RESOURCE = "default-config.yaml";
@@ -26,6 +27,18 @@ public record GatewayConfig(SipConfig sip, HttpConfig http, MediaConfig media, L
         Checks.unique("trunks", trunks, TrunkConfig::name, "trunk name");
         Checks.present("charging", charging);
         Checks.present("cdr", cdr);
+        Checks.present("routing", routing);
+        Checks.present("availability", availability);
+        if (routing.availabilityFile() != null && !availability.equals(AvailabilityConfig.NONE)) {
+            throw new InvalidValueException("availability", "is given here and in routing.availabilityFile"
+                    + " (keep one of them)");
+        }
+    }
+
+    /** The configuration without the optional routing and availability sections (their defaults). */
+    public GatewayConfig(SipConfig sip, HttpConfig http, MediaConfig media, List<TrunkConfig> trunks,
+                         ChargingConfig charging, CdrConfig cdr) {
+        this(sip, http, media, trunks, charging, cdr, RoutingConfig.DEFAULTS, AvailabilityConfig.NONE);
     }
 
     /** Reads and checks the YAML file at {@code file}; problems name the file as given. */

@@ -1,6 +1,9 @@
 package dev.softswitch.gateway.config;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -32,7 +35,11 @@ final class GatewayConfigReader {
         ChargingConfig charging = r.mapping("charging", "{ currency: USD, rates: [...], accounts: [...] }",
                 GatewayConfigReader::charging);
         CdrConfig cdr = r.mapping("cdr", "{ file: ./var/cdr/calls.jsonl }", GatewayConfigReader::cdr);
-        return r.build(() -> new GatewayConfig(sip, http, media, trunks, charging, cdr));
+        RoutingConfig routing = r.mapping("routing", "{ maxAttempts: 3, probeInterval: 30s, probeFailures: 3 }",
+                GatewayConfigReader::routing, RoutingConfig.DEFAULTS);
+        AvailabilityConfig availability = r.mapping("availability", "{ service: {...}, countries: [...] }",
+                GatewayConfigReader::availability, AvailabilityConfig.NONE);
+        return r.build(() -> new GatewayConfig(sip, http, media, trunks, charging, cdr, routing, availability));
     }
 
     private static SipConfig sip(MappingReader r) {
@@ -103,7 +110,78 @@ final class GatewayConfigReader {
         Integer port = r.integer("port", "5080");
         String transport = r.text("transport", "udp");
         var prefixes = r.texts("prefixes", "[\"\"] for every number, or [\"44\", \"49\"]");
-        return r.build(() -> new TrunkConfig(name, host, port, transport, prefixes));
+        Integer priority = r.integer("priority", "0 (lower is tried first)", 0);
+        Integer weight = r.integer("weight", "1 (share among trunks of equal cost and priority)", 1);
+        String rates = r.text("rates", "carrier-a-rates.csv", null);
+        Integer maxChannels = r.integer("maxChannels", "30 (0 = no limit)", 0);
+        Integer callsPerSecond = r.integer("callsPerSecond", "5 (0 = no limit)", 0);
+        String numberFormat = r.text("numberFormat", "e164 or digits", TrunkConfig.FORMAT_E164);
+        String techPrefix = r.text("techPrefix", "\"0123#\"", "");
+        String callerIdMode = r.text("callerIdMode", "from, pai or both", "both");
+        String fromUser = r.text("fromUser", "softswitch", null);
+        var failoverCodes = r.integers("failoverCodes", "[404, 480]", java.util.List.of());
+        Boolean probe = r.bool("probe", true);
+        return r.build(() -> new TrunkConfig(name, host, port, transport, prefixes, priority, weight, rates,
+                maxChannels, callsPerSecond, numberFormat, techPrefix, callerIdMode, fromUser, failoverCodes, probe));
+    }
+
+    private static RoutingConfig routing(MappingReader r) {
+        RoutingConfig d = RoutingConfig.DEFAULTS;
+        Integer maxAttempts = r.integer("maxAttempts", "3", d.maxAttempts());
+        Duration probeInterval = duration(r, "probeInterval", d.probeInterval());
+        Integer probeFailures = r.integer("probeFailures", "3", d.probeFailures());
+        var refused = r.texts("refusedNumberTypes", "[TOLL_FREE, PREMIUM_RATE, SHARED_COST, UAN]",
+                d.refusedNumberTypes());
+        String availabilityFile = r.text("availabilityFile", "availability.yaml", null);
+        return r.build(() -> new RoutingConfig(maxAttempts, probeInterval, probeFailures, refused, availabilityFile));
+    }
+
+    /** Reads a stand-alone availability file, whose top level is the {@code availability:} section. */
+    static AvailabilityConfig readAvailability(YamlNode root, String source) {
+        Problems problems = new Problems(source);
+        MappingReader r = MappingReader.of(root, "", "countries: [...]", problems);
+        AvailabilityConfig config = r == null ? null : availability(r);
+        problems.throwIfAny();
+        return config;
+    }
+
+    private static AvailabilityConfig availability(MappingReader r) {
+        ServiceScheduleConfig service = r.mapping("service", "{ salesEnd: 2023-04-01T00:00+09:00,"
+                + " callsEnd: 2023-05-31T00:00+09:00 }", GatewayConfigReader::service, ServiceScheduleConfig.NONE);
+        var countries = r.mappings("countries", "- { country: ID, inboundOff: 2015-05-09T00:00+09:00 }",
+                "country", "country", GatewayConfigReader::country, java.util.List.of());
+        return r.build(() -> new AvailabilityConfig(service, countries));
+    }
+
+    private static ServiceScheduleConfig service(MappingReader r) {
+        Instant salesEnd = instant(r, "salesEnd");
+        Instant callsEnd = instant(r, "callsEnd");
+        Instant refundsFrom = instant(r, "refundsFrom");
+        Instant refundsUntil = instant(r, "refundsUntil");
+        return r.build(() -> new ServiceScheduleConfig(salesEnd, callsEnd, refundsFrom, refundsUntil));
+    }
+
+    private static CountryRuleConfig country(MappingReader r) {
+        String country = r.text("country", "ID");
+        String name = r.text("name", "Indonesia", null);
+        Instant outboundOff = instant(r, "outboundOff");
+        Instant inboundOff = instant(r, "inboundOff");
+        Instant salesSuspended = instant(r, "salesSuspended");
+        return r.build(() -> new CountryRuleConfig(country, name, outboundOff, inboundOff, salesSuspended));
+    }
+
+    private static Instant instant(MappingReader r, String key) {
+        return r.parsedOrNull(key, "2023-05-31T00:00+09:00", GatewayConfigReader::parseInstant,
+                "a date and time with its UTC offset");
+    }
+
+    /** Parses an ISO 8601 date-time with offset, e.g. {@code 2023-05-31T00:00+09:00}; null for anything else. */
+    static Instant parseInstant(String text) {
+        try {
+            return OffsetDateTime.parse(text.trim()).toInstant();
+        } catch (DateTimeParseException e) {
+            return null;
+        }
     }
 
     private static ChargingConfig charging(MappingReader r) {

@@ -109,6 +109,66 @@ final class MappingReader {
         return texts.contains(null) ? null : texts;
     }
 
+    /** An optional list of scalars, or {@code fallback} when the key is absent. */
+    List<String> texts(String key, String example, List<String> fallback) {
+        return present(key) ? texts(key, example) : fallback;
+    }
+
+    /** An optional list of whole numbers, or {@code fallback} when the key is absent. */
+    List<Integer> integers(String key, String example, List<Integer> fallback) {
+        if (!present(key)) {
+            return fallback;
+        }
+        List<YamlNode> items = sequence(key, example);
+        if (items == null) {
+            return null;
+        }
+        List<Integer> values = new ArrayList<>();
+        boolean ok = true;
+        for (int i = 0; i < items.size(); i++) {
+            YamlNode v = items.get(i);
+            if (v instanceof YamlNode.Scalar s && s.kind() == Kind.INTEGER && s.text().length() < 10) {
+                values.add(Integer.valueOf(s.text().startsWith("+") ? s.text().substring(1) : s.text()));
+            } else {
+                problems.add(v.mark(), pathOf(key) + "[" + i + "]", v.describe()
+                        + " is not a whole number (use e.g. " + example + ")");
+                ok = false;
+            }
+        }
+        return ok ? values : null;
+    }
+
+    /** An optional {@code true} or {@code false}, or {@code fallback} when the key is absent. */
+    Boolean bool(String key, boolean fallback) {
+        String text = text(key, "true", null);
+        if (text == null) {
+            return present(key) ? null : Boolean.valueOf(fallback);
+        }
+        if (text.equals("true") || text.equals("false")) {
+            return Boolean.valueOf(text);
+        }
+        problems.add(node.entries().get(key).value().mark(), pathOf(key), "\"" + text
+                + "\" is not true or false (use true or false)");
+        return null;
+    }
+
+    /** An optional scalar converted by {@code parse} (null for refused text), or null when absent. */
+    <T> T parsedOrNull(String key, String example, Function<String, T> parse, String expected) {
+        return present(key) ? parsed(key, example, parse, expected) : null;
+    }
+
+    /** An optional list of mappings, or {@code fallback} when the key is absent. */
+    <T> List<T> mappings(String key, String example, String uniqueKey, String what,
+                         Function<MappingReader, T> reader, List<T> fallback) {
+        return present(key) ? mappings(key, example, uniqueKey, what, reader) : fallback;
+    }
+
+    /** Whether the mapping has {@code key}; marks the key as known either way. */
+    boolean present(String key) {
+        known.add(key);
+        return node.entries().containsKey(key);
+    }
+
     /**
      * A required list of mappings, each read by {@code reader}. When {@code uniqueKey} is given, two
      * items with the same value there are a problem naming both lines.

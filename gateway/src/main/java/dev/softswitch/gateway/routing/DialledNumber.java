@@ -3,7 +3,8 @@ package dev.softswitch.gateway.routing;
 /**
  * The number a client dialled, reduced to E.164 digits (no {@code +}). Accepts {@code +4420…},
  * {@code 004420…} and bare international digits, with RFC 3966 visual separators. National formats
- * need the caller's country and arrive with the routing issue (#4, libphonenumber).
+ * need the caller's country: {@link NumberClassifier} (issue #4) handles them and supersedes this
+ * class, kept while the B2BUA still calls it.
  */
 public record DialledNumber(String digits) {
 

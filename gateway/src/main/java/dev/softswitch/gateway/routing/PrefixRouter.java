@@ -6,7 +6,8 @@ import java.util.List;
 /**
  * Longest-prefix match of a dialled number's digits against the prefixes trunks serve, on a
  * digit trie: the cost of a lookup grows with the number's length, not with the table's size.
- * Immutable; build a new router to reload.
+ * Immutable; build a new router to reload. Superseded by {@link TrunkSelector} behind
+ * {@link RoutingService} (issue #4); kept while the B2BUA still calls it.
  */
 public final class PrefixRouter {
 
