@@ -1,6 +1,6 @@
 package dev.softswitch.gateway.routing;
 
-import dev.softswitch.gateway.sip.SipIds;
+import dev.softswitch.gateway.sip.SipMessages;
 import dev.softswitch.gateway.time.Timeout;
 import dev.softswitch.gateway.time.TimerService;
 import dev.softswitch.gateway.transaction.ClientTransaction;
@@ -120,9 +120,9 @@ public final class TrunkProber {
                 TransactionLayer.newBranch());
         via.setRPort();
         Request request = MESSAGES.createRequest(target, Request.OPTIONS,
-                HEADERS.createCallIdHeader(SipIds.newCallId()),
+                HEADERS.createCallIdHeader(SipMessages.newCallId()),
                 HEADERS.createCSeqHeader(cseq++, Request.OPTIONS),
-                HEADERS.createFromHeader(from, SipIds.newTag()),
+                HEADERS.createFromHeader(from, SipMessages.newTag()),
                 HEADERS.createToHeader(ADDRESSES.createAddress(target), null),
                 List.of(via),
                 HEADERS.createMaxForwardsHeader(70));
