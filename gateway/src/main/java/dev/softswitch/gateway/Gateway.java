@@ -13,15 +13,16 @@ import dev.softswitch.gateway.config.AccountConfig;
 import dev.softswitch.gateway.config.GatewayConfig;
 import dev.softswitch.gateway.config.ListenConfig;
 import dev.softswitch.gateway.config.RateConfig;
-import dev.softswitch.gateway.config.TrunkConfig;
+import dev.softswitch.gateway.config.ConfigException;
 import dev.softswitch.gateway.metrics.GatewayMetrics;
-import dev.softswitch.gateway.routing.PrefixRouter;
-import dev.softswitch.gateway.routing.Trunk;
+import dev.softswitch.gateway.account.Subscriber;
+import dev.softswitch.gateway.account.SubscriberDirectory;
+import dev.softswitch.gateway.routing.RoutingService;
+import dev.softswitch.gateway.routing.TrunkProber;
 import dev.softswitch.gateway.time.ExecutorTimerService;
 import dev.softswitch.gateway.time.TimerService;
 import dev.softswitch.gateway.transaction.TimerSettings;
 import dev.softswitch.gateway.transaction.TransactionLayer;
-import dev.softswitch.gateway.transport.Endpoint;
 import dev.softswitch.gateway.transport.InboundMessage;
 import dev.softswitch.gateway.transport.ListenPoint;
 import dev.softswitch.gateway.transport.SipTransport;
@@ -46,6 +47,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -61,11 +63,15 @@ public final class Gateway implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Gateway.class);
 
     private final GatewayConfig config;
+    private final Path source;
+    private final Path baseDir;
+    private final AtomicReference<SubscriberDirectory> subscribers = new AtomicReference<>();
+    private RoutingService routing;
+    private TrunkProber prober;
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final GatewayMetrics metrics = new GatewayMetrics(registry);
     private final DefaultEventLoop core = new DefaultEventLoop(new DefaultThreadFactory("sip-core"));
     private final InMemoryAccountStore accounts = new InMemoryAccountStore();
-    private final AtomicReference<PrefixRouter> router = new AtomicReference<>();
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private ChargingEngine charging;
     private SipTransport transport;
@@ -75,13 +81,25 @@ public final class Gateway implements AutoCloseable {
     private AdminHttpServer admin;
     private CallRecordWriter callRecords;
 
-    private Gateway(GatewayConfig config) {
+    private Gateway(GatewayConfig config, Path source) {
         this.config = config;
+        this.source = source;
+        this.baseDir = source == null || source.toAbsolutePath().getParent() == null
+                ? Path.of(".") : source.toAbsolutePath().getParent();
     }
 
     /** Starts a gateway on {@code config}; on failure everything already started is stopped again. */
     public static Gateway start(GatewayConfig config) throws Exception {
-        Gateway gateway = new Gateway(config);
+        return start(config, null);
+    }
+
+    /**
+     * Starts a gateway on {@code config} read from {@code source} (null for the embedded default):
+     * relative files it names (rate decks, availability) are found beside it, and {@link #reload()}
+     * reads it again.
+     */
+    public static Gateway start(GatewayConfig config, Path source) throws Exception {
+        Gateway gateway = new Gateway(config, source);
         try {
             gateway.startParts();
             return gateway;
@@ -107,7 +125,8 @@ public final class Gateway implements AutoCloseable {
             accounts.create(a.id(), Money.parse(a.balance(), currency));
         }
         charging = new ChargingEngine(accounts, RateTable.of(rates));
-        router.set(new PrefixRouter(trunks(config.trunks())));
+        subscribers.set(subscribers(config));
+        routing = RoutingService.create(config, baseDir, new SplittableRandom(), registry);
         callRecords = new CallRecordWriter(Path.of(config.cdr().file()));
         closeables.add(callRecords);
 
@@ -127,12 +146,18 @@ public final class Gateway implements AutoCloseable {
         transport = new SipTransport(listen, this::onMessage,
                 TransportSettings.defaults().withMaxMessageBytes(config.sip().maxMessageBytes()));
         b2bua = new B2buaHandler(new B2buaParts(transport, timers, timerSettings, charging, relay,
-                MediaTimeouts.defaults(), router::get,
+                MediaTimeouts.defaults(), routing, subscribers::get,
                 callRecords, metrics));
         transactions = new TransactionLayer(transport, timers, timerSettings, b2bua);
         b2bua.bind(transactions);
         transport.start();
         closeables.add(transport);
+        prober = new TrunkProber(transactions, timers, transport, routing.states(),
+                config.routing().probeInterval(), config.routing().probeFailures());
+        core.submit(() -> {
+            prober.update(routing.table().selector().trunks());
+            prober.start();
+        }).get(5, TimeUnit.SECONDS);
 
         admin = new AdminHttpServer(config.http().host(), config.http().port(), registry);
         admin.start();
@@ -140,13 +165,32 @@ public final class Gateway implements AutoCloseable {
         log.info("gateway up: SIP {} , HTTP {}", listen, admin.localAddress());
     }
 
-    private static List<Trunk> trunks(List<TrunkConfig> configs) {
-        List<Trunk> trunks = new ArrayList<>();
-        for (TrunkConfig t : configs) {
-            trunks.add(new Trunk(t.name(), Endpoint.of(t.host(), t.port(), TransportType.parse(t.transport())),
-                    t.prefixes()));
+    private static SubscriberDirectory subscribers(GatewayConfig config) {
+        List<Subscriber> list = new ArrayList<>();
+        for (AccountConfig a : config.charging().accounts()) {
+            list.add(new Subscriber(a.id(), a.number(), a.country()));
         }
-        return trunks;
+        return new SubscriberDirectory(list);
+    }
+
+    /**
+     * Reads the configuration file again and applies its trunks, buy-rate decks and availability
+     * (OPS-3) without touching calls in progress; a bad file is refused whole, naming the line,
+     * and the running configuration stays.
+     *
+     * @throws ConfigException naming every problem of the new file
+     */
+    public void reload() throws Exception {
+        GatewayConfig next = source == null ? GatewayConfig.loadDefault() : GatewayConfig.load(source);
+        routing.reload(next, baseDir);
+        core.submit(() -> prober.update(routing.table().selector().trunks())).get(5, TimeUnit.SECONDS);
+        log.info("configuration reloaded from {}: {} trunks", source == null ? "embedded default" : source,
+                routing.table().selector().trunks().size());
+    }
+
+    /** Routing, for tests and the admin API (trunk states, candidates). */
+    public RoutingService routing() {
+        return routing;
     }
 
     /** Called on a transport I/O thread: hands the message to the SIP core thread. */
@@ -199,6 +243,9 @@ public final class Gateway implements AutoCloseable {
 
     @Override
     public void close() {
+        if (prober != null && !core.isShuttingDown()) {
+            core.execute(prober::stop);
+        }
         if (b2bua != null && transactions != null && !core.isShuttingDown()) {
             try {
                 core.submit(() -> b2bua.hangUpAll("shutdown")).get(5, TimeUnit.SECONDS);

@@ -45,7 +45,7 @@ public final class GatewayMain {
             return;
         }
         log.info("configuration: {}", configFile == null ? "embedded default (demo)" : configFile);
-        Gateway gateway = Gateway.start(config);
+        Gateway gateway = Gateway.start(config, configFile);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("shutting down");

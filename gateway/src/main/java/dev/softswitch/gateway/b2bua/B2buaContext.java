@@ -3,7 +3,8 @@ package dev.softswitch.gateway.b2bua;
 import dev.softswitch.charging.cdr.CallRecordWriter;
 import dev.softswitch.charging.session.ChargingEngine;
 import dev.softswitch.gateway.metrics.GatewayMetrics;
-import dev.softswitch.gateway.routing.PrefixRouter;
+import dev.softswitch.gateway.account.SubscriberDirectory;
+import dev.softswitch.gateway.routing.RoutingService;
 import dev.softswitch.gateway.time.TimerService;
 import dev.softswitch.gateway.transaction.TimerSettings;
 import dev.softswitch.gateway.transaction.TransactionLayer;
@@ -21,7 +22,8 @@ record B2buaContext(
         ChargingEngine charging,
         MediaRelay relay,
         MediaTimeouts mediaTimeouts,
-        Supplier<PrefixRouter> router,
+        RoutingService routing,
+        Supplier<SubscriberDirectory> subscribers,
         CallRecordWriter callRecords,
         GatewayMetrics metrics,
         CallRegistry registry) {

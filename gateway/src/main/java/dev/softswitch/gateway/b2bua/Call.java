@@ -9,8 +9,12 @@ import dev.softswitch.gateway.media.SdpCrypto;
 import dev.softswitch.gateway.media.SdpException;
 import dev.softswitch.gateway.media.SdpRewriter;
 import dev.softswitch.gateway.media.SdpRewriter.SdpOffer;
-import dev.softswitch.gateway.routing.DialledNumber;
+import dev.softswitch.gateway.account.Subscriber;
+import dev.softswitch.gateway.routing.CallerIdentity;
+import dev.softswitch.gateway.routing.RouteDecision;
+import dev.softswitch.gateway.routing.RoutingRefusal;
 import dev.softswitch.gateway.routing.Trunk;
+import dev.softswitch.gateway.routing.TrunkCandidate;
 import dev.softswitch.gateway.sip.SipMessages;
 import dev.softswitch.gateway.time.Timeout;
 import dev.softswitch.gateway.transaction.ClientTransaction;
@@ -31,6 +35,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import javax.sip.address.Address;
 import javax.sip.address.SipURI;
 import javax.sip.address.URI;
@@ -94,6 +99,12 @@ final class Call {
     private SdpCrypto clientCrypto;
     private SdpCrypto relayCrypto;
     private ServerTransaction pendingReinvite;
+    private String verifiedNumber;
+    private List<TrunkCandidate> candidates = List.of();
+    private int candidateIndex;
+    private int attempts;
+    private boolean trunkAcquired;
+    private String carrierLegKey;
 
     Call(B2buaContext ctx, ServerTransaction inviteTx) {
         this.ctx = ctx;
@@ -119,33 +130,41 @@ final class Call {
         caller = userOf(clientInvite.getFrom().getAddress().getURI());
         callee = userOf(clientInvite.getRequestURI());
 
-        DialledNumber number;
-        try {
-            number = DialledNumber.parse(callee);
-        } catch (IllegalArgumentException e) {
-            refuse(Response.ADDRESS_INCOMPLETE, "Invalid Number: " + e.getMessage(), "invalid_number");
+        Optional<Subscriber> subscriber = ctx.subscribers().get().find(caller);
+        if (subscriber.isEmpty()) {
+            refuse(Response.FORBIDDEN, "Unknown Account", "unknown_account");
             return;
         }
-        callee = number.e164();
+        verifiedNumber = subscriber.get().verifiedNumber();
+        String country = subscriber.get().country();
+        if (country == null && verifiedNumber != null) {
+            country = ctx.routing().countryOf(verifiedNumber).orElse(null);
+        }
 
-        Authorisation auth = ctx.charging().authorise(clientCallId, caller, number.digits());
+        RouteDecision decision = ctx.routing().route(country, callee, startedAt);
+        if (decision instanceof RouteDecision.Refused refused) {
+            RoutingRefusal r = refused.refusal();
+            if (refused.number() != null) {
+                callee = refused.number().e164();
+            }
+            refuse(r.sipCode(), r.reasonPhrase(), r.outcome());
+            return;
+        }
+        RouteDecision.Routed routed = (RouteDecision.Routed) decision;
+        callee = routed.number().e164();
+        candidates = routed.candidates();
+
+        Authorisation auth = ctx.charging().authorise(clientCallId, caller, routed.number().digits());
         if (auth instanceof Authorisation.Denied denied) {
             switch (denied.reason()) {
                 case INSUFFICIENT_CREDIT -> refuse(Response.PAYMENT_REQUIRED, "Insufficient Credit", "insufficient_credit");
                 case UNKNOWN_ACCOUNT -> refuse(Response.FORBIDDEN, "Unknown Account", "unknown_account");
                 case NO_RATE -> refuse(Response.NOT_FOUND, "No Rate For Destination", "no_rate");
-                default -> refuse(Response.FORBIDDEN, "Not Allowed: " + denied.message(), "refused");
+                default -> refuse(Response.FORBIDDEN, denied.message(), denied.reason().name().toLowerCase(java.util.Locale.ROOT));
             }
             return;
         }
         charging = ((Authorisation.Granted) auth).session();
-
-        List<Trunk> candidates = ctx.router().get().candidates(number.digits());
-        if (candidates.isEmpty()) {
-            refuse(Response.NOT_FOUND, "No Route To Destination", "no_route");
-            return;
-        }
-        trunk = candidates.get(0);
 
         byte[] offer = clientInvite.getRawContent();
         SdpOffer clientOffer;
@@ -185,26 +204,69 @@ final class Call {
                     clientTarget(), clientSource, ctx.sender(), 0);
             clientLeg.remoteTag(clientInvite.getFromTag());
             dialogKeys.add(ctx.registry().bindLeg(this, clientCallId, clientTag, true));
-            placeCarrierLeg(number);
-        } catch (ParseException | RuntimeException e) {
-            log.warn("call {}: cannot build carrier INVITE", clientCallId, e);
+        } catch (RuntimeException e) {
+            log.warn("call {}: cannot build the client dialog", clientCallId, e);
             refuse(Response.SERVER_INTERNAL_ERROR, "Server Internal Error", "internal_error");
+            return;
+        }
+        tryNextCandidate(RoutingRefusal.trunksBusy().sipCode(), RoutingRefusal.trunksBusy().reasonPhrase(),
+                RoutingRefusal.trunksBusy().outcome());
+    }
+
+    /**
+     * Places the carrier leg on the next candidate trunk that has a free channel and CPS token, up
+     * to the routing's attempt limit (serial forking, RTE-5); when none is left, the client gets the
+     * last failure's answer. The client sees one call throughout.
+     */
+    private void tryNextCandidate(int lastCode, String lastReason, String lastOutcome) {
+        releaseTrunk();
+        while (candidateIndex < candidates.size() && attempts < ctx.routing().maxAttempts()) {
+            TrunkCandidate candidate = candidates.get(candidateIndex++);
+            if (!ctx.routing().acquire(candidate.trunk(), ctx.timers().now())) {
+                continue;
+            }
+            trunkAcquired = true;
+            trunk = candidate.trunk();
+            attempts++;
+            try {
+                placeCarrierLeg(candidate);
+                return;
+            } catch (ParseException | RuntimeException e) {
+                log.warn("call {}: cannot send the INVITE to trunk {}", clientCallId, trunk.name(), e);
+                releaseTrunk();
+            }
+        }
+        refuse(lastCode, lastReason, lastOutcome);
+    }
+
+    private void releaseTrunk() {
+        if (trunkAcquired) {
+            trunkAcquired = false;
+            ctx.routing().release(trunk);
         }
     }
 
-    private void placeCarrierLeg(DialledNumber number) throws ParseException {
+    private void placeCarrierLeg(TrunkCandidate candidate) throws ParseException {
         Endpoint dest = trunk.endpoint();
         String host = dest.address().getHostString();
-        SipURI ruri = DialogLeg.ADDRESSES.createSipURI(number.e164(), host);
+        SipURI ruri = DialogLeg.ADDRESSES.createSipURI(candidate.requestUser(), host);
         ruri.setPort(dest.address().getPort());
         InetSocketAddress local = ctx.sender().localAddress(dest.transport());
-        SipURI fromUri = DialogLeg.ADDRESSES.createSipURI(caller, local.getHostString());
-        Address from = DialogLeg.ADDRESSES.createAddress(fromUri);
+        CallerIdentity identity = verifiedNumber == null
+                ? new CallerIdentity("anonymous", null)
+                : CallerIdentity.forTrunk(trunk, verifiedNumber);
+        Address from = DialogLeg.ADDRESSES.createAddress(
+                DialogLeg.ADDRESSES.createSipURI(identity.fromUser(), local.getHostString()));
         Address to = DialogLeg.ADDRESSES.createAddress((URI) ruri.clone());
         String carrierCallId = SipMessages.newCallId();
         String carrierTag = SipMessages.newTag();
+        if (carrierLegKey != null) {
+            ctx.registry().unbind(carrierLegKey);
+            dialogKeys.remove(carrierLegKey);
+        }
         carrierLeg = new DialogLeg(carrierCallId, carrierTag, from, to, ruri, dest, ctx.sender(), 0);
-        dialogKeys.add(ctx.registry().bindLeg(this, carrierCallId, carrierTag, false));
+        carrierLegKey = ctx.registry().bindLeg(this, carrierCallId, carrierTag, false);
+        dialogKeys.add(carrierLegKey);
 
         SIPRequest invite = carrierLeg.newRequest(Request.INVITE);
         carrierInviteCseq = carrierLeg.localCseq();
@@ -214,18 +276,33 @@ final class Call {
         } catch (javax.sip.InvalidArgumentException e) {
             throw new ParseException(e.getMessage(), 0);
         }
+        if (identity.hasAssertedIdentity()) {
+            invite.addHeader(DialogLeg.HEADERS.createHeader("P-Asserted-Identity",
+                    "<sip:" + identity.assertedUser() + "@" + local.getHostString() + ">"));
+        }
         invite.setContent(carrierOfferSdp, sdpType());
         state = State.CALLING;
-        carrierInviteTx = ctx.transactions().sendRequest(invite, dest, new CarrierInviteListener());
+        carrierInviteTx = ctx.transactions().sendRequest(invite, dest, new CarrierInviteListener(carrierLeg));
         log.info("call {}: {} -> {} via {} (carrier Call-ID {})", clientCallId, caller, callee, trunk.name(), carrierCallId);
     }
 
     // ---- carrier leg events -------------------------------------------------------------
 
+    /** Events of one carrier attempt; those of an attempt already given up (failover) are ignored. */
     private final class CarrierInviteListener implements ClientTransactionListener {
+        private final DialogLeg leg;
+
+        CarrierInviteListener(DialogLeg leg) {
+            this.leg = leg;
+        }
+
+        private boolean current() {
+            return leg == carrierLeg;
+        }
+
         @Override
         public void onProvisional(ClientTransaction tx, SIPResponse r) {
-            if (state != State.CALLING && state != State.EARLY || r.getStatusCode() == Response.TRYING) {
+            if (!current() || state != State.CALLING && state != State.EARLY || r.getStatusCode() == Response.TRYING) {
                 return;
             }
             try {
@@ -252,8 +329,12 @@ final class Call {
         public void onFinal(ClientTransaction tx, SIPResponse r) {
             int code = r.getStatusCode();
             if (code >= 200 && code < 300) {
-                onCarrierAnswer(r);
-            } else if (state == State.CALLING || state == State.EARLY) {
+                if (current()) {
+                    onCarrierAnswer(r);
+                } else {
+                    endStrayAnswer(leg, r);
+                }
+            } else if (current() && (state == State.CALLING || state == State.EARLY)) {
                 String outcome = switch (code) {
                     case Response.BUSY_HERE, Response.BUSY_EVERYWHERE -> "busy";
                     case Response.REQUEST_TERMINATED -> "cancelled";
@@ -261,21 +342,26 @@ final class Call {
                     case Response.SERVICE_UNAVAILABLE -> "carrier_unavailable";
                     default -> "carrier_rejected";
                 };
-                refuse(code, r.getReasonPhrase(), outcome);
+                if (!cancelled && trunk.failsOver(code)) {
+                    log.info("call {}: trunk {} answered {}, trying the next candidate", clientCallId, trunk.name(), code);
+                    tryNextCandidate(code, r.getReasonPhrase(), outcome);
+                } else {
+                    refuse(code, r.getReasonPhrase(), outcome);
+                }
             }
         }
 
         @Override
         public void onTimeout(ClientTransaction tx) {
-            if (state == State.CALLING || state == State.EARLY) {
-                refuse(Response.REQUEST_TIMEOUT, "Carrier Did Not Answer", "carrier_timeout");
+            if (current() && (state == State.CALLING || state == State.EARLY) && !cancelled) {
+                tryNextCandidate(Response.REQUEST_TIMEOUT, "Carrier Did Not Answer", "carrier_timeout");
             }
         }
 
         @Override
         public void onTransportError(ClientTransaction tx, Exception e) {
-            if (state == State.CALLING || state == State.EARLY) {
-                refuse(Response.SERVICE_UNAVAILABLE, "Carrier Unreachable", "carrier_unreachable");
+            if (current() && (state == State.CALLING || state == State.EARLY) && !cancelled) {
+                tryNextCandidate(Response.SERVICE_UNAVAILABLE, "Carrier Unreachable", "carrier_unreachable");
             }
         }
     }
@@ -337,6 +423,17 @@ final class Call {
         Instant paidUntil = charging.start(answeredAt);
         log.info("call {}: answered, paid until {}", clientCallId, paidUntil);
         scheduleNextReservation();
+    }
+
+    /** A 2xx from an attempt already abandoned (it answered after failing over): ACK and BYE it. */
+    private void endStrayAnswer(DialogLeg leg, SIPResponse r) {
+        try {
+            leg.remoteTag(r.getToTag());
+            ctx.transactions().sendAck(leg.ack(r.getCSeq().getSeqNumber()), leg.destination());
+            ctx.transactions().sendRequest(leg.newRequest(Request.BYE), leg.destination(), IgnoringListener.INSTANCE);
+        } catch (ParseException | RuntimeException e) {
+            log.warn("call {}: cannot end a stray carrier answer", clientCallId, e);
+        }
     }
 
     /** RFC 3261 §13.3.1.4: the UAS core retransmits its 2xx over UDP until the ACK arrives. */
@@ -587,6 +684,7 @@ final class Call {
         if (media != null) {
             media.close();
         }
+        releaseTrunk();
         if (wasAnswered) {
             ctx.metrics().teardown(cause);
         }

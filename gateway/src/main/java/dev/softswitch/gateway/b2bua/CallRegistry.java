@@ -37,6 +37,11 @@ final class CallRegistry {
         return key;
     }
 
+    /** Forgets one leg's dialog (a failed carrier attempt before the next one, RTE-5). */
+    void unbind(String key) {
+        byDialog.remove(key);
+    }
+
     LegRef find(String callId, String localTag) {
         return localTag == null ? null : byDialog.get(key(callId, localTag));
     }

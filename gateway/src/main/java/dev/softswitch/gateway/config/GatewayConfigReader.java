@@ -212,7 +212,9 @@ final class GatewayConfigReader {
     private static AccountConfig account(MappingReader r) {
         String id = r.text("id", "alice");
         String balance = r.text("balance", "\"10.00\"");
-        return r.build(() -> new AccountConfig(id, balance));
+        String number = r.text("number", "\"+447700900001\"", null);
+        String country = r.text("country", "GB", null);
+        return r.build(() -> new AccountConfig(id, balance, number, country));
     }
 
     private static CdrConfig cdr(MappingReader r) {

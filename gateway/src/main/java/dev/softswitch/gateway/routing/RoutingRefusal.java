@@ -90,9 +90,9 @@ public record RoutingRefusal(int sipCode, String reasonPhrase, String outcome) {
         return new RoutingRefusal(403, "This calling service has ended", "service_ended");
     }
 
-    /** 403: no trunk serves the destination at all. */
+    /** 404: no trunk serves the destination at all (RFC 3261 §21.4.5: the server has no route for it). */
     public static RoutingRefusal noRoute(String countryName) {
-        return new RoutingRefusal(403, "Calls to " + countryName + " are not available", "no_route");
+        return new RoutingRefusal(404, "No Route To " + countryName, "no_route");
     }
 
     /** 503: trunks serve the destination but every one is down or at its channel or CPS limit. */
