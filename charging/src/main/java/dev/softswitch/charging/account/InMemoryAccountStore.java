@@ -493,7 +493,8 @@ public final class InMemoryAccountStore implements AutoCloseable {
             if (res == null) {
                 return Optional.empty();
             }
-            if (planMinutes > res.planMinutes || packageMinutes > res.packageMinutes || capMicros > res.capMicros) {
+            long cap = Math.min(capMicros, res.capMicros); // 0 when the account has no cap
+            if (planMinutes > res.planMinutes || packageMinutes > res.packageMinutes) {
                 throw new IllegalStateException("account '" + accountId + "': settlement exceeds reservation "
                         + reservationId);
             }
@@ -504,7 +505,7 @@ public final class InMemoryAccountStore implements AutoCloseable {
             }
             recorded = call == null ? null : call.withLotDebits(list);
             seq = emit(s, new Settled(accountId, now, reservationId, debits, new long[0], true, planMinutes,
-                    packageMinutes, capMicros, s.cycleOf(now), recorded));
+                    packageMinutes, cap, s.cycleOf(now), recorded));
             seq = Math.max(seq, emitAll(s, s.forfeits(now)));
         }
         journal.awaitDurable(seq);
