@@ -1,27 +1,157 @@
 package dev.softswitch.charging.account;
 
+import dev.softswitch.charging.cdr.ChargedCall;
+import dev.softswitch.charging.journal.FileJournal;
+import dev.softswitch.charging.journal.Journal;
+import dev.softswitch.charging.journal.JournalEvent;
+import dev.softswitch.charging.journal.JournalEvent.AccountOpened;
+import dev.softswitch.charging.journal.JournalEvent.Adjusted;
+import dev.softswitch.charging.journal.JournalEvent.LotPurchased;
+import dev.softswitch.charging.journal.JournalEvent.PackageSubscribed;
+import dev.softswitch.charging.journal.JournalEvent.PlanExpired;
+import dev.softswitch.charging.journal.JournalEvent.PlanPurchased;
+import dev.softswitch.charging.journal.JournalEvent.Refunded;
+import dev.softswitch.charging.journal.JournalEvent.Released;
+import dev.softswitch.charging.journal.JournalEvent.Reserved;
+import dev.softswitch.charging.journal.JournalEvent.Settled;
+import dev.softswitch.charging.journal.JournalUnavailableException;
+import dev.softswitch.charging.journal.NoJournal;
 import dev.softswitch.charging.money.Money;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.DataInput;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.function.Function;
 
 /**
- * Balances and outstanding reservations kept in memory (the embedded default of SCL-1). Every
- * operation on one account is atomic under that account's lock, so concurrent calls of one account can
- * never together reserve more than its balance (CHG-6). Invariant: {@code 0 <= reserved <= balance}.
+ * Accounts kept in memory (the embedded default of SCL-1), optionally journaled to disk (CHG-7). Every change
+ * to an account is decided, appended to the journal and applied under that account's lock, so concurrent calls
+ * of one account can never together hold more than it has (CHG-6); the change is acknowledged (the method
+ * returns) only once the journal says it is durable. Credit is kept as lots spent earliest expiry first (CHG-3).
+ * Invariant: {@code 0 <= reserved <= balance}.
  */
-public final class InMemoryAccountStore {
+public final class InMemoryAccountStore implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(InMemoryAccountStore.class);
+    /** The reservation the manual {@link #reserve}/{@link #commit}/{@link #release} methods share. */
+    private static final long MANUAL_RESERVATION = 0;
+    /** How long after the call an adjustment is accepted (ACC-2, seed 001). */
+    public static final Duration ADJUSTMENT_WINDOW = Duration.ofDays(90);
 
-    private final ConcurrentMap<String, Entry> entries = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, AccountState> accounts = new ConcurrentHashMap<>();
+    private final Journal journal;
+    private final Clock clock;
+    private volatile boolean autoRenewal = true;
+    private volatile Function<String, PlanProduct> catalog = name -> null;
+
+    /** An in-memory store without a journal, on the system clock. */
+    public InMemoryAccountStore() {
+        this(new NoJournal(), Clock.systemUTC());
+    }
+
+    /** A store writing to {@code journal}; it must be empty or already replayed into nothing. */
+    public InMemoryAccountStore(Journal journal, Clock clock) {
+        this.journal = Objects.requireNonNull(journal, "journal");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
 
     /**
-     * Opens an account whose currency is that of {@code openingBalance}.
+     * Opens a durable store in {@code dir}: loads the latest snapshot, replays the journal after it, and journals
+     * from then on. Reservations found open get a fresh TTL of {@code reservationTtl} from now.
+     */
+    public static InMemoryAccountStore open(Path dir, Clock clock, Duration reservationTtl) throws IOException {
+        Map<String, AccountState> recovered = new TreeMap<>();
+        FileJournal journal = FileJournal.recover(dir, new FileJournal.Replayer() {
+            @Override
+            public void loadSnapshot(DataInput in) throws IOException {
+                for (int n = in.readInt(); n > 0; n--) {
+                    AccountState s = AccountState.readFrom(in);
+                    recovered.put(s.id, s);
+                }
+            }
+
+            @Override
+            public void replay(long seq, JournalEvent event) {
+                if (event instanceof AccountOpened opened) {
+                    if (!recovered.containsKey(opened.accountId())) {
+                        AccountState s = new AccountState(opened);
+                        s.lastSeq = seq;
+                        recovered.put(s.id, s);
+                    }
+                    return;
+                }
+                AccountState s = recovered.get(event.accountId());
+                if (s == null) {
+                    throw new IllegalStateException("journal event " + seq + " for unknown account " + event.accountId());
+                }
+                if (seq > s.lastSeq) {
+                    s.apply(event, seq);
+                }
+            }
+        });
+        InMemoryAccountStore store = new InMemoryAccountStore(journal, clock);
+        Instant deadline = clock.instant().plus(reservationTtl);
+        for (AccountState s : recovered.values()) {
+            for (AccountState.Res res : s.reservations.values()) {
+                res.deadline = res.id == MANUAL_RESERVATION ? Instant.MAX : deadline;
+            }
+            store.accounts.put(s.id, s);
+        }
+        log.info("account store recovered {} account(s) from {}", recovered.size(), dir);
+        return store;
+    }
+
+    /** Writes a snapshot so that recovery need not replay the whole journal (file journal only). */
+    public void snapshot() throws IOException {
+        if (!(journal instanceof FileJournal file)) {
+            return;
+        }
+        file.snapshot(out -> {
+            List<AccountState> all = new ArrayList<>(accounts.values());
+            out.writeInt(all.size());
+            long max = 0;
+            for (AccountState s : all) {
+                synchronized (s) {
+                    s.writeTo(out);
+                    max = Math.max(max, s.lastSeq);
+                }
+            }
+            return max;
+        });
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    public Journal journal() {
+        return journal;
+    }
+
+    @Override
+    public void close() {
+        journal.close();
+    }
+
+    // ---- accounts and purchases -----------------------------------------------------------
+
+    /**
+     * Opens an account whose currency is that of {@code openingBalance}; a positive opening balance becomes a
+     * lot that never expires.
      *
      * @throws IllegalArgumentException if the account exists or the opening balance is negative
      */
@@ -30,39 +160,147 @@ public final class InMemoryAccountStore {
         if (openingBalance.isNegative()) {
             throw new IllegalArgumentException("opening balance of '" + accountId + "' is negative: " + openingBalance);
         }
-        Account account = new Account(accountId, openingBalance.currency());
-        Entry fresh = new Entry(account, openingBalance.micros());
-        if (entries.putIfAbsent(accountId, fresh) != null) {
-            throw new IllegalArgumentException("account '" + accountId + "' already exists");
-        }
-        log.debug("account {} created with {}", accountId, openingBalance);
-    }
-
-    public Optional<Account> account(String accountId) {
-        Entry entry = entries.get(Objects.requireNonNull(accountId, "accountId"));
-        return entry == null ? Optional.empty() : Optional.of(entry.account);
-    }
-
-    /** The balance including money held by reservations, or empty for an unknown account. */
-    public Optional<Money> balance(String accountId) {
-        Entry entry = entries.get(Objects.requireNonNull(accountId, "accountId"));
-        if (entry == null) {
-            return Optional.empty();
-        }
-        synchronized (entry) {
-            return Optional.of(entry.money(entry.balance));
+        open(accountId, AccountOptions.of(openingBalance.currency()));
+        if (openingBalance.isPositive()) {
+            purchaseCredit(accountId, openingBalance, clock.instant(), "opening", Instant.MAX);
         }
     }
 
     /**
-     * Balance minus outstanding reservations: what a new reservation may take.
+     * Opens an account with {@code options}.
+     *
+     * @throws IllegalArgumentException if the account exists
+     */
+    public void open(String accountId, AccountOptions options) {
+        Objects.requireNonNull(options, "options");
+        new Account(accountId, options.currency()); // validates the id
+        AccountOpened event = new AccountOpened(accountId, clock.instant(), options.currency(), options.zone().getId(),
+                options.homePrefix(), options.internationalCap() == null ? -1 : options.internationalCap().micros(),
+                options.coinCredit() == null ? 0 : options.coinCredit().micros());
+        AccountState fresh = new AccountState(event);
+        long seq;
+        synchronized (fresh) {
+            if (accounts.putIfAbsent(accountId, fresh) != null) {
+                throw new IllegalArgumentException("account '" + accountId + "' already exists");
+            }
+            try {
+                seq = journal.append(event);
+            } catch (JournalUnavailableException e) {
+                accounts.remove(accountId, fresh);
+                throw e;
+            }
+            fresh.lastSeq = seq;
+        }
+        journal.awaitDurable(seq);
+        log.debug("account {} opened: {}", accountId, options);
+    }
+
+    public Optional<Account> account(String accountId) {
+        AccountState s = accounts.get(Objects.requireNonNull(accountId, "accountId"));
+        return s == null ? Optional.empty() : Optional.of(new Account(s.id, s.currency));
+    }
+
+    /** Ids of every account, sorted. */
+    public List<String> accountIds() {
+        return accounts.keySet().stream().sorted().toList();
+    }
+
+    /**
+     * Records a credit purchase as a new lot (CHG-3) and returns its id.
+     *
+     * @param expiresAt when the lot expires ({@link Instant#MAX}: never), e.g. 180 days after purchase
+     */
+    public long purchaseCredit(String accountId, Money amount, Instant purchasedAt, String channel, Instant expiresAt) {
+        AccountState s = state(accountId);
+        long micros = positive(s, amount, "credit purchase");
+        Objects.requireNonNull(channel, "channel");
+        Objects.requireNonNull(expiresAt, "expiresAt");
+        long seq;
+        long lotId;
+        synchronized (s) {
+            lotId = s.nextLotId;
+            seq = emit(s, new LotPurchased(accountId, purchasedAt, lotId, micros, expiresAt, channel));
+        }
+        journal.awaitDurable(seq);
+        log.debug("account {}: lot {} of {} via {}, expires {}", accountId, lotId, amount, channel, expiresAt);
+        return lotId;
+    }
+
+    /** Purchase valid for {@code validity} from purchase (e.g. 180 days for some channels). */
+    public long purchaseCredit(String accountId, Money amount, Instant purchasedAt, String channel, Duration validity) {
+        return purchaseCredit(accountId, amount, purchasedAt, channel, purchasedAt.plus(validity));
+    }
+
+    /**
+     * Adds a top-up that never expires.
+     *
+     * @throws IllegalArgumentException if the amount is not positive
+     */
+    public void credit(String accountId, Money amount) {
+        purchaseCredit(accountId, amount, clock.instant(), "credit", Instant.MAX);
+    }
+
+    /**
+     * Buys a 30-day plan (CHG-4) at the product's current price, which stays fixed for the plan's life.
+     *
+     * @return the plan id
+     */
+    public long purchasePlan(String accountId, PlanProduct product, Instant at, boolean autoRenew) {
+        AccountState s = state(accountId);
+        s.money(0).requireSameCurrency(product.price());
+        long seq;
+        long planId;
+        synchronized (s) {
+            planId = s.nextPlanId;
+            seq = emit(s, new PlanPurchased(accountId, at, planId, product.name(), product.prefixes(), product.minutes(),
+                    product.price().micros(), at.plus(product.validity()), autoRenew && autoRenewal));
+        }
+        journal.awaitDurable(seq);
+        return planId;
+    }
+
+    /** Subscribes a monthly package (CHG-5), replacing any earlier one. */
+    public void subscribePackage(String accountId, MonthlyPackage pkg, Instant at) {
+        AccountState s = state(accountId);
+        long seq;
+        synchronized (s) {
+            seq = emit(s, new PackageSubscribed(accountId, at, pkg.name(), pkg.freeMinutes(), pkg.prefixes()));
+        }
+        journal.awaitDurable(seq);
+    }
+
+    /**
+     * Switches plan auto-renewal off (or on) service-wide, e.g. once the service's end is announced (CHG-4);
+     * {@code catalog} gives the current product for a renewal by name (null: the product is withdrawn).
+     */
+    public void setAutoRenewal(boolean enabled, Function<String, PlanProduct> productCatalog) {
+        this.autoRenewal = enabled;
+        this.catalog = Objects.requireNonNull(productCatalog, "productCatalog");
+    }
+
+    // ---- balances ------------------------------------------------------------------------
+
+    /** The balance including money held by reservations, or empty for an unknown account. */
+    public Optional<Money> balance(String accountId) {
+        AccountState s = accounts.get(Objects.requireNonNull(accountId, "accountId"));
+        if (s == null) {
+            return Optional.empty();
+        }
+        synchronized (s) {
+            return Optional.of(s.money(s.balance));
+        }
+    }
+
+    /**
+     * Balance minus outstanding reservations: what a new reservation may take (expired lots not yet forfeited
+     * included; they are forfeited at the next operation on the account).
      *
      * @throws UnknownAccountException if there is no such account
      */
     public Money available(String accountId) {
-        Entry entry = entry(accountId);
-        synchronized (entry) {
-            return entry.money(entry.balance - entry.reserved);
+        AccountState s = state(accountId);
+        synchronized (s) {
+            return s.money(s.balance - s.reserved);
         }
     }
 
@@ -72,11 +310,362 @@ public final class InMemoryAccountStore {
      * @throws UnknownAccountException if there is no such account
      */
     public Money reserved(String accountId) {
-        Entry entry = entry(accountId);
-        synchronized (entry) {
-            return entry.money(entry.reserved);
+        AccountState s = state(accountId);
+        synchronized (s) {
+            return s.money(s.reserved);
         }
     }
+
+    /** The account's unspent lots, earliest expiry first. */
+    public List<CreditLot> lots(String accountId) {
+        AccountState s = state(accountId);
+        synchronized (s) {
+            List<CreditLot> out = new ArrayList<>(s.lots.size());
+            for (AccountState.Lot l : s.lots) {
+                out.add(new CreditLot(l.id, s.money(l.original), s.money(l.remaining), s.money(l.held), l.purchasedAt,
+                        l.expiresAt, l.channel));
+            }
+            return out;
+        }
+    }
+
+    /** The account's plans, live and expired. */
+    public List<PlanBalance> plans(String accountId) {
+        AccountState s = state(accountId);
+        synchronized (s) {
+            List<PlanBalance> out = new ArrayList<>();
+            for (AccountState.PlanState p : s.plans) {
+                out.add(new PlanBalance(p.id, p.product, p.prefixes, p.minutes, p.expired ? 0 : p.remaining - p.held,
+                        s.money(p.price), p.purchasedAt, p.expiresAt, p.autoRenew, p.expired));
+            }
+            return out;
+        }
+    }
+
+    /** Package free minutes left in the cycle (calendar month in the account's zone) containing {@code at}. */
+    public int packageMinutesLeft(String accountId, Instant at) {
+        AccountState s = state(accountId);
+        synchronized (s) {
+            if (s.pkg == null) {
+                return 0;
+            }
+            return s.pkg.free - s.pkg.usedIn(s.cycleOf(at)) - s.pkg.held;
+        }
+    }
+
+    /** International charges counted against the cap in the month (account zone) containing {@code at}. */
+    public Money internationalSpend(String accountId, Instant at) {
+        AccountState s = state(accountId);
+        synchronized (s) {
+            return s.money(s.capSpentIn(s.cycleOf(at)));
+        }
+    }
+
+    /** Credit forfeited because it expired, in total. */
+    public Money forfeited(String accountId) {
+        AccountState s = state(accountId);
+        synchronized (s) {
+            return s.money(s.forfeitedMicros);
+        }
+    }
+
+    // ---- history (ACC-1, CHG-8) -----------------------------------------------------------
+
+    /** Purchases made in [from, to). */
+    public List<Purchase> purchases(String accountId, Instant from, Instant to) {
+        AccountState s = state(accountId);
+        synchronized (s) {
+            return s.purchases.stream().filter(p -> !p.at().isBefore(from) && p.at().isBefore(to)).toList();
+        }
+    }
+
+    /** Calls that ended in [from, to). */
+    public List<ChargedCall> usage(String accountId, Instant from, Instant to) {
+        AccountState s = state(accountId);
+        synchronized (s) {
+            return s.usage.stream().filter(c -> !c.endedAt().isBefore(from) && c.endedAt().isBefore(to)).toList();
+        }
+    }
+
+    /** The settled call {@code callId}, if any. */
+    public Optional<ChargedCall> call(String accountId, String callId) {
+        AccountState s = state(accountId);
+        synchronized (s) {
+            for (int i = s.usage.size() - 1; i >= 0; i--) {
+                if (s.usage.get(i).callId().equals(callId)) {
+                    return Optional.of(s.usage.get(i));
+                }
+            }
+            return Optional.empty();
+        }
+    }
+
+    /** Adjustments made to {@code callId}'s charge. */
+    public List<Adjustment> adjustments(String accountId, String callId) {
+        AccountState s = state(accountId);
+        synchronized (s) {
+            return s.adjustments.stream().filter(a -> a.callId().equals(callId)).toList();
+        }
+    }
+
+    // ---- reservations for calls (CHG-6) ----------------------------------------------------
+
+    /**
+     * Holds the next increment of a call atomically against credit, plan minutes, package minutes and the spend
+     * cap: a plan minute if one covers the destination, else a package minute, else credit.
+     *
+     * @param reservationId 0 to start a new reservation for {@code callId}
+     */
+    public ReserveOutcome reserveIncrement(String accountId, long reservationId, String callId, IncrementRequest req,
+                                           Instant now) {
+        AccountState s = state(accountId);
+        long seq;
+        ReserveOutcome outcome;
+        try {
+            synchronized (s) {
+                seq = emitAll(s, s.forfeits(now));
+                AccountState.Res res = null;
+                if (reservationId != 0) {
+                    res = s.reservations.get(reservationId);
+                    if (res == null) {
+                        return ReserveOutcome.refused(Refusal.UNKNOWN_RESERVATION);
+                    }
+                }
+                long id = res == null ? s.nextReservationId : reservationId;
+                String cycle = s.cycleOf(now);
+                Reserved event;
+                if (req.planAllowed() && s.planFor(req.destination(), now) != null) {
+                    AccountState.PlanState plan = s.planFor(req.destination(), now);
+                    event = new Reserved(accountId, now, id, callId, new long[0], plan.id, 1, 0, cycle, 0);
+                    outcome = new ReserveOutcome(id, Funding.PLAN, plan.id, null);
+                } else if (req.packageEligible() && s.packageMinuteFor(req.destination(), cycle)) {
+                    event = new Reserved(accountId, now, id, callId, new long[0], 0, 0, 1, cycle, 0);
+                    outcome = new ReserveOutcome(id, Funding.PACKAGE, 0, null);
+                } else {
+                    long need = req.creditMicros();
+                    long cap = req.capApplies() && s.capMicros >= 0 ? need : 0;
+                    if (cap > 0 && Math.addExact(Math.addExact(s.capSpentIn(cycle), s.capHeld), cap) > s.capMicros) {
+                        return ReserveOutcome.refused(Refusal.SPEND_CAP_REACHED);
+                    }
+                    long[] lots = s.allocate(need, now);
+                    if (lots == null) {
+                        return ReserveOutcome.refused(Refusal.INSUFFICIENT_CREDIT);
+                    }
+                    event = new Reserved(accountId, now, id, callId, lots, 0, 0, 0, cycle, cap);
+                    outcome = new ReserveOutcome(id, Funding.CREDIT, 0, null);
+                }
+                seq = Math.max(seq, emit(s, event));
+                s.reservations.get(id).deadline = req.deadline();
+            }
+            journal.awaitDurable(seq);
+        } catch (JournalUnavailableException e) {
+            log.error("account {}: journal unavailable, refusing call {}", accountId, callId, e);
+            return ReserveOutcome.refused(Refusal.STORE_UNAVAILABLE);
+        }
+        return outcome;
+    }
+
+    /** Moves a live reservation's expiry to {@code deadline} (in memory only; recovery grants a fresh TTL). */
+    public void touch(String accountId, long reservationId, Instant deadline) {
+        AccountState s = state(accountId);
+        synchronized (s) {
+            AccountState.Res res = s.reservations.get(reservationId);
+            if (res != null) {
+                res.deadline = deadline;
+            }
+        }
+    }
+
+    /**
+     * Settles a call's reservation: debits {@code creditMicros} from the lots it holds (earliest expiry first),
+     * uses {@code planMinutes} and {@code packageMinutes}, counts {@code capMicros} against the cap, records
+     * {@code call} in the usage history and hands back everything else.
+     *
+     * @return the call as recorded (with its lot debits), or empty if the reservation is gone (it expired)
+     */
+    public Optional<ChargedCall> settle(String accountId, long reservationId, long creditMicros, int planMinutes,
+                                        int packageMinutes, long capMicros, ChargedCall call, Instant now) {
+        AccountState s = state(accountId);
+        long seq;
+        ChargedCall recorded;
+        synchronized (s) {
+            AccountState.Res res = s.reservations.get(reservationId);
+            if (res == null) {
+                return Optional.empty();
+            }
+            long cap = Math.min(capMicros, res.capMicros); // 0 when the account has no cap
+            if (planMinutes > res.planMinutes || packageMinutes > res.packageMinutes) {
+                throw new IllegalStateException("account '" + accountId + "': settlement exceeds reservation "
+                        + reservationId);
+            }
+            long[] debits = s.debitsFrom(res, creditMicros);
+            List<ChargedCall.LotDebit> list = new ArrayList<>(debits.length / 2);
+            for (int i = 0; i < debits.length; i += 2) {
+                list.add(new ChargedCall.LotDebit(debits[i], debits[i + 1]));
+            }
+            recorded = call == null ? null : call.withLotDebits(list);
+            seq = emit(s, new Settled(accountId, now, reservationId, debits, new long[0], true, planMinutes,
+                    packageMinutes, cap, s.cycleOf(now), recorded));
+            seq = Math.max(seq, emitAll(s, s.forfeits(now)));
+        }
+        journal.awaitDurable(seq);
+        return Optional.ofNullable(recorded);
+    }
+
+    /** Hands a call's whole reservation back; false if it was already gone. */
+    public boolean releaseReservation(String accountId, long reservationId, Instant now) {
+        AccountState s = state(accountId);
+        long seq;
+        synchronized (s) {
+            if (!s.reservations.containsKey(reservationId)) {
+                return false;
+            }
+            seq = emit(s, new Released(accountId, now, reservationId, false));
+            seq = Math.max(seq, emitAll(s, s.forfeits(now)));
+        }
+        journal.awaitDurable(seq);
+        return true;
+    }
+
+    /**
+     * Housekeeping at {@code now} for every account: forfeits expired credit, expires (and renews) plans, and
+     * hands back reservations whose TTL has run out because their caller crashed (CHG-6).
+     *
+     * @return the number of reservations expired
+     */
+    public int expire(Instant now) {
+        int expired = 0;
+        for (AccountState s : accounts.values()) {
+            long seq;
+            synchronized (s) {
+                seq = emitAll(s, s.forfeits(now));
+                List<Long> stale = new ArrayList<>();
+                for (AccountState.Res res : s.reservations.values()) {
+                    if (res.deadline.isBefore(now)) {
+                        stale.add(res.id);
+                    }
+                }
+                for (long id : stale) {
+                    log.warn("account {}: reservation {} of call {} expired unsettled; handed back", s.id, id,
+                            s.reservations.get(id).callId);
+                    seq = Math.max(seq, emit(s, new Released(s.id, now, id, true)));
+                    expired++;
+                }
+                seq = Math.max(seq, emitAll(s, s.forfeits(now)));
+                for (AccountState.PlanState p : new ArrayList<>(s.plans)) {
+                    if (!p.expired && !now.isBefore(p.expiresAt)) {
+                        seq = Math.max(seq, emit(s, new PlanExpired(s.id, now, p.id, p.remaining - p.held)));
+                        PlanProduct next = catalog.apply(p.product);
+                        if (p.autoRenew && autoRenewal) {
+                            PlanProduct terms = next != null ? next : new PlanProduct(p.product, p.prefixes, p.minutes,
+                                    s.money(p.price), Duration.between(p.purchasedAt, p.expiresAt));
+                            seq = Math.max(seq, emit(s, new PlanPurchased(s.id, p.expiresAt, s.nextPlanId, terms.name(),
+                                    terms.prefixes(), terms.minutes(), terms.price().micros(),
+                                    p.expiresAt.plus(terms.validity()), true)));
+                        }
+                    }
+                }
+            }
+            journal.awaitDurable(seq);
+        }
+        return expired;
+    }
+
+    // ---- operator actions (ACC-2, ACC-3) ---------------------------------------------------
+
+    /**
+     * Adjusts a settled call's charge: a positive amount goes back to the customer as a new lot, a negative one
+     * is debited; refused more than {@link #ADJUSTMENT_WINDOW} after the call ended.
+     *
+     * @throws AdjustmentRefusedException saying why
+     */
+    public void adjust(String accountId, String callId, Money amount, String reason, Instant now) {
+        AccountState s = state(accountId);
+        s.money(0).requireSameCurrency(amount);
+        if (reason == null || reason.isBlank()) {
+            throw new AdjustmentRefusedException("an adjustment needs a reason");
+        }
+        if (amount.isZero()) {
+            throw new AdjustmentRefusedException("an adjustment of zero changes nothing");
+        }
+        long seq;
+        synchronized (s) {
+            ChargedCall call = null;
+            for (ChargedCall c : s.usage) {
+                if (c.callId().equals(callId)) {
+                    call = c;
+                }
+            }
+            if (call == null) {
+                throw new AdjustmentRefusedException("account '" + accountId + "' has no settled call '" + callId + "'");
+            }
+            Instant limit = call.endedAt().plus(ADJUSTMENT_WINDOW);
+            if (now.isAfter(limit)) {
+                throw new AdjustmentRefusedException("call '" + callId + "' ended at " + call.endedAt()
+                        + "; adjustments are accepted for 90 days, until " + limit);
+            }
+            long adjusted = s.adjustments.stream().filter(a -> a.callId().equals(callId))
+                    .mapToLong(a -> a.amount().micros()).sum();
+            if (amount.isPositive() && Math.addExact(adjusted, amount.micros()) > call.amountMicros()) {
+                throw new AdjustmentRefusedException("refund of " + amount + " would exceed the call's charge "
+                        + s.money(call.amountMicros()) + " (already adjusted " + s.money(adjusted) + ")");
+            }
+            long[] debits = new long[0];
+            long newLot = 0;
+            if (amount.isPositive()) {
+                newLot = s.nextLotId;
+            } else {
+                debits = s.debitsFromFree(-amount.micros(), now);
+                if (debits == null) {
+                    throw new AdjustmentRefusedException("account '" + accountId + "' has only "
+                            + s.money(s.balance - s.reserved) + " available, cannot debit " + amount.negate());
+                }
+            }
+            seq = emit(s, new Adjusted(accountId, now, callId, amount.micros(), reason, newLot, debits));
+        }
+        journal.awaitDurable(seq);
+        log.info("account {}: call {} adjusted by {}: {}", accountId, callId, amount, reason);
+    }
+
+    /** One account's refund at service end. */
+    public record Refund(String accountId, Money amount, int lots) {
+    }
+
+    /**
+     * Service closure (ACC-3): forfeits what has expired by {@code serviceEnd}, then refunds every account's
+     * unexpired credit (plans are not refundable) and takes it off the lots.
+     */
+    public List<Refund> closeService(Instant serviceEnd) {
+        expire(serviceEnd);
+        List<Refund> out = new ArrayList<>();
+        for (String id : accountIds()) {
+            AccountState s = accounts.get(id);
+            long seq = 0;
+            long total = 0;
+            int lots = 0;
+            synchronized (s) {
+                List<Long> debits = new ArrayList<>();
+                for (AccountState.Lot lot : s.lots) {
+                    long free = lot.remaining - lot.held;
+                    if (lot.usableAt(serviceEnd) && free > 0) {
+                        debits.add(lot.id);
+                        debits.add(free);
+                        total += free;
+                        lots++;
+                    }
+                }
+                if (total > 0) {
+                    seq = emit(s, new Refunded(id, serviceEnd, debits.stream().mapToLong(Long::longValue).toArray()));
+                }
+            }
+            journal.awaitDurable(seq);
+            out.add(new Refund(id, new Money(total, s.currency), lots));
+        }
+        out.sort(Comparator.comparing(Refund::accountId));
+        return out;
+    }
+
+    // ---- manual reservations (the original store API) -----------------------------------
 
     /**
      * Reserves {@code amount} if, and only if, that much is available; atomic.
@@ -85,111 +674,146 @@ public final class InMemoryAccountStore {
      * @throws UnknownAccountException if there is no such account
      */
     public boolean reserve(String accountId, Money amount) {
-        Entry entry = entry(accountId);
-        long micros = nonNegative(entry, amount, "reservation");
-        synchronized (entry) {
-            if (entry.balance - entry.reserved < micros) {
+        AccountState s = state(accountId);
+        long micros = nonNegative(s, amount, "reservation");
+        Instant now = clock.instant();
+        long seq;
+        synchronized (s) {
+            seq = emitAll(s, s.forfeits(now));
+            long[] lots = s.allocate(micros, now);
+            if (lots == null) {
                 log.debug("account {}: reservation of {} refused, available {}", accountId, amount,
-                        entry.money(entry.balance - entry.reserved));
+                        s.money(s.balance - s.reserved));
                 return false;
             }
-            entry.reserved = Math.addExact(entry.reserved, micros);
-            return true;
+            if (micros > 0) {
+                seq = emit(s, new Reserved(accountId, now, MANUAL_RESERVATION, "manual", lots, 0, 0, 0, null, 0));
+            }
         }
+        journal.awaitDurable(seq);
+        return true;
     }
 
     /**
-     * Settles a reservation: the balance loses {@code debit}, the outstanding reservations lose
+     * Settles a manual reservation: the balance loses {@code debit}, the outstanding reservations lose
      * {@code reserved}; the difference becomes available again.
      *
      * @throws IllegalArgumentException if {@code debit > reserved} or either is negative
-     * @throws IllegalStateException if {@code reserved} exceeds the outstanding reservations
+     * @throws IllegalStateException if {@code reserved} exceeds the outstanding manual reservations
      */
     public void commit(String accountId, Money reserved, Money debit) {
-        Entry entry = entry(accountId);
-        long reservedMicros = nonNegative(entry, reserved, "reservation");
-        long debitMicros = nonNegative(entry, debit, "debit");
+        AccountState s = state(accountId);
+        long reservedMicros = nonNegative(s, reserved, "reservation");
+        long debitMicros = nonNegative(s, debit, "debit");
         if (debitMicros > reservedMicros) {
             throw new IllegalArgumentException("account '" + accountId + "': debit " + debit
                     + " exceeds its reservation " + reserved);
         }
-        synchronized (entry) {
-            requireOutstanding(entry, reservedMicros);
-            entry.reserved -= reservedMicros;
-            entry.balance -= debitMicros;
-        }
+        settleManual(s, reservedMicros, debitMicros);
         log.debug("account {}: committed {} of reserved {}", accountId, debit, reserved);
     }
 
     /**
-     * Returns a reservation to the available credit.
+     * Returns a manual reservation to the available credit.
      *
-     * @throws IllegalStateException if {@code reserved} exceeds the outstanding reservations
+     * @throws IllegalStateException if {@code reserved} exceeds the outstanding manual reservations
      */
     public void release(String accountId, Money reserved) {
-        Entry entry = entry(accountId);
-        long micros = nonNegative(entry, reserved, "reservation");
-        synchronized (entry) {
-            requireOutstanding(entry, micros);
-            entry.reserved -= micros;
-        }
+        AccountState s = state(accountId);
+        settleManual(s, nonNegative(s, reserved, "reservation"), 0);
     }
 
-    /**
-     * Adds a top-up to the balance.
-     *
-     * @throws IllegalArgumentException if the amount is not positive
-     */
-    public void credit(String accountId, Money amount) {
-        Entry entry = entry(accountId);
-        long micros = nonNegative(entry, amount, "credit");
-        if (micros == 0) {
-            throw new IllegalArgumentException("account '" + accountId + "': credit must be positive");
+    private void settleManual(AccountState s, long reservedMicros, long debitMicros) {
+        long seq = 0;
+        synchronized (s) {
+            AccountState.Res res = s.reservations.get(MANUAL_RESERVATION);
+            long held = res == null ? 0 : res.credit();
+            if (reservedMicros > held) {
+                throw new IllegalStateException("account '" + s.id + "': settling " + s.money(reservedMicros)
+                        + " but only " + s.money(held) + " is reserved");
+            }
+            if (reservedMicros == 0) {
+                return;
+            }
+            long[] debits = s.debitsFrom(res, debitMicros);
+            // hand back the rest of what is settled from the latest-expiring lots first
+            long[] releases = latestFirst(s, res, debits, reservedMicros - debitMicros);
+            seq = emit(s, new Settled(s.id, clock.instant(), MANUAL_RESERVATION, debits, releases,
+                    reservedMicros == held, 0, 0, 0, null, null));
         }
-        synchronized (entry) {
-            entry.balance = Math.addExact(entry.balance, micros);
-        }
-        log.debug("account {}: credited {}", accountId, amount);
+        journal.awaitDurable(seq);
     }
 
-    private Entry entry(String accountId) {
-        Entry entry = entries.get(Objects.requireNonNull(accountId, "accountId"));
-        if (entry == null) {
+    private static long[] latestFirst(AccountState s, AccountState.Res res, long[] debits, long amount) {
+        List<Long> out = new ArrayList<>();
+        long left = amount;
+        for (int i = s.lots.size() - 1; i >= 0 && left > 0; i--) {
+            AccountState.Lot lot = s.lots.get(i);
+            long held = res.heldOn(lot.id);
+            for (int j = 0; j < debits.length; j += 2) {
+                if (debits[j] == lot.id) {
+                    held -= debits[j + 1];
+                }
+            }
+            long take = Math.min(held, left);
+            if (take > 0) {
+                out.add(lot.id);
+                out.add(take);
+                left -= take;
+            }
+        }
+        return out.stream().mapToLong(Long::longValue).toArray();
+    }
+
+    // ---- internals ---------------------------------------------------------------------
+
+    /** Coin-wallet credit value in micros (0: not a coin wallet). */
+    public long coinCreditMicros(String accountId) {
+        return state(accountId).coinCreditMicros;
+    }
+
+    /** Whether a call to {@code destination} is international for this account (outside its home prefix). */
+    public boolean isInternational(String accountId, String destination) {
+        return state(accountId).isInternational(destination);
+    }
+
+    private long emit(AccountState s, JournalEvent event) {
+        long seq = journal.append(event);
+        s.apply(event, seq);
+        return seq;
+    }
+
+    private long emitAll(AccountState s, List<JournalEvent> events) {
+        long seq = 0;
+        for (JournalEvent e : events) {
+            seq = emit(s, e);
+            log.info("account {}: {}", s.id, e);
+        }
+        return seq;
+    }
+
+    private AccountState state(String accountId) {
+        AccountState s = accounts.get(Objects.requireNonNull(accountId, "accountId"));
+        if (s == null) {
             throw new UnknownAccountException(accountId);
         }
-        return entry;
+        return s;
     }
 
-    private static long nonNegative(Entry entry, Money amount, String what) {
+    private static long nonNegative(AccountState s, Money amount, String what) {
         Objects.requireNonNull(amount, what);
-        entry.money(0).requireSameCurrency(amount);
+        s.money(0).requireSameCurrency(amount);
         if (amount.isNegative()) {
-            throw new IllegalArgumentException("account '" + entry.account.id() + "': " + what
-                    + " must not be negative: " + amount);
+            throw new IllegalArgumentException("account '" + s.id + "': " + what + " must not be negative: " + amount);
         }
         return amount.micros();
     }
 
-    private static void requireOutstanding(Entry entry, long micros) {
-        if (micros > entry.reserved) {
-            throw new IllegalStateException("account '" + entry.account.id() + "': settling "
-                    + entry.money(micros) + " but only " + entry.money(entry.reserved) + " is reserved");
+    private static long positive(AccountState s, Money amount, String what) {
+        long micros = nonNegative(s, amount, what);
+        if (micros == 0) {
+            throw new IllegalArgumentException("account '" + s.id + "': " + what + " must be positive");
         }
-    }
-
-    /** Mutable state of one account, guarded by its own monitor. */
-    private static final class Entry {
-        private final Account account;
-        private long balance;
-        private long reserved;
-
-        private Entry(Account account, long balance) {
-            this.account = account;
-            this.balance = balance;
-        }
-
-        private Money money(long micros) {
-            return new Money(micros, account.currency());
-        }
+        return micros;
     }
 }

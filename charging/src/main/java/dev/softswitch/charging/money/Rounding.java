@@ -49,4 +49,50 @@ public final class Rounding {
         }
         return ceilDiv(Math.multiplyExact(pricePerMinuteMicros, seconds), SECONDS_PER_MINUTE);
     }
+
+    /** Basis points in 100 %. */
+    public static final long BASIS_POINTS = 10_000;
+
+    /**
+     * Tax added on top of a net amount at {@code basisPoints} (1000 = 10 %), rounded up to the micro:
+     * {@code ceil(net * bp / 10000)}.
+     */
+    public static long taxOnTop(long netMicros, int basisPoints) {
+        requireNonNegative(netMicros, "net amount");
+        requireNonNegative(basisPoints, "tax basis points");
+        return ceilDiv(Math.multiplyExact(netMicros, basisPoints), BASIS_POINTS);
+    }
+
+    /**
+     * The tax contained in a tax-inclusive amount at {@code basisPoints}: {@code gross - ceil(gross * 10000 /
+     * (10000 + bp))}, i.e. the net part is rounded up and the tax part down, so the two always add up to gross.
+     */
+    public static long taxWithin(long grossMicros, int basisPoints) {
+        requireNonNegative(grossMicros, "gross amount");
+        requireNonNegative(basisPoints, "tax basis points");
+        long net = ceilDiv(Math.multiplyExact(grossMicros, BASIS_POINTS), Math.addExact(BASIS_POINTS, basisPoints));
+        return grossMicros - net;
+    }
+
+    /**
+     * What a coin wallet debits for a charge (the LINE Coin rule, seed 001): whole credits of
+     * {@code creditMicros}, every started credit counted, and an odd count rounded up to the next even one.
+     */
+    public static long evenCredits(long chargeMicros, long creditMicros) {
+        requireNonNegative(chargeMicros, "charge");
+        if (creditMicros <= 0) {
+            throw new IllegalArgumentException("credit value must be positive: " + creditMicros);
+        }
+        long credits = ceilDiv(chargeMicros, creditMicros);
+        if ((credits & 1) == 1) {
+            credits = Math.addExact(credits, 1);
+        }
+        return Math.multiplyExact(credits, creditMicros);
+    }
+
+    private static void requireNonNegative(long value, String what) {
+        if (value < 0) {
+            throw new IllegalArgumentException(what + " must not be negative: " + value);
+        }
+    }
 }

@@ -1,21 +1,30 @@
 package dev.softswitch.charging.session;
 
+import dev.softswitch.charging.account.Funding;
+import dev.softswitch.charging.account.IncrementRequest;
 import dev.softswitch.charging.account.InMemoryAccountStore;
+import dev.softswitch.charging.account.Refusal;
+import dev.softswitch.charging.account.ReserveOutcome;
+import dev.softswitch.charging.cdr.ChargedCall;
 import dev.softswitch.charging.money.Money;
 import dev.softswitch.charging.money.Rounding;
+import dev.softswitch.charging.tariff.NumberType;
 import dev.softswitch.charging.tariff.Rate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
- * The prepaid charge of one call (CHG-6). Created by {@link ChargingEngine#authorise} with the connect
- * fee and first increment already reserved; while the call lasts the gateway reserves each next
- * increment before it begins and hangs up at {@link #paidUntil()} when a reservation fails.
- * Thread-safe: every method is atomic.
+ * The real-time charging of one call (CHG-6). Created by {@link ChargingEngine#authorise} with its first increment
+ * already held; while the call lasts the gateway reserves each next increment before it begins and hangs up at
+ * {@link #paidUntil()} when a reservation fails. Increments are paid in this order: 30-day plan minutes (60 s
+ * each), package free minutes (60 s each), then credit (the rate's initial increment if the call starts on credit,
+ * else its subsequent one, then subsequent increments). Thread-safe: every method is atomic.
  *
  * <pre>
  *   AUTHORISED --start()--> ANSWERED --end()--> ENDED
@@ -26,35 +35,63 @@ import java.util.Objects;
 public final class ChargingSession {
 
     private static final Logger log = LoggerFactory.getLogger(ChargingSession.class);
-    private static final long MILLIS_PER_SECOND = 1000;
+    private static final int FREE_INCREMENT_SECONDS = 60;
 
     private enum State { AUTHORISED, ANSWERED, ENDED, RELEASED }
 
     private final InMemoryAccountStore accounts;
+    private final Clock clock;
+    private final Duration ttl;
     private final String callId;
     private final String accountId;
+    private final String destination;
     private final Rate rate;
-    private final Money initialCost;
-    private final Money subsequentCost;
+    private final String deck;
+    private final boolean capApplies;
+    private final boolean packageEligible;
+    private final long coinCreditMicros;
+    private final long initialCost;
+    private final long subsequentCost;
 
     private State state = State.AUTHORISED;
-    /** Money this session holds reserved on the account. */
-    private Money reserved;
-    /** Subsequent increments reserved so far (the initial one is always reserved). */
-    private int subsequentReserved;
+    private long reservationId;
     private Instant answeredAt;
     private Instant paidUntil;
+    private int planIncrements;
+    private long planId;
+    private int packageIncrements;
+    private int creditIncrements;
+    private int firstCreditSeconds;
+    private boolean connectFeeHeld;
+    /** Net price of the credit increments held (connect fee included). */
+    private long creditNet;
+    /** Money held: {@code finalise(creditNet)}. */
+    private long creditHeld;
+    private Refusal lastRefusal;
     private ChargeResult result;
+    private ChargedCall record;
 
-    /** Called by the engine after it reserved {@code firstReservation} (connect fee plus initial increment). */
-    ChargingSession(InMemoryAccountStore accounts, String callId, String accountId, Rate rate, Money firstReservation) {
-        this.accounts = Objects.requireNonNull(accounts, "accounts");
-        this.callId = Objects.requireNonNull(callId, "callId");
-        this.accountId = Objects.requireNonNull(accountId, "accountId");
-        this.rate = Objects.requireNonNull(rate, "rate");
-        this.reserved = Objects.requireNonNull(firstReservation, "firstReservation");
-        this.initialCost = rate.costOfIncrement(rate.initialIncrementSeconds());
-        this.subsequentCost = rate.costOfIncrement(rate.subsequentIncrementSeconds());
+    ChargingSession(InMemoryAccountStore accounts, Clock clock, Duration ttl, String callId, String accountId,
+                    String destination, Rate rate, String deck) {
+        this.accounts = accounts;
+        this.clock = clock;
+        this.ttl = ttl;
+        this.callId = callId;
+        this.accountId = accountId;
+        this.destination = destination;
+        this.rate = rate;
+        this.deck = deck;
+        boolean international = accounts.isInternational(accountId, destination);
+        this.capApplies = international;
+        this.packageEligible = !international && rate.numberType() != NumberType.PREMIUM;
+        this.coinCreditMicros = accounts.coinCreditMicros(accountId);
+        this.initialCost = rate.costOfIncrement(rate.initialIncrementSeconds()).micros();
+        this.subsequentCost = rate.costOfIncrement(rate.subsequentIncrementSeconds()).micros();
+    }
+
+    /** Holds the first increment; called once by the engine. */
+    synchronized Refusal reserveFirst() {
+        return reserveIncrement(clock.instant());
     }
 
     public String callId() {
@@ -69,8 +106,13 @@ public final class ChargingSession {
         return rate;
     }
 
+    /** The destination digits the call was authorised for. */
+    public String destination() {
+        return destination;
+    }
+
     /**
-     * The call was answered at {@code answeredAt}: the already reserved initial increment starts.
+     * The call was answered at {@code answeredAt}: the already reserved first increment starts.
      *
      * @return the new {@link #paidUntil()}
      * @throws IllegalStateException if already started, ended or released
@@ -82,7 +124,8 @@ public final class ChargingSession {
         }
         state = State.ANSWERED;
         this.answeredAt = answeredAt;
-        this.paidUntil = answeredAt.plusSeconds(rate.initialIncrementSeconds());
+        this.paidUntil = answeredAt.plusSeconds(heldSeconds());
+        accounts.touch(accountId, reservationId, deadline());
         log.debug("call {}: answered at {}, paid until {}", callId, answeredAt, paidUntil);
         return paidUntil;
     }
@@ -97,21 +140,26 @@ public final class ChargingSession {
         return answeredAt;
     }
 
-    /** Length of the next increment to reserve; the initial one is reserved at authorisation. */
-    public Duration nextIncrement() {
-        return Duration.ofSeconds(rate.subsequentIncrementSeconds());
+    /** Length of the next increment to reserve (60 s while plan or package minutes pay, then the rate's). */
+    public synchronized Duration nextIncrement() {
+        return Duration.ofSeconds(creditIncrements > 0 ? rate.subsequentIncrementSeconds() : FREE_INCREMENT_SECONDS);
     }
 
     /** Money this session currently holds reserved on the account. */
     public synchronized Money reserved() {
-        return reserved;
+        return money(creditHeld);
+    }
+
+    /** Why the last reservation failed, or null. */
+    public synchronized Refusal lastRefusal() {
+        return lastRefusal;
     }
 
     /**
-     * Reserves the next subsequent increment.
+     * Reserves the next increment.
      *
-     * @return true if reserved and {@link #paidUntil()} moved forward by {@link #nextIncrement()}; false if
-     *     the credit is insufficient (or the call is already over), paidUntil unchanged
+     * @return true if reserved and {@link #paidUntil()} moved forward; false if it cannot be paid (credit, plan and
+     *     package exhausted, spend cap reached, store unavailable) or the call is over, paidUntil unchanged
      * @throws IllegalStateException before {@link #start}
      */
     public synchronized boolean reserveNext() {
@@ -124,22 +172,61 @@ public final class ChargingSession {
             default:
                 break;
         }
-        if (!accounts.reserve(accountId, subsequentCost)) {
-            log.info("call {}: next increment of {} refused for account {}; paid until {}", callId, subsequentCost,
-                    accountId, paidUntil);
+        long before = heldSeconds();
+        Refusal refusal = reserveIncrement(clock.instant());
+        if (refusal != null) {
+            log.info("call {}: next increment refused for account {} ({}); paid until {}", callId, accountId, refusal,
+                    paidUntil);
             return false;
         }
-        reserved = reserved.plus(subsequentCost);
-        subsequentReserved = Math.addExact(subsequentReserved, 1);
-        paidUntil = paidUntil.plusSeconds(rate.subsequentIncrementSeconds());
+        paidUntil = paidUntil.plusSeconds(heldSeconds() - before);
+        accounts.touch(accountId, reservationId, deadline());
         return true;
     }
 
+    private Refusal reserveIncrement(Instant now) {
+        boolean startsOnCredit = planIncrements == 0 && packageIncrements == 0;
+        int creditSeconds = creditIncrements == 0 && startsOnCredit ? rate.initialIncrementSeconds()
+                : rate.subsequentIncrementSeconds();
+        long net = creditNet;
+        if (creditIncrements == 0 && startsOnCredit) {
+            net = Math.addExact(net, rate.connectFee().micros());
+        }
+        net = Math.addExact(net, creditIncrements == 0 && startsOnCredit ? initialCost : subsequentCost);
+        long gross = finalise(net);
+        Instant deadline = (paidUntil == null || paidUntil.isBefore(now) ? now : paidUntil)
+                .plusSeconds(Math.max(creditSeconds, FREE_INCREMENT_SECONDS)).plus(ttl);
+        IncrementRequest request = new IncrementRequest(destination, packageIncrements == 0 && creditIncrements == 0,
+                packageEligible && creditIncrements == 0, gross - creditHeld, capApplies, deadline);
+        ReserveOutcome outcome = accounts.reserveIncrement(accountId, reservationId, callId, request, now);
+        if (!outcome.held()) {
+            lastRefusal = outcome.refusal();
+            return lastRefusal;
+        }
+        reservationId = outcome.reservationId();
+        if (outcome.funding() == Funding.PLAN) {
+            planIncrements++;
+            planId = outcome.planId();
+        } else if (outcome.funding() == Funding.PACKAGE) {
+            packageIncrements++;
+        } else {
+            if (creditIncrements == 0) {
+                firstCreditSeconds = creditSeconds;
+                connectFeeHeld = startsOnCredit;
+            }
+            creditIncrements++;
+            creditNet = net;
+            creditHeld = gross;
+        }
+        lastRefusal = null;
+        return null;
+    }
+
     /**
-     * Settles the call: debits the connect fee and every started increment of [answeredAt, endedAt], at
-     * most what was reserved (then {@code clamped}), and releases the rest. Before {@link #start} this
-     * releases the reservation and returns a zero charge. Idempotent: later calls return the first result
-     * and move no money.
+     * Settles the call: charges every started increment of [answeredAt, endedAt] (plan and package minutes first,
+     * then credit, plus the connect fee if the call started on credit), at most what was reserved (then
+     * {@code clamped}), and hands back the rest. Before {@link #start} this releases the reservation and returns a
+     * zero charge. Idempotent: later calls return the first result and move no money.
      */
     public synchronized ChargeResult end(Instant endedAt) {
         Objects.requireNonNull(endedAt, "endedAt");
@@ -155,35 +242,57 @@ public final class ChargingSession {
             log.warn("call {}: ended at {} before it was answered at {}; billing 0 ms", callId, endedAt, answeredAt);
             durationMillis = 0;
         }
-        long subsequentNeeded = subsequentIncrementsFor(durationMillis);
-        boolean clamped = subsequentNeeded > subsequentReserved;
-        long subsequent = Math.min(subsequentNeeded, subsequentReserved);
-        int increments = durationMillis == 0 ? 0 : Math.toIntExact(1 + subsequent);
-        long billedSeconds = durationMillis == 0 ? 0
-                : Math.addExact(rate.initialIncrementSeconds(),
-                        Math.multiplyExact(subsequent, (long) rate.subsequentIncrementSeconds()));
-        Money amount = rate.connectFee();
-        if (durationMillis > 0) {
-            amount = amount.plus(initialCost).plus(subsequentCost.times(subsequent));
+        boolean clamped = durationMillis > heldSeconds() * 1000L;
+        long left = durationMillis;
+        int planUsed = used(left, planIncrements, FREE_INCREMENT_SECONDS);
+        left -= planIncrements * FREE_INCREMENT_SECONDS * 1000L;
+        int packageUsed = used(left, packageIncrements, FREE_INCREMENT_SECONDS);
+        left -= packageIncrements * FREE_INCREMENT_SECONDS * 1000L;
+        int firstUsed = creditIncrements > 0 ? used(left, 1, firstCreditSeconds) : 0;
+        left -= creditIncrements > 0 ? firstCreditSeconds * 1000L : 0;
+        int restUsed = creditIncrements > 1 ? used(left, creditIncrements - 1, rate.subsequentIncrementSeconds()) : 0;
+        long net = connectFeeHeld ? rate.connectFee().micros() : 0;
+        if (firstUsed > 0) {
+            net = Math.addExact(net, rate.costOfIncrement(firstCreditSeconds).micros());
         }
-        if (amount.isGreaterThan(reserved)) { // cannot happen: every charged increment was reserved
-            throw new IllegalStateException("call " + callId + ": charge " + amount + " exceeds reservation " + reserved);
+        net = Math.addExact(net, Math.multiplyExact(subsequentCost, restUsed));
+        long amount = finalise(net);
+        if (amount > creditHeld) { // cannot happen: every charged increment was reserved
+            throw new IllegalStateException("call " + callId + ": charge " + money(amount) + " exceeds reservation "
+                    + money(creditHeld));
         }
-        accounts.commit(accountId, reserved, amount);
+        int increments = planUsed + packageUsed + firstUsed + restUsed;
+        long billedSeconds = (long) (planUsed + packageUsed) * FREE_INCREMENT_SECONDS
+                + (long) firstUsed * firstCreditSeconds + (long) restUsed * rate.subsequentIncrementSeconds();
+        ChargedCall call = new ChargedCall(callId, accountId, destination, rate.destinationName(), deck, rate.prefix(),
+                rate.pricePerMinute().micros(), connectFeeHeld ? rate.connectFee().micros() : 0,
+                rate.initialIncrementSeconds(), rate.subsequentIncrementSeconds(), rate.tax().mode().name(),
+                rate.tax().basisPoints(), answeredAt, endedAt, durationMillis, billedSeconds, planUsed, planId,
+                packageUsed, firstUsed + restUsed, net, rate.tax().taxMicros(net), amount, rate.currency(),
+                java.util.List.of(), clamped, coinCreditMicros > 0);
+        Optional<ChargedCall> recorded = accounts.settle(accountId, reservationId, amount, planUsed, packageUsed,
+                capApplies ? amount : 0, call, clock.instant());
+        Money charged = money(amount);
+        if (recorded.isEmpty()) {
+            log.warn("call {}: its reservation expired before it ended; nothing charged", callId);
+            charged = money(0);
+            durationMillis = Math.max(0, durationMillis);
+        } else {
+            record = recorded.get();
+        }
         if (clamped) {
             log.warn("call {}: lasted {} ms, past its paid time {}; charged only the reserved {}", callId,
-                    durationMillis, paidUntil, amount);
+                    durationMillis, paidUntil, charged);
         }
-        reserved = Money.zero(reserved.currency());
+        creditHeld = 0;
         state = State.ENDED;
-        result = new ChargeResult(callId, durationMillis, billedSeconds, increments, amount, clamped);
+        result = new ChargeResult(callId, durationMillis, billedSeconds, increments, charged, clamped);
         log.debug("call {}: ended {}", callId, result);
         return result;
     }
 
     /**
-     * The call was never answered: returns the reservation. Idempotent, and does nothing after
-     * {@link #end}.
+     * The call was never answered: returns the reservation. Idempotent, and does nothing after {@link #end}.
      *
      * @throws IllegalStateException if the call was answered and not ended: settle it with {@link #end}
      */
@@ -201,21 +310,51 @@ public final class ChargingSession {
         return result;
     }
 
-    private void releaseReservation() {
-        accounts.release(accountId, reserved);
-        log.debug("call {}: released unanswered reservation {}", callId, reserved);
-        Money zero = Money.zero(reserved.currency());
-        reserved = zero;
-        state = State.RELEASED;
-        result = new ChargeResult(callId, 0, 0, 0, zero, false);
+    /** What the engine recorded for the call (with its lot debits), or null while open or if nothing was settled. */
+    public synchronized ChargedCall record() {
+        return record;
     }
 
-    /** Subsequent increments covering {@code durationMillis} after the initial increment. */
-    private long subsequentIncrementsFor(long durationMillis) {
-        long rest = durationMillis - rate.initialIncrementSeconds() * MILLIS_PER_SECOND;
-        if (rest <= 0) {
+    private void releaseReservation() {
+        if (reservationId != 0) {
+            accounts.releaseReservation(accountId, reservationId, clock.instant());
+        }
+        log.debug("call {}: released unanswered reservation {}", callId, money(creditHeld));
+        creditHeld = 0;
+        state = State.RELEASED;
+        result = new ChargeResult(callId, 0, 0, 0, money(0), false);
+    }
+
+    /** Seconds covered by the held increments. */
+    private long heldSeconds() {
+        long seconds = (long) (planIncrements + packageIncrements) * FREE_INCREMENT_SECONDS;
+        if (creditIncrements > 0) {
+            seconds += firstCreditSeconds + (long) (creditIncrements - 1) * rate.subsequentIncrementSeconds();
+        }
+        return seconds;
+    }
+
+    /** Increments of {@code seconds} (at most {@code count}) started within {@code leftMillis}. */
+    private static int used(long leftMillis, int count, int seconds) {
+        if (leftMillis <= 0 || count == 0) {
             return 0;
         }
-        return Rounding.ceilDiv(rest, rate.subsequentIncrementSeconds() * MILLIS_PER_SECOND);
+        return (int) Math.min(count, Rounding.ceilDiv(leftMillis, seconds * 1000L));
+    }
+
+    /** Tax on top (if the rate adds it) and coin-wallet even-credit rounding: what the customer pays for a net. */
+    private long finalise(long net) {
+        long gross = rate.tax().grossMicros(net);
+        return coinCreditMicros > 0 ? Rounding.evenCredits(gross, coinCreditMicros) : gross;
+    }
+
+    private Instant deadline() {
+        Instant now = clock.instant();
+        Instant base = paidUntil == null || paidUntil.isBefore(now) ? now : paidUntil;
+        return base.plus(ttl);
+    }
+
+    private Money money(long micros) {
+        return new Money(micros, rate.currency());
     }
 }

@@ -9,5 +9,9 @@ public enum DenialReason {
     /** The available credit cannot pay the connect fee and the first increment. */
     INSUFFICIENT_CREDIT,
     /** The destination's rate is in another currency than the account. */
-    CURRENCY_MISMATCH
+    CURRENCY_MISMATCH,
+    /** The account's monthly international spend cap is reached (CHG-9). */
+    SPEND_CAP_REACHED,
+    /** The journal or store cannot make the reservation durable; the engine fails closed (CHG-7). */
+    STORE_UNAVAILABLE
 }

@@ -11,12 +11,23 @@ import java.util.Objects;
  * is in increments: the first of {@code initialIncrementSeconds}, then of
  * {@code subsequentIncrementSeconds} (60/60 for LINE Out, 30/30 for the Japanese mobile plan).
  *
+ * Prices are net of tax when {@code tax} is {@link TaxMode#ADDED}, and contain it when it is included.
+ *
  * @param prefix digits only, without '+'; {@code ""} is the default rate matching every number
  */
 public record Rate(String prefix, String destinationName, Money pricePerMinute, Money connectFee,
-                   int initialIncrementSeconds, int subsequentIncrementSeconds) {
+                   int initialIncrementSeconds, int subsequentIncrementSeconds, Tax tax, NumberType numberType) {
+
+    /** A rate with tax included at 0 % and an unspecified number type (the original six-field rate). */
+    public Rate(String prefix, String destinationName, Money pricePerMinute, Money connectFee,
+                int initialIncrementSeconds, int subsequentIncrementSeconds) {
+        this(prefix, destinationName, pricePerMinute, connectFee, initialIncrementSeconds, subsequentIncrementSeconds,
+                Tax.NONE, NumberType.OTHER);
+    }
 
     public Rate {
+        Objects.requireNonNull(tax, "tax");
+        Objects.requireNonNull(numberType, "numberType");
         Objects.requireNonNull(prefix, "prefix");
         Objects.requireNonNull(destinationName, "destinationName");
         Objects.requireNonNull(pricePerMinute, "pricePerMinute");
@@ -56,8 +67,20 @@ public record Rate(String prefix, String destinationName, Money pricePerMinute, 
         return new Money(Rounding.incrementCostMicros(pricePerMinute.micros(), seconds), currency());
     }
 
-    /** Connect fee plus the initial increment: what must be reserved before the call is routed (CHG-6). */
+    /** Connect fee plus the initial increment, before tax: what must be reserved before the call is routed (CHG-6). */
     public Money firstReservation() {
         return connectFee.plus(costOfIncrement(initialIncrementSeconds));
+    }
+
+    /** This rate with another tax. */
+    public Rate withTax(Tax newTax) {
+        return new Rate(prefix, destinationName, pricePerMinute, connectFee, initialIncrementSeconds,
+                subsequentIncrementSeconds, newTax, numberType);
+    }
+
+    /** This rate for another number type. */
+    public Rate withNumberType(NumberType type) {
+        return new Rate(prefix, destinationName, pricePerMinute, connectFee, initialIncrementSeconds,
+                subsequentIncrementSeconds, tax, type);
     }
 }

@@ -15,22 +15,31 @@ import java.util.Set;
  */
 public final class RateTable {
 
-    private static final RateTable EMPTY = new RateTable(new Node(), List.of());
+    private static final String DEFAULT_NAME = "default";
+    private static final RateTable EMPTY = new RateTable(DEFAULT_NAME, new Node(), List.of());
 
+    private final String name;
     private final Node root;
     private final List<Rate> rates;
 
-    private RateTable(Node root, List<Rate> rates) {
+    private RateTable(String name, Node root, List<Rate> rates) {
+        this.name = name;
         this.root = root;
         this.rates = rates;
     }
 
+    /** Builds a table named {@code "default"} from {@code rates}; see {@link #of(String, List)}. */
+    public static RateTable of(List<Rate> rates) {
+        return of(DEFAULT_NAME, rates);
+    }
+
     /**
-     * Builds a table from {@code rates}.
+     * Builds a table called {@code name} (shown in call explanations) from {@code rates}.
      *
      * @throws IllegalArgumentException naming the prefix if two rates share it
      */
-    public static RateTable of(List<Rate> rates) {
+    public static RateTable of(String name, List<Rate> rates) {
+        Objects.requireNonNull(name, "name");
         Objects.requireNonNull(rates, "rates");
         Node root = new Node();
         Set<String> seen = new HashSet<>();
@@ -51,7 +60,7 @@ public final class RateTable {
             node.rate = rate;
             copy.add(rate);
         }
-        return new RateTable(root, Collections.unmodifiableList(copy));
+        return new RateTable(name, root, Collections.unmodifiableList(copy));
     }
 
     /** A table with no rates: every lookup is empty. */
@@ -88,6 +97,11 @@ public final class RateTable {
     /** The rates in the order they were given. */
     public List<Rate> rates() {
         return rates;
+    }
+
+    /** The deck's name, e.g. the file it was imported from. */
+    public String name() {
+        return name;
     }
 
     public int size() {

@@ -1,0 +1,13 @@
+package dev.softswitch.charging.account;
+
+/** Why the store would not hold what was asked for. */
+public enum Refusal {
+    /** The unexpired, unreserved credit is less than the amount. */
+    INSUFFICIENT_CREDIT,
+    /** The account's monthly international cap would be exceeded (CHG-9). */
+    SPEND_CAP_REACHED,
+    /** The reservation is gone (it expired, or was settled). */
+    UNKNOWN_RESERVATION,
+    /** The journal cannot make the change durable; the store fails closed. */
+    STORE_UNAVAILABLE
+}
