@@ -12,7 +12,7 @@
 #   --gateway H:P      where the gateway listens for SIP (default 127.0.0.1:5060)
 #   --carrier-port P   where the SIPp carrier listens; the gateway's trunk must point there (default 5080)
 #   --account A        caller account, the From user (default alice)
-#   --number N         dialled number, the Request-URI user (default +447700900123)
+#   --number N         dialled number, the Request-URI user (default +447400123456)
 #   --transport u1|t1  SIP transport of the client leg (default u1)
 #
 # Self-check without a gateway (SIPp against SIPp):  bench/cps.sh --gateway 127.0.0.1:5080 100
@@ -25,7 +25,7 @@ gateway=127.0.0.1:5060
 gateway_pid=
 carrier_port=5080
 account=alice
-number=+447700900123
+number=+447400123456
 transport=u1
 sweep=false
 rates=()

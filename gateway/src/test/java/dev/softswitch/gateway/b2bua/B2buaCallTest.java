@@ -12,8 +12,10 @@ import dev.softswitch.charging.tariff.Rate;
 import dev.softswitch.charging.tariff.RateTable;
 import dev.softswitch.gateway.media.SdpRewriter;
 import dev.softswitch.gateway.metrics.GatewayMetrics;
-import dev.softswitch.gateway.routing.PrefixRouter;
-import dev.softswitch.gateway.routing.Trunk;
+import dev.softswitch.gateway.account.Subscriber;
+import dev.softswitch.gateway.account.SubscriberDirectory;
+import dev.softswitch.gateway.config.GatewayConfig;
+import dev.softswitch.gateway.routing.RoutingService;
 import dev.softswitch.gateway.testing.RecordingSipSender;
 import dev.softswitch.gateway.time.ManualTimerService;
 import dev.softswitch.gateway.transaction.TimerSettings;
@@ -33,6 +35,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -77,9 +80,9 @@ class B2buaCallTest {
                 .sweepInterval(Duration.ofMillis(5))
                 .start();
         records = new CallRecordWriter(dir.resolve("calls.jsonl"));
-        PrefixRouter router = new PrefixRouter(List.of(new Trunk("carrier", CARRIER, List.of("44"))));
         b2bua = new B2buaHandler(new B2buaParts(sender, timers, TimerSettings.rfc3261(),
-                new ChargingEngine(accounts, rates), relay, MediaTimeouts.defaults(), () -> router, records, new GatewayMetrics(registry)));
+                new ChargingEngine(accounts, rates), relay, MediaTimeouts.defaults(), routing("[\"44\"]"),
+                () -> SUBSCRIBERS, records, new GatewayMetrics(registry)));
         transactions = new TransactionLayer(sender, timers, TimerSettings.rfc3261(), b2bua);
         b2bua.bind(transactions);
     }
@@ -92,12 +95,12 @@ class B2buaCallTest {
 
     @Test
     void creditRunsOutAtTheEndOfTheLastPaidIncrementAndBothLegsGetBye() throws Exception {
-        SIPRequest invite = clientInvite("bob", "+447700900123", "c1");
+        SIPRequest invite = clientInvite("bob", "+447400123456", "c1");
         transactions.onRequest(invite, CLIENT);
         assertThat(sender.statuses()).containsExactly(100);
 
         SIPRequest carrierInvite = onlyRequest("INVITE");
-        assertThat(carrierInvite.getRequestURI().toString()).isEqualTo("sip:+447700900123@127.0.0.1:5080");
+        assertThat(carrierInvite.getRequestURI().toString()).isEqualTo("sip:+447400123456@127.0.0.1:5080");
         assertThat(carrierInvite.getCallId().getCallId()).isNotEqualTo("c1");
         assertThat(new String(carrierInvite.getRawContent(), StandardCharsets.US_ASCII))
                 .doesNotContain("10.0.0.7").contains("c=IN IP4 127.0.0.1");
@@ -132,7 +135,7 @@ class B2buaCallTest {
 
     @Test
     void callerByeEndsBothLegsAndChargesEveryStartedIncrementOnce() throws Exception {
-        SIPRequest invite = clientInvite("alice", "+447700900123", "c2");
+        SIPRequest invite = clientInvite("alice", "+447400123456", "c2");
         transactions.onRequest(invite, CLIENT);
         SIPRequest carrierInvite = onlyRequest("INVITE");
         answer(carrierInvite);
@@ -153,7 +156,7 @@ class B2buaCallTest {
 
     @Test
     void insufficientCreditIsRefusedWith402BeforeRouting() throws Exception {
-        transactions.onRequest(clientInvite("carol", "+447700900123", "c3"), CLIENT);
+        transactions.onRequest(clientInvite("carol", "+447400123456", "c3"), CLIENT);
         assertThat(sender.statuses()).containsExactly(100, 402);
         assertThat(sender.lastResponse().getReasonPhrase()).isEqualTo("Insufficient Credit");
         assertThat(sender.requests("INVITE")).isEmpty();
@@ -165,21 +168,21 @@ class B2buaCallTest {
     void numberNoTrunkServesIsRefusedWith404AndTheReservationIsReturned() throws Exception {
         accounts.create("dave", usd("1.00"));
         // The number has a rate (so authorisation reserves credit) but no trunk serves it.
-        PrefixRouter empty = new PrefixRouter(List.of());
         B2buaHandler noRoutes = new B2buaHandler(new B2buaParts(sender, timers, TimerSettings.rfc3261(),
                 new ChargingEngine(accounts, RateTable.of(List.of(new Rate("44", "UK", usd("0.06"), usd("0"), 60, 60)))),
-                relay, MediaTimeouts.defaults(), () -> empty, records, new GatewayMetrics(registry)));
+                relay, MediaTimeouts.defaults(), routing("[\"81\"]"), () -> SUBSCRIBERS, records,
+                new GatewayMetrics(registry)));
         TransactionLayer layer = new TransactionLayer(sender, timers, TimerSettings.rfc3261(), noRoutes);
         noRoutes.bind(layer);
         layer.onRequest(clientInvite("dave", "+442071838750", "c4"), CLIENT);
         assertThat(sender.statuses()).containsExactly(100, 404);
-        assertThat(sender.lastResponse().getReasonPhrase()).isEqualTo("No Route To Destination");
+        assertThat(sender.lastResponse().getReasonPhrase()).isEqualTo("No Route To United Kingdom");
         assertThat(accounts.available("dave")).isEqualTo(usd("1.00"));
     }
 
     @Test
     void cancelBeforeAnswerCancelsTheCarrierLegAndAnswers487() throws Exception {
-        SIPRequest invite = clientInvite("alice", "+447700900123", "c5");
+        SIPRequest invite = clientInvite("alice", "+447400123456", "c5");
         transactions.onRequest(invite, CLIENT);
         SIPRequest carrierInvite = onlyRequest("INVITE");
         transactions.onResponse(carrierResponse(carrierInvite, 180, null), CARRIER);
@@ -195,7 +198,7 @@ class B2buaCallTest {
 
     @Test
     void carrierBusyReachesTheClientWithItsCode() throws Exception {
-        SIPRequest invite = clientInvite("alice", "+447700900123", "c6");
+        SIPRequest invite = clientInvite("alice", "+447400123456", "c6");
         transactions.onRequest(invite, CLIENT);
         SIPRequest carrierInvite = onlyRequest("INVITE");
         transactions.onResponse(carrierResponse(carrierInvite, 486, null), CARRIER);
@@ -254,7 +257,7 @@ class B2buaCallTest {
 
     @Test
     void holdReinviteFromTheClientIsRelayedToTheCarrierAndItsAnswerBack() throws Exception {
-        SIPRequest invite = clientInvite("alice", "+447700900123", "c7");
+        SIPRequest invite = clientInvite("alice", "+447400123456", "c7");
         transactions.onRequest(invite, CLIENT);
         SIPRequest carrierInvite = onlyRequest("INVITE");
         answer(carrierInvite);
@@ -297,7 +300,7 @@ class B2buaCallTest {
 
     @Test
     void noMediaForThirtySecondsEndsTheCallOnBothLegsAndItsCharging() throws Exception {
-        SIPRequest invite = clientInvite("alice", "+447700900123", "c8");
+        SIPRequest invite = clientInvite("alice", "+447400123456", "c8");
         transactions.onRequest(invite, CLIENT);
         answer(onlyRequest("INVITE"));
         SIPResponse ok = sender.lastResponse();
@@ -333,6 +336,26 @@ class B2buaCallTest {
                 + "Max-Forwards: 70\r\n"
                 + "Content-Type: application/sdp\r\n"
                 + "Content-Length: " + sdp.length() + "\r\n\r\n" + sdp);
+    }
+
+    private static final SubscriberDirectory SUBSCRIBERS = new SubscriberDirectory(List.of(
+            new Subscriber("alice", "+447400000001", null),
+            new Subscriber("bob", "+447400000002", null),
+            new Subscriber("carol", "+447400000003", null),
+            new Subscriber("dave", "+819012345678", "JP")));
+
+    /** Routing with one trunk, the test's carrier, serving {@code prefixes} (a YAML list). */
+    private RoutingService routing(String prefixes) {
+        GatewayConfig config = GatewayConfig.parse("""
+                sip: { listen: [ { transport: udp, host: 127.0.0.1, port: 5060 } ] }
+                http: { host: 127.0.0.1, port: 8080 }
+                media: { host: 127.0.0.1, portMin: 41000, portMax: 41999 }
+                trunks:
+                  - { name: carrier, host: 127.0.0.1, port: 5080, transport: udp, prefixes: %s }
+                charging: { currency: USD, rates: [], accounts: [] }
+                cdr: { file: calls.jsonl }
+                """.formatted(prefixes), "b2bua-test.yaml");
+        return RoutingService.create(config, dir, new SplittableRandom(1), registry);
     }
 
     // ---- message builders -----------------------------------------------------------------

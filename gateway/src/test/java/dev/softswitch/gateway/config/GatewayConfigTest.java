@@ -1,6 +1,7 @@
 package dev.softswitch.gateway.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
@@ -51,14 +52,17 @@ class GatewayConfigTest {
         assertThat(c.sip().timers()).isEqualTo(TimersConfig.RFC_3261);
         assertThat(c.http()).isEqualTo(new HttpConfig("127.0.0.1", 8080));
         assertThat(c.media()).isEqualTo(new MediaConfig("127.0.0.1", 20000, 29999));
-        assertThat(c.trunks()).containsExactly(new TrunkConfig("demo-carrier", "127.0.0.1", 5080, "udp", java.util.List.of("")));
+        assertThat(c.trunks()).extracting(TrunkConfig::name, TrunkConfig::host, TrunkConfig::port, TrunkConfig::prefixes,
+                TrunkConfig::probe).containsExactly(tuple("demo-carrier", "127.0.0.1", 5080, java.util.List.of(""), false));
         assertThat(c.charging().currency()).isEqualTo("USD");
         assertThat(c.charging().rates()).extracting(RateConfig::prefix)
                 .contains("1", "44", "447", "49", "4915", "4916", "4917", "66", "81", "8190");
         assertThat(rate(c, "81")).isEqualTo(new RateConfig("81", "Japan", "0.0530", "0", 60, 60));
         assertThat(rate(c, "8190").perMinute()).isEqualTo("0.1200");
         assertThat(c.charging().accounts()).containsExactly(
-                new AccountConfig("alice", "10.00"), new AccountConfig("bob", "0.1000"), new AccountConfig("carol", "0"));
+                new AccountConfig("alice", "10.00", "+447400000001", null),
+                new AccountConfig("bob", "0.1000", "+447400000002", null),
+                new AccountConfig("carol", "0", "+66812345678", null));
         assertThat(c.cdr().file()).isEqualTo("./var/cdr/calls.jsonl");
     }
 

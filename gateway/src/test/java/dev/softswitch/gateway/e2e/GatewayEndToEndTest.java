@@ -38,7 +38,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 class GatewayEndToEndTest {
 
     private static final Duration LIMIT = Duration.ofSeconds(30);
-    private static final String UK_MOBILE = "+447700900123";
+    private static final String UK_MOBILE = "+447400123456";
 
     @TempDir
     static Path dir;
@@ -65,7 +65,7 @@ class GatewayEndToEndTest {
                 http: { host: 127.0.0.1, port: %6$d }
                 media: { host: 127.0.0.1, portMin: %2$d, portMax: %3$d }
                 trunks:
-                  - { name: sipp-carrier, host: 127.0.0.1, port: %4$d, transport: udp, prefixes: ["44", "81"] }
+                  - { name: sipp-carrier, host: 127.0.0.1, port: %4$d, transport: udp, prefixes: ["44", "81"], probe: false }
                 charging:
                   currency: USD
                   rates:
@@ -73,11 +73,11 @@ class GatewayEndToEndTest {
                     - { prefix: "44", destination: UK, perMinute: "0.03", increments: 60/60 }
                     - { prefix: "33", destination: France, perMinute: "0.03", increments: 60/60 }
                   accounts:
-                    - { id: alice, balance: "10.00" }
-                    - { id: dave, balance: "10.00" }
-                    - { id: erin, balance: "10.00" }
-                    - { id: bob, balance: "0.06" }
-                    - { id: carol, balance: "0" }
+                    - { id: alice, balance: "10.00", number: "+447400000001" }
+                    - { id: dave, balance: "10.00", number: "+819012345678" }
+                    - { id: erin, balance: "10.00", number: "+66812345678" }
+                    - { id: bob, balance: "0.06", number: "+447400000002" }
+                    - { id: carol, balance: "0", number: "+447400000003" }
                 cdr: { file: "%5$s" }
                 """.formatted(sipPort, mediaBase, mediaBase + 199, carrierPort, callRecords, SippProcess.freeTcpPort());
         gateway = Gateway.start(GatewayConfig.parse(yaml, "e2e.yaml"));
@@ -171,7 +171,7 @@ class GatewayEndToEndTest {
         SippProcess client = track(client("rejected", "alice", "+33142685300").set("expected", "404")
                 .traceMessages().start());
         assertThat(client.awaitExit(LIMIT)).as(client.describe()).isZero();
-        assertThat(finalResponse(client)).hasValue("SIP/2.0 404 No Route To Destination");
+        assertThat(finalResponse(client)).hasValue("SIP/2.0 404 No Route To France");
     }
 
     @Test

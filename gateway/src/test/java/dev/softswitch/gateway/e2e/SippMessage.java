@@ -69,7 +69,7 @@ public record SippMessage(LocalDateTime loggedAt, Direction direction, String tr
         return stamp.substring(0, dot + 1) + fraction;
     }
 
-    /** The start line, e.g. {@code INVITE sip:+447700900123@127.0.0.1:5080 SIP/2.0} or {@code SIP/2.0 180 Ringing}. */
+    /** The start line, e.g. {@code INVITE sip:+447400123456@127.0.0.1:5080 SIP/2.0} or {@code SIP/2.0 180 Ringing}. */
     public String startLine() {
         int end = text.indexOf("\r\n");
         return end < 0 ? text : text.substring(0, end);
@@ -89,7 +89,7 @@ public record SippMessage(LocalDateTime loggedAt, Direction direction, String tr
         return Optional.of(Integer.parseInt(line.substring(8, 11)));
     }
 
-    /** The Request-URI of a request, e.g. {@code sip:+447700900123@127.0.0.1:5080}. */
+    /** The Request-URI of a request, e.g. {@code sip:+447400123456@127.0.0.1:5080}. */
     public Optional<String> requestUri() {
         String[] parts = startLine().split(" ");
         return parts.length == 3 && parts[2].equals("SIP/2.0") ? Optional.of(parts[1]) : Optional.empty();

@@ -31,7 +31,7 @@ import java.util.stream.Collectors;
  * <pre>{@code
  * try (SippProcess carrier = SippProcess.builder(SippScenario.uas("basic-call")).start();
  *      SippProcess client = SippProcess.builder(SippScenario.uac("basic-call"))
- *              .remote(5060).service("+447700900123").set("account", "alice").start()) {
+ *              .remote(5060).service("+447400123456").set("account", "alice").start()) {
  *     assertThat(client.awaitExit(Duration.ofSeconds(10))).as(client.describe()).isZero();
  * }
  * }</pre>

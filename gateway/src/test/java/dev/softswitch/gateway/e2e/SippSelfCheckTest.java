@@ -37,7 +37,7 @@ class SippSelfCheckTest {
         SippProcess client = started(SippProcess.builder(SippScenario.uac("basic-call"))
                 .transport(transport)
                 .remote(carrier.localPort())
-                .service("+447700900123")
+                .service("+447400123456")
                 .set("account", "alice")
                 .callDuration(Duration.ofMillis(100))
                 .timeout(LIMIT));
@@ -47,7 +47,7 @@ class SippSelfCheckTest {
 
         SippMessage invite = carrier.receivedMessages().get(0);
         assertThat(invite.transport()).isEqualTo(transport.name());
-        assertThat(invite.requestUri()).hasValueSatisfying(uri -> assertThat(uri).startsWith("sip:+447700900123@"));
+        assertThat(invite.requestUri()).hasValueSatisfying(uri -> assertThat(uri).startsWith("sip:+447400123456@"));
         assertThat(invite.header("From")).hasValueSatisfying(from -> assertThat(from).contains("sip:alice@"));
         assertThat(invite.body()).contains("m=audio " + client.mediaPort() + " RTP/AVP 0");
         assertThat(carrier.receivedMessages()).extracting(m -> m.startLine().split(" ")[0])
