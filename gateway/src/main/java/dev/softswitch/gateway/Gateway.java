@@ -5,6 +5,7 @@ import dev.softswitch.charging.cdr.CallRecordWriter;
 import dev.softswitch.charging.money.Money;
 import dev.softswitch.charging.session.ChargingEngine;
 import dev.softswitch.charging.tariff.Rate;
+import dev.softswitch.charging.tariff.RateSchedule;
 import dev.softswitch.charging.tariff.RateTable;
 import dev.softswitch.gateway.admin.AdminHttpServer;
 import dev.softswitch.gateway.b2bua.B2buaHandler;
@@ -42,11 +43,15 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.channel.DefaultEventLoop;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -61,6 +66,7 @@ import org.slf4j.LoggerFactory;
 public final class Gateway implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Gateway.class);
+    private static final Duration RESERVATION_SWEEP = Duration.ofSeconds(10);
 
     private final GatewayConfig config;
     private final Path source;
@@ -71,7 +77,7 @@ public final class Gateway implements AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final GatewayMetrics metrics = new GatewayMetrics(registry);
     private final DefaultEventLoop core = new DefaultEventLoop(new DefaultThreadFactory("sip-core"));
-    private final InMemoryAccountStore accounts = new InMemoryAccountStore();
+    private InMemoryAccountStore accounts;
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private ChargingEngine charging;
     private SipTransport transport;
@@ -121,10 +127,9 @@ public final class Gateway implements AutoCloseable {
             rates.add(new Rate(r.prefix(), r.destination(), Money.parse(r.perMinute(), currency),
                     Money.parse(r.connectFee(), currency), r.initialIncrement(), r.subsequentIncrement()));
         }
-        for (AccountConfig a : config.charging().accounts()) {
-            accounts.create(a.id(), Money.parse(a.balance(), currency));
-        }
-        charging = new ChargingEngine(accounts, RateTable.of(rates));
+        accounts = openAccounts(config, currency);
+        charging = new ChargingEngine(accounts, RateSchedule.of(RateTable.of(rates)), Clock.systemUTC(),
+                ChargingEngine.DEFAULT_RESERVATION_TTL);
         subscribers.set(subscribers(config));
         routing = RoutingService.create(config, baseDir, new SplittableRandom(), registry);
         callRecords = new CallRecordWriter(Path.of(config.cdr().file()));
@@ -157,12 +162,38 @@ public final class Gateway implements AutoCloseable {
         core.submit(() -> {
             prober.update(routing.table().selector().trunks());
             prober.start();
+            expireStaleReservations(timers);
         }).get(5, TimeUnit.SECONDS);
 
         admin = new AdminHttpServer(config.http().host(), config.http().port(), registry);
         admin.start();
         closeables.add(admin);
         log.info("gateway up: SIP {} , HTTP {}", listen, admin.localAddress());
+    }
+
+    /**
+     * The prepaid accounts: replayed from the journal when one is configured (CHG-7), with the
+     * configured accounts it does not hold yet created in it; in memory only otherwise.
+     */
+    private InMemoryAccountStore openAccounts(GatewayConfig config, String currency) throws IOException {
+        InMemoryAccountStore store;
+        if (config.charging().journal() == null) {
+            store = new InMemoryAccountStore();
+        } else {
+            store = InMemoryAccountStore.open(Path.of(config.charging().journal()), Clock.systemUTC(),
+                    ChargingEngine.DEFAULT_RESERVATION_TTL);
+            closeables.add(store);
+        }
+        Set<String> existing = new HashSet<>(store.accountIds());
+        for (AccountConfig a : config.charging().accounts()) {
+            if (!existing.contains(a.id())) {
+                store.create(a.id(), Money.parse(a.balance(), currency));
+            }
+        }
+        log.info("{} accounts ({}), {} from the journal", store.accountIds().size(),
+                config.charging().journal() == null ? "in memory" : "journal " + config.charging().journal(),
+                existing.size());
+        return store;
     }
 
     private static SubscriberDirectory subscribers(GatewayConfig config) {
@@ -191,6 +222,23 @@ public final class Gateway implements AutoCloseable {
     /** Routing, for tests and the admin API (trunk states, candidates). */
     public RoutingService routing() {
         return routing;
+    }
+
+    /** Returns reservations whose caller vanished (CHG-6 TTL), every few seconds, on the SIP core thread. */
+    private void expireStaleReservations(TimerService timers) {
+        timers.schedule(RESERVATION_SWEEP, () -> {
+            try {
+                int expired = charging.expireReservations();
+                if (expired > 0) {
+                    log.warn("{} stale reservations expired and returned", expired);
+                }
+            } catch (RuntimeException e) {
+                log.error("reservation sweep failed", e);
+            }
+            if (!core.isShuttingDown()) {
+                expireStaleReservations(timers);
+            }
+        });
     }
 
     /** Called on a transport I/O thread: hands the message to the SIP core thread. */

@@ -89,19 +89,58 @@ public final class CallRecordWriter implements AutoCloseable {
         node.put("end", iso(r.end()));
         node.put("durationMillis", r.durationMillis());
         node.put("billedSeconds", r.billedSeconds());
-        Money amount = r.amount();
+        putMoney(node, "amount", r.amount());
+        node.put("sipCode", r.sipCode());
+        node.put("disconnectCause", r.disconnectCause());
+        node.put("hungUpBy", r.hungUpBy());
+        CallDetails d = r.details();
+        node.put("destinationCountry", d.destinationCountry());
+        node.put("numberType", d.numberType());
+        putMoney(node, "buyRatePerMinute", d.buyRatePerMinute());
+        putMoney(node, "buyCost", d.buyCost());
+        ChargedCall c = d.charge();
+        if (c != null) {
+            ObjectNode paid = node.putObject("charge");
+            paid.put("deck", c.deck());
+            paid.put("ratePrefix", c.ratePrefix());
+            paid.put("pricePerMinuteMicros", c.pricePerMinuteMicros());
+            paid.put("connectFeeMicros", c.connectFeeMicros());
+            paid.put("increments", c.initialIncrement() + "/" + c.subsequentIncrement());
+            paid.put("taxMode", c.taxMode());
+            paid.put("taxBasisPoints", c.taxBasisPoints());
+            paid.put("taxMicros", c.taxMicros());
+            paid.put("planMinutes", c.planMinutes());
+            paid.put("packageMinutes", c.packageMinutes());
+            paid.put("creditIncrements", c.creditIncrements());
+            var lots = paid.putArray("lots");
+            for (ChargedCall.LotDebit debit : c.lotDebits()) {
+                lots.addObject().put("lotId", debit.lotId()).put("micros", debit.micros());
+            }
+            paid.put("clamped", c.clamped());
+        }
+        MediaQuality m = d.media();
+        if (m != null) {
+            ObjectNode media = node.putObject("media");
+            putDirection(media, "clientToCarrier", m.clientToCarrier());
+            putDirection(media, "carrierToClient", m.carrierToClient());
+        }
+        return node;
+    }
+
+    private static void putMoney(ObjectNode node, String field, Money amount) {
         if (amount == null) {
-            node.putNull("amount");
+            node.putNull(field);
         } else {
-            ObjectNode money = node.putObject("amount");
+            ObjectNode money = node.putObject(field);
             money.put("micros", amount.micros());
             money.put("currency", amount.currency());
             money.put("decimal", amount.toDecimalString());
         }
-        node.put("sipCode", r.sipCode());
-        node.put("disconnectCause", r.disconnectCause());
-        node.put("hungUpBy", r.hungUpBy());
-        return node;
+    }
+
+    private static void putDirection(ObjectNode media, String field, MediaQuality.Direction d) {
+        media.putObject(field).put("packets", d.packets()).put("bytes", d.bytes()).put("lost", d.lost())
+                .put("jitterMicros", d.jitterMicros());
     }
 
     private static String iso(Instant instant) {

@@ -1,6 +1,10 @@
 package dev.softswitch.gateway.b2bua;
 
+import dev.softswitch.charging.cdr.CallDetails;
 import dev.softswitch.charging.cdr.CallRecord;
+import dev.softswitch.charging.cdr.ChargedCall;
+import dev.softswitch.charging.cdr.MediaQuality;
+import dev.softswitch.charging.money.Rounding;
 import dev.softswitch.charging.money.Money;
 import dev.softswitch.charging.session.Authorisation;
 import dev.softswitch.charging.session.ChargeResult;
@@ -11,6 +15,7 @@ import dev.softswitch.gateway.media.SdpRewriter;
 import dev.softswitch.gateway.media.SdpRewriter.SdpOffer;
 import dev.softswitch.gateway.account.Subscriber;
 import dev.softswitch.gateway.routing.CallerIdentity;
+import dev.softswitch.gateway.routing.PhoneNumberInfo;
 import dev.softswitch.gateway.routing.RouteDecision;
 import dev.softswitch.gateway.routing.RoutingRefusal;
 import dev.softswitch.gateway.routing.Trunk;
@@ -21,7 +26,9 @@ import dev.softswitch.gateway.transaction.ClientTransaction;
 import dev.softswitch.gateway.transaction.ClientTransactionListener;
 import dev.softswitch.gateway.transaction.ServerTransaction;
 import dev.softswitch.gateway.transport.Endpoint;
+import dev.softswitch.media.DirectionStats;
 import dev.softswitch.media.MediaEvent;
+import dev.softswitch.media.SessionStats;
 import dev.softswitch.media.PortsExhaustedException;
 import dev.softswitch.media.RelayLeg;
 import dev.softswitch.media.RelaySession;
@@ -100,6 +107,8 @@ final class Call {
     private SdpCrypto relayCrypto;
     private ServerTransaction pendingReinvite;
     private String verifiedNumber;
+    private PhoneNumberInfo number;
+    private TrunkCandidate candidate;
     private List<TrunkCandidate> candidates = List.of();
     private int candidateIndex;
     private int attempts;
@@ -145,13 +154,15 @@ final class Call {
         if (decision instanceof RouteDecision.Refused refused) {
             RoutingRefusal r = refused.refusal();
             if (refused.number() != null) {
-                callee = refused.number().e164();
+                number = refused.number();
+                callee = number.e164();
             }
             refuse(r.sipCode(), r.reasonPhrase(), r.outcome());
             return;
         }
         RouteDecision.Routed routed = (RouteDecision.Routed) decision;
-        callee = routed.number().e164();
+        number = routed.number();
+        callee = number.e164();
         candidates = routed.candidates();
 
         Authorisation auth = ctx.charging().authorise(clientCallId, caller, routed.number().digits());
@@ -226,6 +237,7 @@ final class Call {
                 continue;
             }
             trunkAcquired = true;
+            this.candidate = candidate;
             trunk = candidate.trunk();
             attempts++;
             try {
@@ -671,17 +683,26 @@ final class Call {
         Instant now = ctx.timers().now();
         Money amount = null;
         long billedSeconds = 0;
+        ChargedCall charged = null;
         if (charging != null) {
-            if (wasAnswered) {
-                ChargeResult result = charging.end(now);
-                amount = result.amount();
-                billedSeconds = result.billedSeconds();
-                ctx.metrics().charged(amount.currency(), amount.micros());
-            } else {
-                charging.release();
+            try {
+                if (wasAnswered) {
+                    ChargeResult result = charging.end(now);
+                    amount = result.amount();
+                    billedSeconds = result.billedSeconds();
+                    charged = charging.record();
+                    ctx.metrics().charged(amount.currency(), amount.micros());
+                } else {
+                    charging.release();
+                }
+            } catch (RuntimeException e) {
+                // The journal failed: the engine keeps the reservation, and its TTL returns it.
+                log.error("call {}: charging could not settle the call", clientCallId, e);
             }
         }
+        MediaQuality quality = null;
         if (media != null) {
+            quality = quality(media.quality());
             media.close();
         }
         releaseTrunk();
@@ -693,11 +714,32 @@ final class Call {
         long durationMillis = wasAnswered ? Duration.between(answeredAt, now).toMillis() : 0;
         try {
             ctx.callRecords().write(new CallRecord(clientCallId, caller, callee, trunk == null ? null : trunk.name(),
-                    startedAt, answeredAt, now, durationMillis, billedSeconds, amount, sipCode, cause, hungUpBy));
+                    startedAt, answeredAt, now, durationMillis, billedSeconds, amount, sipCode, cause, hungUpBy,
+                    details(billedSeconds, charged, quality)));
         } catch (RuntimeException e) {
             log.error("call {}: call record not written", clientCallId, e);
         }
         MDC.remove("callId");
+    }
+
+    private CallDetails details(long billedSeconds, ChargedCall charged, MediaQuality quality) {
+        Money buyRate = null;
+        Money buyCost = null;
+        if (candidate != null && candidate.priced() && charging != null) {
+            String currency = charging.rate().currency();
+            buyRate = Money.ofMicros(candidate.buyRateMicros(), currency);
+            buyCost = Money.ofMicros(Rounding.incrementCostMicros(candidate.buyRateMicros(), billedSeconds), currency);
+        }
+        return new CallDetails(number == null ? null : number.regionCode(),
+                number == null ? null : number.type().name(), buyRate, buyCost, charged, quality);
+    }
+
+    private static MediaQuality quality(SessionStats stats) {
+        return new MediaQuality(direction(stats.clientToCarrier()), direction(stats.carrierToClient()));
+    }
+
+    private static MediaQuality.Direction direction(DirectionStats d) {
+        return new MediaQuality.Direction(d.packets(), d.bytes(), d.rtpLost(), Math.round(d.jitterMillis() * 1000));
     }
 
     // ---- helpers --------------------------------------------------------------------------

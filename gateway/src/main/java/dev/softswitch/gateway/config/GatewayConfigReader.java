@@ -190,7 +190,8 @@ final class GatewayConfigReader {
                 + " increments: 60/60 }", "prefix", "prefix", GatewayConfigReader::rate);
         var accounts = r.mappings("accounts", "- { id: alice, balance: \"10.00\" }", "id", "account id",
                 GatewayConfigReader::account);
-        return r.build(() -> new ChargingConfig(currency, rates, accounts));
+        String journal = r.text("journal", "./var/journal", null);
+        return r.build(() -> new ChargingConfig(currency, rates, accounts, journal));
     }
 
     private static RateConfig rate(MappingReader r) {

@@ -219,6 +219,12 @@ class GatewayEndToEndTest {
         // ~3 s of 20 ms frames each way; the answer the client saw points at a relay port.
         long relayed = gateway.relay().packetsRelayed() - before;
         assertThat(relayed).isGreaterThan(200);
+        // The call record carries the relay's figures for each direction (MED-4) and the destination.
+        JsonNode record = lastRecordOf("erin");
+        assertThat(record.get("media").get("clientToCarrier").get("packets").asLong()).isGreaterThan(100);
+        assertThat(record.get("media").get("carrierToClient").get("packets").asLong()).isGreaterThan(100);
+        assertThat(record.get("destinationCountry").asText()).isEqualTo("GB");
+        assertThat(record.get("numberType").asText()).isEqualTo("MOBILE");
         assertThat(received(client, "200").body()).doesNotContain("m=audio " + carrier.mediaPort());
         String metrics = get("/metrics");
         assertThat(metrics).contains("relay_packets_total");
