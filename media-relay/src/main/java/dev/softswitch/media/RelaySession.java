@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
@@ -190,12 +191,17 @@ public final class RelaySession implements AutoCloseable {
      */
     public CompletableFuture<Void> closeAsync() {
         if (closed.compareAndSet(false, true)) {
-            if (eventLoop.isShutdown()) {
-                // The loop has already closed every socket it served; nothing would run a listener.
-                channels.forEach(Channel::close);
-                finishClose();
-            } else {
+            if (eventLoop.inEventLoop()) {
                 closeAll(channels, this::finishClose);
+            } else {
+                try {
+                    // One hand-off to the loop for all four sockets rather than one per close().
+                    eventLoop.execute(() -> closeAll(channels, this::finishClose));
+                } catch (RejectedExecutionException e) {
+                    // The loop has shut down and closed every socket it served; nothing would run a listener.
+                    channels.forEach(Channel::close);
+                    finishClose();
+                }
             }
         }
         return closeFuture.copy();
