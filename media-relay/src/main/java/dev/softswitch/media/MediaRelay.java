@@ -29,12 +29,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -61,7 +65,8 @@ public final class MediaRelay implements AutoCloseable {
     private final MediaRelayConfig config;
     private final InetAddress bindAddress;
     private final EventLoopGroup group;
-    private final ChannelFactory<? extends DatagramChannel> channelFactory;
+    /** Group, transport and options of every relay socket; cloned per socket with its loop and handler. */
+    private final Bootstrap bootstrap;
     private final PortAllocator ports;
     private final RelayTotals totals = new RelayTotals();
     private final Set<RelaySession> sessions = ConcurrentHashMap.newKeySet();
@@ -79,7 +84,9 @@ public final class MediaRelay implements AutoCloseable {
         IoHandlerFactory ioHandlers = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         this.group = new MultiThreadIoEventLoopGroup(config.ioThreads(),
                 new DefaultThreadFactory("media-relay", true), ioHandlers);
-        this.channelFactory = epoll ? EpollDatagramChannel::new : NioDatagramChannel::new;
+        ChannelFactory<? extends DatagramChannel> channelFactory =
+                epoll ? EpollDatagramChannel::new : NioDatagramChannel::new;
+        this.bootstrap = new Bootstrap().group(group).channelFactory(channelFactory);
         this.ports = new PortAllocator(config.portMin(), config.portMax());
         long interval = sweepInterval.toNanos();
         for (EventExecutor loop : group) {
@@ -152,76 +159,57 @@ public final class MediaRelay implements AutoCloseable {
     }
 
     /**
-     * Binds the four sockets of a new session. Blocks until they are bound (microseconds); must not
-     * be called from the relay's own event loop.
+     * Binds the four sockets of a new session. Blocks until they are bound (microseconds when the
+     * relay is idle, more under CPU contention; a thread that must not stall uses
+     * {@link #allocateAsync}); must not be called from the relay's own event loop.
      *
      * @throws PortsExhaustedException if no free port pair can be bound for one of the legs
+     * @throws IllegalStateException if the relay is closed or this is one of its event loops
      */
     public RelaySession allocate(String callId) throws PortsExhaustedException {
+        for (EventExecutor loop : group) {
+            if (loop.inEventLoop()) {
+                throw new IllegalStateException("allocate blocks; on the relay's event loop use allocateAsync");
+            }
+        }
+        try {
+            return allocateAsync(callId).join();
+        } catch (CompletionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof PortsExhaustedException exhausted) {
+                throw new PortsExhaustedException(exhausted.getMessage(), exhausted);
+            }
+            if (cause instanceof IllegalStateException closedRelay) {
+                throw new IllegalStateException(closedRelay.getMessage(), closedRelay);
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Binds the four sockets of a new session without blocking the caller: the binding runs on the
+     * event loop the session will live on, and the future completes there, so dependent stages that
+     * must not run on the relay's thread should use an {@code *Async} variant with their own
+     * executor. Port pairs that another process holds are skipped as by {@link #allocate}. If the
+     * future is cancelled or already completed when the session is ready, the session is closed
+     * again, so no ports leak.
+     *
+     * @return the session; or failed with {@link PortsExhaustedException} if no free port pair can
+     *         be bound for one of the legs, with {@link IllegalStateException} if the relay is closed
+     */
+    public CompletableFuture<RelaySession> allocateAsync(String callId) {
         Objects.requireNonNull(callId, "callId");
         if (closed.get()) {
-            throw new IllegalStateException("media relay is closed");
+            return CompletableFuture.failedFuture(new IllegalStateException("media relay is closed"));
         }
-        String outerCallId = MDC.get("callId");
-        MDC.put("callId", callId);
+        EventLoop loop = group.next();
+        CompletableFuture<RelaySession> result = new CompletableFuture<>();
         try {
-            EventLoop loop = group.next();
-            RelayEndpoint clientRtp = new RelayEndpoint(callId + "/client/rtp");
-            RelayEndpoint clientRtcp = new RelayEndpoint(callId + "/client/rtcp");
-            RelayEndpoint carrierRtp = new RelayEndpoint(callId + "/carrier/rtp");
-            RelayEndpoint carrierRtcp = new RelayEndpoint(callId + "/carrier/rtcp");
-            DirectionCounter clientToCarrier = new DirectionCounter(totals);
-            DirectionCounter carrierToClient = new DirectionCounter(totals);
-
-            BoundPair client = bindPair(loop,
-                    () -> new RelayForwardingHandler(clientRtp, carrierRtp, clientToCarrier, PacketKind.RTP, nanoTime),
-                    () -> new RelayForwardingHandler(clientRtcp, carrierRtcp, clientToCarrier, PacketKind.RTCP,
-                            nanoTime));
-            BoundPair carrier;
-            try {
-                carrier = bindPair(loop,
-                        () -> new RelayForwardingHandler(carrierRtp, clientRtp, carrierToClient, PacketKind.RTP,
-                                nanoTime),
-                        () -> new RelayForwardingHandler(carrierRtcp, clientRtcp, carrierToClient, PacketKind.RTCP,
-                                nanoTime));
-            } catch (PortsExhaustedException | RuntimeException e) {
-                client.close();
-                ports.release(client.port());
-                throw e;
-            }
-            clientRtp.attach(client.rtp());
-            clientRtcp.attach(client.rtcp());
-            carrierRtp.attach(carrier.rtp());
-            carrierRtcp.attach(carrier.rtcp());
-
-            RelaySession[] self = new RelaySession[1];
-            RelaySession session = new RelaySession(callId,
-                    new RelayLeg(new InetSocketAddress(bindAddress, client.port()), clientRtp, clientRtcp, loop,
-                            callId + "/client"),
-                    new RelayLeg(new InetSocketAddress(bindAddress, carrier.port()), carrierRtp, carrierRtcp, loop,
-                            callId + "/carrier"),
-                    clientToCarrier, carrierToClient, loop,
-                    List.of(client.rtp(), client.rtcp(), carrier.rtp(), carrier.rtcp()),
-                    () -> {
-                        ports.release(client.port());
-                        ports.release(carrier.port());
-                        sessions.remove(self[0]);
-                        sessionClosed(self[0].quality());
-                        log.debug("relay session {} closed, ports {} and {} released",
-                                callId, client.port(), carrier.port());
-                    }, nanoTime);
-            self[0] = session;
-            sessions.add(session);
-            log.debug("relay session {} allocated: client leg port {}, carrier leg port {}",
-                    callId, client.port(), carrier.port());
-            return session;
-        } finally {
-            if (outerCallId == null) {
-                MDC.remove("callId");
-            } else {
-                MDC.put("callId", outerCallId);
-            }
+            loop.execute(() -> new SessionAllocation(callId, loop, result).start());
+        } catch (RejectedExecutionException e) {
+            result.completeExceptionally(new IllegalStateException("media relay is closed", e));
         }
+        return result;
     }
 
     /** Ports bound by live sessions, RTP and RTCP counted separately (4 per session). */
@@ -320,49 +308,231 @@ public final class MediaRelay implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        List<RelaySession> open = new ArrayList<>(sessions);
-        open.forEach(RelaySession::close);
+        CompletableFuture.allOf(sessions.stream().map(RelaySession::closeAsync).toArray(CompletableFuture[]::new))
+                .exceptionally(e -> null)
+                .join();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         log.info("media relay stopped after relaying {} packets", packetsRelayed());
     }
 
-    private BoundPair bindPair(EventLoop loop, Supplier<ChannelHandler> rtpHandler,
-                               Supplier<ChannelHandler> rtcpHandler) throws PortsExhaustedException {
-        for (int attempt = 1; attempt <= MAX_BIND_ATTEMPTS; attempt++) {
-            int port = ports.allocate();
-            ChannelFuture rtp = bind(loop, port, rtpHandler.get());
-            if (rtp.isSuccess()) {
-                ChannelFuture rtcp = bind(loop, port + 1, rtcpHandler.get());
-                if (rtcp.isSuccess()) {
-                    return new BoundPair(port, rtp.channel(), rtcp.channel());
-                }
-                rtp.channel().close().awaitUninterruptibly();
-                rtcp.channel().close().awaitUninterruptibly();
-                log.warn("cannot bind RTCP port {}, skipping the pair: {}", port + 1, rtcp.cause().toString());
-            } else {
-                rtp.channel().close().awaitUninterruptibly();
-                log.warn("cannot bind RTP port {}, skipping the pair: {}", port, rtp.cause().toString());
-            }
-            ports.release(port);
+    /**
+     * One {@link #allocateAsync} in progress, run on the session's event loop: binds the client pair,
+     * then the carrier pair, then builds the session. Nothing here waits; each step is a listener of
+     * the previous one.
+     */
+    private final class SessionAllocation {
+        private final String callId;
+        private final EventLoop loop;
+        private final CompletableFuture<RelaySession> result;
+        private final RelayEndpoint clientRtp;
+        private final RelayEndpoint clientRtcp;
+        private final RelayEndpoint carrierRtp;
+        private final RelayEndpoint carrierRtcp;
+        private final DirectionCounter clientToCarrier = new DirectionCounter(totals);
+        private final DirectionCounter carrierToClient = new DirectionCounter(totals);
+
+        SessionAllocation(String callId, EventLoop loop, CompletableFuture<RelaySession> result) {
+            this.callId = callId;
+            this.loop = loop;
+            this.result = result;
+            this.clientRtp = new RelayEndpoint(callId + "/client/rtp");
+            this.clientRtcp = new RelayEndpoint(callId + "/client/rtcp");
+            this.carrierRtp = new RelayEndpoint(callId + "/carrier/rtp");
+            this.carrierRtcp = new RelayEndpoint(callId + "/carrier/rtcp");
         }
-        throw new PortsExhaustedException("no bindable RTP port pair after " + MAX_BIND_ATTEMPTS
-                + " attempts in " + config.portMin() + ".." + config.portMax());
+
+        void start() {
+            new PairBinding(callId, loop,
+                    () -> new RelayForwardingHandler(clientRtp, carrierRtp, clientToCarrier, PacketKind.RTP, nanoTime),
+                    () -> new RelayForwardingHandler(clientRtcp, carrierRtcp, clientToCarrier, PacketKind.RTCP,
+                            nanoTime),
+                    this::clientBound).next();
+        }
+
+        private void clientBound(BoundPair client, Throwable failure) {
+            if (failure != null) {
+                result.completeExceptionally(failure);
+                return;
+            }
+            new PairBinding(callId, loop,
+                    () -> new RelayForwardingHandler(carrierRtp, clientRtp, carrierToClient, PacketKind.RTP, nanoTime),
+                    () -> new RelayForwardingHandler(carrierRtcp, clientRtcp, carrierToClient, PacketKind.RTCP,
+                            nanoTime),
+                    (carrier, carrierFailure) -> bothBound(client, carrier, carrierFailure)).next();
+        }
+
+        private void bothBound(BoundPair client, BoundPair carrier, Throwable failure) {
+            if (failure != null) {
+                closeThenRelease(client, () -> result.completeExceptionally(failure));
+                return;
+            }
+            RelaySession session;
+            try {
+                session = newSession(client, carrier);
+            } catch (RuntimeException e) {
+                closeThenRelease(client, () -> closeThenRelease(carrier, () -> result.completeExceptionally(e)));
+                return;
+            }
+            sessions.add(session);
+            withCallId(callId, () -> log.debug("relay session {} allocated: client leg port {}, carrier leg port {}",
+                    callId, client.port(), carrier.port()));
+            if (closed.get()) {
+                // MediaRelay.close() may have taken its list of sessions before this one was added.
+                session.closeAsync();
+                result.completeExceptionally(new IllegalStateException("media relay is closed"));
+            } else if (!result.complete(session)) {
+                session.closeAsync();
+            }
+        }
+
+        private RelaySession newSession(BoundPair client, BoundPair carrier) {
+            clientRtp.attach(client.rtp());
+            clientRtcp.attach(client.rtcp());
+            carrierRtp.attach(carrier.rtp());
+            carrierRtcp.attach(carrier.rtcp());
+            RelaySession[] self = new RelaySession[1];
+            self[0] = new RelaySession(callId,
+                    new RelayLeg(new InetSocketAddress(bindAddress, client.port()), clientRtp, clientRtcp, loop,
+                            callId + "/client"),
+                    new RelayLeg(new InetSocketAddress(bindAddress, carrier.port()), carrierRtp, carrierRtcp, loop,
+                            callId + "/carrier"),
+                    clientToCarrier, carrierToClient, loop,
+                    List.of(client.rtp(), client.rtcp(), carrier.rtp(), carrier.rtcp()),
+                    () -> {
+                        ports.release(client.port());
+                        ports.release(carrier.port());
+                        sessions.remove(self[0]);
+                        sessionClosed(self[0].quality());
+                        withCallId(callId, () -> log.debug("relay session {} closed, ports {} and {} released",
+                                callId, client.port(), carrier.port()));
+                    }, nanoTime);
+            return self[0];
+        }
     }
 
-    private ChannelFuture bind(EventLoop loop, int port, ChannelHandler handler) {
-        return new Bootstrap()
-                .group(loop)
-                .channelFactory(channelFactory)
-                .handler(handler)
-                .bind(bindAddress, port)
-                .awaitUninterruptibly();
+    /**
+     * Binds an RTP port and its RTCP neighbour on one event loop, trying up to
+     * {@link #MAX_BIND_ATTEMPTS} pairs and skipping those another process holds. A skipped pair is
+     * released only once its sockets have closed. Reports the bound pair or the failure, once.
+     */
+    private final class PairBinding {
+        private final String callId;
+        private final EventLoop loop;
+        private final Supplier<ChannelHandler> rtpHandler;
+        private final Supplier<ChannelHandler> rtcpHandler;
+        private final BiConsumer<BoundPair, Throwable> done;
+        private int attempt;
+
+        PairBinding(String callId, EventLoop loop, Supplier<ChannelHandler> rtpHandler,
+                    Supplier<ChannelHandler> rtcpHandler, BiConsumer<BoundPair, Throwable> done) {
+            this.callId = callId;
+            this.loop = loop;
+            this.rtpHandler = rtpHandler;
+            this.rtcpHandler = rtcpHandler;
+            this.done = done;
+        }
+
+        /** Tries the next pair; runs on the loop. */
+        void next() {
+            if (closed.get()) {
+                done.accept(null, new IllegalStateException("media relay is closed"));
+                return;
+            }
+            if (++attempt > MAX_BIND_ATTEMPTS) {
+                done.accept(null, new PortsExhaustedException("no bindable RTP port pair after " + MAX_BIND_ATTEMPTS
+                        + " attempts in " + config.portMin() + ".." + config.portMax()));
+                return;
+            }
+            int port;
+            try {
+                port = ports.allocate();
+            } catch (PortsExhaustedException e) {
+                done.accept(null, e);
+                return;
+            }
+            try {
+                onLoop(bind(port, rtpHandler.get()), rtp -> rtpBound(port, rtp));
+            } catch (RuntimeException e) {
+                ports.release(port);
+                done.accept(null, e);
+            }
+        }
+
+        private void rtpBound(int port, ChannelFuture rtp) {
+            if (!rtp.isSuccess()) {
+                skip(port, "RTP", port, rtp.cause(), List.of(rtp.channel()));
+                return;
+            }
+            try {
+                onLoop(bind(port + 1, rtcpHandler.get()), rtcp -> rtcpBound(port, rtp.channel(), rtcp));
+            } catch (RuntimeException e) {
+                RelaySession.closeAll(List.of(rtp.channel()), () -> {
+                    ports.release(port);
+                    done.accept(null, e);
+                });
+            }
+        }
+
+        private void rtcpBound(int port, Channel rtp, ChannelFuture rtcp) {
+            if (rtcp.isSuccess()) {
+                done.accept(new BoundPair(port, rtp, rtcp.channel()), null);
+            } else {
+                skip(port, "RTCP", port + 1, rtcp.cause(), List.of(rtp, rtcp.channel()));
+            }
+        }
+
+        private void skip(int port, String kind, int failedPort, Throwable cause, List<Channel> opened) {
+            withCallId(callId, () -> log.warn("cannot bind {} port {}, skipping the pair: {}",
+                    kind, failedPort, cause.toString()));
+            RelaySession.closeAll(opened, () -> {
+                ports.release(port);
+                next();
+            });
+        }
+
+        private ChannelFuture bind(int port, ChannelHandler handler) {
+            return bootstrap.clone(loop).handler(handler).bind(bindAddress, port);
+        }
+
+        /**
+         * Runs {@code step} on the loop when {@code future} completes. A bind that failed before
+         * registration (no file descriptor left) reports on Netty's global executor instead.
+         */
+        private void onLoop(ChannelFuture future, Consumer<ChannelFuture> step) {
+            future.addListener((ChannelFuture f) -> {
+                if (loop.inEventLoop()) {
+                    step.accept(f);
+                } else {
+                    loop.execute(() -> step.accept(f));
+                }
+            });
+        }
+    }
+
+    /** Closes both sockets of {@code pair}, then returns its ports and runs {@code then}. */
+    private void closeThenRelease(BoundPair pair, Runnable then) {
+        RelaySession.closeAll(List.of(pair.rtp(), pair.rtcp()), () -> {
+            ports.release(pair.port());
+            then.run();
+        });
+    }
+
+    /** Runs {@code action} with {@code callId} in the MDC, restoring what was there. */
+    private static void withCallId(String callId, Runnable action) {
+        String outer = MDC.get("callId");
+        MDC.put("callId", callId);
+        try {
+            action.run();
+        } finally {
+            if (outer == null) {
+                MDC.remove("callId");
+            } else {
+                MDC.put("callId", outer);
+            }
+        }
     }
 
     /** An RTP port and its RTCP neighbour, both bound. */
     private record BoundPair(int port, Channel rtp, Channel rtcp) {
-        void close() {
-            rtp.close().awaitUninterruptibly();
-            rtcp.close().awaitUninterruptibly();
-        }
     }
 }

@@ -6,4 +6,9 @@ public final class PortsExhaustedException extends Exception {
     public PortsExhaustedException(String message) {
         super(message);
     }
+
+    /** The same failure seen by another thread, e.g. the caller of a blocking allocation. */
+    public PortsExhaustedException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

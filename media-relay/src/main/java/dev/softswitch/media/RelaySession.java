@@ -3,12 +3,13 @@ package dev.softswitch.media;
 import dev.softswitch.media.pipeline.DirectionCounter;
 import dev.softswitch.media.rtp.RtpStreamStatistics;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.EventLoop;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
@@ -37,6 +38,7 @@ public final class RelaySession implements AutoCloseable {
     private final Runnable onClosed;
     private final LongSupplier nanoTime;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
     private volatile Watch watch;
     private volatile boolean onHold;
     /** Set on the event loop when the timeout has been reported, so it is reported once. */
@@ -176,26 +178,61 @@ public final class RelaySession implements AutoCloseable {
      */
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) {
-            return;
+        CompletableFuture<Void> closing = closeAsync();
+        if (!eventLoop.inEventLoop()) {
+            closing.join();
         }
-        Runnable finish = () -> {
+    }
+
+    /**
+     * Starts unbinding the four sockets and returns at once; idempotent. The future completes, on the
+     * relay's event loop, once the sockets are closed, the ports released, the relay's session-closed
+     * observers called and the SRTP keys wiped.
+     */
+    public CompletableFuture<Void> closeAsync() {
+        if (closed.compareAndSet(false, true)) {
+            if (eventLoop.inEventLoop()) {
+                closeAll(channels, this::finishClose);
+            } else {
+                try {
+                    // One hand-off to the loop for all four sockets rather than one per close().
+                    eventLoop.execute(() -> closeAll(channels, this::finishClose));
+                } catch (RejectedExecutionException e) {
+                    // The loop has shut down and closed every socket it served; nothing would run a listener.
+                    channels.forEach(Channel::close);
+                    finishClose();
+                }
+            }
+        }
+        return closeFuture.copy();
+    }
+
+    private void finishClose() {
+        try {
             clientLeg.closeCrypto();
             carrierLeg.closeCrypto();
             onClosed.run();
+            closeFuture.complete(null);
+        } catch (RuntimeException | Error e) {
+            log.warn("call {}: closing the relay session failed", callId, e);
+            closeFuture.completeExceptionally(e);
+        }
+    }
+
+    /** Closes {@code channels} and runs {@code then} once every one of them has closed. */
+    static void closeAll(List<Channel> channels, Runnable then) {
+        if (channels.isEmpty()) {
+            then.run();
+            return;
+        }
+        AtomicInteger pending = new AtomicInteger(channels.size());
+        ChannelFutureListener whenAllClosed = f -> {
+            if (pending.decrementAndGet() == 0) {
+                then.run();
+            }
         };
-        if (eventLoop.inEventLoop()) {
-            AtomicInteger pending = new AtomicInteger(channels.size());
-            ChannelFutureListener whenAllClosed = f -> {
-                if (pending.decrementAndGet() == 0) {
-                    finish.run();
-                }
-            };
-            channels.forEach(ch -> ch.close().addListener(whenAllClosed));
-        } else {
-            List<ChannelFuture> closing = channels.stream().map(Channel::close).toList();
-            closing.forEach(ChannelFuture::awaitUninterruptibly);
-            finish.run();
+        for (Channel channel : channels) {
+            channel.close().addListener(whenAllClosed);
         }
     }
 

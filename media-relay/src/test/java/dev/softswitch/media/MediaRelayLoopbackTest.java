@@ -10,9 +10,7 @@ import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.LongSupplier;
 import org.junit.jupiter.api.AfterEach;
@@ -56,20 +54,20 @@ class MediaRelayLoopbackTest {
 
         for (int i = 0; i < 3; i++) {
             byte[] rtp = payload("client-rtp-" + i);
-            client.rtp.send(new DatagramPacket(rtp, rtp.length, session.clientLeg().localRtp()));
-            DatagramPacket got = receive(carrier.rtp);
+            client.rtp().send(new DatagramPacket(rtp, rtp.length, session.clientLeg().localRtp()));
+            DatagramPacket got = receive(carrier.rtp());
             assertThat(data(got)).isEqualTo(rtp);
             assertThat(got.getSocketAddress()).isEqualTo(session.carrierLeg().localRtp());
         }
         byte[] back = payload("carrier-rtp-reply-longer");
-        carrier.rtp.send(new DatagramPacket(back, back.length, session.carrierLeg().localRtp()));
-        DatagramPacket gotBack = receive(client.rtp);
+        carrier.rtp().send(new DatagramPacket(back, back.length, session.carrierLeg().localRtp()));
+        DatagramPacket gotBack = receive(client.rtp());
         assertThat(data(gotBack)).isEqualTo(back);
         assertThat(gotBack.getSocketAddress()).isEqualTo(session.clientLeg().localRtp());
 
         byte[] rtcp = payload("client-rtcp-sr");
-        client.rtcp.send(new DatagramPacket(rtcp, rtcp.length, session.clientLeg().localRtcp()));
-        DatagramPacket gotRtcp = receive(carrier.rtcp);
+        client.rtcp().send(new DatagramPacket(rtcp, rtcp.length, session.clientLeg().localRtcp()));
+        DatagramPacket gotRtcp = receive(carrier.rtcp());
         assertThat(data(gotRtcp)).isEqualTo(rtcp);
         assertThat(gotRtcp.getSocketAddress()).isEqualTo(session.carrierLeg().localRtcp());
 
@@ -93,13 +91,13 @@ class MediaRelayLoopbackTest {
         session.carrierLeg().setRemoteRtp(carrier.rtpAddress());
 
         byte[] first = payload("from-behind-nat");
-        client.rtp.send(new DatagramPacket(first, first.length, session.clientLeg().localRtp()));
-        assertThat(data(receive(carrier.rtp))).isEqualTo(first);
+        client.rtp().send(new DatagramPacket(first, first.length, session.clientLeg().localRtp()));
+        assertThat(data(receive(carrier.rtp()))).isEqualTo(first);
         assertThat(session.clientLeg().remoteRtp()).isEqualTo(client.rtpAddress());
 
         byte[] reply = payload("to-the-nat-binding");
-        carrier.rtp.send(new DatagramPacket(reply, reply.length, session.carrierLeg().localRtp()));
-        assertThat(data(receive(client.rtp))).isEqualTo(reply);
+        carrier.rtp().send(new DatagramPacket(reply, reply.length, session.carrierLeg().localRtp()));
+        assertThat(data(receive(client.rtp()))).isEqualTo(reply);
     }
 
     @Test
@@ -110,7 +108,7 @@ class MediaRelayLoopbackTest {
         session.clientLeg().setRemoteRtp(client.rtpAddress());
 
         byte[] early = payload("too-early");
-        client.rtp.send(new DatagramPacket(early, early.length, session.clientLeg().localRtp()));
+        client.rtp().send(new DatagramPacket(early, early.length, session.clientLeg().localRtp()));
 
         awaitValue(relay::packetsDropped, 1);
         assertThat(relay.packetsRelayed()).isZero();
@@ -188,50 +186,15 @@ class MediaRelayLoopbackTest {
     }
 
     private static DatagramPacket receive(DatagramSocket socket) throws IOException {
-        DatagramPacket packet = new DatagramPacket(new byte[2048], 2048);
-        socket.receive(packet);
-        return packet;
+        return SocketPair.receive(socket);
     }
 
     private static byte[] data(DatagramPacket packet) {
-        return Arrays.copyOfRange(packet.getData(), packet.getOffset(), packet.getOffset() + packet.getLength());
+        return SocketPair.data(packet);
     }
 
     private static void awaitValue(LongSupplier value, long expected) {
         Await.until(() -> value.getAsLong() == expected, TIMEOUT_MS);
         assertThat(value.getAsLong()).isEqualTo(expected);
-    }
-
-    /** A peer's RTP socket on an even port and its RTCP socket on the next one. */
-    private record SocketPair(DatagramSocket rtp, DatagramSocket rtcp) {
-
-        static SocketPair bind() throws SocketException {
-            for (int attempt = 0; attempt < 50; attempt++) {
-                int port = 20000 + 2 * ThreadLocalRandom.current().nextInt(20000);
-                try {
-                    DatagramSocket rtp = new DatagramSocket(new InetSocketAddress(LOOPBACK, port));
-                    try {
-                        DatagramSocket rtcp = new DatagramSocket(new InetSocketAddress(LOOPBACK, port + 1));
-                        rtp.setSoTimeout(TIMEOUT_MS);
-                        rtcp.setSoTimeout(TIMEOUT_MS);
-                        return new SocketPair(rtp, rtcp);
-                    } catch (SocketException busy) {
-                        rtp.close();
-                    }
-                } catch (SocketException busy) {
-                    // try another pair
-                }
-            }
-            throw new SocketException("no free even/odd port pair on loopback");
-        }
-
-        InetSocketAddress rtpAddress() {
-            return (InetSocketAddress) rtp.getLocalSocketAddress();
-        }
-
-        void close() {
-            rtp.close();
-            rtcp.close();
-        }
     }
 }
