@@ -193,17 +193,36 @@ final class Call {
             return;
         }
 
+        // The relay binds the call's ports on its own event loop; the call goes on here when they are ready.
+        ctx.relay().allocateAsync(clientCallId).whenComplete((session, error) ->
+                ctx.timers().schedule(Duration.ZERO, () -> onMediaAllocated(session, error, clientOffer, offer)));
+    }
+
+    private void onMediaAllocated(RelaySession session, Throwable error, SdpOffer clientOffer, byte[] offer) {
+        if (state != State.ROUTING) {
+            // Cancelled (or failed) while the ports were being bound: give them back at once.
+            if (session != null) {
+                session.closeAsync();
+            }
+            return;
+        }
+        if (session == null) {
+            Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                    ? error.getCause() : error;
+            if (!(cause instanceof PortsExhaustedException)) {
+                log.warn("call {}: media relay failed", clientCallId, cause);
+            }
+            refuse(Response.SERVICE_UNAVAILABLE, "No Media Ports Available", "no_media_ports");
+            return;
+        }
+        media = session;
         try {
-            media = ctx.relay().allocate(clientCallId);
             media.setClockRate(clientOffer.audioClockRate());
             media.clientLeg().setRemoteRtp(clientOffer.audioRtp());
             if (clientCrypto != null) {
                 media.clientLeg().enableSrtp(clientCrypto.key(), relayCrypto.key());
             }
             carrierOfferSdp = towardCarrier(offer);
-        } catch (PortsExhaustedException e) {
-            refuse(Response.SERVICE_UNAVAILABLE, "No Media Ports Available", "no_media_ports");
-            return;
         } catch (SdpException e) {
             refuse(Response.NOT_ACCEPTABLE_HERE, "Not Acceptable Here: " + e.getMessage(), "bad_sdp");
             return;
@@ -703,7 +722,7 @@ final class Call {
         MediaQuality quality = null;
         if (media != null) {
             quality = quality(media.quality());
-            media.close();
+            media.closeAsync();
         }
         releaseTrunk();
         if (wasAnswered) {
