@@ -468,13 +468,14 @@ class RoutingEndToEndTest {
     // ---- helpers ----------------------------------------------------------------------------
 
     /**
-     * An even base port of {@code size} UDP ports all free now, below the kernel's ephemeral range,
-     * picked at random: other test JVMs on the machine run gateways with relays of their own.
+     * An even base port of {@code size} UDP ports all free now, picked at random in 30000..32700:
+     * above the 20000..29999 that the demo/bench gateways and GatewayEndToEndTest give their relays
+     * (other JVMs on the machine may be running them), below the kernel's ephemeral ports (32768+).
      */
     private static int freeMediaRange(int size) {
         java.util.Random random = new java.util.Random();
         for (int attempt = 0; attempt < 100; attempt++) {
-            int base = 20000 + 2 * random.nextInt((32000 - 20000 - size) / 2);
+            int base = 30000 + 2 * random.nextInt((32700 - 30000 - size) / 2);
             boolean free = true;
             for (int port = base; port < base + size && free; port++) {
                 try (DatagramSocket probe = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))) {
@@ -487,7 +488,7 @@ class RoutingEndToEndTest {
                 return base;
             }
         }
-        throw new IllegalStateException("no " + size + " consecutive free UDP ports in 20000..32000");
+        throw new IllegalStateException("no " + size + " consecutive free UDP ports in 30000..32700");
     }
 
     private static void writeDecks(Path where) throws IOException {
