@@ -280,14 +280,14 @@ final class Call {
     private void placeCarrierLeg(TrunkCandidate candidate) throws ParseException {
         Endpoint dest = trunk.endpoint();
         String host = dest.address().getHostString();
-        SipURI ruri = DialogLeg.ADDRESSES.createSipURI(candidate.requestUser(), host);
+        SipURI ruri = DialogLeg.ADDRESSES.createSipURI(SipMessages.escapeUser(candidate.requestUser()), host);
         ruri.setPort(dest.address().getPort());
         InetSocketAddress local = ctx.sender().localAddress(dest.transport());
         CallerIdentity identity = verifiedNumber == null
                 ? new CallerIdentity("anonymous", null)
                 : CallerIdentity.forTrunk(trunk, verifiedNumber);
         Address from = DialogLeg.ADDRESSES.createAddress(
-                DialogLeg.ADDRESSES.createSipURI(identity.fromUser(), local.getHostString()));
+                DialogLeg.ADDRESSES.createSipURI(SipMessages.escapeUser(identity.fromUser()), local.getHostString()));
         Address to = DialogLeg.ADDRESSES.createAddress((URI) ruri.clone());
         String carrierCallId = SipMessages.newCallId();
         String carrierTag = SipMessages.newTag();

@@ -83,6 +83,8 @@ public final class SdpRewriter {
     private static final Pattern IPV6_LITERAL = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
     private static final Pattern RTPMAP = Pattern.compile("(\\d{1,3}) [^/\\s]+/(\\d{1,6})(/\\d+)?");
     private static final Set<String> DIRECTIONS = Set.of("sendrecv", "sendonly", "recvonly", "inactive");
+    /** a=tool names the peer's software and a=ssrc its cname (often its SIP URI); neither crosses over. */
+    private static final Set<String> IDENTIFYING_ATTRIBUTES = Set.of("tool", "ssrc", "ssrc-group");
     /** ICE (RFC 8839) would let the peers reach each other around the relay; offers lose it. */
     private static final Set<String> ICE_ATTRIBUTES = Set.of("candidate", "remote-candidates", "ice-ufrag",
             "ice-pwd", "ice-options", "ice-lite", "ice-mismatch", "end-of-candidates");
@@ -177,6 +179,7 @@ public final class SdpRewriter {
         try {
             // JAIN-SIP keeps only 18 digits of sess-id and sess-version; RFC 4566 allows more.
             OriginField origin = (OriginField) sd.getOrigin();
+            origin.setUsername("-"); // RFC 4566 §5.2: the peer's user name stays with the peer (SIG-3)
             origin.setSessionId(parsed.originId());
             origin.setSessVersion(new BigInteger(parsed.originVersion()).add(BigInteger.ONE).toString());
             origin.setAddressType(addressType);
@@ -186,7 +189,7 @@ public final class SdpRewriter {
             if (sessionConnection != null) {
                 pointAt(sessionConnection, addressType, relayHost);
             }
-            removeIce(sd.getAttributes(false));
+            removeRevealingAttributes(sd.getAttributes(false));
             for (int i = 0; i < parsed.media().size(); i++) {
                 MediaDescriptionImpl media = parsed.media().get(i);
                 boolean relayed = i == parsed.audioIndex();
@@ -195,7 +198,7 @@ public final class SdpRewriter {
                     pointAt(media.getConnectionField(), addressType, relayHost);
                 }
                 Vector<?> attributes = media.getAttributeFields();
-                removeIce(attributes);
+                removeRevealingAttributes(attributes);
                 rewriteRtcp(attributes, relayed, relayRtp.getPort() + 1, addressType, relayHost);
                 if (relayed) {
                     audioEdit.apply(media);
@@ -376,9 +379,16 @@ public final class SdpRewriter {
         c.setAddress(address);
     }
 
-    private static void removeIce(Vector<?> attributes) {
+    /**
+     * Drops attributes that would let media bypass the relay (ICE candidates, MED-1) or that tell the
+     * other side about the peer's software and identity (a=tool, a=ssrc cname: SIG-3).
+     */
+    private static void removeRevealingAttributes(Vector<?> attributes) {
         if (attributes != null) {
-            attributes.removeIf(a -> ICE_ATTRIBUTES.contains(((AttributeField) a).getAttribute().getName()));
+            attributes.removeIf(a -> {
+                String name = ((AttributeField) a).getAttribute().getName();
+                return ICE_ATTRIBUTES.contains(name) || IDENTIFYING_ATTRIBUTES.contains(name);
+            });
         }
     }
 

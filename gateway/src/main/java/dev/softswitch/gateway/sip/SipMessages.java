@@ -39,6 +39,32 @@ public final class SipMessages {
         return randomHex(16);
     }
 
+    /**
+     * Escapes a SIP URI user part (RFC 3261 §25.1: {@code user = 1*( unreserved / escaped /
+     * user-unreserved )}), e.g. a carrier tech prefix {@code 0123#} becomes {@code 0123%23}.
+     */
+    public static String escapeUser(String user) {
+        StringBuilder out = null;
+        for (int i = 0; i < user.length(); i++) {
+            char c = user.charAt(i);
+            boolean allowed = c < 0x80 && (Character.isLetterOrDigit(c) || "-_.!~*'()&=+$,;?/".indexOf(c) >= 0);
+            if (allowed) {
+                if (out != null) {
+                    out.append(c);
+                }
+                continue;
+            }
+            if (out == null) {
+                out = new StringBuilder(user.length() + 8).append(user, 0, i);
+            }
+            for (byte b : String.valueOf(c).getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+                out.append('%').append(Character.toUpperCase(Character.forDigit((b >> 4) & 0xF, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(b & 0xF, 16)));
+            }
+        }
+        return out == null ? user : out.toString();
+    }
+
     /** True when {@code branch} carries the RFC 3261 magic cookie, i.e. §17.2.3 matching applies. */
     public static boolean isRfc3261Branch(String branch) {
         return branch != null && branch.startsWith(MAGIC_COOKIE);

@@ -9,6 +9,8 @@ import gov.nist.javax.sip.message.SIPResponse;
 import gov.nist.javax.sip.parser.StringMsgParser;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** RFC 3261 §9.1 and §17.1.1.3: the messages the stack derives from an INVITE. */
 class SipMessagesTest {
@@ -104,5 +106,18 @@ class SipMessagesTest {
         assertThat(SipMessages.isRfc3261Branch("z9hG4bKabc")).isTrue();
         assertThat(SipMessages.isRfc3261Branch("abc")).isFalse();
         assertThat(SipMessages.isRfc3261Branch(null)).isFalse();
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+            "+447400123456, +447400123456",
+            "0123#447400123456, 0123%23447400123456",
+            "alice smith, alice%20smith",
+            "a@b, a%40b",
+            "x:y, x%3Ay",
+            "caf\u00e9, caf%C3%A9",
+    })
+    void userPartsAreEscapedPerRfc3261Section25(String user, String escaped) {
+        assertThat(SipMessages.escapeUser(user)).isEqualTo(escaped);
     }
 }
