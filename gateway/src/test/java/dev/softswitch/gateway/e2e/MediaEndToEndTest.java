@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.softswitch.charging.money.Money;
 import dev.softswitch.gateway.Gateway;
 import dev.softswitch.gateway.config.GatewayConfig;
+import dev.softswitch.media.MediaTimeouts;
 import dev.softswitch.media.srtp.SrtpMasterKey;
 import dev.softswitch.media.srtp.SrtpSuite;
 import java.io.IOException;
@@ -125,12 +126,12 @@ class MediaEndToEndTest {
         JsonNode media = lastRecordOf("erin").get("media");
         long up = media.get("clientToCarrier").get("packets").asLong();
         long down = media.get("carrierToClient").get("packets").asLong();
-        // Up to 2 s of 20 ms G.711 frames (172-byte RTP packets from g711a.pcap; SIPp starts the pcap a little
-        // after the ACK), every one echoed back but for the last ones in flight at the BYE.
-        assertThat(up).as("client->carrier packets").isBetween(40L, 110L);
+        // Up to 2 s of g711a.pcap: 30 ms A-law frames (240 bytes of payload, 252-byte RTP packets, 236 in 7 s),
+        // every one echoed back but for the last ones in flight at the BYE.
+        assertThat(up).as("client->carrier packets").isBetween(45L, 75L);
         assertThat(down).isBetween(up - 2, up);
-        assertThat(media.get("clientToCarrier").get("bytes").asLong()).isEqualTo(up * 172);
-        assertThat(media.get("carrierToClient").get("bytes").asLong()).isEqualTo(down * 172);
+        assertThat(media.get("clientToCarrier").get("bytes").asLong()).isEqualTo(up * 252);
+        assertThat(media.get("carrierToClient").get("bytes").asLong()).isEqualTo(down * 252);
         assertThat(media.get("clientToCarrier").get("lost").asLong()).isZero();
         assertThat(gateway.relay().packetsRelayed() - relayedBefore).isEqualTo(up + down);
     }
@@ -263,6 +264,68 @@ class MediaEndToEndTest {
         assertThat(record.get("disconnectCause").asText()).isEqualTo("caller_bye");
         assertThat(record.get("durationMillis").asLong()).isGreaterThanOrEqualTo(1_100);
         await(() -> gateway.relay().portsInUse() == 0, Duration.ofSeconds(5));
+    }
+
+    // ---- (e) media timeout -------------------------------------------------------------------
+
+    @Test
+    void mediaTimeoutEndsBothLegsAndTheCharging() throws Exception {
+        // Gateway.start() has no media timeout setting (30 s fixed): this assembles the same parts
+        // with a 1.5 s timeout. Neither side sends any RTP.
+        int port = SippProcess.freePort();
+        int carrierSip = SippProcess.freeUdpPort();
+        int mediaBase = 20000 + 2 * (int) ((ProcessHandle.current().pid() + 3000) % 4000);
+        Path records = dir.resolve("timeout-calls.jsonl");
+        String yaml = """
+                sip:
+                  listen:
+                    - { transport: udp, host: 127.0.0.1, port: %1$d }
+                http: { host: 127.0.0.1, port: %5$d }
+                media: { host: 127.0.0.1, portMin: %2$d, portMax: %3$d }
+                trunks:
+                  - { name: sipp-carrier, host: 127.0.0.1, port: %4$d, transport: udp, prefixes: ["44"], probe: false }
+                charging:
+                  currency: USD
+                  rates:
+                    - { prefix: "447", destination: UK mobile, perMinute: "0.60", increments: 2/2 }
+                  accounts:
+                    - { id: alice, balance: "1.00", number: "+447400000001" }
+                cdr: { file: "%6$s" }
+                """.formatted(port, mediaBase, mediaBase + 19, carrierSip, SippProcess.freeTcpPort(), records);
+        MediaTimeoutGateway small = track(new MediaTimeoutGateway(GatewayConfig.parse(yaml, "timeout.yaml"),
+                new MediaTimeouts(Duration.ofMillis(1500), Duration.ofSeconds(60))));
+        DatagramSocket carrierRtp = udp();
+        SippProcess carrier = track(SippProcess.builder(SippScenario.uas("fixed-media")).localPort(carrierSip)
+                .timeout(LIMIT).set("rtp", Integer.toString(carrierRtp.getLocalPort())).traceMessages().start());
+        carrier.awaitListening(Duration.ofSeconds(5));
+        DatagramSocket clientRtp = udp();
+        SipUdpPeer peer = track(new SipUdpPeer(port, "alice"));
+
+        SipUdpPeer.Message ok = peer.invite(UK_MOBILE, plainOffer(clientRtp.getLocalPort()), LIMIT);
+        assertThat(ok.status()).as(ok.raw()).isEqualTo(200);
+        long answered = System.nanoTime();
+
+        // The gateway hangs up both legs: the client peer gets a BYE, the carrier's scenario ends on its BYE.
+        peer.awaitBye(Duration.ofSeconds(6));
+        long silence = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - answered);
+        assertThat(silence).isBetween(1_400L, 3_000L);
+        assertThat(carrier.awaitExit(LIMIT)).as(carrier.describe()).isZero();
+        assertThat(carrier.receivedMessages()).extracting(m -> m.startLine().split(" ")[0])
+                .containsExactly("INVITE", "ACK", "BYE");
+
+        JsonNode record = CallRecords.lastOf(records, 0, "alice");
+        assertThat(record.get("disconnectCause").asText()).isEqualTo("media_timeout");
+        assertThat(record.get("hungUpBy").asText()).isEqualTo("gateway");
+        long amount = record.get("amount").get("micros").asLong();
+        assertThat(amount).isBetween(20_000L, 40_000L); // one or two started 2-second increments
+        Money balance = small.accounts().balance("alice").orElseThrow();
+        assertThat(balance).isEqualTo(Money.parse("1.00", "USD").minus(Money.ofMicros(amount, "USD")));
+        // Charging stopped: nothing stays reserved and the balance does not move any more.
+        assertThat(small.accounts().available("alice")).isEqualTo(balance);
+        assertThat(small.activeCalls()).isZero();
+        await(() -> small.relay().portsInUse() == 0, Duration.ofSeconds(5));
+        Thread.sleep(1_200);
+        assertThat(small.accounts().balance("alice")).contains(balance);
     }
 
     // ---- helpers -----------------------------------------------------------------------------
