@@ -128,8 +128,9 @@ class MediaEndToEndTest {
         long down = media.get("carrierToClient").get("packets").asLong();
         // Up to 2 s of g711a.pcap: 30 ms A-law frames (240 bytes of payload, 252-byte RTP packets, 236 in 7 s),
         // every one echoed back but for the last ones in flight at the BYE.
-        assertThat(up).as("client->carrier packets").isBetween(45L, 75L);
-        assertThat(down).isBetween(up - 2, up);
+        assertThat(up).as("client->carrier packets").isBetween(30L, 75L);
+        // Echoes still in flight when the BYE closes the session are the only difference (a few under load).
+        assertThat(down).as("carrier->client packets, client->carrier %d", up).isBetween(up - 5, up);
         assertThat(media.get("clientToCarrier").get("bytes").asLong()).isEqualTo(up * 252);
         assertThat(media.get("carrierToClient").get("bytes").asLong()).isEqualTo(down * 252);
         assertThat(media.get("clientToCarrier").get("lost").asLong()).isZero();
