@@ -1,0 +1,233 @@
+package dev.softswitch.gateway.e2e;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A minimal SIP user agent over UDP on loopback, playing an app client toward the gateway: INVITE
+ * with the SDP it is given, ACK, BYE, and 200 to a BYE from the gateway. Enough for one call; every
+ * message goes through the gateway's real transport, transaction layer and B2BUA.
+ */
+final class SipUdpPeer implements AutoCloseable {
+
+    /** One parsed SIP message. */
+    record Message(String startLine, Map<String, String> headers, String body, String raw) {
+        Optional<String> header(String name) {
+            return Optional.ofNullable(headers.get(name.toLowerCase(Locale.ROOT)));
+        }
+
+        boolean isResponse() {
+            return startLine.startsWith("SIP/2.0 ");
+        }
+
+        int status() {
+            return Integer.parseInt(startLine.split(" ")[1]);
+        }
+
+        String cseqMethod() {
+            String[] parts = header("CSeq").orElse("0 ?").trim().split("\\s+");
+            return parts[parts.length - 1];
+        }
+
+        static Message parse(String raw) {
+            int split = raw.indexOf("\r\n\r\n");
+            String head = split < 0 ? raw : raw.substring(0, split);
+            String body = split < 0 ? "" : raw.substring(split + 4);
+            String[] lines = head.split("\r\n");
+            Map<String, String> headers = new LinkedHashMap<>();
+            for (int i = 1; i < lines.length; i++) {
+                int colon = lines[i].indexOf(':');
+                if (colon > 0) {
+                    headers.putIfAbsent(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                            lines[i].substring(colon + 1).trim());
+                }
+            }
+            return new Message(lines[0], headers, body, raw);
+        }
+    }
+
+    private static final Pattern URI_IN_BRACKETS = Pattern.compile("<([^>]+)>");
+    private static final Pattern TAG = Pattern.compile(";tag=([^;>\\s]+)");
+
+    private final DatagramSocket socket;
+    private final InetSocketAddress gateway;
+    private final String account;
+    private final String callId = UUID.randomUUID() + "@e2e";
+    private final String fromTag = Long.toHexString(System.nanoTime());
+    private final BlockingQueue<Message> inbox = new LinkedBlockingQueue<>();
+    private final Thread reader;
+    private volatile Message byeReceived;
+    private String requestUri;
+    private String toHeader;
+    private String remoteTarget;
+    private int cseq = 1;
+
+    SipUdpPeer(int gatewayPort, String account) {
+        try {
+            socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        } catch (SocketException e) {
+            throw new UncheckedIOException(e);
+        }
+        this.gateway = new InetSocketAddress(InetAddress.getLoopbackAddress(), gatewayPort);
+        this.account = account;
+        reader = new Thread(this::read, "sip-peer-" + socket.getLocalPort());
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    int localPort() {
+        return socket.getLocalPort();
+    }
+
+    String callId() {
+        return callId;
+    }
+
+    /** Sends the INVITE and returns its final response (provisional ones are skipped); ACKs a 2xx. */
+    Message invite(String dialled, String sdp, Duration limit) {
+        requestUri = "sip:" + dialled + "@127.0.0.1:" + gateway.getPort();
+        toHeader = "<" + requestUri + ">";
+        send(request("INVITE", requestUri, cseq, sdp));
+        Message last = awaitMessage(m -> m.isResponse() && m.cseqMethod().equals("INVITE") && m.status() >= 200, limit);
+        if (last.status() / 100 == 2) {
+            toHeader = last.header("To").orElseThrow();
+            Matcher contact = URI_IN_BRACKETS.matcher(last.header("Contact").orElseThrow());
+            remoteTarget = contact.find() ? contact.group(1) : requestUri;
+            send(request("ACK", remoteTarget, cseq, null));
+        } else {
+            send(request("ACK", requestUri, cseq, null));
+        }
+        return last;
+    }
+
+    /** Sends a BYE and waits for its 200. */
+    Message bye(Duration limit) {
+        int n = ++cseq;
+        send(request("BYE", remoteTarget, n, null));
+        return awaitMessage(m -> m.isResponse() && m.cseqMethod().equals("BYE"), limit);
+    }
+
+    /** Waits for the gateway's BYE (already answered with 200 by the reader). */
+    Message awaitBye(Duration limit) {
+        awaitMessage(m -> !m.isResponse() && m.startLine().startsWith("BYE "), limit);
+        return byeReceived;
+    }
+
+    Optional<Message> byeReceived() {
+        return Optional.ofNullable(byeReceived);
+    }
+
+    private Message awaitMessage(Predicate<Message> wanted, Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        try {
+            while (true) {
+                long left = deadline - System.nanoTime();
+                Message m = left <= 0 ? null : inbox.poll(left, TimeUnit.NANOSECONDS);
+                if (m == null) {
+                    throw new AssertionError("no matching SIP message within " + limit + " on call " + callId);
+                }
+                if (wanted.test(m)) {
+                    return m;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
+    private String request(String method, String uri, int number, String sdp) {
+        String body = sdp == null ? "" : sdp;
+        String branch = "z9hG4bK" + Long.toHexString(System.nanoTime());
+        String local = "127.0.0.1:" + socket.getLocalPort();
+        return method + " " + uri + " SIP/2.0\r\n"
+                + "Via: SIP/2.0/UDP " + local + ";branch=" + branch + ";rport\r\n"
+                + "Max-Forwards: 70\r\n"
+                + "From: <sip:" + account + "@127.0.0.1>;tag=" + fromTag + "\r\n"
+                + "To: " + toHeader + "\r\n"
+                + "Call-ID: " + callId + "\r\n"
+                + "CSeq: " + number + " " + method + "\r\n"
+                + "Contact: <sip:" + account + "@" + local + ">\r\n"
+                + "User-Agent: e2e-peer\r\n"
+                + (sdp == null ? "" : "Content-Type: application/sdp\r\n")
+                + "Content-Length: " + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n"
+                + body;
+    }
+
+    private void send(String text) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        try {
+            socket.send(new DatagramPacket(bytes, bytes.length, gateway));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void read() {
+        byte[] buffer = new byte[65535];
+        while (!socket.isClosed()) {
+            DatagramPacket p = new DatagramPacket(buffer, buffer.length);
+            try {
+                socket.receive(p);
+            } catch (IOException e) {
+                return;
+            }
+            String raw = new String(p.getData(), 0, p.getLength(), StandardCharsets.UTF_8);
+            if (raw.isBlank()) {
+                continue;
+            }
+            Message m = Message.parse(raw);
+            if (!m.isResponse() && m.startLine().startsWith("BYE ")) {
+                byeReceived = m;
+                send(okFor(m));
+            }
+            inbox.add(m);
+        }
+    }
+
+    /** A 200 OK for a request: its Via, From, To, Call-ID and CSeq copied. */
+    private static String okFor(Message request) {
+        StringBuilder s = new StringBuilder("SIP/2.0 200 OK\r\n");
+        for (String line : request.raw().split("\r\n\r\n", 2)[0].split("\r\n")) {
+            String lower = line.toLowerCase(Locale.ROOT);
+            if (lower.startsWith("via:") || lower.startsWith("from:") || lower.startsWith("to:")
+                    || lower.startsWith("call-id:") || lower.startsWith("cseq:")) {
+                s.append(line).append("\r\n");
+            }
+        }
+        return s.append("Content-Length: 0\r\n\r\n").toString();
+    }
+
+    static String tagOf(String header) {
+        Matcher m = TAG.matcher(header);
+        return m.find() ? m.group(1) : null;
+    }
+
+    @Override
+    public void close() {
+        socket.close();
+        try {
+            reader.join(2000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
