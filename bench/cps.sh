@@ -82,6 +82,13 @@ children_cpu() {
     tail -n 1 "$1" | awk '{ n = 0; for (i = 1; i <= 2; i++) { split($i, t, /[ms]/); n += t[1] * 60 + t[2] } print n }' > "$1.sum"
 }
 # A cumulative counter from SIPp's final statistics screen, e.g. "Successful call".
+# Seconds (from SIPp's -trace_stat CSV) until the client had placed all $2 calls; empty if unknown.
+placing_seconds() {
+    [[ -f $1 ]] || return 0
+    awk -F';' -v want="$2" '
+        NR == 1 { for (i = 1; i <= NF; i++) { if ($i == "ElapsedTime(C)") e = i; if ($i == "OutgoingCall(C)") o = i }; next }
+        e && o && $o + 0 >= want { split($e, t, ":"); printf "%.3f\n", t[1] * 3600 + t[2] * 60 + t[3] + t[4] / 1e6; exit }' "$1"
+}
 counter() { grep -E "^ *$1 " "$2" | tail -n 1 | awk -F'|' '{ gsub(/ /, "", $3); print $3 + 0 }'; }
 
 work=$(mktemp -d /tmp/cps.XXXXXX)
@@ -94,7 +101,7 @@ stop() {
 trap stop EXIT
 
 best=
-printf '%8s %8s %8s %8s %8s %8s %8s %8s\n' rate calls ok failed cps failed% gw-cpu sipp-cpu
+printf '%8s %8s %8s %8s %8s %8s %8s %11s %8s\n' rate calls ok failed cps failed% gw-cpu gw-us/call sipp-cpu
 for rate in "${rates[@]}"; do
     calls=$((rate * seconds))
     limit=$((rate * 4 + 10))             # 1-second calls: about `rate` at once; 4x leaves room for slow answers
@@ -115,6 +122,7 @@ for rate in "${rates[@]}"; do
         -s "$number" -set account "$account" -d 1000 \
         -r "$rate" -rp 1000 -m "$calls" -l "$limit" \
         -nostdin -timeout "${budget}s" -timeout_error -trace_err -error_file "$dir/client.err" \
+        -trace_stat -stf "$dir/client-stat.csv" -fd 1 \
         "$gateway" > "$dir/client.out" 2>&1 &
     client_pid=$!
     wait "$client_pid" || true
@@ -130,15 +138,25 @@ for rate in "${rates[@]}"; do
     children_cpu "$dir/times.after"
 
     ok=$(counter "Successful call" "$dir/client.out")
-    failed=$(counter "Failed call" "$dir/client.out")
+    # A call that neither succeeded nor was counted failed (e.g. still waiting when SIPp gave up) failed too.
+    failed=$((calls - ok))
     elapsed=$(awk -v a="$start" -v b="$end" 'BEGIN { print b - a }')
-    # Calls are placed for about `seconds` and each lasts 1 s: the rate is over the placing time.
-    cps=$(awk -v n="$ok" -v e="$elapsed" 'BEGIN { t = e - 1; if (t < 1) t = 1; printf "%.0f", n / t }')
-    failed_percent=$(awk -v f="$failed" -v o="$ok" 'BEGIN { printf "%.2f", (f + o) ? 100 * f / (f + o) : 100 }')
+    # Achieved rate: calls placed over the time SIPp took to place them all (from its -trace_stat
+    # file, one row a second), so a few slow stragglers at the end do not dilute it.
+    placing=$(placing_seconds "$dir/client-stat.csv" "$calls")
+    [[ -n $placing ]] || placing=$(awk -v e="$elapsed" 'BEGIN { print (e > 2 ? e - 1 : 1) }')
+    cps=$(awk -v n="$calls" -v t="$placing" 'BEGIN { printf "%.0f", n / t }')
+    failed_percent=$(awk -v f="$failed" -v c="$calls" 'BEGIN { printf "%.2f", c ? 100 * f / c : 100 }')
     gateway_cpu=n/a
-    [[ -n $gateway_pid ]] && gateway_cpu=$(percent $((gateway_after - gateway_before)) "$elapsed")
+    gateway_us=n/a
+    if [[ -n $gateway_pid ]]; then
+        gateway_cpu=$(percent $((gateway_after - gateway_before)) "$placing")
+        gateway_us=$(awk -v t=$((gateway_after - gateway_before)) -v hz="$ticks_per_second" -v n="$calls" \
+            'BEGIN { printf "%.0f", 1e6 * t / hz / n }')
+    fi
     sipp_cpu=$(awk -v a="$(< "$dir/times.before.sum")" -v b="$(< "$dir/times.after.sum")" -v s="$elapsed" 'BEGIN { printf "%.0f%%", 100 * (b - a) / s }')
-    printf '%8s %8s %8s %8s %8s %8s %8s %8s\n' "$rate" "$calls" "$ok" "$failed" "$cps" "$failed_percent" "$gateway_cpu" "$sipp_cpu"
+    printf '%8s %8s %8s %8s %8s %8s %8s %11s %8s\n' "$rate" "$calls" "$ok" "$failed" "$cps" "$failed_percent" \
+        "$gateway_cpu" "$gateway_us" "$sipp_cpu"
 
     if awk -v p="$failed_percent" -v o="$ok" 'BEGIN { exit !(o > 0 && p < 0.1) }'; then
         best=$rate
