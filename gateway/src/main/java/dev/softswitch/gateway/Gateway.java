@@ -309,6 +309,6 @@ public final class Gateway implements AutoCloseable {
             }
         }
         closeables.clear();
-        core.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        core.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
 }

@@ -11,6 +11,8 @@ import org.slf4j.LoggerFactory;
 public final class GatewayMain {
 
     private static final Logger log = LoggerFactory.getLogger(GatewayMain.class);
+    /** A stop (SIGTERM) never waits longer than this for calls and sockets to close. */
+    private static final java.time.Duration SHUTDOWN_LIMIT = java.time.Duration.ofSeconds(15);
 
     private GatewayMain() {
     }
@@ -45,10 +47,24 @@ public final class GatewayMain {
             return;
         }
         log.info("configuration: {}", configFile == null ? "embedded default (demo)" : configFile);
-        Gateway gateway = Gateway.start(config, configFile);
+        Gateway gateway;
+        try {
+            gateway = Gateway.start(config, configFile);
+        } catch (Exception e) {
+            log.error("gateway could not start: {}", e.toString());
+            System.exit(1);
+            return;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("shutting down");
+            Thread watchdog = new Thread(() -> {
+                java.util.concurrent.locks.LockSupport.parkNanos(SHUTDOWN_LIMIT.toNanos());
+                log.error("shutdown took longer than {}: halting", SHUTDOWN_LIMIT);
+                Runtime.getRuntime().halt(3);
+            }, "shutdown-watchdog");
+            watchdog.setDaemon(true);
+            watchdog.start();
             gateway.close();
             stopped.countDown();
         }, "shutdown"));

@@ -90,10 +90,10 @@ public final class AdminHttpServer implements AutoCloseable {
             return;
         }
         if (channel != null) {
-            channel.close().syncUninterruptibly();
+            channel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
             channel = null;
         }
-        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         group = null;
         log.info("Admin HTTP stopped");
     }

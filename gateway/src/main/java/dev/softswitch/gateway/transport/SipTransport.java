@@ -252,7 +252,7 @@ public final class SipTransport implements SipSender, AutoCloseable {
             boundChannels.clear();
         }
         connections.channels().forEach(Channel::close);
-        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         group = null;
         connector = null;
     }
