@@ -30,7 +30,6 @@ import dev.softswitch.media.DirectionStats;
 import dev.softswitch.media.MediaEvent;
 import dev.softswitch.media.SessionStats;
 import dev.softswitch.media.PortsExhaustedException;
-import dev.softswitch.media.RelayLeg;
 import dev.softswitch.media.RelaySession;
 import gov.nist.javax.sip.header.Contact;
 import gov.nist.javax.sip.message.SIPRequest;
@@ -573,15 +572,13 @@ final class Call {
         byte[] body = tx.request().getRawContent();
         try {
             byte[] outSdp = null;
+            SdpOffer offer = null;
+            SdpCrypto offeredCrypto = null;
             if (body != null && body.length > 0) {
-                SdpOffer offer = SdpRewriter.parse(body);
-                RelayLeg from = fromClient ? media.clientLeg() : media.carrierLeg();
+                offer = SdpRewriter.parse(body);
                 if (fromClient && clientCrypto != null) {
-                    clientCrypto = SdpCrypto.select(offer.cryptoAttributes());
-                    media.clientLeg().enableSrtp(clientCrypto.key(), relayCrypto.key());
+                    offeredCrypto = SdpCrypto.select(offer.cryptoAttributes());
                 }
-                from.setRemoteRtp(offer.audioRtp());
-                media.setHold(offer.isOnHold());
                 outSdp = fromClient ? towardCarrier(body) : towardClient(body);
             }
             SIPRequest reinvite = out.newRequest(Request.INVITE);
@@ -590,7 +587,7 @@ final class Call {
             }
             pendingReinvite = tx;
             ctx.transactions().sendRequest(reinvite, out.destination(),
-                    new ReinviteListener(tx, fromClient, out, out.localCseq()));
+                    new ReinviteListener(tx, fromClient, out, out.localCseq(), offer, offeredCrypto));
         } catch (SdpException e) {
             respond(tx, Response.NOT_ACCEPTABLE_HERE, "Not Acceptable Here: " + e.getMessage());
         } catch (ParseException e) {
@@ -603,12 +600,31 @@ final class Call {
         private final boolean fromClient;
         private final DialogLeg out;
         private final long cseq;
+        /** The new offer and SRTP key; applied to the relay only once the other side accepts (RFC 3261 §14.1). */
+        private final SdpOffer offer;
+        private final SdpCrypto offeredCrypto;
 
-        ReinviteListener(ServerTransaction requester, boolean fromClient, DialogLeg out, long cseq) {
+        ReinviteListener(ServerTransaction requester, boolean fromClient, DialogLeg out, long cseq, SdpOffer offer,
+                         SdpCrypto offeredCrypto) {
             this.requester = requester;
             this.fromClient = fromClient;
             this.out = out;
             this.cseq = cseq;
+            this.offer = offer;
+            this.offeredCrypto = offeredCrypto;
+        }
+
+        /** The accepted offer takes effect: new remote address, hold state and client key. */
+        private void applyOffer() {
+            if (offer == null || state == State.ENDED) {
+                return;
+            }
+            if (offeredCrypto != null) {
+                clientCrypto = offeredCrypto;
+                media.clientLeg().enableSrtp(clientCrypto.key(), relayCrypto.key());
+            }
+            (fromClient ? media.clientLeg() : media.carrierLeg()).setRemoteRtp(offer.audioRtp());
+            media.setHold(offer.isOnHold());
         }
 
         @Override
@@ -625,6 +641,7 @@ final class Call {
             }
             try {
                 ctx.transactions().sendAck(out.ack(cseq), out.destination());
+                applyOffer();
                 SIPResponse ok = requester.request().createResponse(Response.OK);
                 ok.addHeader(DialogLeg.HEADERS.createContactHeader(DialogLeg.contact(ctx.sender(), requester.source())));
                 byte[] body = r.getRawContent();

@@ -299,6 +299,34 @@ class B2buaCallTest {
     }
 
     @Test
+    void holdRejectedByTheCarrierLeavesTheSessionAsItWas() throws Exception {
+        SIPRequest invite = clientInvite("alice", "+447400123456", "c9");
+        transactions.onRequest(invite, CLIENT);
+        answer(onlyRequest("INVITE"));
+        SIPResponse ok = sender.lastResponse();
+        transactions.onRequest(clientAck(invite, ok), CLIENT);
+
+        transactions.onRequest(clientReinvite(invite, ok, """
+                v=0\r
+                o=client 1 2 IN IP4 10.0.0.7\r
+                s=-\r
+                c=IN IP4 10.0.0.7\r
+                t=0 0\r
+                m=audio 6000 RTP/AVP 0\r
+                a=sendonly\r
+                """), CLIENT);
+        SIPRequest relayed = sender.requests("INVITE").get(1);
+        transactions.onResponse(carrierResponse(relayed, 488, null), CARRIER);
+        assertThat(sender.lastResponse().getStatusCode()).isEqualTo(488);
+
+        // Had the rejected hold taken effect, the 2-hour hold timeout would apply; the call is not
+        // on hold, so 30 s without media still ends it (RFC 3261 §14.1: the session is unchanged).
+        timers.advance(Duration.ofSeconds(31));
+        await(() -> sender.requests("BYE").size() == 2);
+        assertThat(onlyRecord().get("disconnectCause").asText()).isEqualTo("media_timeout");
+    }
+
+    @Test
     void noMediaForThirtySecondsEndsTheCallOnBothLegsAndItsCharging() throws Exception {
         SIPRequest invite = clientInvite("alice", "+447400123456", "c8");
         transactions.onRequest(invite, CLIENT);
