@@ -151,7 +151,7 @@ public final class Gateway implements AutoCloseable {
         transport = new SipTransport(listen, this::onMessage,
                 TransportSettings.defaults().withMaxMessageBytes(config.sip().maxMessageBytes()));
         b2bua = new B2buaHandler(new B2buaParts(transport, timers, timerSettings, charging, relay,
-                MediaTimeouts.defaults(), routing, subscribers::get,
+                new MediaTimeouts(config.media().timeout(), config.media().holdTimeout()), routing, subscribers::get,
                 callRecords, metrics));
         transactions = new TransactionLayer(transport, timers, timerSettings, b2bua);
         b2bua.bind(transactions);

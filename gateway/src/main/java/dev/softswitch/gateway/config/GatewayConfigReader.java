@@ -101,7 +101,9 @@ final class GatewayConfigReader {
         String host = r.text("host", "127.0.0.1");
         Integer portMin = r.integer("portMin", "30000");
         Integer portMax = r.integer("portMax", "39999");
-        return r.build(() -> new MediaConfig(host, portMin, portMax));
+        Duration timeout = duration(r, "timeout", MediaConfig.DEFAULT_TIMEOUT);
+        Duration holdTimeout = duration(r, "holdTimeout", MediaConfig.DEFAULT_HOLD_TIMEOUT);
+        return r.build(() -> new MediaConfig(host, portMin, portMax, timeout, holdTimeout));
     }
 
     private static TrunkConfig trunk(MappingReader r) {

@@ -1,7 +1,21 @@
 package dev.softswitch.gateway.config;
 
-/** The media relay's address and UDP port range; RTP takes the even port, RTCP the next (RFC 3550 §11). */
-public record MediaConfig(String host, int portMin, int portMax) {
+import java.time.Duration;
+
+/**
+ * The media relay's address and UDP port range (RTP takes the even port, RTCP the next, RFC 3550
+ * §11), and how long an answered call may go without RTP before it is ended (MED-5): {@code timeout}
+ * while active, {@code holdTimeout} while on hold.
+ */
+public record MediaConfig(String host, int portMin, int portMax, Duration timeout, Duration holdTimeout) {
+
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_HOLD_TIMEOUT = Duration.ofHours(2);
+
+    /** A relay with the default media timeouts. */
+    public MediaConfig(String host, int portMin, int portMax) {
+        this(host, portMin, portMax, DEFAULT_TIMEOUT, DEFAULT_HOLD_TIMEOUT);
+    }
 
     public MediaConfig {
         Checks.notBlank("host", host);
@@ -14,6 +28,13 @@ public record MediaConfig(String host, int portMin, int portMax) {
         if (portMin >= portMax) {
             throw new InvalidValueException("portMax", portMax + " is not above portMin " + portMin
                     + " (use a larger number, e.g. " + Math.min(65535, portMin + 9999) + ")");
+        }
+        if (timeout == null || timeout.isZero() || timeout.isNegative()) {
+            throw new InvalidValueException("timeout", timeout + " must be positive (e.g. 30s)");
+        }
+        if (holdTimeout == null || holdTimeout.compareTo(timeout) < 0) {
+            throw new InvalidValueException("holdTimeout", holdTimeout + " must not be shorter than timeout " + timeout
+                    + " (e.g. 2h)");
         }
     }
 }

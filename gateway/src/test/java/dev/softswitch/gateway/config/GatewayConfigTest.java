@@ -51,7 +51,7 @@ class GatewayConfigTest {
         assertThat(c.sip().maxMessageBytes()).isEqualTo(16384);
         assertThat(c.sip().timers()).isEqualTo(TimersConfig.RFC_3261);
         assertThat(c.http()).isEqualTo(new HttpConfig("127.0.0.1", 8080));
-        assertThat(c.media()).isEqualTo(new MediaConfig("127.0.0.1", 20000, 29999));
+        assertThat(c.media()).isEqualTo(new MediaConfig("127.0.0.1", 20000, 29999, Duration.ofSeconds(30), Duration.ofHours(2)));
         assertThat(c.trunks()).extracting(TrunkConfig::name, TrunkConfig::host, TrunkConfig::port, TrunkConfig::prefixes,
                 TrunkConfig::probe).containsExactly(tuple("demo-carrier", "127.0.0.1", 5080, java.util.List.of(""), false));
         assertThat(c.charging().currency()).isEqualTo("USD");

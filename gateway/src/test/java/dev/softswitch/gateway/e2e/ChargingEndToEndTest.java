@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -165,7 +166,7 @@ class ChargingEndToEndTest {
         SippProcess client = track(client("credit-exhausted", "bob").start());
         // Wait until the call is up and at least its second increment is reserved (the first at answer).
         MediaEndToEndTest.await(() -> metric(httpPort, "calls_active") >= 1, Duration.ofSeconds(10));
-        Thread.sleep(1_500);
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1_500)); // let it talk into its 2nd increment
         assertThat(child.isAlive()).as(log()).isTrue();
         child.destroyForcibly(); // SIGKILL: no shutdown hook, no BYE, no settlement
         assertThat(child.waitFor(5, TimeUnit.SECONDS)).isTrue();
@@ -216,7 +217,7 @@ class ChargingEndToEndTest {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("gateway JVM not healthy after " + limit + "\n" + log());
             }
-            Thread.sleep(100);
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
         }
     }
 

@@ -271,11 +271,7 @@ public final class SippProcess implements AutoCloseable {
     }
 
     private static void sleepQuietly(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        java.util.concurrent.locks.LockSupport.parkNanos(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(millis));
     }
 
     /** Options of one SIPp run; each method maps to one SIPp option, named in its comment. */
