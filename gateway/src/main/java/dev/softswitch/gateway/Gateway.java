@@ -20,7 +20,7 @@ import dev.softswitch.gateway.account.Subscriber;
 import dev.softswitch.gateway.account.SubscriberDirectory;
 import dev.softswitch.gateway.routing.RoutingService;
 import dev.softswitch.gateway.routing.TrunkProber;
-import dev.softswitch.gateway.time.ExecutorTimerService;
+import dev.softswitch.gateway.time.WheelTimerService;
 import dev.softswitch.gateway.time.TimerService;
 import dev.softswitch.gateway.transaction.TimerSettings;
 import dev.softswitch.gateway.transaction.TransactionLayer;
@@ -67,6 +67,8 @@ public final class Gateway implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Gateway.class);
     private static final Duration RESERVATION_SWEEP = Duration.ofSeconds(10);
+    /** Precision of every SIP and charging timer. */
+    private static final Duration TIMER_TICK = Duration.ofMillis(5);
 
     private final GatewayConfig config;
     private final Path source;
@@ -140,7 +142,8 @@ public final class Gateway implements AutoCloseable {
         closeables.add(relay);
         new MediaRelayMetrics(relay).bindTo(registry);
 
-        TimerService timers = new ExecutorTimerService(core, Clock.systemUTC());
+        WheelTimerService timers = new WheelTimerService(core, Clock.systemUTC(), TIMER_TICK);
+        closeables.add(timers);
         TimerSettings timerSettings = new TimerSettings(config.sip().timers().t1(), config.sip().timers().t2(),
                 config.sip().timers().t4());
 
