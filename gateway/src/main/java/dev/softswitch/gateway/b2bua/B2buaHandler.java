@@ -38,9 +38,7 @@ public final class B2buaHandler implements TransactionUser {
 
     /** Completes the wiring with the transaction layer that delivers to this handler. */
     public void bind(TransactionLayer transactions) {
-        this.ctx = new B2buaContext(transactions, parts.sender(), parts.timers(), parts.timerSettings(),
-                parts.charging(), parts.relay(), parts.mediaTimeouts(), parts.routing(), parts.subscribers(), parts.callRecords(), parts.metrics(),
-                new CallRegistry());
+        this.ctx = new B2buaContext(parts, transactions, new CallRegistry());
     }
 
     /** Calls in progress (routing, ringing or answered). */

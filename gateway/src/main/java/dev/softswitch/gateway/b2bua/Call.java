@@ -120,7 +120,7 @@ final class Call {
         this.clientInvite = inviteTx.request();
         this.clientSource = inviteTx.source();
         this.clientCallId = clientInvite.getCallId().getCallId();
-        this.startedAt = ctx.timers().now();
+        this.startedAt = ctx.parts().timers().now();
     }
 
     State state() {
@@ -134,11 +134,11 @@ final class Call {
     /** Authorises, routes and places the carrier leg, or refuses the call with a clear answer. */
     void start() {
         ctx.registry().add(this, inviteTx);
-        ctx.metrics().callStarted();
+        ctx.parts().metrics().callStarted();
         caller = userOf(clientInvite.getFrom().getAddress().getURI());
         callee = userOf(clientInvite.getRequestURI());
 
-        Optional<Subscriber> subscriber = ctx.subscribers().get().find(caller);
+        Optional<Subscriber> subscriber = ctx.parts().subscribers().get().find(caller);
         if (subscriber.isEmpty()) {
             refuse(Response.FORBIDDEN, "Unknown Account", "unknown_account");
             return;
@@ -146,10 +146,10 @@ final class Call {
         verifiedNumber = subscriber.get().verifiedNumber();
         String country = subscriber.get().country();
         if (country == null && verifiedNumber != null) {
-            country = ctx.routing().countryOf(verifiedNumber).orElse(null);
+            country = ctx.parts().routing().countryOf(verifiedNumber).orElse(null);
         }
 
-        RouteDecision decision = ctx.routing().route(country, callee, startedAt);
+        RouteDecision decision = ctx.parts().routing().route(country, callee, startedAt);
         if (decision instanceof RouteDecision.Refused refused) {
             RoutingRefusal r = refused.refusal();
             if (refused.number() != null) {
@@ -164,7 +164,7 @@ final class Call {
         callee = number.e164();
         candidates = routed.candidates();
 
-        Authorisation auth = ctx.charging().authorise(clientCallId, caller, routed.number().digits());
+        Authorisation auth = ctx.parts().charging().authorise(clientCallId, caller, routed.number().digits());
         if (auth instanceof Authorisation.Denied denied) {
             switch (denied.reason()) {
                 case INSUFFICIENT_CREDIT -> refuse(Response.PAYMENT_REQUIRED, "Insufficient Credit", "insufficient_credit");
@@ -193,8 +193,8 @@ final class Call {
         }
 
         // The relay binds the call's ports on its own event loop; the call goes on here when they are ready.
-        ctx.relay().allocateAsync(clientCallId).whenComplete((session, error) ->
-                ctx.timers().schedule(Duration.ZERO, () -> onMediaAllocated(session, error, clientOffer, offer)));
+        ctx.parts().relay().allocateAsync(clientCallId).whenComplete((session, error) ->
+                ctx.parts().timers().schedule(Duration.ZERO, () -> onMediaAllocated(session, error, clientOffer, offer)));
     }
 
     private void onMediaAllocated(RelaySession session, Throwable error, SdpOffer clientOffer, byte[] offer) {
@@ -230,7 +230,7 @@ final class Call {
         try {
             clientLeg = new DialogLeg(clientCallId, clientTag,
                     clientInvite.getTo().getAddress(), clientInvite.getFrom().getAddress(),
-                    clientTarget(), clientSource, ctx.sender(), 0);
+                    clientTarget(), clientSource, ctx.parts().sender(), 0);
             clientLeg.remoteTag(clientInvite.getFromTag());
             dialogKeys.add(ctx.registry().bindLeg(this, clientCallId, clientTag, true));
         } catch (RuntimeException e) {
@@ -249,9 +249,9 @@ final class Call {
      */
     private void tryNextCandidate(int lastCode, String lastReason, String lastOutcome) {
         releaseTrunk();
-        while (candidateIndex < candidates.size() && attempts < ctx.routing().maxAttempts()) {
+        while (candidateIndex < candidates.size() && attempts < ctx.parts().routing().maxAttempts()) {
             TrunkCandidate candidate = candidates.get(candidateIndex++);
-            if (!ctx.routing().acquire(candidate.trunk(), ctx.timers().now())) {
+            if (!ctx.parts().routing().acquire(candidate.trunk(), ctx.parts().timers().now())) {
                 continue;
             }
             trunkAcquired = true;
@@ -272,7 +272,7 @@ final class Call {
     private void releaseTrunk() {
         if (trunkAcquired) {
             trunkAcquired = false;
-            ctx.routing().release(trunk);
+            ctx.parts().routing().release(trunk);
         }
     }
 
@@ -281,7 +281,7 @@ final class Call {
         String host = dest.address().getHostString();
         SipURI ruri = DialogLeg.ADDRESSES.createSipURI(SipMessages.escapeUser(candidate.requestUser()), host);
         ruri.setPort(dest.address().getPort());
-        InetSocketAddress local = ctx.sender().localAddress(dest.transport());
+        InetSocketAddress local = ctx.parts().sender().localAddress(dest.transport());
         CallerIdentity identity = verifiedNumber == null
                 ? new CallerIdentity("anonymous", null)
                 : CallerIdentity.forTrunk(trunk, verifiedNumber);
@@ -294,7 +294,7 @@ final class Call {
             ctx.registry().unbind(carrierLegKey);
             dialogKeys.remove(carrierLegKey);
         }
-        carrierLeg = new DialogLeg(carrierCallId, carrierTag, from, to, ruri, dest, ctx.sender(), 0);
+        carrierLeg = new DialogLeg(carrierCallId, carrierTag, from, to, ruri, dest, ctx.parts().sender(), 0);
         carrierLegKey = ctx.registry().bindLeg(this, carrierCallId, carrierTag, false);
         dialogKeys.add(carrierLegKey);
 
@@ -435,21 +435,21 @@ final class Call {
             return;
         }
         state = State.ANSWERED;
-        answeredAt = ctx.timers().now();
+        answeredAt = ctx.parts().timers().now();
         inviteTx.respond(clientOk);
-        ctx.metrics().callAttempt("answered");
-        ctx.metrics().responseSent(Response.OK);
+        ctx.parts().metrics().callAttempt("answered");
+        ctx.parts().metrics().responseSent(Response.OK);
         if (!clientSource.transport().isReliable()) {
-            scheduleOkRetransmit(ctx.timerSettings().t1());
+            scheduleOkRetransmit(ctx.parts().timerSettings().t1());
         }
-        ackTimeout = ctx.timers().schedule(ctx.timerSettings().t1().multipliedBy(64), () -> {
+        ackTimeout = ctx.parts().timers().schedule(ctx.parts().timerSettings().t1().multipliedBy(64), () -> {
             if (state == State.ANSWERED) {
                 log.info("call {}: client never acknowledged the 200 OK", clientCallId);
                 teardown("ack_timeout", "gateway");
             }
         });
-        media.watchMedia(ctx.mediaTimeouts(),
-                event -> ctx.timers().schedule(Duration.ZERO, () -> onMediaTimeout(event)));
+        media.watchMedia(ctx.parts().mediaTimeouts(),
+                event -> ctx.parts().timers().schedule(Duration.ZERO, () -> onMediaTimeout(event)));
         Instant paidUntil = charging.start(answeredAt);
         log.info("call {}: answered, paid until {}", clientCallId, paidUntil);
         scheduleNextReservation();
@@ -468,11 +468,11 @@ final class Call {
 
     /** RFC 3261 §13.3.1.4: the UAS core retransmits its 2xx over UDP until the ACK arrives. */
     private void scheduleOkRetransmit(Duration interval) {
-        okRetransmit = ctx.timers().schedule(interval, () -> {
+        okRetransmit = ctx.parts().timers().schedule(interval, () -> {
             if (state == State.ANSWERED) {
-                ctx.sender().sendResponse(clientOk);
+                ctx.parts().sender().sendResponse(clientOk);
                 Duration next = interval.multipliedBy(2);
-                scheduleOkRetransmit(next.compareTo(ctx.timerSettings().t2()) > 0 ? ctx.timerSettings().t2() : next);
+                scheduleOkRetransmit(next.compareTo(ctx.parts().timerSettings().t2()) > 0 ? ctx.parts().timerSettings().t2() : next);
             }
         });
     }
@@ -498,7 +498,7 @@ final class Call {
         Duration increment = charging.nextIncrement();
         Duration lead = increment.dividedBy(2).compareTo(MAX_RESERVE_LEAD) < 0 ? increment.dividedBy(2) : MAX_RESERVE_LEAD;
         Instant at = charging.paidUntil().minus(lead);
-        reserveTimer = ctx.timers().scheduleAt(at, this::reserveNextIncrement);
+        reserveTimer = ctx.parts().timers().scheduleAt(at, this::reserveNextIncrement);
     }
 
     private void reserveNextIncrement() {
@@ -510,7 +510,7 @@ final class Call {
         } else {
             Instant end = charging.paidUntil();
             log.info("call {}: credit exhausted, hanging up at {}", clientCallId, end);
-            teardownTimer = ctx.timers().scheduleAt(end, () -> teardown("credit_exhausted", "gateway"));
+            teardownTimer = ctx.parts().timers().scheduleAt(end, () -> teardown("credit_exhausted", "gateway"));
         }
     }
 
@@ -643,7 +643,7 @@ final class Call {
                 ctx.transactions().sendAck(out.ack(cseq), out.destination());
                 applyOffer();
                 SIPResponse ok = requester.request().createResponse(Response.OK);
-                ok.addHeader(DialogLeg.HEADERS.createContactHeader(DialogLeg.contact(ctx.sender(), requester.source())));
+                ok.addHeader(DialogLeg.HEADERS.createContactHeader(DialogLeg.contact(ctx.parts().sender(), requester.source())));
                 byte[] body = r.getRawContent();
                 if (body != null && body.length > 0 && state != State.ENDED) {
                     SdpOffer answer = SdpRewriter.parse(body);
@@ -700,8 +700,8 @@ final class Call {
         if (!cancelled || code == Response.REQUEST_TERMINATED) {
             inviteTx.respond(clientResponseOrPlain(code, reason));
         }
-        ctx.metrics().callAttempt(outcome);
-        ctx.metrics().responseSent(code);
+        ctx.parts().metrics().callAttempt(outcome);
+        ctx.parts().metrics().responseSent(code);
         log.info("call {}: {} {} ({})", clientCallId, code, reason, outcome);
         end(outcome, cancelled ? "caller" : "gateway", code);
     }
@@ -716,7 +716,7 @@ final class Call {
         cancel(ackTimeout);
         cancel(reserveTimer);
         cancel(teardownTimer);
-        Instant now = ctx.timers().now();
+        Instant now = ctx.parts().timers().now();
         Money amount = null;
         long billedSeconds = 0;
         ChargedCall charged = null;
@@ -727,7 +727,7 @@ final class Call {
                     amount = result.amount();
                     billedSeconds = result.billedSeconds();
                     charged = charging.record();
-                    ctx.metrics().charged(amount.currency(), amount.micros());
+                    ctx.parts().metrics().charged(amount.currency(), amount.micros());
                 } else {
                     charging.release();
                 }
@@ -743,13 +743,13 @@ final class Call {
         }
         releaseTrunk();
         if (wasAnswered) {
-            ctx.metrics().teardown(cause);
+            ctx.parts().metrics().teardown(cause);
         }
-        ctx.metrics().callEnded();
+        ctx.parts().metrics().callEnded();
         ctx.registry().remove(this, inviteTx, dialogKeys);
         long durationMillis = wasAnswered ? Duration.between(answeredAt, now).toMillis() : 0;
         try {
-            ctx.callRecords().write(new CallRecord(clientCallId, caller, callee, trunk == null ? null : trunk.name(),
+            ctx.parts().callRecords().write(new CallRecord(clientCallId, caller, callee, trunk == null ? null : trunk.name(),
                     startedAt, answeredAt, now, durationMillis, billedSeconds, amount, sipCode, cause, hungUpBy,
                     details(billedSeconds, charged, quality)));
         } catch (RuntimeException e) {
@@ -812,7 +812,7 @@ final class Call {
     private SIPResponse clientResponse(int code, String reason) throws ParseException {
         SIPResponse r = clientInvite.createResponse(code, reason);
         r.getTo().setTag(clientTag);
-        r.addHeader(DialogLeg.HEADERS.createContactHeader(DialogLeg.contact(ctx.sender(), clientSource)));
+        r.addHeader(DialogLeg.HEADERS.createContactHeader(DialogLeg.contact(ctx.parts().sender(), clientSource)));
         return r;
     }
 
