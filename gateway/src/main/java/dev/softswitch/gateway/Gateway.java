@@ -53,6 +53,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -67,6 +69,8 @@ public final class Gateway implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Gateway.class);
     private static final Duration RESERVATION_SWEEP = Duration.ofSeconds(10);
+    /** Threads that wait on the charging journal; concurrent waits share one fsync (group commit). */
+    private static final int CHARGING_THREADS = 8;
     /** Precision of every SIP and charging timer. */
     private static final Duration TIMER_TICK = Duration.ofMillis(5);
 
@@ -153,7 +157,15 @@ public final class Gateway implements AutoCloseable {
         }
         transport = new SipTransport(listen, this::onMessage,
                 TransportSettings.defaults().withMaxMessageBytes(config.sip().maxMessageBytes()));
-        b2bua = new B2buaHandler(new B2buaParts(transport, timers, timerSettings, charging, relay,
+        ExecutorService chargingExecutor = Executors.newFixedThreadPool(CHARGING_THREADS,
+                new DefaultThreadFactory("charging"));
+        closeables.add(() -> {
+            chargingExecutor.shutdown();
+            if (!chargingExecutor.awaitTermination(5, TimeUnit.SECONDS)) {
+                log.warn("charging tasks still running at shutdown");
+            }
+        });
+        b2bua = new B2buaHandler(new B2buaParts(transport, timers, timerSettings, charging, chargingExecutor, relay,
                 new MediaTimeouts(config.media().timeout(), config.media().holdTimeout()), routing, subscribers::get,
                 callRecords, metrics));
         transactions = new TransactionLayer(transport, timers, timerSettings, b2bua);

@@ -10,14 +10,21 @@ import dev.softswitch.gateway.transaction.TimerSettings;
 import dev.softswitch.gateway.transport.SipSender;
 import dev.softswitch.media.MediaRelay;
 import dev.softswitch.media.MediaTimeouts;
+import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
-/** The parts of the gateway a {@link B2buaHandler} is wired to (the transaction layer is bound later: it needs the handler first). */
+/**
+ * The parts of the gateway a {@link B2buaHandler} is wired to (the transaction layer is bound later:
+ * it needs the handler first). Charging calls run on {@code chargingExecutor}, never on the SIP
+ * core thread: with the journal on they wait for an fsync, and several waiting at once share one
+ * (group commit).
+ */
 public record B2buaParts(
         SipSender sender,
         TimerService timers,
         TimerSettings timerSettings,
         ChargingEngine charging,
+        Executor chargingExecutor,
         MediaRelay relay,
         MediaTimeouts mediaTimeouts,
         RoutingService routing,

@@ -9,6 +9,7 @@ import dev.softswitch.charging.money.Money;
 import dev.softswitch.charging.session.Authorisation;
 import dev.softswitch.charging.session.ChargeResult;
 import dev.softswitch.charging.session.ChargingSession;
+import dev.softswitch.charging.session.DenialReason;
 import dev.softswitch.gateway.media.SdpCrypto;
 import dev.softswitch.gateway.media.SdpException;
 import dev.softswitch.gateway.media.SdpRewriter;
@@ -164,12 +165,35 @@ final class Call {
         callee = number.e164();
         candidates = routed.candidates();
 
-        Authorisation auth = ctx.parts().charging().authorise(clientCallId, caller, routed.number().digits());
+        String digits = number.digits();
+        ctx.parts().chargingExecutor().execute(() -> {
+            Authorisation auth;
+            try {
+                auth = ctx.parts().charging().authorise(clientCallId, caller, digits);
+            } catch (RuntimeException e) {
+                log.error("call {}: charging failed to authorise", clientCallId, e);
+                auth = new Authorisation.Denied(DenialReason.STORE_UNAVAILABLE, "Charging Unavailable");
+            }
+            Authorisation result = auth;
+            onCore(() -> onAuthorised(result));
+        });
+    }
+
+    /** The charging engine's answer (CHG-6): the first increment is reserved, or the call is refused. */
+    private void onAuthorised(Authorisation auth) {
+        if (state != State.ROUTING) {
+            // Cancelled while charging was deciding: give the reservation back.
+            if (auth instanceof Authorisation.Granted granted) {
+                ctx.parts().chargingExecutor().execute(() -> releaseQuietly(granted.session()));
+            }
+            return;
+        }
         if (auth instanceof Authorisation.Denied denied) {
             switch (denied.reason()) {
                 case INSUFFICIENT_CREDIT -> refuse(Response.PAYMENT_REQUIRED, "Insufficient Credit", "insufficient_credit");
                 case UNKNOWN_ACCOUNT -> refuse(Response.FORBIDDEN, "Unknown Account", "unknown_account");
                 case NO_RATE -> refuse(Response.NOT_FOUND, "No Rate For Destination", "no_rate");
+                case STORE_UNAVAILABLE -> refuse(Response.SERVICE_UNAVAILABLE, "Charging Unavailable", "charging_unavailable");
                 default -> refuse(Response.FORBIDDEN, denied.message(), denied.reason().name().toLowerCase(java.util.Locale.ROOT));
             }
             return;
@@ -505,7 +529,25 @@ final class Call {
         if (state != State.ANSWERED && state != State.CONFIRMED) {
             return;
         }
-        if (charging.reserveNext()) {
+        ChargingSession session = charging;
+        ctx.parts().chargingExecutor().execute(() -> {
+            boolean reserved;
+            try {
+                reserved = session.reserveNext();
+            } catch (RuntimeException e) {
+                log.error("call {}: charging failed to reserve the next increment", clientCallId, e);
+                reserved = false;
+            }
+            boolean granted = reserved;
+            onCore(() -> onNextIncrement(granted));
+        });
+    }
+
+    private void onNextIncrement(boolean reserved) {
+        if (state != State.ANSWERED && state != State.CONFIRMED) {
+            return;
+        }
+        if (reserved) {
             scheduleNextReservation();
         } else {
             Instant end = charging.paidUntil();
@@ -717,25 +759,6 @@ final class Call {
         cancel(reserveTimer);
         cancel(teardownTimer);
         Instant now = ctx.parts().timers().now();
-        Money amount = null;
-        long billedSeconds = 0;
-        ChargedCall charged = null;
-        if (charging != null) {
-            try {
-                if (wasAnswered) {
-                    ChargeResult result = charging.end(now);
-                    amount = result.amount();
-                    billedSeconds = result.billedSeconds();
-                    charged = charging.record();
-                    ctx.parts().metrics().charged(amount.currency(), amount.micros());
-                } else {
-                    charging.release();
-                }
-            } catch (RuntimeException e) {
-                // The journal failed: the engine keeps the reservation, and its TTL returns it.
-                log.error("call {}: charging could not settle the call", clientCallId, e);
-            }
-        }
         MediaQuality quality = null;
         if (media != null) {
             quality = quality(media.quality());
@@ -747,15 +770,57 @@ final class Call {
         }
         ctx.parts().metrics().callEnded();
         ctx.registry().remove(this, inviteTx, dialogKeys);
-        long durationMillis = wasAnswered ? Duration.between(answeredAt, now).toMillis() : 0;
+        MDC.remove("callId");
+        CallRecord record = new CallRecord(clientCallId, caller, callee, trunk == null ? null : trunk.name(),
+                startedAt, answeredAt, now, wasAnswered ? Duration.between(answeredAt, now).toMillis() : 0, 0, null,
+                sipCode, cause, hungUpBy, details(0, null, quality));
+        ChargingSession session = charging;
+        MediaQuality measured = quality;
+        // Settling waits for the journal: it runs on the charging executor, and the call record
+        // (with what was charged) is written once the money has moved.
+        ctx.parts().chargingExecutor().execute(() -> settle(session, wasAnswered, now, record, measured));
+    }
+
+    /** Debits (or releases) the call's charging session, then writes its record. Charging executor. */
+    private void settle(ChargingSession session, boolean answered, Instant endedAt, CallRecord record,
+                        MediaQuality quality) {
+        CallRecord settled = record;
+        if (session != null) {
+            try {
+                if (answered) {
+                    ChargeResult result = session.end(endedAt);
+                    Money amount = result.amount();
+                    ctx.parts().metrics().charged(amount.currency(), amount.micros());
+                    settled = new CallRecord(record.callId(), record.caller(), record.callee(), record.trunk(),
+                            record.start(), record.answer(), record.end(), record.durationMillis(),
+                            result.billedSeconds(), amount, record.sipCode(), record.disconnectCause(),
+                            record.hungUpBy(), details(result.billedSeconds(), session.record(), quality));
+                } else {
+                    session.release();
+                }
+            } catch (RuntimeException e) {
+                // The journal failed: the engine keeps the reservation, and its TTL returns it.
+                log.error("call {}: charging could not settle the call", clientCallId, e);
+            }
+        }
         try {
-            ctx.parts().callRecords().write(new CallRecord(clientCallId, caller, callee, trunk == null ? null : trunk.name(),
-                    startedAt, answeredAt, now, durationMillis, billedSeconds, amount, sipCode, cause, hungUpBy,
-                    details(billedSeconds, charged, quality)));
+            ctx.parts().callRecords().write(settled);
         } catch (RuntimeException e) {
             log.error("call {}: call record not written", clientCallId, e);
         }
-        MDC.remove("callId");
+    }
+
+    private void releaseQuietly(ChargingSession session) {
+        try {
+            session.release();
+        } catch (RuntimeException e) {
+            log.error("call {}: charging could not release the reservation", clientCallId, e);
+        }
+    }
+
+    /** Runs {@code task} on the SIP core thread, where all call state lives. */
+    private void onCore(Runnable task) {
+        ctx.parts().timers().schedule(Duration.ZERO, task);
     }
 
     private CallDetails details(long billedSeconds, ChargedCall charged, MediaQuality quality) {

@@ -81,7 +81,7 @@ class B2buaCallTest {
                 .start();
         records = new CallRecordWriter(dir.resolve("calls.jsonl"));
         b2bua = new B2buaHandler(new B2buaParts(sender, timers, TimerSettings.rfc3261(),
-                new ChargingEngine(accounts, rates), relay, MediaTimeouts.defaults(), routing("[\"44\"]"),
+                new ChargingEngine(accounts, rates), Runnable::run, relay, MediaTimeouts.defaults(), routing("[\"44\"]"),
                 () -> SUBSCRIBERS, records, new GatewayMetrics(registry)));
         transactions = new TransactionLayer(sender, timers, TimerSettings.rfc3261(), b2bua);
         b2bua.bind(transactions);
@@ -157,6 +157,7 @@ class B2buaCallTest {
     @Test
     void insufficientCreditIsRefusedWith402BeforeRouting() throws Exception {
         transactions.onRequest(clientInvite("carol", "+447400123456", "c3"), CLIENT);
+        await(() -> sender.statuses().size() == 2); // charging answers, then the SIP core refuses
         assertThat(sender.statuses()).containsExactly(100, 402);
         assertThat(sender.lastResponse().getReasonPhrase()).isEqualTo("Insufficient Credit");
         assertThat(sender.requests("INVITE")).isEmpty();
@@ -170,7 +171,7 @@ class B2buaCallTest {
         // The number has a rate (so authorisation reserves credit) but no trunk serves it.
         B2buaHandler noRoutes = new B2buaHandler(new B2buaParts(sender, timers, TimerSettings.rfc3261(),
                 new ChargingEngine(accounts, RateTable.of(List.of(new Rate("44", "UK", usd("0.06"), usd("0"), 60, 60)))),
-                relay, MediaTimeouts.defaults(), routing("[\"81\"]"), () -> SUBSCRIBERS, records,
+                Runnable::run, relay, MediaTimeouts.defaults(), routing("[\"81\"]"), () -> SUBSCRIBERS, records,
                 new GatewayMetrics(registry)));
         TransactionLayer layer = new TransactionLayer(sender, timers, TimerSettings.rfc3261(), noRoutes);
         noRoutes.bind(layer);
