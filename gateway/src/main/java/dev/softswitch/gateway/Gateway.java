@@ -180,7 +180,7 @@ public final class Gateway implements AutoCloseable {
             expireStaleReservations(timers);
         }).get(5, TimeUnit.SECONDS);
 
-        admin = new AdminHttpServer(config.http().host(), config.http().port(), registry);
+        admin = new AdminHttpServer(config.http().host(), config.http().port(), registry, this::reload);
         admin.start();
         closeables.add(admin);
         log.info("gateway up: SIP {} , HTTP {}", listen, admin.localAddress());
@@ -226,12 +226,14 @@ public final class Gateway implements AutoCloseable {
      *
      * @throws ConfigException naming every problem of the new file
      */
-    public void reload() throws Exception {
+    public String reload() throws Exception {
         GatewayConfig next = source == null ? GatewayConfig.loadDefault() : GatewayConfig.load(source);
         routing.reload(next, baseDir);
         core.submit(() -> prober.update(routing.table().selector().trunks())).get(5, TimeUnit.SECONDS);
-        log.info("configuration reloaded from {}: {} trunks", source == null ? "embedded default" : source,
-                routing.table().selector().trunks().size());
+        String summary = "configuration reloaded from " + (source == null ? "embedded default" : source) + ": "
+                + routing.table().selector().trunks().size() + " trunks";
+        log.info("{}", summary);
+        return summary;
     }
 
     /** Routing, for tests and the admin API (trunk states, candidates). */

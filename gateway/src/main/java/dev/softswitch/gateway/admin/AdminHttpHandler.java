@@ -1,5 +1,6 @@
 package dev.softswitch.gateway.admin;
 
+import dev.softswitch.gateway.config.ConfigException;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -20,8 +21,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Answers one aggregated admin request: {@code /metrics} and {@code /health} for GET, 405 with
- * {@code Allow} for other methods, 404 for other paths, 400 for a request the codec could not decode.
+ * Answers one aggregated admin request: {@code /metrics} and {@code /health} for GET,
+ * {@code /reload} for POST (200 with a summary, 400 naming every bad line of a refused file),
+ * 405 with {@code Allow} for other methods, 404 for other paths, 400 for a request the codec could
+ * not decode.
  */
 @Sharable
 public final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
@@ -34,9 +37,15 @@ public final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttp
     private static final String TEXT = "text/plain; charset=utf-8";
 
     private final PrometheusMeterRegistry registry;
+    private final ReloadAction reload;
 
     public AdminHttpHandler(PrometheusMeterRegistry registry) {
+        this(registry, ReloadAction.NONE);
+    }
+
+    public AdminHttpHandler(PrometheusMeterRegistry registry, ReloadAction reload) {
         this.registry = registry;
+        this.reload = reload;
     }
 
     @Override
@@ -46,8 +55,13 @@ public final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttp
             return;
         }
         String path = new QueryStringDecoder(request.uri()).path();
+        if (path.equals("/reload")) {
+            reload(ctx, request);
+            return;
+        }
         if (!path.equals("/metrics") && !path.equals("/health")) {
-            respond(ctx, request, HttpResponseStatus.NOT_FOUND, TEXT, "not found: use /metrics or /health\n", false);
+            respond(ctx, request, HttpResponseStatus.NOT_FOUND, TEXT,
+                    "not found: use /metrics, /health or POST /reload\n", false);
             return;
         }
         if (!request.method().equals(HttpMethod.GET)) {
@@ -62,6 +76,51 @@ public final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttp
         } else {
             respond(ctx, request, HttpResponseStatus.OK, JSON, "{\"status\":\"up\"}", false);
         }
+    }
+
+    private void reload(ChannelHandlerContext ctx, FullHttpRequest request) {
+        if (!request.method().equals(HttpMethod.POST)) {
+            FullHttpResponse response = response(HttpResponseStatus.METHOD_NOT_ALLOWED, TEXT,
+                    request.method() + " is not allowed: use POST\n");
+            response.headers().set(HttpHeaderNames.ALLOW, HttpMethod.POST.name());
+            send(ctx, request, response, false);
+            return;
+        }
+        try {
+            String summary = reload.reload();
+            respond(ctx, request, HttpResponseStatus.OK, JSON, "{\"reloaded\":true,\"summary\":" + quote(summary) + "}",
+                    false);
+        } catch (ConfigException e) {
+            respond(ctx, request, HttpResponseStatus.BAD_REQUEST, JSON,
+                    "{\"reloaded\":false,\"error\":" + quote(e.getMessage()) + "}", false);
+        } catch (UnsupportedOperationException e) {
+            respond(ctx, request, HttpResponseStatus.NOT_FOUND, TEXT, e.getMessage() + "\n", false);
+        } catch (Exception e) {
+            log.error("reload failed", e);
+            respond(ctx, request, HttpResponseStatus.INTERNAL_SERVER_ERROR, JSON,
+                    "{\"reloaded\":false,\"error\":" + quote(String.valueOf(e.getMessage())) + "}", false);
+        }
+    }
+
+    private static String quote(String text) {
+        StringBuilder out = new StringBuilder(text.length() + 2).append('"');
+        for (char c : text.toCharArray()) {
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        return out.append('"').toString();
     }
 
     @Override

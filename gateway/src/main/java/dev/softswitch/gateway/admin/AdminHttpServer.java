@@ -31,11 +31,18 @@ public final class AdminHttpServer implements AutoCloseable {
     private final String host;
     private final int port;
     private final PrometheusMeterRegistry registry;
+    private final ReloadAction reload;
     private EventLoopGroup group;
     private Channel channel;
 
     /** A server for {@code host:port}; port 0 picks a free port, see {@link #localAddress()}. */
     public AdminHttpServer(String host, int port, PrometheusMeterRegistry registry) {
+        this(host, port, registry, ReloadAction.NONE);
+    }
+
+    /** A server that also answers {@code POST /reload} with {@code reload}. */
+    public AdminHttpServer(String host, int port, PrometheusMeterRegistry registry, ReloadAction reload) {
+        this.reload = Objects.requireNonNull(reload, "reload");
         this.host = Objects.requireNonNull(host, "host");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port " + port + " is out of range (use 0..65535)");
@@ -50,7 +57,7 @@ public final class AdminHttpServer implements AutoCloseable {
             throw new IllegalStateException("already started");
         }
         group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        AdminHttpHandler handler = new AdminHttpHandler(registry);
+        AdminHttpHandler handler = new AdminHttpHandler(registry, reload);
         try {
             channel = new ServerBootstrap()
                     .group(group)
