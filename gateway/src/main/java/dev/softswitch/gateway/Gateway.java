@@ -10,6 +10,7 @@ import dev.softswitch.charging.tariff.RateTable;
 import dev.softswitch.gateway.admin.AdminHttpServer;
 import dev.softswitch.gateway.b2bua.B2buaHandler;
 import dev.softswitch.gateway.b2bua.B2buaParts;
+import dev.softswitch.gateway.b2bua.OverloadGuard;
 import dev.softswitch.gateway.config.AccountConfig;
 import dev.softswitch.gateway.config.GatewayConfig;
 import dev.softswitch.gateway.config.ListenConfig;
@@ -85,6 +86,9 @@ public final class Gateway implements AutoCloseable {
     private final DefaultEventLoop core = new DefaultEventLoop(new DefaultThreadFactory("sip-core"));
     private InMemoryAccountStore accounts;
     private final List<AutoCloseable> closeables = new ArrayList<>();
+    private final Clock clock = Clock.systemUTC();
+    /** New calls are refused with 503 while SIP messages wait longer than this for the core (SIG-7). */
+    private final OverloadGuard overload = new OverloadGuard(Duration.ofMillis(100));
     private ChargingEngine charging;
     private SipTransport transport;
     private TransactionLayer transactions;
@@ -167,7 +171,7 @@ public final class Gateway implements AutoCloseable {
         });
         b2bua = new B2buaHandler(new B2buaParts(transport, timers, timerSettings, charging, chargingExecutor, relay,
                 new MediaTimeouts(config.media().timeout(), config.media().holdTimeout()), routing, subscribers::get,
-                callRecords, metrics));
+                callRecords, metrics, overload));
         transactions = new TransactionLayer(transport, timers, timerSettings, b2bua);
         b2bua.bind(transactions);
         transport.start();
@@ -264,6 +268,7 @@ public final class Gateway implements AutoCloseable {
     }
 
     private void dispatch(InboundMessage m) {
+        overload.observe(m.receivedAt(), clock.instant());
         try {
             if (m.message() instanceof SIPRequest request) {
                 metrics.requestReceived(request.getMethod());

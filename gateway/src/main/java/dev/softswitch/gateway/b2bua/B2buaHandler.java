@@ -24,6 +24,7 @@ import org.slf4j.LoggerFactory;
 public final class B2buaHandler implements TransactionUser {
 
     private static final Logger log = LoggerFactory.getLogger(B2buaHandler.class);
+    private static final int RETRY_AFTER_SECONDS = 5;
     private static final String ALLOW = "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO";
     /** Methods this gateway knows (RFC 3261 and its common extensions) but does not serve. */
     private static final Set<String> KNOWN_METHODS = Set.of(
@@ -74,7 +75,17 @@ public final class B2buaHandler implements TransactionUser {
                 return;
             }
             switch (method) {
-                case Request.INVITE -> new Call(ctx, tx).start();
+                case Request.INVITE -> {
+                    if (ctx.parts().overload().refuseNewCall()) {
+                        SIPResponse busy = request.createResponse(Response.SERVICE_UNAVAILABLE, "Overloaded");
+                        busy.addHeader(DialogLeg.HEADERS.createRetryAfterHeader(RETRY_AFTER_SECONDS));
+                        tx.respond(busy);
+                        ctx.parts().metrics().callAttempt("overload");
+                        ctx.parts().metrics().responseSent(Response.SERVICE_UNAVAILABLE);
+                    } else {
+                        new Call(ctx, tx).start();
+                    }
+                }
                 case Request.OPTIONS -> {
                     SIPResponse ok = request.createResponse(Response.OK);
                     ok.addHeader(allowHeader());
@@ -91,6 +102,8 @@ public final class B2buaHandler implements TransactionUser {
                     }
                 }
             }
+        } catch (javax.sip.InvalidArgumentException e) {
+            respond(tx, Response.SERVER_INTERNAL_ERROR, "Server Internal Error");
         } catch (RuntimeException e) {
             log.error("request {} {} failed", method, request.getCallId().getCallId(), e);
             respond(tx, Response.SERVER_INTERNAL_ERROR, "Server Internal Error");

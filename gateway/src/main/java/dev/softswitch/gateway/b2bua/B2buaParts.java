@@ -30,5 +30,6 @@ public record B2buaParts(
         RoutingService routing,
         Supplier<SubscriberDirectory> subscribers,
         CallRecordWriter callRecords,
-        GatewayMetrics metrics) {
+        GatewayMetrics metrics,
+        OverloadGuard overload) {
 }

@@ -57,6 +57,7 @@ class B2buaCallTest {
     private final RecordingSipSender sender = new RecordingSipSender(timers);
     private final InMemoryAccountStore accounts = new InMemoryAccountStore();
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final OverloadGuard overload = new OverloadGuard(Duration.ofMillis(100));
     private MediaRelay relay;
     private CallRecordWriter records;
     private TransactionLayer transactions;
@@ -82,7 +83,7 @@ class B2buaCallTest {
         records = new CallRecordWriter(dir.resolve("calls.jsonl"));
         b2bua = new B2buaHandler(new B2buaParts(sender, timers, TimerSettings.rfc3261(),
                 new ChargingEngine(accounts, rates), Runnable::run, relay, MediaTimeouts.defaults(), routing("[\"44\"]"),
-                () -> SUBSCRIBERS, records, new GatewayMetrics(registry)));
+                () -> SUBSCRIBERS, records, new GatewayMetrics(registry), overload));
         transactions = new TransactionLayer(sender, timers, TimerSettings.rfc3261(), b2bua);
         b2bua.bind(transactions);
     }
@@ -172,7 +173,7 @@ class B2buaCallTest {
         B2buaHandler noRoutes = new B2buaHandler(new B2buaParts(sender, timers, TimerSettings.rfc3261(),
                 new ChargingEngine(accounts, RateTable.of(List.of(new Rate("44", "UK", usd("0.06"), usd("0"), 60, 60)))),
                 Runnable::run, relay, MediaTimeouts.defaults(), routing("[\"81\"]"), () -> SUBSCRIBERS, records,
-                new GatewayMetrics(registry)));
+                new GatewayMetrics(registry), new OverloadGuard(Duration.ofMillis(100))));
         TransactionLayer layer = new TransactionLayer(sender, timers, TimerSettings.rfc3261(), noRoutes);
         noRoutes.bind(layer);
         layer.onRequest(clientInvite("dave", "+442071838750", "c4"), CLIENT);
@@ -207,6 +208,21 @@ class B2buaCallTest {
         assertThat(sender.requests("ACK")).hasSize(1); // hop-by-hop ACK toward the carrier
         assertThat(accounts.available("alice")).isEqualTo(usd("10.00"));
         awaitNoPortsInUse();
+    }
+
+    @Test
+    void whileTheCoreLagsNewCallsGet503WithRetryAfterAndNothingIsReserved() throws Exception {
+        overload.observe(timers.now().minusMillis(250), timers.now()); // messages wait 250 ms for the core
+        transactions.onRequest(clientInvite("alice", "+447400123456", "c10"), CLIENT);
+        assertThat(sender.statuses()).containsExactly(100, 503);
+        assertThat(sender.lastResponse().getHeader("Retry-After").toString()).contains("Retry-After: 5");
+        assertThat(sender.requests("INVITE")).isEmpty();
+        assertThat(accounts.available("alice")).isEqualTo(usd("10.00"));
+
+        overload.observe(timers.now(), timers.now()); // the backlog is gone
+        transactions.onRequest(clientInvite("alice", "+447400123456", "c11"), CLIENT);
+        assertThat(onlyRequest("INVITE").getRequestURI().toString()).startsWith("sip:+447400123456@");
+        assertThat(overload.rejected()).isEqualTo(1);
     }
 
     @Test
