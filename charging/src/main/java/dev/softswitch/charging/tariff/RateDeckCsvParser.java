@@ -17,7 +17,7 @@ import java.util.Map;
 
 /**
  * Reads a rate deck from CSV as operators publish it (CHG-2). The first non-comment line is the header
- * {@value #HEADER}; lines starting with '#' and blank lines are skipped; fields may be double-quoted. The
+ * {@value #HEADER}; lines starting with '#' and blank lines are skipped; fields may be in quotes. The
  * whole file is checked before anything is built: a bad file yields a {@link RateDeckException} naming every
  * bad line, and no table.
  *
@@ -71,7 +71,7 @@ public final class RateDeckCsvParser {
             }
             List<String> fields = split(trimmed);
             if (fields == null) {
-                errors.add(new RateDeckError(lineNumber, "unterminated double quote"));
+                errors.add(new RateDeckError(lineNumber, "unterminated quote"));
                 continue;
             }
             if (!headerSeen) {
