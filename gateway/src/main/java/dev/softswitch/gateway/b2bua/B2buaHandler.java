@@ -7,9 +7,8 @@ import dev.softswitch.gateway.transport.Endpoint;
 import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.message.SIPResponse;
 import java.text.ParseException;
+import java.util.List;
 import java.util.Set;
-import javax.sip.header.AllowHeader;
-import javax.sip.header.Header;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
 import org.slf4j.Logger;
@@ -25,7 +24,7 @@ public final class B2buaHandler implements TransactionUser {
 
     private static final Logger log = LoggerFactory.getLogger(B2buaHandler.class);
     private static final int RETRY_AFTER_SECONDS = 5;
-    private static final String ALLOW = "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO";
+    private static final List<String> ALLOWED = List.of("INVITE", "ACK", "CANCEL", "BYE", "OPTIONS", "INFO");
     /** Methods this gateway knows (RFC 3261 and its common extensions) but does not serve. */
     private static final Set<String> KNOWN_METHODS = Set.of(
             "REGISTER", "SUBSCRIBE", "NOTIFY", "MESSAGE", "REFER", "PRACK", "UPDATE", "PUBLISH", "INFO");
@@ -88,14 +87,14 @@ public final class B2buaHandler implements TransactionUser {
                 }
                 case Request.OPTIONS -> {
                     SIPResponse ok = request.createResponse(Response.OK);
-                    ok.addHeader(allowHeader());
+                    addAllow(ok);
                     tx.respond(ok);
                 }
                 case Request.BYE -> respond(tx, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, "Call/Transaction Does Not Exist");
                 default -> {
                     if (KNOWN_METHODS.contains(method)) {
                         SIPResponse r = request.createResponse(Response.METHOD_NOT_ALLOWED);
-                        r.addHeader(allowHeader());
+                        addAllow(r);
                         tx.respond(r);
                     } else {
                         respond(tx, Response.NOT_IMPLEMENTED, "Not Implemented: method " + method + " is not supported");
@@ -139,9 +138,12 @@ public final class B2buaHandler implements TransactionUser {
         }
     }
 
-    static Header allowHeader() {
+    /** Adds the methods this gateway serves as Allow (RFC 3261 §20.5), one value each. */
+    static void addAllow(SIPResponse response) {
         try {
-            return DialogLeg.HEADERS.createHeader(AllowHeader.NAME, ALLOW);
+            for (String method : ALLOWED) {
+                response.addHeader(DialogLeg.HEADERS.createAllowHeader(method));
+            }
         } catch (ParseException e) {
             throw new IllegalStateException(e);
         }

@@ -594,7 +594,7 @@ final class Call {
             case Request.OPTIONS, Request.INFO -> respond(tx, Response.OK, "OK");
             default -> {
                 SIPResponse r = tx.request().createResponse(Response.METHOD_NOT_ALLOWED);
-                r.addHeader(B2buaHandler.allowHeader());
+                B2buaHandler.addAllow(r);
                 tx.respond(r);
             }
         }

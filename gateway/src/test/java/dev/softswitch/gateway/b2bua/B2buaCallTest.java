@@ -226,6 +226,37 @@ class B2buaCallTest {
     }
 
     @Test
+    void optionsIsAnsweredWithAllowAndRegisterGets405() throws Exception {
+        transactions.onRequest(parseRequest("""
+                OPTIONS sip:gw@127.0.0.1:5060 SIP/2.0\r
+                Via: SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bKopt1;rport=5070\r
+                From: <sip:alice@127.0.0.1>;tag=a\r
+                To: <sip:gw@127.0.0.1>\r
+                Call-ID: opt1\r
+                CSeq: 1 OPTIONS\r
+                Max-Forwards: 70\r
+                Content-Length: 0\r
+                \r
+                """), CLIENT);
+        assertThat(sender.lastResponse().getStatusCode()).isEqualTo(200);
+        assertThat(sender.lastResponse().encode()).contains("Allow: INVITE,ACK,CANCEL,BYE,OPTIONS,INFO");
+        transactions.onRequest(parseRequest("""
+                REGISTER sip:127.0.0.1:5060 SIP/2.0\r
+                Via: SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bKreg1;rport=5070\r
+                From: <sip:alice@127.0.0.1>;tag=a\r
+                To: <sip:alice@127.0.0.1>\r
+                Call-ID: reg1\r
+                CSeq: 1 REGISTER\r
+                Contact: <sip:alice@127.0.0.1:5070>\r
+                Max-Forwards: 70\r
+                Content-Length: 0\r
+                \r
+                """), CLIENT);
+        assertThat(sender.lastResponse().getStatusCode()).isEqualTo(405);
+        assertThat(sender.lastResponse().encode()).contains("Allow: INVITE");
+    }
+
+    @Test
     void unknownMethodGets501AndOutOfDialogByeGets481() throws Exception {
         transactions.onRequest(parseRequest("""
                 FOO sip:gw@127.0.0.1:5060 SIP/2.0\r
