@@ -72,15 +72,17 @@ public final class MediaRelay implements AutoCloseable {
     private final Set<RelaySession> sessions = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final LongSupplier nanoTime;
+    private final Duration latchWindow;
     private final LongAdder closedRtpExpected = new LongAdder();
     private final LongAdder closedRtpLost = new LongAdder();
     private final List<Consumer<SessionStats>> closedObservers = new CopyOnWriteArrayList<>();
 
     private MediaRelay(MediaRelayConfig config, InetAddress bindAddress, boolean epoll, LongSupplier nanoTime,
-                       Duration sweepInterval) {
+                       Duration sweepInterval, Duration latchWindow) {
         this.config = config;
         this.bindAddress = bindAddress;
         this.nanoTime = nanoTime;
+        this.latchWindow = latchWindow;
         IoHandlerFactory ioHandlers = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         this.group = new MultiThreadIoEventLoopGroup(config.ioThreads(),
                 new DefaultThreadFactory("media-relay", true), ioHandlers);
@@ -103,7 +105,7 @@ public final class MediaRelay implements AutoCloseable {
         return builder(cfg).epoll(epoll).start();
     }
 
-    /** A relay with settings beyond the configuration: transport, time source, sweep interval. */
+    /** A relay with settings beyond the configuration: transport, time source, sweep interval, latching window. */
     public static Builder builder(MediaRelayConfig cfg) {
         return new Builder(cfg);
     }
@@ -114,6 +116,7 @@ public final class MediaRelay implements AutoCloseable {
         private boolean epoll = Epoll.isAvailable();
         private LongSupplier nanoTime = System::nanoTime;
         private Duration sweepInterval = Duration.ofSeconds(1);
+        private Duration latchWindow = RelayEndpoint.DEFAULT_LATCH_WINDOW;
 
         private Builder(MediaRelayConfig cfg) {
             this.cfg = Objects.requireNonNull(cfg, "cfg");
@@ -128,7 +131,7 @@ public final class MediaRelay implements AutoCloseable {
             return this;
         }
 
-        /** The monotonic clock for packet arrival times and media timeouts; tests pass a fake one. */
+        /** The monotonic clock for packet arrival times, media timeouts and latching windows; tests pass a fake one. */
         public Builder nanoTime(LongSupplier clock) {
             this.nanoTime = Objects.requireNonNull(clock, "clock");
             return this;
@@ -143,6 +146,17 @@ public final class MediaRelay implements AutoCloseable {
             return this;
         }
 
+        /**
+         * How long after a leg's remote is signalled ({@link RelayLeg#setRemoteRtp}: call setup or
+         * re-INVITE) the first packet from another source than the signalled address may latch the
+         * leg to that source (MED-2); afterwards only the signalled address is accepted until the
+         * remote is signalled again. 5 s by default; zero disables latching to other sources.
+         */
+        public Builder latchWindow(Duration window) {
+            this.latchWindow = RelayEndpoint.checkLatchWindow(window);
+            return this;
+        }
+
         public MediaRelay start() {
             InetAddress bindAddress;
             try {
@@ -150,7 +164,7 @@ public final class MediaRelay implements AutoCloseable {
             } catch (UnknownHostException e) {
                 throw new IllegalArgumentException("bindHost " + cfg.bindHost() + " does not resolve", e);
             }
-            MediaRelay relay = new MediaRelay(cfg, bindAddress, epoll, nanoTime, sweepInterval);
+            MediaRelay relay = new MediaRelay(cfg, bindAddress, epoll, nanoTime, sweepInterval, latchWindow);
             log.info("media relay started on {} ports {}..{}, {} io threads, {} transport",
                     bindAddress.getHostAddress(), cfg.portMin(), cfg.portMax(), cfg.ioThreads(),
                     epoll ? "epoll" : "nio");
@@ -231,9 +245,18 @@ public final class MediaRelay implements AutoCloseable {
         return totals.bytesRelayed();
     }
 
-    /** Packets received but not forwarded: unknown source after latching, or no remote to send to. */
+    /** Packets received but not forwarded: source refused by latching, SRTP refusal, or no remote to send to. */
     public long packetsDropped() {
         return totals.packetsDropped();
+    }
+
+    /**
+     * Packets dropped because their source was neither the signalled nor the latched remote
+     * (MED-2): a second source after latching, or a stranger after the latching window; part of
+     * {@link #packetsDropped()}.
+     */
+    public long packetsRefusedSource() {
+        return totals.packetsRefusedSource();
     }
 
     /** RTCP packets received from peers and accepted, all sessions. */
@@ -335,10 +358,10 @@ public final class MediaRelay implements AutoCloseable {
             this.callId = callId;
             this.loop = loop;
             this.result = result;
-            this.clientRtp = new RelayEndpoint(callId + "/client/rtp");
-            this.clientRtcp = new RelayEndpoint(callId + "/client/rtcp");
-            this.carrierRtp = new RelayEndpoint(callId + "/carrier/rtp");
-            this.carrierRtcp = new RelayEndpoint(callId + "/carrier/rtcp");
+            this.clientRtp = new RelayEndpoint(callId + "/client/rtp", nanoTime, latchWindow);
+            this.clientRtcp = new RelayEndpoint(callId + "/client/rtcp", nanoTime, latchWindow);
+            this.carrierRtp = new RelayEndpoint(callId + "/carrier/rtp", nanoTime, latchWindow);
+            this.carrierRtcp = new RelayEndpoint(callId + "/carrier/rtcp", nanoTime, latchWindow);
         }
 
         void start() {

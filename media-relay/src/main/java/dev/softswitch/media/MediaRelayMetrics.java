@@ -28,6 +28,8 @@ public final class MediaRelayMetrics implements MeterBinder {
                 .description("RTP/RTCP bytes relayed").baseUnit("bytes").register(registry);
         FunctionCounter.builder("relay.packets.dropped", relay, MediaRelay::packetsDropped)
                 .description("RTP/RTCP packets dropped").register(registry);
+        FunctionCounter.builder("relay.packets.refused.source", relay, MediaRelay::packetsRefusedSource)
+                .description("RTP/RTCP packets dropped because of their source (latching)").register(registry);
         FunctionCounter.builder("relay.rtcp.packets", relay, MediaRelay::rtcpPackets)
                 .description("RTCP packets received from peers").register(registry);
         FunctionCounter.builder("relay.rtp.expected", relay, MediaRelay::rtpPacketsExpected)

@@ -46,9 +46,13 @@ public final class RelayLeg {
     }
 
     /**
-     * Sets where this leg's peer said (in its SDP) it receives RTP; RTCP goes to port + 1. Calling it
-     * again (re-INVITE, MED-6) re-opens latching for both ports; the ports, the statistics and the
-     * SRTP contexts (with their rollover counters) stay.
+     * Sets where this leg's peer said (in its SDP) it receives RTP; RTCP goes to port + 1. Opens the
+     * latching window (MED-2, {@link MediaRelay.Builder#latchWindow}) on both ports: packets from
+     * this address are always accepted; the first packet from another source latches the port to
+     * that source only if it arrives within the window. Calling it again (re-INVITE, MED-6, or with
+     * the same address when the peer is expected to start sending, e.g. on answer) unlocks and
+     * re-opens a fresh window; the ports, the statistics and the SRTP contexts (with their rollover
+     * counters) stay.
      *
      * @throws IllegalArgumentException if the address is unresolved or the port is 0
      */

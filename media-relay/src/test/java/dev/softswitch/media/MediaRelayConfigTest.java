@@ -3,6 +3,7 @@ package dev.softswitch.media;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -36,5 +37,15 @@ class MediaRelayConfigTest {
         assertThatThrownBy(() -> new MediaRelayConfig(host, min, max, threads))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining(message);
+    }
+
+    @Test
+    void theBuilderRefusesANegativeLatchWindow() {
+        MediaRelay.Builder builder = MediaRelay.builder(new MediaRelayConfig("127.0.0.1", 10000, 10100, 1));
+
+        assertThatThrownBy(() -> builder.latchWindow(Duration.ofMillis(-1)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("latch window");
+        assertThat(builder.latchWindow(Duration.ZERO)).isSameAs(builder);
     }
 }

@@ -36,6 +36,11 @@ public final class DirectionCounter {
         totals.dropped();
     }
 
+    /** A packet from a source the ingress endpoint does not accept (latching, MED-2). */
+    void refused() {
+        totals.refused();
+    }
+
     /** A packet refused by a transformer stage (SRTP authentication or replay check). */
     void reject() {
         rejected.increment();

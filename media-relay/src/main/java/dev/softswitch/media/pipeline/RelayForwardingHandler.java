@@ -15,9 +15,9 @@ import org.slf4j.LoggerFactory;
  * The packet path of one relay socket, in stages: receive, latch (the ingress endpoint admits the
  * source), decrypt (the ingress endpoint's inbound transformer), statistics, encrypt (the egress
  * endpoint's outbound transformer), send out of the egress socket to the egress remote, reusing
- * the received pooled buffer. A packet is dropped (and counted) when its source is not the
- * ingress remote after latching, when a transformer refuses it, or when the egress side has no
- * remote or socket yet or cannot take more writes.
+ * the received pooled buffer. A packet is dropped (and counted) when the ingress endpoint refuses
+ * its source (see {@link RelayEndpoint#admit}), when a transformer refuses it, or when the egress
+ * side has no remote or socket yet or cannot take more writes.
  */
 public final class RelayForwardingHandler extends SimpleChannelInboundHandler<DatagramPacket> {
 
@@ -51,8 +51,8 @@ public final class RelayForwardingHandler extends SimpleChannelInboundHandler<Da
     protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
         InetSocketAddress source = packet.sender();
         if (source == null || !ingress.admit(source)) {
-            counter.dropped();
-            log.debug("{}: dropped packet from {}, not the latched remote", ingress, source);
+            counter.refused();
+            log.debug("{}: dropped packet from {}, neither the signalled nor the latched remote", ingress, source);
             return;
         }
         ByteBuf received = packet.content();

@@ -9,6 +9,7 @@ public final class RelayTotals {
     private final LongAdder bytes = new LongAdder();
     private final LongAdder dropped = new LongAdder();
     private final LongAdder rtcp = new LongAdder();
+    private final LongAdder refused = new LongAdder();
 
     void relayed(int byteCount) {
         packets.increment();
@@ -16,6 +17,12 @@ public final class RelayTotals {
     }
 
     void dropped() {
+        dropped.increment();
+    }
+
+    /** A packet dropped because its source is neither the signalled nor the latched remote. */
+    void refused() {
+        refused.increment();
         dropped.increment();
     }
 
@@ -33,6 +40,11 @@ public final class RelayTotals {
 
     public long packetsDropped() {
         return dropped.sum();
+    }
+
+    /** Packets dropped because of their source (latching, MED-2); included in {@link #packetsDropped()}. */
+    public long packetsRefusedSource() {
+        return refused.sum();
     }
 
     /** RTCP packets received and accepted from peers, all sessions. */

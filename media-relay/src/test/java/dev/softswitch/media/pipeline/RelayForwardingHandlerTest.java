@@ -1,6 +1,7 @@
 package dev.softswitch.media.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.netty.buffer.ByteBufUtil;
@@ -8,6 +9,8 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.DatagramPacket;
 import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -22,8 +25,13 @@ class RelayForwardingHandlerTest {
 
     private final RelayTotals totals = new RelayTotals();
     private final DirectionCounter counter = new DirectionCounter(totals);
-    private final RelayEndpoint ingress = new RelayEndpoint("call/client/rtp");
-    private final RelayEndpoint egress = new RelayEndpoint("call/carrier/rtp");
+    private static final long SECOND = 1_000_000_000L;
+
+    private final AtomicLong clock = new AtomicLong(500 * SECOND);
+    private final RelayEndpoint ingress =
+            new RelayEndpoint("call/client/rtp", clock::get, RelayEndpoint.DEFAULT_LATCH_WINDOW);
+    private final RelayEndpoint egress =
+            new RelayEndpoint("call/carrier/rtp", clock::get, RelayEndpoint.DEFAULT_LATCH_WINDOW);
     private EmbeddedChannel in;
     private EmbeddedChannel out;
 
@@ -82,12 +90,64 @@ class RelayForwardingHandlerTest {
         releaseOne(out);
 
         in.writeInbound(packetFrom(new InetSocketAddress("203.0.113.99", 5000)));
-        in.writeInbound(packetFrom(CLIENT_SIGNALLED));
 
         assertNothingSent();
         assertThat(ingress.remote()).isEqualTo(CLIENT_NAT);
-        assertThat(totals.packetsDropped()).isEqualTo(2);
+        assertThat(totals.packetsDropped()).isEqualTo(1);
+        assertThat(totals.packetsRefusedSource()).isEqualTo(1);
         assertThat(counter.packets()).isEqualTo(1);
+    }
+
+    @Test
+    void theSignalledRemoteIsAlwaysAcceptedAndTakesTheLatchBack() {
+        ingress.signalRemote(CLIENT_SIGNALLED);
+        egress.signalRemote(CARRIER);
+        in.writeInbound(packetFrom(CLIENT_NAT));
+        releaseOne(out);
+        clock.addAndGet(60 * SECOND);
+
+        in.writeInbound(packetFrom(CLIENT_SIGNALLED));
+        releaseOne(out);
+        in.writeInbound(packetFrom(CLIENT_NAT));
+
+        assertNothingSent();
+        assertThat(ingress.remote()).isEqualTo(CLIENT_SIGNALLED);
+        assertThat(ingress.isLocked()).isTrue();
+        assertThat(totals.packetsRefusedSource()).isEqualTo(1);
+    }
+
+    @Test
+    void aStrangerLatchesOnlyWithinTheWindowAfterSignalling() {
+        ingress.signalRemote(CLIENT_SIGNALLED);
+        egress.signalRemote(CARRIER);
+        clock.addAndGet(RelayEndpoint.DEFAULT_LATCH_WINDOW.toNanos() - 1);
+        in.writeInbound(packetFrom(CLIENT_NAT));
+        releaseOne(out);
+        assertThat(ingress.remote()).isEqualTo(CLIENT_NAT);
+
+        ingress.signalRemote(CLIENT_SIGNALLED);
+        clock.addAndGet(RelayEndpoint.DEFAULT_LATCH_WINDOW.toNanos());
+        in.writeInbound(packetFrom(CLIENT_NAT));
+
+        assertNothingSent();
+        assertThat(ingress.remote()).isEqualTo(CLIENT_SIGNALLED);
+        assertThat(ingress.isLocked()).isFalse();
+        assertThat(totals.packetsRefusedSource()).isEqualTo(1);
+        in.writeInbound(packetFrom(CLIENT_SIGNALLED));
+        releaseOne(out);
+        assertThat(ingress.isLocked()).isTrue();
+    }
+
+    @Test
+    void aZeroWindowAcceptsTheSignalledAddressOnly() {
+        RelayEndpoint strict = new RelayEndpoint("call/strict/rtp", clock::get, Duration.ZERO);
+        strict.signalRemote(CLIENT_SIGNALLED);
+
+        assertThat(strict.admit(CLIENT_NAT)).isFalse();
+        assertThat(strict.admit(CLIENT_SIGNALLED)).isTrue();
+        assertThat(strict.remote()).isEqualTo(CLIENT_SIGNALLED);
+        assertThatThrownBy(() -> new RelayEndpoint("x", clock::get, Duration.ofSeconds(-1)))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
@@ -130,13 +190,25 @@ class RelayForwardingHandlerTest {
     }
 
     @Test
-    void latchesWhenNoRemoteWasSignalledAtAll() {
+    void latchesWhenNoRemoteWasSignalledAtAllWithinTheWindowAfterCreation() {
         egress.signalRemote(CARRIER);
 
         in.writeInbound(packetFrom(CLIENT_NAT));
 
         assertThat(ingress.remote()).isEqualTo(CLIENT_NAT);
         releaseOne(out);
+    }
+
+    @Test
+    void refusesEverySourceWhenNothingWasSignalledAndTheWindowAfterCreationHasPassed() {
+        egress.signalRemote(CARRIER);
+        clock.addAndGet(RelayEndpoint.DEFAULT_LATCH_WINDOW.toNanos());
+
+        in.writeInbound(packetFrom(CLIENT_NAT));
+
+        assertNothingSent();
+        assertThat(ingress.remote()).isNull();
+        assertThat(totals.packetsRefusedSource()).isEqualTo(1);
     }
 
     private void assertNothingSent() {
