@@ -107,6 +107,7 @@ final class Call {
     private SdpCrypto relayCrypto;
     private ServerTransaction pendingReinvite;
     private String verifiedNumber;
+    private InetSocketAddress clientRtp;
     private PhoneNumberInfo number;
     private TrunkCandidate candidate;
     private List<TrunkCandidate> candidates = List.of();
@@ -241,7 +242,8 @@ final class Call {
         media = session;
         try {
             media.setClockRate(clientOffer.audioClockRate());
-            media.clientLeg().setRemoteRtp(clientOffer.audioRtp());
+            clientRtp = clientOffer.audioRtp();
+            media.clientLeg().setRemoteRtp(clientRtp);
             if (clientCrypto != null) {
                 media.clientLeg().enableSrtp(clientCrypto.key(), relayCrypto.key());
             }
@@ -472,6 +474,8 @@ final class Call {
                 teardown("ack_timeout", "gateway");
             }
         });
+        // Clients start sending at answer: the latching window for a NAT'd client opens now (MED-2).
+        media.clientLeg().setRemoteRtp(clientRtp);
         media.watchMedia(ctx.parts().mediaTimeouts(),
                 event -> ctx.parts().timers().schedule(Duration.ZERO, () -> onMediaTimeout(event)));
         Instant paidUntil = charging.start(answeredAt);
