@@ -251,4 +251,12 @@ class GatewayConfigTest {
     private static AccountConfig account(GatewayConfig c, String id) {
         return c.charging().accounts().stream().filter(a -> a.id().equals(id)).findFirst().orElseThrow();
     }
+
+    @Test
+    void dockerConfigurationLoads() {
+        // docker/compose.yaml mounts this file; it must stay valid as the schema moves.
+        GatewayConfig c = GatewayConfig.load(java.nio.file.Path.of("../docker/gateway.yaml"));
+        assertThat(c.trunks()).extracting(TrunkConfig::host).containsExactly("carrier");
+        assertThat(c.charging().journal()).isEqualTo("./journal");
+    }
 }
