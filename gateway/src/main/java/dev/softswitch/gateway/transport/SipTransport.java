@@ -8,8 +8,9 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.DefaultAddressedEnvelope;
+import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.IoHandlerFactory;
@@ -176,7 +177,11 @@ public final class SipTransport implements SipSender, AutoCloseable {
         if (udp == null) {
             throw new IllegalStateException("no UDP listen point is bound");
         }
-        udp.writeAndFlush(new DefaultAddressedEnvelope<>(message, destination)).addListener(failureLogger(destination));
+        // Encoded here, on the sender's thread: the event loop only writes bytes, and a message the
+        // sender changes afterwards (a retransmission) never races with its encoding.
+        byte[] bytes = SipMessageEncoder.encode(message, TransportType.UDP);
+        udp.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(bytes), destination))
+                .addListener(failureLogger(destination));
     }
 
     private void sendOnConnection(SIPMessage message, InetSocketAddress destination) {
@@ -184,9 +189,10 @@ public final class SipTransport implements SipSender, AutoCloseable {
             throw new IllegalStateException("not started");
         }
         ChannelFuture connection = connections.findOrConnect(destination, connector::connect);
+        byte[] bytes = SipMessageEncoder.encode(message, TransportType.TCP);
         connection.addListener((ChannelFutureListener) f -> {
             if (f.isSuccess()) {
-                write(f.channel(), message);
+                f.channel().writeAndFlush(Unpooled.wrappedBuffer(bytes)).addListener(failureLogger(f.channel().remoteAddress()));
             } else {
                 LOG.warn("Cannot connect to {} to send {}: {}", destination, message.getFirstLine().trim(), f.cause().toString());
             }
@@ -194,7 +200,8 @@ public final class SipTransport implements SipSender, AutoCloseable {
     }
 
     private static void write(Channel channel, SIPMessage message) {
-        channel.writeAndFlush(message).addListener(failureLogger(channel.remoteAddress()));
+        channel.writeAndFlush(Unpooled.wrappedBuffer(SipMessageEncoder.encode(message, TransportType.TCP)))
+                .addListener(failureLogger(channel.remoteAddress()));
     }
 
     private static ChannelFutureListener failureLogger(Object destination) {
