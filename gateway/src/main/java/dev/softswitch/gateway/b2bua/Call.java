@@ -140,6 +140,23 @@ final class Call {
         caller = userOf(clientInvite.getFrom().getAddress().getURI());
         callee = userOf(clientInvite.getRequestURI());
 
+        // Malformed or unsupported SDP is answered before any routing or money is touched.
+        byte[] offer = clientInvite.getRawContent();
+        SdpOffer clientOffer;
+        try {
+            if (offer == null || offer.length == 0) {
+                throw new SdpException("SDP offer required");
+            }
+            clientOffer = SdpRewriter.parse(offer);
+            if (clientOffer.isSecure()) {
+                clientCrypto = SdpCrypto.select(clientOffer.cryptoAttributes());
+                relayCrypto = clientCrypto.withFreshKey(KEYS);
+            }
+        } catch (SdpException e) {
+            refuse(Response.NOT_ACCEPTABLE_HERE, "Not Acceptable Here: " + e.getMessage(), "bad_sdp");
+            return;
+        }
+
         Optional<Subscriber> subscriber = ctx.parts().subscribers().get().find(caller);
         if (subscriber.isEmpty()) {
             refuse(Response.FORBIDDEN, "Unknown Account", "unknown_account");
@@ -176,12 +193,12 @@ final class Call {
                 auth = new Authorisation.Denied(DenialReason.STORE_UNAVAILABLE, "Charging Unavailable");
             }
             Authorisation result = auth;
-            onCore(() -> onAuthorised(result));
+            onCore(() -> onAuthorised(result, clientOffer, offer));
         });
     }
 
     /** The charging engine's answer (CHG-6): the first increment is reserved, or the call is refused. */
-    private void onAuthorised(Authorisation auth) {
+    private void onAuthorised(Authorisation auth, SdpOffer clientOffer, byte[] offer) {
         if (state != State.ROUTING) {
             // Cancelled while charging was deciding: give the reservation back.
             if (auth instanceof Authorisation.Granted granted) {
@@ -200,22 +217,6 @@ final class Call {
             return;
         }
         charging = ((Authorisation.Granted) auth).session();
-
-        byte[] offer = clientInvite.getRawContent();
-        SdpOffer clientOffer;
-        try {
-            if (offer == null || offer.length == 0) {
-                throw new SdpException("SDP offer required");
-            }
-            clientOffer = SdpRewriter.parse(offer);
-            if (clientOffer.isSecure()) {
-                clientCrypto = SdpCrypto.select(clientOffer.cryptoAttributes());
-                relayCrypto = clientCrypto.withFreshKey(KEYS);
-            }
-        } catch (SdpException e) {
-            refuse(Response.NOT_ACCEPTABLE_HERE, "Not Acceptable Here: " + e.getMessage(), "bad_sdp");
-            return;
-        }
 
         // The relay binds the call's ports on its own event loop; the call goes on here when they are ready.
         ctx.parts().relay().allocateAsync(clientCallId).whenComplete((session, error) ->

@@ -226,6 +226,21 @@ class B2buaCallTest {
     }
 
     @Test
+    void anOfferWithoutAudioGets488BeforeAnyRoutingOrCharging() throws Exception {
+        String noAudio = "v=0\r\no=- 1 1 IN IP4 10.0.0.7\r\ns=-\r\nc=IN IP4 10.0.0.7\r\nt=0 0\r\n"
+                + "m=video 6000 RTP/AVP 96\r\n";
+        String invite = clientInvite("carol", "+447400123456", "c12").encode();
+        String headers = invite.substring(0, invite.indexOf("\r\n\r\n"))
+                .replaceAll("Content-Length: \\d+", "Content-Length: " + noAudio.length());
+        transactions.onRequest(parseRequest(headers + "\r\n\r\n" + noAudio), CLIENT);
+
+        // carol has no credit: had charging run first she would get 402, not the SDP's answer.
+        assertThat(sender.statuses()).containsExactly(100, 488);
+        assertThat(sender.lastResponse().getReasonPhrase()).isEqualTo("Not Acceptable Here: SDP has no audio stream");
+        assertThat(sender.requests("INVITE")).isEmpty();
+    }
+
+    @Test
     void optionsIsAnsweredWithAllowAndRegisterGets405() throws Exception {
         transactions.onRequest(parseRequest("""
                 OPTIONS sip:gw@127.0.0.1:5060 SIP/2.0\r
