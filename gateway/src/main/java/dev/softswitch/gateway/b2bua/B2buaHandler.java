@@ -9,6 +9,7 @@ import gov.nist.javax.sip.message.SIPResponse;
 import java.text.ParseException;
 import java.util.List;
 import java.util.Set;
+import javax.sip.header.RequireHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
 import org.slf4j.Logger;
@@ -18,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * The transaction user of the gateway: new INVITEs become {@link Call}s; in-dialog requests are
  * matched to their call by dialog (Call-ID plus the gateway's tag); everything else gets the
  * answer RFC 3261 gives it (OPTIONS 200, known but unsupported methods 405 with Allow, unknown
- * methods 501, out-of-dialog BYE 481, Max-Forwards 0 483). SIP core thread only.
+ * methods 501, out-of-dialog BYE 481, Max-Forwards 0 483, a required extension 420). SIP core thread only.
  */
 public final class B2buaHandler implements TransactionUser {
 
@@ -73,6 +74,17 @@ public final class B2buaHandler implements TransactionUser {
                 respond(tx, Response.TOO_MANY_HOPS, "Too Many Hops");
                 return;
             }
+            List<String> required = requiredExtensions(request);
+            if (!required.isEmpty() && !Request.CANCEL.equals(method) && !Request.ACK.equals(method)) {
+                // RFC 3261 §8.2.2.3: the gateway supports no extension a client may require (100rel,
+                // timer …), so it refuses the request and names them.
+                SIPResponse r = request.createResponse(Response.BAD_EXTENSION, "Bad Extension");
+                for (String option : required) {
+                    r.addHeader(DialogLeg.HEADERS.createUnsupportedHeader(option));
+                }
+                tx.respond(r);
+                return;
+            }
             switch (method) {
                 case Request.INVITE -> {
                     if (ctx.parts().overload().refuseNewCall()) {
@@ -101,7 +113,7 @@ public final class B2buaHandler implements TransactionUser {
                     }
                 }
             }
-        } catch (javax.sip.InvalidArgumentException e) {
+        } catch (javax.sip.InvalidArgumentException | ParseException e) {
             respond(tx, Response.SERVER_INTERNAL_ERROR, "Server Internal Error");
         } catch (RuntimeException e) {
             log.error("request {} {} failed", method, request.getCallId().getCallId(), e);
@@ -136,6 +148,18 @@ public final class B2buaHandler implements TransactionUser {
         if (leg != null && !leg.clientSide()) {
             leg.call().onCarrierOkRetransmission(response);
         }
+    }
+
+    private static List<String> requiredExtensions(SIPRequest request) {
+        List<String> options = new java.util.ArrayList<>();
+        java.util.ListIterator<?> it = request.getHeaders(RequireHeader.NAME);
+        while (it != null && it.hasNext()) {
+            String tag = ((RequireHeader) it.next()).getOptionTag();
+            if (tag != null && !tag.isBlank()) {
+                options.add(tag.trim());
+            }
+        }
+        return options;
     }
 
     /** Adds the methods this gateway serves as Allow (RFC 3261 §20.5), one value each. */

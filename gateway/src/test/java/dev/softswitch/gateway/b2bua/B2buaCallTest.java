@@ -241,6 +241,16 @@ class B2buaCallTest {
     }
 
     @Test
+    void anInviteRequiringAnExtensionGets420NamingIt() throws Exception {
+        String invite = clientInvite("alice", "+447400123456", "c13").encode();
+        transactions.onRequest(parseRequest(invite.replace("Max-Forwards: 70", "Max-Forwards: 70\r\nRequire: 100rel")), CLIENT);
+        assertThat(sender.statuses()).containsExactly(100, 420);
+        assertThat(sender.lastResponse().encode()).contains("Unsupported: 100rel");
+        assertThat(sender.requests("INVITE")).isEmpty();
+        assertThat(accounts.available("alice")).isEqualTo(usd("10.00"));
+    }
+
+    @Test
     void optionsIsAnsweredWithAllowAndRegisterGets405() throws Exception {
         transactions.onRequest(parseRequest("""
                 OPTIONS sip:gw@127.0.0.1:5060 SIP/2.0\r
