@@ -138,7 +138,7 @@ public final class Gateway implements AutoCloseable {
                     Money.parse(r.connectFee(), currency), r.initialIncrement(), r.subsequentIncrement()));
         }
         accounts = openAccounts(config, currency);
-        charging = new ChargingEngine(accounts, RateSchedule.of(RateTable.of(rates)), Clock.systemUTC(),
+        charging = new ChargingEngine(accounts, RateSchedule.of(RateTable.of(rates)), clock,
                 ChargingEngine.DEFAULT_RESERVATION_TTL);
         subscribers.set(subscribers(config));
         routing = RoutingService.create(config, baseDir, new SplittableRandom(), registry);
@@ -150,7 +150,7 @@ public final class Gateway implements AutoCloseable {
         closeables.add(relay);
         new MediaRelayMetrics(relay).bindTo(registry);
 
-        WheelTimerService timers = new WheelTimerService(core, Clock.systemUTC(), TIMER_TICK);
+        WheelTimerService timers = new WheelTimerService(core, clock, TIMER_TICK);
         closeables.add(timers);
         TimerSettings timerSettings = new TimerSettings(config.sip().timers().t1(), config.sip().timers().t2(),
                 config.sip().timers().t4());
@@ -160,7 +160,7 @@ public final class Gateway implements AutoCloseable {
             listen.add(new ListenPoint(TransportType.parse(l.transport()), l.host(), l.port()));
         }
         transport = new SipTransport(listen, this::onMessage,
-                TransportSettings.defaults().withMaxMessageBytes(config.sip().maxMessageBytes()));
+                TransportSettings.defaults().withMaxMessageBytes(config.sip().maxMessageBytes()).withClock(clock));
         ExecutorService chargingExecutor = Executors.newFixedThreadPool(CHARGING_THREADS,
                 new DefaultThreadFactory("charging"));
         closeables.add(() -> {
@@ -199,7 +199,7 @@ public final class Gateway implements AutoCloseable {
         if (config.charging().journal() == null) {
             store = new InMemoryAccountStore();
         } else {
-            store = InMemoryAccountStore.open(Path.of(config.charging().journal()), Clock.systemUTC(),
+            store = InMemoryAccountStore.open(Path.of(config.charging().journal()), clock,
                     ChargingEngine.DEFAULT_RESERVATION_TTL);
             closeables.add(store);
         }
