@@ -191,31 +191,17 @@ public final class SippProcess implements AutoCloseable {
 
     /** A loopback port free for UDP at the time of the call. */
     public static int freeUdpPort() {
-        try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(loopback(), 0))) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return freeRun(1, SippTransport.UDP);
     }
 
     /** A loopback port free for TCP at the time of the call. */
     public static int freeTcpPort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, loopback())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return freeRun(1, SippTransport.TCP);
     }
 
     /** A loopback port free for both UDP and TCP, as a SIP listener needs. */
     public static int freePort() {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            int port = freeTcpPort();
-            if (!isBound(SippTransport.UDP, port)) {
-                return port;
-            }
-        }
-        throw new IllegalStateException("no port free for both UDP and TCP");
+        return freeRun(1, SippTransport.UDP, SippTransport.TCP);
     }
 
     /**
@@ -223,22 +209,42 @@ public final class SippProcess implements AutoCloseable {
      * {@code -rtp_echo} also opens.
      */
     public static int freeMediaPort() {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            int port = freeUdpPort() & ~1;
-            if (port >= 1024 && port + 3 <= 65535 && isFree(port, port + 1, port + 2, port + 3)) {
+        return freeRun(4, SippTransport.UDP);
+    }
+
+    /**
+     * Ports for tests come from 10000–19999: below the kernel's ephemeral range (32768+), from which
+     * any socket opened meanwhile could take a port found free with bind(0), and below the relay port
+     * ranges the tests configure (20000+). A cursor hands each port out once per JVM.
+     */
+    private static final int TEST_PORT_BASE = 10_000;
+    private static final int TEST_PORT_SPAN = 10_000;
+    private static final java.util.concurrent.atomic.AtomicInteger NEXT_PORT = new java.util.concurrent.atomic.AtomicInteger(
+            (int) Math.floorMod(ProcessHandle.current().pid() * 7919L, (long) TEST_PORT_SPAN) & ~1);
+
+    /** The first of {@code width} consecutive ports (even when width > 1) free on every transport given. */
+    private static int freeRun(int width, SippTransport... transports) {
+        for (int attempt = 0; attempt < 500; attempt++) {
+            int step = width == 1 ? 1 : width + (width & 1);
+            int port = TEST_PORT_BASE + Math.floorMod(NEXT_PORT.getAndAdd(step), TEST_PORT_SPAN - step);
+            if (width > 1) {
+                port &= ~1;
+            }
+            boolean free = true;
+            for (int p = port; p < port + width && free; p++) {
+                for (SippTransport t : transports) {
+                    if (isBound(t, p)) {
+                        free = false;
+                        break;
+                    }
+                }
+            }
+            if (free) {
                 return port;
             }
         }
-        throw new IllegalStateException("no four consecutive UDP ports free for media");
-    }
-
-    private static boolean isFree(int... ports) {
-        for (int port : ports) {
-            if (isBound(SippTransport.UDP, port)) {
-                return false;
-            }
-        }
-        return true;
+        throw new IllegalStateException("no " + width + " free port(s) in " + TEST_PORT_BASE + ".."
+                + (TEST_PORT_BASE + TEST_PORT_SPAN - 1));
     }
 
     private static boolean isBound(SippTransport transport, int port) {
