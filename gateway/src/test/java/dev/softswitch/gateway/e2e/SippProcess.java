@@ -225,10 +225,11 @@ public final class SippProcess implements AutoCloseable {
     /** The first of {@code width} consecutive ports (even when width > 1) free on every transport given. */
     private static int freeRun(int width, SippTransport... transports) {
         for (int attempt = 0; attempt < 500; attempt++) {
-            int step = width == 1 ? 1 : width + (width & 1);
+            // Claim width + 1 ports for a run so that an even start still lies inside the claim.
+            int step = width == 1 ? 1 : width + 1;
             int port = TEST_PORT_BASE + Math.floorMod(NEXT_PORT.getAndAdd(step), TEST_PORT_SPAN - step);
             if (width > 1) {
-                port &= ~1;
+                port = (port + 1) & ~1;
             }
             boolean free = true;
             for (int p = port; p < port + width && free; p++) {
