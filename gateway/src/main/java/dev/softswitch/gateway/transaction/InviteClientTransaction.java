@@ -60,7 +60,7 @@ import java.util.Set;
  * Timer D is 32 s, zero over reliable transports. Once a CANCEL for this INVITE has gone out, an
  * INVITE left without a final response for 64*T1 is reported as timed out (RFC 3261 §9.1).
  */
-final class InviteClientTransaction extends AbstractTransaction implements ClientTransaction {
+final class InviteClientTransaction extends AbstractClientTransaction {
 
     private static final Map<TransactionState, Set<TransactionState>> TRANSITIONS = table(
             CALLING, Set.of(PROCEEDING, COMPLETED, ACCEPTED, TERMINATED),
@@ -68,10 +68,6 @@ final class InviteClientTransaction extends AbstractTransaction implements Clien
             COMPLETED, Set.of(TERMINATED),
             ACCEPTED, Set.of(TERMINATED));
 
-    private final ClientTransactionKey key;
-    private final SIPRequest request;
-    private final Endpoint destination;
-    private final ClientTransactionListener listener;
     private Duration timerAInterval;
     private Timeout timerA;
     private Timeout timerB;
@@ -80,21 +76,7 @@ final class InviteClientTransaction extends AbstractTransaction implements Clien
 
     InviteClientTransaction(TransactionLayer layer, ClientTransactionKey key, SIPRequest request,
             Endpoint destination, ClientTransactionListener listener) {
-        super(layer, TRANSITIONS, CALLING);
-        this.key = key;
-        this.request = request;
-        this.destination = destination;
-        this.listener = listener;
-    }
-
-    @Override
-    public SIPRequest request() {
-        return request;
-    }
-
-    @Override
-    public Endpoint destination() {
-        return destination;
+        super(layer, TRANSITIONS, CALLING, key, request, destination, listener);
     }
 
     /** The CANCEL requested for this INVITE, sent or still waiting for a provisional; null if none. */
@@ -229,11 +211,6 @@ final class InviteClientTransaction extends AbstractTransaction implements Clien
         abandonPendingCancel();
         listener.onTransportError(this, error);
         return false;
-    }
-
-    @Override
-    void onTerminated() {
-        layer.removeClient(key, this);
     }
 
     @Override

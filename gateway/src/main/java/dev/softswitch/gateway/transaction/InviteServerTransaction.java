@@ -62,7 +62,7 @@ import java.util.Set;
  * Timer G (unreliable transports only) starts at T1 and doubles up to T2; Timers H and L are 64*T1;
  * Timer I is T4, zero over reliable transports.
  */
-final class InviteServerTransaction extends AbstractTransaction implements ServerTransaction {
+final class InviteServerTransaction extends AbstractServerTransaction {
 
     private static final Map<TransactionState, Set<TransactionState>> TRANSITIONS = table(
             PROCEEDING, Set.of(COMPLETED, ACCEPTED, TERMINATED),
@@ -70,29 +70,13 @@ final class InviteServerTransaction extends AbstractTransaction implements Serve
             CONFIRMED, Set.of(TERMINATED),
             ACCEPTED, Set.of(TERMINATED));
 
-    private final ServerTransactionKey key;
-    private final SIPRequest request;
-    private final Endpoint source;
     private SIPResponse lastResponse;
     private Duration timerGInterval;
     private Timeout timerG;
     private Timeout timerH;
 
     InviteServerTransaction(TransactionLayer layer, ServerTransactionKey key, SIPRequest request, Endpoint source) {
-        super(layer, TRANSITIONS, PROCEEDING);
-        this.key = key;
-        this.request = request;
-        this.source = source;
-    }
-
-    @Override
-    public SIPRequest request() {
-        return request;
-    }
-
-    @Override
-    public Endpoint source() {
-        return source;
+        super(layer, TRANSITIONS, PROCEEDING, key, request, source);
     }
 
     /** Sends 100 Trying (RFC 3261 §17.2.1: the transaction answers at once rather than after 200 ms). */
@@ -169,11 +153,6 @@ final class InviteServerTransaction extends AbstractTransaction implements Serve
     private void send(SIPResponse response) {
         lastResponse = response;
         layer.trySendResponse(response);
-    }
-
-    @Override
-    void onTerminated() {
-        layer.removeServer(key, this);
     }
 
     @Override

@@ -62,17 +62,13 @@ import java.util.Set;
  * Timer E (unreliable transports only) starts at T1 and doubles up to T2 in Trying, and is T2 in
  * Proceeding; Timer F is 64*T1; Timer K is T4, zero over reliable transports.
  */
-final class NonInviteClientTransaction extends AbstractTransaction implements ClientTransaction {
+final class NonInviteClientTransaction extends AbstractClientTransaction {
 
     private static final Map<TransactionState, Set<TransactionState>> TRANSITIONS = table(
             TRYING, Set.of(PROCEEDING, COMPLETED, TERMINATED),
             PROCEEDING, Set.of(COMPLETED, TERMINATED),
             COMPLETED, Set.of(TERMINATED));
 
-    private final ClientTransactionKey key;
-    private final SIPRequest request;
-    private final Endpoint destination;
-    private final ClientTransactionListener listener;
     private boolean started;
     private Duration timerEInterval;
     private Timeout timerE;
@@ -80,25 +76,7 @@ final class NonInviteClientTransaction extends AbstractTransaction implements Cl
 
     NonInviteClientTransaction(TransactionLayer layer, ClientTransactionKey key, SIPRequest request,
             Endpoint destination, ClientTransactionListener listener) {
-        super(layer, TRANSITIONS, TRYING);
-        this.key = key;
-        this.request = request;
-        this.destination = destination;
-        this.listener = listener;
-    }
-
-    @Override
-    public SIPRequest request() {
-        return request;
-    }
-
-    @Override
-    public Endpoint destination() {
-        return destination;
-    }
-
-    ClientTransactionKey key() {
-        return key;
+        super(layer, TRANSITIONS, TRYING, key, request, destination, listener);
     }
 
     void start() {
@@ -164,11 +142,6 @@ final class NonInviteClientTransaction extends AbstractTransaction implements Cl
         terminate();
         listener.onTransportError(this, error);
         return false;
-    }
-
-    @Override
-    void onTerminated() {
-        layer.removeClient(key, this);
     }
 
     @Override

@@ -61,33 +61,17 @@ import java.util.Set;
  *
  * Timer J is 64*T1, zero over reliable transports.
  */
-final class NonInviteServerTransaction extends AbstractTransaction implements ServerTransaction {
+final class NonInviteServerTransaction extends AbstractServerTransaction {
 
     private static final Map<TransactionState, Set<TransactionState>> TRANSITIONS = table(
             TRYING, Set.of(PROCEEDING, COMPLETED, TERMINATED),
             PROCEEDING, Set.of(COMPLETED, TERMINATED),
             COMPLETED, Set.of(TERMINATED));
 
-    private final ServerTransactionKey key;
-    private final SIPRequest request;
-    private final Endpoint source;
     private SIPResponse lastResponse;
 
     NonInviteServerTransaction(TransactionLayer layer, ServerTransactionKey key, SIPRequest request, Endpoint source) {
-        super(layer, TRANSITIONS, TRYING);
-        this.key = key;
-        this.request = request;
-        this.source = source;
-    }
-
-    @Override
-    public SIPRequest request() {
-        return request;
-    }
-
-    @Override
-    public Endpoint source() {
-        return source;
+        super(layer, TRANSITIONS, TRYING, key, request, source);
     }
 
     @Override
@@ -114,11 +98,6 @@ final class NonInviteServerTransaction extends AbstractTransaction implements Se
         if (lastResponse != null && state() != TERMINATED) {
             layer.trySendResponse(lastResponse);
         }
-    }
-
-    @Override
-    void onTerminated() {
-        layer.removeServer(key, this);
     }
 
     @Override
