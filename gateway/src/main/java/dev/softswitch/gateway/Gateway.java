@@ -20,7 +20,7 @@ import dev.softswitch.gateway.metrics.GatewayMetrics;
 import dev.softswitch.gateway.account.Subscriber;
 import dev.softswitch.gateway.account.SubscriberDirectory;
 import dev.softswitch.gateway.routing.RoutingService;
-import dev.softswitch.gateway.routing.TrunkProber;
+import dev.softswitch.gateway.probe.TrunkProber;
 import dev.softswitch.gateway.time.WheelTimerService;
 import dev.softswitch.gateway.time.TimerService;
 import dev.softswitch.gateway.transaction.TimerSettings;

@@ -68,7 +68,7 @@ public final class TrunkState {
     }
 
     /** Records a probe result; returns true when the trunk's up/down state changed. */
-    synchronized boolean recordProbe(boolean answered, int failuresToDown) {
+    public synchronized boolean recordProbe(boolean answered, int failuresToDown) {
         if (answered) {
             consecutiveFailures = 0;
             boolean changed = !up;

@@ -10,7 +10,7 @@ import dev.softswitch.charging.money.Money;
 import dev.softswitch.charging.session.ChargingEngine;
 import dev.softswitch.charging.tariff.Rate;
 import dev.softswitch.charging.tariff.RateTable;
-import dev.softswitch.gateway.media.SdpRewriter;
+import dev.softswitch.gateway.sdp.SdpRewriter;
 import dev.softswitch.gateway.metrics.GatewayMetrics;
 import dev.softswitch.gateway.account.Subscriber;
 import dev.softswitch.gateway.account.SubscriberDirectory;

@@ -1,4 +1,4 @@
-package dev.softswitch.gateway.media;
+package dev.softswitch.gateway.sdp;
 
 import java.util.Objects;
 

@@ -1,9 +1,9 @@
-package dev.softswitch.gateway.media;
+package dev.softswitch.gateway.sdp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.softswitch.gateway.media.SdpRewriter.SdpOffer;
+import dev.softswitch.gateway.sdp.SdpRewriter.SdpOffer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;

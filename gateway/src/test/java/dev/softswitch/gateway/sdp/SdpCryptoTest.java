@@ -1,4 +1,4 @@
-package dev.softswitch.gateway.media;
+package dev.softswitch.gateway.sdp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

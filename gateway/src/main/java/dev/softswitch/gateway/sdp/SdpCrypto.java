@@ -1,4 +1,4 @@
-package dev.softswitch.gateway.media;
+package dev.softswitch.gateway.sdp;
 
 import dev.softswitch.media.srtp.SrtpMasterKey;
 import dev.softswitch.media.srtp.SrtpSuite;

@@ -1,7 +1,13 @@
-package dev.softswitch.gateway.routing;
+package dev.softswitch.gateway.probe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.softswitch.gateway.routing.CallerIdMode;
+import dev.softswitch.gateway.routing.NumberFormat;
+import dev.softswitch.gateway.routing.RateDeck;
+import dev.softswitch.gateway.routing.Trunk;
+import dev.softswitch.gateway.routing.TrunkState;
+import dev.softswitch.gateway.routing.TrunkStates;
 import dev.softswitch.gateway.time.ManualTimerService;
 import dev.softswitch.gateway.transaction.ServerTransaction;
 import dev.softswitch.gateway.transaction.TimerSettings;

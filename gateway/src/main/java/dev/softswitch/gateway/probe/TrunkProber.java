@@ -1,5 +1,8 @@
-package dev.softswitch.gateway.routing;
+package dev.softswitch.gateway.probe;
 
+import dev.softswitch.gateway.routing.Trunk;
+import dev.softswitch.gateway.routing.TrunkState;
+import dev.softswitch.gateway.routing.TrunkStates;
 import dev.softswitch.gateway.sip.SipMessages;
 import dev.softswitch.gateway.time.Timeout;
 import dev.softswitch.gateway.time.TimerService;
