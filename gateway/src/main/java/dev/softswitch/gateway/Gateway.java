@@ -9,7 +9,7 @@ import dev.softswitch.charging.tariff.RateSchedule;
 import dev.softswitch.charging.tariff.RateTable;
 import dev.softswitch.gateway.admin.AdminHttpServer;
 import dev.softswitch.gateway.b2bua.B2buaHandler;
-import dev.softswitch.gateway.b2bua.B2buaParts;
+import dev.softswitch.gateway.b2bua.MediaRelayPorts;
 import dev.softswitch.gateway.b2bua.OverloadGuard;
 import dev.softswitch.gateway.config.AccountConfig;
 import dev.softswitch.gateway.config.GatewayConfig;
@@ -169,9 +169,14 @@ public final class Gateway implements AutoCloseable {
                 log.warn("charging tasks still running at shutdown");
             }
         });
-        b2bua = new B2buaHandler(new B2buaParts(transport, timers, timerSettings, charging, chargingExecutor, relay,
-                new MediaTimeouts(config.media().timeout(), config.media().holdTimeout()), routing, subscribers::get,
-                callRecords, metrics, overload));
+        b2bua = B2buaHandler.builder()
+                .sip(transport, timers, timerSettings)
+                .charging(charging, chargingExecutor, callRecords)
+                .relay(new MediaRelayPorts(relay, new MediaTimeouts(config.media().timeout(), config.media().holdTimeout())))
+                .routing(routing, subscribers::get)
+                .metrics(metrics)
+                .overload(overload)
+                .build();
         transactions = new TransactionLayer(transport, timers, timerSettings, b2bua);
         b2bua.bind(transactions);
         transport.start();

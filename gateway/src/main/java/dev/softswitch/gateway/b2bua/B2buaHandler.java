@@ -1,14 +1,25 @@
 package dev.softswitch.gateway.b2bua;
 
+import dev.softswitch.charging.cdr.CallRecordWriter;
+import dev.softswitch.charging.session.ChargingEngine;
+import dev.softswitch.gateway.account.SubscriberDirectory;
+import dev.softswitch.gateway.metrics.GatewayMetrics;
+import dev.softswitch.gateway.routing.RoutingService;
+import dev.softswitch.gateway.time.TimerService;
 import dev.softswitch.gateway.transaction.ServerTransaction;
+import dev.softswitch.gateway.transaction.TimerSettings;
 import dev.softswitch.gateway.transaction.TransactionLayer;
 import dev.softswitch.gateway.transaction.TransactionUser;
 import dev.softswitch.gateway.transport.Endpoint;
+import dev.softswitch.gateway.transport.SipSender;
 import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.message.SIPResponse;
 import java.text.ParseException;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 import javax.sip.header.RequireHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
@@ -30,26 +41,35 @@ public final class B2buaHandler implements TransactionUser {
     private static final Set<String> KNOWN_METHODS = Set.of(
             "REGISTER", "SUBSCRIBE", "NOTIFY", "MESSAGE", "REFER", "PRACK", "UPDATE", "PUBLISH", "INFO");
 
-    private final B2buaParts parts;
-    private B2buaContext ctx;
+    private final Builder parts;
+    private final CallRegistry registry = new CallRegistry();
+    private Call.Wiring wiring;
 
-    public B2buaHandler(B2buaParts parts) {
+    private B2buaHandler(Builder parts) {
         this.parts = parts;
+    }
+
+    public static Builder builder() {
+        return new Builder();
     }
 
     /** Completes the wiring with the transaction layer that delivers to this handler. */
     public void bind(TransactionLayer transactions) {
-        this.ctx = new B2buaContext(parts, transactions, new CallRegistry());
+        Signalling sip = new Signalling(parts.sender, transactions, parts.timers, parts.timerSettings);
+        CallCharging.Desk charging = new CallCharging.Desk(parts.engine, parts.chargingExecutor, parts.timers,
+                parts.callRecords, parts.metrics);
+        this.wiring = new Call.Wiring(sip, charging, parts.relay, parts.routing, parts.subscribers, parts.metrics,
+                registry);
     }
 
     /** Calls in progress (routing, ringing or answered). */
     public int activeCalls() {
-        return ctx.registry().size();
+        return registry.size();
     }
 
     /** Ends every answered call with BYE on both legs (shutdown). */
     public void hangUpAll(String reason) {
-        for (Call call : ctx.registry().calls()) {
+        for (Call call : registry.calls()) {
             call.teardown(reason, "gateway");
         }
     }
@@ -61,7 +81,7 @@ public final class B2buaHandler implements TransactionUser {
         try {
             String toTag = request.getToTag();
             if (toTag != null) {
-                CallRegistry.LegRef leg = ctx.registry().find(request.getCallId().getCallId(), toTag);
+                CallRegistry.LegRef leg = registry.find(request.getCallId().getCallId(), toTag);
                 if (leg == null) {
                     respond(tx, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, "Call/Transaction Does Not Exist");
                 } else {
@@ -87,14 +107,14 @@ public final class B2buaHandler implements TransactionUser {
             }
             switch (method) {
                 case Request.INVITE -> {
-                    if (ctx.parts().overload().refuseNewCall()) {
+                    if (parts.overload.refuseNewCall()) {
                         SIPResponse busy = request.createResponse(Response.SERVICE_UNAVAILABLE, "Overloaded");
                         busy.addHeader(DialogLeg.HEADERS.createRetryAfterHeader(RETRY_AFTER_SECONDS));
                         tx.respond(busy);
-                        ctx.parts().metrics().callAttempt("overload");
-                        ctx.parts().metrics().responseSent(Response.SERVICE_UNAVAILABLE);
+                        parts.metrics.callAttempt("overload");
+                        parts.metrics.responseSent(Response.SERVICE_UNAVAILABLE);
                     } else {
-                        new Call(ctx, tx).start();
+                        new Call(wiring, tx).start();
                     }
                 }
                 case Request.OPTIONS -> {
@@ -123,7 +143,7 @@ public final class B2buaHandler implements TransactionUser {
 
     @Override
     public void onAck(SIPRequest ack, Endpoint source) {
-        CallRegistry.LegRef leg = ctx.registry().find(ack.getCallId().getCallId(), ack.getToTag());
+        CallRegistry.LegRef leg = registry.find(ack.getCallId().getCallId(), ack.getToTag());
         if (leg != null && leg.clientSide()) {
             leg.call().onClientAck();
         }
@@ -131,7 +151,7 @@ public final class B2buaHandler implements TransactionUser {
 
     @Override
     public void onCancel(ServerTransaction cancelTx, ServerTransaction inviteTx) {
-        Call call = ctx.registry().byInvite(inviteTx);
+        Call call = registry.byInvite(inviteTx);
         if (call == null) {
             respond(cancelTx, Response.OK, "OK");
             return;
@@ -144,7 +164,7 @@ public final class B2buaHandler implements TransactionUser {
         if (response.getStatusCode() / 100 != 2 || !Request.INVITE.equals(response.getCSeq().getMethod())) {
             return;
         }
-        CallRegistry.LegRef leg = ctx.registry().find(response.getCallId().getCallId(), response.getFromTag());
+        CallRegistry.LegRef leg = registry.find(response.getCallId().getCallId(), response.getFromTag());
         if (leg != null && !leg.clientSide()) {
             leg.call().onCarrierOkRetransmission(response);
         }
@@ -175,5 +195,74 @@ public final class B2buaHandler implements TransactionUser {
 
     private static void respond(ServerTransaction tx, int code, String reason) {
         tx.respond(tx.request().createResponse(code, reason));
+    }
+
+    /** The parts a handler is wired to; the transaction layer comes later, in {@link #bind}. */
+    public static final class Builder {
+        private SipSender sender;
+        private TimerService timers;
+        private TimerSettings timerSettings;
+        private ChargingEngine engine;
+        private Executor chargingExecutor;
+        private CallRecordWriter callRecords;
+        private RelayPorts relay;
+        private RoutingService routing;
+        private Supplier<SubscriberDirectory> subscribers;
+        private GatewayMetrics metrics;
+        private OverloadGuard overload;
+
+        private Builder() {
+        }
+
+        /** How calls send SIP, and the SIP core's clock and RFC 3261 timer values. */
+        public Builder sip(SipSender sender, TimerService timers, TimerSettings timerSettings) {
+            this.sender = sender;
+            this.timers = timers;
+            this.timerSettings = timerSettings;
+            return this;
+        }
+
+        /**
+         * The charging engine, the executor every charging step runs on (never the SIP core thread:
+         * with the journal on a step waits for an fsync), and where call records go.
+         */
+        public Builder charging(ChargingEngine engine, Executor executor, CallRecordWriter callRecords) {
+            this.engine = engine;
+            this.chargingExecutor = executor;
+            this.callRecords = callRecords;
+            return this;
+        }
+
+        public Builder relay(RelayPorts relay) {
+            this.relay = relay;
+            return this;
+        }
+
+        /** Routing, and the accounts that may call (read per call, so a reload takes effect). */
+        public Builder routing(RoutingService routing, Supplier<SubscriberDirectory> subscribers) {
+            this.routing = routing;
+            this.subscribers = subscribers;
+            return this;
+        }
+
+        public Builder metrics(GatewayMetrics metrics) {
+            this.metrics = metrics;
+            return this;
+        }
+
+        public Builder overload(OverloadGuard overload) {
+            this.overload = overload;
+            return this;
+        }
+
+        public B2buaHandler build() {
+            Objects.requireNonNull(sender, "sip");
+            Objects.requireNonNull(engine, "charging");
+            Objects.requireNonNull(relay, "relay");
+            Objects.requireNonNull(routing, "routing");
+            Objects.requireNonNull(metrics, "metrics");
+            Objects.requireNonNull(overload, "overload");
+            return new B2buaHandler(this);
+        }
     }
 }

@@ -1,6 +1,7 @@
 package dev.softswitch.gateway.b2bua;
 
 import dev.softswitch.gateway.transaction.ServerTransaction;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -19,27 +20,32 @@ final class CallRegistry {
 
     private final Map<String, LegRef> byDialog = new HashMap<>();
     private final Map<ServerTransaction, Call> byInvite = new IdentityHashMap<>();
-    private final Map<Call, Boolean> calls = new IdentityHashMap<>();
+    /** Each live call with the dialog keys it holds. */
+    private final Map<Call, List<String>> calls = new IdentityHashMap<>();
 
-    static String key(String callId, String localTag) {
+    private static String key(String callId, String localTag) {
         return callId + '\u0000' + localTag;
     }
 
     void add(Call call, ServerTransaction invite) {
-        calls.put(call, Boolean.TRUE);
+        calls.put(call, new ArrayList<>(2));
         byInvite.put(invite, call);
     }
 
-    /** Registers one leg's dialog; returns the key, which the call keeps to unregister. */
-    String bindLeg(Call call, String callId, String localTag, boolean clientSide) {
-        String key = key(callId, localTag);
+    /** Registers one leg's dialog of a live call. */
+    void bindLeg(Call call, DialogLeg leg, boolean clientSide) {
+        String key = key(leg.callId(), leg.localTag());
         byDialog.put(key, new LegRef(call, clientSide));
-        return key;
+        calls.get(call).add(key);
     }
 
     /** Forgets one leg's dialog (a failed carrier attempt before the next one, RTE-5). */
-    void unbind(String key) {
-        byDialog.remove(key);
+    void unbind(DialogLeg leg) {
+        String key = key(leg.callId(), leg.localTag());
+        LegRef ref = byDialog.remove(key);
+        if (ref != null) {
+            calls.get(ref.call()).remove(key);
+        }
     }
 
     LegRef find(String callId, String localTag) {
@@ -50,11 +56,12 @@ final class CallRegistry {
         return byInvite.get(invite);
     }
 
-    void remove(Call call, ServerTransaction invite, List<String> dialogKeys) {
-        calls.remove(call);
+    /** Forgets an ended call and every dialog it held. */
+    void remove(Call call, ServerTransaction invite) {
         byInvite.remove(invite);
-        for (String key : dialogKeys) {
-            byDialog.remove(key);
+        List<String> keys = calls.remove(call);
+        if (keys != null) {
+            keys.forEach(byDialog::remove);
         }
     }
 

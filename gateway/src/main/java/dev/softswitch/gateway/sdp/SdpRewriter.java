@@ -99,7 +99,11 @@ public final class SdpRewriter {
      * @throws SdpException with a reason phrase if the body is not SDP or carries no usable audio
      */
     public static SdpOffer parse(byte[] body) throws SdpException {
-        Parsed parsed = read(body);
+        return ParsedSdp.parse(body).audio();
+    }
+
+    /** The audio summary of a parsed body (see {@link #parse}). */
+    static SdpOffer offerOf(Parsed parsed) throws SdpException {
         MediaDescriptionImpl audio = parsed.media().get(parsed.audioIndex());
         MediaField m = audio.getMediaField();
         InetAddress address = connectionAddress(parsed.session(), audio);
@@ -118,7 +122,12 @@ public final class SdpRewriter {
      * so that no key reaches the carrier.
      */
     public static byte[] rewriteToPlainRtp(byte[] body, InetSocketAddress relayRtp) throws SdpException {
-        return rewrite(body, relayRtp, audio -> {
+        return rewriteToPlainRtp(ParsedSdp.parse(body), relayRtp);
+    }
+
+    /** {@link #rewriteToPlainRtp(byte[], InetSocketAddress)} of a body already parsed; consumes it. */
+    public static byte[] rewriteToPlainRtp(ParsedSdp sdp, InetSocketAddress relayRtp) throws SdpException {
+        return rewrite(sdp, relayRtp, audio -> {
             MediaField m = audio.getMediaField();
             m.setProto(m.getProto().replace("SAVP", "AVP"));
             removeAttributes(audio.getAttributeFields(), "crypto");
@@ -132,8 +141,14 @@ public final class SdpRewriter {
      */
     public static byte[] rewriteToSrtp(byte[] body, InetSocketAddress relayRtp, SdpCrypto relayCrypto)
             throws SdpException {
+        return rewriteToSrtp(ParsedSdp.parse(body), relayRtp, relayCrypto);
+    }
+
+    /** {@link #rewriteToSrtp(byte[], InetSocketAddress, SdpCrypto)} of a body already parsed; consumes it. */
+    public static byte[] rewriteToSrtp(ParsedSdp sdp, InetSocketAddress relayRtp, SdpCrypto relayCrypto)
+            throws SdpException {
         Objects.requireNonNull(relayCrypto, "relayCrypto");
-        return rewrite(body, relayRtp, audio -> {
+        return rewrite(sdp, relayRtp, audio -> {
             MediaField m = audio.getMediaField();
             String proto = m.getProto();
             if (!proto.toUpperCase(Locale.ROOT).contains("SAVP")) {
@@ -164,15 +179,20 @@ public final class SdpRewriter {
      * @throws SdpException with a reason phrase if the body is not SDP or carries no usable audio
      */
     public static byte[] rewrite(byte[] body, InetSocketAddress relayRtp) throws SdpException {
-        return rewrite(body, relayRtp, audio -> { });
+        return rewrite(ParsedSdp.parse(body), relayRtp);
     }
 
-    private static byte[] rewrite(byte[] body, InetSocketAddress relayRtp, AudioEdit audioEdit) throws SdpException {
+    /** {@link #rewrite(byte[], InetSocketAddress)} of a body already parsed; consumes it. */
+    public static byte[] rewrite(ParsedSdp sdp, InetSocketAddress relayRtp) throws SdpException {
+        return rewrite(sdp, relayRtp, audio -> { });
+    }
+
+    private static byte[] rewrite(ParsedSdp sdp, InetSocketAddress relayRtp, AudioEdit audioEdit) throws SdpException {
         Objects.requireNonNull(relayRtp, "relayRtp");
         if (relayRtp.isUnresolved()) {
             throw new IllegalArgumentException("relay address " + relayRtp + " is unresolved");
         }
-        Parsed parsed = read(body);
+        Parsed parsed = sdp.consume();
         SessionDescriptionImpl sd = parsed.session();
         String relayHost = relayRtp.getAddress().getHostAddress();
         String addressType = relayRtp.getAddress() instanceof Inet6Address ? "IP6" : "IP4";
@@ -211,11 +231,11 @@ public final class SdpRewriter {
     }
 
     /** The parsed body, its m= sections, which of them is the relayed audio, and the raw o= numbers. */
-    private record Parsed(SessionDescriptionImpl session, List<MediaDescriptionImpl> media, int audioIndex,
+    record Parsed(SessionDescriptionImpl session, List<MediaDescriptionImpl> media, int audioIndex,
                           String originId, String originVersion) {
     }
 
-    private static Parsed read(byte[] body) throws SdpException {
+    static Parsed read(byte[] body) throws SdpException {
         Objects.requireNonNull(body, "body");
         String text = new String(body, StandardCharsets.UTF_8);
         Matcher origin = checkLines(text);

@@ -22,9 +22,6 @@ import dev.softswitch.gateway.transaction.TimerSettings;
 import dev.softswitch.gateway.transaction.TransactionLayer;
 import dev.softswitch.gateway.transport.Endpoint;
 import dev.softswitch.gateway.transport.TransportType;
-import dev.softswitch.media.MediaRelay;
-import dev.softswitch.media.MediaRelayConfig;
-import dev.softswitch.media.MediaTimeouts;
 import gov.nist.javax.sip.message.SIPMessage;
 import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.message.SIPResponse;
@@ -42,8 +39,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The B2BUA call flow with the real transaction layer, charging engine and media relay, a recording
- * sender in place of the network and a manual clock: every instant is exact, nothing sleeps.
+ * The B2BUA call flow with the real transaction layer and charging engine, a recording sender in
+ * place of the network, a fake relay and a manual clock: every instant is exact, nothing sleeps and
+ * nothing polls. Charging steps run inline; their results reach the call as due timer tasks.
  */
 class B2buaCallTest {
 
@@ -58,7 +56,7 @@ class B2buaCallTest {
     private final InMemoryAccountStore accounts = new InMemoryAccountStore();
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final OverloadGuard overload = new OverloadGuard(Duration.ofMillis(100));
-    private MediaRelay relay;
+    private final FakeRelayPorts relay = new FakeRelayPorts(timers);
     private CallRecordWriter records;
     private TransactionLayer transactions;
     private B2buaHandler b2bua;
@@ -72,26 +70,26 @@ class B2buaCallTest {
         accounts.create("alice", usd("10.00"));
         accounts.create("bob", usd("0.06"));
         accounts.create("carol", usd("0"));
-        // The relay's media clock is the test's manual clock, so media timeouts follow advance().
-        relay = MediaRelay.builder(new MediaRelayConfig("127.0.0.1", 41000, 41999, 1))
-                .nanoTime(() -> {
-                    java.time.Instant now = timers.now();
-                    return now.getEpochSecond() * 1_000_000_000L + now.getNano();
-                })
-                .sweepInterval(Duration.ofMillis(5))
-                .start();
         records = new CallRecordWriter(dir.resolve("calls.jsonl"));
-        b2bua = new B2buaHandler(new B2buaParts(sender, timers, TimerSettings.rfc3261(),
-                new ChargingEngine(accounts, rates), Runnable::run, relay, MediaTimeouts.defaults(), routing("[\"44\"]"),
-                () -> SUBSCRIBERS, records, new GatewayMetrics(registry), overload));
+        b2bua = handler(new ChargingEngine(accounts, rates), routing("[\"44\"]"), overload);
         transactions = new TransactionLayer(sender, timers, TimerSettings.rfc3261(), b2bua);
         b2bua.bind(transactions);
+    }
+
+    private B2buaHandler handler(ChargingEngine charging, RoutingService routing, OverloadGuard guard) {
+        return B2buaHandler.builder()
+                .sip(sender, timers, TimerSettings.rfc3261())
+                .charging(charging, Runnable::run, records)
+                .relay(relay)
+                .routing(routing, () -> SUBSCRIBERS)
+                .metrics(new GatewayMetrics(registry))
+                .overload(guard)
+                .build();
     }
 
     @AfterEach
     void tearDown() {
         records.close();
-        relay.close();
     }
 
     @Test
@@ -131,7 +129,7 @@ class B2buaCallTest {
         assertThat(record.get("hungUpBy").asText()).isEqualTo("gateway");
         assertThat(record.get("billedSeconds").asLong()).isEqualTo(6);
         assertThat(record.get("amount").get("micros").asLong()).isEqualTo(60_000);
-        awaitNoPortsInUse();
+        assertNoPortsInUse();
     }
 
     @Test
@@ -152,17 +150,17 @@ class B2buaCallTest {
         assertThat(accounts.balance("alice")).contains(usd("9.94"));
         assertThat(accounts.available("alice")).isEqualTo(usd("9.94"));
         assertThat(onlyRecord().get("hungUpBy").asText()).isEqualTo("caller");
-        awaitNoPortsInUse();
+        assertNoPortsInUse();
     }
 
     @Test
     void insufficientCreditIsRefusedWith402BeforeRouting() throws Exception {
         transactions.onRequest(clientInvite("carol", "+447400123456", "c3"), CLIENT);
-        await(() -> sender.statuses().size() == 2); // charging answers, then the SIP core refuses
+        timers.runDue(); // charging answers, then the SIP core refuses
         assertThat(sender.statuses()).containsExactly(100, 402);
         assertThat(sender.lastResponse().getReasonPhrase()).isEqualTo("Insufficient Credit");
         assertThat(sender.requests("INVITE")).isEmpty();
-        awaitNoPortsInUse();
+        assertNoPortsInUse();
         assertThat(onlyRecord().get("sipCode").asInt()).isEqualTo(402);
     }
 
@@ -170,10 +168,9 @@ class B2buaCallTest {
     void numberNoTrunkServesIsRefusedWith404AndTheReservationIsReturned() throws Exception {
         accounts.create("dave", usd("1.00"));
         // The number has a rate (so authorisation reserves credit) but no trunk serves it.
-        B2buaHandler noRoutes = new B2buaHandler(new B2buaParts(sender, timers, TimerSettings.rfc3261(),
+        B2buaHandler noRoutes = handler(
                 new ChargingEngine(accounts, RateTable.of(List.of(new Rate("44", "UK", usd("0.06"), usd("0"), 60, 60)))),
-                Runnable::run, relay, MediaTimeouts.defaults(), routing("[\"81\"]"), () -> SUBSCRIBERS, records,
-                new GatewayMetrics(registry), new OverloadGuard(Duration.ofMillis(100))));
+                routing("[\"81\"]"), new OverloadGuard(Duration.ofMillis(100)));
         TransactionLayer layer = new TransactionLayer(sender, timers, TimerSettings.rfc3261(), noRoutes);
         noRoutes.bind(layer);
         layer.onRequest(clientInvite("dave", "+442071838750", "c4"), CLIENT);
@@ -194,7 +191,7 @@ class B2buaCallTest {
         assertThat(sender.statuses()).containsExactly(100, 180, 200, 487);
         assertThat(sender.requests("CANCEL")).hasSize(1);
         assertThat(accounts.available("alice")).isEqualTo(usd("10.00"));
-        awaitNoPortsInUse();
+        assertNoPortsInUse();
         assertThat(onlyRecord().get("disconnectCause").asText()).isEqualTo("cancelled");
     }
 
@@ -207,7 +204,7 @@ class B2buaCallTest {
         assertThat(sender.statuses()).containsExactly(100, 486);
         assertThat(sender.requests("ACK")).hasSize(1); // hop-by-hop ACK toward the carrier
         assertThat(accounts.available("alice")).isEqualTo(usd("10.00"));
-        awaitNoPortsInUse();
+        assertNoPortsInUse();
     }
 
     @Test
@@ -326,6 +323,9 @@ class B2buaCallTest {
         assertThat(toClient).contains("m=audio ").contains("RTP/SAVP 0")
                 .contains("a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:")
                 .doesNotContain("IAFZOtd292Mw59E5sQdou2aBhlABWLFUH1HGWpSr");
+        // The relay decrypts with the client's key and encrypts toward it with its own.
+        assertThat(relay.only().clientKey).isNotNull();
+        assertThat(relay.only().relayKey).isNotNull().isNotEqualTo(relay.only().clientKey);
     }
 
     @Test
@@ -369,6 +369,24 @@ class B2buaCallTest {
         assertThat(body(held)).contains("a=recvonly").doesNotContain("m=audio 40000");
         assertThat(sender.requests("ACK")).hasSize(2);
         assertThat(sender.requests("BYE")).isEmpty();
+
+        // The accepted hold reached the relay: 30 s of silence no longer ends the call (MED-5).
+        assertThat(relay.only().onHold).isTrue();
+        timers.advance(FakeRelayPorts.TIMEOUT.plusSeconds(1));
+        assertThat(sender.requests("BYE")).isEmpty();
+    }
+
+    @Test
+    void noRelayPortsGets503AndTheReservationIsReturned() throws Exception {
+        relay.exhaust();
+        transactions.onRequest(clientInvite("alice", "+447400123456", "c14"), CLIENT);
+        timers.runDue();
+        assertThat(sender.statuses()).containsExactly(100, 503);
+        assertThat(sender.lastResponse().getReasonPhrase()).isEqualTo("No Media Ports Available");
+        assertThat(sender.requests("INVITE")).isEmpty();
+        assertThat(accounts.available("alice")).isEqualTo(usd("10.00"));
+        assertThat(onlyRecord().get("disconnectCause").asText()).isEqualTo("no_media_ports");
+        assertThat(b2bua.activeCalls()).isZero();
     }
 
     @Test
@@ -394,8 +412,10 @@ class B2buaCallTest {
 
         // Had the rejected hold taken effect, the 2-hour hold timeout would apply; the call is not
         // on hold, so 30 s without media still ends it (RFC 3261 §14.1: the session is unchanged).
-        timers.advance(Duration.ofSeconds(31));
-        await(() -> sender.requests("BYE").size() == 2);
+        // Time runs from the answer: the call is that old now.
+        assertThat(relay.only().onHold).isFalse();
+        timers.advance(FakeRelayPorts.TIMEOUT);
+        assertThat(sender.requests("BYE")).hasSize(2);
         assertThat(onlyRecord().get("disconnectCause").asText()).isEqualTo("media_timeout");
     }
 
@@ -407,18 +427,16 @@ class B2buaCallTest {
         SIPResponse ok = sender.lastResponse();
         transactions.onRequest(clientAck(invite, ok), CLIENT);
 
-        timers.advance(Duration.ofSeconds(31));
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (sender.requests("BYE").size() < 2 && System.nanoTime() < deadline) {
-            java.util.concurrent.locks.LockSupport.parkNanos(2_000_000);
-            timers.runDue(); // the relay's sweep hands the timeout to the SIP core (here: the manual timer)
-        }
+        timers.advance(Duration.ofMillis(29_999));
+        assertThat(sender.requests("BYE")).isEmpty();
+        timers.advance(Duration.ofMillis(1));
         assertThat(sender.requests("BYE")).hasSize(2);
         JsonNode record = onlyRecord();
         assertThat(record.get("disconnectCause").asText()).isEqualTo("media_timeout");
         // Charged for the started increments up to the teardown, and nothing is left reserved.
         assertThat(accounts.available("alice")).isEqualTo(accounts.balance("alice").orElseThrow());
-        assertThat(record.get("billedSeconds").asLong()).isBetween(30L, 32L);
+        assertThat(record.get("billedSeconds").asLong()).isEqualTo(30);
+        assertThat(relay.inUse()).isZero();
     }
 
     private static String body(SIPMessage m) {
@@ -466,30 +484,19 @@ class B2buaCallTest {
     }
 
     /**
-     * The one request of {@code method} sent so far. The relay binds a call's ports on its own
-     * thread and hands the call back through the timer service, so this first runs due tasks until
-     * such a request appears (bounded).
+     * The one request of {@code method} sent so far. Charging's answer and the relay's ports reach
+     * the call as due timer tasks, so this first runs them.
      */
     private SIPRequest onlyRequest(String method) {
-        await(() -> !sender.requests(method).isEmpty());
+        timers.runDue();
         List<SIPRequest> requests = sender.requests(method);
         assertThat(requests).hasSize(1);
         return requests.get(0);
     }
 
-    private void awaitNoPortsInUse() {
-        await(() -> relay.portsInUse() == 0);
-    }
-
-    private void await(java.util.function.BooleanSupplier condition) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within 5 s");
-            }
-            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
-            timers.runDue();
-        }
+    private void assertNoPortsInUse() {
+        timers.runDue();
+        assertThat(relay.inUse()).isZero();
     }
 
     private JsonNode onlyRecord() throws Exception {

@@ -1,0 +1,217 @@
+package dev.softswitch.gateway.b2bua;
+
+import dev.softswitch.charging.cdr.CallRecord;
+import dev.softswitch.charging.cdr.CallRecordWriter;
+import dev.softswitch.charging.session.Authorisation;
+import dev.softswitch.charging.session.ChargeResult;
+import dev.softswitch.charging.session.ChargingEngine;
+import dev.softswitch.charging.session.ChargingSession;
+import dev.softswitch.charging.session.DenialReason;
+import dev.softswitch.gateway.metrics.GatewayMetrics;
+import dev.softswitch.gateway.time.Timeout;
+import dev.softswitch.gateway.time.TimerService;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One call's money: authorisation of the first increment (CHG-6), the next increment reserved a
+ * little before the paid one runs out, the hang-up at the end of the last paid increment (CHG-3),
+ * and settlement with the call record (CHG-8). The only user of {@link ChargingSession} and of the
+ * charging executor: every charging step runs there, never on the SIP core thread (with the journal
+ * on it waits for an fsync, and steps waiting at once share one), and one call's steps run in the
+ * order they were asked for. Results come back to the SIP core through its timer service; the
+ * methods here are called on the SIP core thread.
+ */
+final class CallCharging {
+
+    private static final Logger log = LoggerFactory.getLogger(CallCharging.class);
+    private static final Duration MAX_RESERVE_LEAD = Duration.ofSeconds(1);
+
+    /** The charging side of the gateway, shared by every call. */
+    record Desk(ChargingEngine engine, Executor executor, TimerService timers, CallRecordWriter records,
+                GatewayMetrics metrics) {
+
+        CallCharging open(String callId) {
+            return new CallCharging(this, callId);
+        }
+    }
+
+    private final Desk desk;
+    private final String callId;
+    /** The last step asked for; the next one runs after it (per-call order on a shared pool). */
+    private CompletableFuture<Void> steps = CompletableFuture.completedFuture(null);
+    /** Handed over by the executor; only ever used inside executor steps. */
+    private ChargingSession session;
+    private boolean settled;
+    private Timeout reserveTimer;
+    private Timeout teardownTimer;
+
+    private CallCharging(Desk desk, String callId) {
+        this.desk = desk;
+        this.callId = callId;
+    }
+
+    /** Reserves the first increment for {@code account} calling {@code digits}; exactly one of the callbacks runs, unless the call settles first. */
+    void authorise(String account, String digits, Runnable onGranted, Consumer<Refusal> onDenied) {
+        step(() -> {
+            Authorisation auth;
+            try {
+                auth = desk.engine().authorise(callId, account, digits);
+            } catch (RuntimeException e) {
+                log.error("call {}: charging failed to authorise", callId, e);
+                auth = new Authorisation.Denied(DenialReason.STORE_UNAVAILABLE, "Charging Unavailable");
+            }
+            Authorisation answer = auth;
+            onCore(() -> {
+                if (answer instanceof Authorisation.Granted granted) {
+                    if (settled) {
+                        // The call ended while charging was deciding: give the reservation back.
+                        step(() -> release(granted.session()));
+                    } else {
+                        session = granted.session();
+                        onGranted.run();
+                    }
+                } else if (!settled) {
+                    onDenied.accept(Refusal.of((Authorisation.Denied) answer));
+                }
+            });
+        });
+    }
+
+    /** The call was answered at {@code answeredAt}: charging starts; {@code onCreditExhausted} runs at the end of the last paid increment. */
+    void start(Instant answeredAt, Runnable onCreditExhausted) {
+        ChargingSession s = session;
+        step(() -> {
+            try {
+                Instant paidUntil = s.start(answeredAt);
+                Duration next = s.nextIncrement();
+                log.info("call {}: answered, paid until {}", callId, paidUntil);
+                onCore(() -> scheduleReservation(paidUntil, next, onCreditExhausted));
+            } catch (RuntimeException e) {
+                log.error("call {}: charging could not start; ending the call", callId, e);
+                onCore(() -> exhausted(answeredAt, onCreditExhausted));
+            }
+        });
+    }
+
+    private void scheduleReservation(Instant paidUntil, Duration increment, Runnable onCreditExhausted) {
+        if (settled) {
+            return;
+        }
+        Duration half = increment.dividedBy(2);
+        Duration lead = half.compareTo(MAX_RESERVE_LEAD) < 0 ? half : MAX_RESERVE_LEAD;
+        reserveTimer = desk.timers().scheduleAt(paidUntil.minus(lead), () -> reserveNext(onCreditExhausted));
+    }
+
+    private void reserveNext(Runnable onCreditExhausted) {
+        if (settled) {
+            return;
+        }
+        ChargingSession s = session;
+        step(() -> {
+            boolean reserved;
+            try {
+                reserved = s.reserveNext();
+            } catch (RuntimeException e) {
+                log.error("call {}: charging failed to reserve the next increment", callId, e);
+                reserved = false;
+            }
+            boolean granted = reserved;
+            Instant paidUntil = s.paidUntil();
+            Duration next = s.nextIncrement();
+            onCore(() -> {
+                if (granted) {
+                    scheduleReservation(paidUntil, next, onCreditExhausted);
+                } else {
+                    exhausted(paidUntil, onCreditExhausted);
+                }
+            });
+        });
+    }
+
+    private void exhausted(Instant paidUntil, Runnable onCreditExhausted) {
+        if (settled) {
+            return;
+        }
+        log.info("call {}: credit exhausted, hanging up at {}", callId, paidUntil);
+        teardownTimer = desk.timers().scheduleAt(paidUntil, onCreditExhausted);
+    }
+
+    /**
+     * The call ended: its charging stops, the session is debited (answered) or released, and the call
+     * record is written once the money has moved.
+     */
+    void settle(CallRecordSnapshot snapshot) {
+        if (settled) {
+            return;
+        }
+        settled = true;
+        cancel(reserveTimer);
+        cancel(teardownTimer);
+        ChargingSession s = session;
+        step(() -> write(settle(s, snapshot)));
+    }
+
+    /** Charging executor. */
+    private CallRecord settle(ChargingSession s, CallRecordSnapshot snapshot) {
+        if (s == null) {
+            return snapshot.uncharged(null);
+        }
+        String currency = s.rate().currency();
+        try {
+            if (snapshot.answer() != null) {
+                ChargeResult result = s.end(snapshot.end());
+                desk.metrics().charged(result.amount().currency(), result.amount().micros());
+                return snapshot.charged(result.billedSeconds(), result.amount(), s.record(), currency);
+            }
+            s.release();
+        } catch (RuntimeException e) {
+            // The journal failed: the engine keeps the reservation, and its TTL returns it.
+            log.error("call {}: charging could not settle the call", callId, e);
+        }
+        return snapshot.uncharged(currency);
+    }
+
+    private void write(CallRecord record) {
+        try {
+            desk.records().write(record);
+        } catch (RuntimeException e) {
+            log.error("call {}: call record not written", callId, e);
+        }
+    }
+
+    private void release(ChargingSession s) {
+        try {
+            s.release();
+        } catch (RuntimeException e) {
+            log.error("call {}: charging could not release the reservation", callId, e);
+        }
+    }
+
+    /** Runs {@code task} on the charging executor after this call's earlier steps. */
+    private void step(Runnable task) {
+        steps = steps.handle((done, failed) -> null).thenRunAsync(() -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                log.error("call {}: charging step failed", callId, e);
+            }
+        }, desk.executor());
+    }
+
+    /** Runs {@code task} on the SIP core thread, where all call state lives. */
+    private void onCore(Runnable task) {
+        desk.timers().schedule(Duration.ZERO, task);
+    }
+
+    private static void cancel(Timeout t) {
+        if (t != null) {
+            t.cancel();
+        }
+    }
+}

@@ -1,0 +1,149 @@
+package dev.softswitch.gateway.b2bua;
+
+import dev.softswitch.charging.cdr.MediaQuality;
+import dev.softswitch.gateway.sdp.ParsedSdp;
+import dev.softswitch.gateway.sdp.SdpCrypto;
+import dev.softswitch.gateway.sdp.SdpException;
+import dev.softswitch.gateway.sdp.SdpRewriter;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.function.Consumer;
+
+/**
+ * One call's media: the client's offer (parsed once), the relay's ports and the SRTP keys. Every SDP
+ * that crosses the call is parsed here once and rewritten to point at the relay (SIG-3, MED-1): SRTP
+ * with the relay's own key toward an SRTP client, plain RTP toward the carrier (MED-3). SIP core thread.
+ */
+final class CallMedia {
+
+    private static final SecureRandom KEYS = new SecureRandom();
+
+    private final ParsedSdp clientOffer;
+    /** The client's SDES key (it encrypts with it) and the relay's own (it encrypts toward the client); null for plain RTP. */
+    private SdpCrypto clientCrypto;
+    private final SdpCrypto relayCrypto;
+    private RelayPorts.Handle relay;
+    private boolean closed;
+    private MediaQuality quality;
+
+    private CallMedia(ParsedSdp clientOffer, SdpCrypto clientCrypto, SdpCrypto relayCrypto) {
+        this.clientOffer = clientOffer;
+        this.clientCrypto = clientCrypto;
+        this.relayCrypto = relayCrypto;
+    }
+
+    /** Reads the client's INVITE offer; a missing, malformed or unsupported one is refused before anything else. */
+    static CallMedia forOffer(byte[] body) throws SdpException {
+        if (body == null || body.length == 0) {
+            throw new SdpException("SDP offer required");
+        }
+        ParsedSdp offer = ParsedSdp.parse(body);
+        if (!offer.audio().isSecure()) {
+            return new CallMedia(offer, null, null);
+        }
+        SdpCrypto client = SdpCrypto.select(offer.audio().cryptoAttributes());
+        return new CallMedia(offer, client, client.withFreshKey(KEYS));
+    }
+
+    /** Takes the relay's ports for this call; returns the offer for the carrier. */
+    byte[] attach(RelayPorts.Handle handle) throws SdpException {
+        relay = handle;
+        relay.clockRate(clientOffer.audio().audioClockRate());
+        relay.clientRemote(clientOffer.audio().audioRtp());
+        if (clientCrypto != null) {
+            relay.clientSrtp(clientCrypto.key(), relayCrypto.key());
+        }
+        return towardCarrier(clientOffer);
+    }
+
+    /** The body of a carrier response: the relay learns where the carrier sends from; returns the client's copy, or null without a body. */
+    byte[] fromCarrier(byte[] body) throws SdpException {
+        if (body == null || body.length == 0) {
+            return null;
+        }
+        ParsedSdp sdp = ParsedSdp.parse(body);
+        relay.carrierRemote(sdp.audio().audioRtp());
+        return towardClient(sdp);
+    }
+
+    /** Clients start sending at answer: the client's latching window opens now (MED-2), and silence is watched (MED-5). */
+    void answered(Consumer<Duration> onSilence) {
+        relay.clientRemote(clientOffer.audio().audioRtp());
+        relay.watch(onSilence);
+    }
+
+    /**
+     * A re-INVITE's offer from one side (hold, resume, new address, new key), parsed once: its body for
+     * the other side now, its effect on the relay only once the other side accepts (RFC 3261 §14.1).
+     */
+    Renegotiation renegotiate(byte[] body, boolean fromClient) throws SdpException {
+        if (body == null || body.length == 0) {
+            return new Renegotiation(fromClient, null, null, null);
+        }
+        ParsedSdp offer = ParsedSdp.parse(body);
+        SdpCrypto key = fromClient && clientCrypto != null ? SdpCrypto.select(offer.audio().cryptoAttributes()) : null;
+        SdpRewriter.SdpOffer audio = offer.audio();
+        return new Renegotiation(fromClient, audio, key, fromClient ? towardCarrier(offer) : towardClient(offer));
+    }
+
+    /** The other side accepted: the offer takes effect, and its answer (if any) is rewritten for the offerer. */
+    byte[] accepted(Renegotiation offer, byte[] answerBody) throws SdpException {
+        if (closed) {
+            return null;
+        }
+        if (offer.audio() != null) {
+            if (offer.clientKey() != null) {
+                clientCrypto = offer.clientKey();
+                relay.clientSrtp(clientCrypto.key(), relayCrypto.key());
+            }
+            if (offer.fromClient()) {
+                relay.clientRemote(offer.audio().audioRtp());
+            } else {
+                relay.carrierRemote(offer.audio().audioRtp());
+            }
+            relay.hold(offer.audio().isOnHold());
+        }
+        if (answerBody == null || answerBody.length == 0) {
+            return null;
+        }
+        ParsedSdp answer = ParsedSdp.parse(answerBody);
+        if (offer.fromClient()) {
+            relay.carrierRemote(answer.audio().audioRtp());
+            return towardClient(answer);
+        }
+        relay.clientRemote(answer.audio().audioRtp());
+        return towardCarrier(answer);
+    }
+
+    /** Releases the relay's ports (once; also when they arrive after the call ended); returns what was measured. */
+    MediaQuality close() {
+        if (!closed) {
+            closed = true;
+            if (relay != null) {
+                quality = relay.close();
+            }
+        }
+        return quality;
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    /** SDP from the client for the carrier: relay address, and plain RTP when the client leg is SRTP. */
+    private byte[] towardCarrier(ParsedSdp sdp) throws SdpException {
+        InetSocketAddress at = relay.carrierSideRtp();
+        return clientCrypto == null ? SdpRewriter.rewrite(sdp, at) : SdpRewriter.rewriteToPlainRtp(sdp, at);
+    }
+
+    /** SDP from the carrier for the client: relay address, and the relay's own SDES key when SRTP. */
+    private byte[] towardClient(ParsedSdp sdp) throws SdpException {
+        InetSocketAddress at = relay.clientSideRtp();
+        return clientCrypto == null ? SdpRewriter.rewrite(sdp, at) : SdpRewriter.rewriteToSrtp(sdp, at, relayCrypto);
+    }
+
+    /** A pending re-INVITE offer: who sent it, its audio, the client's new key if any, and the body for the other side. */
+    record Renegotiation(boolean fromClient, SdpRewriter.SdpOffer audio, SdpCrypto clientKey, byte[] outgoing) {
+    }
+}

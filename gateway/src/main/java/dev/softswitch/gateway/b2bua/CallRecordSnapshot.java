@@ -1,0 +1,43 @@
+package dev.softswitch.gateway.b2bua;
+
+import dev.softswitch.charging.cdr.CallDetails;
+import dev.softswitch.charging.cdr.CallRecord;
+import dev.softswitch.charging.cdr.ChargedCall;
+import dev.softswitch.charging.cdr.MediaQuality;
+import dev.softswitch.charging.money.Money;
+import dev.softswitch.charging.money.Rounding;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * What a call's record says that the SIP core knows when the call ends (CHG-8), taken there as a
+ * value; the charging side adds what was charged once the money has moved, and writes it.
+ *
+ * @param buyRateMicros the trunk's buy rate per minute in the sell currency, or null when it has none
+ */
+record CallRecordSnapshot(String callId, String caller, String callee, String trunk, Instant start, Instant answer,
+                          Instant end, int sipCode, String cause, String hungUpBy, String country, String numberType,
+                          Long buyRateMicros, MediaQuality quality) {
+
+    /** The record of a call that charged nothing; {@code currency} is the rate's, or null when never authorised. */
+    CallRecord uncharged(String currency) {
+        return record(0, null, null, currency);
+    }
+
+    /** The record of a call that was charged {@code amount} for {@code billedSeconds}. */
+    CallRecord charged(long billedSeconds, Money amount, ChargedCall charge, String currency) {
+        return record(billedSeconds, amount, charge, currency);
+    }
+
+    private CallRecord record(long billedSeconds, Money amount, ChargedCall charge, String currency) {
+        Money buyRate = null;
+        Money buyCost = null;
+        if (buyRateMicros != null && currency != null) {
+            buyRate = Money.ofMicros(buyRateMicros, currency);
+            buyCost = Money.ofMicros(Rounding.incrementCostMicros(buyRateMicros, billedSeconds), currency);
+        }
+        long durationMillis = answer == null ? 0 : Duration.between(answer, end).toMillis();
+        return new CallRecord(callId, caller, callee, trunk, start, answer, end, durationMillis, billedSeconds, amount,
+                sipCode, cause, hungUpBy, new CallDetails(country, numberType, buyRate, buyCost, charge, quality));
+    }
+}

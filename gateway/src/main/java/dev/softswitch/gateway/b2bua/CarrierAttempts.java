@@ -1,0 +1,255 @@
+package dev.softswitch.gateway.b2bua;
+
+import dev.softswitch.gateway.routing.CallerIdentity;
+import dev.softswitch.gateway.routing.RoutingRefusal;
+import dev.softswitch.gateway.routing.RoutingService;
+import dev.softswitch.gateway.routing.Trunk;
+import dev.softswitch.gateway.routing.TrunkCandidate;
+import dev.softswitch.gateway.sip.SipMessages;
+import dev.softswitch.gateway.transaction.ClientTransaction;
+import dev.softswitch.gateway.transaction.ClientTransactionListener;
+import dev.softswitch.gateway.transport.Endpoint;
+import gov.nist.javax.sip.message.SIPRequest;
+import gov.nist.javax.sip.message.SIPResponse;
+import java.net.InetSocketAddress;
+import java.text.ParseException;
+import java.util.List;
+import javax.sip.InvalidArgumentException;
+import javax.sip.address.Address;
+import javax.sip.address.SipURI;
+import javax.sip.address.URI;
+import javax.sip.header.ContactHeader;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The carrier leg, where the gateway is the UAC: the call's INVITE placed on the routing's candidate
+ * trunks one after another (serial failover, RTE-5) while a trunk fails over, up to the routing's
+ * attempt limit, each on a trunk with a free channel and CPS token. Only the current attempt's events
+ * reach the call; a late 2xx of an abandoned attempt is ACKed and ended with BYE. SIP core thread.
+ */
+final class CarrierAttempts {
+
+    private static final Logger log = LoggerFactory.getLogger(CarrierAttempts.class);
+
+    /** What the call hears of its carrier leg. */
+    interface Events {
+        /** The call still waits for a carrier's answer (not answered, cancelled or ended). */
+        boolean isRinging();
+
+        /** An INVITE went out on a new attempt's dialog. */
+        void onPlaced(DialogLeg leg, DialogLeg abandoned);
+
+        /** A 1xx other than 100 from the current attempt. */
+        void onProvisional(SIPResponse response);
+
+        /** The current attempt's first 2xx, already ACKed. */
+        void onAnswer(SIPResponse response);
+
+        /** No attempt is left: the client gets the last failure. */
+        void onExhausted(Refusal last);
+    }
+
+    private final Signalling sip;
+    private final RoutingService routing;
+    private final Events events;
+    private final String clientCallId;
+    private List<TrunkCandidate> candidates = List.of();
+    private byte[] offer;
+    private String verifiedNumber;
+    private int maxForwards;
+    private int next;
+    private int attempts;
+    private TrunkCandidate candidate;
+    private boolean trunkHeld;
+    private DialogLeg leg;
+    private ClientTransaction inviteTx;
+    private long inviteCseq;
+
+    CarrierAttempts(Signalling sip, RoutingService routing, String clientCallId, Events events) {
+        this.sip = sip;
+        this.routing = routing;
+        this.clientCallId = clientCallId;
+        this.events = events;
+    }
+
+    /** Starts placing the call: {@code offer} is the SDP for the carrier, {@code verifiedNumber} the caller's (or null). */
+    void start(List<TrunkCandidate> candidates, byte[] offer, String verifiedNumber, int maxForwards) {
+        this.candidates = candidates;
+        this.offer = offer;
+        this.verifiedNumber = verifiedNumber;
+        this.maxForwards = maxForwards;
+        tryNext(Refusal.of(RoutingRefusal.trunksBusy()));
+    }
+
+    /** The current attempt's dialog, or null before the first. */
+    DialogLeg leg() {
+        return leg;
+    }
+
+    /** The trunk of the current (or last) attempt, or null. */
+    TrunkCandidate candidate() {
+        return candidate;
+    }
+
+    /** CANCELs the current INVITE (RFC 3261 §9.1); the call gives up on the carrier. */
+    void cancel() {
+        if (inviteTx != null) {
+            sip.transactions().cancel(inviteTx, Signalling.IgnoringListener.INSTANCE);
+        }
+    }
+
+    /** Gives the trunk's channel back (the call ended or moves on). */
+    void releaseTrunk() {
+        if (trunkHeld) {
+            trunkHeld = false;
+            routing.release(candidate.trunk());
+        }
+    }
+
+    /** A 2xx for the carrier INVITE arrived again, outside its transaction: ACK it again. */
+    void onOkRetransmission(SIPResponse r) {
+        if (leg != null && r.getToTag() != null && r.getToTag().equals(leg.remoteTag())) {
+            ack(leg, inviteCseq);
+        }
+    }
+
+    private void tryNext(Refusal last) {
+        releaseTrunk();
+        while (next < candidates.size() && attempts < routing.maxAttempts()) {
+            TrunkCandidate c = candidates.get(next++);
+            if (!routing.acquire(c.trunk(), sip.timers().now())) {
+                continue;
+            }
+            trunkHeld = true;
+            candidate = c;
+            attempts++;
+            try {
+                place(c);
+                return;
+            } catch (ParseException | RuntimeException e) {
+                log.warn("call {}: cannot send the INVITE to trunk {}", clientCallId, c.trunk().name(), e);
+                releaseTrunk();
+            }
+        }
+        events.onExhausted(last);
+    }
+
+    private void place(TrunkCandidate c) throws ParseException {
+        Trunk trunk = c.trunk();
+        Endpoint dest = trunk.endpoint();
+        SipURI ruri = DialogLeg.ADDRESSES.createSipURI(SipMessages.escapeUser(c.requestUser()),
+                dest.address().getHostString());
+        ruri.setPort(dest.address().getPort());
+        InetSocketAddress local = sip.sender().localAddress(dest.transport());
+        CallerIdentity identity = verifiedNumber == null
+                ? new CallerIdentity("anonymous", null)
+                : CallerIdentity.forTrunk(trunk, verifiedNumber);
+        Address from = DialogLeg.ADDRESSES.createAddress(
+                DialogLeg.ADDRESSES.createSipURI(SipMessages.escapeUser(identity.fromUser()), local.getHostString()));
+        Address to = DialogLeg.ADDRESSES.createAddress((URI) ruri.clone());
+        DialogLeg abandoned = leg;
+        leg = new DialogLeg(SipMessages.newCallId(), SipMessages.newTag(), from, to, ruri, dest, sip.sender(), 0);
+
+        SIPRequest invite = leg.newRequest(Request.INVITE);
+        inviteCseq = leg.localCseq();
+        try {
+            invite.getMaxForwards().setMaxForwards(maxForwards);
+        } catch (InvalidArgumentException e) {
+            throw new ParseException(e.getMessage(), 0);
+        }
+        if (identity.hasAssertedIdentity()) {
+            invite.addHeader(DialogLeg.HEADERS.createHeader("P-Asserted-Identity",
+                    "<sip:" + identity.assertedUser() + "@" + local.getHostString() + ">"));
+        }
+        invite.setContent(offer, Signalling.sdpType());
+        events.onPlaced(leg, abandoned);
+        inviteTx = sip.transactions().sendRequest(invite, dest, new InviteListener(leg));
+        log.info("call {}: INVITE via {} (carrier Call-ID {})", clientCallId, trunk.name(), leg.callId());
+    }
+
+    private void answered(DialogLeg attempt, SIPResponse r) {
+        boolean retransmission = attempt.remoteTag() != null;
+        if (!retransmission) {
+            attempt.remoteTag(r.getToTag());
+            ContactHeader contact = (ContactHeader) r.getHeader(ContactHeader.NAME);
+            if (contact != null) {
+                attempt.remoteTarget(contact.getAddress().getURI());
+            }
+        }
+        ack(attempt, r.getCSeq().getSeqNumber());
+        if (retransmission) {
+            return;
+        }
+        if (attempt != leg || !events.isRinging()) {
+            // An abandoned attempt answered after failover, or the answer crossed our CANCEL: end that leg.
+            sip.sendBye(attempt);
+            return;
+        }
+        events.onAnswer(r);
+    }
+
+    private void failed(Refusal refusal) {
+        if (candidate.trunk().failsOver(refusal.code())) {
+            log.info("call {}: trunk {} answered {}, trying the next candidate", clientCallId,
+                    candidate.trunk().name(), refusal.code());
+            tryNext(refusal);
+        } else {
+            events.onExhausted(refusal);
+        }
+    }
+
+    private void ack(DialogLeg attempt, long cseq) {
+        try {
+            sip.transactions().sendAck(attempt.ack(cseq), attempt.destination());
+        } catch (ParseException | RuntimeException e) {
+            log.warn("call {}: cannot ACK the carrier's answer", clientCallId, e);
+        }
+    }
+
+    /** Events of one attempt; those of an attempt already given up are ignored, but for a late 2xx. */
+    private final class InviteListener implements ClientTransactionListener {
+        private final DialogLeg attempt;
+
+        InviteListener(DialogLeg attempt) {
+            this.attempt = attempt;
+        }
+
+        private boolean current() {
+            return attempt == leg && events.isRinging();
+        }
+
+        @Override
+        public void onProvisional(ClientTransaction tx, SIPResponse r) {
+            if (current() && r.getStatusCode() != Response.TRYING) {
+                events.onProvisional(r);
+            }
+        }
+
+        @Override
+        public void onFinal(ClientTransaction tx, SIPResponse r) {
+            int code = r.getStatusCode();
+            if (code / 100 == 2) {
+                answered(attempt, r);
+            } else if (current()) {
+                failed(Refusal.fromCarrier(code, r.getReasonPhrase()));
+            }
+        }
+
+        @Override
+        public void onTimeout(ClientTransaction tx) {
+            if (current()) {
+                tryNext(new Refusal(Response.REQUEST_TIMEOUT, "Carrier Did Not Answer", "carrier_timeout"));
+            }
+        }
+
+        @Override
+        public void onTransportError(ClientTransaction tx, Exception e) {
+            if (current()) {
+                tryNext(new Refusal(Response.SERVICE_UNAVAILABLE, "Carrier Unreachable", "carrier_unreachable"));
+            }
+        }
+    }
+}

@@ -1,0 +1,173 @@
+package dev.softswitch.gateway.b2bua;
+
+import dev.softswitch.gateway.sip.SipMessages;
+import dev.softswitch.gateway.time.Timeout;
+import dev.softswitch.gateway.transaction.ServerTransaction;
+import dev.softswitch.gateway.transport.Endpoint;
+import gov.nist.javax.sip.header.Contact;
+import gov.nist.javax.sip.message.SIPRequest;
+import gov.nist.javax.sip.message.SIPResponse;
+import java.text.ParseException;
+import java.time.Duration;
+import javax.sip.address.SipURI;
+import javax.sip.address.URI;
+import javax.sip.header.ContactHeader;
+import javax.sip.message.Response;
+
+/**
+ * The app client's leg, where the gateway is the UAS (RFC 3261 §13.3): the answers to its INVITE,
+ * the 2xx retransmitted over UDP until the ACK arrives (§13.3.1.4) or given up after 64*T1, and its
+ * dialog once the call is set up. SIP core thread.
+ */
+final class ClientLeg {
+
+    private final Signalling sip;
+    private final ServerTransaction inviteTx;
+    private final SIPRequest invite;
+    private final Endpoint source;
+    private final String callId;
+    private final String tag = SipMessages.newTag();
+    private DialogLeg dialog;
+    private SIPResponse ok;
+    private Timeout okRetransmit;
+    private Timeout ackTimeout;
+
+    ClientLeg(Signalling sip, ServerTransaction inviteTx) {
+        this.sip = sip;
+        this.inviteTx = inviteTx;
+        this.invite = inviteTx.request();
+        this.source = inviteTx.source();
+        this.callId = invite.getCallId().getCallId();
+    }
+
+    String callId() {
+        return callId;
+    }
+
+    String tag() {
+        return tag;
+    }
+
+    ServerTransaction inviteTx() {
+        return inviteTx;
+    }
+
+    /** The calling account as the client names it (the user part of From). */
+    String caller() {
+        return userOf(invite.getFrom().getAddress().getURI());
+    }
+
+    /** The dialled number as the client sent it (the user part of the Request-URI). */
+    String callee() {
+        return userOf(invite.getRequestURI());
+    }
+
+    byte[] offer() {
+        return invite.getRawContent();
+    }
+
+    /** What is left of Max-Forwards for the carrier leg (RFC 3261 §16.6 step 3, as a B2BUA passes it on). */
+    int nextHopMaxForwards() {
+        int maxForwards = invite.getMaxForwards() == null ? 70 : invite.getMaxForwards().getMaxForwards();
+        return Math.max(0, maxForwards - 1);
+    }
+
+    /** Opens the client's dialog (RFC 3261 §12.1.1): our tag, its tag, its Contact as remote target. */
+    DialogLeg openDialog() {
+        dialog = new DialogLeg(callId, tag, invite.getTo().getAddress(), invite.getFrom().getAddress(),
+                target(), source, sip.sender(), 0);
+        dialog.remoteTag(invite.getFromTag());
+        return dialog;
+    }
+
+    DialogLeg dialog() {
+        return dialog;
+    }
+
+    /** A carrier's 18x passed on, with the relay's SDP when it carried one. */
+    void provisional(int code, String reason, byte[] sdp) throws ParseException {
+        SIPResponse p = response(code, reason);
+        if (sdp != null) {
+            p.setContent(sdp, Signalling.sdpType());
+        }
+        inviteTx.respond(p);
+    }
+
+    /** Answers the client 200 with {@code sdp}; {@code onAckTimeout} runs if no ACK comes within 64*T1. */
+    void answer(byte[] sdp, Runnable onAckTimeout) throws ParseException {
+        ok = response(Response.OK, "OK");
+        ok.setContent(sdp, Signalling.sdpType());
+        inviteTx.respond(ok);
+        if (!source.transport().isReliable()) {
+            scheduleOkRetransmit(sip.settings().t1());
+        }
+        ackTimeout = sip.timers().schedule(sip.settings().t1().multipliedBy(64), onAckTimeout);
+    }
+
+    /** The client's ACK for our 2xx arrived. */
+    void acknowledged() {
+        stopTimers();
+    }
+
+    /** A final non-2xx answer to the client's INVITE. */
+    void refuse(int code, String reason) {
+        SIPResponse r;
+        try {
+            r = invite.createResponse(code, reason);
+            r.getTo().setTag(tag);
+        } catch (ParseException e) {
+            r = invite.createResponse(code);
+        }
+        inviteTx.respond(r);
+    }
+
+    void stopTimers() {
+        cancel(okRetransmit);
+        cancel(ackTimeout);
+        okRetransmit = null;
+    }
+
+    private void scheduleOkRetransmit(Duration interval) {
+        okRetransmit = sip.timers().schedule(interval, () -> {
+            if (okRetransmit != null) {
+                sip.sender().sendResponse(ok);
+                Duration next = interval.multipliedBy(2);
+                scheduleOkRetransmit(next.compareTo(sip.settings().t2()) > 0 ? sip.settings().t2() : next);
+            }
+        });
+    }
+
+    private SIPResponse response(int code, String reason) throws ParseException {
+        SIPResponse r = invite.createResponse(code, reason);
+        r.getTo().setTag(tag);
+        r.addHeader(DialogLeg.HEADERS.createContactHeader(DialogLeg.contact(sip.sender(), source)));
+        return r;
+    }
+
+    private URI target() {
+        Contact contact = (Contact) invite.getHeader(ContactHeader.NAME);
+        if (contact != null && contact.getAddress() != null) {
+            return contact.getAddress().getURI();
+        }
+        return invite.getFrom().getAddress().getURI();
+    }
+
+    private static void cancel(Timeout t) {
+        if (t != null) {
+            t.cancel();
+        }
+    }
+
+    static String userOf(URI uri) {
+        if (uri instanceof SipURI sipUri) {
+            return sipUri.getUser() == null ? "" : sipUri.getUser();
+        }
+        if (uri != null && "tel".equalsIgnoreCase(uri.getScheme())) {
+            String s = uri.toString();
+            int colon = s.indexOf(':');
+            int semi = s.indexOf(';');
+            return s.substring(colon + 1, semi < 0 ? s.length() : semi);
+        }
+        return "";
+    }
+}

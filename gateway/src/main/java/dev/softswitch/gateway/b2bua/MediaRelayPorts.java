@@ -1,0 +1,100 @@
+package dev.softswitch.gateway.b2bua;
+
+import dev.softswitch.charging.cdr.MediaQuality;
+import dev.softswitch.media.DirectionStats;
+import dev.softswitch.media.MediaRelay;
+import dev.softswitch.media.MediaTimeouts;
+import dev.softswitch.media.PortsExhaustedException;
+import dev.softswitch.media.RelaySession;
+import dev.softswitch.media.SessionStats;
+import dev.softswitch.media.srtp.SrtpMasterKey;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** {@link RelayPorts} on the gateway's own media relay (the media-relay module). */
+public final class MediaRelayPorts implements RelayPorts {
+
+    private static final Logger log = LoggerFactory.getLogger(MediaRelayPorts.class);
+
+    private final MediaRelay relay;
+    private final MediaTimeouts timeouts;
+
+    public MediaRelayPorts(MediaRelay relay, MediaTimeouts timeouts) {
+        this.relay = relay;
+        this.timeouts = timeouts;
+    }
+
+    @Override
+    public CompletableFuture<Handle> allocate(String callId) {
+        return relay.allocateAsync(callId).whenComplete((session, error) -> {
+            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            if (cause != null && !(cause instanceof PortsExhaustedException)) {
+                log.warn("call {}: media relay failed", callId, cause);
+            }
+        }).thenApply(SessionHandle::new);
+    }
+
+    private final class SessionHandle implements Handle {
+        private final RelaySession session;
+
+        SessionHandle(RelaySession session) {
+            this.session = session;
+        }
+
+        @Override
+        public InetSocketAddress clientSideRtp() {
+            return session.clientLeg().localRtp();
+        }
+
+        @Override
+        public InetSocketAddress carrierSideRtp() {
+            return session.carrierLeg().localRtp();
+        }
+
+        @Override
+        public void clientRemote(InetSocketAddress rtp) {
+            session.clientLeg().setRemoteRtp(rtp);
+        }
+
+        @Override
+        public void carrierRemote(InetSocketAddress rtp) {
+            session.carrierLeg().setRemoteRtp(rtp);
+        }
+
+        @Override
+        public void clientSrtp(SrtpMasterKey clientKey, SrtpMasterKey relayKey) {
+            session.clientLeg().enableSrtp(clientKey, relayKey);
+        }
+
+        @Override
+        public void clockRate(int hz) {
+            session.setClockRate(hz);
+        }
+
+        @Override
+        public void hold(boolean onHold) {
+            session.setHold(onHold);
+        }
+
+        @Override
+        public void watch(Consumer<Duration> onSilence) {
+            session.watchMedia(timeouts, event -> onSilence.accept(event.silence()));
+        }
+
+        @Override
+        public MediaQuality close() {
+            SessionStats stats = session.quality();
+            session.closeAsync();
+            return new MediaQuality(direction(stats.clientToCarrier()), direction(stats.carrierToClient()));
+        }
+
+        private static MediaQuality.Direction direction(DirectionStats d) {
+            return new MediaQuality.Direction(d.packets(), d.bytes(), d.rtpLost(), Math.round(d.jitterMillis() * 1000));
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package dev.softswitch.gateway.b2bua;
+
+import dev.softswitch.charging.session.Authorisation;
+import dev.softswitch.gateway.routing.RoutingRefusal;
+import java.util.Locale;
+import javax.sip.message.Response;
+
+/**
+ * A call that does not go ahead: the final response the client gets and the outcome its metrics and
+ * call record carry.
+ */
+record Refusal(int code, String reason, String outcome) {
+
+    static Refusal of(RoutingRefusal r) {
+        return new Refusal(r.sipCode(), r.reasonPhrase(), r.outcome());
+    }
+
+    /** The client's answer to a charging denial (CHG-6). */
+    static Refusal of(Authorisation.Denied denied) {
+        return switch (denied.reason()) {
+            case INSUFFICIENT_CREDIT -> new Refusal(Response.PAYMENT_REQUIRED, "Insufficient Credit", "insufficient_credit");
+            case UNKNOWN_ACCOUNT -> unknownAccount();
+            case NO_RATE -> new Refusal(Response.NOT_FOUND, "No Rate For Destination", "no_rate");
+            case STORE_UNAVAILABLE -> chargingUnavailable();
+            default -> new Refusal(Response.FORBIDDEN, denied.message(), denied.reason().name().toLowerCase(Locale.ROOT));
+        };
+    }
+
+    static Refusal unknownAccount() {
+        return new Refusal(Response.FORBIDDEN, "Unknown Account", "unknown_account");
+    }
+
+    static Refusal chargingUnavailable() {
+        return new Refusal(Response.SERVICE_UNAVAILABLE, "Charging Unavailable", "charging_unavailable");
+    }
+
+    static Refusal badSdp(String problem) {
+        return new Refusal(Response.NOT_ACCEPTABLE_HERE, "Not Acceptable Here: " + problem, "bad_sdp");
+    }
+
+    static Refusal internalError() {
+        return new Refusal(Response.SERVER_INTERNAL_ERROR, "Server Internal Error", "internal_error");
+    }
+
+    /** What a carrier's final failure means for the call's outcome. */
+    static Refusal fromCarrier(int code, String reason) {
+        String outcome = switch (code) {
+            case Response.BUSY_HERE, Response.BUSY_EVERYWHERE -> "busy";
+            case Response.REQUEST_TERMINATED -> "cancelled";
+            case Response.NOT_FOUND -> "not_found";
+            case Response.SERVICE_UNAVAILABLE -> "carrier_unavailable";
+            default -> "carrier_rejected";
+        };
+        return new Refusal(code, reason, outcome);
+    }
+}

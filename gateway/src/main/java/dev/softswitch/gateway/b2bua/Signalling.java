@@ -1,0 +1,61 @@
+package dev.softswitch.gateway.b2bua;
+
+import dev.softswitch.gateway.time.TimerService;
+import dev.softswitch.gateway.transaction.ClientTransaction;
+import dev.softswitch.gateway.transaction.ClientTransactionListener;
+import dev.softswitch.gateway.transaction.ServerTransaction;
+import dev.softswitch.gateway.transaction.TimerSettings;
+import dev.softswitch.gateway.transaction.TransactionLayer;
+import dev.softswitch.gateway.transport.SipSender;
+import gov.nist.javax.sip.message.SIPRequest;
+import gov.nist.javax.sip.message.SIPResponse;
+import java.text.ParseException;
+import javax.sip.header.ContentTypeHeader;
+import javax.sip.message.Request;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** How a call's legs speak SIP: the transaction layer, the sender, the SIP core's timers. SIP core thread. */
+record Signalling(SipSender sender, TransactionLayer transactions, TimerService timers, TimerSettings settings) {
+
+    private static final Logger log = LoggerFactory.getLogger(Signalling.class);
+
+    /** Ends one leg's dialog with BYE; its answer does not change the call. */
+    void sendBye(DialogLeg leg) {
+        try {
+            SIPRequest bye = leg.newRequest(Request.BYE);
+            transactions.sendRequest(bye, leg.destination(), IgnoringListener.INSTANCE);
+        } catch (ParseException | RuntimeException e) {
+            log.warn("cannot send BYE on {}", leg.callId(), e);
+        }
+    }
+
+    static void respond(ServerTransaction tx, int code, String reason) {
+        tx.respond(tx.request().createResponse(code, reason));
+    }
+
+    static ContentTypeHeader sdpType() throws ParseException {
+        return DialogLeg.HEADERS.createContentTypeHeader("application", "sdp");
+    }
+
+    /** Listener for transactions whose outcome does not change the call (BYE, CANCEL). */
+    enum IgnoringListener implements ClientTransactionListener {
+        INSTANCE;
+
+        @Override
+        public void onProvisional(ClientTransaction tx, SIPResponse r) {
+        }
+
+        @Override
+        public void onFinal(ClientTransaction tx, SIPResponse r) {
+        }
+
+        @Override
+        public void onTimeout(ClientTransaction tx) {
+        }
+
+        @Override
+        public void onTransportError(ClientTransaction tx, Exception e) {
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package dev.softswitch.gateway.sdp;
+
+/**
+ * One SDP body parsed once: its audio summary ({@link #audio()}) and the parsed form that one of
+ * {@link SdpRewriter}'s rewrites turns into the body for the other side. A rewrite edits the parsed
+ * form in place, so each parsed body is rewritten at most once.
+ */
+public final class ParsedSdp {
+
+    private final SdpRewriter.Parsed parsed;
+    private final SdpRewriter.SdpOffer audio;
+    private boolean consumed;
+
+    private ParsedSdp(SdpRewriter.Parsed parsed, SdpRewriter.SdpOffer audio) {
+        this.parsed = parsed;
+        this.audio = audio;
+    }
+
+    /**
+     * Parses {@code body} (RFC 4566).
+     *
+     * @throws SdpException with a reason phrase if the body is not SDP or carries no usable audio
+     */
+    public static ParsedSdp parse(byte[] body) throws SdpException {
+        SdpRewriter.Parsed parsed = SdpRewriter.read(body);
+        return new ParsedSdp(parsed, SdpRewriter.offerOf(parsed));
+    }
+
+    /** The relayed audio stream: address, profile, formats, direction, SDES keys, clock rate. */
+    public SdpRewriter.SdpOffer audio() {
+        return audio;
+    }
+
+    SdpRewriter.Parsed consume() {
+        if (consumed) {
+            throw new IllegalStateException("this SDP body was already rewritten");
+        }
+        consumed = true;
+        return parsed;
+    }
+}
