@@ -73,6 +73,10 @@ final class Call implements CarrierAttempts.Events {
     void start() {
         wiring.registry().add(this, client.inviteTx());
         wiring.metrics().callStarted();
+        guarded(this::route);
+    }
+
+    private void route() {
         try {
             // Malformed or unsupported SDP is answered before any routing or money is touched.
             media = CallMedia.forOffer(client.offer());
@@ -103,7 +107,8 @@ final class Call implements CarrierAttempts.Events {
         RouteDecision.Routed routed = (RouteDecision.Routed) decision;
         number = routed.number();
         callee = number.e164();
-        charging.authorise(caller, number.digits(), () -> onAuthorised(routed, verifiedNumber), this::refuse);
+        charging.authorise(caller, number.digits(), () -> guarded(() -> onAuthorised(routed, verifiedNumber)),
+                this::refuse);
     }
 
     /** The first increment is reserved: the relay binds the call's ports on its own thread, and the call goes on here. */
@@ -112,7 +117,7 @@ final class Call implements CarrierAttempts.Events {
             return;
         }
         wiring.relay().allocate(client.callId()).whenComplete((handle, error) -> wiring.sip().timers()
-                .schedule(Duration.ZERO, () -> onRelayPorts(handle, error, routed, verifiedNumber)));
+                .schedule(Duration.ZERO, () -> guarded(() -> onRelayPorts(handle, error, routed, verifiedNumber))));
     }
 
     private void onRelayPorts(RelayPorts.Handle handle, Throwable error, RouteDecision.Routed routed,
@@ -164,6 +169,10 @@ final class Call implements CarrierAttempts.Events {
 
     @Override
     public void onProvisional(SIPResponse r) {
+        guarded(() -> provisional(r));
+    }
+
+    private void provisional(SIPResponse r) {
         byte[] sdp;
         try {
             sdp = media.fromCarrier(r.getRawContent());
@@ -182,6 +191,10 @@ final class Call implements CarrierAttempts.Events {
 
     @Override
     public void onAnswer(SIPResponse r) {
+        guarded(() -> answered(r));
+    }
+
+    private void answered(SIPResponse r) {
         byte[] sdp;
         try {
             sdp = media.fromCarrier(r.getRawContent());
@@ -319,6 +332,23 @@ final class Call implements CarrierAttempts.Events {
                 sipCode, cause, hungUpBy, number == null ? null : number.regionCode(),
                 number == null ? null : number.type().name(),
                 trunk != null && trunk.priced() ? trunk.buyRateMicros() : null, quality));
+    }
+
+    /**
+     * Runs one step of the call; an unexpected failure ends the call, so that it never stays
+     * registered with its reservation, ports and trunk channel held.
+     */
+    private void guarded(Runnable step) {
+        try {
+            step.run();
+        } catch (RuntimeException e) {
+            log.error("call {}: unexpected failure, ending the call", client.callId(), e);
+            if (state.isAnswered()) {
+                teardown("internal_error", "gateway");
+            } else {
+                refuse(Refusal.internalError());
+            }
+        }
     }
 
     private void moveTo(CallState next) {

@@ -10,6 +10,7 @@ import gov.nist.javax.sdp.fields.ConnectionField;
 import gov.nist.javax.sdp.fields.MediaField;
 import gov.nist.javax.sdp.fields.OriginField;
 import gov.nist.javax.sdp.parser.SDPAnnounceParser;
+import io.netty.util.NetUtil;
 import java.math.BigInteger;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -259,6 +260,9 @@ public final class SdpRewriter {
         int firstAudio = -1;
         for (int i = 0; i < media.size(); i++) {
             MediaField m = media.get(i).getMediaField();
+            if (m.getPort() > 65535) {
+                throw new SdpException("SDP media port " + m.getPort() + " is out of range (0..65535)");
+            }
             if ("audio".equalsIgnoreCase(m.getMedia())) {
                 if (m.getPort() != 0) {
                     connectionAddress(sd, media.get(i));
@@ -333,12 +337,15 @@ public final class SdpRewriter {
             host = host.substring(0, slash);
         }
         boolean ip6 = "IP6".equalsIgnoreCase(c.getAddrtype());
-        // Only literals reach getByName, so it never resolves a name (no DNS on the SIP path).
-        if (!(ip6 ? IPV6_LITERAL : IPV4_LITERAL).matcher(host).matches()) {
+        // A literal is read without the resolver (InetAddress.getByName would look up "999.1.1.1" in
+        // DNS and stall the SIP core thread behind a slow resolver).
+        byte[] bytes = (ip6 ? IPV6_LITERAL : IPV4_LITERAL).matcher(host).matches()
+                ? NetUtil.createByteArrayFromIpAddressString(host) : null;
+        if (bytes == null || bytes.length != (ip6 ? 16 : 4)) {
             throw new SdpException("SDP connection address is not an IP address");
         }
         try {
-            return InetAddress.getByName(host);
+            return InetAddress.getByAddress(bytes);
         } catch (UnknownHostException e) {
             throw new SdpException("SDP connection address is not an IP address", e);
         }

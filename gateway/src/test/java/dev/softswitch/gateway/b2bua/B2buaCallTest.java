@@ -226,10 +226,7 @@ class B2buaCallTest {
     void anOfferWithoutAudioGets488BeforeAnyRoutingOrCharging() throws Exception {
         String noAudio = "v=0\r\no=- 1 1 IN IP4 10.0.0.7\r\ns=-\r\nc=IN IP4 10.0.0.7\r\nt=0 0\r\n"
                 + "m=video 6000 RTP/AVP 96\r\n";
-        String invite = clientInvite("carol", "+447400123456", "c12").encode();
-        String headers = invite.substring(0, invite.indexOf("\r\n\r\n"))
-                .replaceAll("Content-Length: \\d+", "Content-Length: " + noAudio.length());
-        transactions.onRequest(parseRequest(headers + "\r\n\r\n" + noAudio), CLIENT);
+        transactions.onRequest(withBody(clientInvite("carol", "+447400123456", "c12"), noAudio), CLIENT);
 
         // carol has no credit: had charging run first she would get 402, not the SDP's answer.
         assertThat(sender.statuses()).containsExactly(100, 488);
@@ -374,6 +371,28 @@ class B2buaCallTest {
         assertThat(relay.only().onHold).isTrue();
         timers.advance(FakeRelayPorts.TIMEOUT.plusSeconds(1));
         assertThat(sender.requests("BYE")).isEmpty();
+    }
+
+    @Test
+    void anUnexpectedFailureEndsTheCallWith500AndReleasesWhatItHeld() throws Exception {
+        relay.breakWith(new IllegalStateException("bug"));
+        transactions.onRequest(clientInvite("alice", "+447400123456", "c15"), CLIENT);
+        timers.runDue();
+        assertThat(sender.statuses()).containsExactly(100, 500);
+        assertThat(b2bua.activeCalls()).isZero();
+        assertThat(accounts.available("alice")).isEqualTo(usd("10.00"));
+        assertThat(onlyRecord().get("disconnectCause").asText()).isEqualTo("internal_error");
+    }
+
+    @Test
+    void anOfferWithAPortOutOfRangeGets488AndLeavesNoCallBehind() throws Exception {
+        String badPort = "v=0\r\no=- 1 1 IN IP4 10.0.0.7\r\ns=-\r\nc=IN IP4 10.0.0.7\r\nt=0 0\r\n"
+                + "m=audio 99999 RTP/AVP 0\r\n";
+        transactions.onRequest(withBody(clientInvite("alice", "+447400123456", "c16"), badPort), CLIENT);
+        timers.runDue();
+        assertThat(sender.statuses()).containsExactly(100, 488);
+        assertThat(sender.lastResponse().getReasonPhrase()).contains("out of range");
+        assertThat(b2bua.activeCalls()).isZero();
     }
 
     @Test
@@ -551,6 +570,14 @@ class B2buaCallTest {
                 + "Max-Forwards: 70\r\n"
                 + "Content-Type: application/sdp\r\n"
                 + "Content-Length: " + sdp.length() + "\r\n\r\n" + sdp);
+    }
+
+    /** {@code invite} with {@code sdp} as its body instead. */
+    private static SIPRequest withBody(SIPRequest invite, String sdp) throws Exception {
+        String text = invite.encode();
+        String headers = text.substring(0, text.indexOf("\r\n\r\n"))
+                .replaceAll("Content-Length: \\d+", "Content-Length: " + sdp.length());
+        return parseRequest(headers + "\r\n\r\n" + sdp);
     }
 
     private static SIPRequest clientAck(SIPRequest invite, SIPResponse ok) throws Exception {

@@ -30,13 +30,23 @@ final class FakeRelayPorts implements RelayPorts {
         this.timers = timers;
     }
 
+    private RuntimeException broken;
+
     /** From now on every allocation fails, as when the relay's port range is used up. */
     void exhaust() {
         exhausted = true;
     }
 
+    /** From now on allocating throws {@code e} at once: a bug, not an answer. */
+    void breakWith(RuntimeException e) {
+        broken = e;
+    }
+
     @Override
     public CompletableFuture<Handle> allocate(String callId) {
+        if (broken != null) {
+            throw broken;
+        }
         if (exhausted) {
             return CompletableFuture.failedFuture(new IllegalStateException("no ports left"));
         }

@@ -205,6 +205,12 @@ class SdpRewriterTest {
                 Arguments.of(SIPP_PCMU.replace("c=IN IP4 127.0.0.1\r\n", ""), "SDP connection address missing"),
                 Arguments.of(SIPP_PCMU.replace("c=IN IP4 127.0.0.1", "c=IN IP4 media.example.com"),
                         "SDP connection address is not an IP address"),
+                Arguments.of(SIPP_PCMU.replace("c=IN IP4 127.0.0.1", "c=IN IP4 999.1.1.1"),
+                        "SDP connection address is not an IP address"),
+                Arguments.of(SIPP_PCMU.replace("c=IN IP4 127.0.0.1", "c=IN IP4 1.2.3.4.5"),
+                        "SDP connection address is not an IP address"),
+                Arguments.of(SIPP_PCMU.replace("m=audio 6000", "m=audio 99999"),
+                        "SDP media port 99999 is out of range (0..65535)"),
                 Arguments.of(SIPP_PCMU.replace("m=audio", "m=video"), "SDP has no audio stream"),
                 Arguments.of(SIPP_PCMU.replace("m=audio 6000", "m=audio 0"), "SDP audio stream is disabled"));
     }
