@@ -9,7 +9,7 @@ import dev.softswitch.gateway.time.TimerService;
 import dev.softswitch.gateway.transaction.TimerSettings;
 import dev.softswitch.gateway.transport.SipSender;
 import dev.softswitch.media.MediaRelay;
-import dev.softswitch.media.MediaTimeouts;
+import dev.softswitch.media.session.MediaTimeouts;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 

@@ -27,11 +27,11 @@ import dev.softswitch.gateway.transaction.ClientTransaction;
 import dev.softswitch.gateway.transaction.ClientTransactionListener;
 import dev.softswitch.gateway.transaction.ServerTransaction;
 import dev.softswitch.gateway.transport.Endpoint;
-import dev.softswitch.media.DirectionStats;
-import dev.softswitch.media.MediaEvent;
-import dev.softswitch.media.SessionStats;
-import dev.softswitch.media.PortsExhaustedException;
-import dev.softswitch.media.RelaySession;
+import dev.softswitch.media.session.DirectionStats;
+import dev.softswitch.media.session.MediaEvent;
+import dev.softswitch.media.session.SessionStats;
+import dev.softswitch.media.session.PortsExhaustedException;
+import dev.softswitch.media.session.RelaySession;
 import gov.nist.javax.sip.header.Contact;
 import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.message.SIPResponse;
@@ -766,7 +766,7 @@ final class Call {
         Instant now = ctx.parts().timers().now();
         MediaQuality quality = null;
         if (media != null) {
-            quality = quality(media.quality());
+            quality = quality(media.stats());
             media.closeAsync();
         }
         releaseTrunk();

@@ -24,7 +24,7 @@ import dev.softswitch.gateway.transport.Endpoint;
 import dev.softswitch.gateway.transport.TransportType;
 import dev.softswitch.media.MediaRelay;
 import dev.softswitch.media.MediaRelayConfig;
-import dev.softswitch.media.MediaTimeouts;
+import dev.softswitch.media.session.MediaTimeouts;
 import gov.nist.javax.sip.message.SIPMessage;
 import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.message.SIPResponse;

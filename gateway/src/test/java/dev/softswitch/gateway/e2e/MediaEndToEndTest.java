@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.softswitch.charging.money.Money;
 import dev.softswitch.gateway.Gateway;
 import dev.softswitch.gateway.config.GatewayConfig;
-import dev.softswitch.media.MediaTimeouts;
+import dev.softswitch.media.session.MediaTimeouts;
 import dev.softswitch.media.srtp.SrtpMasterKey;
 import dev.softswitch.media.srtp.SrtpSuite;
 import java.io.IOException;
