@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * the native transport is available, NIO otherwise; all sockets share one event loop group, and
  * the four sockets of a session share one event loop so forwarding never crosses threads. A sweep
  * on each event loop checks the media timeouts of its sessions (MED-5). A façade: the event loops
- * are a {@link RelayTransport}, binding a session is a {@link SessionAllocator}, the live sessions a
+ * are a {@code RelayTransport}, binding a session is a {@link SessionAllocator}, the live sessions a
  * {@link SessionRegistry} and the sweep a {@link MediaTimeoutWatcher}.
  */
 public final class MediaRelay implements AutoCloseable {

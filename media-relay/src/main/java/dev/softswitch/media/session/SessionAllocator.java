@@ -5,10 +5,8 @@ import dev.softswitch.media.pipeline.PacketKind;
 import dev.softswitch.media.pipeline.RelayEndpoint;
 import dev.softswitch.media.pipeline.RelayForwardingHandler;
 import dev.softswitch.media.pipeline.RelayTotals;
+import dev.softswitch.media.session.PortPairBinder.BoundPair;
 import io.netty.bootstrap.Bootstrap;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelHandler;
 import io.netty.channel.EventLoop;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -16,18 +14,15 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
-import java.util.function.Consumer;
 import java.util.function.LongSupplier;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * Builds sessions (MED-1): takes an RTP/RTCP port pair for each leg from the {@link PortAllocator},
- * binds the four sockets on the session's event loop, wires their forwarding handlers and registers
+ * Builds sessions (MED-1): binds an RTP/RTCP port pair for each leg ({@link PortPairBinder}, from
+ * the {@link PortAllocator}) on the session's event loop, wires their forwarding handlers and registers
  * the session; when the session closes, its ports go back and the registry is told. Nothing here
  * waits: each step is a listener of the previous one.
  */
@@ -35,11 +30,7 @@ public final class SessionAllocator {
 
     private static final Logger log = LoggerFactory.getLogger(SessionAllocator.class);
 
-    /** Ports in the range that another process holds are skipped; this bounds the skipping. */
-    private static final int MAX_BIND_ATTEMPTS = 8;
-
-    /** Group, transport and options of every relay socket; cloned per socket with its loop and handler. */
-    private final Bootstrap bootstrap;
+    private final PortPairBinder pairs;
     private final InetAddress bindAddress;
     private final PortAllocator ports;
     private final SessionRegistry registry;
@@ -49,13 +40,13 @@ public final class SessionAllocator {
     private final BooleanSupplier relayClosed;
 
     /**
-     * @param bootstrap   the relay's datagram bootstrap, group and channel factory set
+     * @param bootstrap   the relay's datagram bootstrap, group and channel factory set; each socket
+     *                    clones it with its own loop and handler
      * @param relayClosed whether the relay is closing; a closing relay binds no more ports
      */
     public SessionAllocator(Bootstrap bootstrap, InetAddress bindAddress, PortAllocator ports,
                             SessionRegistry registry, RelayTotals totals, LongSupplier nanoTime,
                             Duration latchWindow, BooleanSupplier relayClosed) {
-        this.bootstrap = Objects.requireNonNull(bootstrap, "bootstrap");
         this.bindAddress = Objects.requireNonNull(bindAddress, "bindAddress");
         this.ports = Objects.requireNonNull(ports, "ports");
         this.registry = Objects.requireNonNull(registry, "registry");
@@ -63,6 +54,7 @@ public final class SessionAllocator {
         this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
         this.latchWindow = Objects.requireNonNull(latchWindow, "latchWindow");
         this.relayClosed = Objects.requireNonNull(relayClosed, "relayClosed");
+        this.pairs = new PortPairBinder(Objects.requireNonNull(bootstrap, "bootstrap"), bindAddress, ports, relayClosed);
     }
 
     /**
@@ -98,11 +90,11 @@ public final class SessionAllocator {
         }
 
         void start() {
-            new PairBinding(callId, loop,
+            pairs.bind(callId, loop,
                     () -> new RelayForwardingHandler(clientRtp, carrierRtp, clientToCarrier, PacketKind.RTP, nanoTime),
                     () -> new RelayForwardingHandler(clientRtcp, carrierRtcp, clientToCarrier, PacketKind.RTCP,
                             nanoTime),
-                    this::clientBound).next();
+                    this::clientBound);
         }
 
         private void clientBound(BoundPair client, Throwable failure) {
@@ -110,23 +102,24 @@ public final class SessionAllocator {
                 result.completeExceptionally(failure);
                 return;
             }
-            new PairBinding(callId, loop,
+            pairs.bind(callId, loop,
                     () -> new RelayForwardingHandler(carrierRtp, clientRtp, carrierToClient, PacketKind.RTP, nanoTime),
                     () -> new RelayForwardingHandler(carrierRtcp, clientRtcp, carrierToClient, PacketKind.RTCP,
                             nanoTime),
-                    (carrier, carrierFailure) -> bothBound(client, carrier, carrierFailure)).next();
+                    (carrier, carrierFailure) -> bothBound(client, carrier, carrierFailure));
         }
 
         private void bothBound(BoundPair client, BoundPair carrier, Throwable failure) {
             if (failure != null) {
-                closeThenRelease(client, () -> result.completeExceptionally(failure));
+                pairs.closeThenRelease(client, () -> result.completeExceptionally(failure));
                 return;
             }
             RelaySession session;
             try {
                 session = newSession(client, carrier);
             } catch (RuntimeException e) {
-                closeThenRelease(client, () -> closeThenRelease(carrier, () -> result.completeExceptionally(e)));
+                pairs.closeThenRelease(client,
+                        () -> pairs.closeThenRelease(carrier, () -> result.completeExceptionally(e)));
                 return;
             }
             registry.add(session);
@@ -165,115 +158,8 @@ public final class SessionAllocator {
         }
     }
 
-    /**
-     * Binds an RTP port and its RTCP neighbour on one event loop, trying up to
-     * {@link #MAX_BIND_ATTEMPTS} pairs and skipping those another process holds. A skipped pair is
-     * released only once its sockets have closed. Reports the bound pair or the failure, once.
-     */
-    private final class PairBinding {
-        private final String callId;
-        private final EventLoop loop;
-        private final Supplier<ChannelHandler> rtpHandler;
-        private final Supplier<ChannelHandler> rtcpHandler;
-        private final BiConsumer<BoundPair, Throwable> done;
-        private int attempt;
-
-        PairBinding(String callId, EventLoop loop, Supplier<ChannelHandler> rtpHandler,
-                    Supplier<ChannelHandler> rtcpHandler, BiConsumer<BoundPair, Throwable> done) {
-            this.callId = callId;
-            this.loop = loop;
-            this.rtpHandler = rtpHandler;
-            this.rtcpHandler = rtcpHandler;
-            this.done = done;
-        }
-
-        /** Tries the next pair; runs on the loop. */
-        void next() {
-            if (relayClosed.getAsBoolean()) {
-                done.accept(null, new IllegalStateException("media relay is closed"));
-                return;
-            }
-            if (++attempt > MAX_BIND_ATTEMPTS) {
-                done.accept(null, new PortsExhaustedException("no bindable RTP port pair after " + MAX_BIND_ATTEMPTS
-                        + " attempts in " + ports.portMin() + ".." + ports.portMax()));
-                return;
-            }
-            int port;
-            try {
-                port = ports.allocate();
-            } catch (PortsExhaustedException e) {
-                done.accept(null, e);
-                return;
-            }
-            try {
-                onLoop(bind(port, rtpHandler.get()), rtp -> rtpBound(port, rtp));
-            } catch (RuntimeException e) {
-                ports.release(port);
-                done.accept(null, e);
-            }
-        }
-
-        private void rtpBound(int port, ChannelFuture rtp) {
-            if (!rtp.isSuccess()) {
-                skip(port, "RTP", port, rtp.cause(), List.of(rtp.channel()));
-                return;
-            }
-            try {
-                onLoop(bind(port + 1, rtcpHandler.get()), rtcp -> rtcpBound(port, rtp.channel(), rtcp));
-            } catch (RuntimeException e) {
-                RelaySession.closeAll(List.of(rtp.channel()), () -> {
-                    ports.release(port);
-                    done.accept(null, e);
-                });
-            }
-        }
-
-        private void rtcpBound(int port, Channel rtp, ChannelFuture rtcp) {
-            if (rtcp.isSuccess()) {
-                done.accept(new BoundPair(port, rtp, rtcp.channel()), null);
-            } else {
-                skip(port, "RTCP", port + 1, rtcp.cause(), List.of(rtp, rtcp.channel()));
-            }
-        }
-
-        private void skip(int port, String kind, int failedPort, Throwable cause, List<Channel> opened) {
-            withCallId(callId, () -> log.warn("cannot bind {} port {}, skipping the pair: {}",
-                    kind, failedPort, cause.toString()));
-            RelaySession.closeAll(opened, () -> {
-                ports.release(port);
-                next();
-            });
-        }
-
-        private ChannelFuture bind(int port, ChannelHandler handler) {
-            return bootstrap.clone(loop).handler(handler).bind(bindAddress, port);
-        }
-
-        /**
-         * Runs {@code step} on the loop when {@code future} completes. A bind that failed before
-         * registration (no file descriptor left) reports on Netty's global executor instead.
-         */
-        private void onLoop(ChannelFuture future, Consumer<ChannelFuture> step) {
-            future.addListener((ChannelFuture f) -> {
-                if (loop.inEventLoop()) {
-                    step.accept(f);
-                } else {
-                    loop.execute(() -> step.accept(f));
-                }
-            });
-        }
-    }
-
-    /** Closes both sockets of {@code pair}, then returns its ports and runs {@code then}. */
-    private void closeThenRelease(BoundPair pair, Runnable then) {
-        RelaySession.closeAll(List.of(pair.rtp(), pair.rtcp()), () -> {
-            ports.release(pair.port());
-            then.run();
-        });
-    }
-
     /** Runs {@code action} with {@code callId} in the MDC, restoring what was there. */
-    private static void withCallId(String callId, Runnable action) {
+    static void withCallId(String callId, Runnable action) {
         String outer = MDC.get("callId");
         MDC.put("callId", callId);
         try {
@@ -285,9 +171,5 @@ public final class SessionAllocator {
                 MDC.put("callId", outer);
             }
         }
-    }
-
-    /** An RTP port and its RTCP neighbour, both bound. */
-    private record BoundPair(int port, Channel rtp, Channel rtcp) {
     }
 }
