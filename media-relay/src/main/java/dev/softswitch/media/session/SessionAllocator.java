@@ -54,7 +54,8 @@ public final class SessionAllocator {
         this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
         this.latchWindow = Objects.requireNonNull(latchWindow, "latchWindow");
         this.relayClosed = Objects.requireNonNull(relayClosed, "relayClosed");
-        this.pairs = new PortPairBinder(Objects.requireNonNull(bootstrap, "bootstrap"), bindAddress, ports, relayClosed);
+        this.pairs = new PortPairBinder(Objects.requireNonNull(bootstrap, "bootstrap"), bindAddress, ports,
+                relayClosed);
     }
 
     /**
