@@ -33,7 +33,7 @@ import dev.softswitch.gateway.transport.TransportType;
 import dev.softswitch.media.MediaRelay;
 import dev.softswitch.media.MediaRelayConfig;
 import dev.softswitch.media.MediaRelayMetrics;
-import dev.softswitch.media.MediaTimeouts;
+import dev.softswitch.media.session.MediaTimeouts;
 import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.message.SIPResponse;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;

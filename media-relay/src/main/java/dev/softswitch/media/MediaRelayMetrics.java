@@ -1,5 +1,6 @@
 package dev.softswitch.media;
 
+import dev.softswitch.media.session.DirectionStats;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;

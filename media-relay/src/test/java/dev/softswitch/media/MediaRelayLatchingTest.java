@@ -2,6 +2,7 @@ package dev.softswitch.media;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.softswitch.media.session.RelaySession;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;

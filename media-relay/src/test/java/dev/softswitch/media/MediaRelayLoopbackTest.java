@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.softswitch.media.session.DirectionStats;
+import dev.softswitch.media.session.PortsExhaustedException;
+import dev.softswitch.media.session.RelaySession;
+import dev.softswitch.media.session.SessionStats;
 import io.netty.channel.epoll.Epoll;
 import java.io.IOException;
 import java.net.DatagramPacket;
@@ -72,8 +76,12 @@ class MediaRelayLoopbackTest {
         assertThat(gotRtcp.getSocketAddress()).isEqualTo(session.carrierLeg().localRtcp());
 
         int upBytes = payload("client-rtp-0").length * 3 + rtcp.length;
-        awaitValue(() -> session.stats().clientToCarrierPackets(), 4);
-        assertThat(session.stats()).isEqualTo(new MediaStats(4, upBytes, 1, back.length));
+        awaitValue(() -> session.stats().clientToCarrier().packets(), 4);
+        SessionStats stats = session.stats();
+        assertThat(stats.clientToCarrier()).extracting(DirectionStats::packets, DirectionStats::bytes)
+                .containsExactly(4L, (long) upBytes);
+        assertThat(stats.carrierToClient()).extracting(DirectionStats::packets, DirectionStats::bytes)
+                .containsExactly(1L, (long) back.length);
         assertThat(relay.packetsRelayed()).isEqualTo(5);
         assertThat(relay.bytesRelayed()).isEqualTo(upBytes + back.length);
         assertThat(relay.packetsDropped()).isZero();
@@ -112,7 +120,11 @@ class MediaRelayLoopbackTest {
 
         awaitValue(relay::packetsDropped, 1);
         assertThat(relay.packetsRelayed()).isZero();
-        assertThat(session.stats()).isEqualTo(new MediaStats(0, 0, 0, 0));
+        SessionStats stats = session.stats();
+        assertThat(stats.clientToCarrier()).extracting(DirectionStats::packets, DirectionStats::bytes)
+                .containsExactly(0L, 0L);
+        assertThat(stats.carrierToClient()).extracting(DirectionStats::packets, DirectionStats::bytes)
+                .containsExactly(0L, 0L);
     }
 
     @Test

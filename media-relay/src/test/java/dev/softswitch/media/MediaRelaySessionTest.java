@@ -2,6 +2,11 @@ package dev.softswitch.media;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.softswitch.media.session.DirectionStats;
+import dev.softswitch.media.session.MediaEvent;
+import dev.softswitch.media.session.MediaTimeouts;
+import dev.softswitch.media.session.RelaySession;
+import dev.softswitch.media.session.SessionStats;
 import dev.softswitch.media.srtp.SrtpMasterKey;
 import dev.softswitch.media.srtp.SrtpSuite;
 import dev.softswitch.media.srtp.SrtpTestPeer;
@@ -85,7 +90,7 @@ class MediaRelaySessionTest {
             receive(client);
         }
 
-        SessionStats stats = session.quality();
+        SessionStats stats = session.stats();
         assertThat(stats.clientToCarrier()).isEqualTo(new DirectionStats(6, 5 * 172 + rtcp.length, 1, 6, 1,
                 stats.clientToCarrier().jitter(), stats.clientToCarrier().jitterMillis(), 0));
         assertThat(stats.carrierToClient().packets()).isEqualTo(3);
@@ -214,9 +219,9 @@ class MediaRelaySessionTest {
             send(client, replayed, session.clientLeg().localRtp());
             assertThat(receive(carrier)).isEqualTo(rtp(3, 480, 0x11));
             send(client, replayed, session.clientLeg().localRtp());
-            assertThat(Await.until(() -> session.quality().clientToCarrier().srtpRejected() == 2, TIMEOUT_MS))
+            assertThat(Await.until(() -> session.stats().clientToCarrier().srtpRejected() == 2, TIMEOUT_MS))
                     .isTrue();
-            assertThat(session.quality().clientToCarrier().rtpLost()).isEqualTo(1);
+            assertThat(session.stats().clientToCarrier().rtpLost()).isEqualTo(1);
         }
     }
 
@@ -243,7 +248,7 @@ class MediaRelaySessionTest {
         assertThat(session.clientLeg().localRtp()).isEqualTo(localBefore);
         assertThat(relay.portsInUse()).isEqualTo(4);
         assertThat(relay.sessionsActive()).isEqualTo(1);
-        assertThat(session.quality().clientToCarrier().rtpExpected()).isEqualTo(2);
+        assertThat(session.stats().clientToCarrier().rtpExpected()).isEqualTo(2);
     }
 
     private static byte[] rtp(int seq, int timestamp, int ssrc) {

@@ -15,6 +15,7 @@ import java.text.ParseException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
@@ -319,7 +320,7 @@ final class Call implements CarrierAttempts.Events {
         boolean wasAnswered = state.isAnswered();
         moveTo(CallState.ENDED);
         client.stopTimers();
-        MediaQuality quality = media == null ? null : media.close();
+        CompletableFuture<MediaQuality> quality = media == null ? CompletableFuture.completedFuture(null) : media.close();
         carrier.releaseTrunk();
         if (wasAnswered) {
             wiring.metrics().teardown(cause);
@@ -331,7 +332,7 @@ final class Call implements CarrierAttempts.Events {
                 trunk == null ? null : trunk.trunk().name(), startedAt, answeredAt, wiring.sip().timers().now(),
                 sipCode, cause, hungUpBy, number == null ? null : number.regionCode(),
                 number == null ? null : number.type().name(),
-                trunk != null && trunk.priced() ? trunk.buyRateMicros() : null, quality));
+                trunk != null && trunk.priced() ? trunk.buyRateMicros() : null, null), quality);
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.softswitch.gateway.b2bua;
 
 import dev.softswitch.charging.cdr.CallRecord;
 import dev.softswitch.charging.cdr.CallRecordWriter;
+import dev.softswitch.charging.cdr.MediaQuality;
 import dev.softswitch.charging.session.Authorisation;
 import dev.softswitch.charging.session.ChargeResult;
 import dev.softswitch.charging.session.ChargingEngine;
@@ -144,9 +145,9 @@ final class CallCharging {
 
     /**
      * The call ended: its charging stops, the session is debited (answered) or released, and the call
-     * record is written once the money has moved.
+     * record is written once the money has moved and the relay has measured the media.
      */
-    void settle(CallRecordSnapshot snapshot) {
+    void settle(CallRecordSnapshot snapshot, CompletableFuture<MediaQuality> media) {
         if (settled) {
             return;
         }
@@ -154,7 +155,9 @@ final class CallCharging {
         cancel(reserveTimer);
         cancel(teardownTimer);
         ChargingSession s = session;
-        step(() -> write(settle(s, snapshot)));
+        CompletableFuture<MediaQuality> measured = media.exceptionally(e -> null);
+        steps = steps.handle((done, failed) -> null).thenCombine(measured, (done, quality) -> quality)
+                .thenAcceptAsync(quality -> write(settle(s, snapshot.withQuality(quality))), desk.executor());
     }
 
     /** Charging executor. */

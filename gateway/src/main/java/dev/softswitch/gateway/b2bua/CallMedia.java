@@ -8,6 +8,7 @@ import dev.softswitch.gateway.sdp.SdpRewriter;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
@@ -24,8 +25,7 @@ final class CallMedia {
     private SdpCrypto clientCrypto;
     private final SdpCrypto relayCrypto;
     private RelayPorts.Handle relay;
-    private boolean closed;
-    private MediaQuality quality;
+    private CompletableFuture<MediaQuality> closed;
 
     private CallMedia(ParsedSdp clientOffer, SdpCrypto clientCrypto, SdpCrypto relayCrypto) {
         this.clientOffer = clientOffer;
@@ -89,7 +89,7 @@ final class CallMedia {
 
     /** The other side accepted: the offer takes effect, and its answer (if any) is rewritten for the offerer. */
     byte[] accepted(Renegotiation offer, byte[] answerBody) throws SdpException {
-        if (closed) {
+        if (closed != null) {
             return null;
         }
         if (offer.audio() != null) {
@@ -116,18 +116,11 @@ final class CallMedia {
         return towardCarrier(answer);
     }
 
-    /** Releases the relay's ports (once; also when they arrive after the call ended); returns what was measured. */
-    MediaQuality close() {
-        if (!closed) {
-            closed = true;
-            if (relay != null) {
-                quality = relay.close();
-            }
+    /** Releases the relay's ports (once); completes with what was measured, or null when no ports were bound. */
+    CompletableFuture<MediaQuality> close() {
+        if (closed == null) {
+            closed = relay == null ? CompletableFuture.completedFuture(null) : relay.close();
         }
-        return quality;
-    }
-
-    boolean isClosed() {
         return closed;
     }
 

@@ -19,6 +19,12 @@ record CallRecordSnapshot(String callId, String caller, String callee, String tr
                           Instant end, int sipCode, String cause, String hungUpBy, String country, String numberType,
                           Long buyRateMicros, MediaQuality quality) {
 
+    /** The same, with the media quality the relay measured once its ports were closed. */
+    CallRecordSnapshot withQuality(MediaQuality measured) {
+        return new CallRecordSnapshot(callId, caller, callee, trunk, start, answer, end, sipCode, cause, hungUpBy,
+                country, numberType, buyRateMicros, measured);
+    }
+
     /** The record of a call that charged nothing; {@code currency} is the rate's, or null when never authorised. */
     CallRecord uncharged(String currency) {
         return record(0, null, null, currency);

@@ -1,12 +1,12 @@
 package dev.softswitch.gateway.b2bua;
 
 import dev.softswitch.charging.cdr.MediaQuality;
-import dev.softswitch.media.DirectionStats;
 import dev.softswitch.media.MediaRelay;
-import dev.softswitch.media.MediaTimeouts;
-import dev.softswitch.media.PortsExhaustedException;
-import dev.softswitch.media.RelaySession;
-import dev.softswitch.media.SessionStats;
+import dev.softswitch.media.session.DirectionStats;
+import dev.softswitch.media.session.MediaTimeouts;
+import dev.softswitch.media.session.PortsExhaustedException;
+import dev.softswitch.media.session.RelaySession;
+import dev.softswitch.media.session.SessionStats;
 import dev.softswitch.media.srtp.SrtpMasterKey;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -87,10 +87,13 @@ public final class MediaRelayPorts implements RelayPorts {
         }
 
         @Override
-        public MediaQuality close() {
-            SessionStats stats = session.quality();
-            session.closeAsync();
-            return new MediaQuality(direction(stats.clientToCarrier()), direction(stats.carrierToClient()));
+        public CompletableFuture<MediaQuality> close() {
+            // Read once the sockets are closed, so that a packet still in flight counts in both the
+            // relay's totals and the call's record.
+            return session.closeAsync().thenApply(closed -> {
+                SessionStats stats = session.stats();
+                return new MediaQuality(direction(stats.clientToCarrier()), direction(stats.carrierToClient()));
+            });
         }
 
         private static MediaQuality.Direction direction(DirectionStats d) {

@@ -42,7 +42,7 @@ public interface RelayPorts {
         /** Reports, on any thread, how long the call had no media once that exceeds its timeout (MED-5). */
         void watch(Consumer<Duration> onSilence);
 
-        /** Releases the ports; returns what was measured, for the call record. */
-        MediaQuality close();
+        /** Releases the ports; completes, once they are closed, with what was measured, for the call record. */
+        CompletableFuture<MediaQuality> close();
     }
 }

@@ -142,9 +142,10 @@ final class FakeRelayPorts implements RelayPorts {
         }
 
         @Override
-        public MediaQuality close() {
+        public CompletableFuture<MediaQuality> close() {
             closed = true;
-            return new MediaQuality(new MediaQuality.Direction(0, 0, 0, 0), new MediaQuality.Direction(0, 0, 0, 0));
+            MediaQuality.Direction none = new MediaQuality.Direction(0, 0, 0, 0);
+            return CompletableFuture.completedFuture(new MediaQuality(none, none));
         }
     }
 }

@@ -4,6 +4,7 @@ import dev.softswitch.gateway.Gateway;
 import dev.softswitch.gateway.config.GatewayConfig;
 import dev.softswitch.media.srtp.SrtpMasterKey;
 import dev.softswitch.media.srtp.SrtpSuite;
+import dev.softswitch.media.srtp.SrtpTestPeer;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -122,7 +123,7 @@ public final class GatewayRtpBench {
         Selector selector = Selector.open();
         DatagramChannel[] client = new DatagramChannel[n];
         SipUdpPeer[] peers = new SipUdpPeer[n];
-        E2eSrtpPeer[] srtpPeers = new E2eSrtpPeer[n];
+        SrtpTestPeer[] srtpPeers = new SrtpTestPeer[n];
         InetSocketAddress[] relayClientSide = new InetSocketAddress[n];
         ExecutorService pool = Executors.newFixedThreadPool(8);
         AtomicBoolean running = new AtomicBoolean(true);
@@ -264,7 +265,7 @@ public final class GatewayRtpBench {
     }
 
     /** INVITE through the gateway for call {@code i}, dialling a number whose last 6 digits are {@code i}. */
-    private boolean setUp(int i, DatagramChannel[] client, SipUdpPeer[] peers, E2eSrtpPeer[] srtpPeers,
+    private boolean setUp(int i, DatagramChannel[] client, SipUdpPeer[] peers, SrtpTestPeer[] srtpPeers,
                           InetSocketAddress[] relayClientSide, SecureRandom random) throws Exception {
         int port = ((InetSocketAddress) client[i].getLocalAddress()).getPort();
         SipUdpPeer peer = new SipUdpPeer(sipPort, "bench");
@@ -288,7 +289,7 @@ public final class GatewayRtpBench {
                 throw new IllegalStateException("no a=crypto in the 200 OK: " + ok.body());
             }
             SrtpMasterKey relayKey = SrtpMasterKey.fromInline(SrtpSuite.AES_CM_128_HMAC_SHA1_80, crypto.group(3));
-            srtpPeers[i] = new E2eSrtpPeer(clientKey, relayKey, 0x1000 + i);
+            srtpPeers[i] = new SrtpTestPeer(clientKey, relayKey, 0x1000 + i);
         }
         relayClientSide[i] = mediaAddress(ok.body());
         return true;
@@ -304,7 +305,7 @@ public final class GatewayRtpBench {
 
     /** Sends a packet for every live call and direction every 20 ms, spread over 1 ms slots. */
     private void send(boolean[] live, DatagramChannel[] client, InetSocketAddress[] relayClientSide,
-                      E2eSrtpPeer[] srtpPeers, long[][] sendNanos, AtomicBoolean running, AtomicLongArray sent) {
+                      SrtpTestPeer[] srtpPeers, long[][] sendNanos, AtomicBoolean running, AtomicLongArray sent) {
         byte[] plain = new byte[PACKET];
         for (int k = 12; k < PACKET; k++) {
             plain[k] = (byte) 0xFF; // PCMU silence
@@ -347,7 +348,7 @@ public final class GatewayRtpBench {
      * second per call at the client (seq % 50 == 0), so the relay's encryption is checked without the
      * receiver taking a core from the relay.
      */
-    private void receive(Selector selector, E2eSrtpPeer[] srtpPeers, long[][] sendNanos, AtomicBoolean running,
+    private void receive(Selector selector, SrtpTestPeer[] srtpPeers, long[][] sendNanos, AtomicBoolean running,
                          Recorder recorder) {
         ByteBuffer in = ByteBuffer.allocateDirect(2048);
         byte[] copy = new byte[2048];

@@ -7,9 +7,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.softswitch.charging.money.Money;
 import dev.softswitch.gateway.Gateway;
 import dev.softswitch.gateway.config.GatewayConfig;
-import dev.softswitch.media.MediaTimeouts;
+import dev.softswitch.media.session.MediaTimeouts;
 import dev.softswitch.media.srtp.SrtpMasterKey;
 import dev.softswitch.media.srtp.SrtpSuite;
+import dev.softswitch.media.srtp.SrtpTestPeer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.DatagramPacket;
@@ -164,7 +165,7 @@ class MediaEndToEndTest {
         assertThat(carrierOffer).doesNotContain("a=crypto").doesNotContain(clientKey.toInline())
                 .doesNotContain(relayKey.toInline());
 
-        try (E2eSrtpPeer srtp = new E2eSrtpPeer(clientKey, relayKey, 0x11223344)) {
+        try (SrtpTestPeer srtp = new SrtpTestPeer(clientKey, relayKey, 0x11223344)) {
             // client -> carrier: SRTP in, plain RTP out, same header and payload.
             SocketAddress relayCarrierSide = null;
             for (int seq = 1; seq <= 20; seq++) {

@@ -1,6 +1,5 @@
 package dev.softswitch.media.session;
 
-import dev.softswitch.media.PortsExhaustedException;
 import java.util.BitSet;
 
 /**
@@ -11,6 +10,7 @@ import java.util.BitSet;
 public final class PortAllocator {
 
     private final int portMin;
+    private final int portMax;
     private final int[] free;
     private final BitSet inUse;
     private int head;
@@ -22,6 +22,7 @@ public final class PortAllocator {
             throw new IllegalArgumentException("bad port range " + portMin + ".." + portMax);
         }
         this.portMin = portMin;
+        this.portMax = portMax;
         int pairs = (portMax - portMin + 1) / 2;
         this.free = new int[pairs];
         this.inUse = new BitSet(pairs);
@@ -58,6 +59,16 @@ public final class PortAllocator {
     /** Pairs currently allocated. */
     public synchronized int pairsInUse() {
         return free.length - freeCount;
+    }
+
+    /** The lowest port of the range. */
+    public int portMin() {
+        return portMin;
+    }
+
+    /** The highest port of the range. */
+    public int portMax() {
+        return portMax;
     }
 
     /** Total number of pairs in the range. */

@@ -2,7 +2,7 @@ package dev.softswitch.media.bench;
 
 import dev.softswitch.media.MediaRelay;
 import dev.softswitch.media.MediaRelayConfig;
-import dev.softswitch.media.RelaySession;
+import dev.softswitch.media.session.RelaySession;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -3,7 +3,6 @@ package dev.softswitch.media.session;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.softswitch.media.PortsExhaustedException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;

@@ -11,7 +11,8 @@ import org.jitsi.utils.logging2.LoggerImpl;
 /**
  * An SRTP endpoint made straight from jitsi-srtp, playing an SDES client: it protects what it sends
  * with its own key and unprotects what it receives with the key the relay announced. Independent of
- * the relay's own transformer classes except for the scratch buffer.
+ * the relay's own transformer classes except for the scratch buffer and the policy. Published in
+ * media-relay's test-jar, so the gateway's end-to-end tests play the same client.
  */
 public final class SrtpTestPeer implements AutoCloseable {
 
@@ -36,14 +37,14 @@ public final class SrtpTestPeer implements AutoCloseable {
     public byte[] protectRtp(byte[] rtp) throws Exception {
         ScratchPacket p = load(rtp);
         check(sendRtp.transformPacket(p));
-        return Arrays.copyOf(p.getBuffer(), p.getLength());
+        return bytes(p);
     }
 
     /** SRTCP of a plain RTCP packet. */
     public byte[] protectRtcp(byte[] rtcp) throws Exception {
         ScratchPacket p = load(rtcp);
         check(sendRtcp.transformPacket(p));
-        return Arrays.copyOf(p.getBuffer(), p.getLength());
+        return bytes(p);
     }
 
     /** Plain RTP of a received SRTP packet; throws if it does not authenticate. */
@@ -53,7 +54,7 @@ public final class SrtpTestPeer implements AutoCloseable {
         }
         ScratchPacket p = load(srtp);
         check(receiveRtp.reverseTransformPacket(p, false));
-        return Arrays.copyOf(p.getBuffer(), p.getLength());
+        return bytes(p);
     }
 
     /** Plain RTCP of a received SRTCP packet; throws if it does not authenticate. */
@@ -63,12 +64,17 @@ public final class SrtpTestPeer implements AutoCloseable {
         }
         ScratchPacket p = load(srtcp);
         check(receiveRtcp.reverseTransformPacket(p));
-        return Arrays.copyOf(p.getBuffer(), p.getLength());
+        return bytes(p);
     }
 
     private static int ssrc(byte[] packet, int at) {
         return ((packet[at] & 0xFF) << 24) | ((packet[at + 1] & 0xFF) << 16) | ((packet[at + 2] & 0xFF) << 8)
                 | (packet[at + 3] & 0xFF);
+    }
+
+    /** The packet as transformed, wherever in the buffer the context left it. */
+    private static byte[] bytes(ScratchPacket p) {
+        return Arrays.copyOfRange(p.getBuffer(), p.getOffset(), p.getOffset() + p.getLength());
     }
 
     private static ScratchPacket load(byte[] packet) {

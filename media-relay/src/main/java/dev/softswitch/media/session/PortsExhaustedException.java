@@ -1,4 +1,4 @@
-package dev.softswitch.media;
+package dev.softswitch.media.session;
 
 /** No free RTP/RTCP port pair is left in the configured range; the call should be refused. */
 public final class PortsExhaustedException extends Exception {

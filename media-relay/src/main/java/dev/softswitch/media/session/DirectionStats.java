@@ -1,4 +1,4 @@
-package dev.softswitch.media;
+package dev.softswitch.media.session;
 
 /**
  * Quality figures of one direction of a relayed call (MED-4), as received by the relay from the

@@ -1,4 +1,4 @@
-package dev.softswitch.media;
+package dev.softswitch.media.session;
 
 import java.time.Duration;
 import java.util.Objects;

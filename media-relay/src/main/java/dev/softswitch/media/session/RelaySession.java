@@ -1,4 +1,4 @@
-package dev.softswitch.media;
+package dev.softswitch.media.session;
 
 import dev.softswitch.media.pipeline.DirectionCounter;
 import dev.softswitch.media.rtp.RtpStreamStatistics;
@@ -46,13 +46,6 @@ public final class RelaySession implements AutoCloseable {
 
     RelaySession(String callId, RelayLeg clientLeg, RelayLeg carrierLeg,
                  DirectionCounter clientToCarrier, DirectionCounter carrierToClient,
-                 EventLoop eventLoop, List<Channel> channels, Runnable onClosed) {
-        this(callId, clientLeg, carrierLeg, clientToCarrier, carrierToClient, eventLoop, channels, onClosed,
-                System::nanoTime);
-    }
-
-    RelaySession(String callId, RelayLeg clientLeg, RelayLeg carrierLeg,
-                 DirectionCounter clientToCarrier, DirectionCounter carrierToClient,
                  EventLoop eventLoop, List<Channel> channels, Runnable onClosed, LongSupplier nanoTime) {
         this.callId = Objects.requireNonNull(callId, "callId");
         this.clientLeg = Objects.requireNonNull(clientLeg, "clientLeg");
@@ -79,14 +72,8 @@ public final class RelaySession implements AutoCloseable {
         return carrierLeg;
     }
 
-    /** Packets and bytes relayed so far in each direction. */
-    public MediaStats stats() {
-        return new MediaStats(clientToCarrier.packets(), clientToCarrier.bytes(),
-                carrierToClient.packets(), carrierToClient.bytes());
-    }
-
-    /** Packets, bytes, RTCP, loss and jitter of both directions so far (MED-4). */
-    public SessionStats quality() {
+    /** Packets, bytes, RTCP, loss and jitter of both directions so far (MED-4): one snapshot. */
+    public SessionStats stats() {
         return new SessionStats(callId, figures(clientToCarrier), figures(carrierToClient));
     }
 
@@ -134,7 +121,8 @@ public final class RelaySession implements AutoCloseable {
         return onHold;
     }
 
-    EventLoop eventLoop() {
+    /** The event loop the session's four sockets live on; forwarding and the timeout check run there. */
+    public EventLoop eventLoop() {
         return eventLoop;
     }
 
@@ -161,7 +149,7 @@ public final class RelaySession implements AutoCloseable {
                 onHold ? " on hold" : "");
         try {
             current.listener().onMediaEvent(new MediaEvent(MediaEvent.Type.MEDIA_TIMEOUT, callId,
-                    Duration.ofNanos(silence), quality()));
+                    Duration.ofNanos(silence), stats()));
         } catch (RuntimeException e) {
             log.warn("call {}: media event listener failed", callId, e);
         }

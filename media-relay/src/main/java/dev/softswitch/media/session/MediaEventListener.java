@@ -1,4 +1,4 @@
-package dev.softswitch.media;
+package dev.softswitch.media.session;
 
 /**
  * Receives a session's {@link MediaEvent}s. Called on the relay's event loop: it must return

@@ -1,4 +1,4 @@
-package dev.softswitch.media;
+package dev.softswitch.media.session;
 
 import dev.softswitch.media.pipeline.RelayEndpoint;
 import dev.softswitch.media.srtp.SrtpLegCrypto;
@@ -47,7 +47,7 @@ public final class RelayLeg {
 
     /**
      * Sets where this leg's peer said (in its SDP) it receives RTP; RTCP goes to port + 1. Opens the
-     * latching window (MED-2, {@link MediaRelay.Builder#latchWindow}) on both ports: packets from
+     * latching window (MED-2, set by {@code MediaRelay.Builder.latchWindow}) on both ports: packets from
      * this address are always accepted; the first packet from another source latches the port to
      * that source only if it arrives within the window. Calling it again (re-INVITE, MED-6, or with
      * the same address when the peer is expected to start sending, e.g. on answer) unlocks and

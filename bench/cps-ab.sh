@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# A/B calls-per-second comparison of two gateway builds in one run, on the same machine and harness:
+# each jar is started with bench/gateway-bench.yaml in a fresh working directory (its own journal and
+# call records), warmed up, measured with bench/cps.sh, and stopped; the rounds alternate A, B, A, B
+# so that a slow spell of the machine hurts both alike. See bench/README.md.
+#
+#   bench/cps-ab.sh [options] JAR_A JAR_B RATE...
+#
+# Options:
+#   --rounds N     A/B rounds (default 2)
+#   --seconds N    placing time of each measured rate (default 15)
+#   --warmup RATE  JIT warm-up: 10 s at RATE before measuring (default 500)
+#
+# Example (before/after a change):
+#   git stash; mvn -B -q -DskipTests package; cp gateway/target/gateway.jar /tmp/before.jar; git stash pop
+#   mvn -B -q -DskipTests package
+#   bench/cps-ab.sh /tmp/before.jar gateway/target/gateway.jar 1000 1500 2000
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+rounds=2
+seconds=15
+warmup=500
+while (($#)); do
+    case $1 in
+        --rounds) rounds=$2; shift 2 ;;
+        --seconds) seconds=$2; shift 2 ;;
+        --warmup) warmup=$2; shift 2 ;;
+        -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+        -*) echo "unknown option $1" >&2; exit 2 ;;
+        *) break ;;
+    esac
+done
+(($# >= 3)) || { echo "usage: $0 [options] JAR_A JAR_B RATE..." >&2; exit 2; }
+jar_a=$(realpath "$1")
+jar_b=$(realpath "$2")
+shift 2
+rates=("$@")
+for jar in "$jar_a" "$jar_b"; do
+    [[ -f $jar ]] || { echo "no such jar: $jar" >&2; exit 2; }
+done
+if ss -Hlun 'sport = :5060' | grep -q .; then
+    echo "UDP 5060 is taken: stop the running gateway first (pgrep -af gateway.jar)" >&2
+    exit 1
+fi
+
+gateway_pid=
+stop_gateway() {
+    if [[ -n $gateway_pid ]]; then
+        kill "$gateway_pid" 2>/dev/null || true
+        for _ in $(seq 1 50); do kill -0 "$gateway_pid" 2>/dev/null || break; sleep 0.2; done
+        kill -9 "$gateway_pid" 2>/dev/null || true
+        wait "$gateway_pid" 2>/dev/null || true
+        gateway_pid=
+    fi
+}
+trap stop_gateway EXIT
+
+# Runs one jar: start, wait for SIP and HTTP, warm up, measure every rate, stop.
+measure() {
+    local label=$1 jar=$2 dir
+    dir=$(mktemp -d /tmp/cps-ab.XXXXXX)
+    (cd "$dir" && exec java -Xms4g -Xmx4g -jar "$jar" --config "$root/bench/gateway-bench.yaml" \
+        > "$dir/gateway.log" 2>&1) &
+    gateway_pid=$!
+    for _ in $(seq 1 100); do
+        ss -Hlun 'sport = :5060' | grep -q . && break
+        sleep 0.2
+    done
+    ss -Hlun 'sport = :5060' | grep -q . || { echo "$label: gateway did not start (see $dir/gateway.log)" >&2; exit 1; }
+    "$root/bench/cps.sh" --account bench --seconds 10 --gateway-pid "$gateway_pid" "$warmup" > "$dir/warmup.txt"
+    echo "== $label: $jar (logs in $dir)"
+    "$root/bench/cps.sh" --account bench --seconds "$seconds" --gateway-pid "$gateway_pid" --sweep "${rates[@]}" \
+        | grep -v '^logs:'
+    stop_gateway
+}
+
+for round in $(seq 1 "$rounds"); do
+    echo "#### round $round of $rounds"
+    measure A "$jar_a"
+    measure B "$jar_b"
+done

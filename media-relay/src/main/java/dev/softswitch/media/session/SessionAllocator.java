@@ -1,0 +1,176 @@
+package dev.softswitch.media.session;
+
+import dev.softswitch.media.pipeline.DirectionCounter;
+import dev.softswitch.media.pipeline.PacketKind;
+import dev.softswitch.media.pipeline.RelayEndpoint;
+import dev.softswitch.media.pipeline.RelayForwardingHandler;
+import dev.softswitch.media.pipeline.RelayTotals;
+import dev.softswitch.media.session.PortPairBinder.BoundPair;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.EventLoop;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * Builds sessions (MED-1): binds an RTP/RTCP port pair for each leg ({@link PortPairBinder}, from
+ * the {@link PortAllocator}) on the session's event loop, wires their forwarding handlers and registers
+ * the session; when the session closes, its ports go back and the registry is told. Nothing here
+ * waits: each step is a listener of the previous one.
+ */
+public final class SessionAllocator {
+
+    private static final Logger log = LoggerFactory.getLogger(SessionAllocator.class);
+
+    private final PortPairBinder pairs;
+    private final InetAddress bindAddress;
+    private final PortAllocator ports;
+    private final SessionRegistry registry;
+    private final RelayTotals totals;
+    private final LongSupplier nanoTime;
+    private final Duration latchWindow;
+    private final BooleanSupplier relayClosed;
+
+    /**
+     * @param bootstrap   the relay's datagram bootstrap, group and channel factory set; each socket
+     *                    clones it with its own loop and handler
+     * @param relayClosed whether the relay is closing; a closing relay binds no more ports
+     */
+    public SessionAllocator(Bootstrap bootstrap, InetAddress bindAddress, PortAllocator ports,
+                            SessionRegistry registry, RelayTotals totals, LongSupplier nanoTime,
+                            Duration latchWindow, BooleanSupplier relayClosed) {
+        this.bindAddress = Objects.requireNonNull(bindAddress, "bindAddress");
+        this.ports = Objects.requireNonNull(ports, "ports");
+        this.registry = Objects.requireNonNull(registry, "registry");
+        this.totals = Objects.requireNonNull(totals, "totals");
+        this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
+        this.latchWindow = Objects.requireNonNull(latchWindow, "latchWindow");
+        this.relayClosed = Objects.requireNonNull(relayClosed, "relayClosed");
+        this.pairs = new PortPairBinder(Objects.requireNonNull(bootstrap, "bootstrap"), bindAddress, ports,
+                relayClosed);
+    }
+
+    /**
+     * Binds the client pair, then the carrier pair, then builds the session and completes
+     * {@code result} with it; runs on {@code loop}, the loop the session will live on. If
+     * {@code result} is already completed (cancelled) when the session is ready, or the relay has
+     * started closing, the session is closed again, so no ports leak.
+     */
+    public void allocate(String callId, EventLoop loop, CompletableFuture<RelaySession> result) {
+        new Allocation(callId, loop, result).start();
+    }
+
+    /** One {@link #allocate} in progress, on the session's event loop. */
+    private final class Allocation {
+        private final String callId;
+        private final EventLoop loop;
+        private final CompletableFuture<RelaySession> result;
+        private final RelayEndpoint clientRtp;
+        private final RelayEndpoint clientRtcp;
+        private final RelayEndpoint carrierRtp;
+        private final RelayEndpoint carrierRtcp;
+        private final DirectionCounter clientToCarrier = new DirectionCounter(totals);
+        private final DirectionCounter carrierToClient = new DirectionCounter(totals);
+
+        Allocation(String callId, EventLoop loop, CompletableFuture<RelaySession> result) {
+            this.callId = callId;
+            this.loop = loop;
+            this.result = result;
+            this.clientRtp = new RelayEndpoint(callId + "/client/rtp", nanoTime, latchWindow);
+            this.clientRtcp = new RelayEndpoint(callId + "/client/rtcp", nanoTime, latchWindow);
+            this.carrierRtp = new RelayEndpoint(callId + "/carrier/rtp", nanoTime, latchWindow);
+            this.carrierRtcp = new RelayEndpoint(callId + "/carrier/rtcp", nanoTime, latchWindow);
+        }
+
+        void start() {
+            pairs.bind(callId, loop,
+                    () -> new RelayForwardingHandler(clientRtp, carrierRtp, clientToCarrier, PacketKind.RTP, nanoTime),
+                    () -> new RelayForwardingHandler(clientRtcp, carrierRtcp, clientToCarrier, PacketKind.RTCP,
+                            nanoTime),
+                    this::clientBound);
+        }
+
+        private void clientBound(BoundPair client, Throwable failure) {
+            if (failure != null) {
+                result.completeExceptionally(failure);
+                return;
+            }
+            pairs.bind(callId, loop,
+                    () -> new RelayForwardingHandler(carrierRtp, clientRtp, carrierToClient, PacketKind.RTP, nanoTime),
+                    () -> new RelayForwardingHandler(carrierRtcp, clientRtcp, carrierToClient, PacketKind.RTCP,
+                            nanoTime),
+                    (carrier, carrierFailure) -> bothBound(client, carrier, carrierFailure));
+        }
+
+        private void bothBound(BoundPair client, BoundPair carrier, Throwable failure) {
+            if (failure != null) {
+                pairs.closeThenRelease(client, () -> result.completeExceptionally(failure));
+                return;
+            }
+            RelaySession session;
+            try {
+                session = newSession(client, carrier);
+            } catch (RuntimeException e) {
+                pairs.closeThenRelease(client,
+                        () -> pairs.closeThenRelease(carrier, () -> result.completeExceptionally(e)));
+                return;
+            }
+            registry.add(session);
+            withCallId(callId, () -> log.debug("relay session {} allocated: client leg port {}, carrier leg port {}",
+                    callId, client.port(), carrier.port()));
+            if (relayClosed.getAsBoolean()) {
+                // MediaRelay.close() may have taken its list of sessions before this one was added.
+                session.closeAsync();
+                result.completeExceptionally(new IllegalStateException("media relay is closed"));
+            } else if (!result.complete(session)) {
+                session.closeAsync();
+            }
+        }
+
+        private RelaySession newSession(BoundPair client, BoundPair carrier) {
+            clientRtp.attach(client.rtp());
+            clientRtcp.attach(client.rtcp());
+            carrierRtp.attach(carrier.rtp());
+            carrierRtcp.attach(carrier.rtcp());
+            RelaySession[] self = new RelaySession[1];
+            self[0] = new RelaySession(callId,
+                    new RelayLeg(new InetSocketAddress(bindAddress, client.port()), clientRtp, clientRtcp, loop,
+                            callId + "/client"),
+                    new RelayLeg(new InetSocketAddress(bindAddress, carrier.port()), carrierRtp, carrierRtcp, loop,
+                            callId + "/carrier"),
+                    clientToCarrier, carrierToClient, loop,
+                    List.of(client.rtp(), client.rtcp(), carrier.rtp(), carrier.rtcp()),
+                    () -> {
+                        ports.release(client.port());
+                        ports.release(carrier.port());
+                        registry.closed(self[0]);
+                        withCallId(callId, () -> log.debug("relay session {} closed, ports {} and {} released",
+                                callId, client.port(), carrier.port()));
+                    }, nanoTime);
+            return self[0];
+        }
+    }
+
+    /** Runs {@code action} with {@code callId} in the MDC, restoring what was there. */
+    static void withCallId(String callId, Runnable action) {
+        String outer = MDC.get("callId");
+        MDC.put("callId", callId);
+        try {
+            action.run();
+        } finally {
+            if (outer == null) {
+                MDC.remove("callId");
+            } else {
+                MDC.put("callId", outer);
+            }
+        }
+    }
+}
