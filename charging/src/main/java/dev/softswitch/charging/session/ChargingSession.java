@@ -8,7 +8,7 @@ import dev.softswitch.charging.account.ReserveOutcome;
 import dev.softswitch.charging.cdr.ChargedCall;
 import dev.softswitch.charging.money.Money;
 import dev.softswitch.charging.money.Rounding;
-import dev.softswitch.charging.tariff.NumberType;
+import dev.softswitch.charging.tariff.RateCategory;
 import dev.softswitch.charging.tariff.Rate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -83,7 +83,7 @@ public final class ChargingSession {
         this.deck = deck;
         boolean international = accounts.isInternational(accountId, destination);
         this.capApplies = international;
-        this.packageEligible = !international && rate.numberType() != NumberType.PREMIUM;
+        this.packageEligible = !international && rate.category() != RateCategory.PREMIUM;
         this.coinCreditMicros = accounts.coinCreditMicros(accountId);
         this.initialCost = rate.costOfIncrement(rate.initialIncrementSeconds()).micros();
         this.subsequentCost = rate.costOfIncrement(rate.subsequentIncrementSeconds()).micros();

@@ -8,7 +8,7 @@ import dev.softswitch.charging.session.Authorisation;
 import dev.softswitch.charging.session.ChargeResult;
 import dev.softswitch.charging.session.ChargingEngine;
 import dev.softswitch.charging.session.ChargingSession;
-import dev.softswitch.charging.tariff.NumberType;
+import dev.softswitch.charging.tariff.RateCategory;
 import dev.softswitch.charging.tariff.Rate;
 import dev.softswitch.charging.tariff.RateSchedule;
 import dev.softswitch.charging.tariff.RateTable;
@@ -108,9 +108,9 @@ class PlanAndPackageTest {
     @Test
     void packageFreeMinutesThenTheExcessRateAndNeverForPremiumOrInternational() {
         ChargingEngine engine = new ChargingEngine(store, RateSchedule.of(RateTable.of(List.of(
-                new Rate("66", "Thailand", thb("0.99"), thb("0"), 60, 60, Tax.added(700), NumberType.MOBILE),
-                new Rate("661900", "Thai premium", thb("9"), thb("0"), 60, 60, Tax.added(700), NumberType.PREMIUM),
-                new Rate("1", "USA", thb("5"), thb("0"), 60, 60, Tax.added(700), NumberType.LANDLINE)))),
+                new Rate("66", "Thailand", thb("0.99"), thb("0"), 60, 60, Tax.added(700), RateCategory.MOBILE),
+                new Rate("661900", "Thai premium", thb("9"), thb("0"), 60, 60, Tax.added(700), RateCategory.PREMIUM),
+                new Rate("1", "USA", thb("5"), thb("0"), 60, 60, Tax.added(700), RateCategory.LANDLINE)))),
                 clock, Duration.ofMinutes(2));
         store.open("th", AccountOptions.of("THB").withZone(ZoneId.of("Asia/Bangkok")).withHomePrefix("66"));
         store.credit("th", thb("100"));

@@ -39,8 +39,8 @@ class RateDeckCsvParserTest {
         assertThat(deck.name()).isEqualTo("line-out.csv");
         assertThat(deck.lookup("442071234567").orElseThrow().destinationName()).isEqualTo("United Kingdom, fixed");
         assertThat(deck.lookup("12125550100").orElseThrow().tax()).isEqualTo(Tax.included(0));
-        assertThat(RateDeckCsvParser.parse("thai", THAI).lookup("6619001234").orElseThrow().numberType())
-                .isEqualTo(NumberType.PREMIUM);
+        assertThat(RateDeckCsvParser.parse("thai", THAI).lookup("6619001234").orElseThrow().category())
+                .isEqualTo(RateCategory.PREMIUM);
     }
 
     @Test
