@@ -2,18 +2,18 @@ package dev.softswitch.charging.account;
 
 import dev.softswitch.charging.cdr.ChargedCall;
 import dev.softswitch.charging.journal.JournalCodec;
-import dev.softswitch.charging.journal.JournalEvent;
-import dev.softswitch.charging.journal.JournalEvent.AccountOpened;
-import dev.softswitch.charging.journal.JournalEvent.Adjusted;
-import dev.softswitch.charging.journal.JournalEvent.LotForfeited;
-import dev.softswitch.charging.journal.JournalEvent.LotPurchased;
-import dev.softswitch.charging.journal.JournalEvent.PackageSubscribed;
-import dev.softswitch.charging.journal.JournalEvent.PlanExpired;
-import dev.softswitch.charging.journal.JournalEvent.PlanPurchased;
-import dev.softswitch.charging.journal.JournalEvent.Refunded;
-import dev.softswitch.charging.journal.JournalEvent.Released;
-import dev.softswitch.charging.journal.JournalEvent.Reserved;
-import dev.softswitch.charging.journal.JournalEvent.Settled;
+import dev.softswitch.charging.event.JournalEvent;
+import dev.softswitch.charging.event.JournalEvent.AccountOpened;
+import dev.softswitch.charging.event.JournalEvent.Adjusted;
+import dev.softswitch.charging.event.JournalEvent.LotForfeited;
+import dev.softswitch.charging.event.JournalEvent.LotPurchased;
+import dev.softswitch.charging.event.JournalEvent.PackageSubscribed;
+import dev.softswitch.charging.event.JournalEvent.PlanExpired;
+import dev.softswitch.charging.event.JournalEvent.PlanPurchased;
+import dev.softswitch.charging.event.JournalEvent.Refunded;
+import dev.softswitch.charging.event.JournalEvent.Released;
+import dev.softswitch.charging.event.JournalEvent.Reserved;
+import dev.softswitch.charging.event.JournalEvent.Settled;
 import dev.softswitch.charging.money.Money;
 
 import java.io.DataInput;
@@ -29,11 +29,11 @@ import java.util.Map;
 
 /**
  * The mutable state of one account, guarded by the monitor of this object. It changes only through
- * {@link #apply}, both live and on replay, so a replayed journal rebuilds it exactly; the {@code decide}
+ * {@link #apply(JournalEvent, long)}, which hands each event to its own {@code apply} method, both live and on replay, so a replayed journal rebuilds it exactly; the {@code decide}
  * helpers read it to build the next event. Invariants: {@code 0 <= held <= remaining} per lot,
  * {@code balance = sum(remaining)}, {@code reserved = sum(held)}.
  */
-final class AccountState {
+final class AccountState implements JournalEvent.Applier {
 
     final String id;
     final String currency;
@@ -314,147 +314,179 @@ final class AccountState {
         if (seq > 0) {
             lastSeq = seq;
         }
-        if (e instanceof LotPurchased p) {
-            Lot lot = new Lot();
-            lot.id = p.lotId();
-            lot.original = p.micros();
-            lot.remaining = p.micros();
-            lot.purchasedAt = p.at();
-            lot.expiresAt = p.expiresAt();
-            lot.channel = p.channel();
-            int i = 0;
-            while (i < lots.size() && (lots.get(i).expiresAt.compareTo(lot.expiresAt) < 0
-                    || (lots.get(i).expiresAt.equals(lot.expiresAt) && lots.get(i).id < lot.id))) {
-                i++;
-            }
-            lots.add(i, lot);
-            balance = Math.addExact(balance, p.micros());
-            nextLotId = Math.max(nextLotId, p.lotId() + 1);
-            purchases.add(new Purchase("credit", p.lotId(), p.channel() + " credit", money(p.micros()), p.at(),
-                    p.expiresAt(), p.channel()));
-        } else if (e instanceof LotForfeited f) {
-            Lot lot = lot(f.lotId());
-            lot.remaining -= f.micros();
-            balance -= f.micros();
-            forfeitedMicros += f.micros();
-            prune(lot);
-        } else if (e instanceof Reserved r) {
-            Res res = reservations.get(r.reservationId());
-            if (res == null) {
-                res = new Res();
-                res.id = r.reservationId();
-                res.callId = r.callId();
-                reservations.put(res.id, res);
-                nextReservationId = Math.max(nextReservationId, r.reservationId() + 1);
-            }
-            long[] a = r.lots();
-            for (int i = 0; i < a.length; i += 2) {
-                lot(a[i]).held += a[i + 1];
-                reserved += a[i + 1];
-                res.add(a[i], a[i + 1]);
-            }
-            if (r.planMinutes() > 0) {
-                plan(r.planId()).held += r.planMinutes();
-                res.planId = r.planId();
-                res.planMinutes += r.planMinutes();
-            }
-            if (r.packageMinutes() > 0) {
-                pkg.held += r.packageMinutes();
-                res.packageMinutes += r.packageMinutes();
-            }
-            capHeld += r.capMicros();
-            res.capMicros += r.capMicros();
-        } else if (e instanceof Settled s) {
-            Res res = reservations.get(s.reservationId());
-            long[] d = s.debits();
-            for (int i = 0; i < d.length; i += 2) {
-                Lot lot = lot(d[i]);
-                lot.held -= d[i + 1];
-                lot.remaining -= d[i + 1];
-                balance -= d[i + 1];
-                reserved -= d[i + 1];
-                res.add(d[i], -d[i + 1]);
-            }
-            long[] rel = s.releases();
-            for (int i = 0; i < rel.length; i += 2) {
-                lot(rel[i]).held -= rel[i + 1];
-                reserved -= rel[i + 1];
-                res.add(rel[i], -rel[i + 1]);
-            }
-            if (s.planMinutes() > 0) {
-                plan(res.planId).remaining -= s.planMinutes();
-            }
-            if (s.packageMinutes() > 0) {
-                if (!s.cycle().equals(pkg.cycle)) {
-                    pkg.cycle = s.cycle();
-                    pkg.used = 0;
-                }
-                pkg.used += s.packageMinutes();
-            }
-            if (s.capMicros() > 0) {
-                if (!s.cycle().equals(capCycle)) {
-                    capCycle = s.cycle();
-                    capSpent = 0;
-                }
-                capSpent += s.capMicros();
-            }
-            if (s.closes()) {
-                closeReservation(res);
-            }
-            for (int i = 0; i < d.length; i += 2) {
-                prune(findLot(d[i]));
-            }
-            if (s.call() != null) {
-                usage.add(s.call());
-            }
-        } else if (e instanceof Released r) {
-            Res res = reservations.get(r.reservationId());
-            closeReservation(res);
-        } else if (e instanceof PlanPurchased p) {
-            PlanState plan = new PlanState();
-            plan.id = p.planId();
-            plan.product = p.product();
-            plan.prefixes = p.prefixes();
-            plan.minutes = p.minutes();
-            plan.remaining = p.minutes();
-            plan.price = p.priceMicros();
-            plan.purchasedAt = p.at();
-            plan.expiresAt = p.expiresAt();
-            plan.autoRenew = p.autoRenew();
-            plans.add(plan);
-            nextPlanId = Math.max(nextPlanId, p.planId() + 1);
-            purchases.add(new Purchase("plan", p.planId(), p.product() + " (" + p.minutes() + " min)",
-                    money(p.priceMicros()), p.at(), p.expiresAt(), "plan"));
-        } else if (e instanceof PlanExpired x) {
-            PlanState plan = plan(x.planId());
-            plan.expired = true;
-            plan.remaining = plan.held; // held minutes stay payable by the calls holding them
-        } else if (e instanceof PackageSubscribed p) {
-            PackageState state = new PackageState();
-            state.name = p.name();
-            state.free = p.freeMinutes();
-            state.prefixes = p.prefixes();
-            state.cycle = cycleOf(p.at());
-            if (pkg != null) {
-                state.held = pkg.held;
-                state.used = pkg.usedIn(state.cycle);
-            }
-            pkg = state;
-            purchases.add(new Purchase("package", 0, p.name() + " (" + p.freeMinutes() + " free min/month)",
-                    money(0), p.at(), null, "package"));
-        } else if (e instanceof Adjusted a) {
-            if (a.deltaMicros() > 0) {
-                apply(new LotPurchased(id, a.at(), a.newLotId(), a.deltaMicros(), Instant.MAX, "adjustment"), 0);
-            } else {
-                debitFree(a.debits());
-            }
-            adjustments.add(new Adjustment(a.callId(), money(a.deltaMicros()), a.reason(), a.at()));
-        } else if (e instanceof Refunded r) {
-            long total = debitFree(r.debits());
-            refundedMicros += total;
-        } else {
-            throw new IllegalArgumentException("cannot apply " + e);
+        e.applyTo(this);
+    }
+
+    /** An account is opened by constructing its state from the event, never by applying it. */
+    @Override
+    public void apply(AccountOpened e) {
+        throw new IllegalArgumentException("cannot apply " + e);
+    }
+
+    @Override
+    public void apply(LotPurchased p) {
+        Lot lot = new Lot();
+        lot.id = p.lotId();
+        lot.original = p.micros();
+        lot.remaining = p.micros();
+        lot.purchasedAt = p.at();
+        lot.expiresAt = p.expiresAt();
+        lot.channel = p.channel();
+        int i = 0;
+        while (i < lots.size() && (lots.get(i).expiresAt.compareTo(lot.expiresAt) < 0
+                || (lots.get(i).expiresAt.equals(lot.expiresAt) && lots.get(i).id < lot.id))) {
+            i++;
         }
+        lots.add(i, lot);
+        balance = Math.addExact(balance, p.micros());
+        nextLotId = Math.max(nextLotId, p.lotId() + 1);
+        purchases.add(new Purchase("credit", p.lotId(), p.channel() + " credit", money(p.micros()), p.at(),
+                p.expiresAt(), p.channel()));
+    }
+
+    @Override
+    public void apply(LotForfeited f) {
+        Lot lot = lot(f.lotId());
+        lot.remaining -= f.micros();
+        balance -= f.micros();
+        forfeitedMicros += f.micros();
+        prune(lot);
+    }
+
+    @Override
+    public void apply(Reserved r) {
+        Res res = reservations.get(r.reservationId());
+        if (res == null) {
+            res = new Res();
+            res.id = r.reservationId();
+            res.callId = r.callId();
+            reservations.put(res.id, res);
+            nextReservationId = Math.max(nextReservationId, r.reservationId() + 1);
+        }
+        long[] a = r.lots();
+        for (int i = 0; i < a.length; i += 2) {
+            lot(a[i]).held += a[i + 1];
+            reserved += a[i + 1];
+            res.add(a[i], a[i + 1]);
+        }
+        if (r.planMinutes() > 0) {
+            plan(r.planId()).held += r.planMinutes();
+            res.planId = r.planId();
+            res.planMinutes += r.planMinutes();
+        }
+        if (r.packageMinutes() > 0) {
+            pkg.held += r.packageMinutes();
+            res.packageMinutes += r.packageMinutes();
+        }
+        capHeld += r.capMicros();
+        res.capMicros += r.capMicros();
+    }
+
+    @Override
+    public void apply(Settled s) {
+        Res res = reservations.get(s.reservationId());
+        long[] d = s.debits();
+        for (int i = 0; i < d.length; i += 2) {
+            Lot lot = lot(d[i]);
+            lot.held -= d[i + 1];
+            lot.remaining -= d[i + 1];
+            balance -= d[i + 1];
+            reserved -= d[i + 1];
+            res.add(d[i], -d[i + 1]);
+        }
+        long[] rel = s.releases();
+        for (int i = 0; i < rel.length; i += 2) {
+            lot(rel[i]).held -= rel[i + 1];
+            reserved -= rel[i + 1];
+            res.add(rel[i], -rel[i + 1]);
+        }
+        if (s.planMinutes() > 0) {
+            plan(res.planId).remaining -= s.planMinutes();
+        }
+        if (s.packageMinutes() > 0) {
+            if (!s.cycle().equals(pkg.cycle)) {
+                pkg.cycle = s.cycle();
+                pkg.used = 0;
+            }
+            pkg.used += s.packageMinutes();
+        }
+        if (s.capMicros() > 0) {
+            if (!s.cycle().equals(capCycle)) {
+                capCycle = s.cycle();
+                capSpent = 0;
+            }
+            capSpent += s.capMicros();
+        }
+        if (s.closes()) {
+            closeReservation(res);
+        }
+        for (int i = 0; i < d.length; i += 2) {
+            prune(findLot(d[i]));
+        }
+        if (s.call() != null) {
+            usage.add(s.call());
+        }
+    }
+
+    @Override
+    public void apply(Released r) {
+        closeReservation(reservations.get(r.reservationId()));
+    }
+
+    @Override
+    public void apply(PlanPurchased p) {
+        PlanState plan = new PlanState();
+        plan.id = p.planId();
+        plan.product = p.product();
+        plan.prefixes = p.prefixes();
+        plan.minutes = p.minutes();
+        plan.remaining = p.minutes();
+        plan.price = p.priceMicros();
+        plan.purchasedAt = p.at();
+        plan.expiresAt = p.expiresAt();
+        plan.autoRenew = p.autoRenew();
+        plans.add(plan);
+        nextPlanId = Math.max(nextPlanId, p.planId() + 1);
+        purchases.add(new Purchase("plan", p.planId(), p.product() + " (" + p.minutes() + " min)",
+                money(p.priceMicros()), p.at(), p.expiresAt(), "plan"));
+    }
+
+    @Override
+    public void apply(PlanExpired x) {
+        PlanState plan = plan(x.planId());
+        plan.expired = true;
+        plan.remaining = plan.held; // held minutes stay payable by the calls holding them
+    }
+
+    @Override
+    public void apply(PackageSubscribed p) {
+        PackageState state = new PackageState();
+        state.name = p.name();
+        state.free = p.freeMinutes();
+        state.prefixes = p.prefixes();
+        state.cycle = cycleOf(p.at());
+        if (pkg != null) {
+            state.held = pkg.held;
+            state.used = pkg.usedIn(state.cycle);
+        }
+        pkg = state;
+        purchases.add(new Purchase("package", 0, p.name() + " (" + p.freeMinutes() + " free min/month)",
+                money(0), p.at(), null, "package"));
+    }
+
+    @Override
+    public void apply(Adjusted a) {
+        if (a.deltaMicros() > 0) {
+            apply(new LotPurchased(id, a.at(), a.newLotId(), a.deltaMicros(), Instant.MAX, "adjustment"));
+        } else {
+            debitFree(a.debits());
+        }
+        adjustments.add(new Adjustment(a.callId(), money(a.deltaMicros()), a.reason(), a.at()));
+    }
+
+    @Override
+    public void apply(Refunded r) {
+        refundedMicros += debitFree(r.debits());
     }
 
     private long debitFree(long[] d) {

@@ -4,6 +4,7 @@ import dev.softswitch.charging.MutableClock;
 import dev.softswitch.charging.account.CreditLot;
 import dev.softswitch.charging.account.InMemoryAccountStore;
 import dev.softswitch.charging.account.PlanProduct;
+import dev.softswitch.charging.event.JournalEvent;
 import dev.softswitch.charging.money.Money;
 import dev.softswitch.charging.session.Authorisation;
 import dev.softswitch.charging.session.ChargingEngine;
