@@ -1,5 +1,6 @@
 package dev.softswitch.charging.account;
 
+import dev.softswitch.charging.cdr.Adjustment;
 import dev.softswitch.charging.cdr.ChargedCall;
 import dev.softswitch.charging.journal.JournalCodec;
 import dev.softswitch.charging.event.JournalEvent;

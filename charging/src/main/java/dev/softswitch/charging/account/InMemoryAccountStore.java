@@ -1,5 +1,6 @@
 package dev.softswitch.charging.account;
 
+import dev.softswitch.charging.cdr.Adjustment;
 import dev.softswitch.charging.cdr.ChargedCall;
 import dev.softswitch.charging.journal.FileJournal;
 import dev.softswitch.charging.journal.Journal;
@@ -625,10 +626,6 @@ public final class InMemoryAccountStore implements AutoCloseable {
         }
         journal.awaitDurable(seq);
         log.info("account {}: call {} adjusted by {}: {}", accountId, callId, amount, reason);
-    }
-
-    /** One account's refund at service end. */
-    public record Refund(String accountId, Money amount, int lots) {
     }
 
     /**

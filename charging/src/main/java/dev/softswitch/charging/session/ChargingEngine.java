@@ -1,9 +1,9 @@
 package dev.softswitch.charging.session;
 
 import dev.softswitch.charging.account.Account;
-import dev.softswitch.charging.account.Adjustment;
 import dev.softswitch.charging.account.InMemoryAccountStore;
 import dev.softswitch.charging.account.Refusal;
+import dev.softswitch.charging.cdr.Adjustment;
 import dev.softswitch.charging.cdr.CallExplanation;
 import dev.softswitch.charging.cdr.ChargedCall;
 import dev.softswitch.charging.tariff.Rate;

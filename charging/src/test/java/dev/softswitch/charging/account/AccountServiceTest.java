@@ -1,8 +1,8 @@
 package dev.softswitch.charging.account;
 
 import dev.softswitch.charging.MutableClock;
+import dev.softswitch.charging.cdr.Adjustment;
 import dev.softswitch.charging.cdr.ChargedCall;
-import dev.softswitch.charging.cdr.RefundReportWriter;
 import dev.softswitch.charging.journal.NoJournal;
 import dev.softswitch.charging.money.Money;
 import dev.softswitch.charging.session.Authorisation;
@@ -101,9 +101,9 @@ class AccountServiceTest {
         store.purchaseCredit("a", usd("1"), T0, "google-play", T0.plus(Duration.ofDays(10)));
         store.purchasePlan("b", PlanProduct.thirtyDays("USA", List.of("1"), 10, usd("1.99")), T0, false);
         Instant serviceEnd = T0.plus(Duration.ofDays(20));
-        List<InMemoryAccountStore.Refund> refunds = store.closeService(serviceEnd);
-        assertThat(refunds).containsExactly(new InMemoryAccountStore.Refund("a", usd("2"), 1),
-                new InMemoryAccountStore.Refund("b", usd("0"), 0));
+        List<Refund> refunds = store.closeService(serviceEnd);
+        assertThat(refunds).containsExactly(new Refund("a", usd("2"), 1),
+                new Refund("b", usd("0"), 0));
         assertThat(store.balance("a")).contains(usd("0"));
         assertThat(store.forfeited("a")).isEqualTo(usd("1"));
         StringWriter csv = new StringWriter();
