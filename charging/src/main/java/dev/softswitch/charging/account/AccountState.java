@@ -2,7 +2,6 @@ package dev.softswitch.charging.account;
 
 import dev.softswitch.charging.cdr.Adjustment;
 import dev.softswitch.charging.cdr.ChargedCall;
-import dev.softswitch.charging.journal.JournalCodec;
 import dev.softswitch.charging.event.JournalEvent;
 import dev.softswitch.charging.event.JournalEvent.AccountOpened;
 import dev.softswitch.charging.event.JournalEvent.Adjusted;
@@ -17,13 +16,11 @@ import dev.softswitch.charging.event.JournalEvent.Reserved;
 import dev.softswitch.charging.event.JournalEvent.Settled;
 import dev.softswitch.charging.money.Money;
 
-import java.io.DataInput;
-import java.io.DataOutput;
-import java.io.IOException;
 import java.time.Instant;
 import java.time.YearMonth;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,7 +48,7 @@ final class AccountState implements JournalEvent.Applier {
     long reserved;
     /** Unspent lots, earliest expiry first (ties by id). */
     final ArrayList<Lot> lots = new ArrayList<>(2);
-    final Map<Long, Res> reservations = new HashMap<>();
+    final Map<Long, Reservation> reservations = new HashMap<>();
     final ArrayList<PlanState> plans = new ArrayList<>(0);
     PackageState pkg;
     String capCycle;
@@ -70,99 +67,6 @@ final class AccountState implements JournalEvent.Applier {
         this.homePrefix = e.homePrefix();
         this.capMicros = e.capMicros();
         this.coinCreditMicros = e.coinCreditMicros();
-    }
-
-    static final class Lot {
-        long id;
-        long original;
-        long remaining;
-        long held;
-        Instant purchasedAt;
-        Instant expiresAt;
-        String channel;
-
-        boolean usableAt(Instant now) {
-            return now.isBefore(expiresAt);
-        }
-    }
-
-    static final class Res {
-        long id;
-        String callId;
-        long[] lots = new long[4];
-        int n; // used longs in lots (pairs)
-        long planId;
-        int planMinutes;
-        int packageMinutes;
-        long capMicros;
-        Instant deadline = Instant.MAX;
-
-        long credit() {
-            long sum = 0;
-            for (int i = 1; i < n; i += 2) {
-                sum += lots[i];
-            }
-            return sum;
-        }
-
-        void add(long lotId, long micros) {
-            for (int i = 0; i < n; i += 2) {
-                if (lots[i] == lotId) {
-                    lots[i + 1] += micros;
-                    return;
-                }
-            }
-            if (n + 2 > lots.length) {
-                lots = java.util.Arrays.copyOf(lots, lots.length * 2);
-            }
-            lots[n++] = lotId;
-            lots[n++] = micros;
-        }
-
-        long heldOn(long lotId) {
-            for (int i = 0; i < n; i += 2) {
-                if (lots[i] == lotId) {
-                    return lots[i + 1];
-                }
-            }
-            return 0;
-        }
-    }
-
-    static final class PlanState {
-        long id;
-        String product;
-        List<String> prefixes;
-        int minutes;
-        int remaining;
-        int held;
-        long price;
-        Instant purchasedAt;
-        Instant expiresAt;
-        boolean autoRenew;
-        boolean expired;
-
-        boolean covers(String destination) {
-            for (String p : prefixes) {
-                if (destination.startsWith(p)) {
-                    return true;
-                }
-            }
-            return false;
-        }
-    }
-
-    static final class PackageState {
-        String name;
-        int free;
-        List<String> prefixes;
-        String cycle;
-        int used;
-        int held;
-
-        int usedIn(String c) {
-            return c.equals(cycle) ? used : 0;
-        }
     }
 
     Money money(long micros) {
@@ -197,20 +101,20 @@ final class AccountState implements JournalEvent.Applier {
             }
             long take = Math.min(free, left);
             if (n + 2 > out.length) {
-                out = java.util.Arrays.copyOf(out, out.length * 2);
+                out = Arrays.copyOf(out, out.length * 2);
             }
             out[n++] = lot.id;
             out[n++] = take;
             left -= take;
             if (left == 0) {
-                return n == out.length ? out : java.util.Arrays.copyOf(out, n);
+                return n == out.length ? out : Arrays.copyOf(out, n);
             }
         }
         return null;
     }
 
     /** Debits of {@code amount} from what {@code res} holds, earliest-expiring lot first. */
-    long[] debitsFrom(Res res, long amount) {
+    long[] debitsFrom(Reservation res, long amount) {
         long[] out = new long[Math.max(2, res.n)];
         int n = 0;
         long left = amount;
@@ -230,7 +134,7 @@ final class AccountState implements JournalEvent.Applier {
             throw new IllegalStateException("account '" + id + "': reservation " + res.id + " holds "
                     + money(res.credit()) + ", less than " + money(amount));
         }
-        return n == out.length ? out : java.util.Arrays.copyOf(out, n);
+        return n == out.length ? out : Arrays.copyOf(out, n);
     }
 
     /** Debits of {@code amount} from free (unreserved, unexpired) credit; null if short. */
@@ -356,9 +260,9 @@ final class AccountState implements JournalEvent.Applier {
 
     @Override
     public void apply(Reserved r) {
-        Res res = reservations.get(r.reservationId());
+        Reservation res = reservations.get(r.reservationId());
         if (res == null) {
-            res = new Res();
+            res = new Reservation();
             res.id = r.reservationId();
             res.callId = r.callId();
             reservations.put(res.id, res);
@@ -385,7 +289,7 @@ final class AccountState implements JournalEvent.Applier {
 
     @Override
     public void apply(Settled s) {
-        Res res = reservations.get(s.reservationId());
+        Reservation res = reservations.get(s.reservationId());
         long[] d = s.debits();
         for (int i = 0; i < d.length; i += 2) {
             Lot lot = lot(d[i]);
@@ -502,7 +406,7 @@ final class AccountState implements JournalEvent.Applier {
         return total;
     }
 
-    private void closeReservation(Res res) {
+    private void closeReservation(Reservation res) {
         for (int i = 0; i < res.n; i += 2) {
             long left = res.lots[i + 1];
             if (left != 0) {
@@ -529,171 +433,5 @@ final class AccountState implements JournalEvent.Applier {
         if (lot != null && lot.remaining == 0 && lot.held == 0) {
             lots.remove(lot);
         }
-    }
-
-    // ---- snapshot ---------------------------------------------------------------------------
-
-    void writeTo(DataOutput out) throws IOException {
-        out.writeUTF(id);
-        out.writeUTF(currency);
-        out.writeUTF(zone.getId());
-        out.writeUTF(homePrefix);
-        out.writeLong(capMicros);
-        out.writeLong(coinCreditMicros);
-        out.writeLong(lastSeq);
-        out.writeLong(nextLotId);
-        out.writeLong(nextReservationId);
-        out.writeLong(nextPlanId);
-        out.writeInt(lots.size());
-        for (Lot lot : lots) {
-            out.writeLong(lot.id);
-            out.writeLong(lot.original);
-            out.writeLong(lot.remaining);
-            out.writeLong(lot.held);
-            JournalCodec.writeInstant(out, lot.purchasedAt);
-            JournalCodec.writeInstant(out, lot.expiresAt);
-            out.writeUTF(lot.channel);
-        }
-        out.writeInt(reservations.size());
-        for (Res res : reservations.values()) {
-            out.writeLong(res.id);
-            out.writeUTF(res.callId);
-            JournalCodec.writeLongs(out, java.util.Arrays.copyOf(res.lots, res.n));
-            out.writeLong(res.planId);
-            out.writeInt(res.planMinutes);
-            out.writeInt(res.packageMinutes);
-            out.writeLong(res.capMicros);
-        }
-        out.writeInt(plans.size());
-        for (PlanState p : plans) {
-            out.writeLong(p.id);
-            out.writeUTF(p.product);
-            JournalCodec.writeStrings(out, p.prefixes);
-            out.writeInt(p.minutes);
-            out.writeInt(p.remaining);
-            out.writeInt(p.held);
-            out.writeLong(p.price);
-            JournalCodec.writeInstant(out, p.purchasedAt);
-            JournalCodec.writeInstant(out, p.expiresAt);
-            out.writeBoolean(p.autoRenew);
-            out.writeBoolean(p.expired);
-        }
-        out.writeBoolean(pkg != null);
-        if (pkg != null) {
-            out.writeUTF(pkg.name);
-            out.writeInt(pkg.free);
-            JournalCodec.writeStrings(out, pkg.prefixes);
-            out.writeUTF(pkg.cycle);
-            out.writeInt(pkg.used);
-            out.writeInt(pkg.held);
-        }
-        JournalCodec.writeString(out, capCycle);
-        out.writeLong(capSpent);
-        out.writeLong(capHeld);
-        out.writeLong(forfeitedMicros);
-        out.writeLong(refundedMicros);
-        out.writeInt(purchases.size());
-        for (Purchase p : purchases) {
-            out.writeUTF(p.kind());
-            out.writeLong(p.id());
-            out.writeUTF(p.description());
-            out.writeLong(p.amount().micros());
-            JournalCodec.writeInstant(out, p.at());
-            JournalCodec.writeInstant(out, p.expiresAt());
-            out.writeUTF(p.channel());
-        }
-        out.writeInt(usage.size());
-        for (ChargedCall c : usage) {
-            JournalCodec.writeCall(out, c);
-        }
-        out.writeInt(adjustments.size());
-        for (Adjustment a : adjustments) {
-            out.writeUTF(a.callId());
-            out.writeLong(a.amount().micros());
-            out.writeUTF(a.reason());
-            JournalCodec.writeInstant(out, a.at());
-        }
-    }
-
-    static AccountState readFrom(DataInput in) throws IOException {
-        String id = in.readUTF();
-        String currency = in.readUTF();
-        String zone = in.readUTF();
-        String home = in.readUTF();
-        long cap = in.readLong();
-        long coin = in.readLong();
-        AccountState s = new AccountState(new AccountOpened(id, Instant.EPOCH, currency, zone, home, cap, coin));
-        s.lastSeq = in.readLong();
-        s.nextLotId = in.readLong();
-        s.nextReservationId = in.readLong();
-        s.nextPlanId = in.readLong();
-        for (int i = in.readInt(); i > 0; i--) {
-            Lot lot = new Lot();
-            lot.id = in.readLong();
-            lot.original = in.readLong();
-            lot.remaining = in.readLong();
-            lot.held = in.readLong();
-            lot.purchasedAt = JournalCodec.readInstant(in);
-            lot.expiresAt = JournalCodec.readInstant(in);
-            lot.channel = in.readUTF();
-            s.lots.add(lot);
-            s.balance += lot.remaining;
-            s.reserved += lot.held;
-        }
-        for (int i = in.readInt(); i > 0; i--) {
-            Res res = new Res();
-            res.id = in.readLong();
-            res.callId = in.readUTF();
-            long[] lots = JournalCodec.readLongs(in);
-            res.lots = lots.length == 0 ? new long[4] : lots;
-            res.n = lots.length;
-            res.planId = in.readLong();
-            res.planMinutes = in.readInt();
-            res.packageMinutes = in.readInt();
-            res.capMicros = in.readLong();
-            s.reservations.put(res.id, res);
-        }
-        for (int i = in.readInt(); i > 0; i--) {
-            PlanState p = new PlanState();
-            p.id = in.readLong();
-            p.product = in.readUTF();
-            p.prefixes = JournalCodec.readStrings(in);
-            p.minutes = in.readInt();
-            p.remaining = in.readInt();
-            p.held = in.readInt();
-            p.price = in.readLong();
-            p.purchasedAt = JournalCodec.readInstant(in);
-            p.expiresAt = JournalCodec.readInstant(in);
-            p.autoRenew = in.readBoolean();
-            p.expired = in.readBoolean();
-            s.plans.add(p);
-        }
-        if (in.readBoolean()) {
-            PackageState p = new PackageState();
-            p.name = in.readUTF();
-            p.free = in.readInt();
-            p.prefixes = JournalCodec.readStrings(in);
-            p.cycle = in.readUTF();
-            p.used = in.readInt();
-            p.held = in.readInt();
-            s.pkg = p;
-        }
-        s.capCycle = JournalCodec.readString(in);
-        s.capSpent = in.readLong();
-        s.capHeld = in.readLong();
-        s.forfeitedMicros = in.readLong();
-        s.refundedMicros = in.readLong();
-        for (int i = in.readInt(); i > 0; i--) {
-            s.purchases.add(new Purchase(in.readUTF(), in.readLong(), in.readUTF(), s.money(in.readLong()),
-                    JournalCodec.readInstant(in), JournalCodec.readInstant(in), in.readUTF()));
-        }
-        for (int i = in.readInt(); i > 0; i--) {
-            s.usage.add(JournalCodec.readCall(in));
-        }
-        for (int i = in.readInt(); i > 0; i--) {
-            s.adjustments.add(new Adjustment(in.readUTF(), s.money(in.readLong()), in.readUTF(),
-                    JournalCodec.readInstant(in)));
-        }
-        return s;
     }
 }

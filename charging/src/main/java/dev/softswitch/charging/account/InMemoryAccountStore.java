@@ -2,6 +2,8 @@ package dev.softswitch.charging.account;
 
 import dev.softswitch.charging.cdr.Adjustment;
 import dev.softswitch.charging.cdr.ChargedCall;
+import dev.softswitch.charging.journal.AccountSnapshot;
+import dev.softswitch.charging.journal.AccountSnapshotCodec;
 import dev.softswitch.charging.journal.FileJournal;
 import dev.softswitch.charging.journal.Journal;
 import dev.softswitch.charging.event.JournalEvent;
@@ -80,7 +82,7 @@ public final class InMemoryAccountStore implements AutoCloseable {
             @Override
             public void loadSnapshot(DataInput in) throws IOException {
                 for (int n = in.readInt(); n > 0; n--) {
-                    AccountState s = AccountState.readFrom(in);
+                    AccountState s = AccountSnapshots.restore(AccountSnapshotCodec.read(in));
                     recovered.put(s.id, s);
                 }
             }
@@ -107,7 +109,7 @@ public final class InMemoryAccountStore implements AutoCloseable {
         InMemoryAccountStore store = new InMemoryAccountStore(journal, clock);
         Instant deadline = clock.instant().plus(reservationTtl);
         for (AccountState s : recovered.values()) {
-            for (AccountState.Res res : s.reservations.values()) {
+            for (Reservation res : s.reservations.values()) {
                 res.deadline = res.id == MANUAL_RESERVATION ? Instant.MAX : deadline;
             }
             store.accounts.put(s.id, s);
@@ -126,10 +128,12 @@ public final class InMemoryAccountStore implements AutoCloseable {
             out.writeInt(all.size());
             long max = 0;
             for (AccountState s : all) {
+                AccountSnapshot snapshot;
                 synchronized (s) {
-                    s.writeTo(out);
-                    max = Math.max(max, s.lastSeq);
+                    snapshot = AccountSnapshots.of(s);
                 }
+                AccountSnapshotCodec.write(out, snapshot);
+                max = Math.max(max, snapshot.lastSeq());
             }
             return max;
         });
@@ -322,7 +326,7 @@ public final class InMemoryAccountStore implements AutoCloseable {
         AccountState s = state(accountId);
         synchronized (s) {
             List<CreditLot> out = new ArrayList<>(s.lots.size());
-            for (AccountState.Lot l : s.lots) {
+            for (Lot l : s.lots) {
                 out.add(new CreditLot(l.id, s.money(l.original), s.money(l.remaining), s.money(l.held), l.purchasedAt,
                         l.expiresAt, l.channel));
             }
@@ -335,7 +339,7 @@ public final class InMemoryAccountStore implements AutoCloseable {
         AccountState s = state(accountId);
         synchronized (s) {
             List<PlanBalance> out = new ArrayList<>();
-            for (AccountState.PlanState p : s.plans) {
+            for (PlanState p : s.plans) {
                 out.add(new PlanBalance(p.id, p.product, p.prefixes, p.minutes, p.expired ? 0 : p.remaining - p.held,
                         s.money(p.price), p.purchasedAt, p.expiresAt, p.autoRenew, p.expired));
             }
@@ -425,7 +429,7 @@ public final class InMemoryAccountStore implements AutoCloseable {
         try {
             synchronized (s) {
                 seq = emitAll(s, s.forfeits(now));
-                AccountState.Res res = null;
+                Reservation res = null;
                 if (reservationId != 0) {
                     res = s.reservations.get(reservationId);
                     if (res == null) {
@@ -436,7 +440,7 @@ public final class InMemoryAccountStore implements AutoCloseable {
                 String cycle = s.cycleOf(now);
                 Reserved event;
                 if (req.planAllowed() && s.planFor(req.destination(), now) != null) {
-                    AccountState.PlanState plan = s.planFor(req.destination(), now);
+                    PlanState plan = s.planFor(req.destination(), now);
                     event = new Reserved(accountId, now, id, callId, new long[0], plan.id, 1, 0, cycle, 0);
                     outcome = new ReserveOutcome(id, Funding.PLAN, plan.id, null);
                 } else if (req.packageEligible() && s.packageMinuteFor(req.destination(), cycle)) {
@@ -470,7 +474,7 @@ public final class InMemoryAccountStore implements AutoCloseable {
     public void touch(String accountId, long reservationId, Instant deadline) {
         AccountState s = state(accountId);
         synchronized (s) {
-            AccountState.Res res = s.reservations.get(reservationId);
+            Reservation res = s.reservations.get(reservationId);
             if (res != null) {
                 res.deadline = deadline;
             }
@@ -490,7 +494,7 @@ public final class InMemoryAccountStore implements AutoCloseable {
         long seq;
         ChargedCall recorded;
         synchronized (s) {
-            AccountState.Res res = s.reservations.get(reservationId);
+            Reservation res = s.reservations.get(reservationId);
             if (res == null) {
                 return Optional.empty();
             }
@@ -541,7 +545,7 @@ public final class InMemoryAccountStore implements AutoCloseable {
             synchronized (s) {
                 seq = emitAll(s, s.forfeits(now));
                 List<Long> stale = new ArrayList<>();
-                for (AccountState.Res res : s.reservations.values()) {
+                for (Reservation res : s.reservations.values()) {
                     if (res.deadline.isBefore(now)) {
                         stale.add(res.id);
                     }
@@ -553,7 +557,7 @@ public final class InMemoryAccountStore implements AutoCloseable {
                     expired++;
                 }
                 seq = Math.max(seq, emitAll(s, s.forfeits(now)));
-                for (AccountState.PlanState p : new ArrayList<>(s.plans)) {
+                for (PlanState p : new ArrayList<>(s.plans)) {
                     if (!p.expired && !now.isBefore(p.expiresAt)) {
                         seq = Math.max(seq, emit(s, new PlanExpired(s.id, now, p.id, p.remaining - p.held)));
                         PlanProduct next = catalog.apply(p.product);
@@ -642,7 +646,7 @@ public final class InMemoryAccountStore implements AutoCloseable {
             int lots = 0;
             synchronized (s) {
                 List<Long> debits = new ArrayList<>();
-                for (AccountState.Lot lot : s.lots) {
+                for (Lot lot : s.lots) {
                     long free = lot.remaining - lot.held;
                     if (lot.usableAt(serviceEnd) && free > 0) {
                         debits.add(lot.id);
@@ -723,7 +727,7 @@ public final class InMemoryAccountStore implements AutoCloseable {
     private void settleManual(AccountState s, long reservedMicros, long debitMicros) {
         long seq = 0;
         synchronized (s) {
-            AccountState.Res res = s.reservations.get(MANUAL_RESERVATION);
+            Reservation res = s.reservations.get(MANUAL_RESERVATION);
             long held = res == null ? 0 : res.credit();
             if (reservedMicros > held) {
                 throw new IllegalStateException("account '" + s.id + "': settling " + s.money(reservedMicros)
@@ -741,11 +745,11 @@ public final class InMemoryAccountStore implements AutoCloseable {
         journal.awaitDurable(seq);
     }
 
-    private static long[] latestFirst(AccountState s, AccountState.Res res, long[] debits, long amount) {
+    private static long[] latestFirst(AccountState s, Reservation res, long[] debits, long amount) {
         List<Long> out = new ArrayList<>();
         long left = amount;
         for (int i = s.lots.size() - 1; i >= 0 && left > 0; i--) {
-            AccountState.Lot lot = s.lots.get(i);
+            Lot lot = s.lots.get(i);
             long held = res.heldOn(lot.id);
             for (int j = 0; j < debits.length; j += 2) {
                 if (debits[j] == lot.id) {
