@@ -27,8 +27,9 @@ import java.util.Map;
 
 /**
  * The mutable state of one account, guarded by the monitor of this object. It changes only through
- * {@link #apply(JournalEvent, long)}, which hands each event to its own {@code apply} method, both live and on replay, so a replayed journal rebuilds it exactly; the {@code decide}
- * helpers read it to build the next event. Invariants: {@code 0 <= held <= remaining} per lot,
+ * {@link #apply(JournalEvent, long)}, which hands each event to its own {@code apply} method, both live and on
+ * replay, so a replayed journal rebuilds it exactly; the decisions (the store, {@link FundingPolicy},
+ * {@link AccountHousekeeping}, {@link OperatorActions}) read it to build the next event. Invariants: {@code 0 <= held <= remaining} per lot,
  * {@code balance = sum(remaining)}, {@code reserved = sum(held)}.
  */
 final class AccountState implements JournalEvent.Applier {
@@ -154,32 +155,6 @@ final class AccountState implements JournalEvent.Applier {
             }
         }
         return out == null ? List.of() : out;
-    }
-
-    /** The earliest-expiring live plan with a free minute for {@code destination}, or null. */
-    PlanState planFor(String destination, Instant now) {
-        PlanState best = null;
-        for (PlanState p : plans) {
-            if (!p.expired && now.isBefore(p.expiresAt) && p.remaining - p.held >= 1 && p.covers(destination)
-                    && (best == null || p.expiresAt.isBefore(best.expiresAt))) {
-                best = p;
-            }
-        }
-        return best;
-    }
-
-    boolean packageMinuteFor(String destination, String cycle) {
-        if (pkg == null) {
-            return false;
-        }
-        boolean covered = false;
-        for (String p : pkg.prefixes) {
-            if (destination.startsWith(p)) {
-                covered = true;
-                break;
-            }
-        }
-        return covered && pkg.free - pkg.usedIn(cycle) - pkg.held >= 1;
     }
 
     long capSpentIn(String cycle) {

@@ -29,7 +29,7 @@ class PlanAndPackageTest {
     private static final PlanProduct US_PLAN = PlanProduct.thirtyDays("USA 60", List.of("1"), 3, usd("2.99"));
 
     private final MutableClock clock = new MutableClock(T0);
-    private final InMemoryAccountStore store = new InMemoryAccountStore(new NoJournal(), clock);
+    private final JournalledAccountStore store = new JournalledAccountStore(new NoJournal(), clock);
 
     private static Money usd(String s) {
         return Money.parse(s, "USD");
@@ -92,14 +92,14 @@ class PlanAndPackageTest {
         clock.set(end.minusNanos(1));
         assertThat(engine.authorise("a", "u", "12125550100")).isInstanceOf(Authorisation.Granted.class);
         ((Authorisation.Granted) engine.authorise("b", "v", "12125550100")).session().release();
-        store.expire(end);
+        store.housekeeping().expire(end);
         List<PlanBalance> plans = store.plans("u");
         assertThat(plans).hasSize(2);
         assertThat(plans.get(0).expired()).isTrue();
         assertThat(plans.get(1).minutesLeft()).as("renewed with fresh minutes only").isEqualTo(3);
         assertThat(plans.get(1).expiresAt()).isEqualTo(end.plus(Duration.ofDays(30)));
-        store.setAutoRenewal(false, name -> null); // the service's end is announced
-        store.expire(end.plus(Duration.ofDays(30)));
+        store.housekeeping().setAutoRenewal(false, name -> null); // the service's end is announced
+        store.housekeeping().expire(end.plus(Duration.ofDays(30)));
         assertThat(store.plans("u")).hasSize(2).allMatch(PlanBalance::expired);
         clock.set(end.plus(Duration.ofDays(30)));
         assertThat(engine.authorise("c", "u", "12125550100")).isInstanceOf(Authorisation.Denied.class);

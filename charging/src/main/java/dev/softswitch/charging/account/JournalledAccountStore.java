@@ -8,12 +8,9 @@ import dev.softswitch.charging.journal.FileJournal;
 import dev.softswitch.charging.journal.Journal;
 import dev.softswitch.charging.event.JournalEvent;
 import dev.softswitch.charging.event.JournalEvent.AccountOpened;
-import dev.softswitch.charging.event.JournalEvent.Adjusted;
 import dev.softswitch.charging.event.JournalEvent.LotPurchased;
 import dev.softswitch.charging.event.JournalEvent.PackageSubscribed;
-import dev.softswitch.charging.event.JournalEvent.PlanExpired;
 import dev.softswitch.charging.event.JournalEvent.PlanPurchased;
-import dev.softswitch.charging.event.JournalEvent.Refunded;
 import dev.softswitch.charging.event.JournalEvent.Released;
 import dev.softswitch.charging.event.JournalEvent.Reserved;
 import dev.softswitch.charging.event.JournalEvent.Settled;
@@ -30,7 +27,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -38,36 +35,34 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.function.Function;
 
 /**
- * Accounts kept in memory (the embedded default of SCL-1), optionally journaled to disk (CHG-7). Every change
- * to an account is decided, appended to the journal and applied under that account's lock, so concurrent calls
- * of one account can never together hold more than it has (CHG-6); the change is acknowledged (the method
- * returns) only once the journal says it is durable. Credit is kept as lots spent earliest expiry first (CHG-3).
- * Invariant: {@code 0 <= reserved <= balance}.
+ * The durable account store (SCL-1, CHG-7): accounts held in memory, every change journalled. Every change to an
+ * account is decided, appended to the journal and applied under that account's lock, so concurrent calls of one
+ * account can never together hold more than it has (CHG-6); the change is acknowledged (the method returns) only once
+ * the journal says it is durable ({@link NoJournal}: at once, nothing kept). Credit is kept as lots spent earliest
+ * expiry first (CHG-3); what pays a call is {@link FundingPolicy}'s, expiry is {@link #housekeeping()}'s and
+ * adjustments and closure are {@link #operatorActions()}'. Invariant: {@code 0 <= reserved <= balance}.
  */
-public final class InMemoryAccountStore implements AutoCloseable {
+public final class JournalledAccountStore implements AutoCloseable {
 
-    private static final Logger log = LoggerFactory.getLogger(InMemoryAccountStore.class);
+    private static final Logger log = LoggerFactory.getLogger(JournalledAccountStore.class);
     /** The reservation the manual {@link #reserve}/{@link #commit}/{@link #release} methods share. */
     private static final long MANUAL_RESERVATION = 0;
-    /** How long after the call an adjustment is accepted (ACC-2, seed 001). */
-    public static final Duration ADJUSTMENT_WINDOW = Duration.ofDays(90);
 
     private final ConcurrentMap<String, AccountState> accounts = new ConcurrentHashMap<>();
     private final Journal journal;
     private final Clock clock;
-    private volatile boolean autoRenewal = true;
-    private volatile Function<String, PlanProduct> catalog = name -> null;
+    private final AccountHousekeeping housekeeping = new AccountHousekeeping(this);
+    private final OperatorActions operatorActions = new OperatorActions(this);
 
     /** An in-memory store without a journal, on the system clock. */
-    public InMemoryAccountStore() {
+    public JournalledAccountStore() {
         this(new NoJournal(), Clock.systemUTC());
     }
 
     /** A store writing to {@code journal}; it must be empty or already replayed into nothing. */
-    public InMemoryAccountStore(Journal journal, Clock clock) {
+    public JournalledAccountStore(Journal journal, Clock clock) {
         this.journal = Objects.requireNonNull(journal, "journal");
         this.clock = Objects.requireNonNull(clock, "clock");
     }
@@ -76,7 +71,7 @@ public final class InMemoryAccountStore implements AutoCloseable {
      * Opens a durable store in {@code dir}: loads the latest snapshot, replays the journal after it, and journals
      * from then on. Reservations found open get a fresh TTL of {@code reservationTtl} from now.
      */
-    public static InMemoryAccountStore open(Path dir, Clock clock, Duration reservationTtl) throws IOException {
+    public static JournalledAccountStore open(Path dir, Clock clock, Duration reservationTtl) throws IOException {
         Map<String, AccountState> recovered = new TreeMap<>();
         FileJournal journal = FileJournal.recover(dir, new FileJournal.Replayer() {
             @Override
@@ -106,7 +101,7 @@ public final class InMemoryAccountStore implements AutoCloseable {
                 }
             }
         });
-        InMemoryAccountStore store = new InMemoryAccountStore(journal, clock);
+        JournalledAccountStore store = new JournalledAccountStore(journal, clock);
         Instant deadline = clock.instant().plus(reservationTtl);
         for (AccountState s : recovered.values()) {
             for (Reservation res : s.reservations.values()) {
@@ -145,6 +140,16 @@ public final class InMemoryAccountStore implements AutoCloseable {
 
     public Journal journal() {
         return journal;
+    }
+
+    /** Expiry of credit, plans and abandoned reservations; plan auto-renewal. */
+    public AccountHousekeeping housekeeping() {
+        return housekeeping;
+    }
+
+    /** Adjustments and service closure. */
+    public OperatorActions operatorActions() {
+        return operatorActions;
     }
 
     @Override
@@ -258,7 +263,7 @@ public final class InMemoryAccountStore implements AutoCloseable {
         synchronized (s) {
             planId = s.nextPlanId;
             seq = emit(s, new PlanPurchased(accountId, at, planId, product.name(), product.prefixes(), product.minutes(),
-                    product.price().micros(), at.plus(product.validity()), autoRenew && autoRenewal));
+                    product.price().micros(), at.plus(product.validity()), autoRenew && housekeeping.autoRenewal()));
         }
         journal.awaitDurable(seq);
         return planId;
@@ -272,15 +277,6 @@ public final class InMemoryAccountStore implements AutoCloseable {
             seq = emit(s, new PackageSubscribed(accountId, at, pkg.name(), pkg.freeMinutes(), pkg.prefixes()));
         }
         journal.awaitDurable(seq);
-    }
-
-    /**
-     * Switches plan auto-renewal off (or on) service-wide, e.g. once the service's end is announced (CHG-4);
-     * {@code catalog} gives the current product for a renewal by name (null: the product is withdrawn).
-     */
-    public void setAutoRenewal(boolean enabled, Function<String, PlanProduct> productCatalog) {
-        this.autoRenewal = enabled;
-        this.catalog = Objects.requireNonNull(productCatalog, "productCatalog");
     }
 
     // ---- balances ------------------------------------------------------------------------
@@ -417,7 +413,7 @@ public final class InMemoryAccountStore implements AutoCloseable {
 
     /**
      * Holds the next increment of a call atomically against credit, plan minutes, package minutes and the spend
-     * cap: a plan minute if one covers the destination, else a package minute, else credit.
+     * cap, paid as {@link FundingPolicy} decides.
      *
      * @param reservationId 0 to start a new reservation for {@code callId}
      */
@@ -437,29 +433,12 @@ public final class InMemoryAccountStore implements AutoCloseable {
                     }
                 }
                 long id = res == null ? s.nextReservationId : reservationId;
-                String cycle = s.cycleOf(now);
-                Reserved event;
-                if (req.planAllowed() && s.planFor(req.destination(), now) != null) {
-                    PlanState plan = s.planFor(req.destination(), now);
-                    event = new Reserved(accountId, now, id, callId, new long[0], plan.id, 1, 0, cycle, 0);
-                    outcome = new ReserveOutcome(id, Funding.PLAN, plan.id, null);
-                } else if (req.packageEligible() && s.packageMinuteFor(req.destination(), cycle)) {
-                    event = new Reserved(accountId, now, id, callId, new long[0], 0, 0, 1, cycle, 0);
-                    outcome = new ReserveOutcome(id, Funding.PACKAGE, 0, null);
-                } else {
-                    long need = req.creditMicros();
-                    long cap = req.capApplies() && s.capMicros >= 0 ? need : 0;
-                    if (cap > 0 && Math.addExact(Math.addExact(s.capSpentIn(cycle), s.capHeld), cap) > s.capMicros) {
-                        return ReserveOutcome.refused(Refusal.SPEND_CAP_REACHED);
-                    }
-                    long[] lots = s.allocate(need, now);
-                    if (lots == null) {
-                        return ReserveOutcome.refused(Refusal.INSUFFICIENT_CREDIT);
-                    }
-                    event = new Reserved(accountId, now, id, callId, lots, 0, 0, 0, cycle, cap);
-                    outcome = new ReserveOutcome(id, Funding.CREDIT, 0, null);
+                FundingPolicy.Decision decision = FundingPolicy.decide(s, id, callId, req, now);
+                if (decision.event() == null) {
+                    return decision.outcome();
                 }
-                seq = Math.max(seq, emit(s, event));
+                outcome = decision.outcome();
+                seq = Math.max(seq, emit(s, decision.event()));
                 s.reservations.get(id).deadline = req.deadline();
             }
             journal.awaitDurable(seq);
@@ -483,13 +462,14 @@ public final class InMemoryAccountStore implements AutoCloseable {
 
     /**
      * Settles a call's reservation: debits {@code creditMicros} from the lots it holds (earliest expiry first),
-     * uses {@code planMinutes} and {@code packageMinutes}, counts {@code capMicros} against the cap, records
+     * uses {@code planMinutes} and {@code packageMinutes}, counts the credit against the cap if its reservation
+     * held cap room (an international call on a capped account), records
      * {@code call} in the usage history and hands back everything else.
      *
      * @return the call as recorded (with its lot debits), or empty if the reservation is gone (it expired)
      */
     public Optional<ChargedCall> settle(String accountId, long reservationId, long creditMicros, int planMinutes,
-                                        int packageMinutes, long capMicros, ChargedCall call, Instant now) {
+                                        int packageMinutes, ChargedCall call, Instant now) {
         AccountState s = state(accountId);
         long seq;
         ChargedCall recorded;
@@ -498,7 +478,7 @@ public final class InMemoryAccountStore implements AutoCloseable {
             if (res == null) {
                 return Optional.empty();
             }
-            long cap = Math.min(capMicros, res.capMicros); // 0 when the account has no cap
+            long cap = Math.min(creditMicros, res.capMicros); // 0 unless the call's credit counts against a cap
             if (planMinutes > res.planMinutes || packageMinutes > res.packageMinutes) {
                 throw new IllegalStateException("account '" + accountId + "': settlement exceeds reservation "
                         + reservationId);
@@ -530,140 +510,6 @@ public final class InMemoryAccountStore implements AutoCloseable {
         }
         journal.awaitDurable(seq);
         return true;
-    }
-
-    /**
-     * Housekeeping at {@code now} for every account: forfeits expired credit, expires (and renews) plans, and
-     * hands back reservations whose TTL has run out because their caller crashed (CHG-6).
-     *
-     * @return the number of reservations expired
-     */
-    public int expire(Instant now) {
-        int expired = 0;
-        for (AccountState s : accounts.values()) {
-            long seq;
-            synchronized (s) {
-                seq = emitAll(s, s.forfeits(now));
-                List<Long> stale = new ArrayList<>();
-                for (Reservation res : s.reservations.values()) {
-                    if (res.deadline.isBefore(now)) {
-                        stale.add(res.id);
-                    }
-                }
-                for (long id : stale) {
-                    log.warn("account {}: reservation {} of call {} expired unsettled; handed back", s.id, id,
-                            s.reservations.get(id).callId);
-                    seq = Math.max(seq, emit(s, new Released(s.id, now, id, true)));
-                    expired++;
-                }
-                seq = Math.max(seq, emitAll(s, s.forfeits(now)));
-                for (PlanState p : new ArrayList<>(s.plans)) {
-                    if (!p.expired && !now.isBefore(p.expiresAt)) {
-                        seq = Math.max(seq, emit(s, new PlanExpired(s.id, now, p.id, p.remaining - p.held)));
-                        PlanProduct next = catalog.apply(p.product);
-                        if (p.autoRenew && autoRenewal) {
-                            PlanProduct terms = next != null ? next : new PlanProduct(p.product, p.prefixes, p.minutes,
-                                    s.money(p.price), Duration.between(p.purchasedAt, p.expiresAt));
-                            seq = Math.max(seq, emit(s, new PlanPurchased(s.id, p.expiresAt, s.nextPlanId, terms.name(),
-                                    terms.prefixes(), terms.minutes(), terms.price().micros(),
-                                    p.expiresAt.plus(terms.validity()), true)));
-                        }
-                    }
-                }
-            }
-            journal.awaitDurable(seq);
-        }
-        return expired;
-    }
-
-    // ---- operator actions (ACC-2, ACC-3) ---------------------------------------------------
-
-    /**
-     * Adjusts a settled call's charge: a positive amount goes back to the customer as a new lot, a negative one
-     * is debited; refused more than {@link #ADJUSTMENT_WINDOW} after the call ended.
-     *
-     * @throws AdjustmentRefusedException saying why
-     */
-    public void adjust(String accountId, String callId, Money amount, String reason, Instant now) {
-        AccountState s = state(accountId);
-        s.money(0).requireSameCurrency(amount);
-        if (reason == null || reason.isBlank()) {
-            throw new AdjustmentRefusedException("an adjustment needs a reason");
-        }
-        if (amount.isZero()) {
-            throw new AdjustmentRefusedException("an adjustment of zero changes nothing");
-        }
-        long seq;
-        synchronized (s) {
-            ChargedCall call = null;
-            for (ChargedCall c : s.usage) {
-                if (c.callId().equals(callId)) {
-                    call = c;
-                }
-            }
-            if (call == null) {
-                throw new AdjustmentRefusedException("account '" + accountId + "' has no settled call '" + callId + "'");
-            }
-            Instant limit = call.endedAt().plus(ADJUSTMENT_WINDOW);
-            if (now.isAfter(limit)) {
-                throw new AdjustmentRefusedException("call '" + callId + "' ended at " + call.endedAt()
-                        + "; adjustments are accepted for 90 days, until " + limit);
-            }
-            long adjusted = s.adjustments.stream().filter(a -> a.callId().equals(callId))
-                    .mapToLong(a -> a.amount().micros()).sum();
-            if (amount.isPositive() && Math.addExact(adjusted, amount.micros()) > call.amountMicros()) {
-                throw new AdjustmentRefusedException("refund of " + amount + " would exceed the call's charge "
-                        + s.money(call.amountMicros()) + " (already adjusted " + s.money(adjusted) + ")");
-            }
-            long[] debits = new long[0];
-            long newLot = 0;
-            if (amount.isPositive()) {
-                newLot = s.nextLotId;
-            } else {
-                debits = s.debitsFromFree(-amount.micros(), now);
-                if (debits == null) {
-                    throw new AdjustmentRefusedException("account '" + accountId + "' has only "
-                            + s.money(s.balance - s.reserved) + " available, cannot debit " + amount.negate());
-                }
-            }
-            seq = emit(s, new Adjusted(accountId, now, callId, amount.micros(), reason, newLot, debits));
-        }
-        journal.awaitDurable(seq);
-        log.info("account {}: call {} adjusted by {}: {}", accountId, callId, amount, reason);
-    }
-
-    /**
-     * Service closure (ACC-3): forfeits what has expired by {@code serviceEnd}, then refunds every account's
-     * unexpired credit (plans are not refundable) and takes it off the lots.
-     */
-    public List<Refund> closeService(Instant serviceEnd) {
-        expire(serviceEnd);
-        List<Refund> out = new ArrayList<>();
-        for (String id : accountIds()) {
-            AccountState s = accounts.get(id);
-            long seq = 0;
-            long total = 0;
-            int lots = 0;
-            synchronized (s) {
-                List<Long> debits = new ArrayList<>();
-                for (Lot lot : s.lots) {
-                    long free = lot.remaining - lot.held;
-                    if (lot.usableAt(serviceEnd) && free > 0) {
-                        debits.add(lot.id);
-                        debits.add(free);
-                        total += free;
-                        lots++;
-                    }
-                }
-                if (total > 0) {
-                    seq = emit(s, new Refunded(id, serviceEnd, debits.stream().mapToLong(Long::longValue).toArray()));
-                }
-            }
-            journal.awaitDurable(seq);
-            out.add(new Refund(id, new Money(total, s.currency), lots));
-        }
-        out.sort(Comparator.comparing(Refund::accountId));
-        return out;
     }
 
     // ---- manual reservations (the original store API) -----------------------------------
@@ -773,18 +619,14 @@ public final class InMemoryAccountStore implements AutoCloseable {
         return state(accountId).coinCreditMicros;
     }
 
-    /** Whether a call to {@code destination} is international for this account (outside its home prefix). */
-    public boolean isInternational(String accountId, String destination) {
-        return state(accountId).isInternational(destination);
-    }
-
-    private long emit(AccountState s, JournalEvent event) {
+    /** Appends {@code event} to the journal and applies it; the caller holds {@code s}'s monitor. */
+    long emit(AccountState s, JournalEvent event) {
         long seq = journal.append(event);
         s.apply(event, seq);
         return seq;
     }
 
-    private long emitAll(AccountState s, List<JournalEvent> events) {
+    long emitAll(AccountState s, List<JournalEvent> events) {
         long seq = 0;
         for (JournalEvent e : events) {
             seq = emit(s, e);
@@ -793,7 +635,11 @@ public final class InMemoryAccountStore implements AutoCloseable {
         return seq;
     }
 
-    private AccountState state(String accountId) {
+    Collection<AccountState> states() {
+        return accounts.values();
+    }
+
+    AccountState state(String accountId) {
         AccountState s = accounts.get(Objects.requireNonNull(accountId, "accountId"));
         if (s == null) {
             throw new UnknownAccountException(accountId);

@@ -10,9 +10,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class InMemoryAccountStoreTest {
+class JournalledAccountStoreTest {
 
-    private final InMemoryAccountStore store = new InMemoryAccountStore();
+    private final JournalledAccountStore store = new JournalledAccountStore();
 
     private static Money usd(String s) {
         return Money.parse(s, "USD");
