@@ -11,9 +11,6 @@ import dev.softswitch.charging.event.JournalEvent.AccountOpened;
 import dev.softswitch.charging.event.JournalEvent.LotPurchased;
 import dev.softswitch.charging.event.JournalEvent.PackageSubscribed;
 import dev.softswitch.charging.event.JournalEvent.PlanPurchased;
-import dev.softswitch.charging.event.JournalEvent.Released;
-import dev.softswitch.charging.event.JournalEvent.Reserved;
-import dev.softswitch.charging.event.JournalEvent.Settled;
 import dev.softswitch.charging.journal.JournalUnavailableException;
 import dev.softswitch.charging.journal.NoJournal;
 import dev.softswitch.charging.money.Money;
@@ -47,14 +44,14 @@ import java.util.concurrent.ConcurrentMap;
 public final class JournalledAccountStore implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(JournalledAccountStore.class);
-    /** The reservation the manual {@link #reserve}/{@link #commit}/{@link #release} methods share. */
-    private static final long MANUAL_RESERVATION = 0;
 
     private final ConcurrentMap<String, AccountState> accounts = new ConcurrentHashMap<>();
     private final Journal journal;
     private final Clock clock;
     private final AccountHousekeeping housekeeping = new AccountHousekeeping(this);
     private final OperatorActions operatorActions = new OperatorActions(this);
+    private final CallReservations callReservations = new CallReservations(this);
+    private final ManualReservations manualReservations = new ManualReservations(this);
 
     /** An in-memory store without a journal, on the system clock. */
     public JournalledAccountStore() {
@@ -105,7 +102,7 @@ public final class JournalledAccountStore implements AutoCloseable {
         Instant deadline = clock.instant().plus(reservationTtl);
         for (AccountState s : recovered.values()) {
             for (Reservation res : s.reservations.values()) {
-                res.deadline = res.id == MANUAL_RESERVATION ? Instant.MAX : deadline;
+                res.deadline = res.id == ManualReservations.RESERVATION_ID ? Instant.MAX : deadline;
             }
             store.accounts.put(s.id, s);
         }
@@ -140,6 +137,16 @@ public final class JournalledAccountStore implements AutoCloseable {
 
     public Journal journal() {
         return journal;
+    }
+
+    /** What calls hold: their increments reserved, settled and handed back. */
+    public CallReservations callReservations() {
+        return callReservations;
+    }
+
+    /** The original reserve / commit / release API. */
+    public ManualReservations manualReservations() {
+        return manualReservations;
     }
 
     /** Expiry of credit, plans and abandoned reservations; plan auto-renewal. */
@@ -409,209 +416,6 @@ public final class JournalledAccountStore implements AutoCloseable {
         }
     }
 
-    // ---- reservations for calls (CHG-6) ----------------------------------------------------
-
-    /**
-     * Holds the next increment of a call atomically against credit, plan minutes, package minutes and the spend
-     * cap, paid as {@link FundingPolicy} decides.
-     *
-     * @param reservationId 0 to start a new reservation for {@code callId}
-     */
-    public ReserveOutcome reserveIncrement(String accountId, long reservationId, String callId, IncrementRequest req,
-                                           Instant now) {
-        AccountState s = state(accountId);
-        long seq;
-        ReserveOutcome outcome;
-        try {
-            synchronized (s) {
-                seq = emitAll(s, s.forfeits(now));
-                Reservation res = null;
-                if (reservationId != 0) {
-                    res = s.reservations.get(reservationId);
-                    if (res == null) {
-                        return ReserveOutcome.refused(Refusal.UNKNOWN_RESERVATION);
-                    }
-                }
-                long id = res == null ? s.nextReservationId : reservationId;
-                FundingPolicy.Decision decision = FundingPolicy.decide(s, id, callId, req, now);
-                if (decision.event() == null) {
-                    return decision.outcome();
-                }
-                outcome = decision.outcome();
-                seq = Math.max(seq, emit(s, decision.event()));
-                s.reservations.get(id).deadline = req.deadline();
-            }
-            journal.awaitDurable(seq);
-        } catch (JournalUnavailableException e) {
-            log.error("account {}: journal unavailable, refusing call {}", accountId, callId, e);
-            return ReserveOutcome.refused(Refusal.STORE_UNAVAILABLE);
-        }
-        return outcome;
-    }
-
-    /** Moves a live reservation's expiry to {@code deadline} (in memory only; recovery grants a fresh TTL). */
-    public void touch(String accountId, long reservationId, Instant deadline) {
-        AccountState s = state(accountId);
-        synchronized (s) {
-            Reservation res = s.reservations.get(reservationId);
-            if (res != null) {
-                res.deadline = deadline;
-            }
-        }
-    }
-
-    /**
-     * Settles a call's reservation: debits {@code creditMicros} from the lots it holds (earliest expiry first),
-     * uses {@code planMinutes} and {@code packageMinutes}, counts the credit against the cap if its reservation
-     * held cap room (an international call on a capped account), records
-     * {@code call} in the usage history and hands back everything else.
-     *
-     * @return the call as recorded (with its lot debits), or empty if the reservation is gone (it expired)
-     */
-    public Optional<ChargedCall> settle(String accountId, long reservationId, long creditMicros, int planMinutes,
-                                        int packageMinutes, ChargedCall call, Instant now) {
-        AccountState s = state(accountId);
-        long seq;
-        ChargedCall recorded;
-        synchronized (s) {
-            Reservation res = s.reservations.get(reservationId);
-            if (res == null) {
-                return Optional.empty();
-            }
-            long cap = Math.min(creditMicros, res.capMicros); // 0 unless the call's credit counts against a cap
-            if (planMinutes > res.planMinutes || packageMinutes > res.packageMinutes) {
-                throw new IllegalStateException("account '" + accountId + "': settlement exceeds reservation "
-                        + reservationId);
-            }
-            long[] debits = s.debitsFrom(res, creditMicros);
-            List<ChargedCall.LotDebit> list = new ArrayList<>(debits.length / 2);
-            for (int i = 0; i < debits.length; i += 2) {
-                list.add(new ChargedCall.LotDebit(debits[i], debits[i + 1]));
-            }
-            recorded = call == null ? null : call.withLotDebits(list);
-            seq = emit(s, new Settled(accountId, now, reservationId, debits, new long[0], true, planMinutes,
-                    packageMinutes, cap, s.cycleOf(now), recorded));
-            seq = Math.max(seq, emitAll(s, s.forfeits(now)));
-        }
-        journal.awaitDurable(seq);
-        return Optional.ofNullable(recorded);
-    }
-
-    /** Hands a call's whole reservation back; false if it was already gone. */
-    public boolean releaseReservation(String accountId, long reservationId, Instant now) {
-        AccountState s = state(accountId);
-        long seq;
-        synchronized (s) {
-            if (!s.reservations.containsKey(reservationId)) {
-                return false;
-            }
-            seq = emit(s, new Released(accountId, now, reservationId, false));
-            seq = Math.max(seq, emitAll(s, s.forfeits(now)));
-        }
-        journal.awaitDurable(seq);
-        return true;
-    }
-
-    // ---- manual reservations (the original store API) -----------------------------------
-
-    /**
-     * Reserves {@code amount} if, and only if, that much is available; atomic.
-     *
-     * @return true if reserved, false if the available credit is insufficient
-     * @throws UnknownAccountException if there is no such account
-     */
-    public boolean reserve(String accountId, Money amount) {
-        AccountState s = state(accountId);
-        long micros = nonNegative(s, amount, "reservation");
-        Instant now = clock.instant();
-        long seq;
-        synchronized (s) {
-            seq = emitAll(s, s.forfeits(now));
-            long[] lots = s.allocate(micros, now);
-            if (lots == null) {
-                log.debug("account {}: reservation of {} refused, available {}", accountId, amount,
-                        s.money(s.balance - s.reserved));
-                return false;
-            }
-            if (micros > 0) {
-                seq = emit(s, new Reserved(accountId, now, MANUAL_RESERVATION, "manual", lots, 0, 0, 0, null, 0));
-            }
-        }
-        journal.awaitDurable(seq);
-        return true;
-    }
-
-    /**
-     * Settles a manual reservation: the balance loses {@code debit}, the outstanding reservations lose
-     * {@code reserved}; the difference becomes available again.
-     *
-     * @throws IllegalArgumentException if {@code debit > reserved} or either is negative
-     * @throws IllegalStateException if {@code reserved} exceeds the outstanding manual reservations
-     */
-    public void commit(String accountId, Money reserved, Money debit) {
-        AccountState s = state(accountId);
-        long reservedMicros = nonNegative(s, reserved, "reservation");
-        long debitMicros = nonNegative(s, debit, "debit");
-        if (debitMicros > reservedMicros) {
-            throw new IllegalArgumentException("account '" + accountId + "': debit " + debit
-                    + " exceeds its reservation " + reserved);
-        }
-        settleManual(s, reservedMicros, debitMicros);
-        log.debug("account {}: committed {} of reserved {}", accountId, debit, reserved);
-    }
-
-    /**
-     * Returns a manual reservation to the available credit.
-     *
-     * @throws IllegalStateException if {@code reserved} exceeds the outstanding manual reservations
-     */
-    public void release(String accountId, Money reserved) {
-        AccountState s = state(accountId);
-        settleManual(s, nonNegative(s, reserved, "reservation"), 0);
-    }
-
-    private void settleManual(AccountState s, long reservedMicros, long debitMicros) {
-        long seq = 0;
-        synchronized (s) {
-            Reservation res = s.reservations.get(MANUAL_RESERVATION);
-            long held = res == null ? 0 : res.credit();
-            if (reservedMicros > held) {
-                throw new IllegalStateException("account '" + s.id + "': settling " + s.money(reservedMicros)
-                        + " but only " + s.money(held) + " is reserved");
-            }
-            if (reservedMicros == 0) {
-                return;
-            }
-            long[] debits = s.debitsFrom(res, debitMicros);
-            // hand back the rest of what is settled from the latest-expiring lots first
-            long[] releases = latestFirst(s, res, debits, reservedMicros - debitMicros);
-            seq = emit(s, new Settled(s.id, clock.instant(), MANUAL_RESERVATION, debits, releases,
-                    reservedMicros == held, 0, 0, 0, null, null));
-        }
-        journal.awaitDurable(seq);
-    }
-
-    private static long[] latestFirst(AccountState s, Reservation res, long[] debits, long amount) {
-        List<Long> out = new ArrayList<>();
-        long left = amount;
-        for (int i = s.lots.size() - 1; i >= 0 && left > 0; i--) {
-            Lot lot = s.lots.get(i);
-            long held = res.heldOn(lot.id);
-            for (int j = 0; j < debits.length; j += 2) {
-                if (debits[j] == lot.id) {
-                    held -= debits[j + 1];
-                }
-            }
-            long take = Math.min(held, left);
-            if (take > 0) {
-                out.add(lot.id);
-                out.add(take);
-                left -= take;
-            }
-        }
-        return out.stream().mapToLong(Long::longValue).toArray();
-    }
-
     // ---- internals ---------------------------------------------------------------------
 
     /** Coin-wallet credit value in micros (0: not a coin wallet). */
@@ -647,7 +451,7 @@ public final class JournalledAccountStore implements AutoCloseable {
         return s;
     }
 
-    private static long nonNegative(AccountState s, Money amount, String what) {
+    static long nonNegative(AccountState s, Money amount, String what) {
         Objects.requireNonNull(amount, what);
         s.money(0).requireSameCurrency(amount);
         if (amount.isNegative()) {

@@ -1,5 +1,6 @@
 package dev.softswitch.charging.session;
 
+import dev.softswitch.charging.account.CallReservations;
 import dev.softswitch.charging.account.Funding;
 import dev.softswitch.charging.account.IncrementRequest;
 import dev.softswitch.charging.account.JournalledAccountStore;
@@ -39,7 +40,7 @@ public final class ChargingSession {
 
     private enum State { AUTHORISED, ANSWERED, ENDED, RELEASED }
 
-    private final JournalledAccountStore accounts;
+    private final CallReservations reservations;
     private final Clock clock;
     private final Duration ttl;
     private final String callId;
@@ -71,7 +72,7 @@ public final class ChargingSession {
 
     ChargingSession(JournalledAccountStore accounts, Clock clock, Duration ttl, String callId, String accountId,
                     String destination, Rate rate, String deck) {
-        this.accounts = accounts;
+        this.reservations = accounts.callReservations();
         this.clock = clock;
         this.ttl = ttl;
         this.callId = callId;
@@ -120,7 +121,7 @@ public final class ChargingSession {
         state = State.ANSWERED;
         this.answeredAt = answeredAt;
         this.paidUntil = answeredAt.plusSeconds(heldSeconds());
-        accounts.touch(accountId, reservationId, deadline());
+        reservations.touch(accountId, reservationId, deadline());
         log.debug("call {}: answered at {}, paid until {}", callId, answeredAt, paidUntil);
         return paidUntil;
     }
@@ -175,7 +176,7 @@ public final class ChargingSession {
             return false;
         }
         paidUntil = paidUntil.plusSeconds(heldSeconds() - before);
-        accounts.touch(accountId, reservationId, deadline());
+        reservations.touch(accountId, reservationId, deadline());
         return true;
     }
 
@@ -193,7 +194,7 @@ public final class ChargingSession {
                 .plusSeconds(Math.max(creditSeconds, FREE_INCREMENT_SECONDS)).plus(ttl);
         IncrementRequest request = new IncrementRequest(destination, rate.category(), lastFunding(), gross - creditHeld,
                 deadline);
-        ReserveOutcome outcome = accounts.reserveIncrement(accountId, reservationId, callId, request, now);
+        ReserveOutcome outcome = reservations.reserveIncrement(accountId, reservationId, callId, request, now);
         if (!outcome.held()) {
             lastRefusal = outcome.refusal();
             return lastRefusal;
@@ -265,8 +266,8 @@ public final class ChargingSession {
                 rate.tax().basisPoints(), answeredAt, endedAt, durationMillis, billedSeconds, planUsed, planId,
                 packageUsed, firstUsed + restUsed, net, rate.tax().taxMicros(net), amount, rate.currency(),
                 java.util.List.of(), clamped, coinCreditMicros > 0);
-        Optional<ChargedCall> recorded = accounts.settle(accountId, reservationId, amount, planUsed, packageUsed, call,
-                clock.instant());
+        Optional<ChargedCall> recorded = reservations.settle(accountId, reservationId, amount, planUsed, packageUsed,
+                call, clock.instant());
         Money charged = money(amount);
         if (recorded.isEmpty()) {
             log.warn("call {}: its reservation expired before it ended; nothing charged", callId);
@@ -312,7 +313,7 @@ public final class ChargingSession {
 
     private void releaseReservation() {
         if (reservationId != 0) {
-            accounts.releaseReservation(accountId, reservationId, clock.instant());
+            reservations.releaseReservation(accountId, reservationId, clock.instant());
         }
         log.debug("call {}: released unanswered reservation {}", callId, money(creditHeld));
         creditHeld = 0;
