@@ -1,9 +1,6 @@
-package dev.softswitch.charging.policy;
+package dev.softswitch.charging.account;
 
 import dev.softswitch.charging.MutableClock;
-import dev.softswitch.charging.account.AccountOptions;
-import dev.softswitch.charging.account.JournalledAccountStore;
-import dev.softswitch.charging.account.Refusal;
 import dev.softswitch.charging.journal.NoJournal;
 import dev.softswitch.charging.money.Money;
 import dev.softswitch.charging.session.Authorisation;
