@@ -20,6 +20,17 @@ class ArchitectureTest {
         slices().matching("dev.softswitch.charging.(*)..").should().beFreeOfCycles().check(CHARGING);
     }
 
+    /** What is recorded (events, journal, call records) and priced (money, tariffs) knows nothing of who records it. */
+    @Test
+    void accountsAndSessionsSitAboveWhatTheyRecord() {
+        noClasses().that().resideInAnyPackage("dev.softswitch.charging.money..", "dev.softswitch.charging.tariff..",
+                        "dev.softswitch.charging.cdr..", "dev.softswitch.charging.event..",
+                        "dev.softswitch.charging.journal..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.softswitch.charging.account..",
+                        "dev.softswitch.charging.session..")
+                .check(CHARGING);
+    }
+
     @Test
     void chargingKnowsNothingOfSipNettyTheGatewayOrTheMediaRelay() {
         noClasses().that().resideInAPackage("dev.softswitch.charging..")

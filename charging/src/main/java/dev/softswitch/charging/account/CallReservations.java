@@ -113,7 +113,7 @@ public final class CallReservations {
     }
 
     /** Hands a call's whole reservation back; false if it was already gone. */
-    public boolean releaseReservation(String accountId, long reservationId, Instant now) {
+    public boolean release(String accountId, long reservationId, Instant now) {
         AccountState s = store.state(accountId);
         long seq;
         synchronized (s) {

@@ -313,7 +313,7 @@ public final class ChargingSession {
 
     private void releaseReservation() {
         if (reservationId != 0) {
-            reservations.releaseReservation(accountId, reservationId, clock.instant());
+            reservations.release(accountId, reservationId, clock.instant());
         }
         log.debug("call {}: released unanswered reservation {}", callId, money(creditHeld));
         creditHeld = 0;
