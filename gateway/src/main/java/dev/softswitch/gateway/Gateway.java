@@ -1,6 +1,6 @@
 package dev.softswitch.gateway;
 
-import dev.softswitch.charging.account.InMemoryAccountStore;
+import dev.softswitch.charging.account.JournalledAccountStore;
 import dev.softswitch.charging.cdr.CallRecordWriter;
 import dev.softswitch.charging.money.Money;
 import dev.softswitch.charging.session.ChargingEngine;
@@ -84,7 +84,7 @@ public final class Gateway implements AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final GatewayMetrics metrics = new GatewayMetrics(registry);
     private final DefaultEventLoop core = new DefaultEventLoop(new DefaultThreadFactory("sip-core"));
-    private InMemoryAccountStore accounts;
+    private JournalledAccountStore accounts;
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private final Clock clock = Clock.systemUTC();
     /** New calls are refused with 503 while SIP messages wait longer than this for the core (SIG-7). */
@@ -199,12 +199,12 @@ public final class Gateway implements AutoCloseable {
      * The prepaid accounts: replayed from the journal when one is configured (CHG-7), with the
      * configured accounts it does not hold yet created in it; in memory only otherwise.
      */
-    private InMemoryAccountStore openAccounts(GatewayConfig config, String currency) throws IOException {
-        InMemoryAccountStore store;
+    private JournalledAccountStore openAccounts(GatewayConfig config, String currency) throws IOException {
+        JournalledAccountStore store;
         if (config.charging().journal() == null) {
-            store = new InMemoryAccountStore();
+            store = new JournalledAccountStore();
         } else {
-            store = InMemoryAccountStore.open(Path.of(config.charging().journal()), clock,
+            store = JournalledAccountStore.open(Path.of(config.charging().journal()), clock,
                     ChargingEngine.DEFAULT_RESERVATION_TTL);
             closeables.add(store);
         }
@@ -295,7 +295,7 @@ public final class Gateway implements AutoCloseable {
     }
 
     /** The prepaid accounts (tests and the admin API read balances here). */
-    public InMemoryAccountStore accounts() {
+    public JournalledAccountStore accounts() {
         return accounts;
     }
 

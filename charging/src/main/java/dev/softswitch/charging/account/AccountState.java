@@ -1,39 +1,38 @@
 package dev.softswitch.charging.account;
 
+import dev.softswitch.charging.cdr.Adjustment;
 import dev.softswitch.charging.cdr.ChargedCall;
-import dev.softswitch.charging.journal.JournalCodec;
-import dev.softswitch.charging.journal.JournalEvent;
-import dev.softswitch.charging.journal.JournalEvent.AccountOpened;
-import dev.softswitch.charging.journal.JournalEvent.Adjusted;
-import dev.softswitch.charging.journal.JournalEvent.LotForfeited;
-import dev.softswitch.charging.journal.JournalEvent.LotPurchased;
-import dev.softswitch.charging.journal.JournalEvent.PackageSubscribed;
-import dev.softswitch.charging.journal.JournalEvent.PlanExpired;
-import dev.softswitch.charging.journal.JournalEvent.PlanPurchased;
-import dev.softswitch.charging.journal.JournalEvent.Refunded;
-import dev.softswitch.charging.journal.JournalEvent.Released;
-import dev.softswitch.charging.journal.JournalEvent.Reserved;
-import dev.softswitch.charging.journal.JournalEvent.Settled;
+import dev.softswitch.charging.event.JournalEvent;
+import dev.softswitch.charging.event.JournalEvent.AccountOpened;
+import dev.softswitch.charging.event.JournalEvent.Adjusted;
+import dev.softswitch.charging.event.JournalEvent.LotForfeited;
+import dev.softswitch.charging.event.JournalEvent.LotPurchased;
+import dev.softswitch.charging.event.JournalEvent.PackageSubscribed;
+import dev.softswitch.charging.event.JournalEvent.PlanExpired;
+import dev.softswitch.charging.event.JournalEvent.PlanPurchased;
+import dev.softswitch.charging.event.JournalEvent.Refunded;
+import dev.softswitch.charging.event.JournalEvent.Released;
+import dev.softswitch.charging.event.JournalEvent.Reserved;
+import dev.softswitch.charging.event.JournalEvent.Settled;
 import dev.softswitch.charging.money.Money;
 
-import java.io.DataInput;
-import java.io.DataOutput;
-import java.io.IOException;
 import java.time.Instant;
 import java.time.YearMonth;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The mutable state of one account, guarded by the monitor of this object. It changes only through
- * {@link #apply}, both live and on replay, so a replayed journal rebuilds it exactly; the {@code decide}
- * helpers read it to build the next event. Invariants: {@code 0 <= held <= remaining} per lot,
+ * {@link #apply(JournalEvent, long)}, which hands each event to its own {@code apply} method, both live and on
+ * replay, so a replayed journal rebuilds it exactly; the decisions (the store, {@link FundingPolicy},
+ * {@link AccountHousekeeping}, {@link OperatorActions}) read it to build the next event. Invariants: {@code 0 <= held <= remaining} per lot,
  * {@code balance = sum(remaining)}, {@code reserved = sum(held)}.
  */
-final class AccountState {
+final class AccountState implements JournalEvent.Applier {
 
     final String id;
     final String currency;
@@ -50,7 +49,7 @@ final class AccountState {
     long reserved;
     /** Unspent lots, earliest expiry first (ties by id). */
     final ArrayList<Lot> lots = new ArrayList<>(2);
-    final Map<Long, Res> reservations = new HashMap<>();
+    final Map<Long, Reservation> reservations = new HashMap<>();
     final ArrayList<PlanState> plans = new ArrayList<>(0);
     PackageState pkg;
     String capCycle;
@@ -69,99 +68,6 @@ final class AccountState {
         this.homePrefix = e.homePrefix();
         this.capMicros = e.capMicros();
         this.coinCreditMicros = e.coinCreditMicros();
-    }
-
-    static final class Lot {
-        long id;
-        long original;
-        long remaining;
-        long held;
-        Instant purchasedAt;
-        Instant expiresAt;
-        String channel;
-
-        boolean usableAt(Instant now) {
-            return now.isBefore(expiresAt);
-        }
-    }
-
-    static final class Res {
-        long id;
-        String callId;
-        long[] lots = new long[4];
-        int n; // used longs in lots (pairs)
-        long planId;
-        int planMinutes;
-        int packageMinutes;
-        long capMicros;
-        Instant deadline = Instant.MAX;
-
-        long credit() {
-            long sum = 0;
-            for (int i = 1; i < n; i += 2) {
-                sum += lots[i];
-            }
-            return sum;
-        }
-
-        void add(long lotId, long micros) {
-            for (int i = 0; i < n; i += 2) {
-                if (lots[i] == lotId) {
-                    lots[i + 1] += micros;
-                    return;
-                }
-            }
-            if (n + 2 > lots.length) {
-                lots = java.util.Arrays.copyOf(lots, lots.length * 2);
-            }
-            lots[n++] = lotId;
-            lots[n++] = micros;
-        }
-
-        long heldOn(long lotId) {
-            for (int i = 0; i < n; i += 2) {
-                if (lots[i] == lotId) {
-                    return lots[i + 1];
-                }
-            }
-            return 0;
-        }
-    }
-
-    static final class PlanState {
-        long id;
-        String product;
-        List<String> prefixes;
-        int minutes;
-        int remaining;
-        int held;
-        long price;
-        Instant purchasedAt;
-        Instant expiresAt;
-        boolean autoRenew;
-        boolean expired;
-
-        boolean covers(String destination) {
-            for (String p : prefixes) {
-                if (destination.startsWith(p)) {
-                    return true;
-                }
-            }
-            return false;
-        }
-    }
-
-    static final class PackageState {
-        String name;
-        int free;
-        List<String> prefixes;
-        String cycle;
-        int used;
-        int held;
-
-        int usedIn(String c) {
-            return c.equals(cycle) ? used : 0;
-        }
     }
 
     Money money(long micros) {
@@ -196,20 +102,20 @@ final class AccountState {
             }
             long take = Math.min(free, left);
             if (n + 2 > out.length) {
-                out = java.util.Arrays.copyOf(out, out.length * 2);
+                out = Arrays.copyOf(out, out.length * 2);
             }
             out[n++] = lot.id;
             out[n++] = take;
             left -= take;
             if (left == 0) {
-                return n == out.length ? out : java.util.Arrays.copyOf(out, n);
+                return n == out.length ? out : Arrays.copyOf(out, n);
             }
         }
         return null;
     }
 
     /** Debits of {@code amount} from what {@code res} holds, earliest-expiring lot first. */
-    long[] debitsFrom(Res res, long amount) {
+    long[] debitsFrom(Reservation res, long amount) {
         long[] out = new long[Math.max(2, res.n)];
         int n = 0;
         long left = amount;
@@ -229,7 +135,7 @@ final class AccountState {
             throw new IllegalStateException("account '" + id + "': reservation " + res.id + " holds "
                     + money(res.credit()) + ", less than " + money(amount));
         }
-        return n == out.length ? out : java.util.Arrays.copyOf(out, n);
+        return n == out.length ? out : Arrays.copyOf(out, n);
     }
 
     /** Debits of {@code amount} from free (unreserved, unexpired) credit; null if short. */
@@ -249,32 +155,6 @@ final class AccountState {
             }
         }
         return out == null ? List.of() : out;
-    }
-
-    /** The earliest-expiring live plan with a free minute for {@code destination}, or null. */
-    PlanState planFor(String destination, Instant now) {
-        PlanState best = null;
-        for (PlanState p : plans) {
-            if (!p.expired && now.isBefore(p.expiresAt) && p.remaining - p.held >= 1 && p.covers(destination)
-                    && (best == null || p.expiresAt.isBefore(best.expiresAt))) {
-                best = p;
-            }
-        }
-        return best;
-    }
-
-    boolean packageMinuteFor(String destination, String cycle) {
-        if (pkg == null) {
-            return false;
-        }
-        boolean covered = false;
-        for (String p : pkg.prefixes) {
-            if (destination.startsWith(p)) {
-                covered = true;
-                break;
-            }
-        }
-        return covered && pkg.free - pkg.usedIn(cycle) - pkg.held >= 1;
     }
 
     long capSpentIn(String cycle) {
@@ -314,147 +194,179 @@ final class AccountState {
         if (seq > 0) {
             lastSeq = seq;
         }
-        if (e instanceof LotPurchased p) {
-            Lot lot = new Lot();
-            lot.id = p.lotId();
-            lot.original = p.micros();
-            lot.remaining = p.micros();
-            lot.purchasedAt = p.at();
-            lot.expiresAt = p.expiresAt();
-            lot.channel = p.channel();
-            int i = 0;
-            while (i < lots.size() && (lots.get(i).expiresAt.compareTo(lot.expiresAt) < 0
-                    || (lots.get(i).expiresAt.equals(lot.expiresAt) && lots.get(i).id < lot.id))) {
-                i++;
-            }
-            lots.add(i, lot);
-            balance = Math.addExact(balance, p.micros());
-            nextLotId = Math.max(nextLotId, p.lotId() + 1);
-            purchases.add(new Purchase("credit", p.lotId(), p.channel() + " credit", money(p.micros()), p.at(),
-                    p.expiresAt(), p.channel()));
-        } else if (e instanceof LotForfeited f) {
-            Lot lot = lot(f.lotId());
-            lot.remaining -= f.micros();
-            balance -= f.micros();
-            forfeitedMicros += f.micros();
-            prune(lot);
-        } else if (e instanceof Reserved r) {
-            Res res = reservations.get(r.reservationId());
-            if (res == null) {
-                res = new Res();
-                res.id = r.reservationId();
-                res.callId = r.callId();
-                reservations.put(res.id, res);
-                nextReservationId = Math.max(nextReservationId, r.reservationId() + 1);
-            }
-            long[] a = r.lots();
-            for (int i = 0; i < a.length; i += 2) {
-                lot(a[i]).held += a[i + 1];
-                reserved += a[i + 1];
-                res.add(a[i], a[i + 1]);
-            }
-            if (r.planMinutes() > 0) {
-                plan(r.planId()).held += r.planMinutes();
-                res.planId = r.planId();
-                res.planMinutes += r.planMinutes();
-            }
-            if (r.packageMinutes() > 0) {
-                pkg.held += r.packageMinutes();
-                res.packageMinutes += r.packageMinutes();
-            }
-            capHeld += r.capMicros();
-            res.capMicros += r.capMicros();
-        } else if (e instanceof Settled s) {
-            Res res = reservations.get(s.reservationId());
-            long[] d = s.debits();
-            for (int i = 0; i < d.length; i += 2) {
-                Lot lot = lot(d[i]);
-                lot.held -= d[i + 1];
-                lot.remaining -= d[i + 1];
-                balance -= d[i + 1];
-                reserved -= d[i + 1];
-                res.add(d[i], -d[i + 1]);
-            }
-            long[] rel = s.releases();
-            for (int i = 0; i < rel.length; i += 2) {
-                lot(rel[i]).held -= rel[i + 1];
-                reserved -= rel[i + 1];
-                res.add(rel[i], -rel[i + 1]);
-            }
-            if (s.planMinutes() > 0) {
-                plan(res.planId).remaining -= s.planMinutes();
-            }
-            if (s.packageMinutes() > 0) {
-                if (!s.cycle().equals(pkg.cycle)) {
-                    pkg.cycle = s.cycle();
-                    pkg.used = 0;
-                }
-                pkg.used += s.packageMinutes();
-            }
-            if (s.capMicros() > 0) {
-                if (!s.cycle().equals(capCycle)) {
-                    capCycle = s.cycle();
-                    capSpent = 0;
-                }
-                capSpent += s.capMicros();
-            }
-            if (s.closes()) {
-                closeReservation(res);
-            }
-            for (int i = 0; i < d.length; i += 2) {
-                prune(findLot(d[i]));
-            }
-            if (s.call() != null) {
-                usage.add(s.call());
-            }
-        } else if (e instanceof Released r) {
-            Res res = reservations.get(r.reservationId());
-            closeReservation(res);
-        } else if (e instanceof PlanPurchased p) {
-            PlanState plan = new PlanState();
-            plan.id = p.planId();
-            plan.product = p.product();
-            plan.prefixes = p.prefixes();
-            plan.minutes = p.minutes();
-            plan.remaining = p.minutes();
-            plan.price = p.priceMicros();
-            plan.purchasedAt = p.at();
-            plan.expiresAt = p.expiresAt();
-            plan.autoRenew = p.autoRenew();
-            plans.add(plan);
-            nextPlanId = Math.max(nextPlanId, p.planId() + 1);
-            purchases.add(new Purchase("plan", p.planId(), p.product() + " (" + p.minutes() + " min)",
-                    money(p.priceMicros()), p.at(), p.expiresAt(), "plan"));
-        } else if (e instanceof PlanExpired x) {
-            PlanState plan = plan(x.planId());
-            plan.expired = true;
-            plan.remaining = plan.held; // held minutes stay payable by the calls holding them
-        } else if (e instanceof PackageSubscribed p) {
-            PackageState state = new PackageState();
-            state.name = p.name();
-            state.free = p.freeMinutes();
-            state.prefixes = p.prefixes();
-            state.cycle = cycleOf(p.at());
-            if (pkg != null) {
-                state.held = pkg.held;
-                state.used = pkg.usedIn(state.cycle);
-            }
-            pkg = state;
-            purchases.add(new Purchase("package", 0, p.name() + " (" + p.freeMinutes() + " free min/month)",
-                    money(0), p.at(), null, "package"));
-        } else if (e instanceof Adjusted a) {
-            if (a.deltaMicros() > 0) {
-                apply(new LotPurchased(id, a.at(), a.newLotId(), a.deltaMicros(), Instant.MAX, "adjustment"), 0);
-            } else {
-                debitFree(a.debits());
-            }
-            adjustments.add(new Adjustment(a.callId(), money(a.deltaMicros()), a.reason(), a.at()));
-        } else if (e instanceof Refunded r) {
-            long total = debitFree(r.debits());
-            refundedMicros += total;
-        } else {
-            throw new IllegalArgumentException("cannot apply " + e);
+        e.applyTo(this);
+    }
+
+    /** An account is opened by constructing its state from the event, never by applying it. */
+    @Override
+    public void apply(AccountOpened e) {
+        throw new IllegalArgumentException("cannot apply " + e);
+    }
+
+    @Override
+    public void apply(LotPurchased p) {
+        Lot lot = new Lot();
+        lot.id = p.lotId();
+        lot.original = p.micros();
+        lot.remaining = p.micros();
+        lot.purchasedAt = p.at();
+        lot.expiresAt = p.expiresAt();
+        lot.channel = p.channel();
+        int i = 0;
+        while (i < lots.size() && (lots.get(i).expiresAt.compareTo(lot.expiresAt) < 0
+                || (lots.get(i).expiresAt.equals(lot.expiresAt) && lots.get(i).id < lot.id))) {
+            i++;
         }
+        lots.add(i, lot);
+        balance = Math.addExact(balance, p.micros());
+        nextLotId = Math.max(nextLotId, p.lotId() + 1);
+        purchases.add(new Purchase("credit", p.lotId(), p.channel() + " credit", money(p.micros()), p.at(),
+                p.expiresAt(), p.channel()));
+    }
+
+    @Override
+    public void apply(LotForfeited f) {
+        Lot lot = lot(f.lotId());
+        lot.remaining -= f.micros();
+        balance -= f.micros();
+        forfeitedMicros += f.micros();
+        prune(lot);
+    }
+
+    @Override
+    public void apply(Reserved r) {
+        Reservation res = reservations.get(r.reservationId());
+        if (res == null) {
+            res = new Reservation();
+            res.id = r.reservationId();
+            res.callId = r.callId();
+            reservations.put(res.id, res);
+            nextReservationId = Math.max(nextReservationId, r.reservationId() + 1);
+        }
+        long[] a = r.lots();
+        for (int i = 0; i < a.length; i += 2) {
+            lot(a[i]).held += a[i + 1];
+            reserved += a[i + 1];
+            res.add(a[i], a[i + 1]);
+        }
+        if (r.planMinutes() > 0) {
+            plan(r.planId()).held += r.planMinutes();
+            res.planId = r.planId();
+            res.planMinutes += r.planMinutes();
+        }
+        if (r.packageMinutes() > 0) {
+            pkg.held += r.packageMinutes();
+            res.packageMinutes += r.packageMinutes();
+        }
+        capHeld += r.capMicros();
+        res.capMicros += r.capMicros();
+    }
+
+    @Override
+    public void apply(Settled s) {
+        Reservation res = reservations.get(s.reservationId());
+        long[] d = s.debits();
+        for (int i = 0; i < d.length; i += 2) {
+            Lot lot = lot(d[i]);
+            lot.held -= d[i + 1];
+            lot.remaining -= d[i + 1];
+            balance -= d[i + 1];
+            reserved -= d[i + 1];
+            res.add(d[i], -d[i + 1]);
+        }
+        long[] rel = s.releases();
+        for (int i = 0; i < rel.length; i += 2) {
+            lot(rel[i]).held -= rel[i + 1];
+            reserved -= rel[i + 1];
+            res.add(rel[i], -rel[i + 1]);
+        }
+        if (s.planMinutes() > 0) {
+            plan(res.planId).remaining -= s.planMinutes();
+        }
+        if (s.packageMinutes() > 0) {
+            if (!s.cycle().equals(pkg.cycle)) {
+                pkg.cycle = s.cycle();
+                pkg.used = 0;
+            }
+            pkg.used += s.packageMinutes();
+        }
+        if (s.capMicros() > 0) {
+            if (!s.cycle().equals(capCycle)) {
+                capCycle = s.cycle();
+                capSpent = 0;
+            }
+            capSpent += s.capMicros();
+        }
+        if (s.closes()) {
+            closeReservation(res);
+        }
+        for (int i = 0; i < d.length; i += 2) {
+            prune(findLot(d[i]));
+        }
+        if (s.call() != null) {
+            usage.add(s.call());
+        }
+    }
+
+    @Override
+    public void apply(Released r) {
+        closeReservation(reservations.get(r.reservationId()));
+    }
+
+    @Override
+    public void apply(PlanPurchased p) {
+        PlanState plan = new PlanState();
+        plan.id = p.planId();
+        plan.product = p.product();
+        plan.prefixes = p.prefixes();
+        plan.minutes = p.minutes();
+        plan.remaining = p.minutes();
+        plan.price = p.priceMicros();
+        plan.purchasedAt = p.at();
+        plan.expiresAt = p.expiresAt();
+        plan.autoRenew = p.autoRenew();
+        plans.add(plan);
+        nextPlanId = Math.max(nextPlanId, p.planId() + 1);
+        purchases.add(new Purchase("plan", p.planId(), p.product() + " (" + p.minutes() + " min)",
+                money(p.priceMicros()), p.at(), p.expiresAt(), "plan"));
+    }
+
+    @Override
+    public void apply(PlanExpired x) {
+        PlanState plan = plan(x.planId());
+        plan.expired = true;
+        plan.remaining = plan.held; // held minutes stay payable by the calls holding them
+    }
+
+    @Override
+    public void apply(PackageSubscribed p) {
+        PackageState state = new PackageState();
+        state.name = p.name();
+        state.free = p.freeMinutes();
+        state.prefixes = p.prefixes();
+        state.cycle = cycleOf(p.at());
+        if (pkg != null) {
+            state.held = pkg.held;
+            state.used = pkg.usedIn(state.cycle);
+        }
+        pkg = state;
+        purchases.add(new Purchase("package", 0, p.name() + " (" + p.freeMinutes() + " free min/month)",
+                money(0), p.at(), null, "package"));
+    }
+
+    @Override
+    public void apply(Adjusted a) {
+        if (a.deltaMicros() > 0) {
+            apply(new LotPurchased(id, a.at(), a.newLotId(), a.deltaMicros(), Instant.MAX, "adjustment"));
+        } else {
+            debitFree(a.debits());
+        }
+        adjustments.add(new Adjustment(a.callId(), money(a.deltaMicros()), a.reason(), a.at()));
+    }
+
+    @Override
+    public void apply(Refunded r) {
+        refundedMicros += debitFree(r.debits());
     }
 
     private long debitFree(long[] d) {
@@ -469,7 +381,7 @@ final class AccountState {
         return total;
     }
 
-    private void closeReservation(Res res) {
+    private void closeReservation(Reservation res) {
         for (int i = 0; i < res.n; i += 2) {
             long left = res.lots[i + 1];
             if (left != 0) {
@@ -496,171 +408,5 @@ final class AccountState {
         if (lot != null && lot.remaining == 0 && lot.held == 0) {
             lots.remove(lot);
         }
-    }
-
-    // ---- snapshot ---------------------------------------------------------------------------
-
-    void writeTo(DataOutput out) throws IOException {
-        out.writeUTF(id);
-        out.writeUTF(currency);
-        out.writeUTF(zone.getId());
-        out.writeUTF(homePrefix);
-        out.writeLong(capMicros);
-        out.writeLong(coinCreditMicros);
-        out.writeLong(lastSeq);
-        out.writeLong(nextLotId);
-        out.writeLong(nextReservationId);
-        out.writeLong(nextPlanId);
-        out.writeInt(lots.size());
-        for (Lot lot : lots) {
-            out.writeLong(lot.id);
-            out.writeLong(lot.original);
-            out.writeLong(lot.remaining);
-            out.writeLong(lot.held);
-            JournalCodec.writeInstant(out, lot.purchasedAt);
-            JournalCodec.writeInstant(out, lot.expiresAt);
-            out.writeUTF(lot.channel);
-        }
-        out.writeInt(reservations.size());
-        for (Res res : reservations.values()) {
-            out.writeLong(res.id);
-            out.writeUTF(res.callId);
-            JournalCodec.writeLongs(out, java.util.Arrays.copyOf(res.lots, res.n));
-            out.writeLong(res.planId);
-            out.writeInt(res.planMinutes);
-            out.writeInt(res.packageMinutes);
-            out.writeLong(res.capMicros);
-        }
-        out.writeInt(plans.size());
-        for (PlanState p : plans) {
-            out.writeLong(p.id);
-            out.writeUTF(p.product);
-            JournalCodec.writeStrings(out, p.prefixes);
-            out.writeInt(p.minutes);
-            out.writeInt(p.remaining);
-            out.writeInt(p.held);
-            out.writeLong(p.price);
-            JournalCodec.writeInstant(out, p.purchasedAt);
-            JournalCodec.writeInstant(out, p.expiresAt);
-            out.writeBoolean(p.autoRenew);
-            out.writeBoolean(p.expired);
-        }
-        out.writeBoolean(pkg != null);
-        if (pkg != null) {
-            out.writeUTF(pkg.name);
-            out.writeInt(pkg.free);
-            JournalCodec.writeStrings(out, pkg.prefixes);
-            out.writeUTF(pkg.cycle);
-            out.writeInt(pkg.used);
-            out.writeInt(pkg.held);
-        }
-        JournalCodec.writeString(out, capCycle);
-        out.writeLong(capSpent);
-        out.writeLong(capHeld);
-        out.writeLong(forfeitedMicros);
-        out.writeLong(refundedMicros);
-        out.writeInt(purchases.size());
-        for (Purchase p : purchases) {
-            out.writeUTF(p.kind());
-            out.writeLong(p.id());
-            out.writeUTF(p.description());
-            out.writeLong(p.amount().micros());
-            JournalCodec.writeInstant(out, p.at());
-            JournalCodec.writeInstant(out, p.expiresAt());
-            out.writeUTF(p.channel());
-        }
-        out.writeInt(usage.size());
-        for (ChargedCall c : usage) {
-            JournalCodec.writeCall(out, c);
-        }
-        out.writeInt(adjustments.size());
-        for (Adjustment a : adjustments) {
-            out.writeUTF(a.callId());
-            out.writeLong(a.amount().micros());
-            out.writeUTF(a.reason());
-            JournalCodec.writeInstant(out, a.at());
-        }
-    }
-
-    static AccountState readFrom(DataInput in) throws IOException {
-        String id = in.readUTF();
-        String currency = in.readUTF();
-        String zone = in.readUTF();
-        String home = in.readUTF();
-        long cap = in.readLong();
-        long coin = in.readLong();
-        AccountState s = new AccountState(new AccountOpened(id, Instant.EPOCH, currency, zone, home, cap, coin));
-        s.lastSeq = in.readLong();
-        s.nextLotId = in.readLong();
-        s.nextReservationId = in.readLong();
-        s.nextPlanId = in.readLong();
-        for (int i = in.readInt(); i > 0; i--) {
-            Lot lot = new Lot();
-            lot.id = in.readLong();
-            lot.original = in.readLong();
-            lot.remaining = in.readLong();
-            lot.held = in.readLong();
-            lot.purchasedAt = JournalCodec.readInstant(in);
-            lot.expiresAt = JournalCodec.readInstant(in);
-            lot.channel = in.readUTF();
-            s.lots.add(lot);
-            s.balance += lot.remaining;
-            s.reserved += lot.held;
-        }
-        for (int i = in.readInt(); i > 0; i--) {
-            Res res = new Res();
-            res.id = in.readLong();
-            res.callId = in.readUTF();
-            long[] lots = JournalCodec.readLongs(in);
-            res.lots = lots.length == 0 ? new long[4] : lots;
-            res.n = lots.length;
-            res.planId = in.readLong();
-            res.planMinutes = in.readInt();
-            res.packageMinutes = in.readInt();
-            res.capMicros = in.readLong();
-            s.reservations.put(res.id, res);
-        }
-        for (int i = in.readInt(); i > 0; i--) {
-            PlanState p = new PlanState();
-            p.id = in.readLong();
-            p.product = in.readUTF();
-            p.prefixes = JournalCodec.readStrings(in);
-            p.minutes = in.readInt();
-            p.remaining = in.readInt();
-            p.held = in.readInt();
-            p.price = in.readLong();
-            p.purchasedAt = JournalCodec.readInstant(in);
-            p.expiresAt = JournalCodec.readInstant(in);
-            p.autoRenew = in.readBoolean();
-            p.expired = in.readBoolean();
-            s.plans.add(p);
-        }
-        if (in.readBoolean()) {
-            PackageState p = new PackageState();
-            p.name = in.readUTF();
-            p.free = in.readInt();
-            p.prefixes = JournalCodec.readStrings(in);
-            p.cycle = in.readUTF();
-            p.used = in.readInt();
-            p.held = in.readInt();
-            s.pkg = p;
-        }
-        s.capCycle = JournalCodec.readString(in);
-        s.capSpent = in.readLong();
-        s.capHeld = in.readLong();
-        s.forfeitedMicros = in.readLong();
-        s.refundedMicros = in.readLong();
-        for (int i = in.readInt(); i > 0; i--) {
-            s.purchases.add(new Purchase(in.readUTF(), in.readLong(), in.readUTF(), s.money(in.readLong()),
-                    JournalCodec.readInstant(in), JournalCodec.readInstant(in), in.readUTF()));
-        }
-        for (int i = in.readInt(); i > 0; i--) {
-            s.usage.add(JournalCodec.readCall(in));
-        }
-        for (int i = in.readInt(); i > 0; i--) {
-            s.adjustments.add(new Adjustment(in.readUTF(), s.money(in.readLong()), in.readUTF(),
-                    JournalCodec.readInstant(in)));
-        }
-        return s;
     }
 }

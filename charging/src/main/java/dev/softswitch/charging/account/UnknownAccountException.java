@@ -1,6 +1,6 @@
 package dev.softswitch.charging.account;
 
-/** Thrown by {@link InMemoryAccountStore} when an operation names an account that does not exist. */
+/** Thrown by {@link JournalledAccountStore} when an operation names an account that does not exist. */
 public final class UnknownAccountException extends RuntimeException {
 
     private final String accountId;

@@ -1,6 +1,5 @@
 package dev.softswitch.charging.cdr;
 
-import dev.softswitch.charging.account.Adjustment;
 import dev.softswitch.charging.money.Money;
 
 import java.time.Instant;

@@ -1,5 +1,6 @@
 package dev.softswitch.charging.journal;
 
+import dev.softswitch.charging.event.JournalEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

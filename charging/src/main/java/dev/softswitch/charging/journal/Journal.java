@@ -1,5 +1,7 @@
 package dev.softswitch.charging.journal;
 
+import dev.softswitch.charging.event.JournalEvent;
+
 /**
  * Where the engine writes its {@link JournalEvent}s (CHG-7). {@link #append} is called under the account's
  * lock so that one account's events keep their order; {@link #awaitDurable} is called after the lock is let

@@ -1,17 +1,18 @@
 package dev.softswitch.charging.journal;
 
 import dev.softswitch.charging.cdr.ChargedCall;
-import dev.softswitch.charging.journal.JournalEvent.AccountOpened;
-import dev.softswitch.charging.journal.JournalEvent.Adjusted;
-import dev.softswitch.charging.journal.JournalEvent.LotForfeited;
-import dev.softswitch.charging.journal.JournalEvent.LotPurchased;
-import dev.softswitch.charging.journal.JournalEvent.PackageSubscribed;
-import dev.softswitch.charging.journal.JournalEvent.PlanExpired;
-import dev.softswitch.charging.journal.JournalEvent.PlanPurchased;
-import dev.softswitch.charging.journal.JournalEvent.Refunded;
-import dev.softswitch.charging.journal.JournalEvent.Released;
-import dev.softswitch.charging.journal.JournalEvent.Reserved;
-import dev.softswitch.charging.journal.JournalEvent.Settled;
+import dev.softswitch.charging.event.JournalEvent;
+import dev.softswitch.charging.event.JournalEvent.AccountOpened;
+import dev.softswitch.charging.event.JournalEvent.Adjusted;
+import dev.softswitch.charging.event.JournalEvent.LotForfeited;
+import dev.softswitch.charging.event.JournalEvent.LotPurchased;
+import dev.softswitch.charging.event.JournalEvent.PackageSubscribed;
+import dev.softswitch.charging.event.JournalEvent.PlanExpired;
+import dev.softswitch.charging.event.JournalEvent.PlanPurchased;
+import dev.softswitch.charging.event.JournalEvent.Refunded;
+import dev.softswitch.charging.event.JournalEvent.Released;
+import dev.softswitch.charging.event.JournalEvent.Reserved;
+import dev.softswitch.charging.event.JournalEvent.Settled;
 
 import java.io.DataInput;
 import java.io.DataOutput;

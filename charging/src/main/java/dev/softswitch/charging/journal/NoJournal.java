@@ -1,5 +1,7 @@
 package dev.softswitch.charging.journal;
 
+import dev.softswitch.charging.event.JournalEvent;
+
 /** Journal off: nothing is written and everything counts as durable at once (tests, benchmarks, the skeleton). */
 public final class NoJournal implements Journal {
 

@@ -1,9 +1,10 @@
 package dev.softswitch.charging.session;
 
 import dev.softswitch.charging.account.Account;
-import dev.softswitch.charging.account.Adjustment;
-import dev.softswitch.charging.account.InMemoryAccountStore;
+import dev.softswitch.charging.account.AccountHousekeeping;
+import dev.softswitch.charging.account.JournalledAccountStore;
 import dev.softswitch.charging.account.Refusal;
+import dev.softswitch.charging.cdr.Adjustment;
 import dev.softswitch.charging.cdr.CallExplanation;
 import dev.softswitch.charging.cdr.ChargedCall;
 import dev.softswitch.charging.tariff.Rate;
@@ -34,13 +35,13 @@ public final class ChargingEngine {
     /** How far back usage history goes by default (ACC-1). */
     public static final Duration DEFAULT_HISTORY_PERIOD = Duration.ofDays(180);
 
-    private final InMemoryAccountStore accounts;
+    private final JournalledAccountStore accounts;
     private final AtomicReference<RateSchedule> schedule;
     private final Clock clock;
     private final Duration reservationTtl;
     private volatile Duration historyPeriod = DEFAULT_HISTORY_PERIOD;
 
-    public ChargingEngine(InMemoryAccountStore accounts, RateTable rates) {
+    public ChargingEngine(JournalledAccountStore accounts, RateTable rates) {
         this(accounts, RateSchedule.of(rates), accounts.clock(), DEFAULT_RESERVATION_TTL);
     }
 
@@ -48,7 +49,7 @@ public final class ChargingEngine {
      * @param reservationTtl how long past its paid time (or past authorisation, before answer) a reservation lives
      *                       without being touched before {@link #expireReservations} hands it back
      */
-    public ChargingEngine(InMemoryAccountStore accounts, RateSchedule schedule, Clock clock, Duration reservationTtl) {
+    public ChargingEngine(JournalledAccountStore accounts, RateSchedule schedule, Clock clock, Duration reservationTtl) {
         this.accounts = Objects.requireNonNull(accounts, "accounts");
         this.schedule = new AtomicReference<>(Objects.requireNonNull(schedule, "schedule"));
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -82,7 +83,7 @@ public final class ChargingEngine {
         return schedule.get().deckAt(clock.instant());
     }
 
-    public InMemoryAccountStore accounts() {
+    public JournalledAccountStore accounts() {
         return accounts;
     }
 
@@ -138,9 +139,9 @@ public final class ChargingEngine {
         return new Authorisation.Granted(session);
     }
 
-    /** Hands back reservations abandoned by crashed callers, forfeits expired credit, expires plans; see the store. */
+    /** Hands back abandoned reservations, forfeits expired credit, expires plans: {@link AccountHousekeeping#expire}. */
     public int expireReservations() {
-        return accounts.expire(clock.instant());
+        return accounts.housekeeping().expire(clock.instant());
     }
 
     /** Sets how far back {@link #usageHistory} goes. */

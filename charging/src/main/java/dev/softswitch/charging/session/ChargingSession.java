@@ -1,14 +1,14 @@
 package dev.softswitch.charging.session;
 
+import dev.softswitch.charging.account.CallReservations;
 import dev.softswitch.charging.account.Funding;
 import dev.softswitch.charging.account.IncrementRequest;
-import dev.softswitch.charging.account.InMemoryAccountStore;
+import dev.softswitch.charging.account.JournalledAccountStore;
 import dev.softswitch.charging.account.Refusal;
 import dev.softswitch.charging.account.ReserveOutcome;
 import dev.softswitch.charging.cdr.ChargedCall;
 import dev.softswitch.charging.money.Money;
 import dev.softswitch.charging.money.Rounding;
-import dev.softswitch.charging.tariff.NumberType;
 import dev.softswitch.charging.tariff.Rate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,9 +22,10 @@ import java.util.Optional;
 /**
  * The real-time charging of one call (CHG-6). Created by {@link ChargingEngine#authorise} with its first increment
  * already held; while the call lasts the gateway reserves each next increment before it begins and hangs up at
- * {@link #paidUntil()} when a reservation fails. Increments are paid in this order: 30-day plan minutes (60 s
- * each), package free minutes (60 s each), then credit (the rate's initial increment if the call starts on credit,
- * else its subsequent one, then subsequent increments). Thread-safe: every method is atomic.
+ * {@link #paidUntil()} when a reservation fails. What pays each increment is the account store's funding policy:
+ * 30-day plan minutes (60 s each), package free minutes (60 s each), then credit (the rate's initial increment if
+ * the call starts on credit, else its subsequent one, then subsequent increments); the session prices the credit
+ * increment and counts what paid. Thread-safe: every method is atomic.
  *
  * <pre>
  *   AUTHORISED --start()--> ANSWERED --end()--> ENDED
@@ -39,7 +40,7 @@ public final class ChargingSession {
 
     private enum State { AUTHORISED, ANSWERED, ENDED, RELEASED }
 
-    private final InMemoryAccountStore accounts;
+    private final CallReservations reservations;
     private final Clock clock;
     private final Duration ttl;
     private final String callId;
@@ -47,8 +48,6 @@ public final class ChargingSession {
     private final String destination;
     private final Rate rate;
     private final String deck;
-    private final boolean capApplies;
-    private final boolean packageEligible;
     private final long coinCreditMicros;
     private final long initialCost;
     private final long subsequentCost;
@@ -71,9 +70,9 @@ public final class ChargingSession {
     private ChargeResult result;
     private ChargedCall record;
 
-    ChargingSession(InMemoryAccountStore accounts, Clock clock, Duration ttl, String callId, String accountId,
+    ChargingSession(JournalledAccountStore accounts, Clock clock, Duration ttl, String callId, String accountId,
                     String destination, Rate rate, String deck) {
-        this.accounts = accounts;
+        this.reservations = accounts.callReservations();
         this.clock = clock;
         this.ttl = ttl;
         this.callId = callId;
@@ -81,9 +80,6 @@ public final class ChargingSession {
         this.destination = destination;
         this.rate = rate;
         this.deck = deck;
-        boolean international = accounts.isInternational(accountId, destination);
-        this.capApplies = international;
-        this.packageEligible = !international && rate.numberType() != NumberType.PREMIUM;
         this.coinCreditMicros = accounts.coinCreditMicros(accountId);
         this.initialCost = rate.costOfIncrement(rate.initialIncrementSeconds()).micros();
         this.subsequentCost = rate.costOfIncrement(rate.subsequentIncrementSeconds()).micros();
@@ -125,7 +121,7 @@ public final class ChargingSession {
         state = State.ANSWERED;
         this.answeredAt = answeredAt;
         this.paidUntil = answeredAt.plusSeconds(heldSeconds());
-        accounts.touch(accountId, reservationId, deadline());
+        reservations.touch(accountId, reservationId, deadline());
         log.debug("call {}: answered at {}, paid until {}", callId, answeredAt, paidUntil);
         return paidUntil;
     }
@@ -180,7 +176,7 @@ public final class ChargingSession {
             return false;
         }
         paidUntil = paidUntil.plusSeconds(heldSeconds() - before);
-        accounts.touch(accountId, reservationId, deadline());
+        reservations.touch(accountId, reservationId, deadline());
         return true;
     }
 
@@ -196,9 +192,9 @@ public final class ChargingSession {
         long gross = finalise(net);
         Instant deadline = (paidUntil == null || paidUntil.isBefore(now) ? now : paidUntil)
                 .plusSeconds(Math.max(creditSeconds, FREE_INCREMENT_SECONDS)).plus(ttl);
-        IncrementRequest request = new IncrementRequest(destination, packageIncrements == 0 && creditIncrements == 0,
-                packageEligible && creditIncrements == 0, gross - creditHeld, capApplies, deadline);
-        ReserveOutcome outcome = accounts.reserveIncrement(accountId, reservationId, callId, request, now);
+        IncrementRequest request = new IncrementRequest(destination, rate.category(), lastFunding(), gross - creditHeld,
+                deadline);
+        ReserveOutcome outcome = reservations.reserveIncrement(accountId, reservationId, callId, request, now);
         if (!outcome.held()) {
             lastRefusal = outcome.refusal();
             return lastRefusal;
@@ -270,8 +266,8 @@ public final class ChargingSession {
                 rate.tax().basisPoints(), answeredAt, endedAt, durationMillis, billedSeconds, planUsed, planId,
                 packageUsed, firstUsed + restUsed, net, rate.tax().taxMicros(net), amount, rate.currency(),
                 java.util.List.of(), clamped, coinCreditMicros > 0);
-        Optional<ChargedCall> recorded = accounts.settle(accountId, reservationId, amount, planUsed, packageUsed,
-                capApplies ? amount : 0, call, clock.instant());
+        Optional<ChargedCall> recorded = reservations.settle(accountId, reservationId, amount, planUsed, packageUsed,
+                call, clock.instant());
         Money charged = money(amount);
         if (recorded.isEmpty()) {
             log.warn("call {}: its reservation expired before it ended; nothing charged", callId);
@@ -317,12 +313,23 @@ public final class ChargingSession {
 
     private void releaseReservation() {
         if (reservationId != 0) {
-            accounts.releaseReservation(accountId, reservationId, clock.instant());
+            reservations.release(accountId, reservationId, clock.instant());
         }
         log.debug("call {}: released unanswered reservation {}", callId, money(creditHeld));
         creditHeld = 0;
         state = State.RELEASED;
         result = new ChargeResult(callId, 0, 0, 0, money(0), false);
+    }
+
+    /** What paid the last held increment (they are paid plan, then package, then credit), or null before the first. */
+    private Funding lastFunding() {
+        if (creditIncrements > 0) {
+            return Funding.CREDIT;
+        }
+        if (packageIncrements > 0) {
+            return Funding.PACKAGE;
+        }
+        return planIncrements > 0 ? Funding.PLAN : null;
     }
 
     /** Seconds covered by the held increments. */

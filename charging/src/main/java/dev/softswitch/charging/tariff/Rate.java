@@ -16,18 +16,18 @@ import java.util.Objects;
  * @param prefix digits only, without '+'; {@code ""} is the default rate matching every number
  */
 public record Rate(String prefix, String destinationName, Money pricePerMinute, Money connectFee,
-                   int initialIncrementSeconds, int subsequentIncrementSeconds, Tax tax, NumberType numberType) {
+                   int initialIncrementSeconds, int subsequentIncrementSeconds, Tax tax, RateCategory category) {
 
-    /** A rate with tax included at 0 % and an unspecified number type (the original six-field rate). */
+    /** A rate with tax included at 0 % and an unspecified category (the original six-field rate). */
     public Rate(String prefix, String destinationName, Money pricePerMinute, Money connectFee,
                 int initialIncrementSeconds, int subsequentIncrementSeconds) {
         this(prefix, destinationName, pricePerMinute, connectFee, initialIncrementSeconds, subsequentIncrementSeconds,
-                Tax.NONE, NumberType.OTHER);
+                Tax.NONE, RateCategory.OTHER);
     }
 
     public Rate {
         Objects.requireNonNull(tax, "tax");
-        Objects.requireNonNull(numberType, "numberType");
+        Objects.requireNonNull(category, "category");
         Objects.requireNonNull(prefix, "prefix");
         Objects.requireNonNull(destinationName, "destinationName");
         Objects.requireNonNull(pricePerMinute, "pricePerMinute");
@@ -75,12 +75,12 @@ public record Rate(String prefix, String destinationName, Money pricePerMinute, 
     /** This rate with another tax. */
     public Rate withTax(Tax newTax) {
         return new Rate(prefix, destinationName, pricePerMinute, connectFee, initialIncrementSeconds,
-                subsequentIncrementSeconds, newTax, numberType);
+                subsequentIncrementSeconds, newTax, category);
     }
 
-    /** This rate for another number type. */
-    public Rate withNumberType(NumberType type) {
+    /** This rate for another category. */
+    public Rate withCategory(RateCategory newCategory) {
         return new Rate(prefix, destinationName, pricePerMinute, connectFee, initialIncrementSeconds,
-                subsequentIncrementSeconds, tax, type);
+                subsequentIncrementSeconds, tax, newCategory);
     }
 }

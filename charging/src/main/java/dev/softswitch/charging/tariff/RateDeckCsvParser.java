@@ -22,7 +22,7 @@ import java.util.Map;
  * bad line, and no table.
  *
  * <p>{@code tax_percent} is a decimal with at most two places ({@code 7}, {@code 10}, {@code 7.5});
- * {@code tax_mode} is {@code included} or {@code added}; {@code number_type} is one of {@link NumberType}
+ * {@code tax_mode} is {@code included} or {@code added}; {@code number_type} is one of {@link RateCategory}
  * (case-insensitive). Every line must use the deck's one currency (that of the first rate line).
  */
 public final class RateDeckCsvParser {
@@ -141,17 +141,17 @@ public final class RateDeckCsvParser {
             default -> problems.add("tax_mode must be 'included' or 'added', got '" + f.get(7).strip() + "'");
         }
         int basisPoints = percent(f.get(8), problems);
-        NumberType type = null;
+        RateCategory category = null;
         try {
-            type = NumberType.valueOf(f.get(9).strip().toUpperCase(Locale.ROOT));
+            category = RateCategory.valueOf(f.get(9).strip().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            problems.add("number_type must be one of " + java.util.Arrays.toString(NumberType.values())
+            problems.add("number_type must be one of " + java.util.Arrays.toString(RateCategory.values())
                     + ", got '" + f.get(9).strip() + "'");
         }
         if (!problems.isEmpty()) {
             return null;
         }
-        return new Rate(prefix, destination, price, connect, initial, subsequent, new Tax(mode, basisPoints), type);
+        return new Rate(prefix, destination, price, connect, initial, subsequent, new Tax(mode, basisPoints), category);
     }
 
     private static Money money(String field, String text, String currency, List<String> problems) {

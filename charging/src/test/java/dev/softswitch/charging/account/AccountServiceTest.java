@@ -1,8 +1,8 @@
 package dev.softswitch.charging.account;
 
 import dev.softswitch.charging.MutableClock;
+import dev.softswitch.charging.cdr.Adjustment;
 import dev.softswitch.charging.cdr.ChargedCall;
-import dev.softswitch.charging.cdr.RefundReportWriter;
 import dev.softswitch.charging.journal.NoJournal;
 import dev.softswitch.charging.money.Money;
 import dev.softswitch.charging.session.Authorisation;
@@ -28,7 +28,7 @@ class AccountServiceTest {
     private static final Instant T0 = Instant.parse("2025-02-01T09:00:00Z");
 
     private final MutableClock clock = new MutableClock(T0);
-    private final InMemoryAccountStore store = new InMemoryAccountStore(new NoJournal(), clock);
+    private final JournalledAccountStore store = new JournalledAccountStore(new NoJournal(), clock);
     private final ChargingEngine engine = new ChargingEngine(store, RateSchedule.of(RateTable.of("line-out-2025",
             List.of(new Rate("1", "USA", usd("0.10"), usd("0.02"), 60, 60).withTax(Tax.included(1000))))),
             clock, Duration.ofMinutes(2));
@@ -52,14 +52,15 @@ class AccountServiceTest {
         store.create("u", usd("5"));
         call("u", "c1", 120); // ends T0 + 120 s, costs 0.22
         Instant limit = T0.plusSeconds(120).plus(Duration.ofDays(90)); // 90 days after the call ended
-        store.adjust("u", "c1", usd("0.10"), "dropped call, ticket 17", limit);
+        store.operatorActions().adjust("u", "c1", usd("0.10"), "dropped call, ticket 17", limit);
         assertThat(store.balance("u")).contains(usd("4.88"));
-        assertThatThrownBy(() -> store.adjust("u", "c1", usd("0.05"), "late", limit.plusNanos(1)))
+        assertThatThrownBy(() -> store.operatorActions().adjust("u", "c1", usd("0.05"), "late", limit.plusNanos(1)))
                 .isInstanceOf(AdjustmentRefusedException.class).hasMessageContaining("90 days");
-        assertThatThrownBy(() -> store.adjust("u", "c1", usd("0.13"), "too much", limit))
+        assertThatThrownBy(() -> store.operatorActions().adjust("u", "c1", usd("0.13"), "too much", limit))
                 .hasMessageContaining("exceed");
-        assertThatThrownBy(() -> store.adjust("u", "nope", usd("0.01"), "x", limit)).hasMessageContaining("no settled");
-        store.adjust("u", "c1", usd("-0.02"), "rate correction", limit);
+        assertThatThrownBy(() -> store.operatorActions().adjust("u", "nope", usd("0.01"), "x", limit))
+                .hasMessageContaining("no settled");
+        store.operatorActions().adjust("u", "c1", usd("-0.02"), "rate correction", limit);
         assertThat(store.balance("u")).contains(usd("4.86"));
         assertThat(store.adjustments("u", "c1")).extracting(Adjustment::reason)
                 .containsExactly("dropped call, ticket 17", "rate correction");
@@ -69,7 +70,7 @@ class AccountServiceTest {
     void explainsWhyACallCostWhatItCost() {
         store.create("u", usd("5"));
         call("u", "c1", 61);
-        store.adjust("u", "c1", usd("0.02"), "goodwill", T0.plus(Duration.ofDays(1)));
+        store.operatorActions().adjust("u", "c1", usd("0.02"), "goodwill", T0.plus(Duration.ofDays(1)));
         String text = engine.explain("u", "c1").orElseThrow();
         assertThat(text).contains("deck 'line-out-2025'", "prefix 1", "0.1 USD per minute", "60/60 s",
                 "connect fee: 0.02 USD", "credit increments: 2", "tax included: 0.02 USD", "charged: 0.22 USD",
@@ -101,9 +102,9 @@ class AccountServiceTest {
         store.purchaseCredit("a", usd("1"), T0, "google-play", T0.plus(Duration.ofDays(10)));
         store.purchasePlan("b", PlanProduct.thirtyDays("USA", List.of("1"), 10, usd("1.99")), T0, false);
         Instant serviceEnd = T0.plus(Duration.ofDays(20));
-        List<InMemoryAccountStore.Refund> refunds = store.closeService(serviceEnd);
-        assertThat(refunds).containsExactly(new InMemoryAccountStore.Refund("a", usd("2"), 1),
-                new InMemoryAccountStore.Refund("b", usd("0"), 0));
+        List<Refund> refunds = store.operatorActions().closeService(serviceEnd);
+        assertThat(refunds).containsExactly(new Refund("a", usd("2"), 1),
+                new Refund("b", usd("0"), 0));
         assertThat(store.balance("a")).contains(usd("0"));
         assertThat(store.forfeited("a")).isEqualTo(usd("1"));
         StringWriter csv = new StringWriter();

@@ -34,7 +34,7 @@ class CreditLotTest {
     private static final Rate US = new Rate("1", "USA", usd("0.06"), usd("0"), 60, 60);
 
     private final MutableClock clock = new MutableClock(T0);
-    private final InMemoryAccountStore store = new InMemoryAccountStore(new dev.softswitch.charging.journal.NoJournal(),
+    private final JournalledAccountStore store = new JournalledAccountStore(new dev.softswitch.charging.journal.NoJournal(),
             clock);
     private final ChargingEngine engine = new ChargingEngine(store, RateSchedule.of(RateTable.of(List.of(US))), clock,
             Duration.ofMinutes(2));
@@ -105,11 +105,11 @@ class CreditLotTest {
             store.open(id, AccountOptions.of("USD").withZone(ZoneId.of(zone)));
             store.purchaseCredit(id, usd("1"), T0, "shop", T0.plus(Duration.ofDays(1)));
         }
-        store.expire(T0.plus(Duration.ofDays(1)).minusNanos(1));
+        store.housekeeping().expire(T0.plus(Duration.ofDays(1)).minusNanos(1));
         for (String zone : List.of("UTC", "Asia/Tokyo", "America/Los_Angeles")) {
             assertThat(store.forfeited("u-" + zone).isZero()).isTrue();
         }
-        store.expire(T0.plus(Duration.ofDays(1)));
+        store.housekeeping().expire(T0.plus(Duration.ofDays(1)));
         for (String zone : List.of("UTC", "Asia/Tokyo", "America/Los_Angeles")) {
             assertThat(store.forfeited("u-" + zone)).as(zone).isEqualTo(usd("1"));
         }

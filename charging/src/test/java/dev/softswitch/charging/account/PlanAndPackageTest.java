@@ -8,8 +8,8 @@ import dev.softswitch.charging.session.Authorisation;
 import dev.softswitch.charging.session.ChargeResult;
 import dev.softswitch.charging.session.ChargingEngine;
 import dev.softswitch.charging.session.ChargingSession;
-import dev.softswitch.charging.tariff.NumberType;
 import dev.softswitch.charging.tariff.Rate;
+import dev.softswitch.charging.tariff.RateCategory;
 import dev.softswitch.charging.tariff.RateSchedule;
 import dev.softswitch.charging.tariff.RateTable;
 import dev.softswitch.charging.tariff.Tax;
@@ -29,7 +29,7 @@ class PlanAndPackageTest {
     private static final PlanProduct US_PLAN = PlanProduct.thirtyDays("USA 60", List.of("1"), 3, usd("2.99"));
 
     private final MutableClock clock = new MutableClock(T0);
-    private final InMemoryAccountStore store = new InMemoryAccountStore(new NoJournal(), clock);
+    private final JournalledAccountStore store = new JournalledAccountStore(new NoJournal(), clock);
 
     private static Money usd(String s) {
         return Money.parse(s, "USD");
@@ -92,14 +92,14 @@ class PlanAndPackageTest {
         clock.set(end.minusNanos(1));
         assertThat(engine.authorise("a", "u", "12125550100")).isInstanceOf(Authorisation.Granted.class);
         ((Authorisation.Granted) engine.authorise("b", "v", "12125550100")).session().release();
-        store.expire(end);
+        store.housekeeping().expire(end);
         List<PlanBalance> plans = store.plans("u");
         assertThat(plans).hasSize(2);
         assertThat(plans.get(0).expired()).isTrue();
         assertThat(plans.get(1).minutesLeft()).as("renewed with fresh minutes only").isEqualTo(3);
         assertThat(plans.get(1).expiresAt()).isEqualTo(end.plus(Duration.ofDays(30)));
-        store.setAutoRenewal(false, name -> null); // the service's end is announced
-        store.expire(end.plus(Duration.ofDays(30)));
+        store.housekeeping().setAutoRenewal(false, name -> null); // the service's end is announced
+        store.housekeeping().expire(end.plus(Duration.ofDays(30)));
         assertThat(store.plans("u")).hasSize(2).allMatch(PlanBalance::expired);
         clock.set(end.plus(Duration.ofDays(30)));
         assertThat(engine.authorise("c", "u", "12125550100")).isInstanceOf(Authorisation.Denied.class);
@@ -108,9 +108,9 @@ class PlanAndPackageTest {
     @Test
     void packageFreeMinutesThenTheExcessRateAndNeverForPremiumOrInternational() {
         ChargingEngine engine = new ChargingEngine(store, RateSchedule.of(RateTable.of(List.of(
-                new Rate("66", "Thailand", thb("0.99"), thb("0"), 60, 60, Tax.added(700), NumberType.MOBILE),
-                new Rate("661900", "Thai premium", thb("9"), thb("0"), 60, 60, Tax.added(700), NumberType.PREMIUM),
-                new Rate("1", "USA", thb("5"), thb("0"), 60, 60, Tax.added(700), NumberType.LANDLINE)))),
+                new Rate("66", "Thailand", thb("0.99"), thb("0"), 60, 60, Tax.added(700), RateCategory.MOBILE),
+                new Rate("661900", "Thai premium", thb("9"), thb("0"), 60, 60, Tax.added(700), RateCategory.PREMIUM),
+                new Rate("1", "USA", thb("5"), thb("0"), 60, 60, Tax.added(700), RateCategory.LANDLINE)))),
                 clock, Duration.ofMinutes(2));
         store.open("th", AccountOptions.of("THB").withZone(ZoneId.of("Asia/Bangkok")).withHomePrefix("66"));
         store.credit("th", thb("100"));

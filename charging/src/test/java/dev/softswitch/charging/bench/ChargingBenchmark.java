@@ -1,6 +1,6 @@
 package dev.softswitch.charging.bench;
 
-import dev.softswitch.charging.account.InMemoryAccountStore;
+import dev.softswitch.charging.account.JournalledAccountStore;
 import dev.softswitch.charging.journal.NoJournal;
 import dev.softswitch.charging.money.Money;
 import dev.softswitch.charging.session.Authorisation;
@@ -53,7 +53,7 @@ public class ChargingBenchmark {
     @Param({"off", "on"})
     public String journal;
 
-    InMemoryAccountStore store;
+    JournalledAccountStore store;
     ChargingEngine engine;
     Path dir;
     final AtomicInteger accounts = new AtomicInteger();
@@ -63,9 +63,9 @@ public class ChargingBenchmark {
         Clock clock = Clock.fixed(T0, ZoneOffset.UTC);
         if (journal.equals("on")) {
             dir = Files.createTempDirectory("charging-bench");
-            store = InMemoryAccountStore.open(dir, clock, Duration.ofMinutes(2));
+            store = JournalledAccountStore.open(dir, clock, Duration.ofMinutes(2));
         } else {
-            store = new InMemoryAccountStore(new NoJournal(), clock);
+            store = new JournalledAccountStore(new NoJournal(), clock);
         }
         engine = new ChargingEngine(store, RateSchedule.of(DECK), clock, Duration.ofMinutes(2));
     }
@@ -104,7 +104,7 @@ public class ChargingBenchmark {
 
     /** Heap retained per answered call session (session object plus its reservation in the store). */
     static long heapBytesPerSession(int sessions) {
-        InMemoryAccountStore store = new InMemoryAccountStore(new NoJournal(), Clock.fixed(T0, ZoneOffset.UTC));
+        JournalledAccountStore store = new JournalledAccountStore(new NoJournal(), Clock.fixed(T0, ZoneOffset.UTC));
         ChargingEngine engine = new ChargingEngine(store, RateSchedule.of(DECK), store.clock(), Duration.ofMinutes(2));
         for (int i = 0; i < 100; i++) {
             store.create("a" + i, Money.parse("100000000", "USD"));

@@ -1,6 +1,6 @@
 package dev.softswitch.charging.journal;
 
-import dev.softswitch.charging.account.InMemoryAccountStore;
+import dev.softswitch.charging.account.JournalledAccountStore;
 import dev.softswitch.charging.money.Money;
 import dev.softswitch.charging.session.Authorisation;
 import dev.softswitch.charging.session.ChargeResult;
@@ -45,14 +45,14 @@ public final class CrashDriver {
         Path dir = Path.of(args[0]);
         long seed = Long.parseLong(args[1]);
         Clock clock = Clock.fixed(T0, ZoneOffset.UTC);
-        InMemoryAccountStore store = InMemoryAccountStore.open(dir, clock, TTL);
+        JournalledAccountStore store = JournalledAccountStore.open(dir, clock, TTL);
         for (String id : ACCOUNTS) {
             if (store.account(id).isEmpty()) {
                 store.create(id, Money.zero("USD"));
             }
         }
         // crashed calls left reservations behind: their TTL has run out by now
-        store.expire(T0.plus(Duration.ofDays(1)));
+        store.housekeeping().expire(T0.plus(Duration.ofDays(1)));
         for (String id : ACCOUNTS) {
             line("STATE", store, id);
         }
@@ -66,7 +66,7 @@ public final class CrashDriver {
         b.join();
     }
 
-    private static void drive(ChargingEngine engine, InMemoryAccountStore store, List<String> mine, Random random) {
+    private static void drive(ChargingEngine engine, JournalledAccountStore store, List<String> mine, Random random) {
         int call = 0;
         String run = Long.toHexString(random.nextLong());
         while (true) {
@@ -115,7 +115,7 @@ public final class CrashDriver {
         }
     }
 
-    private static void line(String kind, InMemoryAccountStore store, String id) {
+    private static void line(String kind, JournalledAccountStore store, String id) {
         line(kind, id, store.balance(id).orElseThrow().micros(), store.reserved(id).micros(),
                 store.usage(id, Instant.MIN, Instant.MAX).size());
     }

@@ -1,6 +1,6 @@
 package dev.softswitch.charging.journal;
 
-import dev.softswitch.charging.account.InMemoryAccountStore;
+import dev.softswitch.charging.account.JournalledAccountStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -97,7 +97,7 @@ class JournalCrashTest {
                     .isGreaterThanOrEqualTo(acksBeforeKill);
 
             recovered = new HashMap<>();
-            try (InMemoryAccountStore store = InMemoryAccountStore.open(dir,
+            try (JournalledAccountStore store = JournalledAccountStore.open(dir,
                     Clock.fixed(CrashDriver.T0, ZoneOffset.UTC), CrashDriver.TTL)) {
                 for (String id : CrashDriver.ACCOUNTS) {
                     AccountView now = new AccountView(store.balance(id).orElseThrow().micros(),

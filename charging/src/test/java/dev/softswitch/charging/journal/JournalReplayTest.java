@@ -2,8 +2,9 @@ package dev.softswitch.charging.journal;
 
 import dev.softswitch.charging.MutableClock;
 import dev.softswitch.charging.account.CreditLot;
-import dev.softswitch.charging.account.InMemoryAccountStore;
+import dev.softswitch.charging.account.JournalledAccountStore;
 import dev.softswitch.charging.account.PlanProduct;
+import dev.softswitch.charging.event.JournalEvent;
 import dev.softswitch.charging.money.Money;
 import dev.softswitch.charging.session.Authorisation;
 import dev.softswitch.charging.session.ChargingEngine;
@@ -45,7 +46,7 @@ class JournalReplayTest {
     }
 
     /** What a replay must reproduce for one account. */
-    private static List<Object> view(InMemoryAccountStore store, String id) {
+    private static List<Object> view(JournalledAccountStore store, String id) {
         List<Object> v = new ArrayList<>();
         v.add(store.balance(id));
         v.add(store.reserved(id));
@@ -64,7 +65,7 @@ class JournalReplayTest {
         Random random = new Random(seed);
         MutableClock clock = new MutableClock(T0);
         List<List<Object>> before = new ArrayList<>();
-        try (InMemoryAccountStore store = InMemoryAccountStore.open(dir, clock, Duration.ofMinutes(2))) {
+        try (JournalledAccountStore store = JournalledAccountStore.open(dir, clock, Duration.ofMinutes(2))) {
             ChargingEngine engine = new ChargingEngine(store, RateSchedule.of(DECK), clock, Duration.ofMinutes(2));
             for (String id : ACCOUNTS) {
                 store.create(id, Money.zero("USD"));
@@ -105,7 +106,7 @@ class JournalReplayTest {
                 before.add(view(store, id));
             }
         }
-        try (InMemoryAccountStore again = InMemoryAccountStore.open(dir, clock, Duration.ofMinutes(2))) {
+        try (JournalledAccountStore again = JournalledAccountStore.open(dir, clock, Duration.ofMinutes(2))) {
             for (int i = 0; i < ACCOUNTS.size(); i++) {
                 assertThat(view(again, ACCOUNTS.get(i))).as("seed %d: replay of %s", seed, ACCOUNTS.get(i))
                         .isEqualTo(before.get(i));
@@ -116,7 +117,7 @@ class JournalReplayTest {
     @Test
     void aTornTailIsCutOffAndAppendingGoesOn(@TempDir Path dir) throws IOException {
         MutableClock clock = new MutableClock(T0);
-        try (InMemoryAccountStore store = InMemoryAccountStore.open(dir, clock, Duration.ofMinutes(2))) {
+        try (JournalledAccountStore store = JournalledAccountStore.open(dir, clock, Duration.ofMinutes(2))) {
             store.create("u1", Money.parse("5", "USD"));
         }
         Path segment;
@@ -124,11 +125,11 @@ class JournalReplayTest {
             segment = files.filter(p -> p.getFileName().toString().startsWith("journal-")).findFirst().orElseThrow();
         }
         Files.write(segment, new byte[] {0, 0, 0, 40, 1, 2, 3}, StandardOpenOption.APPEND); // a frame cut short
-        try (InMemoryAccountStore store = InMemoryAccountStore.open(dir, clock, Duration.ofMinutes(2))) {
+        try (JournalledAccountStore store = JournalledAccountStore.open(dir, clock, Duration.ofMinutes(2))) {
             assertThat(store.balance("u1")).contains(Money.parse("5", "USD"));
             store.credit("u1", Money.parse("1", "USD"));
         }
-        try (InMemoryAccountStore store = InMemoryAccountStore.open(dir, clock, Duration.ofMinutes(2))) {
+        try (JournalledAccountStore store = JournalledAccountStore.open(dir, clock, Duration.ofMinutes(2))) {
             assertThat(store.balance("u1")).contains(Money.parse("6", "USD"));
         }
     }
@@ -136,21 +137,21 @@ class JournalReplayTest {
     @Test
     void openReservationsSurviveARestartAndExpireAfterTheirTtl(@TempDir Path dir) throws IOException {
         MutableClock clock = new MutableClock(T0);
-        try (InMemoryAccountStore store = InMemoryAccountStore.open(dir, clock, Duration.ofMinutes(2))) {
+        try (JournalledAccountStore store = JournalledAccountStore.open(dir, clock, Duration.ofMinutes(2))) {
             store.create("u1", Money.parse("1", "USD"));
             ChargingEngine engine = new ChargingEngine(store, RateSchedule.of(DECK), clock, Duration.ofMinutes(2));
             Authorisation a = engine.authorise("c1", "u1", "12125550100");
             assertThat(a).isInstanceOf(Authorisation.Granted.class);
             assertThat(store.reserved("u1")).isEqualTo(Money.parse("0.023", "USD"));
         }
-        try (InMemoryAccountStore store = InMemoryAccountStore.open(dir, clock, Duration.ofMinutes(2))) {
+        try (JournalledAccountStore store = JournalledAccountStore.open(dir, clock, Duration.ofMinutes(2))) {
             assertThat(store.reserved("u1")).as("not lost").isEqualTo(Money.parse("0.023", "USD"));
-            assertThat(store.expire(T0.plus(Duration.ofMinutes(2)))).as("TTL not yet over").isZero();
-            assertThat(store.expire(T0.plus(Duration.ofMinutes(2)).plusMillis(1))).isEqualTo(1);
+            assertThat(store.housekeeping().expire(T0.plus(Duration.ofMinutes(2)))).as("TTL not yet over").isZero();
+            assertThat(store.housekeeping().expire(T0.plus(Duration.ofMinutes(2)).plusMillis(1))).isEqualTo(1);
             assertThat(store.reserved("u1").isZero()).isTrue();
             assertThat(store.balance("u1")).contains(Money.parse("1", "USD"));
         }
-        try (InMemoryAccountStore store = InMemoryAccountStore.open(dir, clock, Duration.ofMinutes(2))) {
+        try (JournalledAccountStore store = JournalledAccountStore.open(dir, clock, Duration.ofMinutes(2))) {
             assertThat(store.reserved("u1").isZero()).as("the expiry was journaled, not doubled").isTrue();
         }
     }
@@ -183,7 +184,7 @@ class JournalReplayTest {
             }
         };
         MutableClock clock = new MutableClock(T0);
-        InMemoryAccountStore store = new InMemoryAccountStore(broken, clock);
+        JournalledAccountStore store = new JournalledAccountStore(broken, clock);
         store.create("u1", Money.parse("10", "USD"));
         ChargingEngine engine = new ChargingEngine(store, RateSchedule.of(DECK), clock, Duration.ofMinutes(2));
         ChargingSession running = ((Authorisation.Granted) engine.authorise("c1", "u1", "12125550100")).session();
@@ -199,7 +200,7 @@ class JournalReplayTest {
     @Test
     void groupCommitBatchesConcurrentAppends(@TempDir Path dir) throws Exception {
         MutableClock clock = new MutableClock(T0);
-        try (InMemoryAccountStore store = InMemoryAccountStore.open(dir, clock, Duration.ofMinutes(2))) {
+        try (JournalledAccountStore store = JournalledAccountStore.open(dir, clock, Duration.ofMinutes(2))) {
             for (int t = 0; t < 4; t++) {
                 store.create("t" + t, Money.zero("USD"));
             }
@@ -222,7 +223,7 @@ class JournalReplayTest {
             }
             assertThat(syncs).as("fsyncs for 204 appends").isLessThanOrEqualTo(204);
         }
-        try (InMemoryAccountStore store = InMemoryAccountStore.open(dir, clock, Duration.ofMinutes(2))) {
+        try (JournalledAccountStore store = JournalledAccountStore.open(dir, clock, Duration.ofMinutes(2))) {
             assertThat(store.lots("t3")).extracting(CreditLot::channel).containsOnly("credit");
         }
     }

@@ -1,6 +1,6 @@
 package dev.softswitch.charging.session;
 
-import dev.softswitch.charging.account.InMemoryAccountStore;
+import dev.softswitch.charging.account.JournalledAccountStore;
 import dev.softswitch.charging.money.Money;
 import dev.softswitch.charging.tariff.Rate;
 import dev.softswitch.charging.tariff.RateTable;
@@ -18,7 +18,7 @@ class ChargingEngineTest {
     private static final Rate US = new Rate("1", "USA", usd("1"), usd("0.1"), 60, 60);
     private static final Rate UK = new Rate("44", "UK", Money.parse("0.5", "GBP"), Money.parse("0", "GBP"), 60, 60);
 
-    private final InMemoryAccountStore accounts = new InMemoryAccountStore();
+    private final JournalledAccountStore accounts = new JournalledAccountStore();
     private final ChargingEngine engine = new ChargingEngine(accounts, RateTable.of(List.of(US, UK)));
 
     private static Money usd(String s) {

@@ -1,6 +1,6 @@
 package dev.softswitch.charging.session;
 
-import dev.softswitch.charging.account.InMemoryAccountStore;
+import dev.softswitch.charging.account.JournalledAccountStore;
 import dev.softswitch.charging.money.Money;
 import dev.softswitch.charging.tariff.Rate;
 import dev.softswitch.charging.tariff.RateTable;
@@ -50,7 +50,7 @@ class ChargingPropertyTest {
     @MethodSource("seeds")
     void moneyIsConservedAndNeverOverspent(long seed) {
         Random random = new Random(seed);
-        InMemoryAccountStore accounts = new InMemoryAccountStore();
+        JournalledAccountStore accounts = new JournalledAccountStore();
         Map<String, Long> paidIn = new HashMap<>();
         for (String id : ACCOUNTS) {
             if (id.equals("ghost")) {
@@ -138,7 +138,7 @@ class ChargingPropertyTest {
 
     private final Map<String, Long> chargedByAccount = new HashMap<>();
 
-    private void end(Random random, Tracked t, InMemoryAccountStore accounts, String where) {
+    private void end(Random random, Tracked t, JournalledAccountStore accounts, String where) {
         ChargingSession s = t.session;
         Money balanceBefore = accounts.balance(s.accountId()).orElseThrow();
         if (t.result != null) {
@@ -194,7 +194,7 @@ class ChargingPropertyTest {
                 .plus(rate.costOfIncrement(rate.subsequentIncrementSeconds()).times(subsequent));
     }
 
-    private static void checkInvariants(InMemoryAccountStore accounts, List<Tracked> sessions, String where) {
+    private static void checkInvariants(JournalledAccountStore accounts, List<Tracked> sessions, String where) {
         Map<String, Long> heldBySessions = new HashMap<>();
         for (Tracked t : sessions) {
             heldBySessions.merge(t.session.accountId(), t.session.reserved().micros(), Long::sum);
@@ -214,7 +214,7 @@ class ChargingPropertyTest {
         }
     }
 
-    private void checkConservation(InMemoryAccountStore accounts, Map<String, Long> paidIn, long seed) {
+    private void checkConservation(JournalledAccountStore accounts, Map<String, Long> paidIn, long seed) {
         for (Map.Entry<String, Long> e : paidIn.entrySet()) {
             String id = e.getKey();
             long debited = e.getValue() - accounts.balance(id).orElseThrow().micros();

@@ -1,6 +1,6 @@
 package dev.softswitch.charging.session;
 
-import dev.softswitch.charging.account.InMemoryAccountStore;
+import dev.softswitch.charging.account.JournalledAccountStore;
 import dev.softswitch.charging.money.Money;
 import dev.softswitch.charging.tariff.Rate;
 import dev.softswitch.charging.tariff.RateTable;
@@ -26,7 +26,7 @@ class ChargingSessionTest {
     /** 40 JPY per minute = 20 JPY per 30 s, 30/30, no connect fee (the Japanese mobile plan). */
     private static final Rate JP = new Rate("81", "Japan mobile", jpy("40"), jpy("0"), 30, 30);
 
-    private final InMemoryAccountStore accounts = new InMemoryAccountStore();
+    private final JournalledAccountStore accounts = new JournalledAccountStore();
     private final ChargingEngine engine = new ChargingEngine(accounts, RateTable.of(List.of(US, JP)));
 
     private static Money usd(String s) {

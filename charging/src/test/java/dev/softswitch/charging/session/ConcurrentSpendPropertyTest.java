@@ -2,7 +2,7 @@ package dev.softswitch.charging.session;
 
 import dev.softswitch.charging.MutableClock;
 import dev.softswitch.charging.account.AccountOptions;
-import dev.softswitch.charging.account.InMemoryAccountStore;
+import dev.softswitch.charging.account.JournalledAccountStore;
 import dev.softswitch.charging.account.PlanBalance;
 import dev.softswitch.charging.account.PlanProduct;
 import dev.softswitch.charging.account.Refusal;
@@ -93,7 +93,7 @@ class ConcurrentSpendPropertyTest {
 
         private void calls() {
             Random random = new Random(seed * 31 + index);
-            InMemoryAccountStore accounts = engine.accounts();
+            JournalledAccountStore accounts = engine.accounts();
             Instant base = engine.clock().instant();
             int op = 0;
             for (int n = 0; n < CALLS_PER_THREAD; n++) {
@@ -149,7 +149,7 @@ class ConcurrentSpendPropertyTest {
             }
         }
 
-        private void sample(InMemoryAccountStore accounts, String callId, int op) {
+        private void sample(JournalledAccountStore accounts, String callId, int op) {
             if (violations.size() >= 5) {
                 return;
             }
@@ -181,7 +181,7 @@ class ConcurrentSpendPropertyTest {
         Random random = new Random(seed);
         Instant now = Instant.parse("2025-05-10T12:00:00Z");
         MutableClock clock = new MutableClock(now);
-        InMemoryAccountStore accounts = new InMemoryAccountStore(new NoJournal(), clock);
+        JournalledAccountStore accounts = new JournalledAccountStore(new NoJournal(), clock);
         long capMicros = 1_000_000 + random.nextInt(7_000_000);
         accounts.open(ACCOUNT, AccountOptions.of("USD").withHomePrefix("81")
                 .withInternationalCap(new Money(capMicros, "USD")));

@@ -2,7 +2,7 @@ package dev.softswitch.charging.session;
 
 import dev.softswitch.charging.MutableClock;
 import dev.softswitch.charging.account.AccountOptions;
-import dev.softswitch.charging.account.InMemoryAccountStore;
+import dev.softswitch.charging.account.JournalledAccountStore;
 import dev.softswitch.charging.account.MonthlyPackage;
 import dev.softswitch.charging.account.PlanProduct;
 import dev.softswitch.charging.journal.NoJournal;
@@ -33,7 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * step that no call holds more money ahead of its use than one increment.
  *
  * <p>The bound, stated from how the engine accounts money: a session holds {@code finalise(creditNet)} on the store
- * ({@link ChargingSession#reserved()}, and {@link InMemoryAccountStore#reserved} is the sum over the account's
+ * ({@link ChargingSession#reserved()}, and {@link JournalledAccountStore#reserved} is the sum over the account's
  * sessions), where {@code creditNet} is the connect fee (if the call started on credit) plus the net cost of every
  * credit increment held. If the call ended now, {@link ChargingSession#end} would charge
  * {@code consumed = finalise(connect fee + net cost of every held credit increment already started)}. So per live
@@ -152,7 +152,7 @@ class ExposurePropertyTest {
         Random random = new Random(seed);
         Instant t0 = Instant.parse("2025-04-03T10:00:00Z");
         MutableClock clock = new MutableClock(t0);
-        InMemoryAccountStore accounts = new InMemoryAccountStore(new NoJournal(), clock);
+        JournalledAccountStore accounts = new JournalledAccountStore(new NoJournal(), clock);
         Map<String, Long> coin = new HashMap<>();
         accounts.open("plain", AccountOptions.of("USD"));
         accounts.open("planned", AccountOptions.of("USD").withZone(ZoneOffset.UTC).withHomePrefix("1"));
@@ -304,7 +304,7 @@ class ExposurePropertyTest {
                 .isEqualTo(credit ? c.finalise(creditNetBefore + net) : heldBefore);
     }
 
-    private static void checkExposure(InMemoryAccountStore accounts, List<Call> live, Instant now, String where) {
+    private static void checkExposure(JournalledAccountStore accounts, List<Call> live, Instant now, String where) {
         Map<String, long[]> perAccount = new HashMap<>(); // held, consumed, bound
         for (Call c : live) {
             long held = c.session.reserved().micros();

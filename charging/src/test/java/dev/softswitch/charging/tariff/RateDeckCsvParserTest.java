@@ -1,7 +1,7 @@
 package dev.softswitch.charging.tariff;
 
 import dev.softswitch.charging.MutableClock;
-import dev.softswitch.charging.account.InMemoryAccountStore;
+import dev.softswitch.charging.account.JournalledAccountStore;
 import dev.softswitch.charging.journal.NoJournal;
 import dev.softswitch.charging.money.Money;
 import dev.softswitch.charging.session.Authorisation;
@@ -39,8 +39,8 @@ class RateDeckCsvParserTest {
         assertThat(deck.name()).isEqualTo("line-out.csv");
         assertThat(deck.lookup("442071234567").orElseThrow().destinationName()).isEqualTo("United Kingdom, fixed");
         assertThat(deck.lookup("12125550100").orElseThrow().tax()).isEqualTo(Tax.included(0));
-        assertThat(RateDeckCsvParser.parse("thai", THAI).lookup("6619001234").orElseThrow().numberType())
-                .isEqualTo(NumberType.PREMIUM);
+        assertThat(RateDeckCsvParser.parse("thai", THAI).lookup("6619001234").orElseThrow().category())
+                .isEqualTo(RateCategory.PREMIUM);
     }
 
     @Test
@@ -95,7 +95,7 @@ class RateDeckCsvParserTest {
         RateTable deck = RateDeckCsvParser.parse("deck", csv);
         String currency = deck.rates().get(0).currency();
         MutableClock clock = new MutableClock(T0);
-        InMemoryAccountStore store = new InMemoryAccountStore(new NoJournal(), clock);
+        JournalledAccountStore store = new JournalledAccountStore(new NoJournal(), clock);
         store.create("u", Money.parse("1000", currency));
         ChargingEngine engine = new ChargingEngine(store, RateSchedule.of(deck), clock, Duration.ofMinutes(2));
         ChargingSession s = ((Authorisation.Granted) engine.authorise("c", "u", number)).session();
@@ -110,7 +110,7 @@ class RateDeckCsvParserTest {
     @Test
     void aScheduledDeckTakesEffectAtItsInstant() throws Exception {
         MutableClock clock = new MutableClock(T0);
-        InMemoryAccountStore store = new InMemoryAccountStore(new NoJournal(), clock);
+        JournalledAccountStore store = new JournalledAccountStore(new NoJournal(), clock);
         store.create("u", Money.parse("10", "USD"));
         ChargingEngine engine = new ChargingEngine(store, RateSchedule.of(RateDeckCsvParser.parse("old", LINE_OUT)),
                 clock, Duration.ofMinutes(2));

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.softswitch.charging.account.InMemoryAccountStore;
+import dev.softswitch.charging.account.JournalledAccountStore;
 import dev.softswitch.charging.cdr.CallRecordWriter;
 import dev.softswitch.charging.money.Money;
 import dev.softswitch.charging.session.ChargingEngine;
@@ -53,7 +53,7 @@ class B2buaCallTest {
 
     private final ManualTimerService timers = new ManualTimerService();
     private final RecordingSipSender sender = new RecordingSipSender(timers);
-    private final InMemoryAccountStore accounts = new InMemoryAccountStore();
+    private final JournalledAccountStore accounts = new JournalledAccountStore();
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final OverloadGuard overload = new OverloadGuard(Duration.ofMillis(100));
     private final FakeRelayPorts relay = new FakeRelayPorts(timers);

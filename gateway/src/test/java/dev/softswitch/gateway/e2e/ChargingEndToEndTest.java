@@ -185,8 +185,8 @@ class ChargingEndToEndTest {
         assertThat(restarted.accounts().available("bob")).isEqualTo(balance.minus(reserved));
 
         // The TTL (fresh from the restart) hands the crashed call's reservation back.
-        int expired = restarted.accounts().expire(Instant.now().plus(ChargingEngine.DEFAULT_RESERVATION_TTL)
-                .plusSeconds(1));
+        int expired = restarted.accounts().housekeeping()
+                .expire(Instant.now().plus(ChargingEngine.DEFAULT_RESERVATION_TTL).plusSeconds(1));
         assertThat(expired).isEqualTo(1);
         assertThat(restarted.accounts().reserved("bob")).isEqualTo(Money.parse("0", "USD"));
         assertThat(restarted.accounts().available("bob")).isEqualTo(balance);

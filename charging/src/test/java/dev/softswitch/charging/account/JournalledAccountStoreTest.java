@@ -10,9 +10,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class InMemoryAccountStoreTest {
+class JournalledAccountStoreTest {
 
-    private final InMemoryAccountStore store = new InMemoryAccountStore();
+    private final JournalledAccountStore store = new JournalledAccountStore();
 
     private static Money usd(String s) {
         return Money.parse(s, "USD");
@@ -33,7 +33,8 @@ class InMemoryAccountStoreTest {
         assertThat(store.account("nobody")).isEmpty();
         assertThatThrownBy(() -> store.available("nobody")).isInstanceOf(UnknownAccountException.class)
                 .hasMessageContaining("'nobody'");
-        assertThatThrownBy(() -> store.reserve("nobody", usd("1"))).isInstanceOf(UnknownAccountException.class);
+        assertThatThrownBy(() -> store.manualReservations().reserve("nobody", usd("1")))
+                .isInstanceOf(UnknownAccountException.class);
         assertThatThrownBy(() -> store.credit("nobody", usd("1"))).isInstanceOf(UnknownAccountException.class);
     }
 
@@ -48,22 +49,22 @@ class InMemoryAccountStoreTest {
     @Test
     void reserveSucceedsOnlyUpToTheAvailableCredit() {
         store.create("alice", usd("1"));
-        assertThat(store.reserve("alice", usd("0.6"))).isTrue();
+        assertThat(store.manualReservations().reserve("alice", usd("0.6"))).isTrue();
         assertThat(store.available("alice")).isEqualTo(usd("0.4"));
         assertThat(store.balance("alice")).contains(usd("1"));
-        assertThat(store.reserve("alice", usd("0.400001"))).isFalse();
+        assertThat(store.manualReservations().reserve("alice", usd("0.400001"))).isFalse();
         assertThat(store.available("alice")).isEqualTo(usd("0.4"));
-        assertThat(store.reserve("alice", usd("0.4"))).isTrue();
+        assertThat(store.manualReservations().reserve("alice", usd("0.4"))).isTrue();
         assertThat(store.available("alice")).isEqualTo(usd("0"));
-        assertThat(store.reserve("alice", usd("0.000001"))).isFalse();
-        assertThat(store.reserve("alice", usd("0"))).isTrue();
+        assertThat(store.manualReservations().reserve("alice", usd("0.000001"))).isFalse();
+        assertThat(store.manualReservations().reserve("alice", usd("0"))).isTrue();
     }
 
     @Test
     void commitDebitsAndFreesTheRest() {
         store.create("alice", usd("1"));
-        store.reserve("alice", usd("0.6"));
-        store.commit("alice", usd("0.6"), usd("0.25"));
+        store.manualReservations().reserve("alice", usd("0.6"));
+        store.manualReservations().commit("alice", usd("0.6"), usd("0.25"));
         assertThat(store.balance("alice")).contains(usd("0.75"));
         assertThat(store.reserved("alice")).isEqualTo(usd("0"));
         assertThat(store.available("alice")).isEqualTo(usd("0.75"));
@@ -72,12 +73,13 @@ class InMemoryAccountStoreTest {
     @Test
     void commitRejectsDebitAboveReservationAndUnknownReservations() {
         store.create("alice", usd("1"));
-        store.reserve("alice", usd("0.5"));
-        assertThatThrownBy(() -> store.commit("alice", usd("0.5"), usd("0.6")))
+        store.manualReservations().reserve("alice", usd("0.5"));
+        assertThatThrownBy(() -> store.manualReservations().commit("alice", usd("0.5"), usd("0.6")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("exceeds");
-        assertThatThrownBy(() -> store.commit("alice", usd("0.7"), usd("0.6")))
+        assertThatThrownBy(() -> store.manualReservations().commit("alice", usd("0.7"), usd("0.6")))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("only");
-        assertThatThrownBy(() -> store.release("alice", usd("0.7"))).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> store.manualReservations().release("alice", usd("0.7")))
+                .isInstanceOf(IllegalStateException.class);
         assertThat(store.balance("alice")).contains(usd("1"));
         assertThat(store.reserved("alice")).isEqualTo(usd("0.5"));
     }
@@ -85,8 +87,8 @@ class InMemoryAccountStoreTest {
     @Test
     void releaseReturnsTheReservation() {
         store.create("alice", usd("1"));
-        store.reserve("alice", usd("0.3"));
-        store.release("alice", usd("0.3"));
+        store.manualReservations().reserve("alice", usd("0.3"));
+        store.manualReservations().release("alice", usd("0.3"));
         assertThat(store.available("alice")).isEqualTo(usd("1"));
         assertThat(store.balance("alice")).contains(usd("1"));
     }
@@ -104,9 +106,11 @@ class InMemoryAccountStoreTest {
     void rejectsOtherCurrenciesAndNegativeAmounts() {
         store.create("alice", usd("1"));
         Money yen = Money.parse("1", "JPY");
-        assertThatThrownBy(() -> store.reserve("alice", yen)).isInstanceOf(CurrencyMismatchException.class);
+        assertThatThrownBy(() -> store.manualReservations().reserve("alice", yen))
+                .isInstanceOf(CurrencyMismatchException.class);
         assertThatThrownBy(() -> store.credit("alice", yen)).isInstanceOf(CurrencyMismatchException.class);
-        assertThatThrownBy(() -> store.reserve("alice", usd("-1"))).hasMessageContaining("negative");
+        assertThatThrownBy(() -> store.manualReservations().reserve("alice", usd("-1")))
+                .hasMessageContaining("negative");
     }
 
     @Test
@@ -124,11 +128,11 @@ class InMemoryAccountStoreTest {
                 throw new IllegalStateException(e);
             }
             for (int i = 0; i < attemptsPerThread; i++) {
-                if (store.reserve("shared", unit)) {
+                if (store.manualReservations().reserve("shared", unit)) {
                     granted.incrementAndGet();
                     // settle every other reservation partially, keeping money moving both ways
                     if (i % 2 == 0) {
-                        store.commit("shared", unit, new Money(1, "USD"));
+                        store.manualReservations().commit("shared", unit, new Money(1, "USD"));
                     }
                 }
             }

@@ -1,4 +1,4 @@
-package dev.softswitch.charging.journal;
+package dev.softswitch.charging.event;
 
 import dev.softswitch.charging.cdr.ChargedCall;
 
@@ -8,7 +8,7 @@ import java.util.List;
 /**
  * One durable fact about one account (CHG-7). Events record decisions already taken (which lots were debited,
  * how many plan minutes), so replaying them reproduces the state exactly without deciding anything again.
- * Lot arrays hold pairs (lot id, micros).
+ * Lot arrays hold pairs (lot id, micros). Each event hands itself to the {@link Applier} method for its type.
  */
 public sealed interface JournalEvent {
 
@@ -16,23 +16,67 @@ public sealed interface JournalEvent {
 
     Instant at();
 
+    /** Calls {@code applier}'s method for this event's type. */
+    void applyTo(Applier applier);
+
+    /** Something events change, with one method per event type. */
+    interface Applier {
+        void apply(AccountOpened e);
+
+        void apply(LotPurchased e);
+
+        void apply(LotForfeited e);
+
+        void apply(Reserved e);
+
+        void apply(Settled e);
+
+        void apply(Released e);
+
+        void apply(PlanPurchased e);
+
+        void apply(PlanExpired e);
+
+        void apply(PackageSubscribed e);
+
+        void apply(Adjusted e);
+
+        void apply(Refunded e);
+    }
+
     /** An account was opened. {@code capMicros} -1 means no cap; {@code coinCreditMicros} 0 means not a coin wallet. */
     record AccountOpened(String accountId, Instant at, String currency, String zone, String homePrefix, long capMicros,
                          long coinCreditMicros) implements JournalEvent {
+        @Override
+        public void applyTo(Applier applier) {
+            applier.apply(this);
+        }
     }
 
     /** Credit was bought: a new lot. {@code expiresAt} is {@link Instant#MAX} for credit that never expires. */
     record LotPurchased(String accountId, Instant at, long lotId, long micros, Instant expiresAt, String channel)
             implements JournalEvent {
+        @Override
+        public void applyTo(Applier applier) {
+            applier.apply(this);
+        }
     }
 
     /** The unreserved rest of an expired lot was forfeited (CHG-3). */
     record LotForfeited(String accountId, Instant at, long lotId, long micros) implements JournalEvent {
+        @Override
+        public void applyTo(Applier applier) {
+            applier.apply(this);
+        }
     }
 
     /** Money, plan minutes, package minutes and cap room held for a call (a new reservation or a further increment). */
     record Reserved(String accountId, Instant at, long reservationId, String callId, long[] lots, long planId,
                     int planMinutes, int packageMinutes, String cycle, long capMicros) implements JournalEvent {
+        @Override
+        public void applyTo(Applier applier) {
+            applier.apply(this);
+        }
     }
 
     /**
@@ -42,24 +86,44 @@ public sealed interface JournalEvent {
     record Settled(String accountId, Instant at, long reservationId, long[] debits, long[] releases, boolean closes,
                    int planMinutes, int packageMinutes, long capMicros, String cycle, ChargedCall call)
             implements JournalEvent {
+        @Override
+        public void applyTo(Applier applier) {
+            applier.apply(this);
+        }
     }
 
     /** A reservation was handed back whole; {@code expired} when its TTL ran out (the caller crashed). */
     record Released(String accountId, Instant at, long reservationId, boolean expired) implements JournalEvent {
+        @Override
+        public void applyTo(Applier applier) {
+            applier.apply(this);
+        }
     }
 
     /** A 30-day plan was bought (CHG-4) at a price fixed now. */
     record PlanPurchased(String accountId, Instant at, long planId, String product, List<String> prefixes, int minutes,
                          long priceMicros, Instant expiresAt, boolean autoRenew) implements JournalEvent {
+        @Override
+        public void applyTo(Applier applier) {
+            applier.apply(this);
+        }
     }
 
     /** A plan reached its end; {@code unusedMinutes} are gone (no rollover). */
     record PlanExpired(String accountId, Instant at, long planId, int unusedMinutes) implements JournalEvent {
+        @Override
+        public void applyTo(Applier applier) {
+            applier.apply(this);
+        }
     }
 
     /** A monthly package was subscribed (CHG-5). */
     record PackageSubscribed(String accountId, Instant at, String name, int freeMinutes, List<String> prefixes)
             implements JournalEvent {
+        @Override
+        public void applyTo(Applier applier) {
+            applier.apply(this);
+        }
     }
 
     /**
@@ -68,9 +132,17 @@ public sealed interface JournalEvent {
      */
     record Adjusted(String accountId, Instant at, String callId, long deltaMicros, String reason, long newLotId,
                     long[] debits) implements JournalEvent {
+        @Override
+        public void applyTo(Applier applier) {
+            applier.apply(this);
+        }
     }
 
     /** At service end the unexpired credit was refunded (ACC-3) and taken off the lots. */
     record Refunded(String accountId, Instant at, long[] debits) implements JournalEvent {
+        @Override
+        public void applyTo(Applier applier) {
+            applier.apply(this);
+        }
     }
 }

@@ -1,9 +1,6 @@
-package dev.softswitch.charging.policy;
+package dev.softswitch.charging.account;
 
 import dev.softswitch.charging.MutableClock;
-import dev.softswitch.charging.account.AccountOptions;
-import dev.softswitch.charging.account.InMemoryAccountStore;
-import dev.softswitch.charging.account.Refusal;
 import dev.softswitch.charging.journal.NoJournal;
 import dev.softswitch.charging.money.Money;
 import dev.softswitch.charging.session.Authorisation;
@@ -33,7 +30,7 @@ class SpendCapTest {
             new Rate("81", "Japan", yen("40"), yen("0"), 30, 30)));
 
     private final MutableClock clock = new MutableClock(T0);
-    private final InMemoryAccountStore store = new InMemoryAccountStore(new NoJournal(), clock);
+    private final JournalledAccountStore store = new JournalledAccountStore(new NoJournal(), clock);
     private final ChargingEngine engine = new ChargingEngine(store, RateSchedule.of(DECK), clock, Duration.ofMinutes(2));
 
     private static Money yen(String s) {

@@ -1,4 +1,4 @@
-package dev.softswitch.charging.account;
+package dev.softswitch.charging.cdr;
 
 import dev.softswitch.charging.money.Money;
 

@@ -1,6 +1,4 @@
-package dev.softswitch.charging.cdr;
-
-import dev.softswitch.charging.account.InMemoryAccountStore.Refund;
+package dev.softswitch.charging.account;
 
 import java.io.IOException;
 import java.io.Writer;

@@ -1,0 +1,89 @@
+package dev.softswitch.charging.account;
+
+import dev.softswitch.charging.event.JournalEvent.PlanExpired;
+import dev.softswitch.charging.event.JournalEvent.PlanPurchased;
+import dev.softswitch.charging.event.JournalEvent.Released;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Function;
+
+/**
+ * The store's housekeeping (CHG-3, CHG-4, CHG-6): forfeits expired credit, expires and renews 30-day plans, and hands
+ * back reservations abandoned by crashed callers. Also holds the service-wide plan auto-renewal switch.
+ */
+public final class AccountHousekeeping {
+
+    private static final Logger log = LoggerFactory.getLogger(AccountHousekeeping.class);
+
+    private final JournalledAccountStore store;
+    private volatile boolean autoRenewal = true;
+    private volatile Function<String, PlanProduct> catalog = name -> null;
+
+    AccountHousekeeping(JournalledAccountStore store) {
+        this.store = store;
+    }
+
+    /**
+     * Switches plan auto-renewal off (or on) service-wide, e.g. once the service's end is announced (CHG-4);
+     * {@code catalog} gives the current product for a renewal by name (null: the product is withdrawn).
+     */
+    public void setAutoRenewal(boolean enabled, Function<String, PlanProduct> productCatalog) {
+        this.autoRenewal = enabled;
+        this.catalog = Objects.requireNonNull(productCatalog, "productCatalog");
+    }
+
+    /** Whether plans bought now may renew themselves. */
+    boolean autoRenewal() {
+        return autoRenewal;
+    }
+
+    /**
+     * Housekeeping at {@code now} for every account: forfeits expired credit, expires (and renews) plans, and
+     * hands back reservations whose TTL has run out because their caller crashed (CHG-6).
+     *
+     * @return the number of reservations expired
+     */
+    public int expire(Instant now) {
+        int expired = 0;
+        for (AccountState s : store.states()) {
+            long seq;
+            synchronized (s) {
+                seq = store.emitAll(s, s.forfeits(now));
+                List<Long> stale = new ArrayList<>();
+                for (Reservation res : s.reservations.values()) {
+                    if (res.deadline.isBefore(now)) {
+                        stale.add(res.id);
+                    }
+                }
+                for (long id : stale) {
+                    log.warn("account {}: reservation {} of call {} expired unsettled; handed back", s.id, id,
+                            s.reservations.get(id).callId);
+                    seq = Math.max(seq, store.emit(s, new Released(s.id, now, id, true)));
+                    expired++;
+                }
+                seq = Math.max(seq, store.emitAll(s, s.forfeits(now)));
+                for (PlanState p : new ArrayList<>(s.plans)) {
+                    if (!p.expired && !now.isBefore(p.expiresAt)) {
+                        seq = Math.max(seq, store.emit(s, new PlanExpired(s.id, now, p.id, p.remaining - p.held)));
+                        PlanProduct next = catalog.apply(p.product);
+                        if (p.autoRenew && autoRenewal) {
+                            PlanProduct terms = next != null ? next : new PlanProduct(p.product, p.prefixes, p.minutes,
+                                    s.money(p.price), Duration.between(p.purchasedAt, p.expiresAt));
+                            seq = Math.max(seq, store.emit(s, new PlanPurchased(s.id, p.expiresAt, s.nextPlanId,
+                                    terms.name(), terms.prefixes(), terms.minutes(), terms.price().micros(),
+                                    p.expiresAt.plus(terms.validity()), true)));
+                        }
+                    }
+                }
+            }
+            store.journal().awaitDurable(seq);
+        }
+        return expired;
+    }
+}

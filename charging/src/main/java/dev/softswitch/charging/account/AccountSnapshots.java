@@ -1,0 +1,120 @@
+package dev.softswitch.charging.account;
+
+import dev.softswitch.charging.event.JournalEvent.AccountOpened;
+import dev.softswitch.charging.journal.AccountSnapshot;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/** Turns an {@link AccountState} into the {@link AccountSnapshot} the journal's snapshot file holds, and back. */
+final class AccountSnapshots {
+
+    private AccountSnapshots() {
+    }
+
+    /** {@code state} as a snapshot holds it; the caller holds its monitor. */
+    static AccountSnapshot of(AccountState state) {
+        List<AccountSnapshot.Lot> lotList = new ArrayList<>(state.lots.size());
+        for (Lot lot : state.lots) {
+            lotList.add(new AccountSnapshot.Lot(lot.id, lot.original, lot.remaining, lot.held, lot.purchasedAt,
+                    lot.expiresAt, lot.channel));
+        }
+        List<AccountSnapshot.Reservation> resList = new ArrayList<>(state.reservations.size());
+        for (Reservation res : state.reservations.values()) {
+            resList.add(new AccountSnapshot.Reservation(res.id, res.callId, Arrays.copyOf(res.lots, res.n),
+                    res.planId, res.planMinutes, res.packageMinutes, res.capMicros));
+        }
+        List<AccountSnapshot.Plan> planList = new ArrayList<>(state.plans.size());
+        for (PlanState p : state.plans) {
+            planList.add(new AccountSnapshot.Plan(p.id, p.product, p.prefixes, p.minutes, p.remaining, p.held,
+                    p.price, p.purchasedAt, p.expiresAt, p.autoRenew, p.expired));
+        }
+        PackageState pkg = state.pkg;
+        AccountSnapshot.Package pkgSnapshot = pkg == null ? null
+                : new AccountSnapshot.Package(pkg.name, pkg.free, pkg.prefixes, pkg.cycle, pkg.used, pkg.held);
+        List<AccountSnapshot.Purchase> purchaseList = new ArrayList<>(state.purchases.size());
+        for (Purchase p : state.purchases) {
+            purchaseList.add(new AccountSnapshot.Purchase(p.kind(), p.id(), p.description(), p.amount().micros(),
+                    p.at(), p.expiresAt(), p.channel()));
+        }
+        return new AccountSnapshot(state.id, state.currency, state.zone.getId(), state.homePrefix, state.capMicros,
+                state.coinCreditMicros, state.lastSeq, state.nextLotId, state.nextReservationId, state.nextPlanId,
+                lotList, resList, planList, pkgSnapshot, state.capCycle, state.capSpent, state.capHeld,
+                state.forfeitedMicros, state.refundedMicros, purchaseList, List.copyOf(state.usage),
+                List.copyOf(state.adjustments));
+    }
+
+    /** The state {@code snapshot} holds. */
+    static AccountState restore(AccountSnapshot snapshot) {
+        AccountState s = new AccountState(new AccountOpened(snapshot.id(), Instant.EPOCH, snapshot.currency(),
+                snapshot.zone(), snapshot.homePrefix(), snapshot.capMicros(), snapshot.coinCreditMicros()));
+        s.lastSeq = snapshot.lastSeq();
+        s.nextLotId = snapshot.nextLotId();
+        s.nextReservationId = snapshot.nextReservationId();
+        s.nextPlanId = snapshot.nextPlanId();
+        for (AccountSnapshot.Lot l : snapshot.lots()) {
+            Lot lot = new Lot();
+            lot.id = l.id();
+            lot.original = l.original();
+            lot.remaining = l.remaining();
+            lot.held = l.held();
+            lot.purchasedAt = l.purchasedAt();
+            lot.expiresAt = l.expiresAt();
+            lot.channel = l.channel();
+            s.lots.add(lot);
+            s.balance += lot.remaining;
+            s.reserved += lot.held;
+        }
+        for (AccountSnapshot.Reservation r : snapshot.reservations()) {
+            Reservation res = new Reservation();
+            res.id = r.id();
+            res.callId = r.callId();
+            res.lots = r.lots().length == 0 ? new long[4] : r.lots().clone();
+            res.n = r.lots().length;
+            res.planId = r.planId();
+            res.planMinutes = r.planMinutes();
+            res.packageMinutes = r.packageMinutes();
+            res.capMicros = r.capMicros();
+            s.reservations.put(res.id, res);
+        }
+        for (AccountSnapshot.Plan p : snapshot.plans()) {
+            PlanState plan = new PlanState();
+            plan.id = p.id();
+            plan.product = p.product();
+            plan.prefixes = p.prefixes();
+            plan.minutes = p.minutes();
+            plan.remaining = p.remaining();
+            plan.held = p.held();
+            plan.price = p.priceMicros();
+            plan.purchasedAt = p.purchasedAt();
+            plan.expiresAt = p.expiresAt();
+            plan.autoRenew = p.autoRenew();
+            plan.expired = p.expired();
+            s.plans.add(plan);
+        }
+        AccountSnapshot.Package p = snapshot.packageState();
+        if (p != null) {
+            s.pkg = new PackageState();
+            s.pkg.name = p.name();
+            s.pkg.free = p.freeMinutes();
+            s.pkg.prefixes = p.prefixes();
+            s.pkg.cycle = p.cycle();
+            s.pkg.used = p.used();
+            s.pkg.held = p.held();
+        }
+        s.capCycle = snapshot.capCycle();
+        s.capSpent = snapshot.capSpent();
+        s.capHeld = snapshot.capHeld();
+        s.forfeitedMicros = snapshot.forfeitedMicros();
+        s.refundedMicros = snapshot.refundedMicros();
+        for (AccountSnapshot.Purchase e : snapshot.purchases()) {
+            s.purchases.add(new Purchase(e.kind(), e.id(), e.description(), s.money(e.amountMicros()), e.at(),
+                    e.expiresAt(), e.channel()));
+        }
+        s.usage.addAll(snapshot.usage());
+        s.adjustments.addAll(snapshot.adjustments());
+        return s;
+    }
+}

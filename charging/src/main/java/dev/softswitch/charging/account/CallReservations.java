@@ -1,0 +1,129 @@
+package dev.softswitch.charging.account;
+
+import dev.softswitch.charging.cdr.ChargedCall;
+import dev.softswitch.charging.event.JournalEvent.Released;
+import dev.softswitch.charging.event.JournalEvent.Settled;
+import dev.softswitch.charging.journal.JournalUnavailableException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What calls hold on their accounts (CHG-6): each call's next increment reserved as {@link FundingPolicy} decides,
+ * kept alive by {@link #touch} while the call lasts, then settled or handed back. Used by the charging sessions.
+ */
+public final class CallReservations {
+
+    private static final Logger log = LoggerFactory.getLogger(CallReservations.class);
+
+    private final JournalledAccountStore store;
+
+    CallReservations(JournalledAccountStore store) {
+        this.store = store;
+    }
+
+    /**
+     * Holds the next increment of a call atomically against credit, plan minutes, package minutes and the spend
+     * cap, paid as {@link FundingPolicy} decides.
+     *
+     * @param reservationId 0 to start a new reservation for {@code callId}
+     */
+    public ReserveOutcome reserveIncrement(String accountId, long reservationId, String callId, IncrementRequest req,
+                                           Instant now) {
+        AccountState s = store.state(accountId);
+        long seq;
+        ReserveOutcome outcome;
+        try {
+            synchronized (s) {
+                seq = store.emitAll(s, s.forfeits(now));
+                Reservation res = null;
+                if (reservationId != 0) {
+                    res = s.reservations.get(reservationId);
+                    if (res == null) {
+                        return ReserveOutcome.refused(Refusal.UNKNOWN_RESERVATION);
+                    }
+                }
+                long id = res == null ? s.nextReservationId : reservationId;
+                FundingPolicy.Decision decision = FundingPolicy.decide(s, id, callId, req, now);
+                if (decision.event() == null) {
+                    return decision.outcome();
+                }
+                outcome = decision.outcome();
+                seq = Math.max(seq, store.emit(s, decision.event()));
+                s.reservations.get(id).deadline = req.deadline();
+            }
+            store.journal().awaitDurable(seq);
+        } catch (JournalUnavailableException e) {
+            log.error("account {}: journal unavailable, refusing call {}", accountId, callId, e);
+            return ReserveOutcome.refused(Refusal.STORE_UNAVAILABLE);
+        }
+        return outcome;
+    }
+
+    /** Moves a live reservation's expiry to {@code deadline} (in memory only; recovery grants a fresh TTL). */
+    public void touch(String accountId, long reservationId, Instant deadline) {
+        AccountState s = store.state(accountId);
+        synchronized (s) {
+            Reservation res = s.reservations.get(reservationId);
+            if (res != null) {
+                res.deadline = deadline;
+            }
+        }
+    }
+
+    /**
+     * Settles a call's reservation: debits {@code creditMicros} from the lots it holds (earliest expiry first),
+     * uses {@code planMinutes} and {@code packageMinutes}, counts the credit against the cap if its reservation
+     * held cap room (an international call on a capped account), records
+     * {@code call} in the usage history and hands back everything else.
+     *
+     * @return the call as recorded (with its lot debits), or empty if the reservation is gone (it expired)
+     */
+    public Optional<ChargedCall> settle(String accountId, long reservationId, long creditMicros, int planMinutes,
+                                        int packageMinutes, ChargedCall call, Instant now) {
+        AccountState s = store.state(accountId);
+        long seq;
+        ChargedCall recorded;
+        synchronized (s) {
+            Reservation res = s.reservations.get(reservationId);
+            if (res == null) {
+                return Optional.empty();
+            }
+            long cap = Math.min(creditMicros, res.capMicros); // 0 unless the call's credit counts against a cap
+            if (planMinutes > res.planMinutes || packageMinutes > res.packageMinutes) {
+                throw new IllegalStateException("account '" + accountId + "': settlement exceeds reservation "
+                        + reservationId);
+            }
+            long[] debits = s.debitsFrom(res, creditMicros);
+            List<ChargedCall.LotDebit> list = new ArrayList<>(debits.length / 2);
+            for (int i = 0; i < debits.length; i += 2) {
+                list.add(new ChargedCall.LotDebit(debits[i], debits[i + 1]));
+            }
+            recorded = call == null ? null : call.withLotDebits(list);
+            seq = store.emit(s, new Settled(accountId, now, reservationId, debits, new long[0], true, planMinutes,
+                    packageMinutes, cap, s.cycleOf(now), recorded));
+            seq = Math.max(seq, store.emitAll(s, s.forfeits(now)));
+        }
+        store.journal().awaitDurable(seq);
+        return Optional.ofNullable(recorded);
+    }
+
+    /** Hands a call's whole reservation back; false if it was already gone. */
+    public boolean release(String accountId, long reservationId, Instant now) {
+        AccountState s = store.state(accountId);
+        long seq;
+        synchronized (s) {
+            if (!s.reservations.containsKey(reservationId)) {
+                return false;
+            }
+            seq = store.emit(s, new Released(accountId, now, reservationId, false));
+            seq = Math.max(seq, store.emitAll(s, s.forfeits(now)));
+        }
+        store.journal().awaitDurable(seq);
+        return true;
+    }
+}

@@ -1,0 +1,165 @@
+package dev.softswitch.charging.journal;
+
+import dev.softswitch.charging.cdr.Adjustment;
+import dev.softswitch.charging.cdr.ChargedCall;
+import dev.softswitch.charging.money.Money;
+
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+import static dev.softswitch.charging.journal.JournalCodec.readInstant;
+import static dev.softswitch.charging.journal.JournalCodec.readLongs;
+import static dev.softswitch.charging.journal.JournalCodec.readString;
+import static dev.softswitch.charging.journal.JournalCodec.readStrings;
+import static dev.softswitch.charging.journal.JournalCodec.writeInstant;
+import static dev.softswitch.charging.journal.JournalCodec.writeLongs;
+import static dev.softswitch.charging.journal.JournalCodec.writeString;
+import static dev.softswitch.charging.journal.JournalCodec.writeStrings;
+
+/** Binary form of an {@link AccountSnapshot}, field by field in declaration order, with the journal's value codecs. */
+public final class AccountSnapshotCodec {
+
+    private AccountSnapshotCodec() {
+    }
+
+    public static void write(DataOutput out, AccountSnapshot s) throws IOException {
+        out.writeUTF(s.id());
+        out.writeUTF(s.currency());
+        out.writeUTF(s.zone());
+        out.writeUTF(s.homePrefix());
+        out.writeLong(s.capMicros());
+        out.writeLong(s.coinCreditMicros());
+        out.writeLong(s.lastSeq());
+        out.writeLong(s.nextLotId());
+        out.writeLong(s.nextReservationId());
+        out.writeLong(s.nextPlanId());
+        out.writeInt(s.lots().size());
+        for (AccountSnapshot.Lot lot : s.lots()) {
+            out.writeLong(lot.id());
+            out.writeLong(lot.original());
+            out.writeLong(lot.remaining());
+            out.writeLong(lot.held());
+            writeInstant(out, lot.purchasedAt());
+            writeInstant(out, lot.expiresAt());
+            out.writeUTF(lot.channel());
+        }
+        out.writeInt(s.reservations().size());
+        for (AccountSnapshot.Reservation res : s.reservations()) {
+            out.writeLong(res.id());
+            out.writeUTF(res.callId());
+            writeLongs(out, res.lots());
+            out.writeLong(res.planId());
+            out.writeInt(res.planMinutes());
+            out.writeInt(res.packageMinutes());
+            out.writeLong(res.capMicros());
+        }
+        out.writeInt(s.plans().size());
+        for (AccountSnapshot.Plan p : s.plans()) {
+            out.writeLong(p.id());
+            out.writeUTF(p.product());
+            writeStrings(out, p.prefixes());
+            out.writeInt(p.minutes());
+            out.writeInt(p.remaining());
+            out.writeInt(p.held());
+            out.writeLong(p.priceMicros());
+            writeInstant(out, p.purchasedAt());
+            writeInstant(out, p.expiresAt());
+            out.writeBoolean(p.autoRenew());
+            out.writeBoolean(p.expired());
+        }
+        AccountSnapshot.Package pkg = s.packageState();
+        out.writeBoolean(pkg != null);
+        if (pkg != null) {
+            out.writeUTF(pkg.name());
+            out.writeInt(pkg.freeMinutes());
+            writeStrings(out, pkg.prefixes());
+            out.writeUTF(pkg.cycle());
+            out.writeInt(pkg.used());
+            out.writeInt(pkg.held());
+        }
+        writeString(out, s.capCycle());
+        out.writeLong(s.capSpent());
+        out.writeLong(s.capHeld());
+        out.writeLong(s.forfeitedMicros());
+        out.writeLong(s.refundedMicros());
+        out.writeInt(s.purchases().size());
+        for (AccountSnapshot.Purchase p : s.purchases()) {
+            out.writeUTF(p.kind());
+            out.writeLong(p.id());
+            out.writeUTF(p.description());
+            out.writeLong(p.amountMicros());
+            writeInstant(out, p.at());
+            writeInstant(out, p.expiresAt());
+            out.writeUTF(p.channel());
+        }
+        out.writeInt(s.usage().size());
+        for (ChargedCall c : s.usage()) {
+            JournalCodec.writeCall(out, c);
+        }
+        out.writeInt(s.adjustments().size());
+        for (Adjustment a : s.adjustments()) {
+            out.writeUTF(a.callId());
+            out.writeLong(a.amount().micros());
+            out.writeUTF(a.reason());
+            writeInstant(out, a.at());
+        }
+    }
+
+    public static AccountSnapshot read(DataInput in) throws IOException {
+        String id = in.readUTF();
+        String currency = in.readUTF();
+        String zone = in.readUTF();
+        String homePrefix = in.readUTF();
+        long capMicros = in.readLong();
+        long coinCreditMicros = in.readLong();
+        long lastSeq = in.readLong();
+        long nextLotId = in.readLong();
+        long nextReservationId = in.readLong();
+        long nextPlanId = in.readLong();
+        List<AccountSnapshot.Lot> lots = new ArrayList<>();
+        for (int i = in.readInt(); i > 0; i--) {
+            lots.add(new AccountSnapshot.Lot(in.readLong(), in.readLong(), in.readLong(), in.readLong(),
+                    readInstant(in), readInstant(in), in.readUTF()));
+        }
+        List<AccountSnapshot.Reservation> reservations = new ArrayList<>();
+        for (int i = in.readInt(); i > 0; i--) {
+            reservations.add(new AccountSnapshot.Reservation(in.readLong(), in.readUTF(), readLongs(in), in.readLong(),
+                    in.readInt(), in.readInt(), in.readLong()));
+        }
+        List<AccountSnapshot.Plan> plans = new ArrayList<>();
+        for (int i = in.readInt(); i > 0; i--) {
+            plans.add(new AccountSnapshot.Plan(in.readLong(), in.readUTF(), readStrings(in), in.readInt(), in.readInt(),
+                    in.readInt(), in.readLong(), readInstant(in), readInstant(in), in.readBoolean(), in.readBoolean()));
+        }
+        AccountSnapshot.Package pkg = null;
+        if (in.readBoolean()) {
+            pkg = new AccountSnapshot.Package(in.readUTF(), in.readInt(), readStrings(in), in.readUTF(), in.readInt(),
+                    in.readInt());
+        }
+        String capCycle = readString(in);
+        long capSpent = in.readLong();
+        long capHeld = in.readLong();
+        long forfeited = in.readLong();
+        long refunded = in.readLong();
+        List<AccountSnapshot.Purchase> purchases = new ArrayList<>();
+        for (int i = in.readInt(); i > 0; i--) {
+            purchases.add(new AccountSnapshot.Purchase(in.readUTF(), in.readLong(), in.readUTF(), in.readLong(),
+                    readInstant(in), readInstant(in), in.readUTF()));
+        }
+        List<ChargedCall> usage = new ArrayList<>();
+        for (int i = in.readInt(); i > 0; i--) {
+            usage.add(JournalCodec.readCall(in));
+        }
+        List<Adjustment> adjustments = new ArrayList<>();
+        for (int i = in.readInt(); i > 0; i--) {
+            adjustments.add(new Adjustment(in.readUTF(), new Money(in.readLong(), currency), in.readUTF(),
+                    readInstant(in)));
+        }
+        return new AccountSnapshot(id, currency, zone, homePrefix, capMicros, coinCreditMicros, lastSeq, nextLotId,
+                nextReservationId, nextPlanId, lots, reservations, plans, pkg, capCycle, capSpent, capHeld, forfeited,
+                refunded, purchases, usage, adjustments);
+    }
+}
