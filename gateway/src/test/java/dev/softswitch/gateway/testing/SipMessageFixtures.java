@@ -112,7 +112,7 @@ public final class SipMessageFixtures {
     }
 
     /** The buffer's bytes as text, one character per byte; releases the buffer. */
-    public static String text(ByteBuf buffer) {
+    public static String readText(ByteBuf buffer) {
         try {
             return buffer.toString(StandardCharsets.ISO_8859_1);
         } finally {
