@@ -22,11 +22,11 @@ import javax.sip.address.AddressFactory;
 import javax.sip.header.HeaderFactory;
 
 /**
- * SIP messages for the gateway tests, written as text and parsed as they would arrive from the wire.
- * {@link #request(String, String)} starts a request and {@link #response(SIPRequest, int)} answers one;
- * both build a {@link SIPRequest}/{@link SIPResponse} or give the wire form. The headers come out in
- * the order of the RFC 3261 §7 examples: Via, Max-Forwards, Route, From, To, Call-ID, CSeq, Contact,
- * extra headers, Content-Type, Content-Length.
+ * SIP messages for the gateway tests: {@link #request(String, String)} starts a request, written as text
+ * with its headers in the order of the RFC 3261 §7 examples (Via, Max-Forwards, Route, From, To,
+ * Call-ID, CSeq, Contact, extra headers, Content-Type, Content-Length); {@link #response(SIPRequest, int)}
+ * answers one. Each gives its wire form ({@code text()}, {@code bytes()}) or, through the parser as if it
+ * had arrived from the wire, a {@link SIPRequest}/{@link SIPResponse} ({@code build()}).
  */
 public final class SipMessageFixtures {
 
@@ -123,11 +123,6 @@ public final class SipMessageFixtures {
     /** The bytes as text, one character per byte. */
     public static String text(byte[] wire) {
         return new String(wire, StandardCharsets.ISO_8859_1);
-    }
-
-    private static String statusLineReason(int status) {
-        String reason = SIPResponse.getReasonPhrase(status);
-        return reason == null || reason.isEmpty() ? "Unknown" : reason;
     }
 
     /** Builds one request; every setter returns this builder. */
@@ -258,7 +253,8 @@ public final class SipMessageFixtures {
         public String text() {
             StringBuilder s = new StringBuilder(method).append(' ').append(requestUri).append(" SIP/2.0\r\n");
             if (vias.isEmpty()) {
-                line(s, "Via", defaultVia != null ? defaultVia : "SIP/2.0/UDP " + PEER_HOST + ":5060;branch=z9hG4bK-" + callId);
+                line(s, "Via", defaultVia != null ? defaultVia
+                        : "SIP/2.0/UDP " + PEER_HOST + ":5060;branch=z9hG4bK-" + callId);
             }
             vias.forEach(v -> line(s, "Via", v));
             line(s, "Max-Forwards", Integer.toString(maxForwards));
@@ -339,7 +335,11 @@ public final class SipMessageFixtures {
             return sdp == null ? body(null, "") : body("application/sdp", sdp);
         }
 
+        /** A body of {@code contentType}; Content-Length follows it. */
         public ResponseBuilder body(String contentType, String body) {
+            if (contentType == null && !body.isEmpty()) {
+                throw new IllegalArgumentException("a response body needs a Content-Type here");
+            }
             this.contentType = contentType;
             this.body = Objects.requireNonNull(body, "body");
             return this;
@@ -347,8 +347,8 @@ public final class SipMessageFixtures {
 
         /** The response object, fresh from the request's, not yet through the parser. */
         private SIPResponse compose() {
-            SIPResponse r = (SIPResponse) request.createResponse(status,
-                    reason != null ? reason : statusLineReason(status)).clone();
+            SIPResponse r = (SIPResponse) (reason == null ? request.createResponse(status)
+                    : request.createResponse(status, reason)).clone();
             try {
                 if (toTag != null) {
                     r.getTo().setTag(toTag);
@@ -361,9 +361,10 @@ public final class SipMessageFixtures {
                 for (String[] header : extra) {
                     r.addHeader(HEADERS.createHeader(header[0], header[1]));
                 }
-                if (contentType != null) {
+                if (!body.isEmpty()) {
                     String[] type = contentType.split("/", 2);
-                    r.setContent(body.getBytes(StandardCharsets.UTF_8), HEADERS.createContentTypeHeader(type[0], type[1]));
+                    r.setContent(body.getBytes(StandardCharsets.UTF_8),
+                            HEADERS.createContentTypeHeader(type[0], type[1]));
                 }
             } catch (ParseException e) {
                 throw new IllegalArgumentException("bad header in a test response: " + e.getMessage(), e);
