@@ -1,5 +1,7 @@
 package dev.softswitch.gateway.e2e;
 
+import dev.softswitch.gateway.testing.SipMessageFixtures;
+import dev.softswitch.gateway.transport.TransportType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.DatagramPacket;
@@ -155,21 +157,18 @@ final class SipUdpPeer implements AutoCloseable {
     }
 
     private String request(String method, String uri, int number, String sdp) {
-        String body = sdp == null ? "" : sdp;
         String branch = "z9hG4bK" + Long.toHexString(System.nanoTime());
         String local = "127.0.0.1:" + socket.getLocalPort();
-        return method + " " + uri + " SIP/2.0\r\n"
-                + "Via: SIP/2.0/UDP " + local + ";branch=" + branch + ";rport\r\n"
-                + "Max-Forwards: 70\r\n"
-                + "From: <sip:" + account + "@127.0.0.1>;tag=" + fromTag + "\r\n"
-                + "To: " + toHeader + "\r\n"
-                + "Call-ID: " + callId + "\r\n"
-                + "CSeq: " + number + " " + method + "\r\n"
-                + "Contact: <sip:" + account + "@" + local + ">\r\n"
-                + "User-Agent: e2e-peer\r\n"
-                + (sdp == null ? "" : "Content-Type: application/sdp\r\n")
-                + "Content-Length: " + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n"
-                + body;
+        return SipMessageFixtures.request(method, uri)
+                .via(TransportType.UDP, local, branch).rport()
+                .from("<sip:" + account + "@127.0.0.1>", fromTag)
+                .to(toHeader)
+                .callId(callId)
+                .cseq(number)
+                .contact("<sip:" + account + "@" + local + ">")
+                .header("User-Agent", "e2e-peer")
+                .sdp(sdp)
+                .text();
     }
 
     private void send(String text) {

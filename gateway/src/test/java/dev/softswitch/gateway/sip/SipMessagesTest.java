@@ -1,13 +1,13 @@
 package dev.softswitch.gateway.sip;
 
+import static dev.softswitch.gateway.testing.SipMessageFixtures.request;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.softswitch.gateway.transport.TransportType;
 import gov.nist.javax.sip.header.To;
 import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.message.SIPResponse;
-import gov.nist.javax.sip.parser.StringMsgParser;
-import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -15,23 +15,20 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** RFC 3261 §9.1 and §17.1.1.3: the messages the stack derives from an INVITE. */
 class SipMessagesTest {
 
-    private static final String INVITE = "INVITE sip:bob@biloxi.example.com SIP/2.0\r\n"
-            + "Via: SIP/2.0/UDP pc33.atlanta.example.com;branch=z9hG4bK776asdhds\r\n"
-            + "Via: SIP/2.0/UDP edge.atlanta.example.com;branch=z9hG4bKedge\r\n"
-            + "Max-Forwards: 70\r\n"
-            + "Route: <sip:p1.example.com;lr>\r\n"
-            + "Route: <sip:p2.example.com;lr>\r\n"
-            + "To: Bob <sip:bob@biloxi.example.com>\r\n"
-            + "From: Alice <sip:alice@atlanta.example.com>;tag=1928301774\r\n"
-            + "Call-ID: a84b4c76e66710@pc33.atlanta.example.com\r\n"
-            + "CSeq: 314159 INVITE\r\n"
-            + "Contact: <sip:alice@pc33.atlanta.example.com>\r\n"
-            + "Content-Type: application/sdp\r\n"
-            + "Content-Length: 4\r\n\r\n"
-            + "v=0\n";
-
-    private static SIPRequest invite() throws Exception {
-        return (SIPRequest) new StringMsgParser().parseSIPMessage(INVITE.getBytes(StandardCharsets.UTF_8), true, false, null);
+    /** The RFC 3261 §4 INVITE, one proxy on, with a route set and a body. */
+    private static SIPRequest invite() {
+        return request("INVITE", "sip:bob@biloxi.example.com")
+                .via(TransportType.UDP, "pc33.atlanta.example.com", "z9hG4bK776asdhds")
+                .via(TransportType.UDP, "edge.atlanta.example.com", "z9hG4bKedge")
+                .route("<sip:p1.example.com;lr>")
+                .route("<sip:p2.example.com;lr>")
+                .to("Bob <sip:bob@biloxi.example.com>")
+                .from("Alice <sip:alice@atlanta.example.com>", "1928301774")
+                .callId("a84b4c76e66710@pc33.atlanta.example.com")
+                .cseq(314159)
+                .contact("<sip:alice@pc33.atlanta.example.com>")
+                .sdp("v=0\n")
+                .build();
     }
 
     @Test

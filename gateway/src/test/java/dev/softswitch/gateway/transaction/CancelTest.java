@@ -4,10 +4,9 @@ import dev.softswitch.gateway.testing.RecordingSipSender;
 
 import static dev.softswitch.gateway.transaction.InviteClientTransactionTest.ms;
 import static dev.softswitch.gateway.transaction.InviteClientTransactionTest.routes;
-import static dev.softswitch.gateway.transaction.SipFixtures.invite;
-import static dev.softswitch.gateway.transaction.SipFixtures.peer;
-import static dev.softswitch.gateway.transaction.SipFixtures.request;
-import static dev.softswitch.gateway.transaction.SipFixtures.response;
+import static dev.softswitch.gateway.testing.SipMessageFixtures.peer;
+import static dev.softswitch.gateway.testing.SipMessageFixtures.proxiedRequest;
+import static dev.softswitch.gateway.testing.SipMessageFixtures.response;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.softswitch.gateway.time.ManualTimerService;
@@ -27,8 +26,8 @@ class CancelTest {
     private final RecordingListener cancelListener = new RecordingListener();
 
     private ClientTransaction sendInvite() {
-        return layer.sendRequest(invite(TransactionLayer.newBranch(), TransportType.UDP), peer(TransportType.UDP),
-                inviteListener);
+        return layer.sendRequest(proxiedRequest("INVITE", TransactionLayer.newBranch(), TransportType.UDP).build(),
+                peer(TransportType.UDP), inviteListener);
     }
 
     @Test
@@ -38,7 +37,7 @@ class CancelTest {
         timers.advance(ms(700));
         assertThat(sender.requests("CANCEL")).isEmpty();
 
-        layer.onResponse(response(invite.request(), 100), invite.destination());
+        layer.onResponse(response(invite.request(), 100).build(), invite.destination());
 
         assertThat(sender.requestTimes("CANCEL")).containsExactly(ms(700));
         SIPRequest sent = sender.requests("CANCEL").get(0);
@@ -60,13 +59,13 @@ class CancelTest {
     @Test
     void cancelInProceedingGoesOutAtOnceAndBothTransactionsFinishCleanly() {
         ClientTransaction invite = sendInvite();
-        layer.onResponse(response(invite.request(), 180), invite.destination());
+        layer.onResponse(response(invite.request(), 180).build(), invite.destination());
         ClientTransaction cancel = layer.cancel(invite, cancelListener);
         assertThat(sender.requests("CANCEL")).hasSize(1);
         assertThat(layer.cancel(invite, cancelListener)).as("asking twice").isSameAs(cancel);
 
-        layer.onResponse(response(cancel.request(), 200), cancel.destination());
-        layer.onResponse(response(invite.request(), 487), invite.destination());
+        layer.onResponse(response(cancel.request(), 200).build(), cancel.destination());
+        layer.onResponse(response(invite.request(), 487).build(), invite.destination());
 
         assertThat(cancelListener.events).containsExactly("final 200");
         assertThat(inviteListener.events).containsExactly("provisional 180", "final 487");
@@ -80,7 +79,7 @@ class CancelTest {
     @Test
     void cancelAfterTheFinalResponseDoesNothing() {
         ClientTransaction invite = sendInvite();
-        layer.onResponse(response(invite.request(), 486), invite.destination());
+        layer.onResponse(response(invite.request(), 486).build(), invite.destination());
 
         assertThat(layer.cancel(invite, cancelListener)).isNull();
         assertThat(sender.requests("CANCEL")).isEmpty();
@@ -91,7 +90,7 @@ class CancelTest {
         ClientTransaction invite = sendInvite();
         ClientTransaction cancel = layer.cancel(invite, cancelListener);
 
-        layer.onResponse(response(invite.request(), 486), invite.destination());
+        layer.onResponse(response(invite.request(), 486).build(), invite.destination());
 
         assertThat(cancel.state()).isEqualTo(TransactionState.TERMINATED);
         timers.advance(Duration.ofSeconds(60));
@@ -116,7 +115,7 @@ class CancelTest {
     @Test
     void cancelRetransmitsOverUdpLikeAnyNonInviteRequest() {
         ClientTransaction invite = sendInvite();
-        layer.onResponse(response(invite.request(), 180), invite.destination());
+        layer.onResponse(response(invite.request(), 180).build(), invite.destination());
         layer.cancel(invite, cancelListener);
 
         timers.advance(ms(1500));
@@ -127,10 +126,10 @@ class CancelTest {
     @Test
     void inviteLeftUnansweredFor64T1AfterItsCancelIsGivenUp() {
         ClientTransaction invite = sendInvite();
-        layer.onResponse(response(invite.request(), 180), invite.destination());
+        layer.onResponse(response(invite.request(), 180).build(), invite.destination());
         timers.advance(Duration.ofSeconds(10));
         ClientTransaction cancel = layer.cancel(invite, cancelListener);
-        layer.onResponse(response(cancel.request(), 200), cancel.destination());
+        layer.onResponse(response(cancel.request(), 200).build(), cancel.destination());
 
         timers.advance(ms(31999));
         assertThat(invite.state()).isEqualTo(TransactionState.PROCEEDING);
@@ -143,9 +142,9 @@ class CancelTest {
 
     @Test
     void cancelMatchingAnInviteServerTransactionGoesToTheTuOnce() {
-        SIPRequest inv = invite("z9hG4bKsrv1", TransportType.UDP);
+        SIPRequest inv = proxiedRequest("INVITE", "z9hG4bKsrv1", TransportType.UDP).build();
         layer.onRequest(inv, peer(TransportType.UDP));
-        SIPRequest cancel = request("CANCEL", "z9hG4bKsrv1", TransportType.UDP);
+        SIPRequest cancel = proxiedRequest("CANCEL", "z9hG4bKsrv1", TransportType.UDP).build();
 
         layer.onRequest(cancel, peer(TransportType.UDP));
         assertThat(tu.cancels).hasSize(1);
@@ -153,24 +152,24 @@ class CancelTest {
         ServerTransaction inviteTx = tu.cancels.get(0)[1];
         assertThat(inviteTx).isSameAs(tu.requests.get(0));
         assertThat(cancelTx.request()).isSameAs(cancel);
-        cancelTx.respond(response(cancel, 200));
-        inviteTx.respond(response(inviteTx.request(), 487));
-        layer.onRequest(request("CANCEL", "z9hG4bKsrv1", TransportType.UDP), peer(TransportType.UDP));
+        cancelTx.respond(response(cancel, 200).build());
+        inviteTx.respond(response(inviteTx.request(), 487).build());
+        layer.onRequest(proxiedRequest("CANCEL", "z9hG4bKsrv1", TransportType.UDP).build(), peer(TransportType.UDP));
 
         assertThat(tu.cancels).hasSize(1);
         assertThat(tu.requests).hasSize(1);
         assertThat(sender.statuses()).containsExactly(100, 200, 487, 200);
-        layer.onRequest(request("ACK", "ACK", "z9hG4bKsrv1", TransportType.UDP, 1), peer(TransportType.UDP));
+        layer.onRequest(proxiedRequest("ACK", "z9hG4bKsrv1", TransportType.UDP).build(), peer(TransportType.UDP));
         timers.advance(Duration.ofSeconds(32));
         assertThat(layer.size()).isZero();
     }
 
     @Test
     void unmatchedCancelIsAnswered481ByTheLayer() {
-        SIPRequest cancel = request("CANCEL", "z9hG4bKnothing", TransportType.UDP);
+        SIPRequest cancel = proxiedRequest("CANCEL", "z9hG4bKnothing", TransportType.UDP).build();
 
         layer.onRequest(cancel, peer(TransportType.UDP));
-        layer.onRequest(request("CANCEL", "z9hG4bKnothing", TransportType.UDP), peer(TransportType.UDP));
+        layer.onRequest(proxiedRequest("CANCEL", "z9hG4bKnothing", TransportType.UDP).build(), peer(TransportType.UDP));
 
         assertThat(sender.statuses()).containsExactly(481, 481);
         assertThat(sender.lastResponse().getTo().getTag()).isNotBlank();

@@ -2,9 +2,9 @@ package dev.softswitch.gateway.transaction;
 
 import dev.softswitch.gateway.testing.RecordingSipSender;
 
-import static dev.softswitch.gateway.transaction.SipFixtures.invite;
-import static dev.softswitch.gateway.transaction.SipFixtures.peer;
-import static dev.softswitch.gateway.transaction.SipFixtures.response;
+import static dev.softswitch.gateway.testing.SipMessageFixtures.peer;
+import static dev.softswitch.gateway.testing.SipMessageFixtures.proxiedRequest;
+import static dev.softswitch.gateway.testing.SipMessageFixtures.response;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.softswitch.gateway.time.ManualTimerService;
@@ -28,7 +28,8 @@ class InviteClientTransactionTest {
     private final RecordingListener listener = new RecordingListener();
 
     private ClientTransaction start(TransportType transport) {
-        return layer.sendRequest(invite(TransactionLayer.newBranch(), transport), peer(transport), listener);
+        SIPRequest invite = proxiedRequest("INVITE", TransactionLayer.newBranch(), transport).build();
+        return layer.sendRequest(invite, peer(transport), listener);
     }
 
     static Duration ms(long millis) {
@@ -74,7 +75,7 @@ class InviteClientTransactionTest {
     void provisionalStopsRetransmissionsAndTimerB() {
         ClientTransaction tx = start(TransportType.UDP);
         timers.advance(ms(600));
-        layer.onResponse(response(tx.request(), 180), tx.destination());
+        layer.onResponse(response(tx.request(), 180).build(), tx.destination());
 
         timers.advance(Duration.ofSeconds(60));
 
@@ -87,8 +88,8 @@ class InviteClientTransactionTest {
     void non2xxFinalIsAckedHopByHopAsRfc3261Section17113Says() throws Exception {
         ClientTransaction tx = start(TransportType.UDP);
         SIPRequest invite = tx.request();
-        layer.onResponse(response(invite, 180), tx.destination());
-        SIPResponse busy = response(invite, 486);
+        layer.onResponse(response(invite, 180).build(), tx.destination());
+        SIPResponse busy = response(invite, 486).build();
 
         layer.onResponse(busy, tx.destination());
 
@@ -113,7 +114,7 @@ class InviteClientTransactionTest {
     @Test
     void retransmitted486IsAckedAgainNotPassedUpAndTimerDEndsTheTransactionAt32sOverUdp() {
         ClientTransaction tx = start(TransportType.UDP);
-        SIPResponse busy = response(tx.request(), 486);
+        SIPResponse busy = response(tx.request(), 486).build();
         layer.onResponse(busy, tx.destination());
         timers.advance(Duration.ofSeconds(10));
         layer.onResponse(busy, tx.destination());
@@ -131,7 +132,7 @@ class InviteClientTransactionTest {
     @Test
     void timerDIsZeroOverTcp() {
         ClientTransaction tx = start(TransportType.TCP);
-        layer.onResponse(response(tx.request(), 503), tx.destination());
+        layer.onResponse(response(tx.request(), 503).build(), tx.destination());
 
         assertThat(tx.state()).isEqualTo(TransactionState.TERMINATED);
         assertThat(sender.requests("ACK")).hasSize(1);
@@ -141,7 +142,7 @@ class InviteClientTransactionTest {
     @Test
     void twoHundredGoesToListenerThenAcceptedPassesRetransmissionsToTheTuUntilTimerM() {
         ClientTransaction tx = start(TransportType.UDP);
-        SIPResponse ok = response(tx.request(), 200);
+        SIPResponse ok = response(tx.request(), 200).build();
         layer.onResponse(ok, tx.destination());
         assertThat(tx.state()).isEqualTo(TransactionState.ACCEPTED);
         assertThat(listener.events).containsExactly("final 200");
@@ -177,8 +178,8 @@ class InviteClientTransactionTest {
     @Test
     void sendAckGoesStraightToTheTransport() {
         ClientTransaction tx = start(TransportType.UDP);
-        layer.onResponse(response(tx.request(), 200), tx.destination());
-        SIPRequest ack = SipFixtures.request("ACK", TransactionLayer.newBranch(), TransportType.UDP);
+        layer.onResponse(response(tx.request(), 200).build(), tx.destination());
+        SIPRequest ack = proxiedRequest("ACK", TransactionLayer.newBranch(), TransportType.UDP).build();
         Endpoint dest = Endpoint.of("192.0.2.20", 5070, TransportType.UDP);
 
         layer.sendAck(ack, dest);

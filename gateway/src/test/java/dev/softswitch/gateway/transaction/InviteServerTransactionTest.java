@@ -1,12 +1,12 @@
 package dev.softswitch.gateway.transaction;
 
 import dev.softswitch.gateway.testing.RecordingSipSender;
+import dev.softswitch.gateway.testing.SipMessageFixtures;
 
 import static dev.softswitch.gateway.transaction.InviteClientTransactionTest.ms;
-import static dev.softswitch.gateway.transaction.SipFixtures.invite;
-import static dev.softswitch.gateway.transaction.SipFixtures.peer;
-import static dev.softswitch.gateway.transaction.SipFixtures.request;
-import static dev.softswitch.gateway.transaction.SipFixtures.response;
+import static dev.softswitch.gateway.testing.SipMessageFixtures.peer;
+import static dev.softswitch.gateway.testing.SipMessageFixtures.proxiedRequest;
+import static dev.softswitch.gateway.testing.SipMessageFixtures.response;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.softswitch.gateway.time.ManualTimerService;
@@ -27,13 +27,13 @@ class InviteServerTransactionTest {
     private final TransactionLayer layer = new TransactionLayer(sender, timers, TimerSettings.rfc3261(), tu);
 
     private ServerTransaction receive(TransportType transport) {
-        layer.onRequest(invite(BRANCH, transport), peer(transport));
+        layer.onRequest(proxiedRequest("INVITE", BRANCH, transport).build(), peer(transport));
         assertThat(tu.requests).hasSize(1);
         return tu.requests.get(0);
     }
 
     private SIPRequest ackForNon2xx(TransportType transport) {
-        return request("ACK", "ACK", BRANCH, transport, 1);
+        return proxiedRequest("ACK", BRANCH, transport).build();
     }
 
     @Test
@@ -50,9 +50,9 @@ class InviteServerTransactionTest {
     @Test
     void retransmittedInviteGetsTheLastProvisionalAgainAndIsNotPassedUp() {
         ServerTransaction tx = receive(TransportType.UDP);
-        layer.onRequest(invite(BRANCH, TransportType.UDP), peer(TransportType.UDP));
-        tx.respond(response(tx.request(), 180));
-        layer.onRequest(invite(BRANCH, TransportType.UDP), peer(TransportType.UDP));
+        layer.onRequest(proxiedRequest("INVITE", BRANCH, TransportType.UDP).build(), peer(TransportType.UDP));
+        tx.respond(response(tx.request(), 180).build());
+        layer.onRequest(proxiedRequest("INVITE", BRANCH, TransportType.UDP).build(), peer(TransportType.UDP));
 
         assertThat(sender.statuses()).containsExactly(100, 100, 180, 180);
         assertThat(tu.requests).hasSize(1);
@@ -61,7 +61,7 @@ class InviteServerTransactionTest {
     @Test
     void non2xxFinalIsRetransmittedByTimerGOverUdpUntilTimerHInformsTheTu() {
         ServerTransaction tx = receive(TransportType.UDP);
-        tx.respond(response(tx.request(), 486));
+        tx.respond(response(tx.request(), 486).build());
         assertThat(tx.state()).isEqualTo(TransactionState.COMPLETED);
 
         timers.advance(ms(31999));
@@ -79,7 +79,7 @@ class InviteServerTransactionTest {
     @Test
     void overTcpThereIsNoTimerGButTimerHStillFires() {
         ServerTransaction tx = receive(TransportType.TCP);
-        tx.respond(response(tx.request(), 486));
+        tx.respond(response(tx.request(), 486).build());
         timers.advance(Duration.ofSeconds(32));
 
         assertThat(sender.responseTimes(486)).containsExactly(ms(0));
@@ -90,8 +90,8 @@ class InviteServerTransactionTest {
     @Test
     void retransmittedInviteInCompletedGetsTheFinalAgain() {
         ServerTransaction tx = receive(TransportType.TCP);
-        tx.respond(response(tx.request(), 486));
-        layer.onRequest(invite(BRANCH, TransportType.TCP), peer(TransportType.TCP));
+        tx.respond(response(tx.request(), 486).build());
+        layer.onRequest(proxiedRequest("INVITE", BRANCH, TransportType.TCP).build(), peer(TransportType.TCP));
 
         assertThat(sender.statuses()).containsExactly(100, 486, 486);
         assertThat(tu.requests).hasSize(1);
@@ -100,13 +100,13 @@ class InviteServerTransactionTest {
     @Test
     void ackForNon2xxIsAbsorbedConfirmsAndTimerIEndsTheTransactionAfterT4OverUdp() {
         ServerTransaction tx = receive(TransportType.UDP);
-        tx.respond(response(tx.request(), 486));
+        tx.respond(response(tx.request(), 486).build());
         timers.advance(ms(700));
 
         layer.onRequest(ackForNon2xx(TransportType.UDP), peer(TransportType.UDP));
         assertThat(tx.state()).isEqualTo(TransactionState.CONFIRMED);
         layer.onRequest(ackForNon2xx(TransportType.UDP), peer(TransportType.UDP));
-        layer.onRequest(invite(BRANCH, TransportType.UDP), peer(TransportType.UDP));
+        layer.onRequest(proxiedRequest("INVITE", BRANCH, TransportType.UDP).build(), peer(TransportType.UDP));
         timers.advance(ms(4999));
         assertThat(tx.state()).isEqualTo(TransactionState.CONFIRMED);
         timers.advance(ms(1));
@@ -123,7 +123,7 @@ class InviteServerTransactionTest {
     @Test
     void timerIIsZeroOverTcp() {
         ServerTransaction tx = receive(TransportType.TCP);
-        tx.respond(response(tx.request(), 603));
+        tx.respond(response(tx.request(), 603).build());
         layer.onRequest(ackForNon2xx(TransportType.TCP), peer(TransportType.TCP));
 
         assertThat(tx.state()).isEqualTo(TransactionState.TERMINATED);
@@ -133,14 +133,14 @@ class InviteServerTransactionTest {
     @Test
     void twoHundredMovesToAcceptedWhichAbsorbsInviteRetransmissionsAndSends2xxRetransmissionsUntilTimerL() {
         ServerTransaction tx = receive(TransportType.UDP);
-        var ok = response(tx.request(), 200);
+        var ok = response(tx.request(), 200).build();
         tx.respond(ok);
         assertThat(tx.state()).isEqualTo(TransactionState.ACCEPTED);
 
-        layer.onRequest(invite(BRANCH, TransportType.UDP), peer(TransportType.UDP));
+        layer.onRequest(proxiedRequest("INVITE", BRANCH, TransportType.UDP).build(), peer(TransportType.UDP));
         timers.advance(ms(500));
         tx.respond(ok);
-        tx.respond(response(tx.request(), 486));
+        tx.respond(response(tx.request(), 486).build());
         timers.advance(ms(31499));
         assertThat(tx.state()).isEqualTo(TransactionState.ACCEPTED);
         timers.advance(ms(1));
@@ -155,8 +155,8 @@ class InviteServerTransactionTest {
     @Test
     void ackFor2xxWithItsOwnBranchGoesToTheTu() {
         ServerTransaction tx = receive(TransportType.UDP);
-        tx.respond(response(tx.request(), 200));
-        SIPRequest ack = request("ACK", "ACK", "z9hG4bKack2xx", TransportType.UDP, 1);
+        tx.respond(response(tx.request(), 200).build());
+        SIPRequest ack = proxiedRequest("ACK", "z9hG4bKack2xx", TransportType.UDP).build();
         Endpoint from = peer(TransportType.UDP);
 
         layer.onRequest(ack, from);
@@ -168,7 +168,7 @@ class InviteServerTransactionTest {
     @Test
     void ackArrivingInAcceptedOnTheInviteBranchGoesToTheTu() {
         ServerTransaction tx = receive(TransportType.UDP);
-        tx.respond(response(tx.request(), 200));
+        tx.respond(response(tx.request(), 200).build());
         SIPRequest ack = ackForNon2xx(TransportType.UDP);
 
         layer.onRequest(ack, peer(TransportType.UDP));
@@ -179,9 +179,9 @@ class InviteServerTransactionTest {
     @Test
     void sameBranchFromAnotherSentByIsAnotherTransaction() {
         receive(TransportType.UDP);
-        String other = invite(BRANCH, TransportType.UDP).toString()
+        String other = proxiedRequest("INVITE", BRANCH, TransportType.UDP).text()
                 .replace("192.0.2.10:5060;branch", "192.0.2.99:5060;branch");
-        layer.onRequest((SIPRequest) SipFixtures.parse(other), peer(TransportType.UDP));
+        layer.onRequest(SipMessageFixtures.parseRequest(other), peer(TransportType.UDP));
 
         assertThat(tu.requests).hasSize(2);
         assertThat(layer.size()).isEqualTo(2);

@@ -3,9 +3,9 @@ package dev.softswitch.gateway.transaction;
 import dev.softswitch.gateway.testing.RecordingSipSender;
 
 import static dev.softswitch.gateway.transaction.InviteClientTransactionTest.ms;
-import static dev.softswitch.gateway.transaction.SipFixtures.peer;
-import static dev.softswitch.gateway.transaction.SipFixtures.request;
-import static dev.softswitch.gateway.transaction.SipFixtures.response;
+import static dev.softswitch.gateway.testing.SipMessageFixtures.peer;
+import static dev.softswitch.gateway.testing.SipMessageFixtures.proxiedRequest;
+import static dev.softswitch.gateway.testing.SipMessageFixtures.response;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -24,7 +24,8 @@ class NonInviteClientTransactionTest {
     private final RecordingListener listener = new RecordingListener();
 
     private ClientTransaction start(TransportType transport) {
-        return layer.sendRequest(request("BYE", TransactionLayer.newBranch(), transport), peer(transport), listener);
+        return layer.sendRequest(proxiedRequest("BYE", TransactionLayer.newBranch(), transport).build(),
+                peer(transport), listener);
     }
 
     @Test
@@ -46,7 +47,7 @@ class NonInviteClientTransactionTest {
     void timerEIsT2InProceeding() {
         ClientTransaction tx = start(TransportType.UDP);
         timers.advance(ms(1000));
-        layer.onResponse(response(tx.request(), 100), tx.destination());
+        layer.onResponse(response(tx.request(), 100).build(), tx.destination());
         assertThat(tx.state()).isEqualTo(TransactionState.PROCEEDING);
 
         timers.advance(Duration.ofSeconds(40));
@@ -72,7 +73,7 @@ class NonInviteClientTransactionTest {
     @Test
     void finalResponseCompletesAndTimerKAbsorbsRetransmissionsForT4OverUdp() {
         ClientTransaction tx = start(TransportType.UDP);
-        var ok = response(tx.request(), 200);
+        var ok = response(tx.request(), 200).build();
         layer.onResponse(ok, tx.destination());
         assertThat(tx.state()).isEqualTo(TransactionState.COMPLETED);
 
@@ -92,7 +93,7 @@ class NonInviteClientTransactionTest {
     @Test
     void timerKIsZeroOverTcp() {
         ClientTransaction tx = start(TransportType.TCP);
-        layer.onResponse(response(tx.request(), 404), tx.destination());
+        layer.onResponse(response(tx.request(), 404).build(), tx.destination());
 
         assertThat(tx.state()).isEqualTo(TransactionState.TERMINATED);
         assertThat(listener.events).containsExactly("final 404");
@@ -102,9 +103,9 @@ class NonInviteClientTransactionTest {
     @Test
     void responseToAnotherMethodWithTheSameBranchDoesNotMatch() {
         ClientTransaction tx = start(TransportType.UDP);
-        var other = request("INFO", tx.request().getTopmostVia().getBranch(), TransportType.UDP);
+        var other = proxiedRequest("INFO", tx.request().getTopmostVia().getBranch(), TransportType.UDP).build();
 
-        layer.onResponse(response(other, 200), tx.destination());
+        layer.onResponse(response(other, 200).build(), tx.destination());
 
         assertThat(tx.state()).isEqualTo(TransactionState.TRYING);
         assertThat(tu.strays).hasSize(1);
@@ -112,10 +113,10 @@ class NonInviteClientTransactionTest {
 
     @Test
     void rejectsRequestsItCannotMatchResponsesTo() {
-        var ack = request("ACK", TransactionLayer.newBranch(), TransportType.UDP);
+        var ack = proxiedRequest("ACK", TransactionLayer.newBranch(), TransportType.UDP).build();
         assertThatThrownBy(() -> layer.sendRequest(ack, peer(TransportType.UDP), listener))
                 .isInstanceOf(IllegalArgumentException.class);
-        var legacy = request("OPTIONS", "oldstyle1", TransportType.UDP);
+        var legacy = proxiedRequest("OPTIONS", "oldstyle1", TransportType.UDP).build();
         assertThatThrownBy(() -> layer.sendRequest(legacy, peer(TransportType.UDP), listener))
                 .isInstanceOf(IllegalArgumentException.class);
         var first = start(TransportType.UDP);

@@ -3,9 +3,9 @@ package dev.softswitch.gateway.transaction;
 import dev.softswitch.gateway.testing.RecordingSipSender;
 
 import static dev.softswitch.gateway.transaction.InviteClientTransactionTest.ms;
-import static dev.softswitch.gateway.transaction.SipFixtures.peer;
-import static dev.softswitch.gateway.transaction.SipFixtures.request;
-import static dev.softswitch.gateway.transaction.SipFixtures.response;
+import static dev.softswitch.gateway.testing.SipMessageFixtures.peer;
+import static dev.softswitch.gateway.testing.SipMessageFixtures.proxiedRequest;
+import static dev.softswitch.gateway.testing.SipMessageFixtures.response;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.softswitch.gateway.time.ManualTimerService;
@@ -23,12 +23,12 @@ class NonInviteServerTransactionTest {
     private final TransactionLayer layer = new TransactionLayer(sender, timers, TimerSettings.rfc3261(), tu);
 
     private ServerTransaction receive(TransportType transport) {
-        layer.onRequest(request("BYE", BRANCH, transport), peer(transport));
+        layer.onRequest(proxiedRequest("BYE", BRANCH, transport).build(), peer(transport));
         return tu.requests.get(tu.requests.size() - 1);
     }
 
     private void retransmit(TransportType transport) {
-        layer.onRequest(request("BYE", BRANCH, transport), peer(transport));
+        layer.onRequest(proxiedRequest("BYE", BRANCH, transport).build(), peer(transport));
     }
 
     @Test
@@ -38,10 +38,10 @@ class NonInviteServerTransactionTest {
         retransmit(TransportType.UDP);
         assertThat(sender.sent).isEmpty();
 
-        tx.respond(response(tx.request(), 100));
+        tx.respond(response(tx.request(), 100).build());
         assertThat(tx.state()).isEqualTo(TransactionState.PROCEEDING);
         retransmit(TransportType.UDP);
-        tx.respond(response(tx.request(), 200));
+        tx.respond(response(tx.request(), 200).build());
         retransmit(TransportType.UDP);
 
         assertThat(sender.statuses()).containsExactly(100, 100, 200, 200);
@@ -51,12 +51,12 @@ class NonInviteServerTransactionTest {
     @Test
     void timerJKeepsTheCompletedTransactionFor64T1OverUdp() {
         ServerTransaction tx = receive(TransportType.UDP);
-        tx.respond(response(tx.request(), 200));
+        tx.respond(response(tx.request(), 200).build());
         assertThat(tx.state()).isEqualTo(TransactionState.COMPLETED);
 
         timers.advance(ms(31999));
         retransmit(TransportType.UDP);
-        tx.respond(response(tx.request(), 500));
+        tx.respond(response(tx.request(), 500).build());
         assertThat(tx.state()).isEqualTo(TransactionState.COMPLETED);
         timers.advance(ms(1));
 
@@ -70,7 +70,7 @@ class NonInviteServerTransactionTest {
     @Test
     void timerJIsZeroOverTcp() {
         ServerTransaction tx = receive(TransportType.TCP);
-        tx.respond(response(tx.request(), 200));
+        tx.respond(response(tx.request(), 200).build());
 
         assertThat(tx.state()).isEqualTo(TransactionState.TERMINATED);
         assertThat(layer.size()).isZero();
@@ -79,7 +79,7 @@ class NonInviteServerTransactionTest {
     @Test
     void requestAfterTheTransactionEndedStartsANewOne() {
         ServerTransaction tx = receive(TransportType.TCP);
-        tx.respond(response(tx.request(), 200));
+        tx.respond(response(tx.request(), 200).build());
         retransmit(TransportType.TCP);
 
         assertThat(tu.requests).hasSize(2);

@@ -2,10 +2,9 @@ package dev.softswitch.gateway.transaction;
 
 import dev.softswitch.gateway.testing.RecordingSipSender;
 
-import static dev.softswitch.gateway.transaction.SipFixtures.invite;
-import static dev.softswitch.gateway.transaction.SipFixtures.peer;
-import static dev.softswitch.gateway.transaction.SipFixtures.request;
-import static dev.softswitch.gateway.transaction.SipFixtures.response;
+import static dev.softswitch.gateway.testing.SipMessageFixtures.peer;
+import static dev.softswitch.gateway.testing.SipMessageFixtures.proxiedRequest;
+import static dev.softswitch.gateway.testing.SipMessageFixtures.response;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -32,8 +31,8 @@ class TransactionLayerTest {
 
     @Test
     void responseMatchingNoClientTransactionIsStray() {
-        SIPRequest sentEarlier = invite("z9hG4bKgone", TransportType.UDP);
-        var ok = response(sentEarlier, 200);
+        SIPRequest sentEarlier = proxiedRequest("INVITE", "z9hG4bKgone", TransportType.UDP).build();
+        var ok = response(sentEarlier, 200).build();
 
         layer.onResponse(ok, peer(TransportType.UDP));
 
@@ -42,7 +41,7 @@ class TransactionLayerTest {
 
     @Test
     void requestWithoutViaIsDroppedQuietly() {
-        SIPRequest r = request("OPTIONS", "z9hG4bKx", TransportType.UDP);
+        SIPRequest r = proxiedRequest("OPTIONS", "z9hG4bKx", TransportType.UDP).build();
         r.removeHeader("Via");
 
         layer.onRequest(r, peer(TransportType.UDP));
@@ -53,11 +52,11 @@ class TransactionLayerTest {
 
     @Test
     void legacyBranchWithoutMagicCookieStillMatchesRetransmissionsAndAck() {
-        layer.onRequest(invite("oldbranch", TransportType.UDP), peer(TransportType.UDP));
+        layer.onRequest(proxiedRequest("INVITE", "oldbranch", TransportType.UDP).build(), peer(TransportType.UDP));
         ServerTransaction tx = tu.requests.get(0);
-        tx.respond(response(tx.request(), 486));
-        layer.onRequest(invite("oldbranch", TransportType.UDP), peer(TransportType.UDP));
-        layer.onRequest(request("ACK", "ACK", "oldbranch", TransportType.UDP, 1), peer(TransportType.UDP));
+        tx.respond(response(tx.request(), 486).build());
+        layer.onRequest(proxiedRequest("INVITE", "oldbranch", TransportType.UDP).build(), peer(TransportType.UDP));
+        layer.onRequest(proxiedRequest("ACK", "oldbranch", TransportType.UDP).build(), peer(TransportType.UDP));
 
         assertThat(tu.requests).hasSize(1);
         assertThat(tx.state()).isEqualTo(TransactionState.CONFIRMED);
@@ -66,27 +65,27 @@ class TransactionLayerTest {
     @Test
     void manyTransactionsOfEveryKindLeaveNothingBehindOnceTheirTimersRunOut() {
         for (TransportType t : TransportType.values()) {
-            layer.sendRequest(invite(TransactionLayer.newBranch(), t), peer(t), new RecordingListener());
-            layer.sendRequest(request("OPTIONS", TransactionLayer.newBranch(), t), peer(t), new RecordingListener());
-            var answered = layer.sendRequest(invite(TransactionLayer.newBranch(), t), peer(t), new RecordingListener());
-            layer.onResponse(response(answered.request(), 200), peer(t));
-            var rejected = layer.sendRequest(invite(TransactionLayer.newBranch(), t), peer(t), new RecordingListener());
-            layer.onResponse(response(rejected.request(), 486), peer(t));
-            layer.onRequest(invite("z9hG4bKa" + t, t), peer(t));
-            layer.onRequest(invite("z9hG4bKb" + t, t), peer(t));
-            layer.onRequest(request("BYE", "z9hG4bKc" + t, t), peer(t));
-            layer.onRequest(request("OPTIONS", "z9hG4bKd" + t, t), peer(t));
+            send("INVITE", t);
+            send("OPTIONS", t);
+            var answered = send("INVITE", t);
+            layer.onResponse(response(answered.request(), 200).build(), peer(t));
+            var rejected = send("INVITE", t);
+            layer.onResponse(response(rejected.request(), 486).build(), peer(t));
+            layer.onRequest(proxiedRequest("INVITE", "z9hG4bKa" + t, t).build(), peer(t));
+            layer.onRequest(proxiedRequest("INVITE", "z9hG4bKb" + t, t).build(), peer(t));
+            layer.onRequest(proxiedRequest("BYE", "z9hG4bKc" + t, t).build(), peer(t));
+            layer.onRequest(proxiedRequest("OPTIONS", "z9hG4bKd" + t, t).build(), peer(t));
         }
         tu.requests.stream().filter(tx -> tx.request().getTopmostVia().getBranch().startsWith("z9hG4bKa"))
-                .forEach(tx -> tx.respond(response(tx.request(), 200)));
+                .forEach(tx -> tx.respond(response(tx.request(), 200).build()));
         tu.requests.stream().filter(tx -> tx.request().getTopmostVia().getBranch().startsWith("z9hG4bKb"))
-                .forEach(tx -> tx.respond(response(tx.request(), 480)));
+                .forEach(tx -> tx.respond(response(tx.request(), 480).build()));
         tu.requests.stream().filter(tx -> tx.request().getTopmostVia().getBranch().startsWith("z9hG4bKc"))
-                .forEach(tx -> tx.respond(response(tx.request(), 200)));
+                .forEach(tx -> tx.respond(response(tx.request(), 200).build()));
         tu.requests.stream().filter(tx -> tx.request().getTopmostVia().getBranch().startsWith("z9hG4bKd"))
                 .forEach(tx -> {
-                    tx.respond(response(tx.request(), 100));
-                    tx.respond(response(tx.request(), 404));
+                    tx.respond(response(tx.request(), 100).build());
+                    tx.respond(response(tx.request(), 404).build());
                 });
         assertThat(layer.size()).isPositive();
 
@@ -95,6 +94,11 @@ class TransactionLayerTest {
         assertThat(tu.requests).hasSize(12);
         assertThat(layer.size()).isZero();
         assertThat(timers.pending()).isZero();
+    }
+
+    private ClientTransaction send(String method, TransportType transport) {
+        SIPRequest request = proxiedRequest(method, TransactionLayer.newBranch(), transport).build();
+        return layer.sendRequest(request, peer(transport), new RecordingListener());
     }
 
     @Test

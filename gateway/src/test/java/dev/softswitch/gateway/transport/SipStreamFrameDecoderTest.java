@@ -1,8 +1,8 @@
 package dev.softswitch.gateway.transport;
 
-import static dev.softswitch.gateway.transport.SipTestMessages.ascii;
-import static dev.softswitch.gateway.transport.SipTestMessages.bytes;
-import static dev.softswitch.gateway.transport.SipTestMessages.options;
+import static dev.softswitch.gateway.testing.SipMessageFixtures.buffer;
+import static dev.softswitch.gateway.testing.SipMessageFixtures.options;
+import static dev.softswitch.gateway.testing.SipMessageFixtures.text;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
@@ -18,13 +18,13 @@ class SipStreamFrameDecoderTest {
 
     @Test
     void twoMessagesInOneReadBecomeTwoFrames() {
-        String first = options("one");
-        String second = options("two").replace("Content-Length: 0", "Content-Length: 4") + "body";
+        String first = options("one").text();
+        String second = options("two").body(null, "body").text();
 
-        channel.writeInbound(bytes(first + second));
+        channel.writeInbound(buffer(first + second));
 
-        assertThat(ascii(channel.<SipFrame>readInbound().bytes())).isEqualTo(first);
-        assertThat(ascii(channel.<SipFrame>readInbound().bytes())).isEqualTo(second);
+        assertThat(text(channel.<SipFrame>readInbound().bytes())).isEqualTo(first);
+        assertThat(text(channel.<SipFrame>readInbound().bytes())).isEqualTo(second);
         assertThat((Object) channel.readInbound()).isNull();
         assertThat(counters.bytesReceived()).isEqualTo(first.length() + second.length());
         assertFalse(channel.finishAndReleaseAll());
@@ -32,80 +32,82 @@ class SipStreamFrameDecoderTest {
 
     @Test
     void messageSplitAcrossReadsIsReassembled() {
-        String message = options("split").replace("Content-Length: 0", "Content-Length: 10") + "0123456789";
+        String message = options("split").body(null, "0123456789").text();
         int inHeaders = 20;
         int inBody = message.length() - 3;
 
-        channel.writeInbound(bytes(message.substring(0, inHeaders)));
+        channel.writeInbound(buffer(message.substring(0, inHeaders)));
         assertThat((Object) channel.readInbound()).isNull();
-        channel.writeInbound(bytes(message.substring(inHeaders, inBody)));
+        channel.writeInbound(buffer(message.substring(inHeaders, inBody)));
         assertThat((Object) channel.readInbound()).isNull();
-        channel.writeInbound(bytes(message.substring(inBody)));
+        channel.writeInbound(buffer(message.substring(inBody)));
 
         SipFrame frame = channel.readInbound();
-        assertThat(ascii(frame.bytes())).isEqualTo(message);
+        assertThat(text(frame.bytes())).isEqualTo(message);
         assertThat(frame.result().isSuccess()).isTrue();
         assertFalse(channel.finishAndReleaseAll());
     }
 
     @Test
     void crlfKeepAlivesBetweenMessagesAreSkipped() {
-        channel.writeInbound(bytes("\r\n\r\n"));
+        channel.writeInbound(buffer("\r\n\r\n"));
         assertThat((Object) channel.readInbound()).isNull();
 
-        channel.writeInbound(bytes("\r\n\r\n" + options("ka") + "\r\n\r\n"));
+        channel.writeInbound(buffer("\r\n\r\n" + options("ka").text() + "\r\n\r\n"));
 
-        assertThat(ascii(channel.<SipFrame>readInbound().bytes())).isEqualTo(options("ka"));
+        assertThat(text(channel.<SipFrame>readInbound().bytes())).isEqualTo(options("ka").text());
         assertThat((Object) channel.readInbound()).isNull();
         assertFalse(channel.finishAndReleaseAll());
     }
 
     @Test
     void compactContentLengthHeaderFramesTheBody() {
-        String message = options("compact").replace("Content-Length: 0", "l:3") + "abcOPTIONS";
+        String message = options("compact").text().replace("Content-Length: 0", "l:3") + "abcOPTIONS";
 
-        channel.writeInbound(bytes(message));
+        channel.writeInbound(buffer(message));
 
-        assertThat(ascii(channel.<SipFrame>readInbound().bytes())).endsWith("l:3\r\n\r\nabc");
+        assertThat(text(channel.<SipFrame>readInbound().bytes())).endsWith("l:3\r\n\r\nabc");
         assertThat((Object) channel.readInbound()).isNull();
         assertFalse(channel.finishAndReleaseAll());
     }
 
     @Test
     void contentLengthNameIsCaseInsensitive() {
-        channel.writeInbound(bytes(options("case").replace("Content-Length: 0", "CONTENT-length :  2 ") + "xy"));
+        channel.writeInbound(buffer(options("case").text().replace("Content-Length: 0", "CONTENT-length :  2 ")
+                + "xy"));
 
-        assertThat(ascii(channel.<SipFrame>readInbound().bytes())).endsWith("\r\n\r\nxy");
+        assertThat(text(channel.<SipFrame>readInbound().bytes())).endsWith("\r\n\r\nxy");
         assertFalse(channel.finishAndReleaseAll());
     }
 
     @Test
     void contentLengthOverTheLimitFailsWith513AndDiscardsTheRest() {
-        channel.writeInbound(bytes(options("big").replace("Content-Length: 0", "Content-Length: 5000") + "abc"));
-        channel.writeInbound(bytes(options("after")));
+        channel.writeInbound(buffer(options("big").text().replace("Content-Length: 0", "Content-Length: 5000")
+                + "abc"));
+        channel.writeInbound(buffer(options("after").text()));
 
         SipFrame frame = channel.readInbound();
         assertThat(frame.result()).isEqualTo(SipDecodeResult.tooLarge());
         assertThat(frame.closeAfterReply()).isTrue();
-        assertThat(ascii(frame.bytes())).startsWith("OPTIONS ").endsWith("Content-Length: 5000\r\n\r\n");
+        assertThat(text(frame.bytes())).startsWith("OPTIONS ").endsWith("Content-Length: 5000\r\n\r\n");
         assertThat((Object) channel.readInbound()).isNull();
         assertFalse(channel.finishAndReleaseAll());
     }
 
     @Test
     void headerSectionOverTheLimitFailsWith513KeepingCompleteLines() {
-        String head = options("huge").replace("Content-Length: 0\r\n\r\n", "");
-        channel.writeInbound(bytes(head + "X-Padding: " + "p".repeat(LIMIT) + "\r\n"));
+        String head = options("huge").text().replace("Content-Length: 0\r\n\r\n", "");
+        channel.writeInbound(buffer(head + "X-Padding: " + "p".repeat(LIMIT) + "\r\n"));
 
         SipFrame frame = channel.readInbound();
         assertThat(frame.result().statusCode()).isEqualTo(513);
-        assertThat(ascii(frame.bytes())).isEqualTo(head + "\r\n");
+        assertThat(text(frame.bytes())).isEqualTo(head + "\r\n");
         assertFalse(channel.finishAndReleaseAll());
     }
 
     @Test
     void missingContentLengthOnAStreamFailsWith400() {
-        channel.writeInbound(bytes(options("nocl").replace("Content-Length: 0\r\n", "")));
+        channel.writeInbound(buffer(options("nocl").without("Content-Length").text()));
 
         SipFrame frame = channel.readInbound();
         assertThat(frame.result().reasonPhrase()).isEqualTo("Bad Request (Missing Content-Length header)");
@@ -115,7 +117,7 @@ class SipStreamFrameDecoderTest {
 
     @Test
     void garbageOrNegativeContentLengthFailsWith400() {
-        channel.writeInbound(bytes(options("neg").replace("Content-Length: 0", "Content-Length: -5")));
+        channel.writeInbound(buffer(options("neg").text().replace("Content-Length: 0", "Content-Length: -5")));
 
         SipFrame frame = channel.readInbound();
         assertThat(frame.result().reasonPhrase()).isEqualTo("Bad Request (Malformed Content-Length)");
@@ -124,7 +126,7 @@ class SipStreamFrameDecoderTest {
 
     @Test
     void conflictingContentLengthsFailWith400() {
-        channel.writeInbound(bytes(options("two").replace("Content-Length: 0", "Content-Length: 0\r\nl: 4")));
+        channel.writeInbound(buffer(options("two").text().replace("Content-Length: 0", "Content-Length: 0\r\nl: 4")));
 
         assertThat(channel.<SipFrame>readInbound().result().statusCode()).isEqualTo(400);
         assertFalse(channel.finishAndReleaseAll());

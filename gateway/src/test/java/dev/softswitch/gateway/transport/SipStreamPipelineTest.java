@@ -1,25 +1,27 @@
 package dev.softswitch.gateway.transport;
 
-import static dev.softswitch.gateway.transport.SipTestMessages.CLOCK;
-import static dev.softswitch.gateway.transport.SipTestMessages.NOW;
-import static dev.softswitch.gateway.transport.SipTestMessages.REMOTE;
-import static dev.softswitch.gateway.transport.SipTestMessages.bytes;
-import static dev.softswitch.gateway.transport.SipTestMessages.options;
-import static dev.softswitch.gateway.transport.SipTestMessages.string;
+import static dev.softswitch.gateway.testing.SipMessageFixtures.buffer;
+import static dev.softswitch.gateway.testing.SipMessageFixtures.options;
+import static dev.softswitch.gateway.testing.SipMessageFixtures.readText;
+import static dev.softswitch.gateway.transport.RemoteEmbeddedChannel.REMOTE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import dev.softswitch.gateway.transport.SipTestMessages.RecordingHandler;
-import dev.softswitch.gateway.transport.SipTestMessages.RemoteEmbeddedChannel;
 import gov.nist.javax.sip.message.SIPRequest;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.embedded.EmbeddedChannel;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 
 /** The whole TCP pipeline, bytes in and bytes out (RFC 3261 §18.2.1, §18.3, §21.4.1, §21.5.14). */
 class SipStreamPipelineTest {
 
-    private final RecordingHandler handler = new RecordingHandler();
+    private static final Instant NOW = Instant.parse("2025-01-01T00:00:00Z");
+    private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
+
+    private final RecordingSipMessageHandler handler = new RecordingSipMessageHandler();
     private final TransportCounters counters = new TransportCounters();
     private final SipConnectionRegistry registry = new SipConnectionRegistry();
     private final EmbeddedChannel channel = new RemoteEmbeddedChannel(new SipStreamChannelInitializer(TransportType.TCP,
@@ -27,7 +29,7 @@ class SipStreamPipelineTest {
 
     @Test
     void wellFormedRequestIsDeliveredWithSourceArrivalTimeAndStampedVia() {
-        channel.writeInbound(bytes(options("ok-1")));
+        channel.writeInbound(buffer(options("ok-1").text()));
 
         assertThat(handler.messages).hasSize(1);
         InboundMessage inbound = handler.messages.get(0);
@@ -43,7 +45,7 @@ class SipStreamPipelineTest {
 
     @Test
     void twoRequestsInOneReadAreBothDelivered() {
-        channel.writeInbound(bytes(options("a") + options("b")));
+        channel.writeInbound(buffer(options("a").text() + options("b").text()));
 
         assertThat(handler.messages).extracting(m -> m.message().getCallId().getCallId()).containsExactly("a", "b");
         assertFalse(channel.finishAndReleaseAll());
@@ -51,9 +53,9 @@ class SipStreamPipelineTest {
 
     @Test
     void missingCallIdIsAnsweredWith400NamingTheHeaderOnTheSameConnection() {
-        channel.writeInbound(bytes(options("x").replace("Call-ID: x\r\n", "")));
+        channel.writeInbound(buffer(options("x").without("Call-ID").text()));
 
-        String answer = string(channel.readOutbound());
+        String answer = readText(channel.readOutbound());
         assertThat(answer).startsWith("SIP/2.0 400 Bad Request (Missing Call-ID header)\r\n");
         assertThat(answer).contains("Via: SIP/2.0/TCP client.example.com:5070;branch=z9hG4bK-x;rport=40000;received=192.0.2.10\r\n");
         assertThat(answer).endsWith("Content-Length: 0\r\n\r\n");
@@ -66,7 +68,7 @@ class SipStreamPipelineTest {
 
     @Test
     void malformedCSeqIsAnsweredWith400() {
-        channel.writeInbound(bytes(options("c").replace("CSeq: 1 OPTIONS", "CSeq: one OPTIONS")));
+        channel.writeInbound(buffer(options("c").text().replace("CSeq: 1 OPTIONS", "CSeq: one OPTIONS")));
 
         assertThat(statusLine(channel.readOutbound())).isEqualTo("SIP/2.0 400 Bad Request (Malformed CSeq)");
         assertFalse(channel.finishAndReleaseAll());
@@ -74,7 +76,7 @@ class SipStreamPipelineTest {
 
     @Test
     void oversizedMessageIsAnsweredWith513AndTheConnectionClosed() {
-        channel.writeInbound(bytes(options("big").replace("Content-Length: 0", "Content-Length: 2000")));
+        channel.writeInbound(buffer(options("big").text().replace("Content-Length: 0", "Content-Length: 2000")));
 
         assertThat(statusLine(channel.readOutbound())).isEqualTo("SIP/2.0 513 Message Too Large");
         assertThat(channel.isOpen()).isFalse();
@@ -85,7 +87,7 @@ class SipStreamPipelineTest {
 
     @Test
     void missingContentLengthOnAStreamIsAnsweredWith400AndTheConnectionClosed() {
-        channel.writeInbound(bytes(options("nocl").replace("Content-Length: 0\r\n", "")));
+        channel.writeInbound(buffer(options("nocl").without("Content-Length").text()));
 
         assertThat(statusLine(channel.readOutbound())).isEqualTo("SIP/2.0 400 Bad Request (Missing Content-Length header)");
         assertThat(channel.isOpen()).isFalse();
@@ -94,7 +96,7 @@ class SipStreamPipelineTest {
 
     @Test
     void unanswerableGarbageIsDroppedAndCounted() {
-        channel.writeInbound(bytes("HELLO\r\nContent-Length: 0\r\n\r\n"));
+        channel.writeInbound(buffer("HELLO\r\nContent-Length: 0\r\n\r\n"));
 
         assertThat((Object) channel.readOutbound()).isNull();
         assertThat(counters.dropped()).isEqualTo(1);
@@ -104,7 +106,7 @@ class SipStreamPipelineTest {
 
     @Test
     void badAckIsNeverAnswered() {
-        channel.writeInbound(bytes(options("ack").replace("OPTIONS", "ACK").replace("Call-ID: ack\r\n", "")));
+        channel.writeInbound(buffer(options("ack").text().replace("OPTIONS", "ACK").replace("Call-ID: ack\r\n", "")));
 
         assertThat((Object) channel.readOutbound()).isNull();
         assertThat(counters.dropped()).isEqualTo(1);
@@ -113,12 +115,12 @@ class SipStreamPipelineTest {
 
     @Test
     void encoderWritesTheMessageWithTheStreamTransportInTheTopVia() throws Exception {
-        channel.writeInbound(bytes(options("enc")));
+        channel.writeInbound(buffer(options("enc").text()));
         SIPRequest request = (SIPRequest) handler.messages.get(0).message();
 
         channel.writeOutbound(request.createResponse(200));
 
-        assertThat(string(channel.readOutbound())).startsWith("SIP/2.0 200 OK\r\n")
+        assertThat(readText(channel.readOutbound())).startsWith("SIP/2.0 200 OK\r\n")
                 .contains("Via: SIP/2.0/TCP client.example.com:5070;");
         assertFalse(channel.finishAndReleaseAll());
     }
@@ -130,7 +132,7 @@ class SipStreamPipelineTest {
                     throw new IllegalStateException("boom");
                 }, counters, registry));
 
-        ch.writeInbound(bytes(options("boom")));
+        ch.writeInbound(buffer(options("boom").text()));
 
         assertThat(ch.isOpen()).isTrue();
         assertFalse(ch.finishAndReleaseAll());
@@ -138,7 +140,7 @@ class SipStreamPipelineTest {
     }
 
     static String statusLine(ByteBuf buf) {
-        String s = string(buf);
+        String s = readText(buf);
         return s.substring(0, s.indexOf("\r\n"));
     }
 }

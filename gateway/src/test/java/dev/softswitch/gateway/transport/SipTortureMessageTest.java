@@ -1,19 +1,18 @@
 package dev.softswitch.gateway.transport;
 
-import static dev.softswitch.gateway.transport.SipTestMessages.REMOTE;
-import static dev.softswitch.gateway.transport.SipTestMessages.crlf;
-import static dev.softswitch.gateway.transport.SipTestMessages.resource;
+import static dev.softswitch.gateway.transport.RemoteEmbeddedChannel.REMOTE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
-import dev.softswitch.gateway.transport.SipTestMessages.RecordingHandler;
-import dev.softswitch.gateway.transport.SipTestMessages.RemoteEmbeddedChannel;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufHolder;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.DatagramPacket;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -58,7 +57,7 @@ class SipTortureMessageTest {
     @ParameterizedTest(name = "{0} over TCP")
     @MethodSource("tortureMessages")
     void streamPipelineSurvives(String file, String tcpAnswer, String udpAnswer) {
-        RecordingHandler handler = new RecordingHandler();
+        RecordingSipMessageHandler handler = new RecordingSipMessageHandler();
         EmbeddedChannel channel = new RemoteEmbeddedChannel(new SipStreamChannelInitializer(TransportType.TCP,
                 TransportSettings.defaults(), handler, new TransportCounters(), new SipConnectionRegistry()));
 
@@ -73,7 +72,7 @@ class SipTortureMessageTest {
     @ParameterizedTest(name = "{0} over UDP")
     @MethodSource("tortureMessages")
     void datagramPipelineSurvives(String file, String tcpAnswer, String udpAnswer) {
-        RecordingHandler handler = new RecordingHandler();
+        RecordingSipMessageHandler handler = new RecordingSipMessageHandler();
         EmbeddedChannel channel = new EmbeddedChannel(new SipDatagramChannelInitializer(
                 TransportSettings.defaults(), handler, new TransportCounters()));
         DatagramPacket packet = new DatagramPacket(Unpooled.wrappedBuffer(crlf(resource("torture/" + file))),
@@ -86,7 +85,7 @@ class SipTortureMessageTest {
         assertFalse(channel.finishAndReleaseAll());
     }
 
-    private static void assertAnswered(String expected, RecordingHandler handler, Object outbound) {
+    private static void assertAnswered(String expected, RecordingSipMessageHandler handler, Object outbound) {
         String statusLine = outbound == null ? NONE : statusLine(outbound);
         if (expected == null) {
             assertThat(handler.messages.size() + (outbound == null ? 0 : 1)).isLessThanOrEqualTo(1);
@@ -97,6 +96,23 @@ class SipTortureMessageTest {
             assertThat(statusLine).isEqualTo(expected);
             assertThat(handler.messages).isEmpty();
         }
+    }
+
+    private static byte[] resource(String name) {
+        try (InputStream in = SipTortureMessageTest.class.getResourceAsStream("/transport/" + name)) {
+            if (in == null) {
+                throw new IllegalArgumentException("no test resource " + name);
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Torture resources are stored with LF line ends for readability; SIP wants CRLF. */
+    private static byte[] crlf(byte[] lf) {
+        String text = new String(lf, StandardCharsets.ISO_8859_1).replace("\r\n", "\n").replace("\n", "\r\n");
+        return text.getBytes(StandardCharsets.ISO_8859_1);
     }
 
     private static String statusLine(Object outbound) {

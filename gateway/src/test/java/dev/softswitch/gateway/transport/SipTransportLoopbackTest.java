@@ -1,6 +1,6 @@
 package dev.softswitch.gateway.transport;
 
-import static dev.softswitch.gateway.transport.SipTestMessages.options;
+import static dev.softswitch.gateway.testing.SipMessageFixtures.options;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import gov.nist.javax.sip.message.SIPRequest;
@@ -57,8 +57,7 @@ class SipTransportLoopbackTest {
     void optionsOverUdpIsDeliveredAndTheResponseGoesToTheRport() throws Exception {
         try (DatagramSocket client = new DatagramSocket(0, LOOPBACK)) {
             client.setSoTimeout(TIMEOUT_MILLIS);
-            byte[] request = options("udp-1", "SIP/2.0/UDP 127.0.0.1:5999;branch=z9hG4bK-udp1;rport")
-                    .getBytes(StandardCharsets.US_ASCII);
+            byte[] request = options("udp-1").via("SIP/2.0/UDP 127.0.0.1:5999;branch=z9hG4bK-udp1;rport").bytes();
             client.send(new DatagramPacket(request, request.length, new InetSocketAddress(LOOPBACK, port)));
 
             InboundMessage inbound = received.poll(TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
@@ -82,7 +81,7 @@ class SipTransportLoopbackTest {
     void optionsOverTcpIsDeliveredAndTheResponseUsesTheSameConnection() throws Exception {
         try (Socket client = new Socket(LOOPBACK, port)) {
             client.setSoTimeout(TIMEOUT_MILLIS);
-            String request = options("tcp-1", "SIP/2.0/TCP 127.0.0.1:5999;branch=z9hG4bK-tcp1;rport");
+            String request = options("tcp-1").via("SIP/2.0/TCP 127.0.0.1:5999;branch=z9hG4bK-tcp1;rport").text();
             client.getOutputStream().write(("\r\n\r\n" + request).getBytes(StandardCharsets.US_ASCII));
             client.getOutputStream().flush();
 
@@ -102,7 +101,8 @@ class SipTransportLoopbackTest {
     void badTcpRequestGets400OnTheConnection() throws Exception {
         try (Socket client = new Socket(LOOPBACK, port)) {
             client.setSoTimeout(TIMEOUT_MILLIS);
-            String request = options("bad", "SIP/2.0/TCP 127.0.0.1:5999;branch=z9hG4bK-bad;rport").replace("Call-ID: bad\r\n", "");
+            String request = options("bad").via("SIP/2.0/TCP 127.0.0.1:5999;branch=z9hG4bK-bad;rport")
+                    .without("Call-ID").text();
             client.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
 
             assertThat(readMessage(client.getInputStream())).startsWith("SIP/2.0 400 Bad Request (Missing Call-ID header)\r\n");
@@ -115,8 +115,8 @@ class SipTransportLoopbackTest {
         try (ServerSocket peer = new ServerSocket(0, 1, LOOPBACK)) {
             peer.setSoTimeout(TIMEOUT_MILLIS);
             Endpoint destination = new Endpoint(new InetSocketAddress(LOOPBACK, peer.getLocalPort()), TransportType.TCP);
-            SIPRequest first = parse(options("out-1"));
-            SIPRequest second = parse(options("out-2"));
+            SIPRequest first = options("out-1").build();
+            SIPRequest second = options("out-2").build();
 
             transport.send(first, destination);
             transport.send(second, destination);
@@ -128,11 +128,6 @@ class SipTransportLoopbackTest {
                 assertThat(readMessage(in)).contains("Call-ID: out-2\r\n");
             }
         }
-    }
-
-    private static SIPRequest parse(String text) throws Exception {
-        return (SIPRequest) new gov.nist.javax.sip.parser.StringMsgParser()
-                .parseSIPMessage(text.getBytes(StandardCharsets.US_ASCII), true, false, null);
     }
 
     /** Reads one message with an empty body (up to CRLFCRLF). */
