@@ -1,5 +1,7 @@
 package dev.softswitch.gateway.b2bua;
 
+import static dev.softswitch.gateway.testing.SipMessageFixtures.request;
+import static dev.softswitch.gateway.testing.SipMessageFixtures.response;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,13 +12,16 @@ import dev.softswitch.charging.money.Money;
 import dev.softswitch.charging.session.ChargingEngine;
 import dev.softswitch.charging.tariff.Rate;
 import dev.softswitch.charging.tariff.RateTable;
-import dev.softswitch.gateway.sdp.SdpRewriter;
-import dev.softswitch.gateway.metrics.GatewayMetrics;
 import dev.softswitch.gateway.account.Subscriber;
 import dev.softswitch.gateway.account.SubscriberDirectory;
 import dev.softswitch.gateway.config.GatewayConfig;
+import dev.softswitch.gateway.metrics.GatewayMetrics;
 import dev.softswitch.gateway.routing.RoutingService;
+import dev.softswitch.gateway.sdp.SdpRewriter;
 import dev.softswitch.gateway.testing.RecordingSipSender;
+import dev.softswitch.gateway.testing.SipMessageFixtures.RequestBuilder;
+import dev.softswitch.gateway.testing.SipMessageFixtures.ResponseBuilder;
+import dev.softswitch.gateway.testing.SipMessageFixtures;
 import dev.softswitch.gateway.time.ManualTimerService;
 import dev.softswitch.gateway.transaction.TimerSettings;
 import dev.softswitch.gateway.transaction.TransactionLayer;
@@ -25,7 +30,6 @@ import dev.softswitch.gateway.transport.TransportType;
 import gov.nist.javax.sip.message.SIPMessage;
 import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.message.SIPResponse;
-import gov.nist.javax.sip.parser.StringMsgParser;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -226,7 +230,7 @@ class B2buaCallTest {
     void anOfferWithoutAudioGets488BeforeAnyRoutingOrCharging() throws Exception {
         String noAudio = "v=0\r\no=- 1 1 IN IP4 10.0.0.7\r\ns=-\r\nc=IN IP4 10.0.0.7\r\nt=0 0\r\n"
                 + "m=video 6000 RTP/AVP 96\r\n";
-        transactions.onRequest(withBody(clientInvite("carol", "+447400123456", "c12"), noAudio), CLIENT);
+        transactions.onRequest(inviteFrom("carol", "+447400123456", "c12").sdp(noAudio).build(), CLIENT);
 
         // carol has no credit: had charging run first she would get 402, not the SDP's answer.
         assertThat(sender.statuses()).containsExactly(100, 488);
@@ -236,8 +240,7 @@ class B2buaCallTest {
 
     @Test
     void anInviteRequiringAnExtensionGets420NamingIt() throws Exception {
-        String invite = clientInvite("alice", "+447400123456", "c13").encode();
-        transactions.onRequest(parseRequest(invite.replace("Max-Forwards: 70", "Max-Forwards: 70\r\nRequire: 100rel")), CLIENT);
+        transactions.onRequest(inviteFrom("alice", "+447400123456", "c13").header("Require", "100rel").build(), CLIENT);
         assertThat(sender.statuses()).containsExactly(100, 420);
         assertThat(sender.lastResponse().encode()).contains("Unsupported: 100rel");
         assertThat(sender.requests("INVITE")).isEmpty();
@@ -246,61 +249,25 @@ class B2buaCallTest {
 
     @Test
     void optionsIsAnsweredWithAllowAndRegisterGets405() throws Exception {
-        transactions.onRequest(parseRequest("""
-                OPTIONS sip:gw@127.0.0.1:5060 SIP/2.0\r
-                Via: SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bKopt1;rport=5070\r
-                From: <sip:alice@127.0.0.1>;tag=a\r
-                To: <sip:gw@127.0.0.1>\r
-                Call-ID: opt1\r
-                CSeq: 1 OPTIONS\r
-                Max-Forwards: 70\r
-                Content-Length: 0\r
-                \r
-                """), CLIENT);
+        transactions.onRequest(clientRequest("OPTIONS", "sip:gw@127.0.0.1:5060", "opt1", "opt1")
+                .from("<sip:alice@127.0.0.1>", "a").to("<sip:gw@127.0.0.1>").cseq(1).build(), CLIENT);
         assertThat(sender.lastResponse().getStatusCode()).isEqualTo(200);
         assertThat(sender.lastResponse().encode()).contains("Allow: INVITE,ACK,CANCEL,BYE,OPTIONS,INFO");
-        transactions.onRequest(parseRequest("""
-                REGISTER sip:127.0.0.1:5060 SIP/2.0\r
-                Via: SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bKreg1;rport=5070\r
-                From: <sip:alice@127.0.0.1>;tag=a\r
-                To: <sip:alice@127.0.0.1>\r
-                Call-ID: reg1\r
-                CSeq: 1 REGISTER\r
-                Contact: <sip:alice@127.0.0.1:5070>\r
-                Max-Forwards: 70\r
-                Content-Length: 0\r
-                \r
-                """), CLIENT);
+        transactions.onRequest(clientRequest("REGISTER", "sip:127.0.0.1:5060", "reg1", "reg1")
+                .from("<sip:alice@127.0.0.1>", "a").to("<sip:alice@127.0.0.1>").cseq(1)
+                .contact("<sip:alice@127.0.0.1:5070>").build(), CLIENT);
         assertThat(sender.lastResponse().getStatusCode()).isEqualTo(405);
         assertThat(sender.lastResponse().encode()).contains("Allow: INVITE");
     }
 
     @Test
     void unknownMethodGets501AndOutOfDialogByeGets481() throws Exception {
-        transactions.onRequest(parseRequest("""
-                FOO sip:gw@127.0.0.1:5060 SIP/2.0\r
-                Via: SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bKfoo1;rport=5070\r
-                From: <sip:alice@127.0.0.1>;tag=a\r
-                To: <sip:gw@127.0.0.1>\r
-                Call-ID: foo1\r
-                CSeq: 1 FOO\r
-                Max-Forwards: 70\r
-                Content-Length: 0\r
-                \r
-                """), CLIENT);
+        transactions.onRequest(clientRequest("FOO", "sip:gw@127.0.0.1:5060", "foo1", "foo1")
+                .from("<sip:alice@127.0.0.1>", "a").to("<sip:gw@127.0.0.1>").cseq(1).build(), CLIENT);
         assertThat(sender.lastResponse().getStatusCode()).isEqualTo(501);
         assertThat(sender.lastResponse().getReasonPhrase()).contains("FOO");
-        transactions.onRequest(parseRequest("""
-                BYE sip:gw@127.0.0.1:5060 SIP/2.0\r
-                Via: SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bKbye1;rport=5070\r
-                From: <sip:alice@127.0.0.1>;tag=a\r
-                To: <sip:gw@127.0.0.1>;tag=nosuch\r
-                Call-ID: nosuch\r
-                CSeq: 2 BYE\r
-                Max-Forwards: 70\r
-                Content-Length: 0\r
-                \r
-                """), CLIENT);
+        transactions.onRequest(clientRequest("BYE", "sip:gw@127.0.0.1:5060", "nosuch", "bye1")
+                .from("<sip:alice@127.0.0.1>", "a").to("<sip:gw@127.0.0.1>", "nosuch").cseq(2).build(), CLIENT);
         assertThat(sender.lastResponse().getStatusCode()).isEqualTo(481);
     }
 
@@ -310,7 +277,7 @@ class B2buaCallTest {
         try (var in = getClass().getResourceAsStream("/fixtures/sip/baresip-1.0.0-invite-srtp-sdes.sip")) {
             capture = in.readAllBytes();
         }
-        SIPRequest invite = (SIPRequest) new StringMsgParser().parseSIPMessage(capture, true, false, null);
+        SIPRequest invite = (SIPRequest) SipMessageFixtures.parse(capture);
         transactions.onRequest(invite, CLIENT);
 
         String offer = body(onlyRequest("INVITE"));
@@ -388,7 +355,7 @@ class B2buaCallTest {
     void anOfferWithAPortOutOfRangeGets488AndLeavesNoCallBehind() throws Exception {
         String badPort = "v=0\r\no=- 1 1 IN IP4 10.0.0.7\r\ns=-\r\nc=IN IP4 10.0.0.7\r\nt=0 0\r\n"
                 + "m=audio 99999 RTP/AVP 0\r\n";
-        transactions.onRequest(withBody(clientInvite("alice", "+447400123456", "c16"), badPort), CLIENT);
+        transactions.onRequest(inviteFrom("alice", "+447400123456", "c16").sdp(badPort).build(), CLIENT);
         timers.runDue();
         assertThat(sender.statuses()).containsExactly(100, 488);
         assertThat(sender.lastResponse().getReasonPhrase()).contains("out of range");
@@ -462,18 +429,11 @@ class B2buaCallTest {
         return new String(m.getRawContent(), StandardCharsets.US_ASCII);
     }
 
-    private static SIPRequest clientReinvite(SIPRequest invite, SIPResponse ok, String sdp) throws Exception {
-        String callId = invite.getCallId().getCallId();
-        return parseRequest("INVITE sip:gw@127.0.0.1:5060 SIP/2.0\r\n"
-                + "Via: SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bKreinv" + callId + ";rport=5070\r\n"
-                + "From: " + invite.getFrom().getAddress() + ";tag=client-tag\r\n"
-                + "To: " + invite.getTo().getAddress() + ";tag=" + ok.getToTag() + "\r\n"
-                + "Call-ID: " + callId + "\r\n"
-                + "CSeq: 2 INVITE\r\n"
-                + "Contact: <sip:client@127.0.0.1:5070>\r\n"
-                + "Max-Forwards: 70\r\n"
-                + "Content-Type: application/sdp\r\n"
-                + "Content-Length: " + sdp.length() + "\r\n\r\n" + sdp);
+    private static SIPRequest clientReinvite(SIPRequest invite, SIPResponse ok, String sdp) {
+        return inDialog(invite, ok, "INVITE", 2, "reinv")
+                .contact("<sip:client@127.0.0.1:5070>")
+                .sdp(sdp)
+                .build();
     }
 
     private static final SubscriberDirectory SUBSCRIBERS = new SubscriberDirectory(List.of(
@@ -537,19 +497,22 @@ class B2buaCallTest {
                 """), CARRIER);
     }
 
-    private static SIPResponse carrierResponse(SIPRequest request, int code, String sdp) throws Exception {
-        SIPResponse r = request.createResponse(code);
-        if (code > 100) {
-            r.getTo().setTag("carrier-tag");
-        }
-        r.addHeader(DialogLeg.HEADERS.createContactHeader(DialogLeg.ADDRESSES.createAddress("<sip:carrier@127.0.0.1:5080>")));
-        if (sdp != null) {
-            r.setContent(sdp.getBytes(StandardCharsets.US_ASCII), DialogLeg.HEADERS.createContentTypeHeader("application", "sdp"));
-        }
-        return (SIPResponse) parse(r.encode());
+    private static SIPResponse carrierResponse(SIPRequest request, int code, String sdp) {
+        ResponseBuilder r = response(request, code).contact("<sip:carrier@127.0.0.1:5080>").sdp(sdp);
+        return (code > 100 ? r.toTag("carrier-tag") : r).build();
     }
 
-    private static SIPRequest clientInvite(String account, String number, String callId) throws Exception {
+    private static RequestBuilder clientRequest(String method, String requestUri, String callId, String branch) {
+        return request(method, requestUri)
+                .via(TransportType.UDP, "127.0.0.1:5070", "z9hG4bK" + branch).rport(5070)
+                .callId(callId);
+    }
+
+    private static SIPRequest clientInvite(String account, String number, String callId) {
+        return inviteFrom(account, number, callId).build();
+    }
+
+    private static RequestBuilder inviteFrom(String account, String number, String callId) {
         String sdp = """
                 v=0\r
                 o=client 1 1 IN IP4 10.0.0.7\r
@@ -560,63 +523,36 @@ class B2buaCallTest {
                 a=rtpmap:0 PCMU/8000\r
                 a=rtpmap:101 telephone-event/8000\r
                 """;
-        return parseRequest("INVITE sip:" + number + "@127.0.0.1:5060 SIP/2.0\r\n"
-                + "Via: SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bK" + callId + ";rport=5070\r\n"
-                + "From: <sip:" + account + "@127.0.0.1>;tag=client-tag\r\n"
-                + "To: <sip:" + number + "@127.0.0.1>\r\n"
-                + "Call-ID: " + callId + "\r\n"
-                + "CSeq: 1 INVITE\r\n"
-                + "Contact: <sip:" + account + "@127.0.0.1:5070>\r\n"
-                + "Max-Forwards: 70\r\n"
-                + "Content-Type: application/sdp\r\n"
-                + "Content-Length: " + sdp.length() + "\r\n\r\n" + sdp);
+        return clientRequest("INVITE", "sip:" + number + "@127.0.0.1:5060", callId, callId)
+                .from("<sip:" + account + "@127.0.0.1>", "client-tag")
+                .to("<sip:" + number + "@127.0.0.1>")
+                .cseq(1)
+                .contact("<sip:" + account + "@127.0.0.1:5070>")
+                .sdp(sdp);
     }
 
-    /** {@code invite} with {@code sdp} as its body instead. */
-    private static SIPRequest withBody(SIPRequest invite, String sdp) throws Exception {
-        String text = invite.encode();
-        String headers = text.substring(0, text.indexOf("\r\n\r\n"))
-                .replaceAll("Content-Length: \\d+", "Content-Length: " + sdp.length());
-        return parseRequest(headers + "\r\n\r\n" + sdp);
+    private static SIPRequest clientAck(SIPRequest invite, SIPResponse ok) {
+        return inDialog(invite, ok, "ACK", 1, "ack").build();
     }
 
-    private static SIPRequest clientAck(SIPRequest invite, SIPResponse ok) throws Exception {
-        return inDialog(invite, ok, "ACK", 1, "ack");
+    private static SIPRequest clientBye(SIPRequest invite, SIPResponse ok) {
+        return inDialog(invite, ok, "BYE", 2, "bye").build();
     }
 
-    private static SIPRequest clientBye(SIPRequest invite, SIPResponse ok) throws Exception {
-        return inDialog(invite, ok, "BYE", 2, "bye");
-    }
-
-    private static SIPRequest inDialog(SIPRequest invite, SIPResponse ok, String method, int cseq, String branch) throws Exception {
+    private static RequestBuilder inDialog(SIPRequest invite, SIPResponse ok, String method, int cseq, String branch) {
         String callId = invite.getCallId().getCallId();
-        return parseRequest(method + " sip:gw@127.0.0.1:5060 SIP/2.0\r\n"
-                + "Via: SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bK" + branch + callId + ";rport=5070\r\n"
-                + "From: " + invite.getFrom().getAddress() + ";tag=client-tag\r\n"
-                + "To: " + invite.getTo().getAddress() + ";tag=" + ok.getToTag() + "\r\n"
-                + "Call-ID: " + callId + "\r\n"
-                + "CSeq: " + cseq + " " + method + "\r\n"
-                + "Max-Forwards: 70\r\n"
-                + "Content-Length: 0\r\n\r\n");
+        return clientRequest(method, "sip:gw@127.0.0.1:5060", callId, branch + callId)
+                .from(invite.getFrom().getAddress().toString(), "client-tag")
+                .to(invite.getTo().getAddress().toString(), ok.getToTag())
+                .cseq(cseq);
     }
 
-    private static SIPRequest cancelOf(SIPRequest invite) throws Exception {
+    private static SIPRequest cancelOf(SIPRequest invite) {
         String callId = invite.getCallId().getCallId();
-        return parseRequest("CANCEL " + invite.getRequestURI() + " SIP/2.0\r\n"
-                + "Via: SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bK" + callId + ";rport=5070\r\n"
-                + "From: " + invite.getFrom().getAddress() + ";tag=client-tag\r\n"
-                + "To: " + invite.getTo().getAddress() + "\r\n"
-                + "Call-ID: " + callId + "\r\n"
-                + "CSeq: 1 CANCEL\r\n"
-                + "Max-Forwards: 70\r\n"
-                + "Content-Length: 0\r\n\r\n");
-    }
-
-    private static SIPRequest parseRequest(String text) throws Exception {
-        return (SIPRequest) parse(text);
-    }
-
-    private static SIPMessage parse(String text) throws Exception {
-        return new StringMsgParser().parseSIPMessage(text.getBytes(StandardCharsets.UTF_8), true, false, null);
+        return clientRequest("CANCEL", invite.getRequestURI().toString(), callId, callId)
+                .from(invite.getFrom().getAddress().toString(), "client-tag")
+                .to(invite.getTo().getAddress().toString())
+                .cseq(1)
+                .build();
     }
 }
