@@ -165,7 +165,8 @@ final class Call implements CarrierAttempts.Events {
         }
         wiring.registry().bindLeg(this, leg, false);
         moveTo(CallState.CALLING);
-        log.info("call {}: {} -> {} (carrier Call-ID {})", client.callId(), caller, callee, leg.callId());
+        log.info("call {}: {} -> {} via {} (carrier Call-ID {})", client.callId(), caller, callee,
+                carrier.candidate().trunk().name(), leg.callId());
     }
 
     @Override

@@ -167,7 +167,6 @@ final class CarrierAttempts {
         invite.setContent(offer, Signalling.sdpType());
         events.onPlaced(leg, abandoned);
         inviteTx = sip.transactions().sendRequest(invite, dest, new InviteListener(leg));
-        log.info("call {}: INVITE via {} (carrier Call-ID {})", clientCallId, trunk.name(), leg.callId());
     }
 
     private void answered(DialogLeg attempt, SIPResponse r) {
