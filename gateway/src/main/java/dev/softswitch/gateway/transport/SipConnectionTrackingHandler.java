@@ -7,20 +7,22 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 public final class SipConnectionTrackingHandler extends ChannelInboundHandlerAdapter {
 
     private final SipConnectionRegistry registry;
+    private final TransportType transport;
 
-    public SipConnectionTrackingHandler(SipConnectionRegistry registry) {
+    public SipConnectionTrackingHandler(SipConnectionRegistry registry, TransportType transport) {
         this.registry = registry;
+        this.transport = transport;
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        registry.register(ctx.channel());
+        registry.register(ctx.channel(), transport);
         ctx.fireChannelActive();
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        registry.unregister(ctx.channel());
+        registry.unregister(ctx.channel(), transport);
         ctx.fireChannelInactive();
     }
 }

@@ -5,9 +5,11 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 
 /**
- * The pipeline of one TCP connection, inbound or outbound (inbound order top to bottom):
+ * The pipeline of one TCP or TLS connection, inbound or outbound (inbound order top to bottom); TLS
+ * only adds its two handlers first (RFC 3261 §26.2.1), everything below is the same stream framing:
  * <pre>
- *   [tls]  SslHandler                  (TLS listen points, later issue: added first, nothing else changes)
+ *   tls    SslHandler                  TLS only: TLS 1.2 / 1.3 records -> bytes
+ *   shake  SipTlsHandshakeHandler      TLS only: counts failed handshakes
  *   frame  SipStreamFrameDecoder       bytes -> SipFrame
  *   encode SipMessageEncoder           SIPMessage -> bytes (outbound)
  *   parse  SipMessageDecoder           SipFrame -> DecodedSipMessage
@@ -25,12 +27,24 @@ public final class SipStreamChannelInitializer extends ChannelInitializer<Channe
     private final SipMessageHandler handler;
     private final TransportCounters counters;
     private final SipConnectionRegistry registry;
+    private final SipTlsHandlerFactory tls;
 
+    /** A plain TCP connection. */
     public SipStreamChannelInitializer(TransportType transport, TransportSettings settings, SipMessageHandler handler,
             TransportCounters counters, SipConnectionRegistry registry) {
+        this(transport, settings, handler, counters, registry, null);
+    }
+
+    /** A connection of {@code transport}; {@code tls} makes its SslHandler, and is given exactly when it is TLS. */
+    public SipStreamChannelInitializer(TransportType transport, TransportSettings settings, SipMessageHandler handler,
+            TransportCounters counters, SipConnectionRegistry registry, SipTlsHandlerFactory tls) {
         if (!transport.isReliable()) {
             throw new IllegalArgumentException("not a stream transport: " + transport);
         }
+        if ((transport == TransportType.TLS) != (tls != null)) {
+            throw new IllegalArgumentException(transport + " with" + (tls == null ? "out" : "") + " a TLS handler");
+        }
+        this.tls = tls;
         this.transport = transport;
         this.settings = settings;
         this.handler = handler;
@@ -41,12 +55,16 @@ public final class SipStreamChannelInitializer extends ChannelInitializer<Channe
     @Override
     protected void initChannel(Channel channel) {
         ChannelPipeline p = channel.pipeline();
+        if (tls != null) {
+            p.addLast("tls", tls.newHandler(channel.alloc()));
+            p.addLast("shake", new SipTlsHandshakeHandler(counters, tls.outbound()));
+        }
         p.addLast("frame", new SipStreamFrameDecoder(settings.maxMessageBytes(), counters));
         p.addLast("encode", new SipMessageEncoder(transport));
         p.addLast("parse", new SipMessageDecoder(transport));
         p.addLast("via", ViaReceivedHandler.INSTANCE);
         p.addLast("reject", new SipBadMessageHandler(transport, counters));
-        p.addLast("track", new SipConnectionTrackingHandler(registry));
+        p.addLast("track", new SipConnectionTrackingHandler(registry, transport));
         p.addLast("deliver", new SipDispatchHandler(handler, settings.clock(), counters));
         p.addLast("error", SipExceptionHandler.INSTANCE);
     }

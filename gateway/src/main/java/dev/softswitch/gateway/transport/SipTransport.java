@@ -25,6 +25,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.SslContext;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -32,14 +33,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The SIP transport layer on Netty (RFC 3261 §18, SIG-1): binds every listen point, UDP and TCP,
- * hands parsed messages to a {@link SipMessageHandler} and sends messages, reusing TCP connections
- * in both directions. Uses epoll where available, else NIO. TLS listen points are refused until the
- * TLS issue adds an {@code SslHandler} in front of {@link SipStreamChannelInitializer}'s pipeline.
+ * The SIP transport layer on Netty (RFC 3261 §18, SIG-1): binds every listen point, UDP, TCP and
+ * TLS (§26), hands parsed messages to a {@link SipMessageHandler} and sends messages, reusing TCP and
+ * TLS connections in both directions. Connections it opens over TLS verify the peer with the client
+ * context it is given (by default the JDK's trusted CAs). Uses epoll where available, else NIO.
  */
 public final class SipTransport implements SipSender, AutoCloseable {
 
@@ -59,18 +61,25 @@ public final class SipTransport implements SipSender, AutoCloseable {
     private final boolean epoll = Epoll.isAvailable();
     private EventLoopGroup group;
     private Bootstrap connector;
+    private SslContext tlsClient;
 
+    /** A transport whose outbound TLS connections trust the JDK's CAs only. */
     public SipTransport(List<ListenPoint> listenPoints, SipMessageHandler handler, TransportSettings settings) {
+        this(listenPoints, handler, settings, null);
+    }
+
+    /** {@code tlsClient} verifies the servers of outbound TLS connections; null for the JDK's trusted CAs. */
+    public SipTransport(List<ListenPoint> listenPoints, SipMessageHandler handler, TransportSettings settings,
+            SslContext tlsClient) {
         this.listenPoints = List.copyOf(listenPoints);
         this.handler = Objects.requireNonNull(handler, "handler");
         this.settings = Objects.requireNonNull(settings, "settings");
+        if (tlsClient != null && !tlsClient.isClient()) {
+            throw new IllegalArgumentException("the outbound TLS context must be a client context");
+        }
+        this.tlsClient = tlsClient;
         if (this.listenPoints.isEmpty()) {
             throw new IllegalArgumentException("at least one listen point is needed");
-        }
-        for (ListenPoint lp : this.listenPoints) {
-            if (lp.transport() == TransportType.TLS) {
-                throw new IllegalArgumentException("TLS listen points are not supported yet: " + lp);
-            }
         }
     }
 
@@ -78,6 +87,13 @@ public final class SipTransport implements SipSender, AutoCloseable {
     public synchronized void start() throws InterruptedException {
         if (group != null) {
             throw new IllegalStateException("already started");
+        }
+        if (tlsClient == null) {
+            try {
+                tlsClient = SipTlsContexts.client(List.of());
+            } catch (SSLException e) {
+                throw new IllegalStateException("cannot build the TLS client context: " + e.getMessage(), e);
+            }
         }
         IoHandlerFactory ioHandler = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         group = new MultiThreadIoEventLoopGroup(settings.eventLoopThreads(), ioHandler);
@@ -116,7 +132,8 @@ public final class SipTransport implements SipSender, AutoCloseable {
         return new ServerBootstrap().group(group)
                 .channel(serverChannel)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new SipStreamChannelInitializer(lp.transport(), settings, handler, counters, connections))
+                .childHandler(new SipStreamChannelInitializer(lp.transport(), settings, handler, counters, connections,
+                        lp.tls() == null ? null : SipTlsHandlerFactory.server(lp.tls())))
                 .bind(lp.socketAddress());
     }
 
@@ -135,7 +152,7 @@ public final class SipTransport implements SipSender, AutoCloseable {
         Objects.requireNonNull(message, "message");
         Objects.requireNonNull(destination, "destination");
         if (destination.transport().isReliable()) {
-            sendOnConnection(message, destination.address());
+            sendOnConnection(message, destination);
         } else {
             sendDatagram(message, destination.address());
         }
@@ -164,9 +181,9 @@ public final class SipTransport implements SipSender, AutoCloseable {
      * request arrived from, which the Via names only when the client asked for {@code rport}.
      */
     public void sendResponse(SIPResponse response, Endpoint requestSource) {
-        Channel channel = requestSource.transport().isReliable() ? connections.find(requestSource.address()) : null;
+        Channel channel = requestSource.transport().isReliable() ? connections.find(requestSource) : null;
         if (channel != null) {
-            write(channel, response);
+            write(channel, response, requestSource.transport());
         } else {
             sendResponse(response);
         }
@@ -184,12 +201,12 @@ public final class SipTransport implements SipSender, AutoCloseable {
                 .addListener(failureLogger(destination));
     }
 
-    private void sendOnConnection(SIPMessage message, InetSocketAddress destination) {
+    private void sendOnConnection(SIPMessage message, Endpoint destination) {
         if (connector == null) {
             throw new IllegalStateException("not started");
         }
-        ChannelFuture connection = connections.findOrConnect(destination, connector::connect);
-        byte[] bytes = SipMessageEncoder.encode(message, TransportType.TCP);
+        ChannelFuture connection = connections.findOrConnect(destination, this::connect);
+        byte[] bytes = SipMessageEncoder.encode(message, destination.transport());
         connection.addListener((ChannelFutureListener) f -> {
             if (f.isSuccess()) {
                 f.channel().writeAndFlush(Unpooled.wrappedBuffer(bytes)).addListener(failureLogger(f.channel().remoteAddress()));
@@ -199,8 +216,19 @@ public final class SipTransport implements SipSender, AutoCloseable {
         });
     }
 
-    private static void write(Channel channel, SIPMessage message) {
-        channel.writeAndFlush(Unpooled.wrappedBuffer(SipMessageEncoder.encode(message, TransportType.TCP)))
+    /** Opens a connection of {@code destination}'s transport; a TLS one is verified against its host. */
+    private ChannelFuture connect(Endpoint destination) {
+        if (destination.transport() != TransportType.TLS) {
+            return connector.connect(destination.address());
+        }
+        return connector.clone()
+                .handler(new SipStreamChannelInitializer(TransportType.TLS, settings, handler, counters, connections,
+                        SipTlsHandlerFactory.client(tlsClient, destination.address())))
+                .connect(destination.address());
+    }
+
+    private static void write(Channel channel, SIPMessage message, TransportType transport) {
+        channel.writeAndFlush(Unpooled.wrappedBuffer(SipMessageEncoder.encode(message, transport)))
                 .addListener(failureLogger(channel.remoteAddress()));
     }
 
@@ -242,7 +270,11 @@ public final class SipTransport implements SipSender, AutoCloseable {
         return counters.tooLargeSent();
     }
 
-    /** Open TCP connections, inbound and outbound. */
+    public long tlsHandshakeFailures() {
+        return counters.tlsHandshakeFailures();
+    }
+
+    /** Open TCP and TLS connections, inbound and outbound. */
     public int openConnections() {
         return connections.size();
     }

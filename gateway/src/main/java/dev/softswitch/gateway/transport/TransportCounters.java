@@ -11,6 +11,7 @@ public final class TransportCounters {
     private final LongAdder badRequestsSent = new LongAdder();
     private final LongAdder tooLargeSent = new LongAdder();
     private final LongAdder dropped = new LongAdder();
+    private final LongAdder tlsHandshakeFailures = new LongAdder();
 
     void addBytesReceived(long n) {
         bytesReceived.add(n);
@@ -34,6 +35,10 @@ public final class TransportCounters {
 
     void incrementDropped() {
         dropped.increment();
+    }
+
+    void incrementTlsHandshakeFailures() {
+        tlsHandshakeFailures.increment();
     }
 
     public long bytesReceived() {
@@ -61,5 +66,10 @@ public final class TransportCounters {
     /** Failed messages that could not be answered (garbage, bad responses, ACKs) and were dropped. */
     public long dropped() {
         return dropped.sum();
+    }
+
+    /** TLS connections, inbound or outbound, whose handshake failed (RFC 3261 §26.2.1). */
+    public long tlsHandshakeFailures() {
+        return tlsHandshakeFailures.sum();
     }
 }

@@ -2,7 +2,7 @@ package dev.softswitch.gateway.transport;
 
 import java.util.Locale;
 
-/** SIP transports (RFC 3261 §18). TLS arrives with a later issue. */
+/** SIP transports (RFC 3261 §18; TLS §26): the Via token is the name, e.g. {@code TLS}. */
 public enum TransportType {
     UDP(false),
     TCP(true),

@@ -38,7 +38,7 @@ class SipStreamPipelineTest {
         assertThat(inbound.message().getTopmostVia().encode().trim()).isEqualTo(
                 "Via: SIP/2.0/TCP client.example.com:5070;branch=z9hG4bK-ok-1;rport=40000;received=192.0.2.10");
         assertThat(counters.messagesReceived()).isEqualTo(1);
-        assertThat(registry.find(REMOTE)).isSameAs(channel);
+        assertThat(registry.find(new Endpoint(REMOTE, TransportType.TCP))).isSameAs(channel);
         assertThat((Object) channel.readOutbound()).isNull();
         assertFalse(channel.finishAndReleaseAll());
     }
@@ -81,7 +81,7 @@ class SipStreamPipelineTest {
         assertThat(statusLine(channel.readOutbound())).isEqualTo("SIP/2.0 513 Message Too Large");
         assertThat(channel.isOpen()).isFalse();
         assertThat(counters.tooLargeSent()).isEqualTo(1);
-        assertThat(registry.find(REMOTE)).isNull();
+        assertThat(registry.find(new Endpoint(REMOTE, TransportType.TCP))).isNull();
         assertFalse(channel.finishAndReleaseAll());
     }
 
