@@ -59,7 +59,7 @@ public final class B2buaHandler implements TransactionUser {
         CallCharging.Desk charging = new CallCharging.Desk(parts.engine, parts.chargingExecutor, parts.timers,
                 parts.callRecords, parts.metrics);
         this.wiring = new Call.Wiring(sip, charging, parts.relay, parts.routing, parts.subscribers, parts.metrics,
-                registry);
+                registry, parts.sdesWithoutTls);
     }
 
     /** Calls in progress (routing, ringing or answered). */
@@ -210,6 +210,7 @@ public final class B2buaHandler implements TransactionUser {
         private Supplier<SubscriberDirectory> subscribers;
         private GatewayMetrics metrics;
         private OverloadGuard overload;
+        private boolean sdesWithoutTls;
 
         private Builder() {
         }
@@ -252,6 +253,12 @@ public final class B2buaHandler implements TransactionUser {
 
         public Builder overload(OverloadGuard overload) {
             this.overload = overload;
+            return this;
+        }
+
+        /** Whether SDES keys ({@code a=crypto}) are accepted over UDP and TCP too, not only over TLS; off by default. */
+        public Builder sdesWithoutTls(boolean allowed) {
+            this.sdesWithoutTls = allowed;
             return this;
         }
 

@@ -39,7 +39,8 @@ final class Call implements CarrierAttempts.Events {
 
     /** What every call is wired to. */
     record Wiring(Signalling sip, CallCharging.Desk charging, RelayPorts relay, RoutingService routing,
-                  Supplier<SubscriberDirectory> subscribers, GatewayMetrics metrics, CallRegistry registry) {
+                  Supplier<SubscriberDirectory> subscribers, GatewayMetrics metrics, CallRegistry registry,
+                  boolean sdesWithoutTls) {
     }
 
     private final Wiring wiring;
@@ -83,6 +84,10 @@ final class Call implements CarrierAttempts.Events {
             media = CallMedia.forOffer(client.offer());
         } catch (SdpException e) {
             refuse(Refusal.badSdp(e.getMessage()));
+            return;
+        }
+        if (media.isSrtp() && !client.overTls() && !wiring.sdesWithoutTls()) {
+            refuse(Refusal.sdesWithoutTls()); // RFC 4568 §8.1: keys in clear text are anyone's
             return;
         }
         reinvites = new ReinviteRelay(wiring.sip(), media);

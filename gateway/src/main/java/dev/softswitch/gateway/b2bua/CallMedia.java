@@ -46,6 +46,11 @@ final class CallMedia {
         return new CallMedia(offer, client, client.withFreshKey(KEYS));
     }
 
+    /** Whether the client offered SRTP with SDES keys ({@code a=crypto}, RFC 4568). */
+    boolean isSrtp() {
+        return clientCrypto != null;
+    }
+
     /** Takes the relay's ports for this call; returns the offer for the carrier. */
     byte[] attach(RelayPorts.Handle handle) throws SdpException {
         relay = handle;

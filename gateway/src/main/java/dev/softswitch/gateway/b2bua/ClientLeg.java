@@ -4,6 +4,7 @@ import dev.softswitch.gateway.sip.SipMessages;
 import dev.softswitch.gateway.time.Timeout;
 import dev.softswitch.gateway.transaction.ServerTransaction;
 import dev.softswitch.gateway.transport.Endpoint;
+import dev.softswitch.gateway.transport.TransportType;
 import gov.nist.javax.sip.header.Contact;
 import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.message.SIPResponse;
@@ -60,6 +61,11 @@ final class ClientLeg {
     /** The dialled number as the client sent it (the user part of the Request-URI). */
     String callee() {
         return userOf(invite.getRequestURI());
+    }
+
+    /** Whether the INVITE came over TLS, the only transport that keeps SDES keys secret. */
+    boolean overTls() {
+        return source.transport() == TransportType.TLS;
     }
 
     byte[] offer() {

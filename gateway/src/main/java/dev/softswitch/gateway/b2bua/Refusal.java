@@ -38,6 +38,11 @@ record Refusal(int code, String reason, String outcome) {
         return new Refusal(Response.NOT_ACCEPTABLE_HERE, "Not Acceptable Here: " + problem, "bad_sdp");
     }
 
+    /** SDES keys offered where the signalling is not encrypted (RFC 4568 §8.1); only TLS may carry them by default. */
+    static Refusal sdesWithoutTls() {
+        return new Refusal(Response.NOT_ACCEPTABLE_HERE, "Not Acceptable Here: SDES keys need TLS", "sdes_without_tls");
+    }
+
     static Refusal internalError() {
         return new Refusal(Response.SERVER_INTERNAL_ERROR, "Server Internal Error", "internal_error");
     }

@@ -48,17 +48,16 @@ final class Checks {
         return value;
     }
 
-    /** Accepts udp or tcp in any case and returns it in lower case; refuses tls for now. */
+    /** Accepts udp, tcp or tls (RFC 3261 §26) in any case and returns it in lower case. */
     static String transport(String field, String value) {
         String t = notBlank(field, value).trim().toLowerCase(Locale.ROOT);
         switch (t) {
             case "udp":
             case "tcp":
-                return t;
             case "tls":
-                throw new InvalidValueException(field, "tls is not supported yet (use udp or tcp)");
+                return t;
             default:
-                throw new InvalidValueException(field, value + " is not a transport (use udp or tcp)");
+                throw new InvalidValueException(field, value + " is not a transport (use udp, tcp or tls)");
         }
     }
 

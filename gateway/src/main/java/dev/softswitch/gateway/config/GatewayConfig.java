@@ -29,6 +29,12 @@ public record GatewayConfig(SipConfig sip, HttpConfig http, MediaConfig media, L
         Checks.present("cdr", cdr);
         Checks.present("routing", routing);
         Checks.present("availability", availability);
+        for (TrunkConfig t : trunks) {
+            if (t.transport().equals("tls") && !sip.hasTls()) {
+                throw new InvalidValueException("trunks", "trunk " + t.name() + " uses tls, which needs a tls listen"
+                        + " point for its Via and Contact (add - { transport: tls, host: ..., port: 5061 } to sip.listen)");
+            }
+        }
         if (routing.availabilityFile() != null && !availability.equals(AvailabilityConfig.NONE)) {
             throw new InvalidValueException("availability", "is given here and in routing.availabilityFile"
                     + " (keep one of them)");
@@ -50,7 +56,8 @@ public record GatewayConfig(SipConfig sip, HttpConfig http, MediaConfig media, L
             throw new ConfigException(file + ": cannot read the configuration file: " + e
                     + " (check the path and its permissions)");
         }
-        return parse(text, file.toString());
+        Path absolute = file.toAbsolutePath();
+        return parse(text, file.toString(), absolute.getParent() == null ? Path.of(".") : absolute.getParent());
     }
 
     /** The embedded demo configuration, {@value #DEFAULT_RESOURCE}. */
@@ -65,9 +72,17 @@ public record GatewayConfig(SipConfig sip, HttpConfig http, MediaConfig media, L
         }
     }
 
-    /** Reads and checks YAML text; {@code sourceName} stands for the file in problem lines. */
+    /**
+     * Reads and checks YAML text; {@code sourceName} stands for the file in problem lines. Files it
+     * names (TLS certificates and keys) are read relative to the working directory.
+     */
     public static GatewayConfig parse(String yamlText, String sourceName) {
+        return parse(yamlText, sourceName, Path.of("."));
+    }
+
+    /** Reads and checks YAML text whose relative file names are relative to {@code baseDir}. */
+    public static GatewayConfig parse(String yamlText, String sourceName, Path baseDir) {
         YamlNode root = YamlTreeReader.read(yamlText, sourceName);
-        return GatewayConfigReader.read(root, sourceName);
+        return GatewayConfigReader.read(root, sourceName, baseDir);
     }
 }

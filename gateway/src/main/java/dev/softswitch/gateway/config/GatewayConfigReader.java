@@ -1,5 +1,6 @@
 package dev.softswitch.gateway.config;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -7,7 +8,10 @@ import java.time.format.DateTimeParseException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** The configuration schema: walks the YAML tree section by section and builds the records. */
+/**
+ * The configuration schema: walks the YAML tree section by section and builds the records. TLS PEM
+ * files are read here too, so that a bad certificate or key is refused with the line that names it.
+ */
 final class GatewayConfigReader {
 
     private static final Pattern DURATION = Pattern.compile("([0-9]{1,9})(ms|s|m|h)");
@@ -16,22 +20,22 @@ final class GatewayConfigReader {
     private GatewayConfigReader() {
     }
 
-    static GatewayConfig read(YamlNode root, String source) {
+    static GatewayConfig read(YamlNode root, String source, Path baseDir) {
         Problems problems = new Problems(source);
         MappingReader r = MappingReader.of(root, "", "sip: ...", problems);
-        GatewayConfig config = r == null ? null : gateway(r);
+        GatewayConfig config = r == null ? null : gateway(r, baseDir);
         problems.throwIfAny();
         return config;
     }
 
-    private static GatewayConfig gateway(MappingReader r) {
+    private static GatewayConfig gateway(MappingReader r, Path baseDir) {
         SipConfig sip = r.mapping("sip", "{ listen: [{ transport: udp, host: 127.0.0.1, port: 5060 }] }",
-                GatewayConfigReader::sip);
+                s -> sip(s, baseDir));
         HttpConfig http = r.mapping("http", "{ host: 127.0.0.1, port: 8080 }", GatewayConfigReader::http);
         MediaConfig media = r.mapping("media", "{ host: 127.0.0.1, portMin: 30000, portMax: 39999 }",
                 GatewayConfigReader::media);
         var trunks = r.mappings("trunks", "- { name: carrier, host: 192.0.2.10, port: 5060, transport: udp,"
-                + " prefixes: [\"\"] }", "name", "trunk name", GatewayConfigReader::trunk);
+                + " prefixes: [\"\"] }", "name", "trunk name", t -> trunk(t, baseDir));
         ChargingConfig charging = r.mapping("charging", "{ currency: USD, rates: [...], accounts: [...] }",
                 GatewayConfigReader::charging);
         CdrConfig cdr = r.mapping("cdr", "{ file: ./var/cdr/calls.jsonl }", GatewayConfigReader::cdr);
@@ -42,20 +46,29 @@ final class GatewayConfigReader {
         return r.build(() -> new GatewayConfig(sip, http, media, trunks, charging, cdr, routing, availability));
     }
 
-    private static SipConfig sip(MappingReader r) {
+    private static SipConfig sip(MappingReader r, Path baseDir) {
         var listen = r.mappings("listen", "- { transport: udp, host: 127.0.0.1, port: 5060 }", null, null,
-                GatewayConfigReader::listen);
+                l -> listen(l, baseDir));
         Integer maxMessageBytes = r.integer("maxMessageBytes", "16384", SipConfig.DEFAULT_MAX_MESSAGE_BYTES);
         TimersConfig timers = r.mapping("timers", "{ t1: 500ms, t2: 4s, t4: 5s }", GatewayConfigReader::timers,
                 TimersConfig.RFC_3261);
-        return r.build(() -> new SipConfig(listen, maxMessageBytes, timers));
+        Boolean sdesWithoutTls = r.bool("sdesWithoutTls", false);
+        return r.build(() -> new SipConfig(listen, maxMessageBytes, timers, sdesWithoutTls));
     }
 
-    private static ListenConfig listen(MappingReader r) {
+    private static ListenConfig listen(MappingReader r, Path baseDir) {
         String transport = r.text("transport", "udp");
         String host = r.text("host", "127.0.0.1");
         Integer port = r.integer("port", "5060");
-        return r.build(() -> new ListenConfig(transport, host, port));
+        String certificate = r.text("certificate", "cert.pem", null);
+        String key = r.text("key", "key.pem", null);
+        return r.build(() -> {
+            ListenConfig listen = new ListenConfig(transport, host, port, certificate, key);
+            if (certificate != null) {
+                PemFiles.credentials("certificate", baseDir.resolve(certificate), "key", baseDir.resolve(key));
+            }
+            return listen;
+        });
     }
 
     private static TimersConfig timers(MappingReader r) {
@@ -106,7 +119,7 @@ final class GatewayConfigReader {
         return r.build(() -> new MediaConfig(host, portMin, portMax, timeout, holdTimeout));
     }
 
-    private static TrunkConfig trunk(MappingReader r) {
+    private static TrunkConfig trunk(MappingReader r, Path baseDir) {
         String name = r.text("name", "demo-carrier");
         String host = r.text("host", "127.0.0.1");
         Integer port = r.integer("port", "5080");
@@ -123,8 +136,15 @@ final class GatewayConfigReader {
         String fromUser = r.text("fromUser", "softswitch", null);
         var failoverCodes = r.integers("failoverCodes", "[404, 480]", java.util.List.of());
         Boolean probe = r.bool("probe", true);
-        return r.build(() -> new TrunkConfig(name, host, port, transport, prefixes, priority, weight, rates,
-                maxChannels, callsPerSecond, numberFormat, techPrefix, callerIdMode, fromUser, failoverCodes, probe));
+        String ca = r.text("ca", "carrier-ca.pem", null);
+        return r.build(() -> {
+            TrunkConfig trunk = new TrunkConfig(name, host, port, transport, prefixes, priority, weight, rates,
+                    maxChannels, callsPerSecond, numberFormat, techPrefix, callerIdMode, fromUser, failoverCodes, probe, ca);
+            if (ca != null) {
+                PemFiles.certificates("ca", baseDir.resolve(ca));
+            }
+            return trunk;
+        });
     }
 
     private static RoutingConfig routing(MappingReader r) {

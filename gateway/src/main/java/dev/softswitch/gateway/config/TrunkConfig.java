@@ -12,12 +12,13 @@ import java.util.regex.Pattern;
  * = {@code +8190…} or {@code digits} = {@code 8190…}, then {@code techPrefix} before the dialled
  * number), where the caller's verified number goes ({@code callerIdMode}: from, pai or both, with
  * {@code fromUser} for From when only PAI carries it), the extra final codes that fail over to the
- * next trunk (408 and 5xx always do) and whether it is probed with OPTIONS.
+ * next trunk (408 and 5xx always do) and whether it is probed with OPTIONS. Over {@code tls} the
+ * carrier's certificate must chain to the JDK's trusted CAs or to the PEM {@code ca} file given.
  */
 public record TrunkConfig(String name, String host, int port, String transport, List<String> prefixes,
                           int priority, int weight, String rates, int maxChannels, int callsPerSecond,
                           String numberFormat, String techPrefix, String callerIdMode, String fromUser,
-                          List<Integer> failoverCodes, boolean probe) {
+                          List<Integer> failoverCodes, boolean probe, String ca) {
 
     public static final String FORMAT_E164 = "e164";
     public static final String FORMAT_DIGITS = "digits";
@@ -69,6 +70,21 @@ public record TrunkConfig(String name, String host, int port, String transport, 
                         + " is not a final failure code (use 300..699, e.g. [404, 480]; 408 and 5xx always fail over)");
             }
         }
+        if (ca != null) {
+            Checks.notBlank("ca", ca);
+            if (!transport.equals("tls")) {
+                throw new InvalidValueException("ca", "only a tls trunk verifies a certificate (remove ca, or use transport: tls)");
+            }
+        }
+    }
+
+    /** A trunk whose TLS certificate, if any, chains to the JDK's trusted CAs. */
+    public TrunkConfig(String name, String host, int port, String transport, List<String> prefixes,
+                       int priority, int weight, String rates, int maxChannels, int callsPerSecond,
+                       String numberFormat, String techPrefix, String callerIdMode, String fromUser,
+                       List<Integer> failoverCodes, boolean probe) {
+        this(name, host, port, transport, prefixes, priority, weight, rates, maxChannels, callsPerSecond,
+                numberFormat, techPrefix, callerIdMode, fromUser, failoverCodes, probe, null);
     }
 
     /** The trunk as the first configuration schema had it: every other setting at its default. */

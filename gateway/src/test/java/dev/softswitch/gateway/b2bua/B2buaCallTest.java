@@ -50,6 +50,7 @@ import org.junit.jupiter.api.io.TempDir;
 class B2buaCallTest {
 
     private static final Endpoint CLIENT = Endpoint.of("127.0.0.1", 5070, TransportType.UDP);
+    private static final Endpoint TLS_CLIENT = Endpoint.of("127.0.0.1", 5071, TransportType.TLS);
     private static final Endpoint CARRIER = Endpoint.of("127.0.0.1", 5080, TransportType.UDP);
 
     @TempDir
@@ -81,6 +82,11 @@ class B2buaCallTest {
     }
 
     private B2buaHandler handler(ChargingEngine charging, RoutingService routing, OverloadGuard guard) {
+        return handler(charging, routing, guard, false);
+    }
+
+    private B2buaHandler handler(ChargingEngine charging, RoutingService routing, OverloadGuard guard,
+                                 boolean sdesWithoutTls) {
         return B2buaHandler.builder()
                 .sip(sender, timers, TimerSettings.rfc3261())
                 .charging(charging, Runnable::run, records)
@@ -88,6 +94,7 @@ class B2buaCallTest {
                 .routing(routing, () -> SUBSCRIBERS)
                 .metrics(new GatewayMetrics(registry))
                 .overload(guard)
+                .sdesWithoutTls(sdesWithoutTls)
                 .build();
     }
 
@@ -273,12 +280,7 @@ class B2buaCallTest {
 
     @Test
     void srtpClientLegBecomesPlainRtpTowardTheCarrierAndTheClientGetsTheRelaysOwnKey() throws Exception {
-        byte[] capture;
-        try (var in = getClass().getResourceAsStream("/fixtures/sip/baresip-1.0.0-invite-srtp-sdes.sip")) {
-            capture = in.readAllBytes();
-        }
-        SIPRequest invite = (SIPRequest) SipMessageFixtures.parse(capture);
-        transactions.onRequest(invite, CLIENT);
+        transactions.onRequest(baresipSrtpInvite(), TLS_CLIENT);
 
         String offer = body(onlyRequest("INVITE"));
         assertThat(offer).contains("RTP/AVP 0 8 101").doesNotContain("a=crypto").doesNotContain("SAVP");
@@ -290,6 +292,36 @@ class B2buaCallTest {
         // The relay decrypts with the client's key and encrypts toward it with its own.
         assertThat(relay.only().clientKey).isNotNull();
         assertThat(relay.only().relayKey).isNotNull().isNotEqualTo(relay.only().clientKey);
+    }
+
+    @Test
+    void sdesKeysOverUdpGet488BeforeAnyRoutingOrCharging() throws Exception {
+        transactions.onRequest(baresipSrtpInvite(), CLIENT);
+
+        // RFC 4568 §8.1: the keys travelled in clear text; the call is refused, nothing is charged or sent on.
+        assertThat(sender.statuses()).containsExactly(100, 488);
+        assertThat(sender.lastResponse().getReasonPhrase()).isEqualTo("Not Acceptable Here: SDES keys need TLS");
+        assertThat(sender.requests("INVITE")).isEmpty();
+        assertThat(relay.inUse()).isZero();
+    }
+
+    @Test
+    void sdesKeysOverUdpAreTakenWhenTheConfigurationAllowsThem() throws Exception {
+        b2bua = handler(new ChargingEngine(accounts, RateTable.of(List.of(
+                new Rate("447", "UK mobile", usd("0.60"), usd("0"), 2, 2)))), routing("[\"44\"]"), overload, true);
+        transactions = new TransactionLayer(sender, timers, TimerSettings.rfc3261(), b2bua);
+        b2bua.bind(transactions);
+
+        transactions.onRequest(baresipSrtpInvite(), CLIENT);
+
+        assertThat(body(onlyRequest("INVITE"))).doesNotContain("a=crypto");
+        assertThat(relay.only().clientKey).isNotNull();
+    }
+
+    private SIPRequest baresipSrtpInvite() throws Exception {
+        try (var in = getClass().getResourceAsStream("/fixtures/sip/baresip-1.0.0-invite-srtp-sdes.sip")) {
+            return (SIPRequest) SipMessageFixtures.parse(in.readAllBytes());
+        }
     }
 
     @Test

@@ -47,7 +47,10 @@ class GatewayConfigTest {
         GatewayConfig c = GatewayConfig.loadDefault();
 
         assertThat(c.sip().listen()).containsExactly(
-                new ListenConfig("udp", "127.0.0.1", 5060), new ListenConfig("tcp", "127.0.0.1", 5060));
+                new ListenConfig("udp", "127.0.0.1", 5060), new ListenConfig("tcp", "127.0.0.1", 5060),
+                new ListenConfig("tls", "127.0.0.1", 5061));
+        assertThat(c.sip().listen().get(2).needsDemoCertificate()).isTrue();
+        assertThat(c.sip().sdesWithoutTls()).as("the loopback demo takes SDES over udp").isTrue();
         assertThat(c.sip().maxMessageBytes()).isEqualTo(16384);
         assertThat(c.sip().timers()).isEqualTo(TimersConfig.RFC_3261);
         assertThat(c.http()).isEqualTo(new HttpConfig("127.0.0.1", 8080));
@@ -149,10 +152,17 @@ class GatewayConfigTest {
                         "test.yaml:4:38: http.tls: unknown key (use one of host, port)"),
                 Arguments.of("bad port", "port: 5080", "port: 70000",
                         "test.yaml:9:11: trunks[0].port: 70000 is not a valid port (use 1..65535)"),
-                Arguments.of("tls transport", "transport: udp, host", "transport: tls, host",
-                        "test.yaml:3:20: sip.listen[0].transport: tls is not supported yet (use udp or tcp)"),
+                Arguments.of("certificate on udp", "transport: udp, host", "transport: udp, certificate: c.pem, host",
+                        "test.yaml:3:38: sip.listen[0].certificate: only a tls listen point takes a certificate"
+                                + " and key (remove it, or use transport: tls)"),
+                Arguments.of("tls certificate without key", "transport: udp, host", "transport: tls, certificate: c.pem, host",
+                        "test.yaml:3:38: sip.listen[0].certificate: a tls listen point needs both certificate and key"
+                                + " (add key: key.pem, or leave both out for a self-signed demo certificate)"),
+                Arguments.of("tls trunk without a tls listen point", "    transport: udp", "    transport: tls",
+                        "test.yaml:7:3: trunks: trunk carrier uses tls, which needs a tls listen point for its Via"
+                                + " and Contact (add - { transport: tls, host: ..., port: 5061 } to sip.listen)"),
                 Arguments.of("unknown transport", "    transport: udp", "    transport: sctp",
-                        "test.yaml:10:16: trunks[0].transport: sctp is not a transport (use udp or tcp)"),
+                        "test.yaml:10:16: trunks[0].transport: sctp is not a transport (use udp, tcp or tls)"),
                 Arguments.of("bad duration", "http:", "  timers: { t1: 500 }\nhttp:",
                         "test.yaml:4:17: sip.timers.t1: \"500\" is not a duration (use e.g. 500ms, 4s or 2m)"),
                 Arguments.of("bad decimal", "\"0.0250\"", "\"0,025\"",
@@ -235,9 +245,12 @@ class GatewayConfigTest {
 
     @Test
     void recordsRefuseBadValuesWhenBuiltInCode() {
-        assertThatThrownBy(() -> new ListenConfig("tls", "127.0.0.1", 5061))
+        assertThatThrownBy(() -> new ListenConfig("sctp", "127.0.0.1", 5061))
                 .isInstanceOf(InvalidValueException.class)
-                .hasMessage("transport: tls is not supported yet (use udp or tcp)");
+                .hasMessage("transport: sctp is not a transport (use udp, tcp or tls)");
+        assertThatThrownBy(() -> new ListenConfig("tls", "127.0.0.1", 5061, null, "key.pem"))
+                .isInstanceOf(InvalidValueException.class)
+                .hasMessageStartingWith("key: a tls listen point needs both certificate and key (add certificate: cert.pem");
         assertThatThrownBy(() -> new RateConfig("44", "UK", "0.1", null, 60, 0))
                 .isInstanceOf(InvalidValueException.class)
                 .hasMessageStartingWith("increments: 60/0");

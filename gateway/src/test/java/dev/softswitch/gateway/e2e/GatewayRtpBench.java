@@ -78,6 +78,7 @@ public final class GatewayRtpBench {
                 sip:
                   listen:
                     - { transport: udp, host: 127.0.0.1, port: %1$d }
+                  sdesWithoutTls: true    # srtp mode sends its SDES keys over UDP on loopback
                 http: { host: 127.0.0.1, port: %5$d }
                 media: { host: 127.0.0.1, portMin: %2$d, portMax: %3$d, timeout: 10m, holdTimeout: 2h }
                 trunks:
