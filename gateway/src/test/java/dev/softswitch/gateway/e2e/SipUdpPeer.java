@@ -203,7 +203,7 @@ final class SipUdpPeer implements AutoCloseable {
     }
 
     /** A 200 OK for a request: its Via, From, To, Call-ID and CSeq copied. */
-    private static String okFor(Message request) {
+    static String okFor(Message request) {
         StringBuilder s = new StringBuilder("SIP/2.0 200 OK\r\n");
         for (String line : request.raw().split("\r\n\r\n", 2)[0].split("\r\n")) {
             String lower = line.toLowerCase(Locale.ROOT);

@@ -1,0 +1,27 @@
+package dev.softswitch.gateway.testing;
+
+import java.io.IOException;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+
+/** TLS contexts for test peers. */
+public final class TlsFixtures {
+
+    private TlsFixtures() {
+    }
+
+    /** A JDK client context that trusts {@code certificate} and nothing else (a test peer of a self-signed gateway). */
+    public static SSLContext clientTrusting(X509Certificate certificate) throws GeneralSecurityException, IOException {
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        store.setCertificateEntry("gateway", certificate);
+        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(store);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, trust.getTrustManagers(), null);
+        return context;
+    }
+}
