@@ -1,6 +1,8 @@
 package dev.softswitch.gateway.e2e;
 
+import dev.softswitch.gateway.testing.DigestTestClient;
 import dev.softswitch.gateway.testing.SipMessageFixtures;
+import dev.softswitch.gateway.testing.TestAccounts;
 import dev.softswitch.gateway.transport.TransportType;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -42,6 +44,7 @@ final class SipTlsPeer implements AutoCloseable {
     private String requestUri;
     private String toHeader;
     private String remoteTarget;
+    private String challenge;
     private int cseq = 1;
 
     /** Connects and completes the TLS handshake; {@code tls} decides which gateway certificate is trusted. */
@@ -64,27 +67,56 @@ final class SipTlsPeer implements AutoCloseable {
         return socket.getSession().getProtocol();
     }
 
-    /** Sends the INVITE and returns its final response (provisional ones are skipped); ACKs it. */
+    /**
+     * Sends the INVITE and returns its final response (provisional ones are skipped); ACKs it. A 407
+     * is ACKed and answered once with the account's credentials (SIG-4) for the topmost challenge.
+     */
     SipUdpPeer.Message invite(String dialled, String sdp, Duration limit) {
         requestUri = "sip:" + dialled + "@127.0.0.1:" + gatewayPort + ";transport=tls";
         toHeader = "<" + requestUri + ">";
-        send(request("INVITE", requestUri, cseq, sdp));
-        SipUdpPeer.Message last = await(m -> m.isResponse() && m.cseqMethod().equals("INVITE") && m.status() >= 200, limit);
+        String branch = newBranch();
+        send(request("INVITE", requestUri, cseq, sdp, branch, null));
+        SipUdpPeer.Message last = awaitFinal(limit);
+        if (last.status() == 407) {
+            String initialTo = toHeader;
+            toHeader = last.header("To").orElse(initialTo); // the ACK's To is the response's (RFC 3261 §17.1.1.3)
+            send(request("ACK", requestUri, cseq, null, branch, null));
+            toHeader = initialTo;
+            challenge = last.headers("Proxy-Authenticate").get(0);
+            String credentials = DigestTestClient.authorization(challenge, account, TestAccounts.password(account),
+                    "INVITE", requestUri, 1, Long.toHexString(System.nanoTime()));
+            cseq++;
+            branch = newBranch();
+            send(request("INVITE", requestUri, cseq, sdp, branch, credentials));
+            last = awaitFinal(limit);
+        }
         if (last.status() / 100 == 2) {
             toHeader = last.header("To").orElseThrow();
             Matcher contact = URI_IN_BRACKETS.matcher(last.header("Contact").orElseThrow());
             remoteTarget = contact.find() ? contact.group(1) : requestUri;
-            send(request("ACK", remoteTarget, cseq, null));
+            send(request("ACK", remoteTarget, cseq, null, newBranch(), null));
         } else {
-            send(request("ACK", requestUri, cseq, null));
+            toHeader = last.header("To").orElse(toHeader);
+            send(request("ACK", requestUri, cseq, null, branch, null));
         }
         return last;
+    }
+
+    /** The challenge the last INVITE answered, or null when none was asked for. */
+    String challenge() {
+        return challenge;
+    }
+
+    private SipUdpPeer.Message awaitFinal(Duration limit) {
+        int number = cseq;
+        return await(m -> m.isResponse() && m.cseqMethod().equals("INVITE") && m.status() >= 200
+                && m.header("CSeq").orElse("").startsWith(number + " "), limit);
     }
 
     /** Sends a BYE and waits for its answer. */
     SipUdpPeer.Message bye(Duration limit) {
         int n = ++cseq;
-        send(request("BYE", remoteTarget, n, null));
+        send(request("BYE", remoteTarget, n, null, newBranch(), null));
         return await(m -> m.isResponse() && m.cseqMethod().equals("BYE"), limit);
     }
 
@@ -113,10 +145,13 @@ final class SipTlsPeer implements AutoCloseable {
         }
     }
 
-    private String request(String method, String uri, int number, String sdp) {
-        String branch = "z9hG4bK" + Long.toHexString(System.nanoTime());
+    private String request(String method, String uri, int number, String sdp, String branch, String credentials) {
         String local = "127.0.0.1:" + socket.getLocalPort();
-        return SipMessageFixtures.request(method, uri)
+        SipMessageFixtures.RequestBuilder b = SipMessageFixtures.request(method, uri);
+        if (credentials != null) {
+            b.header("Proxy-Authorization", credentials);
+        }
+        return b
                 .via(TransportType.TLS, local, branch).rport()
                 .from("<sip:" + account + "@127.0.0.1>", fromTag)
                 .to(toHeader)
@@ -126,6 +161,10 @@ final class SipTlsPeer implements AutoCloseable {
                 .header("User-Agent", "e2e-tls-peer")
                 .sdp(sdp)
                 .text();
+    }
+
+    private static String newBranch() {
+        return "z9hG4bK" + Long.toHexString(System.nanoTime());
     }
 
     private synchronized void send(String text) {

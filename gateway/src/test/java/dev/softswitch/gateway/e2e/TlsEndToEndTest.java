@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.softswitch.gateway.Gateway;
 import dev.softswitch.gateway.config.GatewayConfig;
 import dev.softswitch.gateway.testing.PemFixtures;
+import dev.softswitch.gateway.testing.TestAccounts;
 import dev.softswitch.gateway.testing.TlsFixtures;
 import dev.softswitch.gateway.transport.DemoCertificate;
 import dev.softswitch.media.srtp.SrtpMasterKey;
@@ -82,7 +83,7 @@ class TlsEndToEndTest {
         int mediaBase = 20000 + 2 * (int) ((ProcessHandle.current().pid() + 1500) % 4000);
         callRecords = dir.resolve("calls.jsonl");
         Path file = dir.resolve("tls-e2e.yaml");
-        Files.writeString(file, """
+        Files.writeString(file, TestAccounts.withPasswords("""
                 sip:
                   listen:
                     - { transport: udp, host: 127.0.0.1, port: %1$d }
@@ -98,8 +99,9 @@ class TlsEndToEndTest {
                   accounts:
                     - { id: alice, balance: "10.00", number: "+447400000001" }
                 cdr: { file: "%7$s" }
+                auth: { algorithms: [SHA-256, MD5] }
                 """.formatted(udpPort, tlsPort, SippProcess.freeTcpPort(), mediaBase, mediaBase + 39, carrierPort,
-                callRecords));
+                callRecords)));
         gateway = Gateway.start(GatewayConfig.load(file), file);
     }
 
@@ -138,6 +140,7 @@ class TlsEndToEndTest {
         SipUdpPeer.Message ok = peer.invite(UK_MOBILE, baresipOffer(clientRtp.getLocalPort(), clientKey), LIMIT);
 
         assertThat(ok.status()).as(ok.raw()).isEqualTo(200);
+        assertThat(peer.challenge()).as("alice proved herself with SHA-256 first").contains("algorithm=SHA-256");
         assertThat(ok.header("Via").orElseThrow()).startsWith("SIP/2.0/TLS ");
         assertThat(ok.header("Contact").orElseThrow()).contains(":" + tlsPort).contains("transport=tls");
         assertThat(audioProfile(ok.body())).isEqualTo("RTP/SAVP");
