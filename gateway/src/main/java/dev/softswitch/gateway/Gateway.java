@@ -21,11 +21,7 @@ import dev.softswitch.gateway.config.AccountConfig;
 import dev.softswitch.gateway.config.AuthConfig;
 import dev.softswitch.gateway.config.ConfigException;
 import dev.softswitch.gateway.config.GatewayConfig;
-import dev.softswitch.gateway.config.ListenConfig;
 import dev.softswitch.gateway.config.RateConfig;
-import dev.softswitch.gateway.config.InvalidValueException;
-import dev.softswitch.gateway.config.PemFiles;
-import dev.softswitch.gateway.config.TrunkConfig;
 import dev.softswitch.gateway.metrics.GatewayMetrics;
 import dev.softswitch.gateway.probe.TrunkProber;
 import dev.softswitch.gateway.routing.RoutingService;
@@ -33,10 +29,8 @@ import dev.softswitch.gateway.time.TimerService;
 import dev.softswitch.gateway.time.WheelTimerService;
 import dev.softswitch.gateway.transaction.TimerSettings;
 import dev.softswitch.gateway.transaction.TransactionLayer;
-import dev.softswitch.gateway.transport.DemoCertificate;
 import dev.softswitch.gateway.transport.InboundMessage;
 import dev.softswitch.gateway.transport.ListenPoint;
-import dev.softswitch.gateway.transport.SipTlsContexts;
 import dev.softswitch.gateway.transport.SipTransport;
 import dev.softswitch.gateway.transport.TransportSettings;
 import dev.softswitch.gateway.transport.TransportType;
@@ -54,13 +48,11 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.channel.DefaultEventLoop;
-import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -74,8 +66,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Supplier;
-import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -175,10 +165,11 @@ public final class Gateway implements AutoCloseable {
         TimerSettings timerSettings = new TimerSettings(config.sip().timers().t1(), config.sip().timers().t2(),
                 config.sip().timers().t4());
 
-        List<ListenPoint> listen = listenPoints();
+        String sourceName = source == null ? GatewayConfig.DEFAULT_RESOURCE : source.toString();
+        List<ListenPoint> listen = SipListenPoints.of(config, baseDir, sourceName, clock.instant());
         transport = new SipTransport(listen, this::onMessage,
                 TransportSettings.defaults().withMaxMessageBytes(config.sip().maxMessageBytes()).withClock(clock),
-                tlsClient());
+                SipListenPoints.tlsClient(config, baseDir, sourceName));
         FunctionCounter.builder("sip.tls.handshake.failures", transport.counters(),
                         c -> c.tlsHandshakeFailures())
                 .description("TLS connections, inbound or outbound, whose handshake failed")
@@ -226,49 +217,6 @@ public final class Gateway implements AutoCloseable {
         admin.start();
         closeables.add(admin);
         log.info("gateway up: SIP {} , HTTP {}", listen, admin.localAddress());
-    }
-
-    /** The listen points; a TLS one reads its PEM files (checked at load) or gets a self-signed demo certificate. */
-    private List<ListenPoint> listenPoints() throws SSLException {
-        List<ListenPoint> listen = new ArrayList<>();
-        for (ListenConfig l : config.sip().listen()) {
-            TransportType type = TransportType.parse(l.transport());
-            if (type != TransportType.TLS) {
-                listen.add(new ListenPoint(type, l.host(), l.port()));
-            } else if (l.needsDemoCertificate()) {
-                DemoCertificate demo = DemoCertificate.generate(l.host(), clock.instant());
-                log.warn("TLS {}:{} has no certificate: generated a self-signed demo certificate ({}, valid until {});"
-                        + " give certificate: and key: files for anything but a loopback demo",
-                        l.host(), l.port(), demo.certificate().getSubjectX500Principal(), demo.certificate().getNotAfter());
-                listen.add(ListenPoint.tls(l.host(), l.port(), SipTlsContexts.server(demo.key(), List.of(demo.certificate()))));
-            } else {
-                PemFiles.Credentials credentials = readConfigured(() -> PemFiles.credentials(
-                        "certificate", baseDir.resolve(l.certificate()), "key", baseDir.resolve(l.key())));
-                listen.add(ListenPoint.tls(l.host(), l.port(), SipTlsContexts.server(credentials.key(), credentials.chain())));
-            }
-        }
-        return listen;
-    }
-
-    /** The context for TLS connections to carriers: the JDK's trusted CAs and every trunk's {@code ca}. */
-    private SslContext tlsClient() throws SSLException {
-        List<X509Certificate> extraTrust = new ArrayList<>();
-        for (TrunkConfig t : config.trunks()) {
-            if (t.ca() != null) {
-                extraTrust.addAll(readConfigured(() -> PemFiles.certificates("ca", baseDir.resolve(t.ca()))));
-            }
-        }
-        return SipTlsContexts.client(extraTrust);
-    }
-
-    /** Reads a file the configuration names; one changed since the configuration was checked refuses the start. */
-    private <T> T readConfigured(Supplier<T> read) {
-        try {
-            return read.get();
-        } catch (InvalidValueException e) {
-            throw new ConfigException((source == null ? GatewayConfig.DEFAULT_RESOURCE : source.toString())
-                    + ": " + e.getMessage());
-        }
     }
 
     /**
