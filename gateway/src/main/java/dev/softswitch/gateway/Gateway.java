@@ -169,7 +169,7 @@ public final class Gateway implements AutoCloseable {
         List<ListenPoint> listen = SipListenPoints.of(config, baseDir, sourceName, clock.instant());
         transport = new SipTransport(listen, this::onMessage,
                 TransportSettings.defaults().withMaxMessageBytes(config.sip().maxMessageBytes()).withClock(clock),
-                SipListenPoints.tlsClient(config, baseDir, sourceName));
+                SipListenPoints.tlsClients(config, baseDir, sourceName));
         FunctionCounter.builder("sip.tls.handshake.failures", transport.counters(),
                         c -> c.tlsHandshakeFailures())
                 .description("TLS connections, inbound or outbound, whose handshake failed")

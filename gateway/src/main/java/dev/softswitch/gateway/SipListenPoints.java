@@ -8,14 +8,18 @@ import dev.softswitch.gateway.config.PemFiles;
 import dev.softswitch.gateway.config.TrunkConfig;
 import dev.softswitch.gateway.transport.DemoCertificate;
 import dev.softswitch.gateway.transport.ListenPoint;
+import dev.softswitch.gateway.transport.SipTlsClients;
 import dev.softswitch.gateway.transport.SipTlsContexts;
 import dev.softswitch.gateway.transport.TransportType;
 import io.netty.handler.ssl.SslContext;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
@@ -24,7 +28,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The transport's sockets and TLS contexts from the configuration (RFC 3261 §26): a TLS listen point
  * presents the PEM files it names (already checked at load) or a self-signed demo certificate made
- * now; connections to carriers trust the JDK's CAs and every trunk's {@code ca}.
+ * now; a connection to a carrier trusts its trunk's {@code ca}, or else the JDK's CAs.
  */
 final class SipListenPoints {
 
@@ -55,15 +59,19 @@ final class SipListenPoints {
         return listen;
     }
 
-    /** The context for TLS connections to carriers: the JDK's trusted CAs and every trunk's {@code ca}. */
-    static SslContext tlsClient(GatewayConfig config, Path baseDir, String source) throws SSLException {
-        List<X509Certificate> extraTrust = new ArrayList<>();
+    /**
+     * The contexts of TLS connections to carriers: a trunk with {@code ca} trusts that CA and nothing
+     * else; every other server must chain to the JDK's trusted CAs.
+     */
+    static SipTlsClients tlsClients(GatewayConfig config, Path baseDir, String source) throws SSLException {
+        Map<InetSocketAddress, SslContext> byPeer = new HashMap<>();
         for (TrunkConfig t : config.trunks()) {
             if (t.ca() != null) {
-                extraTrust.addAll(read(source, () -> PemFiles.certificates("ca", baseDir.resolve(t.ca()))));
+                List<X509Certificate> ca = read(source, () -> PemFiles.certificates("ca", baseDir.resolve(t.ca())));
+                byPeer.put(new InetSocketAddress(t.host(), t.port()), SipTlsContexts.client(ca));
             }
         }
-        return SipTlsContexts.client(extraTrust);
+        return new SipTlsClients(SipTlsContexts.client(List.of()), byPeer);
     }
 
     /** Reads a file the configuration names; one changed since the configuration was checked refuses the start. */

@@ -13,7 +13,8 @@ import java.util.regex.Pattern;
  * number), where the caller's verified number goes ({@code callerIdMode}: from, pai or both, with
  * {@code fromUser} for From when only PAI carries it), the extra final codes that fail over to the
  * next trunk (408 and 5xx always do) and whether it is probed with OPTIONS. Over {@code tls} the
- * carrier's certificate must chain to the JDK's trusted CAs or to the PEM {@code ca} file given.
+ * carrier's certificate must chain to the PEM {@code ca} file when one is given, else to the JDK's
+ * trusted CAs.
  */
 public record TrunkConfig(String name, String host, int port, String transport, List<String> prefixes,
                           int priority, int weight, String rates, int maxChannels, int callsPerSecond,

@@ -25,7 +25,6 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.handler.ssl.SslContext;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -61,23 +60,20 @@ public final class SipTransport implements SipSender, AutoCloseable {
     private final boolean epoll = Epoll.isAvailable();
     private EventLoopGroup group;
     private Bootstrap connector;
-    private SslContext tlsClient;
+    private SipTlsClients tlsClients;
 
     /** A transport whose outbound TLS connections trust the JDK's CAs only. */
     public SipTransport(List<ListenPoint> listenPoints, SipMessageHandler handler, TransportSettings settings) {
         this(listenPoints, handler, settings, null);
     }
 
-    /** {@code tlsClient} verifies the servers of outbound TLS connections; null for the JDK's trusted CAs. */
+    /** {@code tlsClients} verify the servers of outbound TLS connections; null for the JDK's trusted CAs. */
     public SipTransport(List<ListenPoint> listenPoints, SipMessageHandler handler, TransportSettings settings,
-            SslContext tlsClient) {
+            SipTlsClients tlsClients) {
         this.listenPoints = List.copyOf(listenPoints);
         this.handler = Objects.requireNonNull(handler, "handler");
         this.settings = Objects.requireNonNull(settings, "settings");
-        if (tlsClient != null && !tlsClient.isClient()) {
-            throw new IllegalArgumentException("the outbound TLS context must be a client context");
-        }
-        this.tlsClient = tlsClient;
+        this.tlsClients = tlsClients;
         if (this.listenPoints.isEmpty()) {
             throw new IllegalArgumentException("at least one listen point is needed");
         }
@@ -88,9 +84,9 @@ public final class SipTransport implements SipSender, AutoCloseable {
         if (group != null) {
             throw new IllegalStateException("already started");
         }
-        if (tlsClient == null) {
+        if (tlsClients == null) {
             try {
-                tlsClient = SipTlsContexts.client(List.of());
+                tlsClients = SipTlsClients.jdkTrustStore();
             } catch (SSLException e) {
                 throw new IllegalStateException("cannot build the TLS client context: " + e.getMessage(), e);
             }
@@ -223,7 +219,7 @@ public final class SipTransport implements SipSender, AutoCloseable {
         }
         return connector.clone()
                 .handler(new SipStreamChannelInitializer(TransportType.TLS, settings, handler, counters, connections,
-                        SipTlsHandlerFactory.client(tlsClient, destination.address())))
+                        SipTlsHandlerFactory.client(tlsClients.forPeer(destination.address()), destination.address())))
                 .connect(destination.address());
     }
 

@@ -17,6 +17,7 @@ import dev.softswitch.gateway.testing.PemFixtures;
 import dev.softswitch.gateway.testing.TestAccounts;
 import dev.softswitch.gateway.testing.TlsFixtures;
 import dev.softswitch.gateway.transport.DemoCertificate;
+import dev.softswitch.gateway.transport.TransportType;
 import dev.softswitch.media.srtp.SrtpMasterKey;
 import dev.softswitch.media.srtp.SrtpSuite;
 import dev.softswitch.media.srtp.SrtpTestPeer;
@@ -37,6 +38,8 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLServerSocket;
+import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -210,6 +213,78 @@ class TlsEndToEndTest {
         // Counted by its reason once the call is settled (off the SIP core thread).
         await(() -> !gateway.registry().find("calls.attempts").tag("outcome", "sdes_without_tls").counters().isEmpty(),
                 Duration.ofSeconds(5));
+    }
+
+    /**
+     * A gateway whose tls trunks are probed with OPTIONS over TLS: the carrier whose certificate the
+     * trunk's {@code ca} vouches for gets the probe; the one the JDK's trust store does not know is
+     * refused at the handshake, which is counted. Its own tls listen point has no files: the demo
+     * certificate is made at start.
+     */
+    @Test
+    void tlsTrunksAreVerifiedAgainstTheirCaOrTheJdkTrustStore() throws Exception {
+        DemoCertificate carrierCertificate = DemoCertificate.generate("127.0.0.1", Instant.now());
+        Path trunkDir = Files.createDirectories(dir.resolve("tls-trunks"));
+        PemFixtures.write(trunkDir.resolve("carrier-ca.pem"), carrierCertificate.certificate());
+        SSLContext carrierTls = TlsFixtures.server(carrierCertificate.key(), carrierCertificate.certificate());
+        try (SSLServerSocket trusted = listen(carrierTls); SSLServerSocket untrusted = listen(carrierTls)) {
+            int mediaBase = 20000 + 2 * (int) ((ProcessHandle.current().pid() + 1700) % 4000);
+            Path file = trunkDir.resolve("tls-trunks.yaml");
+            Files.writeString(file, TestAccounts.withPasswords("""
+                    sip:
+                      listen:
+                        - { transport: tls, host: 127.0.0.1, port: %1$d }
+                    http: { host: 127.0.0.1, port: %2$d }
+                    media: { host: 127.0.0.1, portMin: %3$d, portMax: %4$d }
+                    trunks:
+                      - { name: with-ca, host: 127.0.0.1, port: %5$d, transport: tls, prefixes: ["44"], ca: carrier-ca.pem }
+                      - { name: jdk-trust-only, host: 127.0.0.1, port: %6$d, transport: tls, prefixes: ["49"] }
+                    charging:
+                      currency: USD
+                      rates:
+                        - { prefix: "447", destination: UK mobile, perMinute: "0.60", increments: 2/2 }
+                      accounts:
+                        - { id: alice, balance: "10.00", number: "+447400000001" }
+                    cdr: { file: "%7$s" }
+                    """.formatted(SippProcess.freeTcpPort(), SippProcess.freeTcpPort(), mediaBase, mediaBase + 9,
+                    trusted.getLocalPort(), untrusted.getLocalPort(), trunkDir.resolve("calls.jsonl"))));
+            Gateway probing = track(Gateway.start(GatewayConfig.load(file), file));
+            int tlsListen = probing.sipAddress(TransportType.TLS).getPort();
+
+            try (SSLSocket carrier = (SSLSocket) trusted.accept()) {
+                carrier.setSoTimeout(5000);
+                String options = readHead(carrier.getInputStream());
+                assertThat(options).startsWith("OPTIONS sip:").contains("Via: SIP/2.0/TLS 127.0.0.1:" + tlsListen + ";");
+            }
+            try (SSLSocket refused = (SSLSocket) untrusted.accept()) {
+                refused.setSoTimeout(5000);
+                assertThat(refused.getInputStream().read()).as("the gateway hangs up at the handshake").isEqualTo(-1);
+            } catch (IOException expected) {
+                // the gateway's certificate_unknown alert
+            }
+            await(() -> probing.registry().get("sip.tls.handshake.failures").functionCounter().count() >= 1,
+                    Duration.ofSeconds(5));
+        }
+    }
+
+    private static SSLServerSocket listen(SSLContext tls) throws IOException {
+        SSLServerSocket socket = (SSLServerSocket) tls.getServerSocketFactory()
+                .createServerSocket(SippProcess.freeTcpPort(), 1, InetAddress.getLoopbackAddress());
+        socket.setSoTimeout(10_000);
+        return socket;
+    }
+
+    /** One message head (up to the empty line). */
+    private static String readHead(java.io.InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                throw new IOException("closed after: " + head);
+            }
+            head.append((char) b);
+        }
+        return head.toString();
     }
 
     private DatagramSocket udp() throws IOException {

@@ -15,6 +15,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -39,7 +40,8 @@ class SipTransportTlsLoopbackTest {
     void start() throws Exception {
         port = freeTcpPort();
         transport = new SipTransport(List.of(ListenPoint.tls(LOOPBACK.getHostAddress(), port, TlsTestCertificates.server())),
-                received::add, TransportSettings.defaults().withEventLoopThreads(1), TlsTestCertificates.trustingClient());
+                received::add, TransportSettings.defaults().withEventLoopThreads(1),
+                new SipTlsClients(TlsTestCertificates.trustingClient(), Map.of()));
         transport.start();
     }
 
@@ -93,6 +95,7 @@ class SipTransportTlsLoopbackTest {
 
     @Test
     void sendOverTlsOpensAVerifiedConnectionWithTheTlsViaToken() throws Exception {
+        // The transport's fallback context trusts the demo certificate the JDK peer presents.
         try (SSLServerSocket peer = (SSLServerSocket) TlsTestCertificates.jdkContext().getServerSocketFactory()
                 .createServerSocket(0, 1, LOOPBACK)) {
             peer.setSoTimeout(TIMEOUT_MILLIS);
