@@ -43,7 +43,9 @@ public final class SipTlsHandshakeHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof SSLException || cause instanceof NotSslRecordException || (cause instanceof DecoderException && cause.getCause() instanceof SSLException)) {
-            ctx.close(); // already counted and logged on the handshake event
+            // A failed handshake was counted and logged on its event; a TLS error later is logged here.
+            LOG.debug("TLS error on {}, closing it: {}", ctx.channel(), cause.toString());
+            ctx.close();
             return;
         }
         ctx.fireExceptionCaught(cause);
