@@ -309,6 +309,25 @@ class RelayForwardingHandlerTest {
         assertThat(totals.packetsRefusedSource()).isEqualTo(1);
     }
 
+    @Test
+    void anAuthenticatedPacketIsDroppedIfTheSignalledAddressLatchedWhileItWasDecrypted() {
+        PacketTransformer srtp = fakeSrtp();
+        ingress.transformers((packet, alloc) -> {
+            // The client's own packet takes the lock meanwhile, as a concurrent admission would.
+            ingress.latchProven(CLIENT_SIGNALLED);
+            return srtp.transform(packet, alloc);
+        }, null);
+        ingress.signalRemote(CLIENT_SIGNALLED);
+        egress.signalRemote(CARRIER);
+
+        in.writeInbound(packetFrom(CLIENT_PUBLIC));
+
+        assertNothingSent();
+        assertThat(ingress.remote()).isEqualTo(CLIENT_SIGNALLED);
+        assertThat(totals.packetsRefusedSource()).isEqualTo(1);
+        assertThat(counter.packets()).isZero();
+    }
+
     private void assertNothingSent() {
         Object next = out.readOutbound();
         assertThat(next).isNull();
