@@ -54,7 +54,7 @@ public final class RelayLeg {
      * that source only if it arrives within the window and the source has proved itself: on an SRTP
      * leg by passing authentication, on a plain leg by coming from this address's IP (any port, for
      * NAT) or from one of the {@linkplain #allowSources allowed sources}; everything else is dropped
-     * and counted as refused. Calling it again (re-INVITE, MED-6, or with the same address when the
+     * and counted (a refused source, or on an SRTP leg an SRTP refusal) and changes nothing. Calling it again (re-INVITE, MED-6, or with the same address when the
      * peer is expected to start sending, e.g. on answer) unlocks and re-opens a fresh window; the
      * ports, the statistics and the SRTP contexts (with their rollover counters) stay.
      *
