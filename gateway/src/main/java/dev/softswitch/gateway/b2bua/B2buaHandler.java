@@ -3,6 +3,8 @@ package dev.softswitch.gateway.b2bua;
 import dev.softswitch.charging.cdr.CallRecordWriter;
 import dev.softswitch.charging.session.ChargingEngine;
 import dev.softswitch.gateway.account.SubscriberDirectory;
+import dev.softswitch.gateway.auth.DigestAuthenticator;
+import dev.softswitch.gateway.auth.DigestGate;
 import dev.softswitch.gateway.metrics.GatewayMetrics;
 import dev.softswitch.gateway.routing.RoutingService;
 import dev.softswitch.gateway.time.TimerService;
@@ -42,11 +44,13 @@ public final class B2buaHandler implements TransactionUser {
             "REGISTER", "SUBSCRIBE", "NOTIFY", "MESSAGE", "REFER", "PRACK", "UPDATE", "PUBLISH", "INFO");
 
     private final Builder parts;
+    private final DigestGate gate;
     private final CallRegistry registry = new CallRegistry();
     private Call.Wiring wiring;
 
     private B2buaHandler(Builder parts) {
         this.parts = parts;
+        this.gate = new DigestGate(parts.authenticator, parts.metrics);
     }
 
     public static Builder builder() {
@@ -114,7 +118,8 @@ public final class B2buaHandler implements TransactionUser {
                         parts.metrics.callAttempt("overload");
                         parts.metrics.responseSent(Response.SERVICE_UNAVAILABLE);
                     } else {
-                        new Call(wiring, tx).start();
+                        // The caller is the account its credentials prove, never From (SIG-4).
+                        gate.admit(tx, true).ifPresent(account -> new Call(wiring, tx, account).start());
                     }
                 }
                 case Request.OPTIONS -> {
@@ -202,6 +207,7 @@ public final class B2buaHandler implements TransactionUser {
         private SipSender sender;
         private TimerService timers;
         private TimerSettings timerSettings;
+        private DigestAuthenticator authenticator;
         private ChargingEngine engine;
         private Executor chargingExecutor;
         private CallRecordWriter callRecords;
@@ -219,6 +225,12 @@ public final class B2buaHandler implements TransactionUser {
             this.sender = sender;
             this.timers = timers;
             this.timerSettings = timerSettings;
+            return this;
+        }
+
+        /** How app clients prove which account they are (digest authentication, SIG-4). */
+        public Builder auth(DigestAuthenticator authenticator) {
+            this.authenticator = authenticator;
             return this;
         }
 
@@ -257,6 +269,7 @@ public final class B2buaHandler implements TransactionUser {
 
         public B2buaHandler build() {
             Objects.requireNonNull(sender, "sip");
+            Objects.requireNonNull(authenticator, "auth");
             Objects.requireNonNull(engine, "charging");
             Objects.requireNonNull(relay, "relay");
             Objects.requireNonNull(routing, "routing");

@@ -56,13 +56,14 @@ final class Call implements CarrierAttempts.Events {
     private Instant answeredAt;
     private boolean cancelled;
 
-    Call(Wiring wiring, ServerTransaction inviteTx) {
+    /** A call placed by {@code account}, the account the client's credentials proved (never its From). */
+    Call(Wiring wiring, ServerTransaction inviteTx, String account) {
         this.wiring = wiring;
         this.client = new ClientLeg(wiring.sip(), inviteTx);
         this.carrier = new CarrierAttempts(wiring.sip(), wiring.routing(), client.callId(), this);
         this.charging = wiring.charging().open(client.callId());
         this.startedAt = wiring.sip().timers().now();
-        this.caller = client.caller();
+        this.caller = account;
         this.callee = client.callee();
     }
 

@@ -39,7 +39,17 @@ final class GatewayConfigReader {
                 GatewayConfigReader::routing, RoutingConfig.DEFAULTS);
         AvailabilityConfig availability = r.mapping("availability", "{ service: {...}, countries: [...] }",
                 GatewayConfigReader::availability, AvailabilityConfig.NONE);
-        return r.build(() -> new GatewayConfig(sip, http, media, trunks, charging, cdr, routing, availability));
+        AuthConfig auth = r.mapping("auth", "{ realm: softswitch, nonceTtl: 5m, algorithms: [SHA-256, MD5] }",
+                GatewayConfigReader::auth, AuthConfig.DEFAULTS);
+        return r.build(() -> new GatewayConfig(sip, http, media, trunks, charging, cdr, routing, availability, auth));
+    }
+
+    private static AuthConfig auth(MappingReader r) {
+        AuthConfig d = AuthConfig.DEFAULTS;
+        String realm = r.text("realm", "softswitch", d.realm());
+        Duration nonceTtl = duration(r, "nonceTtl", d.nonceTtl());
+        var algorithms = r.texts("algorithms", "[SHA-256, MD5]", d.algorithms());
+        return r.build(() -> new AuthConfig(realm, nonceTtl, algorithms));
     }
 
     private static SipConfig sip(MappingReader r) {
@@ -217,7 +227,9 @@ final class GatewayConfigReader {
         String balance = r.text("balance", "\"10.00\"");
         String number = r.text("number", "\"+447700900001\"", null);
         String country = r.text("country", "GB", null);
-        return r.build(() -> new AccountConfig(id, balance, number, country));
+        String ha1Sha256 = r.text("ha1Sha256", "\"<64 hex digits from: java -jar gateway.jar hash-password ID>\"", null);
+        String ha1Md5 = r.text("ha1Md5", "\"<32 hex digits from: java -jar gateway.jar hash-password ID>\"", null);
+        return r.build(() -> new AccountConfig(id, balance, number, country, ha1Sha256, ha1Md5));
     }
 
     private static CdrConfig cdr(MappingReader r) {

@@ -14,11 +14,17 @@ import dev.softswitch.charging.tariff.Rate;
 import dev.softswitch.charging.tariff.RateTable;
 import dev.softswitch.gateway.account.Subscriber;
 import dev.softswitch.gateway.account.SubscriberDirectory;
+import dev.softswitch.gateway.auth.DigestAlgorithm;
+import dev.softswitch.gateway.auth.DigestAuthenticator;
+import dev.softswitch.gateway.auth.DigestCredentials;
+import dev.softswitch.gateway.auth.NonceService;
 import dev.softswitch.gateway.config.GatewayConfig;
 import dev.softswitch.gateway.metrics.GatewayMetrics;
 import dev.softswitch.gateway.routing.RoutingService;
 import dev.softswitch.gateway.sdp.SdpRewriter;
+import dev.softswitch.gateway.testing.DigestTestClient;
 import dev.softswitch.gateway.testing.RecordingSipSender;
+import dev.softswitch.gateway.testing.TestAccounts;
 import dev.softswitch.gateway.testing.SipMessageFixtures.RequestBuilder;
 import dev.softswitch.gateway.testing.SipMessageFixtures.ResponseBuilder;
 import dev.softswitch.gateway.testing.SipMessageFixtures;
@@ -35,6 +41,7 @@ import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -62,6 +69,10 @@ class B2buaCallTest {
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final OverloadGuard overload = new OverloadGuard(Duration.ofMillis(100));
     private final FakeRelayPorts relay = new FakeRelayPorts(timers);
+    private final DigestAuthenticator authenticator = new DigestAuthenticator(TestAccounts.REALM,
+            List.of(DigestAlgorithm.SHA_256, DigestAlgorithm.MD5),
+            new NonceService(timers::now, Duration.ofMinutes(5), new SecureRandom()), 1000, timers::now,
+            user -> SUBSCRIBERS.find(user).map(Subscriber::credentials));
     private CallRecordWriter records;
     private TransactionLayer transactions;
     private B2buaHandler b2bua;
@@ -84,6 +95,7 @@ class B2buaCallTest {
     private B2buaHandler handler(ChargingEngine charging, RoutingService routing, OverloadGuard guard) {
         return B2buaHandler.builder()
                 .sip(sender, timers, TimerSettings.rfc3261())
+                .auth(authenticator)
                 .charging(charging, Runnable::run, records)
                 .relay(relay)
                 .routing(routing, () -> SUBSCRIBERS)
@@ -95,6 +107,88 @@ class B2buaCallTest {
     @AfterEach
     void tearDown() {
         records.close();
+    }
+
+    @Test
+    void anInviteWithoutCredentialsIsChallengedSha256FirstAndNothingElseIsSaid() {
+        transactions.onRequest(unauthenticatedInvite("carol", "12", "a1").build(), CLIENT);
+        assertThat(sender.statuses()).containsExactly(100, 407);
+        SIPResponse challenge = sender.lastResponse();
+        List<String> offers = headerValues(challenge, "Proxy-Authenticate");
+        assertThat(offers).hasSize(2);
+        assertThat(DigestTestClient.params(offers.get(0))).containsEntry("algorithm", "SHA-256")
+                .containsEntry("realm", TestAccounts.REALM).containsEntry("qop", "auth");
+        assertThat(DigestTestClient.params(offers.get(1))).containsEntry("algorithm", "MD5");
+        assertThat(DigestTestClient.params(offers.get(0)).get("nonce")).isEqualTo(DigestTestClient.params(offers.get(1)).get("nonce"));
+        // carol has no credit and "12" is no number: neither is said before she proves who she is.
+        assertThat(sender.requests("INVITE")).isEmpty();
+        assertThat(b2bua.activeCalls()).isZero();
+    }
+
+    @Test
+    void anUnknownUserAndAWrongPasswordGetTheSameAnswer() {
+        String uri = "sip:+447400123456@127.0.0.1:5060";
+        String challenge = authenticator.challenge(false).get(0);
+        transactions.onRequest(unauthenticatedInvite("mallory", "+447400123456", "w1").header("Proxy-Authorization",
+                DigestTestClient.authorization(challenge, "mallory", "guess", "INVITE", uri, 1, "x")).build(), CLIENT);
+        String unknown = masked(sender.lastResponse());
+        transactions.onRequest(unauthenticatedInvite("mallory", "+447400123456", "w2").header("Proxy-Authorization",
+                DigestTestClient.authorization(challenge, "alice", "guess", "INVITE", uri, 1, "x")).build(), CLIENT);
+        String wrongPassword = masked(sender.lastResponse());
+        assertThat(sender.statuses()).containsExactly(100, 403, 100, 403);
+        assertThat(wrongPassword).isEqualTo(unknown).startsWith("SIP/2.0 403 Forbidden\r\n");
+        assertThat(sender.requests("INVITE")).isEmpty();
+    }
+
+    @Test
+    void theCallerIsTheAccountTheCredentialsProveNotTheFromHeader() throws Exception {
+        // From claims alice; the credentials are bob's: bob pays, and the carrier sees bob's number.
+        SIPRequest invite = unauthenticatedInvite("alice", "+447400123456", "f1").header("Proxy-Authorization",
+                credentialsFor("bob", "INVITE", "sip:+447400123456@127.0.0.1:5060")).build();
+        transactions.onRequest(invite, CLIENT);
+        SIPRequest carrierInvite = onlyRequest("INVITE");
+        assertThat(carrierInvite.getFrom().getAddress().getURI().toString()).contains("+447400000002");
+        answer(carrierInvite);
+        SIPResponse ok = sender.lastResponse();
+        transactions.onRequest(clientAck(invite, ok), CLIENT);
+        timers.advance(Duration.ofSeconds(1)); // one started 2-second increment: 0.02 USD
+        transactions.onRequest(clientBye(invite, ok), CLIENT);
+        assertThat(accounts.available("alice")).isEqualTo(usd("10.00"));
+        assertThat(accounts.balance("bob")).contains(usd("0.04"));
+        assertThat(onlyRecord().get("caller").asText()).isEqualTo("bob");
+    }
+
+    @Test
+    void md5CredentialsAreAcceptedToo() {
+        String md5 = DigestTestClient.offering(authenticator.challenge(false), DigestAlgorithm.MD5);
+        transactions.onRequest(unauthenticatedInvite("alice", "+447400123456", "m1").header("Proxy-Authorization",
+                DigestTestClient.authorization(md5, "alice", "alice-demo", "INVITE", "sip:+447400123456@127.0.0.1:5060",
+                        1, "m")).build(), CLIENT);
+        assertThat(onlyRequest("INVITE").getRequestURI().toString()).startsWith("sip:+447400123456@");
+    }
+
+    @Test
+    void aReplayedNonceCountIsRefusedAndAnExpiredNonceIsChallengedAsStale() {
+        String uri = "sip:+447400123456@127.0.0.1:5060";
+        String credentials = credentialsFor("alice", "INVITE", uri);
+        transactions.onRequest(unauthenticatedInvite("alice", "+447400123456", "r1")
+                .header("Proxy-Authorization", credentials).build(), CLIENT);
+        assertThat(onlyRequest("INVITE")).isNotNull();
+        // The same credentials in a new request (another Call-ID and branch): a replay.
+        transactions.onRequest(unauthenticatedInvite("alice", "+447400123456", "r2")
+                .header("Proxy-Authorization", credentials).build(), CLIENT);
+        assertThat(sender.lastResponse().getStatusCode()).isEqualTo(403);
+
+        String late = credentialsFor("alice", "INVITE", uri);
+        timers.advance(Duration.ofMinutes(5).plusSeconds(1));
+        transactions.onRequest(unauthenticatedInvite("alice", "+447400123456", "r3")
+                .header("Proxy-Authorization", late).build(), CLIENT);
+        SIPResponse stale = sender.lastResponse();
+        assertThat(stale.getStatusCode()).isEqualTo(407);
+        assertThat(headerValues(stale, "Proxy-Authenticate")).allSatisfy(h -> assertThat(h).contains("stale=true"));
+        // One call reached the carrier (its INVITE retransmitted meanwhile, one Call-ID).
+        assertThat(sender.requests("INVITE")).extracting(r -> r.getCallId().getCallId()).containsOnly(
+                sender.requests("INVITE").get(0).getCallId().getCallId());
     }
 
     @Test
@@ -289,6 +383,8 @@ class B2buaCallTest {
             capture = in.readAllBytes();
         }
         SIPRequest invite = (SIPRequest) SipMessageFixtures.parse(capture);
+        invite.addHeader(DialogLeg.HEADERS.createHeader("Proxy-Authorization",
+                credentialsFor("alice", "INVITE", invite.getRequestURI().toString())));
         transactions.onRequest(invite, CLIENT);
 
         String offer = body(onlyRequest("INVITE"));
@@ -436,6 +532,22 @@ class B2buaCallTest {
         assertThat(relay.inUse()).isZero();
     }
 
+    private static List<String> headerValues(SIPResponse r, String name) {
+        List<String> values = new java.util.ArrayList<>();
+        for (String line : r.encode().split("\r\n")) {
+            if (line.regionMatches(true, 0, name + ":", 0, name.length() + 1)) {
+                values.add(line.substring(name.length() + 1).trim());
+            }
+        }
+        return values;
+    }
+
+    /** The wire form with what differs per request (branch, tags, Call-ID) masked. */
+    private static String masked(SIPResponse r) {
+        return r.encode().replaceAll("branch=[^;\\r\\n]+", "branch=*").replaceAll("tag=[^;\\r\\n]+", "tag=*")
+                .replaceAll("Call-ID: [^\\r\\n]+", "Call-ID: *");
+    }
+
     private static String body(SIPMessage m) {
         return new String(m.getRawContent(), StandardCharsets.US_ASCII);
     }
@@ -448,10 +560,21 @@ class B2buaCallTest {
     }
 
     private static final SubscriberDirectory SUBSCRIBERS = new SubscriberDirectory(List.of(
-            new Subscriber("alice", "+447400000001", null),
-            new Subscriber("bob", "+447400000002", null),
-            new Subscriber("carol", "+447400000003", null),
-            new Subscriber("dave", "+819012345678", "JP")));
+            subscriber("alice", "+447400000001", null),
+            subscriber("bob", "+447400000002", null),
+            subscriber("carol", "+447400000003", null),
+            subscriber("dave", "+819012345678", "JP")));
+
+    private static Subscriber subscriber(String id, String number, String country) {
+        return new Subscriber(id, number, country,
+                DigestCredentials.derive(id, TestAccounts.REALM, TestAccounts.password(id)));
+    }
+
+    /** A Proxy-Authorization answering a fresh challenge of the gateway, as {@code account} with its password. */
+    private String credentialsFor(String account, String method, String uri) {
+        return DigestTestClient.authorization(authenticator.challenge(false).get(0), account,
+                TestAccounts.password(account), method, uri, 1, "c" + Long.toHexString(System.nanoTime()));
+    }
 
     /** Routing with one trunk, the test's carrier, serving {@code prefixes} (a YAML list). */
     private RoutingService routing(String prefixes) {
@@ -519,11 +642,17 @@ class B2buaCallTest {
                 .callId(callId);
     }
 
-    private static SIPRequest clientInvite(String account, String number, String callId) {
+    private SIPRequest clientInvite(String account, String number, String callId) {
         return inviteFrom(account, number, callId).build();
     }
 
-    private static RequestBuilder inviteFrom(String account, String number, String callId) {
+    /** An INVITE from {@code account}'s client, with its credentials (SHA-256, the gateway's first choice). */
+    private RequestBuilder inviteFrom(String account, String number, String callId) {
+        return unauthenticatedInvite(account, number, callId)
+                .header("Proxy-Authorization", credentialsFor(account, "INVITE", "sip:" + number + "@127.0.0.1:5060"));
+    }
+
+    private static RequestBuilder unauthenticatedInvite(String account, String number, String callId) {
         String sdp = """
                 v=0\r
                 o=client 1 1 IN IP4 10.0.0.7\r
