@@ -13,6 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.softswitch.gateway.Gateway;
 import dev.softswitch.gateway.config.GatewayConfig;
+import dev.softswitch.gateway.testing.TestAccounts;
 import dev.softswitch.media.srtp.SrtpMasterKey;
 import dev.softswitch.media.srtp.SrtpSuite;
 import dev.softswitch.media.srtp.SrtpTestPeer;
@@ -40,7 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 10's media hijack, tried through the real gateway (MED-2): a call is set up by a Java SIP
- * client and a SIPp carrier, then, inside the latching window and before either peer has sent
+ * client (authenticating with its account's digest credentials) and a SIPp carrier, then, inside the latching window and before either peer has sent
  * anything, an attacker sends packets into both relay ports of the call (the client side as
  * answered to the client, the carrier side as offered to the carrier). On plain RTP the attacker
  * sends from another address (127.0.0.2); on SRTP from the client's own address, another port,
@@ -88,7 +89,7 @@ class MediaHijackEndToEndTest {
                     - { id: alice, balance: "10.00", number: "+447400000001" }
                 cdr: { file: "%5$s" }
                 """.formatted(sipPort, mediaBase, mediaBase + 99, carrierPort, callRecords, SippProcess.freeTcpPort());
-        gateway = Gateway.start(GatewayConfig.parse(yaml, "media-hijack-e2e.yaml"));
+        gateway = Gateway.start(GatewayConfig.parse(TestAccounts.withPasswords(yaml), "media-hijack-e2e.yaml"));
     }
 
     @AfterAll
