@@ -165,6 +165,7 @@ final class Call implements CarrierAttempts.Events {
             wiring.registry().unbind(abandoned);
         }
         wiring.registry().bindLeg(this, leg, false);
+        media.placedOn(carrier.candidate().trunk());
         moveTo(CallState.CALLING);
         log.info("call {}: {} -> {} via {} (carrier Call-ID {})", client.callId(), caller, callee,
                 carrier.candidate().trunk().name(), leg.callId());

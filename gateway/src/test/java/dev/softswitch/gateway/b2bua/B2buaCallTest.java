@@ -38,6 +38,7 @@ import gov.nist.javax.sip.message.SIPMessage;
 import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.message.SIPResponse;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -244,6 +245,16 @@ class B2buaCallTest {
         assertThat(record.get("billedSeconds").asLong()).isEqualTo(6);
         assertThat(record.get("amount").get("micros").asLong()).isEqualTo(60_000);
         assertNoPortsInUse();
+    }
+
+    @Test
+    void theCarrierLegLearnsTheTrunksAddressWhenTheCallIsPlacedBeforeAnySdpFromTheCarrier() throws Exception {
+        transactions.onRequest(clientInvite("alice", "+447400123456", "c-trunk"), CLIENT);
+
+        onlyRequest("INVITE");
+
+        assertThat(relay.only().carrierSources).containsExactly(InetAddress.getByName("127.0.0.1"));
+        assertThat(relay.only().carrierRemote).isNull();
     }
 
     @Test
