@@ -137,7 +137,7 @@ final class Call implements CarrierAttempts.Events {
         }
         byte[] carrierOffer;
         try {
-            carrierOffer = media.attach(handle);
+            carrierOffer = media.attach(handle, client.inviteTx().source().address().getAddress());
         } catch (SdpException e) {
             refuse(Refusal.badSdp(e.getMessage()));
             return;

@@ -51,11 +51,16 @@ final class CallMedia {
         return new CallMedia(offer, client, client.withFreshKey(KEYS));
     }
 
-    /** Takes the relay's ports for this call; returns the offer for the carrier. */
-    byte[] attach(RelayPorts.Handle handle) throws SdpException {
+    /**
+     * Takes the relay's ports for this call; returns the offer for the carrier. {@code clientSipSource}
+     * is where the client's INVITE came from: a client behind NAT signals its private address and
+     * sends from that public one, so its media may latch from there too (MED-2).
+     */
+    byte[] attach(RelayPorts.Handle handle, InetAddress clientSipSource) throws SdpException {
         relay = handle;
         relay.clockRate(clientOffer.audio().audioClockRate());
         relay.clientRemote(clientOffer.audio().audioRtp());
+        relay.clientSources(Set.of(clientSipSource));
         if (clientCrypto != null) {
             relay.clientSrtp(clientCrypto.key(), relayCrypto.key());
         }

@@ -74,6 +74,11 @@ public final class MediaRelayPorts implements RelayPorts {
         }
 
         @Override
+        public void clientSources(Set<InetAddress> addresses) {
+            session.clientLeg().allowSources(addresses);
+        }
+
+        @Override
         public void clientSrtp(SrtpMasterKey clientKey, SrtpMasterKey relayKey) {
             session.clientLeg().enableSrtp(clientKey, relayKey);
         }

@@ -40,6 +40,9 @@ public interface RelayPorts {
          */
         void carrierSources(Set<InetAddress> addresses);
 
+        /** The addresses besides the signalled one the client's media may latch from (its SIP source: NAT). */
+        void clientSources(Set<InetAddress> addresses);
+
         /** SRTP on the client leg (MED-3): the client's key decrypts what it sends, the relay's encrypts toward it. */
         void clientSrtp(SrtpMasterKey clientKey, SrtpMasterKey relayKey);
 

@@ -254,6 +254,8 @@ class B2buaCallTest {
         onlyRequest("INVITE");
 
         assertThat(relay.only().carrierSources).containsExactly(InetAddress.getByName("127.0.0.1"));
+        // The client's media may come from where its SIP came from (NAT), besides its signalled address.
+        assertThat(relay.only().clientSources).containsExactly(CLIENT.address().getAddress());
         assertThat(relay.only().carrierRemote).isNull();
     }
 

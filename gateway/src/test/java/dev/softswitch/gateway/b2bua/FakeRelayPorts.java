@@ -78,6 +78,7 @@ final class FakeRelayPorts implements RelayPorts {
         InetSocketAddress clientRemote;
         InetSocketAddress carrierRemote;
         Set<InetAddress> carrierSources = Set.of();
+        Set<InetAddress> clientSources = Set.of();
         SrtpMasterKey clientKey;
         SrtpMasterKey relayKey;
         int clockRate;
@@ -113,6 +114,11 @@ final class FakeRelayPorts implements RelayPorts {
         @Override
         public void carrierSources(Set<InetAddress> addresses) {
             carrierSources = Set.copyOf(addresses);
+        }
+
+        @Override
+        public void clientSources(Set<InetAddress> addresses) {
+            clientSources = Set.copyOf(addresses);
         }
 
         @Override
