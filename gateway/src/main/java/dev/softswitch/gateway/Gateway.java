@@ -10,6 +10,7 @@ import dev.softswitch.charging.tariff.RateTable;
 import dev.softswitch.gateway.account.Subscriber;
 import dev.softswitch.gateway.account.SubscriberDirectory;
 import dev.softswitch.gateway.admin.AdminHttpServer;
+import dev.softswitch.gateway.auth.ClientVersionCheck;
 import dev.softswitch.gateway.auth.DigestAlgorithm;
 import dev.softswitch.gateway.auth.DigestAuthenticator;
 import dev.softswitch.gateway.auth.DigestCredentials;
@@ -194,6 +195,7 @@ public final class Gateway implements AutoCloseable {
         b2bua = B2buaHandler.builder()
                 .sip(transport, timers, timerSettings)
                 .auth(authenticator)
+                .clients(new ClientVersionCheck(config.clients().app(), config.clients().minimumVersions()))
                 .charging(charging, chargingExecutor, callRecords)
                 .relay(new MediaRelayPorts(relay, new MediaTimeouts(config.media().timeout(), config.media().holdTimeout())))
                 .routing(routing, subscribers::get)

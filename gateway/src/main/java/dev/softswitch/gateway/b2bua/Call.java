@@ -142,7 +142,7 @@ final class Call implements CarrierAttempts.Events {
         }
         byte[] carrierOffer;
         try {
-            carrierOffer = media.attach(handle);
+            carrierOffer = media.attach(handle, client.inviteTx().source().address().getAddress());
         } catch (SdpException e) {
             refuse(Refusal.badSdp(e.getMessage()));
             return;
@@ -170,6 +170,7 @@ final class Call implements CarrierAttempts.Events {
             wiring.registry().unbind(abandoned);
         }
         wiring.registry().bindLeg(this, leg, false);
+        media.placedOn(carrier.candidate().trunk());
         moveTo(CallState.CALLING);
         log.info("call {}: {} -> {} via {} (carrier Call-ID {})", client.callId(), caller, callee,
                 carrier.candidate().trunk().name(), leg.callId());

@@ -14,7 +14,7 @@ import java.util.List;
  */
 public record GatewayConfig(SipConfig sip, HttpConfig http, MediaConfig media, List<TrunkConfig> trunks,
                             ChargingConfig charging, CdrConfig cdr, RoutingConfig routing,
-                            AvailabilityConfig availability, AuthConfig auth) {
+                            AvailabilityConfig availability, AuthConfig auth, ClientsConfig clients) {
 
     /** Class-path resource holding the embedded demo configuration. */
     public static final String DEFAULT_RESOURCE = "default-config.yaml";
@@ -30,6 +30,7 @@ public record GatewayConfig(SipConfig sip, HttpConfig http, MediaConfig media, L
         Checks.present("routing", routing);
         Checks.present("availability", availability);
         Checks.present("auth", auth);
+        Checks.present("clients", clients);
         for (TrunkConfig t : trunks) {
             if (t.transport().equals("tls") && !sip.hasTls()) {
                 throw new InvalidValueException("trunks", "trunk " + t.name() + " uses tls, which needs a tls listen"
@@ -45,7 +46,8 @@ public record GatewayConfig(SipConfig sip, HttpConfig http, MediaConfig media, L
     /** The configuration without the optional routing and availability sections (their defaults). */
     public GatewayConfig(SipConfig sip, HttpConfig http, MediaConfig media, List<TrunkConfig> trunks,
                          ChargingConfig charging, CdrConfig cdr) {
-        this(sip, http, media, trunks, charging, cdr, RoutingConfig.DEFAULTS, AvailabilityConfig.NONE, AuthConfig.DEFAULTS);
+        this(sip, http, media, trunks, charging, cdr, RoutingConfig.DEFAULTS, AvailabilityConfig.NONE, AuthConfig.DEFAULTS,
+                ClientsConfig.NONE);
     }
 
     /** Reads and checks the YAML file at {@code file}; problems name the file as given. */

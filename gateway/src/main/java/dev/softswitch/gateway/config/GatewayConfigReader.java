@@ -5,6 +5,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -45,7 +48,27 @@ final class GatewayConfigReader {
                 GatewayConfigReader::availability, AvailabilityConfig.NONE);
         AuthConfig auth = r.mapping("auth", "{ realm: softswitch, nonceTtl: 5m, algorithms: [SHA-256, MD5] }",
                 GatewayConfigReader::auth, AuthConfig.DEFAULTS);
-        return r.build(() -> new GatewayConfig(sip, http, media, trunks, charging, cdr, routing, availability, auth));
+        ClientsConfig clients = r.mapping("clients", "{ app: SoftphoneApp, minimumVersions: [...] }",
+                GatewayConfigReader::clients, ClientsConfig.NONE);
+        return r.build(() -> new GatewayConfig(sip, http, media, trunks, charging, cdr, routing, availability, auth,
+                clients));
+    }
+
+    private static ClientsConfig clients(MappingReader r) {
+        String app = r.text("app", "SoftphoneApp");
+        var minimums = r.mappings("minimumVersions", "- { platform: Android, version: \"4.0.0\" }", "platform",
+                "platform", GatewayConfigReader::minimumVersion, List.of());
+        return r.build(() -> {
+            Map<String, String> m = new LinkedHashMap<>();
+            minimums.forEach(p -> m.put(p[0], p[1]));
+            return new ClientsConfig(app, m);
+        });
+    }
+
+    private static String[] minimumVersion(MappingReader r) {
+        String platform = r.text("platform", "Android");
+        String version = r.text("version", "\"4.0.0\"");
+        return r.build(() -> new String[] {platform, version});
     }
 
     private static AuthConfig auth(MappingReader r) {

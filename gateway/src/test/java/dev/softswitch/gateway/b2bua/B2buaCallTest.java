@@ -14,6 +14,7 @@ import dev.softswitch.charging.tariff.Rate;
 import dev.softswitch.charging.tariff.RateTable;
 import dev.softswitch.gateway.account.Subscriber;
 import dev.softswitch.gateway.account.SubscriberDirectory;
+import dev.softswitch.gateway.auth.ClientVersionCheck;
 import dev.softswitch.gateway.auth.DigestAlgorithm;
 import dev.softswitch.gateway.auth.DigestAuthenticator;
 import dev.softswitch.gateway.auth.DigestCredentials;
@@ -37,6 +38,7 @@ import gov.nist.javax.sip.message.SIPMessage;
 import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.message.SIPResponse;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -101,6 +103,7 @@ class B2buaCallTest {
         return B2buaHandler.builder()
                 .sip(sender, timers, TimerSettings.rfc3261())
                 .auth(authenticator)
+                .clients(new ClientVersionCheck("SoftphoneApp", java.util.Map.of("Android", "4.0.0")))
                 .charging(charging, Runnable::run, records)
                 .relay(relay)
                 .routing(routing, () -> SUBSCRIBERS)
@@ -144,6 +147,20 @@ class B2buaCallTest {
         assertThat(sender.statuses()).containsExactly(100, 403, 100, 403);
         assertThat(wrongPassword).isEqualTo(unknown).startsWith("SIP/2.0 403 Forbidden\r\n");
         assertThat(sender.requests("INVITE")).isEmpty();
+    }
+
+    @Test
+    void anAppOlderThanItsPlatformsMinimumIsToldToUpdateBeforeAnythingElse() {
+        transactions.onRequest(inviteFrom("alice", "+447400123456", "v1")
+                .header("User-Agent", "SoftphoneApp/3.2.0 (Pixel 7; Android 14)").build(), CLIENT);
+        assertThat(sender.statuses()).containsExactly(100, 403);
+        assertThat(sender.lastResponse().getReasonPhrase())
+                .isEqualTo("Update Required: install SoftphoneApp 4.0.0 or later on Android");
+        assertThat(sender.requests("INVITE")).isEmpty();
+
+        transactions.onRequest(inviteFrom("alice", "+447400123456", "v2")
+                .header("User-Agent", "SoftphoneApp/4.2.1 (Pixel 7; Android 14)").build(), CLIENT);
+        assertThat(onlyRequest("INVITE").getRequestURI().toString()).startsWith("sip:+447400123456@");
     }
 
     @Test
@@ -235,6 +252,18 @@ class B2buaCallTest {
         assertThat(record.get("billedSeconds").asLong()).isEqualTo(6);
         assertThat(record.get("amount").get("micros").asLong()).isEqualTo(60_000);
         assertNoPortsInUse();
+    }
+
+    @Test
+    void theCarrierLegLearnsTheTrunksAddressWhenTheCallIsPlacedBeforeAnySdpFromTheCarrier() throws Exception {
+        transactions.onRequest(clientInvite("alice", "+447400123456", "c-trunk"), CLIENT);
+
+        onlyRequest("INVITE");
+
+        assertThat(relay.only().carrierSources).containsExactly(InetAddress.getByName("127.0.0.1"));
+        // The client's media may come from where its SIP came from (NAT), besides its signalled address.
+        assertThat(relay.only().clientSources).containsExactly(CLIENT.address().getAddress());
+        assertThat(relay.only().carrierRemote).isNull();
     }
 
     @Test
@@ -349,16 +378,61 @@ class B2buaCallTest {
     }
 
     @Test
-    void optionsIsAnsweredWithAllowAndRegisterGets405() throws Exception {
+    void optionsIsAnsweredWithAllowAndAKnownButUnservedMethodGets405() throws Exception {
         transactions.onRequest(clientRequest("OPTIONS", "sip:gw@127.0.0.1:5060", "opt1", "opt1")
                 .from("<sip:alice@127.0.0.1>", "a").to("<sip:gw@127.0.0.1>").cseq(1).build(), CLIENT);
         assertThat(sender.lastResponse().getStatusCode()).isEqualTo(200);
-        assertThat(sender.lastResponse().encode()).contains("Allow: INVITE,ACK,CANCEL,BYE,OPTIONS,INFO");
-        transactions.onRequest(clientRequest("REGISTER", "sip:127.0.0.1:5060", "reg1", "reg1")
+        assertThat(sender.lastResponse().encode()).contains("Allow: INVITE,ACK,CANCEL,BYE,OPTIONS,INFO,REGISTER");
+        transactions.onRequest(clientRequest("SUBSCRIBE", "sip:127.0.0.1:5060", "sub1", "sub1")
                 .from("<sip:alice@127.0.0.1>", "a").to("<sip:alice@127.0.0.1>").cseq(1)
                 .contact("<sip:alice@127.0.0.1:5070>").build(), CLIENT);
         assertThat(sender.lastResponse().getStatusCode()).isEqualTo(405);
         assertThat(sender.lastResponse().encode()).contains("Allow: INVITE");
+    }
+
+    @Test
+    void registerIsChallengedWith401AndThenBindsTheAccountsContactUntilItExpires() {
+        transactions.onRequest(register("reg1", 1, null, 600), CLIENT);
+        assertThat(sender.lastResponse().getStatusCode()).isEqualTo(401);
+        assertThat(headerValues(sender.lastResponse(), "WWW-Authenticate")).hasSize(2)
+                .first().asString().contains("algorithm=SHA-256");
+
+        String challenge = headerValues(sender.lastResponse(), "WWW-Authenticate").get(0);
+        transactions.onRequest(register("reg2", 2, DigestTestClient.authorization(challenge, "alice", "alice-demo",
+                "REGISTER", "sip:127.0.0.1:5060", 1, "r"), 600), CLIENT);
+        SIPResponse ok = sender.lastResponse();
+        assertThat(ok.getStatusCode()).isEqualTo(200);
+        assertThat(headerValues(ok, "Contact")).singleElement().asString()
+                .contains("sip:alice@127.0.0.1:5070").contains("expires=600");
+        assertThat(registry.get("sip.registrations").gauge().value()).isEqualTo(1.0);
+
+        // Too brief: 423 with Min-Expires (RFC 3261 §10.3 step 7).
+        transactions.onRequest(register("reg3", 3, DigestTestClient.authorization(challenge, "alice", "alice-demo",
+                "REGISTER", "sip:127.0.0.1:5060", 2, "r"), 30), CLIENT);
+        assertThat(sender.lastResponse().getStatusCode()).isEqualTo(423);
+        assertThat(sender.lastResponse().encode()).contains("Min-Expires: 60");
+
+        timers.advance(Duration.ofSeconds(601));
+        assertThat(registry.get("sip.registrations").gauge().value()).isZero();
+    }
+
+    @Test
+    void registerWithAWrongPasswordBindsNothing() {
+        String challenge = authenticator.challenge(false).get(0);
+        transactions.onRequest(register("reg4", 1, DigestTestClient.authorization(challenge, "alice", "guess",
+                "REGISTER", "sip:127.0.0.1:5060", 1, "r"), 600), CLIENT);
+        assertThat(sender.lastResponse().getStatusCode()).isEqualTo(403);
+        assertThat(registry.get("sip.registrations").gauge().value()).isZero();
+    }
+
+    private static SIPRequest register(String callId, int cseq, String credentials, int expires) {
+        RequestBuilder b = clientRequest("REGISTER", "sip:127.0.0.1:5060", "reg", callId)
+                .from("<sip:alice@127.0.0.1>", "a").to("<sip:alice@127.0.0.1>").cseq(cseq)
+                .contact("<sip:alice@127.0.0.1:5070>").header("Expires", Integer.toString(expires));
+        if (credentials != null) {
+            b.header("Authorization", credentials);
+        }
+        return b.build();
     }
 
     @Test
