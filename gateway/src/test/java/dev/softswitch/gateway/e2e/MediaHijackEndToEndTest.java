@@ -77,6 +77,7 @@ class MediaHijackEndToEndTest {
                 sip:
                   listen:
                     - { transport: udp, host: 127.0.0.1, port: %1$d }
+                  sdesWithoutTls: true    # the SRTP case's SDES keys travel over UDP on loopback
                 http: { host: 127.0.0.1, port: %6$d }
                 media: { host: 127.0.0.1, portMin: %2$d, portMax: %3$d }
                 trunks:
