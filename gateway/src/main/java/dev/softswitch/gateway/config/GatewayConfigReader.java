@@ -123,8 +123,10 @@ final class GatewayConfigReader {
         String fromUser = r.text("fromUser", "softswitch", null);
         var failoverCodes = r.integers("failoverCodes", "[404, 480]", java.util.List.of());
         Boolean probe = r.bool("probe", true);
+        Boolean inbound = r.bool("inbound", false);
         return r.build(() -> new TrunkConfig(name, host, port, transport, prefixes, priority, weight, rates,
-                maxChannels, callsPerSecond, numberFormat, techPrefix, callerIdMode, fromUser, failoverCodes, probe));
+                maxChannels, callsPerSecond, numberFormat, techPrefix, callerIdMode, fromUser, failoverCodes, probe,
+                inbound));
     }
 
     private static RoutingConfig routing(MappingReader r) {

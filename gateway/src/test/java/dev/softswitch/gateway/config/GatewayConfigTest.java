@@ -83,6 +83,15 @@ class GatewayConfigTest {
         assertThat(c.sip().maxMessageBytes()).isEqualTo(SipConfig.DEFAULT_MAX_MESSAGE_BYTES);
         assertThat(c.sip().timers()).isEqualTo(TimersConfig.RFC_3261);
         assertThat(rate(c, "447")).isEqualTo(new RateConfig("447", "UK mobile", "0.1000", "0", 30, 6));
+        assertThat(c.trunks().get(0).inbound()).as("a trunk sends no calls unless told (issue 10)").isFalse();
+    }
+
+    @Test
+    void aTrunkMayBeOpenedForInboundCalls() {
+        GatewayConfig c = GatewayConfig.parse(VALID.replace("    prefixes: [\"\"]\n", "    prefixes: [\"\"]\n    inbound: true\n"),
+                "test.yaml");
+
+        assertThat(c.trunks().get(0).inbound()).isTrue();
     }
 
     @Test
