@@ -30,7 +30,9 @@ import org.slf4j.LoggerFactory;
  * The transaction user of the gateway: new INVITEs become {@link Call}s; in-dialog requests are
  * matched to their call by dialog (Call-ID plus the gateway's tag); everything else gets the
  * answer RFC 3261 gives it (OPTIONS 200, known but unsupported methods 405 with Allow, unknown
- * methods 501, out-of-dialog BYE 481, Max-Forwards 0 483, a required extension 420). SIP core thread only.
+ * methods 501, out-of-dialog BYE 481, Max-Forwards 0 483, a required extension 420). Sources are
+ * checked first ({@link SourceAcl}): an in-dialog request from anyone but the dialog's peer gets the
+ * same 481 as an unknown dialog; an INVITE from a trunk that takes no inbound calls gets 403. SIP core thread only.
  */
 public final class B2buaHandler implements TransactionUser {
 
@@ -43,10 +45,12 @@ public final class B2buaHandler implements TransactionUser {
 
     private final Builder parts;
     private final CallRegistry registry = new CallRegistry();
+    private final SourceAcl acl;
     private Call.Wiring wiring;
 
     private B2buaHandler(Builder parts) {
         this.parts = parts;
+        this.acl = new SourceAcl(parts.routing, parts.metrics);
     }
 
     public static Builder builder() {
@@ -82,11 +86,15 @@ public final class B2buaHandler implements TransactionUser {
             String toTag = request.getToTag();
             if (toTag != null) {
                 CallRegistry.LegRef leg = registry.find(request.getCallId().getCallId(), toTag);
-                if (leg == null) {
+                if (leg == null || !acl.admitsInDialog(leg.peer(), tx.source(), method)) {
                     respond(tx, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, "Call/Transaction Does Not Exist");
                 } else {
                     leg.call().onInDialogRequest(tx, leg.clientSide());
                 }
+                return;
+            }
+            if (Request.INVITE.equals(method) && !acl.admitsNewCall(tx.source())) {
+                respond(tx, Response.FORBIDDEN, "Inbound Calls Not Accepted From Trunks");
                 return;
             }
             if (request.getMaxForwards() != null && request.getMaxForwards().getMaxForwards() <= 0
@@ -144,7 +152,7 @@ public final class B2buaHandler implements TransactionUser {
     @Override
     public void onAck(SIPRequest ack, Endpoint source) {
         CallRegistry.LegRef leg = registry.find(ack.getCallId().getCallId(), ack.getToTag());
-        if (leg != null && leg.clientSide()) {
+        if (leg != null && leg.clientSide() && acl.admitsInDialog(leg.peer(), source, Request.ACK)) {
             leg.call().onClientAck();
         }
     }
@@ -156,6 +164,10 @@ public final class B2buaHandler implements TransactionUser {
             respond(cancelTx, Response.OK, "OK");
             return;
         }
+        if (!acl.admitsInDialog(DialogPeer.connection(inviteTx.source()), cancelTx.source(), Request.CANCEL)) {
+            respond(cancelTx, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, "Call/Transaction Does Not Exist");
+            return;
+        }
         call.onClientCancel(cancelTx);
     }
 
@@ -165,7 +177,7 @@ public final class B2buaHandler implements TransactionUser {
             return;
         }
         CallRegistry.LegRef leg = registry.find(response.getCallId().getCallId(), response.getFromTag());
-        if (leg != null && !leg.clientSide()) {
+        if (leg != null && !leg.clientSide() && leg.peer().admits(source)) {
             leg.call().onCarrierOkRetransmission(response);
         }
     }

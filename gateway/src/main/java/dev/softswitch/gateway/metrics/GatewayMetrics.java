@@ -21,6 +21,7 @@ public final class GatewayMetrics {
     private final Map<String, Counter> attemptsByOutcome = new ConcurrentHashMap<>();
     private final Map<String, Counter> teardownsByReason = new ConcurrentHashMap<>();
     private final Map<String, Counter> chargedByCurrency = new ConcurrentHashMap<>();
+    private final Map<String, Counter> refusedByReason = new ConcurrentHashMap<>();
     private final AtomicInteger callsActive = new AtomicInteger();
 
     public GatewayMetrics(MeterRegistry registry) {
@@ -59,6 +60,16 @@ public final class GatewayMetrics {
     public void teardown(String reason) {
         teardownsByReason.computeIfAbsent(reason, r ->
                 Counter.builder("calls.teardowns").description("Answered calls ended, by reason")
+                        .tag("reason", r).register(registry)).increment();
+    }
+
+    /**
+     * A request refused for where it came from (issue 10); {@code reason} is one of a fixed few the
+     * caller names ({@code trunk_invite}, {@code not_dialog_peer}), never a value from the message.
+     */
+    public void requestRefused(String reason) {
+        refusedByReason.computeIfAbsent(reason, r ->
+                Counter.builder("sip.requests.refused").description("SIP requests refused for their source, by reason")
                         .tag("reason", r).register(registry)).increment();
     }
 

@@ -51,6 +51,9 @@ class B2buaCallTest {
 
     private static final Endpoint CLIENT = Endpoint.of("127.0.0.1", 5070, TransportType.UDP);
     private static final Endpoint CARRIER = Endpoint.of("127.0.0.1", 5080, TransportType.UDP);
+    /** Knows the dialog's Call-ID and tags, but sends from where neither peer is (issue 10). */
+    private static final Endpoint STRANGER_PORT = Endpoint.of("127.0.0.1", 5071, TransportType.UDP);
+    private static final Endpoint STRANGER_HOST = Endpoint.of("192.0.2.66", 5070, TransportType.UDP);
 
     @TempDir
     Path dir;
@@ -271,6 +274,111 @@ class B2buaCallTest {
         assertThat(sender.lastResponse().getStatusCode()).isEqualTo(481);
     }
 
+    // ---- sources (issue 10): who may speak in a dialog, and who may call ------------------------
+
+    @Test
+    void aSpoofedByeFromAnotherPortOrHostGetsTheUnknownDialogAnswerAndTheCallGoesOn() throws Exception {
+        SIPRequest invite = clientInvite("alice", "+447400123456", "c20");
+        transactions.onRequest(invite, CLIENT);
+        answer(onlyRequest("INVITE"));
+        SIPResponse ok = sender.lastResponse();
+        transactions.onRequest(clientAck(invite, ok), CLIENT);
+
+        transactions.onRequest(inDialog(invite, ok, "BYE", 2, "spoof1").build(), STRANGER_PORT);
+        SIPResponse refused = sender.lastResponse();
+        transactions.onRequest(inDialog(invite, ok, "BYE", 2, "spoof2").build(), STRANGER_HOST);
+        transactions.onRequest(inDialog(invite, ok, "BYE", 2, "nosuch").to(invite.getTo().getAddress().toString(),
+                "no-such-tag").build(), CLIENT);
+        SIPResponse unknown = sender.lastResponse();
+
+        // RFC 3261 §12.2.2: the answer to a dialog that does not exist; the stranger cannot tell the difference.
+        assertThat(sender.statuses()).endsWith(481, 481, 481);
+        assertThat(refused.getReasonPhrase()).isEqualTo(unknown.getReasonPhrase());
+        assertThat(sender.requests("BYE")).isEmpty();
+        assertThat(b2bua.activeCalls()).isEqualTo(1);
+        assertThat(relay.inUse()).isEqualTo(1);
+        assertThat(refusals("not_dialog_peer")).isEqualTo(2.0);
+
+        transactions.onRequest(clientBye(invite, ok), CLIENT);
+        assertThat(sender.lastResponse().getStatusCode()).isEqualTo(200);
+        assertThat(sender.requests("BYE")).hasSize(1);
+        assertThat(onlyRecord().get("hungUpBy").asText()).isEqualTo("caller");
+        assertNoPortsInUse();
+    }
+
+    @Test
+    void aByeOnTheCarrierLegFromAnAddressNotTheTrunksIsRefusedAndTheTrunksEndsTheCall() throws Exception {
+        SIPRequest invite = clientInvite("alice", "+447400123456", "c21");
+        transactions.onRequest(invite, CLIENT);
+        SIPRequest carrierInvite = onlyRequest("INVITE");
+        answer(carrierInvite);
+        transactions.onRequest(clientAck(invite, sender.lastResponse()), CLIENT);
+
+        transactions.onRequest(carrierBye(carrierInvite, "spoof"), CLIENT); // the client is no trunk
+        assertThat(sender.lastResponse().getStatusCode()).isEqualTo(481);
+        assertThat(sender.requests("BYE")).isEmpty();
+        assertThat(b2bua.activeCalls()).isEqualTo(1);
+
+        transactions.onRequest(carrierBye(carrierInvite, "real"), CARRIER);
+        assertThat(sender.lastResponse().getStatusCode()).isEqualTo(200);
+        assertThat(sender.requests("BYE")).extracting(b -> b.getCallId().getCallId()).containsExactly("c21");
+        assertThat(onlyRecord().get("hungUpBy").asText()).isEqualTo("callee");
+    }
+
+    @Test
+    void aReinviteFromAStrangerIsRefusedAndNothingReachesTheCarrierOrTheRelay() throws Exception {
+        SIPRequest invite = clientInvite("alice", "+447400123456", "c22");
+        transactions.onRequest(invite, CLIENT);
+        answer(onlyRequest("INVITE"));
+        SIPResponse ok = sender.lastResponse();
+        transactions.onRequest(clientAck(invite, ok), CLIENT);
+
+        String hijack = "v=0\r\no=x 1 2 IN IP4 203.0.113.9\r\ns=-\r\nc=IN IP4 203.0.113.9\r\nt=0 0\r\n"
+                + "m=audio 7000 RTP/AVP 0\r\na=sendonly\r\n";
+        transactions.onRequest(clientReinvite(invite, ok, hijack), STRANGER_HOST);
+
+        assertThat(sender.lastResponse().getStatusCode()).isEqualTo(481);
+        assertThat(sender.requests("INVITE")).hasSize(1);
+        assertThat(relay.only().onHold).isFalse();
+        assertThat(b2bua.activeCalls()).isEqualTo(1);
+    }
+
+    @Test
+    void aCancelFromAnotherSourceThanTheInvitesIsRefusedAndTheCallKeepsRinging() throws Exception {
+        SIPRequest invite = clientInvite("alice", "+447400123456", "c23");
+        transactions.onRequest(invite, CLIENT);
+        SIPRequest carrierInvite = onlyRequest("INVITE");
+        transactions.onResponse(carrierResponse(carrierInvite, 180, null), CARRIER);
+
+        transactions.onRequest(cancelOf(invite), STRANGER_PORT);
+        assertThat(sender.statuses()).containsExactly(100, 180, 481);
+        assertThat(sender.requests("CANCEL")).isEmpty();
+
+        answer(carrierInvite);
+        assertThat(sender.statuses()).containsExactly(100, 180, 481, 180, 200);
+        assertThat(b2bua.activeCalls()).isEqualTo(1);
+    }
+
+    @Test
+    void anInviteFromATrunksAddressIsRefusedUnlessTheTrunkTakesInboundCalls() throws Exception {
+        transactions.onRequest(clientInvite("alice", "+447400123456", "c24"), CARRIER);
+        timers.runDue();
+        assertThat(sender.statuses()).containsExactly(100, 403);
+        assertThat(sender.lastResponse().getReasonPhrase()).isEqualTo("Inbound Calls Not Accepted From Trunks");
+        assertThat(sender.requests("INVITE")).isEmpty();
+        assertThat(accounts.available("alice")).isEqualTo(usd("10.00"));
+        assertThat(refusals("trunk_invite")).isEqualTo(1.0);
+
+        // With inbound: true the gateway has no inbound routing yet: the INVITE is a call like any other.
+        B2buaHandler inbound = handler(new ChargingEngine(accounts, RateTable.of(List.of(
+                new Rate("447", "UK mobile", usd("0.60"), usd("0"), 2, 2)))),
+                routing("[\"44\"], inbound: true"), new OverloadGuard(Duration.ofMillis(100)));
+        TransactionLayer layer = new TransactionLayer(sender, timers, TimerSettings.rfc3261(), inbound);
+        inbound.bind(layer);
+        layer.onRequest(clientInvite("alice", "+447400123456", "c25"), CARRIER);
+        assertThat(onlyRequest("INVITE").getRequestURI().toString()).isEqualTo("sip:+447400123456@127.0.0.1:5080");
+    }
+
     @Test
     void srtpClientLegBecomesPlainRtpTowardTheCarrierAndTheClientGetsTheRelaysOwnKey() throws Exception {
         byte[] capture;
@@ -442,7 +550,15 @@ class B2buaCallTest {
             new Subscriber("carol", "+447400000003", null),
             new Subscriber("dave", "+819012345678", "JP")));
 
-    /** Routing with one trunk, the test's carrier, serving {@code prefixes} (a YAML list). */
+    private double refusals(String reason) {
+        var counter = registry.find("sip.requests.refused").tag("reason", reason).counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    /**
+     * Routing with one trunk, the test's carrier, serving {@code prefixes} (a YAML list, optionally
+     * followed by more of the trunk's keys, e.g. {@code ["44"], inbound: true}).
+     */
     private RoutingService routing(String prefixes) {
         GatewayConfig config = GatewayConfig.parse("""
                 sip: { listen: [ { transport: udp, host: 127.0.0.1, port: 5060 } ] }
@@ -545,6 +661,18 @@ class B2buaCallTest {
                 .from(invite.getFrom().getAddress().toString(), "client-tag")
                 .to(invite.getTo().getAddress().toString(), ok.getToTag())
                 .cseq(cseq);
+    }
+
+    /** A BYE from the carrier inside the carrier leg's dialog (its To tag is the gateway's From tag). */
+    private static SIPRequest carrierBye(SIPRequest carrierInvite, String branch) {
+        String callId = carrierInvite.getCallId().getCallId();
+        return request("BYE", "sip:gw@127.0.0.1:5060")
+                .via(TransportType.UDP, "127.0.0.1:5080", "z9hG4bK" + branch + callId)
+                .callId(callId)
+                .from(carrierInvite.getTo().getAddress().toString(), "carrier-tag")
+                .to(carrierInvite.getFrom().getAddress().toString(), carrierInvite.getFromTag())
+                .cseq(1)
+                .build();
     }
 
     private static SIPRequest cancelOf(SIPRequest invite) {
