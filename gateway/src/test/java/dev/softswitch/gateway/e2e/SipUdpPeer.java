@@ -127,6 +127,14 @@ final class SipUdpPeer implements AutoCloseable {
         return awaitMessage(m -> m.isResponse() && m.cseqMethod().equals("BYE"), limit);
     }
 
+    /**
+     * The next request of this call's dialog as text, without sending it: what someone who saw the
+     * Call-ID and tags could forge and send from elsewhere.
+     */
+    String inDialogRequest(String method) {
+        return request(method, remoteTarget, ++cseq, null);
+    }
+
     /** Waits for the gateway's BYE (already answered with 200 by the reader). */
     Message awaitBye(Duration limit) {
         awaitMessage(m -> !m.isResponse() && m.startLine().startsWith("BYE "), limit);
