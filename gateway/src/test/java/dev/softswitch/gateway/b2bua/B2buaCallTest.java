@@ -344,6 +344,23 @@ class B2buaCallTest {
     }
 
     @Test
+    void anAckFromAStrangerDoesNotStopTheRetransmissionsOfThe200() throws Exception {
+        SIPRequest invite = clientInvite("alice", "+447400123456", "c26");
+        transactions.onRequest(invite, CLIENT);
+        answer(onlyRequest("INVITE"));
+        SIPResponse ok = sender.lastResponse();
+
+        transactions.onRequest(inDialog(invite, ok, "ACK", 1, "spoofack").build(), STRANGER_HOST);
+        long oks = sender.statuses().stream().filter(s -> s == 200).count();
+        timers.advance(TimerSettings.rfc3261().t1()); // RFC 3261 §13.3.1.4: still unacknowledged
+        assertThat(sender.statuses().stream().filter(s -> s == 200).count()).isEqualTo(oks + 1);
+
+        transactions.onRequest(clientAck(invite, ok), CLIENT);
+        timers.advance(Duration.ofSeconds(4));
+        assertThat(sender.statuses().stream().filter(s -> s == 200).count()).isEqualTo(oks + 1);
+    }
+
+    @Test
     void aCancelFromAnotherSourceThanTheInvitesIsRefusedAndTheCallKeepsRinging() throws Exception {
         SIPRequest invite = clientInvite("alice", "+447400123456", "c23");
         transactions.onRequest(invite, CLIENT);
