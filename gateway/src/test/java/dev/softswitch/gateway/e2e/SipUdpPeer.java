@@ -83,8 +83,13 @@ final class SipUdpPeer implements AutoCloseable {
     private int cseq = 1;
 
     SipUdpPeer(int gatewayPort, String account) {
+        this(gatewayPort, account, 0);
+    }
+
+    /** A peer sending from {@code localPort} on loopback (0: any free port). */
+    SipUdpPeer(int gatewayPort, String account, int localPort) {
         try {
-            socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), localPort));
         } catch (SocketException e) {
             throw new UncheckedIOException(e);
         }

@@ -22,10 +22,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 10's end-to-end proof for in-dialog sources: a BYE forged with the call's Call-ID, tags and Via
- * but sent from another port gets the unknown-dialog 481 (back to where it really came from, not to the
- * Via), the call goes on on both legs, and the client's own BYE still ends it. The real gateway on
- * loopback, a Java UDP client and a SIPp carrier.
+ * Issue 10's end-to-end proof for sources: a BYE forged with the call's Call-ID, tags and Via but sent
+ * from another port gets the unknown-dialog 481 (back to where it really came from, not to the Via), the
+ * call goes on on both legs, and the client's own BYE still ends it; an INVITE from the trunk's address
+ * gets 403. The real gateway on loopback, a Java UDP client and a SIPp carrier.
  */
 @ExtendWith(SippAvailable.class)
 class SourceAclEndToEndTest {
@@ -116,6 +116,17 @@ class SourceAclEndToEndTest {
         assertThat(client.bye(LIMIT).status()).isEqualTo(200);
         assertThat(carrier.awaitExit(LIMIT)).as(carrier.describe()).isZero();
         assertThat(CallRecords.lastOf(callRecords, recordsBefore, "alice").get("hungUpBy").asText()).isEqualTo("caller");
+    }
+
+    @Test
+    void anInviteFromTheTrunksAddressIsRefusedWith403() throws Exception {
+        SipUdpPeer fromTrunk = track(new SipUdpPeer(sipPort, "alice", carrierPort));
+
+        SipUdpPeer.Message refused = fromTrunk.invite(UK_MOBILE, MediaEndToEndTest.plainOffer(4000), LIMIT);
+
+        assertThat(refused.startLine()).isEqualTo("SIP/2.0 403 Inbound Calls Not Accepted From Trunks");
+        assertThat(gateway.registry().find("sip.requests.refused").tag("reason", "trunk_invite").counter().count())
+                .isEqualTo(1.0);
     }
 
     private DatagramSocket udp() throws Exception {
