@@ -11,7 +11,8 @@
 #   --gateway-pid PID  process whose CPU is measured (default: pgrep -f gateway.jar)
 #   --gateway H:P      where the gateway listens for SIP (default 127.0.0.1:5060)
 #   --carrier-port P   where the SIPp carrier listens; the gateway's trunk must point there (default 5080)
-#   --account A        caller account, the From user (default alice)
+#   --account A        caller account: the digest user name (default alice)
+#   --password P       its password (default A-demo, as in the demo and bench configurations)
 #   --number N         dialled number, the Request-URI user (default +447400123456)
 #   --transport u1|t1  SIP transport of the client leg (default u1)
 #
@@ -25,6 +26,7 @@ gateway=127.0.0.1:5060
 gateway_pid=
 carrier_port=5080
 account=alice
+password=
 number=+447400123456
 transport=u1
 sweep=false
@@ -37,10 +39,11 @@ while (($#)); do
         --gateway-pid) gateway_pid=$2; shift 2 ;;
         --carrier-port) carrier_port=$2; shift 2 ;;
         --account) account=$2; shift 2 ;;
+        --password) password=$2; shift 2 ;;
         --number) number=$2; shift 2 ;;
         --transport) transport=$2; shift 2 ;;
         --sweep) sweep=true; shift ;;
-        -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
         -*) echo "unknown option $1" >&2; exit 2 ;;
         *) rates+=("$1"); shift ;;
     esac
@@ -50,6 +53,10 @@ $sweep || ((${#rates[@]} == 1)) || { echo "several rates need --sweep" >&2; exit
 command -v sipp >/dev/null || { echo "sipp not installed: apt-get install sip-tester" >&2; exit 2; }
 
 gateway_port=${gateway##*:}
+# The carrier behind the gateway; in the self-check (no gateway) a far end that challenges the client
+# as the gateway does, since the client scenario authenticates.
+far_end=$scenarios/uas.xml
+[[ $gateway_port != "$carrier_port" ]] || far_end=$root/sipp-scenarios/challenge/uas.xml
 if [[ $gateway_port != "$carrier_port" ]]; then
     # The gateway is not started here: it must already run, e.g. java -jar gateway/target/gateway.jar
     if ! ss -Hlun "sport = :$gateway_port" | grep -q .; then
@@ -109,7 +116,7 @@ for rate in "${rates[@]}"; do
     dir=$work/$rate
     mkdir -p "$dir"
 
-    sipp -sf "$scenarios/uas.xml" -i 127.0.0.1 -p "$carrier_port" -mi 127.0.0.1 -mp 46000 -t u1 \
+    sipp -sf "$far_end" -i 127.0.0.1 -p "$carrier_port" -mi 127.0.0.1 -mp 46000 -t u1 \
         -m "$calls" -nostdin -timeout "${budget}s" -trace_err -error_file "$dir/carrier.err" \
         > "$dir/carrier.out" 2>&1 &
     carrier_pid=$!
@@ -119,7 +126,7 @@ for rate in "${rates[@]}"; do
     gateway_before=$(cpu_ticks "$gateway_pid")
     start=$(date +%s.%N)
     sipp -sf "$scenarios/uac.xml" -i 127.0.0.1 -mi 127.0.0.1 -mp 48000 -t "$transport" \
-        -s "$number" -set account "$account" -d 1000 \
+        -s "$number" -set account "$account" -au "$account" -ap "${password:-$account-demo}" -d 1000 \
         -r "$rate" -rp 1000 -m "$calls" -l "$limit" \
         -nostdin -timeout "${budget}s" -timeout_error -trace_err -error_file "$dir/client.err" \
         -trace_stat -stf "$dir/client-stat.csv" -fd 1 \

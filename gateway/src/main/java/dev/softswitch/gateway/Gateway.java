@@ -7,22 +7,28 @@ import dev.softswitch.charging.session.ChargingEngine;
 import dev.softswitch.charging.tariff.Rate;
 import dev.softswitch.charging.tariff.RateSchedule;
 import dev.softswitch.charging.tariff.RateTable;
+import dev.softswitch.gateway.account.Subscriber;
+import dev.softswitch.gateway.account.SubscriberDirectory;
 import dev.softswitch.gateway.admin.AdminHttpServer;
+import dev.softswitch.gateway.auth.ClientVersionCheck;
+import dev.softswitch.gateway.auth.DigestAlgorithm;
+import dev.softswitch.gateway.auth.DigestAuthenticator;
+import dev.softswitch.gateway.auth.DigestCredentials;
+import dev.softswitch.gateway.auth.NonceService;
 import dev.softswitch.gateway.b2bua.B2buaHandler;
 import dev.softswitch.gateway.b2bua.MediaRelayPorts;
 import dev.softswitch.gateway.b2bua.OverloadGuard;
 import dev.softswitch.gateway.config.AccountConfig;
+import dev.softswitch.gateway.config.AuthConfig;
+import dev.softswitch.gateway.config.ConfigException;
 import dev.softswitch.gateway.config.GatewayConfig;
 import dev.softswitch.gateway.config.ListenConfig;
 import dev.softswitch.gateway.config.RateConfig;
-import dev.softswitch.gateway.config.ConfigException;
 import dev.softswitch.gateway.metrics.GatewayMetrics;
-import dev.softswitch.gateway.account.Subscriber;
-import dev.softswitch.gateway.account.SubscriberDirectory;
-import dev.softswitch.gateway.routing.RoutingService;
 import dev.softswitch.gateway.probe.TrunkProber;
-import dev.softswitch.gateway.time.WheelTimerService;
+import dev.softswitch.gateway.routing.RoutingService;
 import dev.softswitch.gateway.time.TimerService;
+import dev.softswitch.gateway.time.WheelTimerService;
 import dev.softswitch.gateway.transaction.TimerSettings;
 import dev.softswitch.gateway.transaction.TransactionLayer;
 import dev.softswitch.gateway.transport.InboundMessage;
@@ -47,11 +53,14 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
@@ -72,6 +81,8 @@ public final class Gateway implements AutoCloseable {
     private static final Duration RESERVATION_SWEEP = Duration.ofSeconds(10);
     /** Threads that wait on the charging journal; concurrent waits share one fsync (group commit). */
     private static final int CHARGING_THREADS = 8;
+    /** Nonces whose nonce-count the gateway remembers (replay protection); beyond, the oldest turn stale. */
+    private static final int MAX_TRACKED_NONCES = 100_000;
     /** Precision of every SIP and charging timer. */
     private static final Duration TIMER_TICK = Duration.ofMillis(5);
 
@@ -169,8 +180,15 @@ public final class Gateway implements AutoCloseable {
                 log.warn("charging tasks still running at shutdown");
             }
         });
+        AuthConfig auth = config.auth();
+        DigestAuthenticator authenticator = new DigestAuthenticator(auth.realm(),
+                auth.algorithms().stream().map(a -> DigestAlgorithm.ofToken(a).orElseThrow()).toList(),
+                new NonceService(timers::now, auth.nonceTtl(), new SecureRandom()), MAX_TRACKED_NONCES, timers::now,
+                user -> subscribers.get().find(user).map(Subscriber::credentials));
         b2bua = B2buaHandler.builder()
                 .sip(transport, timers, timerSettings)
+                .auth(authenticator)
+                .clients(new ClientVersionCheck(config.clients().app(), config.clients().minimumVersions()))
                 .charging(charging, chargingExecutor, callRecords)
                 .relay(new MediaRelayPorts(relay, new MediaTimeouts(config.media().timeout(), config.media().holdTimeout())))
                 .routing(routing, subscribers::get)
@@ -223,7 +241,18 @@ public final class Gateway implements AutoCloseable {
     private static SubscriberDirectory subscribers(GatewayConfig config) {
         List<Subscriber> list = new ArrayList<>();
         for (AccountConfig a : config.charging().accounts()) {
-            list.add(new Subscriber(a.id(), a.number(), a.country()));
+            Map<DigestAlgorithm, String> ha1 = new EnumMap<>(DigestAlgorithm.class);
+            if (a.ha1Sha256() != null) {
+                ha1.put(DigestAlgorithm.SHA_256, a.ha1Sha256());
+            }
+            if (a.ha1Md5() != null) {
+                ha1.put(DigestAlgorithm.MD5, a.ha1Md5());
+            }
+            if (ha1.isEmpty()) {
+                log.warn("account {} has no password hash: it cannot place calls (java -jar gateway.jar"
+                        + " hash-password {})", a.id(), a.id());
+            }
+            list.add(new Subscriber(a.id(), a.number(), a.country(), new DigestCredentials(ha1)));
         }
         return new SubscriberDirectory(list);
     }

@@ -1,13 +1,18 @@
 package dev.softswitch.gateway;
 
+import dev.softswitch.gateway.auth.HashPasswordCommand;
 import dev.softswitch.gateway.config.ConfigException;
 import dev.softswitch.gateway.config.GatewayConfig;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** {@code java -jar gateway.jar [--config FILE]}: starts the gateway, on the embedded demo configuration by default. */
+/**
+ * {@code java -jar gateway.jar [--config FILE]}: starts the gateway, on the embedded demo configuration by
+ * default; {@code java -jar gateway.jar hash-password ACCOUNT} makes an account's password hashes.
+ */
 public final class GatewayMain {
 
     private static final Logger log = LoggerFactory.getLogger(GatewayMain.class);
@@ -18,6 +23,10 @@ public final class GatewayMain {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && HashPasswordCommand.NAME.equals(args[0])) {
+            System.exit(HashPasswordCommand.run(List.of(args).subList(1, args.length), System.out, System.err));
+            return;
+        }
         Path configFile = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {

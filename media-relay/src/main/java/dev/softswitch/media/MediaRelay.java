@@ -110,8 +110,10 @@ public final class MediaRelay implements AutoCloseable {
         /**
          * How long after a leg's remote is signalled ({@link RelayLeg#setRemoteRtp}: call setup or
          * re-INVITE) the first packet from another source than the signalled address may latch the
-         * leg to that source (MED-2); afterwards only the signalled address is accepted until the
-         * remote is signalled again. 5 s by default; zero disables latching to other sources.
+         * leg to that source, if the source has proved itself (MED-2: SRTP authentication, or an
+         * allowed IP address on a plain leg); afterwards only the signalled address is accepted
+         * until the remote is signalled again. 5 s by default; zero disables latching to other
+         * sources.
          */
         public Builder latchWindow(Duration window) {
             this.latchWindow = RelayEndpoint.checkLatchWindow(window);
@@ -210,9 +212,10 @@ public final class MediaRelay implements AutoCloseable {
     }
 
     /**
-     * Packets dropped because their source was neither the signalled nor the latched remote
-     * (MED-2): a second source after latching, or a stranger after the latching window; part of
-     * {@link #packetsDropped()}.
+     * Packets dropped because of their source (MED-2): on a plain leg a source whose IP address is
+     * neither the signalled one nor an allowed one, a second source after latching, or a stranger
+     * after the latching window; part of {@link #packetsDropped()}. On an SRTP leg a packet that
+     * fails authentication is counted as an SRTP refusal instead.
      */
     public long packetsRefusedSource() {
         return totals.packetsRefusedSource();

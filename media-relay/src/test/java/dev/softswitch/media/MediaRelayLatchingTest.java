@@ -3,13 +3,19 @@ package dev.softswitch.media;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.softswitch.media.session.RelaySession;
+import dev.softswitch.media.srtp.SrtpMasterKey;
+import dev.softswitch.media.srtp.SrtpSuite;
+import dev.softswitch.media.srtp.SrtpTestPeer;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
@@ -17,9 +23,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Symmetric latching with its rule against hijacking (MED-2) through a real relay on 127.0.0.1:
- * plain sockets play the client (behind NAT or not), a stranger and the carrier; the relay's clock
- * is moved by hand across the latching window.
+ * Symmetric latching with its rules against hijacking (MED-2) through a real relay on 127.0.0.1:
+ * plain sockets play the client (behind NAT or not), a stranger, an attacker (on other loopback
+ * addresses such as 127.0.0.2) and the carrier; the relay's clock is moved by hand across the
+ * latching window.
  */
 class MediaRelayLatchingTest {
 
@@ -36,6 +43,7 @@ class MediaRelayLatchingTest {
     private SocketPair client;
     private SocketPair stranger;
     private SocketPair carrier;
+    private SocketPair attacker;
 
     @BeforeEach
     void setUp() throws Exception {
@@ -57,6 +65,9 @@ class MediaRelayLatchingTest {
         client.close();
         stranger.close();
         carrier.close();
+        if (attacker != null) {
+            attacker.close();
+        }
         relay.close();
     }
 
@@ -128,9 +139,97 @@ class MediaRelayLatchingTest {
         assertThat(relay.packetsDropped()).isEqualTo(1);
     }
 
+    @Test
+    void anAttackerFromAnotherAddressInsideTheWindowStealsNothingFromAPlainLeg() throws Exception {
+        session.clientLeg().setRemoteRtp(client.rtpAddress());
+        attacker = SocketPair.bind(InetAddress.getByName("127.0.0.2"));
+
+        send(attacker.rtp(), "hijack", session.clientLeg().localRtp());
+        send(attacker.rtcp(), "hijack-rtcp", session.clientLeg().localRtcp());
+        assertThat(Await.until(() -> relay.packetsRefusedSource() == 2, AWAIT_MS)).isTrue();
+
+        send(carrier.rtp(), "to-the-client", session.carrierLeg().localRtp());
+        assertThat(received(client.rtp())).isEqualTo("to-the-client");
+        send(client.rtp(), "from-the-client", session.clientLeg().localRtp());
+        assertThat(received(carrier.rtp())).isEqualTo("from-the-client");
+        assertThat(session.clientLeg().remoteRtp()).isEqualTo(client.rtpAddress());
+        // Each relayed packet reached a real peer, so none went to the attacker.
+        assertThat(relay.packetsRelayed()).isEqualTo(2);
+    }
+
+    @Test
+    void aCarrierLegAcceptsItsTrunksAddressesOnAnyPortAndNoOtherAddress() throws Exception {
+        InetAddress trunk = InetAddress.getByName("127.0.0.4");
+        session.clientLeg().setRemoteRtp(client.rtpAddress());
+        session.carrierLeg().allowSources(Set.of(trunk));
+        attacker = SocketPair.bind(InetAddress.getByName("127.0.0.3"));
+        // The trunk's media server sends from an address its SDP did not name.
+        SocketPair trunkMedia = SocketPair.bind(trunk);
+        try {
+            send(attacker.rtp(), "hijack", session.carrierLeg().localRtp());
+            assertThat(Await.until(() -> relay.packetsRefusedSource() == 1, AWAIT_MS)).isTrue();
+
+            send(trunkMedia.rtp(), "from-the-trunk", session.carrierLeg().localRtp());
+            assertThat(received(client.rtp())).isEqualTo("from-the-trunk");
+            send(client.rtp(), "to-the-trunk", session.clientLeg().localRtp());
+            assertThat(received(trunkMedia.rtp())).isEqualTo("to-the-trunk");
+            assertThat(session.carrierLeg().remoteRtp()).isEqualTo(trunkMedia.rtpAddress());
+            assertThat(relay.packetsRelayed()).isEqualTo(2);
+        } finally {
+            trunkMedia.close();
+        }
+    }
+
+    @Test
+    void unauthenticatedPacketsInsideTheWindowStealNothingFromAnSrtpLeg() throws Exception {
+        SecureRandom random = new SecureRandom();
+        SrtpMasterKey clientKey = SrtpMasterKey.generate(SrtpSuite.AES_CM_128_HMAC_SHA1_80, random);
+        SrtpMasterKey relayKey = SrtpMasterKey.generate(SrtpSuite.AES_CM_128_HMAC_SHA1_80, random);
+        // The client is behind NAT: its SDP names an address it does not send from.
+        session.clientLeg().setRemoteRtp(SIGNALLED_BEHIND_NAT);
+        session.clientLeg().enableSrtp(clientKey, relayKey);
+        client.close();
+        client = SocketPair.bind(InetAddress.getByName("127.0.0.2"));
+        attacker = SocketPair.bind();
+
+        // Junk from another port: more made-up streams than the relay keeps contexts for, and the client's own SSRC.
+        for (int ssrc = 0x100; ssrc < 0x100 + 10; ssrc++) {
+            sendBytes(attacker.rtp(), rtp(1, 0, ssrc, random), session.clientLeg().localRtp());
+        }
+        sendBytes(attacker.rtp(), rtp(1, 0, 0x11, random), session.clientLeg().localRtp());
+        assertThat(Await.until(() -> session.stats().clientToCarrier().srtpRejected() == 11, AWAIT_MS)).isTrue();
+        assertThat(session.clientLeg().remoteRtp()).isEqualTo(SIGNALLED_BEHIND_NAT);
+
+        try (SrtpTestPeer peer = new SrtpTestPeer(clientKey, relayKey, 0x11)) {
+            byte[] plain = rtp(1, 0, 0x11, random);
+            sendBytes(client.rtp(), peer.protectRtp(plain), session.clientLeg().localRtp());
+            assertThat(SocketPair.data(SocketPair.receive(carrier.rtp()))).isEqualTo(plain);
+            assertThat(session.clientLeg().remoteRtp()).isEqualTo(client.rtpAddress());
+
+            byte[] reply = rtp(1, 0, 0x22, random);
+            sendBytes(carrier.rtp(), reply, session.carrierLeg().localRtp());
+            assertThat(peer.unprotectRtp(SocketPair.data(SocketPair.receive(client.rtp())))).isEqualTo(reply);
+        }
+        sendBytes(attacker.rtp(), rtp(2, 160, 0x11, random), session.clientLeg().localRtp());
+        assertThat(Await.until(() -> relay.packetsRefusedSource() == 1, AWAIT_MS)).isTrue();
+        assertThat(relay.packetsRelayed()).isEqualTo(2);
+    }
+
     private static void send(DatagramSocket from, String text, InetSocketAddress to) throws IOException {
         byte[] data = text.getBytes(StandardCharsets.US_ASCII);
         from.send(new DatagramPacket(data, data.length, to));
+    }
+
+    private static void sendBytes(DatagramSocket from, byte[] data, InetSocketAddress to) throws IOException {
+        from.send(new DatagramPacket(data, data.length, to));
+    }
+
+    /** An RTP packet (RFC 3550 section 5.1) with 160 random payload bytes. */
+    private static byte[] rtp(int seq, int timestamp, int ssrc, SecureRandom random) {
+        byte[] payload = new byte[160];
+        random.nextBytes(payload);
+        return ByteBuffer.allocate(172).put((byte) 0x80).put((byte) 0).putShort((short) seq).putInt(timestamp)
+                .putInt(ssrc).put(payload).array();
     }
 
     /** The next datagram on {@code socket}, waiting at most {@link SocketPair#RECEIVE_TIMEOUT_MS}. */

@@ -9,19 +9,24 @@ import java.net.SocketException;
 import java.util.Arrays;
 import java.util.concurrent.ThreadLocalRandom;
 
-/** A peer on 127.0.0.1 beside the relay: its RTP socket on an even port and its RTCP socket on the next one. */
+/** A peer on loopback beside the relay: its RTP socket on an even port and its RTCP socket on the next one. */
 record SocketPair(DatagramSocket rtp, DatagramSocket rtcp) {
 
     static final int RECEIVE_TIMEOUT_MS = 2000;
     private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
 
     static SocketPair bind() throws SocketException {
+        return bind(LOOPBACK);
+    }
+
+    /** A pair on another address, e.g. 127.0.0.2 (all of 127.0.0.0/8 is loopback on Linux). */
+    static SocketPair bind(InetAddress address) throws SocketException {
         for (int attempt = 0; attempt < 50; attempt++) {
             int port = 20000 + 2 * ThreadLocalRandom.current().nextInt(20000);
             try {
-                DatagramSocket rtp = new DatagramSocket(new InetSocketAddress(LOOPBACK, port));
+                DatagramSocket rtp = new DatagramSocket(new InetSocketAddress(address, port));
                 try {
-                    DatagramSocket rtcp = new DatagramSocket(new InetSocketAddress(LOOPBACK, port + 1));
+                    DatagramSocket rtcp = new DatagramSocket(new InetSocketAddress(address, port + 1));
                     rtp.setSoTimeout(RECEIVE_TIMEOUT_MS);
                     rtcp.setSoTimeout(RECEIVE_TIMEOUT_MS);
                     return new SocketPair(rtp, rtcp);

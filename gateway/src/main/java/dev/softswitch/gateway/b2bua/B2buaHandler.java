@@ -3,7 +3,11 @@ package dev.softswitch.gateway.b2bua;
 import dev.softswitch.charging.cdr.CallRecordWriter;
 import dev.softswitch.charging.session.ChargingEngine;
 import dev.softswitch.gateway.account.SubscriberDirectory;
+import dev.softswitch.gateway.auth.ClientVersionCheck;
+import dev.softswitch.gateway.auth.DigestAuthenticator;
+import dev.softswitch.gateway.auth.DigestGate;
 import dev.softswitch.gateway.metrics.GatewayMetrics;
+import dev.softswitch.gateway.registrar.Registrar;
 import dev.softswitch.gateway.routing.RoutingService;
 import dev.softswitch.gateway.time.TimerService;
 import dev.softswitch.gateway.transaction.ServerTransaction;
@@ -12,23 +16,28 @@ import dev.softswitch.gateway.transaction.TransactionLayer;
 import dev.softswitch.gateway.transaction.TransactionUser;
 import dev.softswitch.gateway.transport.Endpoint;
 import dev.softswitch.gateway.transport.SipSender;
+import gov.nist.javax.sip.header.SIPHeader;
 import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.message.SIPResponse;
+import io.micrometer.core.instrument.Gauge;
 import java.text.ParseException;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 import javax.sip.header.RequireHeader;
+import javax.sip.header.UserAgentHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The transaction user of the gateway: new INVITEs become {@link Call}s; in-dialog requests are
- * matched to their call by dialog (Call-ID plus the gateway's tag); everything else gets the
+ * The transaction user of the gateway: a new INVITE becomes a {@link Call} once its credentials
+ * prove an account, a REGISTER binds the account's contacts ({@link Registrar}); in-dialog requests
+ * are matched to their call by dialog (Call-ID plus the gateway's tag); everything else gets the
  * answer RFC 3261 gives it (OPTIONS 200, known but unsupported methods 405 with Allow, unknown
  * methods 501, out-of-dialog BYE 481, Max-Forwards 0 483, a required extension 420). Sources are
  * checked first ({@link SourceAcl}): an in-dialog request from anyone but the dialog's peer gets the
@@ -38,12 +47,16 @@ public final class B2buaHandler implements TransactionUser {
 
     private static final Logger log = LoggerFactory.getLogger(B2buaHandler.class);
     private static final int RETRY_AFTER_SECONDS = 5;
-    private static final List<String> ALLOWED = List.of("INVITE", "ACK", "CANCEL", "BYE", "OPTIONS", "INFO");
+    private static final List<String> ALLOWED = List.of("INVITE", "ACK", "CANCEL", "BYE", "OPTIONS", "INFO", "REGISTER");
+    /** Bindings the registrar holds at most, over all accounts. */
+    private static final int MAX_REGISTRATIONS = 200_000;
     /** Methods this gateway knows (RFC 3261 and its common extensions) but does not serve. */
     private static final Set<String> KNOWN_METHODS = Set.of(
-            "REGISTER", "SUBSCRIBE", "NOTIFY", "MESSAGE", "REFER", "PRACK", "UPDATE", "PUBLISH", "INFO");
+            "SUBSCRIBE", "NOTIFY", "MESSAGE", "REFER", "PRACK", "UPDATE", "PUBLISH", "INFO");
 
     private final Builder parts;
+    private final DigestGate gate;
+    private final Registrar registrar;
     private final CallRegistry registry = new CallRegistry();
     private final SourceAcl acl;
     private Call.Wiring wiring;
@@ -51,6 +64,10 @@ public final class B2buaHandler implements TransactionUser {
     private B2buaHandler(Builder parts) {
         this.parts = parts;
         this.acl = new SourceAcl(parts.routing, parts.metrics);
+        this.gate = new DigestGate(parts.authenticator, parts.metrics);
+        this.registrar = new Registrar(parts.timers, MAX_REGISTRATIONS);
+        Gauge.builder("sip.registrations", registrar, Registrar::bindings)
+                .description("Contacts bound by authenticated REGISTERs").register(parts.metrics.registry());
     }
 
     public static Builder builder() {
@@ -121,8 +138,15 @@ public final class B2buaHandler implements TransactionUser {
                         tx.respond(busy);
                         parts.metrics.callAttempt("overload");
                         parts.metrics.responseSent(Response.SERVICE_UNAVAILABLE);
-                    } else {
-                        new Call(wiring, tx).start();
+                    } else if (!outdated(tx)) {
+                        // The caller is the account its credentials prove, never From (SIG-4).
+                        gate.admit(tx, true).ifPresent(account -> new Call(wiring, tx, account).start());
+                    }
+                }
+                // RFC 3261 §10.3: a REGISTER is authenticated (401) and binds the account's contacts.
+                case Request.REGISTER -> {
+                    if (!outdated(tx)) {
+                        gate.admit(tx, false).ifPresent(account -> registrar.register(tx, account));
                     }
                 }
                 case Request.OPTIONS -> {
@@ -182,6 +206,21 @@ public final class B2buaHandler implements TransactionUser {
         }
     }
 
+    /** Refuses a client older than the minimum version of its platform (SIG-6); true when it did. */
+    private boolean outdated(ServerTransaction tx) {
+        javax.sip.header.Header ua = tx.request().getHeader(UserAgentHeader.NAME);
+        Optional<String> refusal = parts.clients.refusal(ua instanceof SIPHeader h ? h.getHeaderValue() : null);
+        if (refusal.isEmpty()) {
+            return false;
+        }
+        respond(tx, Response.FORBIDDEN, refusal.get());
+        if (Request.INVITE.equals(tx.request().getMethod())) {
+            parts.metrics.callAttempt("client_outdated");
+            parts.metrics.responseSent(Response.FORBIDDEN);
+        }
+        return true;
+    }
+
     private static List<String> requiredExtensions(SIPRequest request) {
         List<String> options = new java.util.ArrayList<>();
         java.util.ListIterator<?> it = request.getHeaders(RequireHeader.NAME);
@@ -214,6 +253,7 @@ public final class B2buaHandler implements TransactionUser {
         private SipSender sender;
         private TimerService timers;
         private TimerSettings timerSettings;
+        private DigestAuthenticator authenticator;
         private ChargingEngine engine;
         private Executor chargingExecutor;
         private CallRecordWriter callRecords;
@@ -222,8 +262,15 @@ public final class B2buaHandler implements TransactionUser {
         private Supplier<SubscriberDirectory> subscribers;
         private GatewayMetrics metrics;
         private OverloadGuard overload;
+        private ClientVersionCheck clients = ClientVersionCheck.NONE;
 
         private Builder() {
+        }
+
+        /** Which app client versions may call (SIG-6); by default every one. */
+        public Builder clients(ClientVersionCheck clients) {
+            this.clients = clients;
+            return this;
         }
 
         /** How calls send SIP, and the SIP core's clock and RFC 3261 timer values. */
@@ -231,6 +278,12 @@ public final class B2buaHandler implements TransactionUser {
             this.sender = sender;
             this.timers = timers;
             this.timerSettings = timerSettings;
+            return this;
+        }
+
+        /** How app clients prove which account they are (digest authentication, SIG-4). */
+        public Builder auth(DigestAuthenticator authenticator) {
+            this.authenticator = authenticator;
             return this;
         }
 
@@ -269,6 +322,7 @@ public final class B2buaHandler implements TransactionUser {
 
         public B2buaHandler build() {
             Objects.requireNonNull(sender, "sip");
+            Objects.requireNonNull(authenticator, "auth");
             Objects.requireNonNull(engine, "charging");
             Objects.requireNonNull(relay, "relay");
             Objects.requireNonNull(routing, "routing");

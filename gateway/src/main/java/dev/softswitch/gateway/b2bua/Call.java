@@ -56,13 +56,14 @@ final class Call implements CarrierAttempts.Events {
     private Instant answeredAt;
     private boolean cancelled;
 
-    Call(Wiring wiring, ServerTransaction inviteTx) {
+    /** A call placed by {@code account}, the account the client's credentials proved (never its From). */
+    Call(Wiring wiring, ServerTransaction inviteTx, String account) {
         this.wiring = wiring;
         this.client = new ClientLeg(wiring.sip(), inviteTx);
         this.carrier = new CarrierAttempts(wiring.sip(), wiring.routing(), client.callId(), this);
         this.charging = wiring.charging().open(client.callId());
         this.startedAt = wiring.sip().timers().now();
-        this.caller = client.caller();
+        this.caller = account;
         this.callee = client.callee();
     }
 
@@ -136,7 +137,7 @@ final class Call implements CarrierAttempts.Events {
         }
         byte[] carrierOffer;
         try {
-            carrierOffer = media.attach(handle);
+            carrierOffer = media.attach(handle, client.inviteTx().source().address().getAddress());
         } catch (SdpException e) {
             refuse(Refusal.badSdp(e.getMessage()));
             return;
@@ -164,6 +165,7 @@ final class Call implements CarrierAttempts.Events {
             wiring.registry().unbind(abandoned);
         }
         wiring.registry().bindLeg(this, leg, false);
+        media.placedOn(carrier.candidate().trunk());
         moveTo(CallState.CALLING);
         log.info("call {}: {} -> {} via {} (carrier Call-ID {})", client.callId(), caller, callee,
                 carrier.candidate().trunk().name(), leg.callId());

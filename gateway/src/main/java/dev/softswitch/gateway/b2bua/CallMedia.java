@@ -1,13 +1,18 @@
 package dev.softswitch.gateway.b2bua;
 
 import dev.softswitch.charging.cdr.MediaQuality;
+import dev.softswitch.gateway.routing.Trunk;
 import dev.softswitch.gateway.sdp.ParsedSdp;
 import dev.softswitch.gateway.sdp.SdpCrypto;
 import dev.softswitch.gateway.sdp.SdpException;
 import dev.softswitch.gateway.sdp.SdpRewriter;
+import dev.softswitch.gateway.transport.Endpoint;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
@@ -46,15 +51,32 @@ final class CallMedia {
         return new CallMedia(offer, client, client.withFreshKey(KEYS));
     }
 
-    /** Takes the relay's ports for this call; returns the offer for the carrier. */
-    byte[] attach(RelayPorts.Handle handle) throws SdpException {
+    /**
+     * Takes the relay's ports for this call; returns the offer for the carrier. {@code clientSipSource}
+     * is where the client's INVITE came from: a client behind NAT signals its private address and
+     * sends from that public one, so its media may latch from there too (MED-2).
+     */
+    byte[] attach(RelayPorts.Handle handle, InetAddress clientSipSource) throws SdpException {
         relay = handle;
         relay.clockRate(clientOffer.audio().audioClockRate());
         relay.clientRemote(clientOffer.audio().audioRtp());
+        relay.clientSources(Set.of(clientSipSource));
         if (clientCrypto != null) {
             relay.clientSrtp(clientCrypto.key(), relayCrypto.key());
         }
         return towardCarrier(clientOffer);
+    }
+
+    /** The call is placed on {@code trunk}: only its addresses (and the carrier's signalled one) may send the carrier leg media (MED-2). */
+    void placedOn(Trunk trunk) {
+        Set<InetAddress> sources = new HashSet<>();
+        for (Endpoint endpoint : trunk.addresses()) {
+            InetAddress ip = endpoint.address().getAddress();
+            if (ip != null) {
+                sources.add(ip);
+            }
+        }
+        relay.carrierSources(sources);
     }
 
     /** The body of a carrier response: the relay learns where the carrier sends from; returns the client's copy, or null without a body. */

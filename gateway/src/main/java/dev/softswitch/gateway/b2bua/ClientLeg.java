@@ -52,11 +52,6 @@ final class ClientLeg {
         return inviteTx;
     }
 
-    /** The calling account as the client names it (the user part of From). */
-    String caller() {
-        return userOf(invite.getFrom().getAddress().getURI());
-    }
-
     /** The dialled number as the client sent it (the user part of the Request-URI). */
     String callee() {
         return userOf(invite.getRequestURI());

@@ -8,8 +8,10 @@ import dev.softswitch.media.session.PortsExhaustedException;
 import dev.softswitch.media.session.RelaySession;
 import dev.softswitch.media.session.SessionStats;
 import dev.softswitch.media.srtp.SrtpMasterKey;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
@@ -64,6 +66,16 @@ public final class MediaRelayPorts implements RelayPorts {
         @Override
         public void carrierRemote(InetSocketAddress rtp) {
             session.carrierLeg().setRemoteRtp(rtp);
+        }
+
+        @Override
+        public void carrierSources(Set<InetAddress> addresses) {
+            session.carrierLeg().allowSources(addresses);
+        }
+
+        @Override
+        public void clientSources(Set<InetAddress> addresses) {
+            session.clientLeg().allowSources(addresses);
         }
 
         @Override

@@ -2,8 +2,10 @@ package dev.softswitch.gateway.b2bua;
 
 import dev.softswitch.charging.cdr.MediaQuality;
 import dev.softswitch.media.srtp.SrtpMasterKey;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
@@ -30,6 +32,16 @@ public interface RelayPorts {
 
         /** The carrier's RTP address as signalled. */
         void carrierRemote(InetSocketAddress rtp);
+
+        /**
+         * The IP addresses of the trunk the call is placed on: besides the carrier's signalled
+         * address, only these may send the carrier leg media and latch it (MED-2); replaces any set
+         * for an earlier attempt.
+         */
+        void carrierSources(Set<InetAddress> addresses);
+
+        /** The addresses besides the signalled one the client's media may latch from (its SIP source: NAT). */
+        void clientSources(Set<InetAddress> addresses);
 
         /** SRTP on the client leg (MED-3): the client's key decrypts what it sends, the relay's encrypts toward it. */
         void clientSrtp(SrtpMasterKey clientKey, SrtpMasterKey relayKey);

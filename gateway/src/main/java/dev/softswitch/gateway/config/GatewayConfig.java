@@ -14,7 +14,7 @@ import java.util.List;
  */
 public record GatewayConfig(SipConfig sip, HttpConfig http, MediaConfig media, List<TrunkConfig> trunks,
                             ChargingConfig charging, CdrConfig cdr, RoutingConfig routing,
-                            AvailabilityConfig availability) {
+                            AvailabilityConfig availability, AuthConfig auth, ClientsConfig clients) {
 
     /** Class-path resource holding the embedded demo configuration. */
     public static final String DEFAULT_RESOURCE = "default-config.yaml";
@@ -29,6 +29,8 @@ public record GatewayConfig(SipConfig sip, HttpConfig http, MediaConfig media, L
         Checks.present("cdr", cdr);
         Checks.present("routing", routing);
         Checks.present("availability", availability);
+        Checks.present("auth", auth);
+        Checks.present("clients", clients);
         if (routing.availabilityFile() != null && !availability.equals(AvailabilityConfig.NONE)) {
             throw new InvalidValueException("availability", "is given here and in routing.availabilityFile"
                     + " (keep one of them)");
@@ -38,7 +40,8 @@ public record GatewayConfig(SipConfig sip, HttpConfig http, MediaConfig media, L
     /** The configuration without the optional routing and availability sections (their defaults). */
     public GatewayConfig(SipConfig sip, HttpConfig http, MediaConfig media, List<TrunkConfig> trunks,
                          ChargingConfig charging, CdrConfig cdr) {
-        this(sip, http, media, trunks, charging, cdr, RoutingConfig.DEFAULTS, AvailabilityConfig.NONE);
+        this(sip, http, media, trunks, charging, cdr, RoutingConfig.DEFAULTS, AvailabilityConfig.NONE, AuthConfig.DEFAULTS,
+                ClientsConfig.NONE);
     }
 
     /** Reads and checks the YAML file at {@code file}; problems name the file as given. */

@@ -4,6 +4,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -39,7 +42,37 @@ final class GatewayConfigReader {
                 GatewayConfigReader::routing, RoutingConfig.DEFAULTS);
         AvailabilityConfig availability = r.mapping("availability", "{ service: {...}, countries: [...] }",
                 GatewayConfigReader::availability, AvailabilityConfig.NONE);
-        return r.build(() -> new GatewayConfig(sip, http, media, trunks, charging, cdr, routing, availability));
+        AuthConfig auth = r.mapping("auth", "{ realm: softswitch, nonceTtl: 5m, algorithms: [SHA-256, MD5] }",
+                GatewayConfigReader::auth, AuthConfig.DEFAULTS);
+        ClientsConfig clients = r.mapping("clients", "{ app: SoftphoneApp, minimumVersions: [...] }",
+                GatewayConfigReader::clients, ClientsConfig.NONE);
+        return r.build(() -> new GatewayConfig(sip, http, media, trunks, charging, cdr, routing, availability, auth,
+                clients));
+    }
+
+    private static ClientsConfig clients(MappingReader r) {
+        String app = r.text("app", "SoftphoneApp");
+        var minimums = r.mappings("minimumVersions", "- { platform: Android, version: \"4.0.0\" }", "platform",
+                "platform", GatewayConfigReader::minimumVersion, List.of());
+        return r.build(() -> {
+            Map<String, String> m = new LinkedHashMap<>();
+            minimums.forEach(p -> m.put(p[0], p[1]));
+            return new ClientsConfig(app, m);
+        });
+    }
+
+    private static String[] minimumVersion(MappingReader r) {
+        String platform = r.text("platform", "Android");
+        String version = r.text("version", "\"4.0.0\"");
+        return r.build(() -> new String[] {platform, version});
+    }
+
+    private static AuthConfig auth(MappingReader r) {
+        AuthConfig d = AuthConfig.DEFAULTS;
+        String realm = r.text("realm", "softswitch", d.realm());
+        Duration nonceTtl = duration(r, "nonceTtl", d.nonceTtl());
+        var algorithms = r.texts("algorithms", "[SHA-256, MD5]", d.algorithms());
+        return r.build(() -> new AuthConfig(realm, nonceTtl, algorithms));
     }
 
     private static SipConfig sip(MappingReader r) {
@@ -219,7 +252,9 @@ final class GatewayConfigReader {
         String balance = r.text("balance", "\"10.00\"");
         String number = r.text("number", "\"+447700900001\"", null);
         String country = r.text("country", "GB", null);
-        return r.build(() -> new AccountConfig(id, balance, number, country));
+        String ha1Sha256 = r.text("ha1Sha256", "\"<64 hex digits from: java -jar gateway.jar hash-password ID>\"", null);
+        String ha1Md5 = r.text("ha1Md5", "\"<32 hex digits from: java -jar gateway.jar hash-password ID>\"", null);
+        return r.build(() -> new AccountConfig(id, balance, number, country, ha1Sha256, ha1Md5));
     }
 
     private static CdrConfig cdr(MappingReader r) {

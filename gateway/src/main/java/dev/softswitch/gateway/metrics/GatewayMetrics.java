@@ -22,6 +22,7 @@ public final class GatewayMetrics {
     private final Map<String, Counter> teardownsByReason = new ConcurrentHashMap<>();
     private final Map<String, Counter> chargedByCurrency = new ConcurrentHashMap<>();
     private final Map<String, Counter> refusedByReason = new ConcurrentHashMap<>();
+    private final Map<String, Counter> authByOutcome = new ConcurrentHashMap<>();
     private final AtomicInteger callsActive = new AtomicInteger();
 
     public GatewayMetrics(MeterRegistry registry) {
@@ -78,6 +79,16 @@ public final class GatewayMetrics {
         chargedByCurrency.computeIfAbsent(currency, c ->
                 Counter.builder("charging.debited.micros").description("Amount debited for calls, in micro-units of the currency")
                         .tag("currency", c).register(registry)).increment(micros);
+    }
+
+    /**
+     * A request's digest authentication ended with {@code outcome}: authenticated, challenged, stale
+     * (challenged again with stale=true) or refused (wrong password, unknown user, replay). A bounded set.
+     */
+    public void authentication(String method, String outcome) {
+        authByOutcome.computeIfAbsent(method + ' ' + outcome, k ->
+                Counter.builder("sip.auth").description("Digest authentications of client requests, by method and outcome")
+                        .tag("method", method).tag("outcome", outcome).register(registry)).increment();
     }
 
     public void callStarted() {

@@ -14,11 +14,18 @@ import dev.softswitch.charging.tariff.Rate;
 import dev.softswitch.charging.tariff.RateTable;
 import dev.softswitch.gateway.account.Subscriber;
 import dev.softswitch.gateway.account.SubscriberDirectory;
+import dev.softswitch.gateway.auth.ClientVersionCheck;
+import dev.softswitch.gateway.auth.DigestAlgorithm;
+import dev.softswitch.gateway.auth.DigestAuthenticator;
+import dev.softswitch.gateway.auth.DigestCredentials;
+import dev.softswitch.gateway.auth.NonceService;
 import dev.softswitch.gateway.config.GatewayConfig;
 import dev.softswitch.gateway.metrics.GatewayMetrics;
 import dev.softswitch.gateway.routing.RoutingService;
 import dev.softswitch.gateway.sdp.SdpRewriter;
+import dev.softswitch.gateway.testing.DigestTestClient;
 import dev.softswitch.gateway.testing.RecordingSipSender;
+import dev.softswitch.gateway.testing.TestAccounts;
 import dev.softswitch.gateway.testing.SipMessageFixtures.RequestBuilder;
 import dev.softswitch.gateway.testing.SipMessageFixtures.ResponseBuilder;
 import dev.softswitch.gateway.testing.SipMessageFixtures;
@@ -31,9 +38,11 @@ import gov.nist.javax.sip.message.SIPMessage;
 import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.message.SIPResponse;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -64,6 +73,10 @@ class B2buaCallTest {
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final OverloadGuard overload = new OverloadGuard(Duration.ofMillis(100));
     private final FakeRelayPorts relay = new FakeRelayPorts(timers);
+    private final DigestAuthenticator authenticator = new DigestAuthenticator(TestAccounts.REALM,
+            List.of(DigestAlgorithm.SHA_256, DigestAlgorithm.MD5),
+            new NonceService(timers::now, Duration.ofMinutes(5), new SecureRandom()), 1000, timers::now,
+            user -> SUBSCRIBERS.find(user).map(Subscriber::credentials));
     private CallRecordWriter records;
     private TransactionLayer transactions;
     private B2buaHandler b2bua;
@@ -86,6 +99,8 @@ class B2buaCallTest {
     private B2buaHandler handler(ChargingEngine charging, RoutingService routing, OverloadGuard guard) {
         return B2buaHandler.builder()
                 .sip(sender, timers, TimerSettings.rfc3261())
+                .auth(authenticator)
+                .clients(new ClientVersionCheck("SoftphoneApp", java.util.Map.of("Android", "4.0.0")))
                 .charging(charging, Runnable::run, records)
                 .relay(relay)
                 .routing(routing, () -> SUBSCRIBERS)
@@ -97,6 +112,102 @@ class B2buaCallTest {
     @AfterEach
     void tearDown() {
         records.close();
+    }
+
+    @Test
+    void anInviteWithoutCredentialsIsChallengedSha256FirstAndNothingElseIsSaid() {
+        transactions.onRequest(unauthenticatedInvite("carol", "12", "a1").build(), CLIENT);
+        assertThat(sender.statuses()).containsExactly(100, 407);
+        SIPResponse challenge = sender.lastResponse();
+        List<String> offers = headerValues(challenge, "Proxy-Authenticate");
+        assertThat(offers).hasSize(2);
+        assertThat(DigestTestClient.params(offers.get(0))).containsEntry("algorithm", "SHA-256")
+                .containsEntry("realm", TestAccounts.REALM).containsEntry("qop", "auth");
+        assertThat(DigestTestClient.params(offers.get(1))).containsEntry("algorithm", "MD5");
+        assertThat(DigestTestClient.params(offers.get(0)).get("nonce")).isEqualTo(DigestTestClient.params(offers.get(1)).get("nonce"));
+        // carol has no credit and "12" is no number: neither is said before she proves who she is.
+        assertThat(sender.requests("INVITE")).isEmpty();
+        assertThat(b2bua.activeCalls()).isZero();
+    }
+
+    @Test
+    void anUnknownUserAndAWrongPasswordGetTheSameAnswer() {
+        String uri = "sip:+447400123456@127.0.0.1:5060";
+        String challenge = authenticator.challenge(false).get(0);
+        transactions.onRequest(unauthenticatedInvite("mallory", "+447400123456", "w1").header("Proxy-Authorization",
+                DigestTestClient.authorization(challenge, "mallory", "guess", "INVITE", uri, 1, "x")).build(), CLIENT);
+        String unknown = masked(sender.lastResponse());
+        transactions.onRequest(unauthenticatedInvite("mallory", "+447400123456", "w2").header("Proxy-Authorization",
+                DigestTestClient.authorization(challenge, "alice", "guess", "INVITE", uri, 1, "x")).build(), CLIENT);
+        String wrongPassword = masked(sender.lastResponse());
+        assertThat(sender.statuses()).containsExactly(100, 403, 100, 403);
+        assertThat(wrongPassword).isEqualTo(unknown).startsWith("SIP/2.0 403 Forbidden\r\n");
+        assertThat(sender.requests("INVITE")).isEmpty();
+    }
+
+    @Test
+    void anAppOlderThanItsPlatformsMinimumIsToldToUpdateBeforeAnythingElse() {
+        transactions.onRequest(inviteFrom("alice", "+447400123456", "v1")
+                .header("User-Agent", "SoftphoneApp/3.2.0 (Pixel 7; Android 14)").build(), CLIENT);
+        assertThat(sender.statuses()).containsExactly(100, 403);
+        assertThat(sender.lastResponse().getReasonPhrase())
+                .isEqualTo("Update Required: install SoftphoneApp 4.0.0 or later on Android");
+        assertThat(sender.requests("INVITE")).isEmpty();
+
+        transactions.onRequest(inviteFrom("alice", "+447400123456", "v2")
+                .header("User-Agent", "SoftphoneApp/4.2.1 (Pixel 7; Android 14)").build(), CLIENT);
+        assertThat(onlyRequest("INVITE").getRequestURI().toString()).startsWith("sip:+447400123456@");
+    }
+
+    @Test
+    void theCallerIsTheAccountTheCredentialsProveNotTheFromHeader() throws Exception {
+        // From claims alice; the credentials are bob's: bob pays, and the carrier sees bob's number.
+        SIPRequest invite = unauthenticatedInvite("alice", "+447400123456", "f1").header("Proxy-Authorization",
+                credentialsFor("bob", "INVITE", "sip:+447400123456@127.0.0.1:5060")).build();
+        transactions.onRequest(invite, CLIENT);
+        SIPRequest carrierInvite = onlyRequest("INVITE");
+        assertThat(carrierInvite.getFrom().getAddress().getURI().toString()).contains("+447400000002");
+        answer(carrierInvite);
+        SIPResponse ok = sender.lastResponse();
+        transactions.onRequest(clientAck(invite, ok), CLIENT);
+        timers.advance(Duration.ofSeconds(1)); // one started 2-second increment: 0.02 USD
+        transactions.onRequest(clientBye(invite, ok), CLIENT);
+        assertThat(accounts.available("alice")).isEqualTo(usd("10.00"));
+        assertThat(accounts.balance("bob")).contains(usd("0.04"));
+        assertThat(onlyRecord().get("caller").asText()).isEqualTo("bob");
+    }
+
+    @Test
+    void md5CredentialsAreAcceptedToo() {
+        String md5 = DigestTestClient.offering(authenticator.challenge(false), DigestAlgorithm.MD5);
+        transactions.onRequest(unauthenticatedInvite("alice", "+447400123456", "m1").header("Proxy-Authorization",
+                DigestTestClient.authorization(md5, "alice", "alice-demo", "INVITE", "sip:+447400123456@127.0.0.1:5060",
+                        1, "m")).build(), CLIENT);
+        assertThat(onlyRequest("INVITE").getRequestURI().toString()).startsWith("sip:+447400123456@");
+    }
+
+    @Test
+    void aReplayedNonceCountIsRefusedAndAnExpiredNonceIsChallengedAsStale() {
+        String uri = "sip:+447400123456@127.0.0.1:5060";
+        String credentials = credentialsFor("alice", "INVITE", uri);
+        transactions.onRequest(unauthenticatedInvite("alice", "+447400123456", "r1")
+                .header("Proxy-Authorization", credentials).build(), CLIENT);
+        assertThat(onlyRequest("INVITE")).isNotNull();
+        // The same credentials in a new request (another Call-ID and branch): a replay.
+        transactions.onRequest(unauthenticatedInvite("alice", "+447400123456", "r2")
+                .header("Proxy-Authorization", credentials).build(), CLIENT);
+        assertThat(sender.lastResponse().getStatusCode()).isEqualTo(403);
+
+        String late = credentialsFor("alice", "INVITE", uri);
+        timers.advance(Duration.ofMinutes(5).plusSeconds(1));
+        transactions.onRequest(unauthenticatedInvite("alice", "+447400123456", "r3")
+                .header("Proxy-Authorization", late).build(), CLIENT);
+        SIPResponse stale = sender.lastResponse();
+        assertThat(stale.getStatusCode()).isEqualTo(407);
+        assertThat(headerValues(stale, "Proxy-Authenticate")).allSatisfy(h -> assertThat(h).contains("stale=true"));
+        // One call reached the carrier (its INVITE retransmitted meanwhile, one Call-ID).
+        assertThat(sender.requests("INVITE")).extracting(r -> r.getCallId().getCallId()).containsOnly(
+                sender.requests("INVITE").get(0).getCallId().getCallId());
     }
 
     @Test
@@ -137,6 +248,18 @@ class B2buaCallTest {
         assertThat(record.get("billedSeconds").asLong()).isEqualTo(6);
         assertThat(record.get("amount").get("micros").asLong()).isEqualTo(60_000);
         assertNoPortsInUse();
+    }
+
+    @Test
+    void theCarrierLegLearnsTheTrunksAddressWhenTheCallIsPlacedBeforeAnySdpFromTheCarrier() throws Exception {
+        transactions.onRequest(clientInvite("alice", "+447400123456", "c-trunk"), CLIENT);
+
+        onlyRequest("INVITE");
+
+        assertThat(relay.only().carrierSources).containsExactly(InetAddress.getByName("127.0.0.1"));
+        // The client's media may come from where its SIP came from (NAT), besides its signalled address.
+        assertThat(relay.only().clientSources).containsExactly(CLIENT.address().getAddress());
+        assertThat(relay.only().carrierRemote).isNull();
     }
 
     @Test
@@ -251,16 +374,61 @@ class B2buaCallTest {
     }
 
     @Test
-    void optionsIsAnsweredWithAllowAndRegisterGets405() throws Exception {
+    void optionsIsAnsweredWithAllowAndAKnownButUnservedMethodGets405() throws Exception {
         transactions.onRequest(clientRequest("OPTIONS", "sip:gw@127.0.0.1:5060", "opt1", "opt1")
                 .from("<sip:alice@127.0.0.1>", "a").to("<sip:gw@127.0.0.1>").cseq(1).build(), CLIENT);
         assertThat(sender.lastResponse().getStatusCode()).isEqualTo(200);
-        assertThat(sender.lastResponse().encode()).contains("Allow: INVITE,ACK,CANCEL,BYE,OPTIONS,INFO");
-        transactions.onRequest(clientRequest("REGISTER", "sip:127.0.0.1:5060", "reg1", "reg1")
+        assertThat(sender.lastResponse().encode()).contains("Allow: INVITE,ACK,CANCEL,BYE,OPTIONS,INFO,REGISTER");
+        transactions.onRequest(clientRequest("SUBSCRIBE", "sip:127.0.0.1:5060", "sub1", "sub1")
                 .from("<sip:alice@127.0.0.1>", "a").to("<sip:alice@127.0.0.1>").cseq(1)
                 .contact("<sip:alice@127.0.0.1:5070>").build(), CLIENT);
         assertThat(sender.lastResponse().getStatusCode()).isEqualTo(405);
         assertThat(sender.lastResponse().encode()).contains("Allow: INVITE");
+    }
+
+    @Test
+    void registerIsChallengedWith401AndThenBindsTheAccountsContactUntilItExpires() {
+        transactions.onRequest(register("reg1", 1, null, 600), CLIENT);
+        assertThat(sender.lastResponse().getStatusCode()).isEqualTo(401);
+        assertThat(headerValues(sender.lastResponse(), "WWW-Authenticate")).hasSize(2)
+                .first().asString().contains("algorithm=SHA-256");
+
+        String challenge = headerValues(sender.lastResponse(), "WWW-Authenticate").get(0);
+        transactions.onRequest(register("reg2", 2, DigestTestClient.authorization(challenge, "alice", "alice-demo",
+                "REGISTER", "sip:127.0.0.1:5060", 1, "r"), 600), CLIENT);
+        SIPResponse ok = sender.lastResponse();
+        assertThat(ok.getStatusCode()).isEqualTo(200);
+        assertThat(headerValues(ok, "Contact")).singleElement().asString()
+                .contains("sip:alice@127.0.0.1:5070").contains("expires=600");
+        assertThat(registry.get("sip.registrations").gauge().value()).isEqualTo(1.0);
+
+        // Too brief: 423 with Min-Expires (RFC 3261 §10.3 step 7).
+        transactions.onRequest(register("reg3", 3, DigestTestClient.authorization(challenge, "alice", "alice-demo",
+                "REGISTER", "sip:127.0.0.1:5060", 2, "r"), 30), CLIENT);
+        assertThat(sender.lastResponse().getStatusCode()).isEqualTo(423);
+        assertThat(sender.lastResponse().encode()).contains("Min-Expires: 60");
+
+        timers.advance(Duration.ofSeconds(601));
+        assertThat(registry.get("sip.registrations").gauge().value()).isZero();
+    }
+
+    @Test
+    void registerWithAWrongPasswordBindsNothing() {
+        String challenge = authenticator.challenge(false).get(0);
+        transactions.onRequest(register("reg4", 1, DigestTestClient.authorization(challenge, "alice", "guess",
+                "REGISTER", "sip:127.0.0.1:5060", 1, "r"), 600), CLIENT);
+        assertThat(sender.lastResponse().getStatusCode()).isEqualTo(403);
+        assertThat(registry.get("sip.registrations").gauge().value()).isZero();
+    }
+
+    private static SIPRequest register(String callId, int cseq, String credentials, int expires) {
+        RequestBuilder b = clientRequest("REGISTER", "sip:127.0.0.1:5060", "reg", callId)
+                .from("<sip:alice@127.0.0.1>", "a").to("<sip:alice@127.0.0.1>").cseq(cseq)
+                .contact("<sip:alice@127.0.0.1:5070>").header("Expires", Integer.toString(expires));
+        if (credentials != null) {
+            b.header("Authorization", credentials);
+        }
+        return b.build();
     }
 
     @Test
@@ -403,6 +571,8 @@ class B2buaCallTest {
             capture = in.readAllBytes();
         }
         SIPRequest invite = (SIPRequest) SipMessageFixtures.parse(capture);
+        invite.addHeader(DialogLeg.HEADERS.createHeader("Proxy-Authorization",
+                credentialsFor("alice", "INVITE", invite.getRequestURI().toString())));
         transactions.onRequest(invite, CLIENT);
 
         String offer = body(onlyRequest("INVITE"));
@@ -550,6 +720,22 @@ class B2buaCallTest {
         assertThat(relay.inUse()).isZero();
     }
 
+    private static List<String> headerValues(SIPResponse r, String name) {
+        List<String> values = new java.util.ArrayList<>();
+        for (String line : r.encode().split("\r\n")) {
+            if (line.regionMatches(true, 0, name + ":", 0, name.length() + 1)) {
+                values.add(line.substring(name.length() + 1).trim());
+            }
+        }
+        return values;
+    }
+
+    /** The wire form with what differs per request (branch, tags, Call-ID) masked. */
+    private static String masked(SIPResponse r) {
+        return r.encode().replaceAll("branch=[^;\\r\\n]+", "branch=*").replaceAll("tag=[^;\\r\\n]+", "tag=*")
+                .replaceAll("Call-ID: [^\\r\\n]+", "Call-ID: *");
+    }
+
     private static String body(SIPMessage m) {
         return new String(m.getRawContent(), StandardCharsets.US_ASCII);
     }
@@ -562,10 +748,21 @@ class B2buaCallTest {
     }
 
     private static final SubscriberDirectory SUBSCRIBERS = new SubscriberDirectory(List.of(
-            new Subscriber("alice", "+447400000001", null),
-            new Subscriber("bob", "+447400000002", null),
-            new Subscriber("carol", "+447400000003", null),
-            new Subscriber("dave", "+819012345678", "JP")));
+            subscriber("alice", "+447400000001", null),
+            subscriber("bob", "+447400000002", null),
+            subscriber("carol", "+447400000003", null),
+            subscriber("dave", "+819012345678", "JP")));
+
+    private static Subscriber subscriber(String id, String number, String country) {
+        return new Subscriber(id, number, country,
+                DigestCredentials.derive(id, TestAccounts.REALM, TestAccounts.password(id)));
+    }
+
+    /** A Proxy-Authorization answering a fresh challenge of the gateway, as {@code account} with its password. */
+    private String credentialsFor(String account, String method, String uri) {
+        return DigestTestClient.authorization(authenticator.challenge(false).get(0), account,
+                TestAccounts.password(account), method, uri, 1, "c" + Long.toHexString(System.nanoTime()));
+    }
 
     private double refusals(String reason) {
         var counter = registry.find("sip.requests.refused").tag("reason", reason).counter();
@@ -641,11 +838,17 @@ class B2buaCallTest {
                 .callId(callId);
     }
 
-    private static SIPRequest clientInvite(String account, String number, String callId) {
+    private SIPRequest clientInvite(String account, String number, String callId) {
         return inviteFrom(account, number, callId).build();
     }
 
-    private static RequestBuilder inviteFrom(String account, String number, String callId) {
+    /** An INVITE from {@code account}'s client, with its credentials (SHA-256, the gateway's first choice). */
+    private RequestBuilder inviteFrom(String account, String number, String callId) {
+        return unauthenticatedInvite(account, number, callId)
+                .header("Proxy-Authorization", credentialsFor(account, "INVITE", "sip:" + number + "@127.0.0.1:5060"));
+    }
+
+    private static RequestBuilder unauthenticatedInvite(String account, String number, String callId) {
         String sdp = """
                 v=0\r
                 o=client 1 1 IN IP4 10.0.0.7\r

@@ -3,11 +3,13 @@ package dev.softswitch.gateway.b2bua;
 import dev.softswitch.charging.cdr.MediaQuality;
 import dev.softswitch.gateway.time.ManualTimerService;
 import dev.softswitch.media.srtp.SrtpMasterKey;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
@@ -75,6 +77,8 @@ final class FakeRelayPorts implements RelayPorts {
         final InetSocketAddress carrierSide;
         InetSocketAddress clientRemote;
         InetSocketAddress carrierRemote;
+        Set<InetAddress> carrierSources = Set.of();
+        Set<InetAddress> clientSources = Set.of();
         SrtpMasterKey clientKey;
         SrtpMasterKey relayKey;
         int clockRate;
@@ -105,6 +109,16 @@ final class FakeRelayPorts implements RelayPorts {
         @Override
         public void carrierRemote(InetSocketAddress rtp) {
             carrierRemote = rtp;
+        }
+
+        @Override
+        public void carrierSources(Set<InetAddress> addresses) {
+            carrierSources = Set.copyOf(addresses);
+        }
+
+        @Override
+        public void clientSources(Set<InetAddress> addresses) {
+            clientSources = Set.copyOf(addresses);
         }
 
         @Override

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.softswitch.gateway.auth.DigestAlgorithm;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,11 +60,46 @@ class GatewayConfigTest {
                 .contains("1", "44", "447", "49", "4915", "4916", "4917", "66", "81", "8190");
         assertThat(rate(c, "81")).isEqualTo(new RateConfig("81", "Japan", "0.0530", "0", 60, 60));
         assertThat(rate(c, "8190").perMinute()).isEqualTo("0.1200");
-        assertThat(c.charging().accounts()).containsExactly(
-                new AccountConfig("alice", "10.00", "+447400000001", null),
-                new AccountConfig("bob", "0.1000", "+447400000002", null),
-                new AccountConfig("carol", "0", "+66812345678", null));
+        assertThat(c.charging().accounts()).extracting(AccountConfig::id, AccountConfig::balance, AccountConfig::number,
+                AccountConfig::country).containsExactly(
+                tuple("alice", "10.00", "+447400000001", null),
+                tuple("bob", "0.1000", "+447400000002", null),
+                tuple("carol", "0", "+66812345678", null));
         assertThat(c.cdr().file()).isEqualTo("./var/cdr/calls.jsonl");
+    }
+
+    @Test
+    void theDemoAccountsHoldTheHashesOfTheirDemoPasswordsOnly() throws Exception {
+        GatewayConfig c = GatewayConfig.loadDefault();
+        assertThat(c.auth().realm()).isEqualTo("softswitch");
+        assertThat(c.auth().algorithms()).containsExactly("MD5", "SHA-256"); // SIPp drives the demo
+        for (AccountConfig a : c.charging().accounts()) {
+            String password = a.id() + "-demo";
+            assertThat(a.ha1Sha256()).isEqualTo(DigestAlgorithm.SHA_256.ha1(a.id(), "softswitch", password));
+            assertThat(a.ha1Md5()).isEqualTo(DigestAlgorithm.MD5.ha1(a.id(), "softswitch", password));
+        }
+        String text = new String(getClass().getClassLoader().getResourceAsStream(GatewayConfig.DEFAULT_RESOURCE)
+                .readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(text).doesNotContain("password:");
+    }
+
+    @Test
+    void aPasswordHashOfTheWrongShapeIsRefusedNamingTheKeyAndTheFix() {
+        String yaml = VALID.replace("- { id: bob, balance: \"0.1000\" }", "- { id: bob, balance: \"0.1000\", ha1Md5: \"secret\" }");
+        assertThatThrownBy(() -> GatewayConfig.parse(yaml, "test.yaml"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("test.yaml:")
+                .hasMessageContaining("ha1Md5")
+                .hasMessageContaining("hash-password");
+    }
+
+    @Test
+    void anUnknownDigestAlgorithmIsRefused() {
+        assertThatThrownBy(() -> GatewayConfig.parse(VALID + "auth: { algorithms: [SHA-512] }\n", "test.yaml"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("algorithms")
+                .hasMessageContaining("SHA-512");
+        assertThat(GatewayConfig.parse(VALID, "test.yaml").auth()).isEqualTo(AuthConfig.DEFAULTS);
     }
 
     @Test

@@ -7,6 +7,7 @@ import dev.softswitch.charging.money.Money;
 import dev.softswitch.charging.session.ChargingEngine;
 import dev.softswitch.gateway.Gateway;
 import dev.softswitch.gateway.config.GatewayConfig;
+import dev.softswitch.gateway.testing.TestAccounts;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -76,7 +77,7 @@ class ChargingEndToEndTest {
     }
 
     private Gateway start(String yaml) throws Exception {
-        Gateway g = Gateway.start(GatewayConfig.parse(yaml, "charging-e2e.yaml"));
+        Gateway g = Gateway.start(GatewayConfig.parse(TestAccounts.withPasswords(yaml), "charging-e2e.yaml"));
         closeables.add(g);
         return g;
     }
@@ -147,7 +148,7 @@ class ChargingEndToEndTest {
         Path journal = dir.resolve("journal");
         String config = yaml(journal.toString(), "1.00");
         Path configFile = dir.resolve("gateway.yaml");
-        Files.writeString(configFile, config);
+        Files.writeString(configFile, TestAccounts.withPasswords(config));
         int httpPort = Integer.parseInt(config.replaceAll("(?s).*http: \\{ host: 127.0.0.1, port: (\\d+) }.*", "$1"));
 
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.softswitch.charging.money.Money;
 import dev.softswitch.gateway.Gateway;
 import dev.softswitch.gateway.config.GatewayConfig;
+import dev.softswitch.gateway.testing.TestAccounts;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -80,7 +81,7 @@ class GatewayEndToEndTest {
                     - { id: carol, balance: "0", number: "+447400000003" }
                 cdr: { file: "%5$s" }
                 """.formatted(sipPort, mediaBase, mediaBase + 199, carrierPort, callRecords, SippProcess.freeTcpPort());
-        gateway = Gateway.start(GatewayConfig.parse(yaml, "e2e.yaml"));
+        gateway = Gateway.start(GatewayConfig.parse(TestAccounts.withPasswords(yaml), "e2e.yaml"));
     }
 
     @AfterAll
@@ -171,7 +172,7 @@ class GatewayEndToEndTest {
         SippProcess client = track(client("rejected", "alice", "+33142685300").set("expected", "404")
                 .traceMessages().start());
         assertThat(client.awaitExit(LIMIT)).as(client.describe()).isZero();
-        assertThat(finalResponse(client)).hasValue("SIP/2.0 404 No Route To France");
+        assertThat(client.finalResponse()).hasValue("SIP/2.0 404 No Route To France");
     }
 
     @Test
@@ -179,7 +180,7 @@ class GatewayEndToEndTest {
         SippProcess client = track(client("rejected", "carol", UK_MOBILE).set("expected", "402")
                 .traceMessages().start());
         assertThat(client.awaitExit(LIMIT)).as(client.describe()).isZero();
-        assertThat(finalResponse(client)).hasValue("SIP/2.0 402 Insufficient Credit");
+        assertThat(client.finalResponse()).hasValue("SIP/2.0 402 Insufficient Credit");
     }
 
     @Test
@@ -275,11 +276,6 @@ class GatewayEndToEndTest {
         return p.receivedMessages().stream()
                 .filter(m -> m.startLine().startsWith(what) || m.startLine().startsWith("SIP/2.0 " + what))
                 .findFirst().orElseThrow(() -> new AssertionError("no " + what + " received\n" + p.describe()));
-    }
-
-    private static Optional<String> finalResponse(SippProcess p) {
-        return p.receivedMessages().stream().map(SippMessage::startLine)
-                .filter(l -> l.startsWith("SIP/2.0 ") && !l.startsWith("SIP/2.0 1")).findFirst();
     }
 
     /** The call record of {@code account} written during this test (waits for it: it follows the last SIP message). */

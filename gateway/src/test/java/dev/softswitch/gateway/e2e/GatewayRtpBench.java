@@ -2,6 +2,7 @@ package dev.softswitch.gateway.e2e;
 
 import dev.softswitch.gateway.Gateway;
 import dev.softswitch.gateway.config.GatewayConfig;
+import dev.softswitch.gateway.testing.TestAccounts;
 import dev.softswitch.media.srtp.SrtpMasterKey;
 import dev.softswitch.media.srtp.SrtpSuite;
 import dev.softswitch.media.srtp.SrtpTestPeer;
@@ -91,7 +92,7 @@ public final class GatewayRtpBench {
                 cdr: { file: "%6$s" }
                 """.formatted(sipPort, mediaBase, mediaBase + 4 * calls + 63, carrierSipPort,
                 SippProcess.freeTcpPort(), dir.resolve("calls.jsonl"));
-        Gateway gateway = Gateway.start(GatewayConfig.parse(yaml, "rtp-bench.yaml"));
+        Gateway gateway = Gateway.start(GatewayConfig.parse(TestAccounts.withPasswords(yaml), "rtp-bench.yaml"));
         try (CarrierResponder carrier = new CarrierResponder(carrierSipPort, calls)) {
             new GatewayRtpBench(gateway, sipPort, carrier, calls, seconds, srtp).run();
         } finally {

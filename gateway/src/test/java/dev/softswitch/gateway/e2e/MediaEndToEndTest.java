@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.softswitch.charging.money.Money;
 import dev.softswitch.gateway.Gateway;
 import dev.softswitch.gateway.config.GatewayConfig;
+import dev.softswitch.gateway.testing.TestAccounts;
 import dev.softswitch.media.session.MediaTimeouts;
 import dev.softswitch.media.srtp.SrtpMasterKey;
 import dev.softswitch.media.srtp.SrtpSuite;
@@ -88,7 +89,7 @@ class MediaEndToEndTest {
                     - { id: erin, balance: "10.00", number: "+447400000004" }
                 cdr: { file: "%5$s" }
                 """.formatted(sipPort, mediaBase, mediaBase + 99, carrierPort, callRecords, SippProcess.freeTcpPort());
-        gateway = Gateway.start(GatewayConfig.parse(yaml, "media-e2e.yaml"));
+        gateway = Gateway.start(GatewayConfig.parse(TestAccounts.withPasswords(yaml), "media-e2e.yaml"));
     }
 
     @AfterAll
@@ -293,7 +294,7 @@ class MediaEndToEndTest {
                     - { id: alice, balance: "1.00", number: "+447400000001" }
                 cdr: { file: "%6$s" }
                 """.formatted(port, mediaBase, mediaBase + 19, carrierSip, SippProcess.freeTcpPort(), records);
-        Gateway small = track(Gateway.start(GatewayConfig.parse(yaml, "timeout.yaml")));
+        Gateway small = track(Gateway.start(GatewayConfig.parse(TestAccounts.withPasswords(yaml), "timeout.yaml")));
         DatagramSocket carrierRtp = udp();
         SippProcess carrier = track(SippProcess.builder(SippScenario.uas("fixed-media")).localPort(carrierSip)
                 .timeout(LIMIT).set("rtp", Integer.toString(carrierRtp.getLocalPort())).traceMessages().start());

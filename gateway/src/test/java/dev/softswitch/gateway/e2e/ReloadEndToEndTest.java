@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.softswitch.gateway.Gateway;
 import dev.softswitch.gateway.config.GatewayConfig;
+import dev.softswitch.gateway.testing.TestAccounts;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -47,19 +48,19 @@ class ReloadEndToEndTest {
         int second = SippProcess.freeUdpPort();
         int mediaBase = 30000 + 2 * (int) Math.floorMod(System.nanoTime(), 1300L);
         Path config = dir.resolve("gateway.yaml");
-        Files.writeString(config, yaml(sipPort, httpPort, mediaBase, "first", first));
+        Files.writeString(config, TestAccounts.withPasswords(yaml(sipPort, httpPort, mediaBase, "first", first)));
         Gateway gateway = Gateway.start(GatewayConfig.load(config), config);
         open.add(gateway);
 
         assertThat(callVia(sipPort, first)).isTrue();
 
-        Files.writeString(config, yaml(sipPort, httpPort, mediaBase, "second", second));
+        Files.writeString(config, TestAccounts.withPasswords(yaml(sipPort, httpPort, mediaBase, "second", second)));
         HttpResponse<String> ok = post(httpPort, "/reload");
         assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
         assertThat(ok.body()).contains("\"reloaded\":true");
         assertThat(callVia(sipPort, second)).isTrue();
 
-        Files.writeString(config, yaml(sipPort, httpPort, mediaBase, "third", 70000));
+        Files.writeString(config, TestAccounts.withPasswords(yaml(sipPort, httpPort, mediaBase, "third", 70000)));
         HttpResponse<String> refused = post(httpPort, "/reload");
         assertThat(refused.statusCode()).isEqualTo(400);
         assertThat(refused.body()).contains("\"reloaded\":false")

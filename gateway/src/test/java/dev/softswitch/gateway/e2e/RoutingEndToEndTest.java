@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.softswitch.gateway.Gateway;
 import dev.softswitch.gateway.config.GatewayConfig;
+import dev.softswitch.gateway.testing.TestAccounts;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -133,7 +134,7 @@ class RoutingEndToEndTest {
                 """.formatted(sipPort, SippProcess.freeTcpPort(), mediaBase, mediaBase + MEDIA_PORTS - 1,
                 lcrDear, lcrCheap, foFirst, foSecond, clSmall, clBig, ukDigits, ALICE_NUMBER, callRecords);
         Path config = dir.resolve("gateway.yaml");
-        Files.writeString(config, yaml);
+        Files.writeString(config, TestAccounts.withPasswords(yaml));
         gateway = Gateway.start(GatewayConfig.load(config), config);
     }
 
@@ -268,7 +269,7 @@ class RoutingEndToEndTest {
                 """.formatted(SippProcess.freePort(), SippProcess.freeTcpPort(), probeMediaBase, probeMediaBase + MEDIA_PORTS - 1,
                 deadPort, livePort, ALICE_NUMBER, probeDir.resolve("calls.jsonl"));
         Path config = probeDir.resolve("gateway.yaml");
-        Files.writeString(config, yaml);
+        Files.writeString(config, TestAccounts.withPasswords(yaml));
         Gateway probing = closeAfter(Gateway.start(GatewayConfig.load(config), config));
         int probingSip = probing.sipAddress(dev.softswitch.gateway.transport.TransportType.UDP).getPort();
 
@@ -399,7 +400,7 @@ class RoutingEndToEndTest {
         SippProcess client = go(client("refused", "alice", dialled).set("expected", Integer.toString(code)));
 
         assertThat(client.awaitExit(LIMIT)).as(client.describe()).isZero();
-        String finalLine = finalResponse(client).orElseThrow();
+        String finalLine = client.finalResponse().orElseThrow();
         assertThat(finalLine).startsWith("SIP/2.0 " + code + " " + reason);
         assertThat(metrics(gateway)).containsPattern("routing_decisions_total\\{outcome=\"" + outcome + "\",?} [1-9]");
         assertThat(lastRecordOf("alice").get("sipCode").asInt()).isEqualTo(code);
@@ -448,7 +449,7 @@ class RoutingEndToEndTest {
         SippProcess client = go(client("refused", "frank", "+33142685300").set("expected", "403"));
 
         assertThat(client.awaitExit(LIMIT)).as(client.describe()).isZero();
-        assertThat(finalResponse(client)).hasValue("SIP/2.0 403 Calls to France are no longer available");
+        assertThat(client.finalResponse()).hasValue("SIP/2.0 403 Calls to France are no longer available");
         assertThat(metrics(gateway)).containsPattern(
                 "routing_decisions_total\\{outcome=\"country_inbound_closed\",?} [1-9]");
     }
@@ -533,11 +534,6 @@ class RoutingEndToEndTest {
     private static SippMessage received(SippProcess p, String method) {
         return p.receivedMessages().stream().filter(m -> m.isRequest(method)).findFirst()
                 .orElseThrow(() -> new AssertionError("no " + method + " received\n" + p.describe()));
-    }
-
-    private static Optional<String> finalResponse(SippProcess p) {
-        return p.receivedMessages().stream().map(SippMessage::startLine)
-                .filter(l -> l.startsWith("SIP/2.0 ") && !l.startsWith("SIP/2.0 1")).findFirst();
     }
 
     /** The user part of a name-addr or addr-spec header value, e.g. {@code +4474...} of {@code <sip:+4474...@host>;tag=x}. */

@@ -1,6 +1,8 @@
 package dev.softswitch.gateway.e2e;
 
+import dev.softswitch.gateway.testing.DigestTestClient;
 import dev.softswitch.gateway.testing.SipMessageFixtures;
+import dev.softswitch.gateway.testing.TestAccounts;
 import dev.softswitch.gateway.transport.TransportType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,7 +13,9 @@ import java.net.InetSocketAddress;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -34,6 +38,21 @@ final class SipUdpPeer implements AutoCloseable {
     record Message(String startLine, Map<String, String> headers, String body, String raw) {
         Optional<String> header(String name) {
             return Optional.ofNullable(headers.get(name.toLowerCase(Locale.ROOT)));
+        }
+
+        /** Every value of a header that may repeat, in order. */
+        List<String> headers(String name) {
+            List<String> values = new ArrayList<>();
+            for (String line : raw.split("\r\n")) {
+                int colon = line.indexOf(':');
+                if (colon > 0 && line.substring(0, colon).trim().equalsIgnoreCase(name)) {
+                    values.add(line.substring(colon + 1).trim());
+                }
+                if (line.isEmpty()) {
+                    break;
+                }
+            }
+            return values;
         }
 
         boolean isResponse() {
@@ -78,6 +97,8 @@ final class SipUdpPeer implements AutoCloseable {
     private final Thread reader;
     private volatile Message byeReceived;
     private String requestUri;
+    private final String password;
+    private String challenge;
     private String toHeader;
     private String remoteTarget;
     private int cseq = 1;
@@ -95,6 +116,7 @@ final class SipUdpPeer implements AutoCloseable {
         }
         this.gateway = new InetSocketAddress(InetAddress.getLoopbackAddress(), gatewayPort);
         this.account = account;
+        this.password = TestAccounts.password(account);
         reader = new Thread(this::read, "sip-peer-" + socket.getLocalPort());
         reader.setDaemon(true);
         reader.start();
@@ -108,19 +130,39 @@ final class SipUdpPeer implements AutoCloseable {
         return callId;
     }
 
-    /** Sends the INVITE and returns its final response (provisional ones are skipped); ACKs a 2xx. */
+    /**
+     * Sends the INVITE and returns its final response (provisional ones are skipped); ACKs a 2xx. A
+     * 407 is ACKed and answered once with the account's credentials (SIG-4), for the topmost
+     * challenge: SHA-256 when the gateway offers it first.
+     */
     Message invite(String dialled, String sdp, Duration limit) {
         requestUri = "sip:" + dialled + "@127.0.0.1:" + gateway.getPort();
         toHeader = "<" + requestUri + ">";
-        send(request("INVITE", requestUri, cseq, sdp));
+        String branch = newBranch();
+        send(request("INVITE", requestUri, cseq, sdp, branch, null));
         Message last = awaitMessage(m -> m.isResponse() && m.cseqMethod().equals("INVITE") && m.status() >= 200, limit);
+        if (last.status() == 407) {
+            String initialTo = toHeader;
+            toHeader = last.header("To").orElse(initialTo); // the ACK's To is the response's (RFC 3261 §17.1.1.3)
+            send(request("ACK", requestUri, cseq, null, branch, null));
+            toHeader = initialTo;
+            challenge = last.headers("Proxy-Authenticate").get(0);
+            String credentials = DigestTestClient.authorization(challenge, account, password, "INVITE", requestUri, 1,
+                    Long.toHexString(System.nanoTime()));
+            cseq++;
+            branch = newBranch();
+            send(request("INVITE", requestUri, cseq, sdp, branch, credentials));
+            last = awaitMessage(m -> m.isResponse() && m.cseqMethod().equals("INVITE") && m.status() >= 200
+                    && m.header("CSeq").orElse("").startsWith(cseq + " "), limit);
+        }
         if (last.status() / 100 == 2) {
             toHeader = last.header("To").orElseThrow();
             Matcher contact = URI_IN_BRACKETS.matcher(last.header("Contact").orElseThrow());
             remoteTarget = contact.find() ? contact.group(1) : requestUri;
-            send(request("ACK", remoteTarget, cseq, null));
+            send(request("ACK", remoteTarget, cseq, null, newBranch(), null));
         } else {
-            send(request("ACK", requestUri, cseq, null));
+            toHeader = last.header("To").orElse(toHeader);
+            send(request("ACK", requestUri, cseq, null, branch, null));
         }
         return last;
     }
@@ -128,7 +170,7 @@ final class SipUdpPeer implements AutoCloseable {
     /** Sends a BYE and waits for its 200. */
     Message bye(Duration limit) {
         int n = ++cseq;
-        send(request("BYE", remoteTarget, n, null));
+        send(request("BYE", remoteTarget, n, null, newBranch(), null));
         return awaitMessage(m -> m.isResponse() && m.cseqMethod().equals("BYE"), limit);
     }
 
@@ -137,7 +179,7 @@ final class SipUdpPeer implements AutoCloseable {
      * Call-ID and tags could forge and send from elsewhere.
      */
     String inDialogRequest(String method) {
-        return request(method, remoteTarget, ++cseq, null);
+        return request(method, remoteTarget, ++cseq, null, newBranch(), null);
     }
 
     /** Waits for the gateway's BYE (already answered with 200 by the reader). */
@@ -169,10 +211,22 @@ final class SipUdpPeer implements AutoCloseable {
         }
     }
 
-    private String request(String method, String uri, int number, String sdp) {
-        String branch = "z9hG4bK" + Long.toHexString(System.nanoTime());
+    /** The challenge the gateway answered the first INVITE with; null before. */
+    String challenge() {
+        return challenge;
+    }
+
+    private static String newBranch() {
+        return "z9hG4bK" + Long.toHexString(System.nanoTime());
+    }
+
+    private String request(String method, String uri, int number, String sdp, String branch, String credentials) {
         String local = "127.0.0.1:" + socket.getLocalPort();
-        return SipMessageFixtures.request(method, uri)
+        SipMessageFixtures.RequestBuilder b = SipMessageFixtures.request(method, uri);
+        if (credentials != null) {
+            b.header("Proxy-Authorization", credentials);
+        }
+        return b
                 .via(TransportType.UDP, local, branch).rport()
                 .from("<sip:" + account + "@127.0.0.1>", fromTag)
                 .to(toHeader)

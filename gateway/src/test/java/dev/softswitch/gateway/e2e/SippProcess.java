@@ -1,5 +1,6 @@
 package dev.softswitch.gateway.e2e;
 
+import dev.softswitch.gateway.testing.TestAccounts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.DatagramSocket;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -147,6 +149,16 @@ public final class SippProcess implements AutoCloseable {
             throw new IllegalStateException("start sipp with traceMessages() to read its messages");
         }
         return SippMessage.parseLog(read(file));
+    }
+
+    /**
+     * The start line of the final response the client's call ended with: the first final response
+     * but the digest challenge (407) its first INVITE gets.
+     */
+    public Optional<String> finalResponse() {
+        return receivedMessages().stream().map(SippMessage::startLine)
+                .filter(l -> l.startsWith("SIP/2.0 ") && !l.startsWith("SIP/2.0 1") && !l.startsWith("SIP/2.0 407"))
+                .findFirst();
     }
 
     /** The messages SIPp received, e.g. the carrier's view of the gateway's INVITE. */
@@ -452,6 +464,11 @@ public final class SippProcess implements AutoCloseable {
                 c.addAll(List.of("-d", callDuration.toMillis() + "ms"));
             }
             variables.forEach((name, value) -> c.addAll(List.of("-set", name, value)));
+            if (variables.containsKey("account")) {
+                // The client authenticates as its account with the account's test password (SIG-4).
+                String account = variables.get("account");
+                c.addAll(List.of("-au", account, "-ap", TestAccounts.password(account)));
+            }
             if (rtpEcho) {
                 c.add("-rtp_echo");
             }

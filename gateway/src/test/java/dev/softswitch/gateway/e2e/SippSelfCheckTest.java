@@ -11,8 +11,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Proves the harness without the gateway: the basic-call client calls the basic-call carrier
- * directly, and both SIPp processes end with exit code 0.
+ * Proves the harness without the gateway: the basic-call client calls a SIPp far end that
+ * challenges it as the gateway does (challenge/uas.xml) and then answers like the basic-call carrier,
+ * and both SIPp processes end with exit code 0.
  */
 @ExtendWith(SippAvailable.class)
 class SippSelfCheckTest {
@@ -29,7 +30,7 @@ class SippSelfCheckTest {
     @ParameterizedTest
     @EnumSource(SippTransport.class)
     void basicCallClientCompletesAgainstBasicCallCarrier(SippTransport transport) {
-        SippProcess carrier = started(SippProcess.builder(SippScenario.uas("basic-call"))
+        SippProcess carrier = started(SippProcess.builder(SippScenario.uas("challenge"))
                 .transport(transport)
                 .timeout(LIMIT)
                 .traceMessages());
@@ -45,15 +46,19 @@ class SippSelfCheckTest {
         assertThat(client.awaitExit(LIMIT)).as(client.describe()).isZero();
         assertThat(carrier.awaitExit(LIMIT)).as(carrier.describe()).isZero();
 
-        SippMessage invite = carrier.receivedMessages().get(0);
+        SippMessage invite = carrier.receivedMessages().get(2);
         assertThat(invite.transport()).isEqualTo(transport.name());
         assertThat(invite.requestUri()).hasValueSatisfying(uri -> assertThat(uri).startsWith("sip:+447400123456@"));
         assertThat(invite.header("From")).hasValueSatisfying(from -> assertThat(from).contains("sip:alice@"));
         assertThat(invite.body()).contains("m=audio " + client.mediaPort() + " RTP/AVP 0");
+        // The client answered the challenge with alice's MD5 credentials (SIPp speaks no SHA-256).
+        assertThat(carrier.receivedMessages().get(0).header("Proxy-Authorization")).isEmpty();
+        assertThat(invite.header("Proxy-Authorization")).hasValueSatisfying(credentials -> assertThat(credentials)
+                .contains("username=\"alice\"").contains("algorithm=MD5").contains("nc=00000001"));
         assertThat(carrier.receivedMessages()).extracting(m -> m.startLine().split(" ")[0])
-                .containsExactly("INVITE", "ACK", "BYE");
+                .containsExactly("INVITE", "ACK", "INVITE", "ACK", "BYE");
         assertThat(carrier.sentMessages()).extracting(m -> m.statusCode().orElseThrow())
-                .containsExactly(180, 200, 200);
+                .containsExactly(407, 180, 200, 200);
     }
 
     private SippProcess started(SippProcess.Builder builder) {

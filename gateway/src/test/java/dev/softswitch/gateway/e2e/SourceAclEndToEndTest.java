@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.softswitch.gateway.Gateway;
 import dev.softswitch.gateway.config.GatewayConfig;
+import dev.softswitch.gateway.testing.TestAccounts;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -65,7 +66,7 @@ class SourceAclEndToEndTest {
                     - { id: alice, balance: "10.00", number: "+447400000001" }
                 cdr: { file: "%5$s" }
                 """.formatted(sipPort, mediaBase, mediaBase + 99, carrierPort, callRecords, SippProcess.freeTcpPort());
-        gateway = Gateway.start(GatewayConfig.parse(yaml, "acl-e2e.yaml"));
+        gateway = Gateway.start(GatewayConfig.parse(TestAccounts.withPasswords(yaml), "acl-e2e.yaml"));
     }
 
     @AfterAll

@@ -1,5 +1,6 @@
 package dev.softswitch.media.pipeline;
 
+import dev.softswitch.media.pipeline.RelayEndpoint.Admission;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -12,12 +13,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The packet path of one relay socket, in stages: receive, latch (the ingress endpoint admits the
- * source), decrypt (the ingress endpoint's inbound transformer), statistics, encrypt (the egress
- * endpoint's outbound transformer), send out of the egress socket to the egress remote, reusing
- * the received pooled buffer. A packet is dropped (and counted) when the ingress endpoint refuses
- * its source (see {@link RelayEndpoint#admit}), when a transformer refuses it, or when the egress
- * side has no remote or socket yet or cannot take more writes.
+ * The packet path of one relay socket, in stages: receive, admit (the ingress endpoint checks the
+ * source), decrypt (the ingress endpoint's inbound transformer), latch (on an SRTP endpoint, only
+ * once the packet has passed authentication), statistics, encrypt (the egress endpoint's outbound
+ * transformer), send out of the egress socket to the egress remote, reusing the received pooled
+ * buffer. A packet is dropped (and counted) when the ingress endpoint refuses its source (see
+ * {@link RelayEndpoint#admit}), when a transformer refuses it, or when the egress side has no
+ * remote or socket yet or cannot take more writes.
  */
 public final class RelayForwardingHandler extends SimpleChannelInboundHandler<DatagramPacket> {
 
@@ -50,15 +52,24 @@ public final class RelayForwardingHandler extends SimpleChannelInboundHandler<Da
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
         InetSocketAddress source = packet.sender();
-        if (source == null || !ingress.admit(source)) {
+        // Read once, so that admission and decryption agree when SRTP is switched on or off meanwhile.
+        PacketTransformer decrypt = ingress.inbound();
+        Admission admission = source == null ? Admission.REFUSED : ingress.admit(source, decrypt != null);
+        if (admission == Admission.REFUSED) {
             counter.refused();
-            log.debug("{}: dropped packet from {}, neither the signalled nor the latched remote", ingress, source);
+            log.debug("{}: dropped packet from {}, a source that has not proved itself", ingress, source);
             return;
         }
         ByteBuf received = packet.content();
         // The received buffer is released by SimpleChannelInboundHandler; a transformer's new buffer is ours.
-        ByteBuf payload = transform(ingress.inbound(), received, ctx);
+        ByteBuf payload = transform(decrypt, received, ctx);
         if (payload == null) {
+            return;
+        }
+        if (admission == Admission.NEEDS_PROOF && !ingress.latchProven(source)) {
+            counter.refused();
+            log.debug("{}: dropped authenticated packet from {}, the remote changed meanwhile", ingress, source);
+            releaseIfOwned(payload, received);
             return;
         }
         if (kind == PacketKind.RTP) {

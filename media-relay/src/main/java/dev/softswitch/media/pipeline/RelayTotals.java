@@ -20,7 +20,7 @@ public final class RelayTotals {
         dropped.increment();
     }
 
-    /** A packet dropped because its source is neither the signalled nor the latched remote. */
+    /** A packet dropped because of its source (latching, MED-2). */
     void refused() {
         refused.increment();
         dropped.increment();

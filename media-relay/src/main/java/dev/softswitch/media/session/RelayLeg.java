@@ -4,8 +4,10 @@ import dev.softswitch.media.pipeline.RelayEndpoint;
 import dev.softswitch.media.srtp.SrtpLegCrypto;
 import dev.softswitch.media.srtp.SrtpMasterKey;
 import io.netty.util.concurrent.EventExecutor;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * One side of a relayed call: the relay's RTP port (even) and RTCP port (the next odd one) facing
@@ -49,10 +51,12 @@ public final class RelayLeg {
      * Sets where this leg's peer said (in its SDP) it receives RTP; RTCP goes to port + 1. Opens the
      * latching window (MED-2, set by {@code MediaRelay.Builder.latchWindow}) on both ports: packets from
      * this address are always accepted; the first packet from another source latches the port to
-     * that source only if it arrives within the window. Calling it again (re-INVITE, MED-6, or with
-     * the same address when the peer is expected to start sending, e.g. on answer) unlocks and
-     * re-opens a fresh window; the ports, the statistics and the SRTP contexts (with their rollover
-     * counters) stay.
+     * that source only if it arrives within the window and the source has proved itself: on an SRTP
+     * leg by passing authentication, on a plain leg by coming from this address's IP (any port, for
+     * NAT) or from one of the {@linkplain #allowSources allowed sources}; everything else is dropped
+     * and counted (a refused source, or on an SRTP leg an SRTP refusal) and changes nothing. Calling it again (re-INVITE, MED-6, or with the same address when the
+     * peer is expected to start sending, e.g. on answer) unlocks and re-opens a fresh window; the
+     * ports, the statistics and the SRTP contexts (with their rollover counters) stay.
      *
      * @throws IllegalArgumentException if the address is unresolved or the port is 0
      */
@@ -68,6 +72,19 @@ public final class RelayLeg {
         rtcp.signalRemote(remote.getPort() < 65535
                 ? new InetSocketAddress(remote.getAddress(), remote.getPort() + 1)
                 : null);
+    }
+
+    /**
+     * Sets the IP addresses, besides the signalled remote's, that a plain RTP peer may send from and
+     * latch this leg to (MED-2): a carrier trunk's addresses, told by the signalling when it places
+     * the call on the trunk. Replaces any set before, on both ports, and re-opens the latching window
+     * as {@link #setRemoteRtp} does. Irrelevant while the leg speaks SRTP, where authentication is
+     * the proof.
+     */
+    public void allowSources(Set<InetAddress> addresses) {
+        Set<InetAddress> allowed = Set.copyOf(Objects.requireNonNull(addresses, "addresses"));
+        rtp.allowSources(allowed);
+        rtcp.allowSources(allowed);
     }
 
     /**

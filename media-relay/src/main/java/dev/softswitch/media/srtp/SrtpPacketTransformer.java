@@ -18,7 +18,9 @@ import org.slf4j.LoggerFactory;
  * One SRTP direction of one leg with jitsi-srtp (RFC 3711): decrypts and authenticates SRTP or
  * SRTCP received from the peer, or protects RTP or RTCP sent to it. A crypto context per SSRC keeps
  * the rollover counter (section 3.3.1) and the replay list; contexts are made on a stream's first
- * packet, at most {@value #MAX_STREAMS} per direction, and otherwise nothing is allocated per packet.
+ * packet and kept only if that packet passes (so that junk with made-up SSRCs, e.g. from an attacker
+ * trying to latch a leg, takes no place), at most {@value #MAX_STREAMS} per direction; otherwise
+ * nothing is allocated per packet.
  * Used on the session's event loop only.
  */
 public final class SrtpPacketTransformer implements PacketTransformer {
@@ -67,8 +69,9 @@ public final class SrtpPacketTransformer implements PacketTransformer {
             return null;
         }
         int ssrc = packet.getInt(at + (mode.rtp ? 8 : 4));
-        BaseSrtpCryptoContext context = context(ssrc);
-        if (context == null) {
+        BaseSrtpCryptoContext context = contexts.get(ssrc);
+        boolean fresh = context == null;
+        if (fresh && (context = newContext(ssrc)) == null) {
             return null;
         }
         packet.getBytes(at, scratch.getBuffer(), 0, length);
@@ -91,6 +94,9 @@ public final class SrtpPacketTransformer implements PacketTransformer {
             }
             return null;
         }
+        if (fresh) {
+            contexts.put(ssrc, context);
+        }
         int resultLength = scratch.getLength();
         ByteBuf target = packet;
         if (resultLength > length && packet.capacity() - at < resultLength) {
@@ -102,23 +108,18 @@ public final class SrtpPacketTransformer implements PacketTransformer {
         return target;
     }
 
-    private BaseSrtpCryptoContext context(int ssrc) {
-        BaseSrtpCryptoContext context = contexts.get(ssrc);
-        if (context != null) {
-            return context;
-        }
+    /** A context for a stream not seen yet, or {@code null} if there are enough streams already. */
+    private BaseSrtpCryptoContext newContext(int ssrc) {
         if (contexts.size() >= MAX_STREAMS) {
             log.debug("{}: refusing stream {}, {} streams already", name, ssrc & 0xFFFFFFFFL, MAX_STREAMS);
             return null;
         }
         try {
-            context = mode.rtp ? factory.deriveContext(ssrc, 0) : factory.deriveControlContext(ssrc);
+            return mode.rtp ? factory.deriveContext(ssrc, 0) : factory.deriveControlContext(ssrc);
         } catch (GeneralSecurityException e) {
             log.warn("{}: cannot derive SRTP keys: {}", name, e.toString());
             return null;
         }
-        contexts.put(ssrc, context);
-        return context;
     }
 
     @Override

@@ -1,0 +1,80 @@
+package dev.softswitch.gateway.auth;
+
+import dev.softswitch.gateway.metrics.GatewayMetrics;
+import dev.softswitch.gateway.sip.SipMessages;
+import dev.softswitch.gateway.transaction.ServerTransaction;
+import gov.nist.javax.sip.header.HeaderFactoryImpl;
+import gov.nist.javax.sip.message.SIPRequest;
+import gov.nist.javax.sip.message.SIPResponse;
+import java.text.ParseException;
+import java.util.Optional;
+import javax.sip.message.Response;
+
+/**
+ * Where a request from an app client proves whose it is (SIG-4): INVITE against a 407 with
+ * Proxy-Authenticate, REGISTER against a 401 with WWW-Authenticate (RFC 3261 §22.2, §22.3). A request
+ * without usable credentials is challenged; credentials that prove nothing get 403 Forbidden, the same
+ * bytes for an unknown user as for a wrong password, so that nobody can learn which accounts exist.
+ * SIP core thread.
+ */
+public final class DigestGate {
+
+    private static final HeaderFactoryImpl HEADERS = new HeaderFactoryImpl();
+
+    private final DigestAuthenticator authenticator;
+    private final GatewayMetrics metrics;
+
+    public DigestGate(DigestAuthenticator authenticator, GatewayMetrics metrics) {
+        this.authenticator = authenticator;
+        this.metrics = metrics;
+    }
+
+    /**
+     * The account {@code tx}'s request proves, or empty after answering it (challenge or 403).
+     *
+     * @param proxy true for INVITE (407 / Proxy-Authorization), false for REGISTER (401 / Authorization)
+     */
+    public Optional<String> admit(ServerTransaction tx, boolean proxy) {
+        SIPRequest request = tx.request();
+        String method = request.getMethod();
+        DigestAuthenticator.Outcome outcome = authenticator.authenticate(request, proxy);
+        if (outcome instanceof DigestAuthenticator.Authenticated ok) {
+            metrics.authentication(method, "authenticated");
+            return Optional.of(ok.account());
+        }
+        if (outcome instanceof DigestAuthenticator.Challenge challenge) {
+            metrics.authentication(method, challenge.stale() ? "stale" : "challenged");
+            tx.respond(challenge(request, proxy, challenge.stale()));
+        } else {
+            metrics.authentication(method, "refused");
+            tx.respond(tagged(request.createResponse(Response.FORBIDDEN, "Forbidden")));
+        }
+        return Optional.empty();
+    }
+
+    private SIPResponse challenge(SIPRequest request, boolean proxy, boolean stale) {
+        SIPResponse r = proxy
+                ? request.createResponse(Response.PROXY_AUTHENTICATION_REQUIRED, "Proxy Authentication Required")
+                : request.createResponse(Response.UNAUTHORIZED, "Unauthorized");
+        String name = proxy ? "Proxy-Authenticate" : "WWW-Authenticate";
+        try {
+            for (String value : authenticator.challenge(stale)) {
+                r.addHeader(HEADERS.createHeader(name, value));
+            }
+        } catch (ParseException e) {
+            throw new IllegalStateException("challenge header rejected: " + e.getMessage(), e);
+        }
+        return tagged(r);
+    }
+
+    private static SIPResponse tagged(SIPResponse r) {
+        try {
+            if (r.getTo().getTag() == null) {
+                r.getTo().setTag(SipMessages.newTag());
+            }
+        } catch (ParseException e) {
+            throw new IllegalStateException("generated tag rejected", e);
+        }
+        return r;
+    }
+}
