@@ -538,10 +538,12 @@ class B2buaCallTest {
         transactions.onRequest(cancelOf(invite), STRANGER_PORT);
         assertThat(sender.statuses()).containsExactly(100, 180, 481);
         assertThat(sender.requests("CANCEL")).isEmpty();
-
-        answer(carrierInvite);
-        assertThat(sender.statuses()).containsExactly(100, 180, 481, 180, 200);
         assertThat(b2bua.activeCalls()).isEqualTo(1);
+
+        // The stranger's CANCEL carried the same branch and sent-by; the client's own is no retransmission of it.
+        transactions.onRequest(cancelOf(invite), CLIENT);
+        assertThat(sender.statuses()).containsExactly(100, 180, 481, 200, 487);
+        assertThat(sender.requests("CANCEL")).hasSize(1);
     }
 
     @Test
