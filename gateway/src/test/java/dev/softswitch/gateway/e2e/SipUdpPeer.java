@@ -1,5 +1,6 @@
 package dev.softswitch.gateway.e2e;
 
+import dev.softswitch.gateway.auth.DigestAlgorithm;
 import dev.softswitch.gateway.testing.DigestTestClient;
 import dev.softswitch.gateway.testing.SipMessageFixtures;
 import dev.softswitch.gateway.testing.TestAccounts;
@@ -98,17 +99,31 @@ final class SipUdpPeer implements AutoCloseable {
     private volatile Message byeReceived;
     private String requestUri;
     private final String password;
+    private final DigestAlgorithm algorithm;
+    private String credentials;
     private String challenge;
     private String toHeader;
     private String remoteTarget;
     private int cseq = 1;
 
     SipUdpPeer(int gatewayPort, String account) {
-        this(gatewayPort, account, 0);
+        this(gatewayPort, account, TestAccounts.password(account), null, 0);
     }
 
     /** A peer sending from {@code localPort} on loopback (0: any free port). */
     SipUdpPeer(int gatewayPort, String account, int localPort) {
+        this(gatewayPort, account, TestAccounts.password(account), null, localPort);
+    }
+
+    /**
+     * A peer that answers the challenge as {@code account} with {@code password}, choosing the
+     * {@code algorithm} challenge (null: the topmost one, as RFC 8760 clients do).
+     */
+    SipUdpPeer(int gatewayPort, String account, String password, DigestAlgorithm algorithm) {
+        this(gatewayPort, account, password, algorithm, 0);
+    }
+
+    private SipUdpPeer(int gatewayPort, String account, String password, DigestAlgorithm algorithm, int localPort) {
         try {
             socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), localPort));
         } catch (SocketException e) {
@@ -116,7 +131,8 @@ final class SipUdpPeer implements AutoCloseable {
         }
         this.gateway = new InetSocketAddress(InetAddress.getLoopbackAddress(), gatewayPort);
         this.account = account;
-        this.password = TestAccounts.password(account);
+        this.password = password;
+        this.algorithm = algorithm;
         reader = new Thread(this::read, "sip-peer-" + socket.getLocalPort());
         reader.setDaemon(true);
         reader.start();
@@ -146,8 +162,9 @@ final class SipUdpPeer implements AutoCloseable {
             toHeader = last.header("To").orElse(initialTo); // the ACK's To is the response's (RFC 3261 §17.1.1.3)
             send(request("ACK", requestUri, cseq, null, branch, null));
             toHeader = initialTo;
-            challenge = last.headers("Proxy-Authenticate").get(0);
-            String credentials = DigestTestClient.authorization(challenge, account, password, "INVITE", requestUri, 1,
+            List<String> offered = last.headers("Proxy-Authenticate");
+            challenge = algorithm == null ? offered.get(0) : DigestTestClient.offering(offered, algorithm);
+            credentials = DigestTestClient.authorization(challenge, account, password, "INVITE", requestUri, 1,
                     Long.toHexString(System.nanoTime()));
             cseq++;
             branch = newBranch();
@@ -209,6 +226,28 @@ final class SipUdpPeer implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new AssertionError("interrupted", e);
         }
+    }
+
+    /** The Proxy-Authorization this peer answered the challenge with; null before. */
+    String credentials() {
+        return credentials;
+    }
+
+    /**
+     * Sends an INVITE carrying {@code proxyAuthorization} as it is (no challenge handling) and returns
+     * its final response, ACKed: for replaying someone else's credentials.
+     */
+    Message inviteWith(String dialled, String sdp, String proxyAuthorization, Duration limit) {
+        requestUri = "sip:" + dialled + "@127.0.0.1:" + gateway.getPort();
+        toHeader = "<" + requestUri + ">";
+        String branch = newBranch();
+        send(request("INVITE", requestUri, cseq, sdp, branch, proxyAuthorization));
+        Message last = awaitMessage(m -> m.isResponse() && m.cseqMethod().equals("INVITE") && m.status() >= 200, limit);
+        String initialTo = toHeader;
+        toHeader = last.header("To").orElse(initialTo);
+        send(request("ACK", requestUri, cseq, null, branch, null));
+        toHeader = initialTo;
+        return last;
     }
 
     /** The challenge the gateway answered the first INVITE with; null before. */
