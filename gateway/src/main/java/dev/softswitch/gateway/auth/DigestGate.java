@@ -42,7 +42,9 @@ public final class DigestGate {
         String method = request.getMethod();
         Optional<String> claimed = authenticator.claimedUser(request, proxy);
         if (claimed.isPresent() && throttle.accountBanned(claimed.get())) {
+            // Still a failure of its source: whoever keeps at a banned account ends up banned too.
             metrics.authentication(method, "refused");
+            throttle.failed(tx.source(), null);
             tx.respond(forbidden(request));
             return Optional.empty();
         }

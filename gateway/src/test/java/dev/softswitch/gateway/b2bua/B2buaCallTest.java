@@ -220,6 +220,22 @@ class B2buaCallTest {
                 assertThat(r.getFrom().getAddress().getURI().toString()).contains("+447400000001"));
         assertThat(registry.get("sip.throttled").tag("reason", "account_banned").counter().count()).isEqualTo(1);
         assertThat(registry.get("sip.bans").tag("scope", "account").counter().count()).isEqualTo(1);
+        assertThat(registry.find("sip.bans").tag("scope", "source").counter()).isNull();
+    }
+
+    @Test
+    void whoeverKeepsAtABannedAccountIsBannedTooAndThenGetsNoAnswer() {
+        Endpoint guesser = Endpoint.of("198.51.100.7", 5070, TransportType.UDP);
+        String challenge = authenticator.challenge(false).get(0);
+        for (int i = 1; i <= 31; i++) { // 6 checked and the account banned; 25 more refused unchecked
+            admit(unauthenticatedInvite("alice", "+447400123456", "k" + i).header("Proxy-Authorization",
+                    DigestTestClient.authorization(challenge, "alice", "guess" + i, "INVITE",
+                            "sip:+447400123456@127.0.0.1:5060", i, "k")).build(), guesser);
+        }
+        assertThat(sender.statuses()).hasSize(62).containsOnly(100, 403);
+        admit(unauthenticatedInvite("alice", "+447400123456", "k32").build(), guesser);
+        assertThat(sender.statuses()).hasSize(62);
+        assertThat(registry.get("sip.bans").tag("scope", "source").counter().count()).isEqualTo(1);
     }
 
     @Test
