@@ -6,6 +6,8 @@ import dev.softswitch.gateway.account.SubscriberDirectory;
 import dev.softswitch.gateway.auth.ClientVersionCheck;
 import dev.softswitch.gateway.auth.DigestAuthenticator;
 import dev.softswitch.gateway.auth.DigestGate;
+import dev.softswitch.gateway.auth.Throttle;
+import dev.softswitch.gateway.config.ThrottleConfig;
 import dev.softswitch.gateway.metrics.GatewayMetrics;
 import dev.softswitch.gateway.registrar.Registrar;
 import dev.softswitch.gateway.routing.RoutingService;
@@ -64,7 +66,9 @@ public final class B2buaHandler implements TransactionUser {
     private B2buaHandler(Builder parts) {
         this.parts = parts;
         this.acl = new SourceAcl(parts.routing, parts.metrics);
-        this.gate = new DigestGate(parts.authenticator, parts.metrics);
+        Throttle throttle = parts.throttle != null ? parts.throttle
+                : new Throttle(ThrottleConfig.DEFAULTS, parts.timers::now, parts.metrics);
+        this.gate = new DigestGate(parts.authenticator, throttle, parts.metrics);
         this.registrar = new Registrar(parts.timers, MAX_REGISTRATIONS);
         Gauge.builder("sip.registrations", registrar, Registrar::bindings)
                 .description("Contacts bound by authenticated REGISTERs").register(parts.metrics.registry());
@@ -254,6 +258,7 @@ public final class B2buaHandler implements TransactionUser {
         private TimerService timers;
         private TimerSettings timerSettings;
         private DigestAuthenticator authenticator;
+        private Throttle throttle;
         private ChargingEngine engine;
         private Executor chargingExecutor;
         private CallRecordWriter callRecords;
@@ -284,6 +289,15 @@ public final class B2buaHandler implements TransactionUser {
         /** How app clients prove which account they are (digest authentication, SIG-4). */
         public Builder auth(DigestAuthenticator authenticator) {
             this.authenticator = authenticator;
+            return this;
+        }
+
+        /**
+         * The throttle that counts failed authentications and bans (the same one the gateway consults
+         * before the transaction layer); without one, a throttle on the default limits.
+         */
+        public Builder throttle(Throttle throttle) {
+            this.throttle = throttle;
             return this;
         }
 

@@ -19,7 +19,9 @@ import dev.softswitch.gateway.auth.DigestAlgorithm;
 import dev.softswitch.gateway.auth.DigestAuthenticator;
 import dev.softswitch.gateway.auth.DigestCredentials;
 import dev.softswitch.gateway.auth.NonceService;
+import dev.softswitch.gateway.auth.Throttle;
 import dev.softswitch.gateway.config.GatewayConfig;
+import dev.softswitch.gateway.config.ThrottleConfig;
 import dev.softswitch.gateway.metrics.GatewayMetrics;
 import dev.softswitch.gateway.routing.RoutingService;
 import dev.softswitch.gateway.sdp.SdpRewriter;
@@ -77,6 +79,7 @@ class B2buaCallTest {
             List.of(DigestAlgorithm.SHA_256, DigestAlgorithm.MD5),
             new NonceService(timers::now, Duration.ofMinutes(5), new SecureRandom()), 1000, timers::now,
             user -> SUBSCRIBERS.find(user).map(Subscriber::credentials));
+    private final Throttle throttle = new Throttle(ThrottleConfig.DEFAULTS, timers::now, new GatewayMetrics(registry));
     private CallRecordWriter records;
     private TransactionLayer transactions;
     private B2buaHandler b2bua;
@@ -101,6 +104,7 @@ class B2buaCallTest {
                 .sip(sender, timers, TimerSettings.rfc3261())
                 .auth(authenticator)
                 .clients(new ClientVersionCheck("SoftphoneApp", java.util.Map.of("Android", "4.0.0")))
+                .throttle(throttle)
                 .charging(charging, Runnable::run, records)
                 .relay(relay)
                 .routing(routing, () -> SUBSCRIBERS)
@@ -208,6 +212,86 @@ class B2buaCallTest {
         // One call reached the carrier (its INVITE retransmitted meanwhile, one Call-ID).
         assertThat(sender.requests("INVITE")).extracting(r -> r.getCallId().getCallId()).containsOnly(
                 sender.requests("INVITE").get(0).getCallId().getCallId());
+    }
+
+    @Test
+    void anAccountGuessedFromBehindANatIsBannedWhileTheOtherAccountsBehindItGoOnCalling() {
+        Endpoint guesser = Endpoint.of("127.0.0.1", 40000, TransportType.UDP); // CLIENT's address: one NAT
+        String uri = "sip:+447400123456@127.0.0.1:5060";
+        for (int i = 1; i <= 6; i++) {
+            admit(unauthenticatedInvite("alice", "+447400123456", "g" + i).header("Proxy-Authorization",
+                    DigestTestClient.authorization(authenticator.challenge(false).get(0), "alice", "guess" + i, "INVITE",
+                            uri, 1, "g")).build(), guesser);
+        }
+        assertThat(sender.statuses()).containsExactly(100, 403, 100, 403, 100, 403, 100, 403, 100, 403, 100, 403);
+        String wrongPassword = masked(sender.lastResponse());
+        // The sixth failure in a minute banned alice: now even her password gets the same 403, unchecked.
+        admit(inviteFrom("alice", "+447400123456", "a1").build(), CLIENT);
+        assertThat(masked(sender.lastResponse())).isEqualTo(wrongPassword);
+        assertThat(sender.requests("INVITE")).isEmpty();
+        // bob, behind the same address, calls as usual.
+        admit(inviteFrom("bob", "+447400123456", "b1").build(), CLIENT);
+        assertThat(onlyRequest("INVITE").getFrom().getAddress().getURI().toString()).contains("+447400000002");
+
+        timers.advance(Duration.ofMinutes(10)); // the ban lifts by itself
+        admit(inviteFrom("alice", "+447400123456", "a2").build(), CLIENT);
+        timers.runDue();
+        assertThat(sender.requests("INVITE")).anySatisfy(r ->
+                assertThat(r.getFrom().getAddress().getURI().toString()).contains("+447400000001"));
+        assertThat(registry.get("sip.throttled").tag("reason", "account_banned").counter().count()).isEqualTo(1);
+        assertThat(registry.get("sip.bans").tag("scope", "account").counter().count()).isEqualTo(1);
+        assertThat(registry.find("sip.bans").tag("scope", "source").counter()).isNull();
+    }
+
+    @Test
+    void whoeverKeepsAtABannedAccountIsBannedTooAndThenGetsNoAnswer() {
+        Endpoint guesser = Endpoint.of("198.51.100.7", 5070, TransportType.UDP);
+        String challenge = authenticator.challenge(false).get(0);
+        for (int i = 1; i <= 31; i++) { // 6 checked and the account banned; 25 more refused unchecked
+            admit(unauthenticatedInvite("alice", "+447400123456", "k" + i).header("Proxy-Authorization",
+                    DigestTestClient.authorization(challenge, "alice", "guess" + i, "INVITE",
+                            "sip:+447400123456@127.0.0.1:5060", i, "k")).build(), guesser);
+        }
+        assertThat(sender.statuses()).hasSize(62).containsOnly(100, 403);
+        admit(unauthenticatedInvite("alice", "+447400123456", "k32").build(), guesser);
+        assertThat(sender.statuses()).hasSize(62);
+        assertThat(registry.get("sip.bans").tag("scope", "source").counter().count()).isEqualTo(1);
+    }
+
+    @Test
+    void anAddressFailingTooOftenGetsNoAnswerNotEvenA100ButItsCallUpCanStillHangUp() throws Exception {
+        SIPRequest invite = clientInvite("alice", "+447400123456", "up1");
+        admit(invite, CLIENT);
+        answer(onlyRequest("INVITE"));
+        SIPResponse ok = sender.lastResponse();
+        admit(clientAck(invite, ok), CLIENT);
+        // From the same address, 31 failed authentications within a minute, each for another user.
+        Endpoint guesser = Endpoint.of("127.0.0.1", 40000, TransportType.UDP);
+        String challenge = authenticator.challenge(false).get(0);
+        for (int i = 0; i <= 30; i++) {
+            admit(unauthenticatedInvite("u" + i, "+447400123456", "s" + i).header("Proxy-Authorization",
+                    DigestTestClient.authorization(challenge, "u" + i, "guess", "INVITE",
+                            "sip:+447400123456@127.0.0.1:5060", 1, "s")).build(), guesser);
+        }
+        assertThat(sender.lastResponse().getStatusCode()).isEqualTo(403);
+
+        int sent = sender.sent.size();
+        admit(unauthenticatedInvite("bob", "+447400123456", "n1").build(), CLIENT);
+        admit(request("OPTIONS", "sip:gw@127.0.0.1:5060").via(TransportType.UDP, "127.0.0.1:5070", "z9hG4bKo1")
+                .callId("o1").build(), CLIENT);
+        assertThat(sender.sent).hasSize(sent); // dropped: no 100 Trying, no 407, nothing
+        // alice's call, up from the banned address, ends as it should: BYE passes, both legs end.
+        admit(clientBye(invite, ok), CLIENT);
+        assertThat(sender.requests("BYE")).hasSize(1);
+        assertThat(b2bua.activeCalls()).isZero();
+
+        timers.advance(Duration.ofMinutes(10));
+        sent = sender.sent.size();
+        admit(unauthenticatedInvite("bob", "+447400123456", "n2").build(), CLIENT);
+        assertThat(sender.sent.subList(sent, sender.sent.size())).extracting(RecordingSipSender.Sent::status)
+                .containsExactly(100, 407);
+        assertThat(registry.get("sip.throttled").tag("reason", "source_banned").counter().count()).isEqualTo(2);
+        assertThat(registry.get("sip.bans").tag("scope", "source").counter().count()).isEqualTo(1);
     }
 
     @Test
@@ -758,6 +842,13 @@ class B2buaCallTest {
     private static Subscriber subscriber(String id, String number, String country) {
         return new Subscriber(id, number, country,
                 DigestCredentials.derive(id, TestAccounts.REALM, TestAccounts.password(id)));
+    }
+
+    /** What the gateway does with a request from the network: the throttle at the door, then the transactions. */
+    private void admit(SIPRequest request, Endpoint source) {
+        if (throttle.admits(request, source)) {
+            transactions.onRequest(request, source);
+        }
     }
 
     /** A Proxy-Authorization answering a fresh challenge of the gateway, as {@code account} with its password. */

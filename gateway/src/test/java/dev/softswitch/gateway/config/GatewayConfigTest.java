@@ -103,6 +103,21 @@ class GatewayConfigTest {
     }
 
     @Test
+    void throttleLimitsAreReadAndABanOutOfRangeIsRefusedNamingTheKey() {
+        GatewayConfig c = GatewayConfig.parse(VALID + "auth: { throttle: { sourceFailuresPerMinute: 60,"
+                + " accountFailuresPerMinute: 3, sourceInvitesPerSecond: 20, banFor: 30m } }\n", "test.yaml");
+        assertThat(c.auth().throttle()).isEqualTo(new ThrottleConfig(60, 3, 20, Duration.ofMinutes(30), 100_000));
+        assertThat(GatewayConfig.loadDefault().auth().throttle()).isEqualTo(ThrottleConfig.DEFAULTS);
+        assertThatThrownBy(() -> GatewayConfig.parse(VALID + "auth: { throttle: { banFor: 2d } }\n", "test.yaml"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("banFor");
+        assertThatThrownBy(() -> GatewayConfig.parse(VALID + "auth: { throttle: { accountFailuresPerMinute: 0 } }\n",
+                "test.yaml"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("accountFailuresPerMinute");
+    }
+
+    @Test
     void bobCanPayExactlyOneMinuteToAUkMobile() {
         GatewayConfig c = GatewayConfig.loadDefault();
         RateConfig ukMobile = rate(c, "447");
@@ -303,5 +318,13 @@ class GatewayConfigTest {
         GatewayConfig c = GatewayConfig.load(java.nio.file.Path.of("../docker/gateway.yaml"));
         assertThat(c.trunks()).extracting(TrunkConfig::host).containsExactly("carrier");
         assertThat(c.charging().journal()).isEqualTo("./journal");
+    }
+
+    @Test
+    void benchConfigurationLoadsAndKeepsThePerAddressInviteLimitOutOfTheLoadGeneratorsWay() {
+        // bench/cps.sh drives this file from one address at thousands of INVITEs a second.
+        GatewayConfig c = GatewayConfig.load(java.nio.file.Path.of("../bench/gateway-bench.yaml"));
+        assertThat(c.auth().throttle().sourceInvitesPerSecond()).isGreaterThanOrEqualTo(10_000);
+        assertThat(account(c, "bench").ha1Md5()).isEqualTo(DigestAlgorithm.MD5.ha1("bench", "softswitch", "bench-demo"));
     }
 }
