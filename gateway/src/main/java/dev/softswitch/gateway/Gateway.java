@@ -15,6 +15,7 @@ import dev.softswitch.gateway.auth.DigestAlgorithm;
 import dev.softswitch.gateway.auth.DigestAuthenticator;
 import dev.softswitch.gateway.auth.DigestCredentials;
 import dev.softswitch.gateway.auth.NonceService;
+import dev.softswitch.gateway.auth.Throttle;
 import dev.softswitch.gateway.b2bua.B2buaHandler;
 import dev.softswitch.gateway.b2bua.MediaRelayPorts;
 import dev.softswitch.gateway.b2bua.OverloadGuard;
@@ -104,6 +105,7 @@ public final class Gateway implements AutoCloseable {
     private SipTransport transport;
     private TransactionLayer transactions;
     private B2buaHandler b2bua;
+    private Throttle throttle;
     private MediaRelay relay;
     private AdminHttpServer admin;
     private CallRecordWriter callRecords;
@@ -192,10 +194,12 @@ public final class Gateway implements AutoCloseable {
                 auth.algorithms().stream().map(a -> DigestAlgorithm.ofToken(a).orElseThrow()).toList(),
                 new NonceService(timers::now, auth.nonceTtl(), new SecureRandom()), MAX_TRACKED_NONCES, timers::now,
                 user -> subscribers.get().find(user).map(Subscriber::credentials));
+        throttle = new Throttle(auth.throttle(), timers::now, metrics);
         b2bua = B2buaHandler.builder()
                 .sip(transport, timers, timerSettings)
                 .auth(authenticator)
                 .clients(new ClientVersionCheck(config.clients().app(), config.clients().minimumVersions()))
+                .throttle(throttle)
                 .charging(charging, chargingExecutor, callRecords)
                 .relay(new MediaRelayPorts(relay, new MediaTimeouts(config.media().timeout(), config.media().holdTimeout())))
                 .routing(routing, subscribers::get)
@@ -314,7 +318,9 @@ public final class Gateway implements AutoCloseable {
         try {
             if (m.message() instanceof SIPRequest request) {
                 metrics.requestReceived(request.getMethod());
-                transactions.onRequest(request, m.source());
+                if (throttle.admits(request, m.source())) {
+                    transactions.onRequest(request, m.source());
+                }
             } else if (m.message() instanceof SIPResponse response) {
                 transactions.onResponse(response, m.source());
             }

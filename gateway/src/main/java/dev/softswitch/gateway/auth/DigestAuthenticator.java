@@ -132,6 +132,15 @@ public final class DigestAuthenticator {
         };
     }
 
+    /**
+     * The user name the request's credentials for our realm claim, before anything is checked (a
+     * banned account is refused without its password being looked at).
+     */
+    public Optional<String> claimedUser(SIPRequest request, boolean proxy) {
+        AuthenticationHeader h = ours(request, proxy ? ProxyAuthorizationHeader.NAME : AuthorizationHeader.NAME);
+        return h == null ? Optional.empty() : Optional.ofNullable(param(h, "username"));
+    }
+
     /** The first credentials header of {@code name} for our realm and the Digest scheme; null if none. */
     private AuthenticationHeader ours(SIPRequest request, String name) {
         ListIterator<?> it = request.getHeaders(name);

@@ -15,17 +15,20 @@ import javax.sip.message.Response;
  * Proxy-Authenticate, REGISTER against a 401 with WWW-Authenticate (RFC 3261 §22.2, §22.3). A request
  * without usable credentials is challenged; credentials that prove nothing get 403 Forbidden, the same
  * bytes for an unknown user as for a wrong password, so that nobody can learn which accounts exist.
- * SIP core thread.
+ * Every 403 is counted by the {@link Throttle}; credentials naming a banned account get the same 403
+ * without their password being checked. SIP core thread.
  */
 public final class DigestGate {
 
     private static final HeaderFactoryImpl HEADERS = new HeaderFactoryImpl();
 
     private final DigestAuthenticator authenticator;
+    private final Throttle throttle;
     private final GatewayMetrics metrics;
 
-    public DigestGate(DigestAuthenticator authenticator, GatewayMetrics metrics) {
+    public DigestGate(DigestAuthenticator authenticator, Throttle throttle, GatewayMetrics metrics) {
         this.authenticator = authenticator;
+        this.throttle = throttle;
         this.metrics = metrics;
     }
 
@@ -37,6 +40,14 @@ public final class DigestGate {
     public Optional<String> admit(ServerTransaction tx, boolean proxy) {
         SIPRequest request = tx.request();
         String method = request.getMethod();
+        Optional<String> claimed = authenticator.claimedUser(request, proxy);
+        if (claimed.isPresent() && throttle.accountBanned(claimed.get())) {
+            // Still a failure of its source: whoever keeps at a banned account ends up banned too.
+            metrics.authentication(method, "refused");
+            throttle.failed(tx.source(), null);
+            tx.respond(forbidden(request));
+            return Optional.empty();
+        }
         DigestAuthenticator.Outcome outcome = authenticator.authenticate(request, proxy);
         if (outcome instanceof DigestAuthenticator.Authenticated ok) {
             metrics.authentication(method, "authenticated");
@@ -47,9 +58,14 @@ public final class DigestGate {
             tx.respond(challenge(request, proxy, challenge.stale()));
         } else {
             metrics.authentication(method, "refused");
-            tx.respond(tagged(request.createResponse(Response.FORBIDDEN, "Forbidden")));
+            throttle.failed(tx.source(), claimed.orElse(null));
+            tx.respond(forbidden(request));
         }
         return Optional.empty();
+    }
+
+    private static SIPResponse forbidden(SIPRequest request) {
+        return tagged(request.createResponse(Response.FORBIDDEN, "Forbidden"));
     }
 
     private SIPResponse challenge(SIPRequest request, boolean proxy, boolean stale) {

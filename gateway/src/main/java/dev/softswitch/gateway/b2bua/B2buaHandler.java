@@ -6,6 +6,8 @@ import dev.softswitch.gateway.account.SubscriberDirectory;
 import dev.softswitch.gateway.auth.ClientVersionCheck;
 import dev.softswitch.gateway.auth.DigestAuthenticator;
 import dev.softswitch.gateway.auth.DigestGate;
+import dev.softswitch.gateway.auth.Throttle;
+import dev.softswitch.gateway.config.ThrottleConfig;
 import dev.softswitch.gateway.metrics.GatewayMetrics;
 import dev.softswitch.gateway.registrar.Registrar;
 import dev.softswitch.gateway.routing.RoutingService;
@@ -39,7 +41,9 @@ import org.slf4j.LoggerFactory;
  * prove an account, a REGISTER binds the account's contacts ({@link Registrar}); in-dialog requests
  * are matched to their call by dialog (Call-ID plus the gateway's tag); everything else gets the
  * answer RFC 3261 gives it (OPTIONS 200, known but unsupported methods 405 with Allow, unknown
- * methods 501, out-of-dialog BYE 481, Max-Forwards 0 483, a required extension 420). SIP core thread only.
+ * methods 501, out-of-dialog BYE 481, Max-Forwards 0 483, a required extension 420). Sources are
+ * checked first ({@link SourceAcl}): an in-dialog request from anyone but the dialog's peer gets the
+ * same 481 as an unknown dialog; an INVITE from a trunk that takes no inbound calls gets 403. SIP core thread only.
  */
 public final class B2buaHandler implements TransactionUser {
 
@@ -56,11 +60,15 @@ public final class B2buaHandler implements TransactionUser {
     private final DigestGate gate;
     private final Registrar registrar;
     private final CallRegistry registry = new CallRegistry();
+    private final SourceAcl acl;
     private Call.Wiring wiring;
 
     private B2buaHandler(Builder parts) {
         this.parts = parts;
-        this.gate = new DigestGate(parts.authenticator, parts.metrics);
+        this.acl = new SourceAcl(parts.routing, parts.metrics);
+        Throttle throttle = parts.throttle != null ? parts.throttle
+                : new Throttle(ThrottleConfig.DEFAULTS, parts.timers::now, parts.metrics);
+        this.gate = new DigestGate(parts.authenticator, throttle, parts.metrics);
         this.registrar = new Registrar(parts.timers, MAX_REGISTRATIONS);
         Gauge.builder("sip.registrations", registrar, Registrar::bindings)
                 .description("Contacts bound by authenticated REGISTERs").register(parts.metrics.registry());
@@ -99,11 +107,15 @@ public final class B2buaHandler implements TransactionUser {
             String toTag = request.getToTag();
             if (toTag != null) {
                 CallRegistry.LegRef leg = registry.find(request.getCallId().getCallId(), toTag);
-                if (leg == null) {
+                if (leg == null || !acl.admitsInDialog(leg.peer(), tx.source(), method)) {
                     respond(tx, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, "Call/Transaction Does Not Exist");
                 } else {
                     leg.call().onInDialogRequest(tx, leg.clientSide());
                 }
+                return;
+            }
+            if (Request.INVITE.equals(method) && !acl.admitsNewCall(tx.source())) {
+                respond(tx, Response.FORBIDDEN, "Inbound Calls Not Accepted From Trunks");
                 return;
             }
             if (request.getMaxForwards() != null && request.getMaxForwards().getMaxForwards() <= 0
@@ -168,7 +180,7 @@ public final class B2buaHandler implements TransactionUser {
     @Override
     public void onAck(SIPRequest ack, Endpoint source) {
         CallRegistry.LegRef leg = registry.find(ack.getCallId().getCallId(), ack.getToTag());
-        if (leg != null && leg.clientSide()) {
+        if (leg != null && leg.clientSide() && acl.admitsInDialog(leg.peer(), source, Request.ACK)) {
             leg.call().onClientAck();
         }
     }
@@ -180,6 +192,10 @@ public final class B2buaHandler implements TransactionUser {
             respond(cancelTx, Response.OK, "OK");
             return;
         }
+        if (!acl.admitsInDialog(DialogPeer.connection(inviteTx.source()), cancelTx.source(), Request.CANCEL)) {
+            respond(cancelTx, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, "Call/Transaction Does Not Exist");
+            return;
+        }
         call.onClientCancel(cancelTx);
     }
 
@@ -189,7 +205,7 @@ public final class B2buaHandler implements TransactionUser {
             return;
         }
         CallRegistry.LegRef leg = registry.find(response.getCallId().getCallId(), response.getFromTag());
-        if (leg != null && !leg.clientSide()) {
+        if (leg != null && !leg.clientSide() && leg.peer().admits(source)) {
             leg.call().onCarrierOkRetransmission(response);
         }
     }
@@ -242,6 +258,7 @@ public final class B2buaHandler implements TransactionUser {
         private TimerService timers;
         private TimerSettings timerSettings;
         private DigestAuthenticator authenticator;
+        private Throttle throttle;
         private ChargingEngine engine;
         private Executor chargingExecutor;
         private CallRecordWriter callRecords;
@@ -273,6 +290,15 @@ public final class B2buaHandler implements TransactionUser {
         /** How app clients prove which account they are (digest authentication, SIG-4). */
         public Builder auth(DigestAuthenticator authenticator) {
             this.authenticator = authenticator;
+            return this;
+        }
+
+        /**
+         * The throttle that counts failed authentications and bans (the same one the gateway consults
+         * before the transaction layer); without one, a throttle on the default limits.
+         */
+        public Builder throttle(Throttle throttle) {
+            this.throttle = throttle;
             return this;
         }
 

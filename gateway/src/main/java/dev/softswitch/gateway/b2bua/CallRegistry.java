@@ -11,11 +11,14 @@ import java.util.Map;
 /**
  * Index of live calls: by dialog on either leg (Call-ID plus the gateway's own tag, which is the
  * To tag of every in-dialog request the peer sends, so matching works even when the peer ignores
- * Record-Route) and by the client's INVITE server transaction (for CANCEL). SIP core thread only.
+ * Record-Route) and by the client's INVITE server transaction (for CANCEL). Each dialog entry names
+ * its {@link DialogPeer}, so that a request is checked against its source before it reaches the call.
+ * SIP core thread only.
  */
 final class CallRegistry {
 
-    record LegRef(Call call, boolean clientSide) {
+    /** One leg of a live call, and who may send requests in its dialog. */
+    record LegRef(Call call, boolean clientSide, DialogPeer peer) {
     }
 
     private final Map<String, LegRef> byDialog = new HashMap<>();
@@ -35,7 +38,7 @@ final class CallRegistry {
     /** Registers one leg's dialog of a live call. */
     void bindLeg(Call call, DialogLeg leg, boolean clientSide) {
         String key = key(leg.callId(), leg.localTag());
-        byDialog.put(key, new LegRef(call, clientSide));
+        byDialog.put(key, new LegRef(call, clientSide, leg.peer()));
         calls.get(call).add(key);
     }
 

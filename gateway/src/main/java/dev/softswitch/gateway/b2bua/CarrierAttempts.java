@@ -151,7 +151,8 @@ final class CarrierAttempts {
                 DialogLeg.ADDRESSES.createSipURI(SipMessages.escapeUser(identity.fromUser()), local.getHostString()));
         Address to = DialogLeg.ADDRESSES.createAddress((URI) ruri.clone());
         DialogLeg abandoned = leg;
-        leg = new DialogLeg(SipMessages.newCallId(), SipMessages.newTag(), from, to, ruri, dest, sip.sender(), 0);
+        leg = new DialogLeg(SipMessages.newCallId(), SipMessages.newTag(), from, to, ruri, dest, DialogPeer.trunk(trunk),
+                sip.sender(), 0);
 
         SIPRequest invite = leg.newRequest(Request.INVITE);
         inviteCseq = leg.localCseq();

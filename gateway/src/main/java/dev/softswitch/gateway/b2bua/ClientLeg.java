@@ -76,7 +76,7 @@ final class ClientLeg {
     /** Opens the client's dialog (RFC 3261 §12.1.1): our tag, its tag, its Contact as remote target. */
     DialogLeg openDialog() {
         dialog = new DialogLeg(callId, tag, invite.getTo().getAddress(), invite.getFrom().getAddress(),
-                target(), source, sip.sender(), 0);
+                target(), source, DialogPeer.connection(source), sip.sender(), 0);
         dialog.remoteTag(invite.getFromTag());
         return dialog;
     }

@@ -34,19 +34,21 @@ final class DialogLeg {
     private final Address localParty;
     private final Address remoteParty;
     private final Endpoint destination;
+    private final DialogPeer peer;
     private final SipSender sender;
     private String remoteTag;
     private URI remoteTarget;
     private long localCseq;
 
     DialogLeg(String callId, String localTag, Address localParty, Address remoteParty, URI remoteTarget,
-              Endpoint destination, SipSender sender, long initialCseq) {
+              Endpoint destination, DialogPeer peer, SipSender sender, long initialCseq) {
         this.callId = callId;
         this.localTag = localTag;
         this.localParty = localParty;
         this.remoteParty = remoteParty;
         this.remoteTarget = remoteTarget;
         this.destination = destination;
+        this.peer = peer;
         this.sender = sender;
         this.localCseq = initialCseq;
     }
@@ -73,6 +75,11 @@ final class DialogLeg {
 
     Endpoint destination() {
         return destination;
+    }
+
+    /** Who may send requests in this dialog (issue 10). */
+    DialogPeer peer() {
+        return peer;
     }
 
     long localCseq() {

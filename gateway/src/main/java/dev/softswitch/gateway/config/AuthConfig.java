@@ -8,14 +8,19 @@ import java.util.Set;
  * Digest authentication of app clients (SIG-4, RFC 3261 §22, RFC 8760): the realm the accounts'
  * HA1 hashes were made for, how long a nonce lives, and the algorithms offered, most preferred first.
  * A client takes the topmost challenge it supports; SIPp takes the topmost one whatever it is and
- * speaks only MD5, so a configuration driven by SIPp offers MD5 first.
+ * speaks only MD5, so a configuration driven by SIPp offers MD5 first. {@code throttle} limits failed
+ * authentications and new INVITEs ({@link ThrottleConfig}).
  */
-public record AuthConfig(String realm, Duration nonceTtl, List<String> algorithms) {
+public record AuthConfig(String realm, Duration nonceTtl, List<String> algorithms, ThrottleConfig throttle) {
 
     private static final Set<String> KNOWN = Set.of("SHA-256", "MD5");
 
     public static final AuthConfig DEFAULTS = new AuthConfig("softswitch", Duration.ofMinutes(5),
-            List.of("SHA-256", "MD5"));
+            List.of("SHA-256", "MD5"), ThrottleConfig.DEFAULTS);
+
+    public AuthConfig(String realm, Duration nonceTtl, List<String> algorithms) {
+        this(realm, nonceTtl, algorithms, ThrottleConfig.DEFAULTS);
+    }
 
     public AuthConfig {
         Checks.notBlank("realm", realm);
@@ -34,5 +39,6 @@ public record AuthConfig(String realm, Duration nonceTtl, List<String> algorithm
             }
         }
         Checks.unique("algorithms", algorithms, a -> a, "algorithm");
+        Checks.present("throttle", throttle);
     }
 }

@@ -76,7 +76,19 @@ final class GatewayConfigReader {
         String realm = r.text("realm", "softswitch", d.realm());
         Duration nonceTtl = duration(r, "nonceTtl", d.nonceTtl());
         var algorithms = r.texts("algorithms", "[SHA-256, MD5]", d.algorithms());
-        return r.build(() -> new AuthConfig(realm, nonceTtl, algorithms));
+        ThrottleConfig throttle = r.mapping("throttle", "{ sourceFailuresPerMinute: 30, accountFailuresPerMinute: 5,"
+                + " sourceInvitesPerSecond: 50, banFor: 10m }", GatewayConfigReader::throttle, d.throttle());
+        return r.build(() -> new AuthConfig(realm, nonceTtl, algorithms, throttle));
+    }
+
+    private static ThrottleConfig throttle(MappingReader r) {
+        ThrottleConfig d = ThrottleConfig.DEFAULTS;
+        Integer sourceFailures = r.integer("sourceFailuresPerMinute", "30", d.sourceFailuresPerMinute());
+        Integer accountFailures = r.integer("accountFailuresPerMinute", "5", d.accountFailuresPerMinute());
+        Integer sourceInvites = r.integer("sourceInvitesPerSecond", "50", d.sourceInvitesPerSecond());
+        Duration banFor = duration(r, "banFor", d.banFor());
+        Integer maxTracked = r.integer("maxTracked", "100000", d.maxTracked());
+        return r.build(() -> new ThrottleConfig(sourceFailures, accountFailures, sourceInvites, banFor, maxTracked));
     }
 
     private static SipConfig sip(MappingReader r, Path baseDir) {
@@ -169,10 +181,12 @@ final class GatewayConfigReader {
         String fromUser = r.text("fromUser", "softswitch", null);
         var failoverCodes = r.integers("failoverCodes", "[404, 480]", java.util.List.of());
         Boolean probe = r.bool("probe", true);
+        Boolean inbound = r.bool("inbound", false);
         String ca = r.text("ca", "carrier-ca.pem", null);
         return r.build(() -> {
             TrunkConfig trunk = new TrunkConfig(name, host, port, transport, prefixes, priority, weight, rates,
-                    maxChannels, callsPerSecond, numberFormat, techPrefix, callerIdMode, fromUser, failoverCodes, probe, ca);
+                    maxChannels, callsPerSecond, numberFormat, techPrefix, callerIdMode, fromUser, failoverCodes, probe,
+                    inbound, ca);
             if (ca != null) {
                 PemFiles.certificates("ca", baseDir.resolve(ca));
             }

@@ -12,14 +12,15 @@ import java.util.regex.Pattern;
  * = {@code +8190…} or {@code digits} = {@code 8190…}, then {@code techPrefix} before the dialled
  * number), where the caller's verified number goes ({@code callerIdMode}: from, pai or both, with
  * {@code fromUser} for From when only PAI carries it), the extra final codes that fail over to the
- * next trunk (408 and 5xx always do) and whether it is probed with OPTIONS. Over {@code tls} the
- * carrier's certificate must chain to the PEM {@code ca} file when one is given, else to the JDK's
- * trusted CAs.
+ * next trunk (408 and 5xx always do), whether it is probed with OPTIONS, and whether it may send
+ * the gateway calls ({@code inbound}, default false: an INVITE from a trunk's address is refused, issue 10).
+ * Over {@code tls} the carrier's certificate must chain to the PEM {@code ca} file when one is given,
+ * else to the JDK's trusted CAs.
  */
 public record TrunkConfig(String name, String host, int port, String transport, List<String> prefixes,
                           int priority, int weight, String rates, int maxChannels, int callsPerSecond,
                           String numberFormat, String techPrefix, String callerIdMode, String fromUser,
-                          List<Integer> failoverCodes, boolean probe, String ca) {
+                          List<Integer> failoverCodes, boolean probe, boolean inbound, String ca) {
 
     public static final String FORMAT_E164 = "e164";
     public static final String FORMAT_DIGITS = "digits";
@@ -83,13 +84,13 @@ public record TrunkConfig(String name, String host, int port, String transport, 
     public TrunkConfig(String name, String host, int port, String transport, List<String> prefixes,
                        int priority, int weight, String rates, int maxChannels, int callsPerSecond,
                        String numberFormat, String techPrefix, String callerIdMode, String fromUser,
-                       List<Integer> failoverCodes, boolean probe) {
+                       List<Integer> failoverCodes, boolean probe, boolean inbound) {
         this(name, host, port, transport, prefixes, priority, weight, rates, maxChannels, callsPerSecond,
-                numberFormat, techPrefix, callerIdMode, fromUser, failoverCodes, probe, null);
+                numberFormat, techPrefix, callerIdMode, fromUser, failoverCodes, probe, inbound, null);
     }
 
     /** The trunk as the first configuration schema had it: every other setting at its default. */
     public TrunkConfig(String name, String host, int port, String transport, List<String> prefixes) {
-        this(name, host, port, transport, prefixes, 0, 1, null, 0, 0, FORMAT_E164, "", "both", null, List.of(), true);
+        this(name, host, port, transport, prefixes, 0, 1, null, 0, 0, FORMAT_E164, "", "both", null, List.of(), true, false);
     }
 }

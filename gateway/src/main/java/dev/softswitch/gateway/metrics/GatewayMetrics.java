@@ -21,7 +21,10 @@ public final class GatewayMetrics {
     private final Map<String, Counter> attemptsByOutcome = new ConcurrentHashMap<>();
     private final Map<String, Counter> teardownsByReason = new ConcurrentHashMap<>();
     private final Map<String, Counter> chargedByCurrency = new ConcurrentHashMap<>();
+    private final Map<String, Counter> refusedByReason = new ConcurrentHashMap<>();
     private final Map<String, Counter> authByOutcome = new ConcurrentHashMap<>();
+    private final Map<String, Counter> throttledByReason = new ConcurrentHashMap<>();
+    private final Map<String, Counter> bansByScope = new ConcurrentHashMap<>();
     private final AtomicInteger callsActive = new AtomicInteger();
 
     public GatewayMetrics(MeterRegistry registry) {
@@ -63,6 +66,16 @@ public final class GatewayMetrics {
                         .tag("reason", r).register(registry)).increment();
     }
 
+    /**
+     * A request refused for where it came from (issue 10); {@code reason} is one of a fixed few the
+     * caller names ({@code trunk_invite}, {@code not_dialog_peer}), never a value from the message.
+     */
+    public void requestRefused(String reason) {
+        refusedByReason.computeIfAbsent(reason, r ->
+                Counter.builder("sip.requests.refused").description("SIP requests refused for their source, by reason")
+                        .tag("reason", r).register(registry)).increment();
+    }
+
     /** Money debited for a call, in micro-units of {@code currency}. */
     public void charged(String currency, long micros) {
         chargedByCurrency.computeIfAbsent(currency, c ->
@@ -78,6 +91,24 @@ public final class GatewayMetrics {
         authByOutcome.computeIfAbsent(method + ' ' + outcome, k ->
                 Counter.builder("sip.auth").description("Digest authentications of client requests, by method and outcome")
                         .tag("method", method).tag("outcome", outcome).register(registry)).increment();
+    }
+
+    /**
+     * A request throttled, by reason: source_banned (dropped unanswered), invite_rate (the INVITE that
+     * went over the source's rate, dropped, and the source banned) or account_banned (403 without
+     * checking the password). A bounded set.
+     */
+    public void throttled(String reason) {
+        throttledByReason.computeIfAbsent(reason, r ->
+                Counter.builder("sip.throttled").description("Requests throttled, by reason")
+                        .tag("reason", r).register(registry)).increment();
+    }
+
+    /** A ban imposed on a {@code scope}: source (an address) or account. */
+    public void banned(String scope) {
+        bansByScope.computeIfAbsent(scope, s ->
+                Counter.builder("sip.bans").description("Bans imposed by throttling, by scope")
+                        .tag("scope", s).register(registry)).increment();
     }
 
     public void callStarted() {

@@ -8,6 +8,7 @@ import dev.softswitch.gateway.routing.NumberClassifier.Refused;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -112,6 +113,11 @@ public final class RoutingService {
             return Optional.of(ok.number().regionCode());
         }
         return Optional.ofNullable(((Refused) c).number()).map(PhoneNumberInfo::regionCode);
+    }
+
+    /** The trunk whose address {@code source} is (IP and port), or empty: a set lookup, for the trunk ACL. */
+    public Optional<Trunk> trunkAt(InetSocketAddress source) {
+        return table.get().selector().trunkAt(source);
     }
 
     /** The current table. */

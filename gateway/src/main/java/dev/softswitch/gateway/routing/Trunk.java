@@ -3,6 +3,7 @@ package dev.softswitch.gateway.routing;
 import dev.softswitch.gateway.config.TrunkConfig;
 import dev.softswitch.gateway.transport.Endpoint;
 import dev.softswitch.gateway.transport.TransportType;
+import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -13,11 +14,13 @@ import java.util.Set;
  * probed), which E.164 digit prefixes it serves ({@code ""} serves all), its preference (lower
  * {@code priority} first, {@code weight} shares among equals), its buy-rate deck, its limits (0 = none),
  * how it wants numbers written and caller identity presented, and the extra final codes that fail
- * over to the next candidate (408 and 5xx always do, RTE-5).
+ * over to the next candidate (408 and 5xx always do, RTE-5). Its addresses are also the only sources
+ * the gateway trusts to speak for it ({@link #sendsFrom}), and it may send calls only when {@code inbound}.
  */
 public record Trunk(String name, List<Endpoint> addresses, List<String> prefixes, int priority, int weight,
                     RateDeck deck, int maxChannels, int callsPerSecond, NumberFormat numberFormat, String techPrefix,
-                    CallerIdMode callerIdMode, String fromUser, Set<Integer> failoverCodes, boolean probe) {
+                    CallerIdMode callerIdMode, String fromUser, Set<Integer> failoverCodes, boolean probe,
+                    boolean inbound) {
 
     public Trunk {
         Objects.requireNonNull(name, "name");
@@ -47,7 +50,7 @@ public record Trunk(String name, List<Endpoint> addresses, List<String> prefixes
     /** A trunk with one address and every other setting at its default (the walking skeleton's trunk). */
     public Trunk(String name, Endpoint endpoint, List<String> prefixes) {
         this(name, List.of(endpoint), prefixes, 0, 1, RateDeck.EMPTY, 0, 0, NumberFormat.E164, "",
-                CallerIdMode.BOTH, null, Set.of(), true);
+                CallerIdMode.BOTH, null, Set.of(), true, false);
     }
 
     /** The trunk a configuration entry describes, with its deck already read. */
@@ -56,12 +59,26 @@ public record Trunk(String name, List<Endpoint> addresses, List<String> prefixes
                 c.prefixes(), c.priority(), c.weight(), deck, c.maxChannels(), c.callsPerSecond(),
                 NumberFormat.valueOf(c.numberFormat().toUpperCase(Locale.ROOT)), c.techPrefix(),
                 CallerIdMode.valueOf(c.callerIdMode().toUpperCase(Locale.ROOT)), c.fromUser(),
-                Set.copyOf(c.failoverCodes()), c.probe());
+                Set.copyOf(c.failoverCodes()), c.probe(), c.inbound());
     }
 
     /** The address calls and probes go to. */
     public Endpoint endpoint() {
         return addresses.get(0);
+    }
+
+    /**
+     * Whether a packet from {@code source} comes from this trunk: the IP and port of one of its
+     * addresses, as configured (a carrier answers and sends in-dialog requests from where the gateway
+     * sends to it; over TCP on the connection the gateway opened). Transport aside, nothing else counts.
+     */
+    public boolean sendsFrom(InetSocketAddress source) {
+        for (Endpoint a : addresses) {
+            if (a.address().equals(source)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether a final response {@code status} from this trunk moves the call to the next candidate. */

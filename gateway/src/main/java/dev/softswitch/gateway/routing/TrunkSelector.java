@@ -1,5 +1,7 @@
 package dev.softswitch.gateway.routing;
 
+import dev.softswitch.gateway.transport.Endpoint;
+import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -7,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.random.RandomGenerator;
 
 /**
@@ -24,6 +27,7 @@ public final class TrunkSelector {
     private final List<Trunk> trunks;
     private final TrunkState[] states;
     private final Map<String, Integer> index = new HashMap<>();
+    private final Map<InetSocketAddress, Trunk> bySource = new HashMap<>();
     private final TrunkStates trunkStates;
     private final RandomGenerator random;
     private final Node root = new Node();
@@ -39,6 +43,9 @@ public final class TrunkSelector {
                 throw new IllegalArgumentException("two trunks named " + trunk.name());
             }
             this.states[t] = states.of(trunk.name());
+            for (Endpoint address : trunk.addresses()) {
+                bySource.merge(address.address(), trunk, (first, next) -> !first.inbound() && next.inbound() ? next : first);
+            }
             for (String prefix : trunk.prefixes()) {
                 node(prefix).addRoute(t);
             }
@@ -51,6 +58,14 @@ public final class TrunkSelector {
     /** The trunks of this table, in configuration order. */
     public List<Trunk> trunks() {
         return trunks;
+    }
+
+    /**
+     * The trunk a packet from {@code source} comes from (its IP and port are one of the trunk's
+     * addresses), or empty; where trunks share an address, the first that takes inbound calls, else the first.
+     */
+    public Optional<Trunk> trunkAt(InetSocketAddress source) {
+        return Optional.ofNullable(source == null ? null : bySource.get(source));
     }
 
     /** Whether any trunk serves a prefix of {@code digits}, whatever its state. */

@@ -184,8 +184,13 @@ public final class TransactionLayer {
             deliver(tx);
         } else if (SIPRequest.CANCEL.equals(method)) {
             NonInviteServerTransaction tx = new NonInviteServerTransaction(this, key, request, source);
-            servers.put(key, tx);
-            if (servers.get(key.withMethod(SIPRequest.INVITE)) instanceof InviteServerTransaction invite) {
+            AbstractTransaction cancelled = servers.get(key.withMethod(SIPRequest.INVITE));
+            if (!(cancelled instanceof InviteServerTransaction ist) || ist.source().equals(source)) {
+                // A CANCEL from elsewhere than its INVITE is answered but not remembered, so that it
+                // cannot absorb the client's own CANCEL as its retransmission (issue 10).
+                servers.put(key, tx);
+            }
+            if (cancelled instanceof InviteServerTransaction invite) {
                 tu.onCancel(tx, invite);
             } else {
                 tx.respond(withToTag(request.createResponse(SIPResponse.CALL_OR_TRANSACTION_DOES_NOT_EXIST)));

@@ -12,10 +12,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Stamps the top Via of every request with where it really came from: {@code received} when the
- * sent-by host differs from the source IP (RFC 3261 §18.2.1), and the source port in an empty
- * {@code rport}, plus {@code received} regardless (RFC 3581 §4). Failed requests are stamped too, so
- * that their 400 finds its way back.
+ * Stamps the top Via of every request with where it really came from: {@code received} is always the
+ * source IP (RFC 3261 §18.2.1 asks for it when sent-by differs; RFC 3581 §4 always), and an
+ * {@code rport}, empty or not, gets the source port. A {@code received} or {@code rport} value the
+ * client wrote is overwritten, never obeyed: responses go to the real source, not wherever the packet
+ * says (reflection, issue 10). Failed requests are stamped too, so that their 400 finds its way back.
  */
 @ChannelHandler.Sharable
 public final class ViaReceivedHandler extends ChannelInboundHandlerAdapter {
@@ -41,48 +42,19 @@ public final class ViaReceivedHandler extends ChannelInboundHandlerAdapter {
     /** Applies the §18.2.1 / RFC 3581 rule to {@code via} for a request that came from {@code source}. */
     public static void stamp(Via via, InetSocketAddress source) {
         InetAddress sourceAddress = source.getAddress();
-        if (sourceAddress == null) {
-            return;
-        }
-        String sourceIp = sourceAddress.getHostAddress();
-        boolean rportRequested = via.hasParameter(Via.RPORT) && isEmpty(via.getParameter(Via.RPORT));
         try {
-            if (rportRequested || !sameAddress(via.getHost(), sourceAddress)) {
-                via.setReceived(sourceIp);
+            if (sourceAddress == null) {
+                throw new IllegalArgumentException("unresolved source");
             }
-            if (rportRequested) {
+            via.setReceived(sourceAddress.getHostAddress());
+            if (via.hasParameter(Via.RPORT)) {
                 via.setParameter(Via.RPORT, Integer.toString(source.getPort()));
             }
         } catch (ParseException | RuntimeException e) {
+            // Never leave the client's own received/rport in place: without them the answer goes to sent-by.
+            via.removeParameter(Via.RECEIVED);
+            via.removeParameter(Via.RPORT);
             LOG.debug("Could not stamp Via {} with {}: {}", via, source, e.toString());
         }
-    }
-
-    private static boolean sameAddress(String sentByHost, InetAddress source) {
-        if (sentByHost == null) {
-            return false;
-        }
-        String host = sentByHost.startsWith("[") && sentByHost.endsWith("]")
-                ? sentByHost.substring(1, sentByHost.length() - 1)
-                : sentByHost;
-        if (host.equalsIgnoreCase(source.getHostAddress())) {
-            return true;
-        }
-        if (!isIpLiteral(host)) {
-            return false; // a domain name always differs from the packet's source address
-        }
-        try {
-            return InetAddress.getByName(host).equals(source); // literal: no DNS lookup
-        } catch (java.net.UnknownHostException e) {
-            return false;
-        }
-    }
-
-    private static boolean isIpLiteral(String host) {
-        return host.indexOf(':') >= 0 || host.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9'));
-    }
-
-    private static boolean isEmpty(String s) {
-        return s == null || s.isEmpty();
     }
 }

@@ -19,7 +19,9 @@ import dev.softswitch.gateway.auth.DigestAlgorithm;
 import dev.softswitch.gateway.auth.DigestAuthenticator;
 import dev.softswitch.gateway.auth.DigestCredentials;
 import dev.softswitch.gateway.auth.NonceService;
+import dev.softswitch.gateway.auth.Throttle;
 import dev.softswitch.gateway.config.GatewayConfig;
+import dev.softswitch.gateway.config.ThrottleConfig;
 import dev.softswitch.gateway.metrics.GatewayMetrics;
 import dev.softswitch.gateway.routing.RoutingService;
 import dev.softswitch.gateway.sdp.SdpRewriter;
@@ -61,6 +63,9 @@ class B2buaCallTest {
     private static final Endpoint CLIENT = Endpoint.of("127.0.0.1", 5070, TransportType.UDP);
     private static final Endpoint TLS_CLIENT = Endpoint.of("127.0.0.1", 5071, TransportType.TLS);
     private static final Endpoint CARRIER = Endpoint.of("127.0.0.1", 5080, TransportType.UDP);
+    /** Knows the dialog's Call-ID and tags, but sends from where neither peer is (issue 10). */
+    private static final Endpoint STRANGER_PORT = Endpoint.of("127.0.0.1", 5071, TransportType.UDP);
+    private static final Endpoint STRANGER_HOST = Endpoint.of("192.0.2.66", 5070, TransportType.UDP);
 
     @TempDir
     Path dir;
@@ -75,6 +80,7 @@ class B2buaCallTest {
             List.of(DigestAlgorithm.SHA_256, DigestAlgorithm.MD5),
             new NonceService(timers::now, Duration.ofMinutes(5), new SecureRandom()), 1000, timers::now,
             user -> SUBSCRIBERS.find(user).map(Subscriber::credentials));
+    private final Throttle throttle = new Throttle(ThrottleConfig.DEFAULTS, timers::now, new GatewayMetrics(registry));
     private CallRecordWriter records;
     private TransactionLayer transactions;
     private B2buaHandler b2bua;
@@ -104,6 +110,7 @@ class B2buaCallTest {
                 .sip(sender, timers, TimerSettings.rfc3261())
                 .auth(authenticator)
                 .clients(new ClientVersionCheck("SoftphoneApp", java.util.Map.of("Android", "4.0.0")))
+                .throttle(throttle)
                 .charging(charging, Runnable::run, records)
                 .relay(relay)
                 .routing(routing, () -> SUBSCRIBERS)
@@ -212,6 +219,86 @@ class B2buaCallTest {
         // One call reached the carrier (its INVITE retransmitted meanwhile, one Call-ID).
         assertThat(sender.requests("INVITE")).extracting(r -> r.getCallId().getCallId()).containsOnly(
                 sender.requests("INVITE").get(0).getCallId().getCallId());
+    }
+
+    @Test
+    void anAccountGuessedFromBehindANatIsBannedWhileTheOtherAccountsBehindItGoOnCalling() {
+        Endpoint guesser = Endpoint.of("127.0.0.1", 40000, TransportType.UDP); // CLIENT's address: one NAT
+        String uri = "sip:+447400123456@127.0.0.1:5060";
+        for (int i = 1; i <= 6; i++) {
+            admit(unauthenticatedInvite("alice", "+447400123456", "g" + i).header("Proxy-Authorization",
+                    DigestTestClient.authorization(authenticator.challenge(false).get(0), "alice", "guess" + i, "INVITE",
+                            uri, 1, "g")).build(), guesser);
+        }
+        assertThat(sender.statuses()).containsExactly(100, 403, 100, 403, 100, 403, 100, 403, 100, 403, 100, 403);
+        String wrongPassword = masked(sender.lastResponse());
+        // The sixth failure in a minute banned alice: now even her password gets the same 403, unchecked.
+        admit(inviteFrom("alice", "+447400123456", "a1").build(), CLIENT);
+        assertThat(masked(sender.lastResponse())).isEqualTo(wrongPassword);
+        assertThat(sender.requests("INVITE")).isEmpty();
+        // bob, behind the same address, calls as usual.
+        admit(inviteFrom("bob", "+447400123456", "b1").build(), CLIENT);
+        assertThat(onlyRequest("INVITE").getFrom().getAddress().getURI().toString()).contains("+447400000002");
+
+        timers.advance(Duration.ofMinutes(10)); // the ban lifts by itself
+        admit(inviteFrom("alice", "+447400123456", "a2").build(), CLIENT);
+        timers.runDue();
+        assertThat(sender.requests("INVITE")).anySatisfy(r ->
+                assertThat(r.getFrom().getAddress().getURI().toString()).contains("+447400000001"));
+        assertThat(registry.get("sip.throttled").tag("reason", "account_banned").counter().count()).isEqualTo(1);
+        assertThat(registry.get("sip.bans").tag("scope", "account").counter().count()).isEqualTo(1);
+        assertThat(registry.find("sip.bans").tag("scope", "source").counter()).isNull();
+    }
+
+    @Test
+    void whoeverKeepsAtABannedAccountIsBannedTooAndThenGetsNoAnswer() {
+        Endpoint guesser = Endpoint.of("198.51.100.7", 5070, TransportType.UDP);
+        String challenge = authenticator.challenge(false).get(0);
+        for (int i = 1; i <= 31; i++) { // 6 checked and the account banned; 25 more refused unchecked
+            admit(unauthenticatedInvite("alice", "+447400123456", "k" + i).header("Proxy-Authorization",
+                    DigestTestClient.authorization(challenge, "alice", "guess" + i, "INVITE",
+                            "sip:+447400123456@127.0.0.1:5060", i, "k")).build(), guesser);
+        }
+        assertThat(sender.statuses()).hasSize(62).containsOnly(100, 403);
+        admit(unauthenticatedInvite("alice", "+447400123456", "k32").build(), guesser);
+        assertThat(sender.statuses()).hasSize(62);
+        assertThat(registry.get("sip.bans").tag("scope", "source").counter().count()).isEqualTo(1);
+    }
+
+    @Test
+    void anAddressFailingTooOftenGetsNoAnswerNotEvenA100ButItsCallUpCanStillHangUp() throws Exception {
+        SIPRequest invite = clientInvite("alice", "+447400123456", "up1");
+        admit(invite, CLIENT);
+        answer(onlyRequest("INVITE"));
+        SIPResponse ok = sender.lastResponse();
+        admit(clientAck(invite, ok), CLIENT);
+        // From the same address, 31 failed authentications within a minute, each for another user.
+        Endpoint guesser = Endpoint.of("127.0.0.1", 40000, TransportType.UDP);
+        String challenge = authenticator.challenge(false).get(0);
+        for (int i = 0; i <= 30; i++) {
+            admit(unauthenticatedInvite("u" + i, "+447400123456", "s" + i).header("Proxy-Authorization",
+                    DigestTestClient.authorization(challenge, "u" + i, "guess", "INVITE",
+                            "sip:+447400123456@127.0.0.1:5060", 1, "s")).build(), guesser);
+        }
+        assertThat(sender.lastResponse().getStatusCode()).isEqualTo(403);
+
+        int sent = sender.sent.size();
+        admit(unauthenticatedInvite("bob", "+447400123456", "n1").build(), CLIENT);
+        admit(request("OPTIONS", "sip:gw@127.0.0.1:5060").via(TransportType.UDP, "127.0.0.1:5070", "z9hG4bKo1")
+                .callId("o1").build(), CLIENT);
+        assertThat(sender.sent).hasSize(sent); // dropped: no 100 Trying, no 407, nothing
+        // alice's call, up from the banned address, ends as it should: BYE passes, both legs end.
+        admit(clientBye(invite, ok), CLIENT);
+        assertThat(sender.requests("BYE")).hasSize(1);
+        assertThat(b2bua.activeCalls()).isZero();
+
+        timers.advance(Duration.ofMinutes(10));
+        sent = sender.sent.size();
+        admit(unauthenticatedInvite("bob", "+447400123456", "n2").build(), CLIENT);
+        assertThat(sender.sent.subList(sent, sender.sent.size())).extracting(RecordingSipSender.Sent::status)
+                .containsExactly(100, 407);
+        assertThat(registry.get("sip.throttled").tag("reason", "source_banned").counter().count()).isEqualTo(2);
+        assertThat(registry.get("sip.bans").tag("scope", "source").counter().count()).isEqualTo(1);
     }
 
     @Test
@@ -446,6 +533,130 @@ class B2buaCallTest {
         assertThat(sender.lastResponse().getStatusCode()).isEqualTo(481);
     }
 
+    // ---- sources (issue 10): who may speak in a dialog, and who may call ------------------------
+
+    @Test
+    void aSpoofedByeFromAnotherPortOrHostGetsTheUnknownDialogAnswerAndTheCallGoesOn() throws Exception {
+        SIPRequest invite = clientInvite("alice", "+447400123456", "c20");
+        transactions.onRequest(invite, CLIENT);
+        answer(onlyRequest("INVITE"));
+        SIPResponse ok = sender.lastResponse();
+        transactions.onRequest(clientAck(invite, ok), CLIENT);
+
+        transactions.onRequest(inDialog(invite, ok, "BYE", 2, "spoof1").build(), STRANGER_PORT);
+        SIPResponse refused = sender.lastResponse();
+        transactions.onRequest(inDialog(invite, ok, "BYE", 2, "spoof2").build(), STRANGER_HOST);
+        transactions.onRequest(inDialog(invite, ok, "BYE", 2, "nosuch").to(invite.getTo().getAddress().toString(),
+                "no-such-tag").build(), CLIENT);
+        SIPResponse unknown = sender.lastResponse();
+
+        // RFC 3261 §12.2.2: the answer to a dialog that does not exist; the stranger cannot tell the difference.
+        assertThat(sender.statuses()).endsWith(481, 481, 481);
+        assertThat(refused.getReasonPhrase()).isEqualTo(unknown.getReasonPhrase());
+        assertThat(sender.requests("BYE")).isEmpty();
+        assertThat(b2bua.activeCalls()).isEqualTo(1);
+        assertThat(relay.inUse()).isEqualTo(1);
+        assertThat(refusals("not_dialog_peer")).isEqualTo(2.0);
+
+        transactions.onRequest(clientBye(invite, ok), CLIENT);
+        assertThat(sender.lastResponse().getStatusCode()).isEqualTo(200);
+        assertThat(sender.requests("BYE")).hasSize(1);
+        assertThat(onlyRecord().get("hungUpBy").asText()).isEqualTo("caller");
+        assertNoPortsInUse();
+    }
+
+    @Test
+    void aByeOnTheCarrierLegFromAnAddressNotTheTrunksIsRefusedAndTheTrunksEndsTheCall() throws Exception {
+        SIPRequest invite = clientInvite("alice", "+447400123456", "c21");
+        transactions.onRequest(invite, CLIENT);
+        SIPRequest carrierInvite = onlyRequest("INVITE");
+        answer(carrierInvite);
+        transactions.onRequest(clientAck(invite, sender.lastResponse()), CLIENT);
+
+        transactions.onRequest(carrierBye(carrierInvite, "spoof"), CLIENT); // the client is no trunk
+        assertThat(sender.lastResponse().getStatusCode()).isEqualTo(481);
+        assertThat(sender.requests("BYE")).isEmpty();
+        assertThat(b2bua.activeCalls()).isEqualTo(1);
+
+        transactions.onRequest(carrierBye(carrierInvite, "real"), CARRIER);
+        assertThat(sender.lastResponse().getStatusCode()).isEqualTo(200);
+        assertThat(sender.requests("BYE")).extracting(b -> b.getCallId().getCallId()).containsExactly("c21");
+        assertThat(onlyRecord().get("hungUpBy").asText()).isEqualTo("callee");
+    }
+
+    @Test
+    void aReinviteFromAStrangerIsRefusedAndNothingReachesTheCarrierOrTheRelay() throws Exception {
+        SIPRequest invite = clientInvite("alice", "+447400123456", "c22");
+        transactions.onRequest(invite, CLIENT);
+        answer(onlyRequest("INVITE"));
+        SIPResponse ok = sender.lastResponse();
+        transactions.onRequest(clientAck(invite, ok), CLIENT);
+
+        String hijack = "v=0\r\no=x 1 2 IN IP4 203.0.113.9\r\ns=-\r\nc=IN IP4 203.0.113.9\r\nt=0 0\r\n"
+                + "m=audio 7000 RTP/AVP 0\r\na=sendonly\r\n";
+        transactions.onRequest(clientReinvite(invite, ok, hijack), STRANGER_HOST);
+
+        assertThat(sender.lastResponse().getStatusCode()).isEqualTo(481);
+        assertThat(sender.requests("INVITE")).hasSize(1);
+        assertThat(relay.only().onHold).isFalse();
+        assertThat(b2bua.activeCalls()).isEqualTo(1);
+    }
+
+    @Test
+    void anAckFromAStrangerDoesNotStopTheRetransmissionsOfThe200() throws Exception {
+        SIPRequest invite = clientInvite("alice", "+447400123456", "c26");
+        transactions.onRequest(invite, CLIENT);
+        answer(onlyRequest("INVITE"));
+        SIPResponse ok = sender.lastResponse();
+
+        transactions.onRequest(inDialog(invite, ok, "ACK", 1, "spoofack").build(), STRANGER_HOST);
+        long oks = sender.statuses().stream().filter(s -> s == 200).count();
+        timers.advance(TimerSettings.rfc3261().t1()); // RFC 3261 §13.3.1.4: still unacknowledged
+        assertThat(sender.statuses().stream().filter(s -> s == 200).count()).isEqualTo(oks + 1);
+
+        transactions.onRequest(clientAck(invite, ok), CLIENT);
+        timers.advance(Duration.ofSeconds(4));
+        assertThat(sender.statuses().stream().filter(s -> s == 200).count()).isEqualTo(oks + 1);
+    }
+
+    @Test
+    void aCancelFromAnotherSourceThanTheInvitesIsRefusedAndTheCallKeepsRinging() throws Exception {
+        SIPRequest invite = clientInvite("alice", "+447400123456", "c23");
+        transactions.onRequest(invite, CLIENT);
+        SIPRequest carrierInvite = onlyRequest("INVITE");
+        transactions.onResponse(carrierResponse(carrierInvite, 180, null), CARRIER);
+
+        transactions.onRequest(cancelOf(invite), STRANGER_PORT);
+        assertThat(sender.statuses()).containsExactly(100, 180, 481);
+        assertThat(sender.requests("CANCEL")).isEmpty();
+        assertThat(b2bua.activeCalls()).isEqualTo(1);
+
+        // The stranger's CANCEL carried the same branch and sent-by; the client's own is no retransmission of it.
+        transactions.onRequest(cancelOf(invite), CLIENT);
+        assertThat(sender.statuses()).containsExactly(100, 180, 481, 200, 487);
+        assertThat(sender.requests("CANCEL")).hasSize(1);
+    }
+
+    @Test
+    void anInviteFromATrunksAddressIsRefusedUnlessTheTrunkTakesInboundCalls() throws Exception {
+        transactions.onRequest(clientInvite("alice", "+447400123456", "c24"), CARRIER);
+        timers.runDue();
+        assertThat(sender.statuses()).containsExactly(100, 403);
+        assertThat(sender.lastResponse().getReasonPhrase()).isEqualTo("Inbound Calls Not Accepted From Trunks");
+        assertThat(sender.requests("INVITE")).isEmpty();
+        assertThat(accounts.available("alice")).isEqualTo(usd("10.00"));
+        assertThat(refusals("trunk_invite")).isEqualTo(1.0);
+
+        // With inbound: true the gateway has no inbound routing yet: the INVITE is a call like any other.
+        B2buaHandler inbound = handler(new ChargingEngine(accounts, RateTable.of(List.of(
+                new Rate("447", "UK mobile", usd("0.60"), usd("0"), 2, 2)))),
+                routing("[\"44\"], inbound: true"), new OverloadGuard(Duration.ofMillis(100)));
+        TransactionLayer layer = new TransactionLayer(sender, timers, TimerSettings.rfc3261(), inbound);
+        inbound.bind(layer);
+        layer.onRequest(clientInvite("alice", "+447400123456", "c25"), CARRIER);
+        assertThat(onlyRequest("INVITE").getRequestURI().toString()).isEqualTo("sip:+447400123456@127.0.0.1:5080");
+    }
+
     @Test
     void srtpClientLegBecomesPlainRtpTowardTheCarrierAndTheClientGetsTheRelaysOwnKey() throws Exception {
         transactions.onRequest(baresipSrtpInvite(), TLS_CLIENT);
@@ -668,13 +879,28 @@ class B2buaCallTest {
                 DigestCredentials.derive(id, TestAccounts.REALM, TestAccounts.password(id)));
     }
 
+    /** What the gateway does with a request from the network: the throttle at the door, then the transactions. */
+    private void admit(SIPRequest request, Endpoint source) {
+        if (throttle.admits(request, source)) {
+            transactions.onRequest(request, source);
+        }
+    }
+
     /** A Proxy-Authorization answering a fresh challenge of the gateway, as {@code account} with its password. */
     private String credentialsFor(String account, String method, String uri) {
         return DigestTestClient.authorization(authenticator.challenge(false).get(0), account,
                 TestAccounts.password(account), method, uri, 1, "c" + Long.toHexString(System.nanoTime()));
     }
 
-    /** Routing with one trunk, the test's carrier, serving {@code prefixes} (a YAML list). */
+    private double refusals(String reason) {
+        var counter = registry.find("sip.requests.refused").tag("reason", reason).counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    /**
+     * Routing with one trunk, the test's carrier, serving {@code prefixes} (a YAML list, optionally
+     * followed by more of the trunk's keys, e.g. {@code ["44"], inbound: true}).
+     */
     private RoutingService routing(String prefixes) {
         GatewayConfig config = GatewayConfig.parse("""
                 sip: { listen: [ { transport: udp, host: 127.0.0.1, port: 5060 } ] }
@@ -783,6 +1009,18 @@ class B2buaCallTest {
                 .from(invite.getFrom().getAddress().toString(), "client-tag")
                 .to(invite.getTo().getAddress().toString(), ok.getToTag())
                 .cseq(cseq);
+    }
+
+    /** A BYE from the carrier inside the carrier leg's dialog (its To tag is the gateway's From tag). */
+    private static SIPRequest carrierBye(SIPRequest carrierInvite, String branch) {
+        String callId = carrierInvite.getCallId().getCallId();
+        return request("BYE", "sip:gw@127.0.0.1:5060")
+                .via(TransportType.UDP, "127.0.0.1:5080", "z9hG4bK" + branch + callId)
+                .callId(callId)
+                .from(carrierInvite.getTo().getAddress().toString(), "carrier-tag")
+                .to(carrierInvite.getFrom().getAddress().toString(), carrierInvite.getFromTag())
+                .cseq(1)
+                .build();
     }
 
     private static SIPRequest cancelOf(SIPRequest invite) {

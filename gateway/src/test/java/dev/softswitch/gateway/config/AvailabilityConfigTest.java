@@ -99,7 +99,7 @@ class AvailabilityConfigTest {
 
         assertThat(c.trunks().get(0)).isEqualTo(new TrunkConfig("carrier-a", "127.0.0.1", 5080, "udp",
                 List.of("81", "44"), 10, 3, "carrier-a.csv", 30, 5, "digits", "0123#", "pai", "softswitch",
-                List.of(404, 480), false));
+                List.of(404, 480), false, false));
         assertThat(c.routing()).isEqualTo(new RoutingConfig(2, Duration.ofSeconds(10), 2, List.of("PREMIUM_RATE"), null));
         assertThat(c.availability().countries()).hasSize(1);
     }
@@ -137,7 +137,7 @@ class AvailabilityConfigTest {
     @Test
     void paiModeWithoutFromUserIsRefused() {
         assertThatThrownBy(() -> new TrunkConfig("c", "h", 5060, "udp", List.of(""), 0, 1, null, 0, 0, "e164", "",
-                "pai", null, List.of(), true))
+                "pai", null, List.of(), true, false))
                 .isInstanceOf(InvalidValueException.class)
                 .hasMessageContaining("add fromUser");
     }

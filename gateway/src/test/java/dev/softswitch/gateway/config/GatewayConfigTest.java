@@ -106,6 +106,21 @@ class GatewayConfigTest {
     }
 
     @Test
+    void throttleLimitsAreReadAndABanOutOfRangeIsRefusedNamingTheKey() {
+        GatewayConfig c = GatewayConfig.parse(VALID + "auth: { throttle: { sourceFailuresPerMinute: 60,"
+                + " accountFailuresPerMinute: 3, sourceInvitesPerSecond: 20, banFor: 30m } }\n", "test.yaml");
+        assertThat(c.auth().throttle()).isEqualTo(new ThrottleConfig(60, 3, 20, Duration.ofMinutes(30), 100_000));
+        assertThat(GatewayConfig.loadDefault().auth().throttle()).isEqualTo(ThrottleConfig.DEFAULTS);
+        assertThatThrownBy(() -> GatewayConfig.parse(VALID + "auth: { throttle: { banFor: 2d } }\n", "test.yaml"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("banFor");
+        assertThatThrownBy(() -> GatewayConfig.parse(VALID + "auth: { throttle: { accountFailuresPerMinute: 0 } }\n",
+                "test.yaml"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("accountFailuresPerMinute");
+    }
+
+    @Test
     void bobCanPayExactlyOneMinuteToAUkMobile() {
         GatewayConfig c = GatewayConfig.loadDefault();
         RateConfig ukMobile = rate(c, "447");
@@ -122,6 +137,15 @@ class GatewayConfigTest {
         assertThat(c.sip().maxMessageBytes()).isEqualTo(SipConfig.DEFAULT_MAX_MESSAGE_BYTES);
         assertThat(c.sip().timers()).isEqualTo(TimersConfig.RFC_3261);
         assertThat(rate(c, "447")).isEqualTo(new RateConfig("447", "UK mobile", "0.1000", "0", 30, 6));
+        assertThat(c.trunks().get(0).inbound()).as("a trunk sends no calls unless told (issue 10)").isFalse();
+    }
+
+    @Test
+    void aTrunkMayBeOpenedForInboundCalls() {
+        GatewayConfig c = GatewayConfig.parse(VALID.replace("    prefixes: [\"\"]\n", "    prefixes: [\"\"]\n    inbound: true\n"),
+                "test.yaml");
+
+        assertThat(c.trunks().get(0).inbound()).isTrue();
     }
 
     @Test
@@ -307,5 +331,13 @@ class GatewayConfigTest {
         GatewayConfig c = GatewayConfig.load(java.nio.file.Path.of("../docker/gateway.yaml"));
         assertThat(c.trunks()).extracting(TrunkConfig::host).containsExactly("carrier");
         assertThat(c.charging().journal()).isEqualTo("./journal");
+    }
+
+    @Test
+    void benchConfigurationLoadsAndKeepsThePerAddressInviteLimitOutOfTheLoadGeneratorsWay() {
+        // bench/cps.sh drives this file from one address at thousands of INVITEs a second.
+        GatewayConfig c = GatewayConfig.load(java.nio.file.Path.of("../bench/gateway-bench.yaml"));
+        assertThat(c.auth().throttle().sourceInvitesPerSecond()).isGreaterThanOrEqualTo(10_000);
+        assertThat(account(c, "bench").ha1Md5()).isEqualTo(DigestAlgorithm.MD5.ha1("bench", "softswitch", "bench-demo"));
     }
 }

@@ -111,7 +111,7 @@ class TlsConfigTest {
     @Test
     void caOnlyOnATlsTrunk() {
         assertThatThrownBy(() -> new TrunkConfig("c", "h", 5060, "udp", java.util.List.of(""), 0, 1, null, 0, 0,
-                "e164", "", "both", null, java.util.List.of(), true, "ca.pem"))
+                "e164", "", "both", null, java.util.List.of(), true, false, "ca.pem"))
                 .isInstanceOf(InvalidValueException.class)
                 .hasMessage("ca: only a tls trunk verifies a certificate (remove ca, or use transport: tls)");
     }

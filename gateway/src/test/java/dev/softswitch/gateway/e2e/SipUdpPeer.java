@@ -107,7 +107,12 @@ final class SipUdpPeer implements AutoCloseable {
     private int cseq = 1;
 
     SipUdpPeer(int gatewayPort, String account) {
-        this(gatewayPort, account, TestAccounts.password(account), null);
+        this(gatewayPort, account, TestAccounts.password(account), null, 0);
+    }
+
+    /** A peer sending from {@code localPort} on loopback (0: any free port). */
+    SipUdpPeer(int gatewayPort, String account, int localPort) {
+        this(gatewayPort, account, TestAccounts.password(account), null, localPort);
     }
 
     /**
@@ -115,8 +120,12 @@ final class SipUdpPeer implements AutoCloseable {
      * {@code algorithm} challenge (null: the topmost one, as RFC 8760 clients do).
      */
     SipUdpPeer(int gatewayPort, String account, String password, DigestAlgorithm algorithm) {
+        this(gatewayPort, account, password, algorithm, 0);
+    }
+
+    private SipUdpPeer(int gatewayPort, String account, String password, DigestAlgorithm algorithm, int localPort) {
         try {
-            socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), localPort));
         } catch (SocketException e) {
             throw new UncheckedIOException(e);
         }
@@ -180,6 +189,14 @@ final class SipUdpPeer implements AutoCloseable {
         int n = ++cseq;
         send(request("BYE", remoteTarget, n, null, newBranch(), null));
         return awaitMessage(m -> m.isResponse() && m.cseqMethod().equals("BYE"), limit);
+    }
+
+    /**
+     * The next request of this call's dialog as text, without sending it: what someone who saw the
+     * Call-ID and tags could forge and send from elsewhere.
+     */
+    String inDialogRequest(String method) {
+        return request(method, remoteTarget, ++cseq, null, newBranch(), null);
     }
 
     /** Waits for the gateway's BYE (already answered with 200 by the reader). */

@@ -49,7 +49,7 @@ class TrunkProberTest {
         Trunk a = new Trunk("a", A, List.of("81"));
         Trunk b = new Trunk("b", B, List.of("44"));
         Trunk quiet = new Trunk("quiet", List.of(A), List.of("1"), 0, 1, RateDeck.EMPTY, 0, 0, NumberFormat.E164, "",
-                CallerIdMode.BOTH, null, Set.of(), false);
+                CallerIdMode.BOTH, null, Set.of(), false, false);
         prober.update(List.of(a, b, quiet));
         prober.start();
         timers.runDue();

@@ -127,7 +127,7 @@ public class RoutingBenchmark {
         for (int t = 0; t < TRUNKS; t++) {
             trunks.add(new Trunk("trunk-" + t, List.of(Endpoint.of("127.0.0.1", 5100 + t, TransportType.UDP)),
                     served.get(t), random.nextInt(3), 1 + random.nextInt(5), RateDeck.of(decks.get(t)), 1000, 0,
-                    NumberFormat.E164, "", CallerIdMode.BOTH, null, Set.of(), true));
+                    NumberFormat.E164, "", CallerIdMode.BOTH, null, Set.of(), true, false));
         }
         TrunkStates states = new TrunkStates();
         selector = new TrunkSelector(trunks, states, new SplittableRandom(7));

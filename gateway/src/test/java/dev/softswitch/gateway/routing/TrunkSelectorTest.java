@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.softswitch.gateway.transport.Endpoint;
 import dev.softswitch.gateway.transport.TransportType;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -22,7 +23,7 @@ class TrunkSelectorTest {
                        int maxChannels, int cps) {
         return new Trunk(name, List.of(Endpoint.of("127.0.0.1", 5080, TransportType.UDP)), prefixes, priority, weight,
                 deckCsv == null ? RateDeck.EMPTY : RateDeck.parse(deckCsv, name + ".csv"), maxChannels, cps,
-                NumberFormat.E164, "", CallerIdMode.BOTH, null, Set.of(), true);
+                NumberFormat.E164, "", CallerIdMode.BOTH, null, Set.of(), true, false);
     }
 
     private TrunkSelector selector(Trunk... trunks) {
@@ -31,6 +32,27 @@ class TrunkSelectorTest {
 
     private static List<String> names(List<TrunkCandidate> candidates) {
         return candidates.stream().map(c -> c.trunk().name()).toList();
+    }
+
+    @Test
+    void aTrunkIsFoundByTheIpAndPortOfItsAddressOnly() {
+        Trunk carrier = trunk("carrier", List.of(""), 0, 1, null, 0, 0);
+        TrunkSelector selector = selector(carrier);
+
+        assertThat(selector.trunkAt(new InetSocketAddress("127.0.0.1", 5080))).contains(carrier);
+        assertThat(selector.trunkAt(new InetSocketAddress("127.0.0.1", 5081))).isEmpty();
+        assertThat(selector.trunkAt(new InetSocketAddress("127.0.0.2", 5080))).isEmpty();
+        assertThat(carrier.sendsFrom(new InetSocketAddress("127.0.0.1", 5080))).isTrue();
+        assertThat(carrier.sendsFrom(new InetSocketAddress("127.0.0.1", 40000))).isFalse();
+    }
+
+    @Test
+    void whereTrunksShareAnAddressTheOneTakingInboundCallsAnswersForIt() {
+        Trunk outbound = trunk("outbound", List.of("44"), 0, 1, null, 0, 0);
+        Trunk inbound = new Trunk("inbound", outbound.addresses(), List.of("81"), 0, 1, RateDeck.EMPTY, 0, 0,
+                NumberFormat.E164, "", CallerIdMode.BOTH, null, Set.of(), true, true);
+
+        assertThat(selector(outbound, inbound).trunkAt(new InetSocketAddress("127.0.0.1", 5080))).contains(inbound);
     }
 
     @Test
@@ -138,7 +160,7 @@ class TrunkSelectorTest {
     void numberIsWrittenAsEachTrunkWantsIt() {
         Trunk plus = trunk("plus", List.of(""), 0, 1, null, 0, 0);
         Trunk tech = new Trunk("tech", plus.addresses(), List.of(""), 0, 1, RateDeck.EMPTY, 0, 0,
-                NumberFormat.DIGITS, "0123#", CallerIdMode.FROM, null, Set.of(404), true);
+                NumberFormat.DIGITS, "0123#", CallerIdMode.FROM, null, Set.of(404), true, false);
 
         assertThat(TrunkSelector.formatNumber(plus, "+819012345678")).isEqualTo("+819012345678");
         assertThat(TrunkSelector.formatNumber(tech, "+819012345678")).isEqualTo("0123#819012345678");
@@ -148,7 +170,7 @@ class TrunkSelectorTest {
     @Test
     void failoverOn408And5xxAndConfiguredCodes() {
         Trunk tech = new Trunk("tech", List.of(Endpoint.of("127.0.0.1", 5080, TransportType.UDP)), List.of(""), 0, 1,
-                RateDeck.EMPTY, 0, 0, NumberFormat.DIGITS, "", CallerIdMode.FROM, null, Set.of(404), true);
+                RateDeck.EMPTY, 0, 0, NumberFormat.DIGITS, "", CallerIdMode.FROM, null, Set.of(404), true, false);
 
         assertThat(tech.failsOver(408)).isTrue();
         assertThat(tech.failsOver(503)).isTrue();

@@ -10,6 +10,7 @@ import static dev.softswitch.gateway.testing.SipMessageFixtures.response;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.softswitch.gateway.time.ManualTimerService;
+import dev.softswitch.gateway.transport.Endpoint;
 import dev.softswitch.gateway.transport.TransportType;
 import gov.nist.javax.sip.message.SIPRequest;
 import java.time.Duration;
@@ -162,6 +163,18 @@ class CancelTest {
         layer.onRequest(proxiedRequest("ACK", "z9hG4bKsrv1", TransportType.UDP).build(), peer(TransportType.UDP));
         timers.advance(Duration.ofSeconds(32));
         assertThat(layer.size()).isZero();
+    }
+
+    @Test
+    void aCancelFromAnotherSourceThanItsInviteIsNotRememberedSoTheClientsOwnStillMatches() {
+        layer.onRequest(proxiedRequest("INVITE", "z9hG4bKsrv2", TransportType.UDP).build(), peer(TransportType.UDP));
+        Endpoint stranger = Endpoint.of("192.0.2.66", 5060, TransportType.UDP);
+
+        layer.onRequest(proxiedRequest("CANCEL", "z9hG4bKsrv2", TransportType.UDP).build(), stranger);
+        layer.onRequest(proxiedRequest("CANCEL", "z9hG4bKsrv2", TransportType.UDP).build(), peer(TransportType.UDP));
+
+        // Both reach the TU, which judges sources (issue 10); neither is taken for the other's retransmission.
+        assertThat(tu.cancels).extracting(c -> c[0].source()).containsExactly(stranger, peer(TransportType.UDP));
     }
 
     @Test

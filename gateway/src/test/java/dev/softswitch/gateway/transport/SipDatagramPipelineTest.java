@@ -7,6 +7,7 @@ import static dev.softswitch.gateway.transport.RemoteEmbeddedChannel.REMOTE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import gov.nist.javax.sip.message.SIPRequest;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.DatagramPacket;
 import java.net.InetSocketAddress;
@@ -56,6 +57,28 @@ class SipDatagramPipelineTest {
         DatagramPacket answer = channel.readOutbound();
         assertThat(answer.recipient()).isEqualTo(new InetSocketAddress("192.0.2.10", 5070));
         answer.release();
+        assertFalse(channel.finishAndReleaseAll());
+    }
+
+    @Test
+    void aClientSuppliedReceivedAndRportAreNotObeyed() {
+        String reflecting = "SIP/2.0/UDP client.example.com:5070;branch=z9hG4bK-u;received=192.0.2.55;rport=6379";
+        channel.writeInbound(datagram(options("u7").via(reflecting).text()));
+
+        SIPRequest delivered = (SIPRequest) handler.messages.get(0).message();
+        assertThat(ViaResponseAddress.resolve(delivered.createResponse(200).getTopmostVia())).isEqualTo(REMOTE);
+        assertFalse(channel.finishAndReleaseAll());
+    }
+
+    @Test
+    void theAnswerToABadRequestWithAReflectingViaGoesToTheRealSource() {
+        String reflecting = "SIP/2.0/UDP client.example.com:5070;branch=z9hG4bK-u;received=192.0.2.55;rport=6379";
+        channel.writeInbound(datagram(options("u8").via(reflecting).without("Call-ID").text()));
+
+        DatagramPacket answer = channel.readOutbound();
+        assertThat(answer.recipient()).isEqualTo(REMOTE);
+        assertThat(readText(answer.content())).startsWith("SIP/2.0 400 Bad Request").contains(
+                "Via: SIP/2.0/UDP client.example.com:5070;branch=z9hG4bK-u;received=192.0.2.10;rport=40000\r\n");
         assertFalse(channel.finishAndReleaseAll());
     }
 
