@@ -260,6 +260,31 @@ public final class SippProcess implements AutoCloseable {
                 + (TEST_PORT_BASE + TEST_PORT_SPAN - 1));
     }
 
+    /**
+     * Waits (at most 5 s) until {@code port} is free again: a port a test reuses (a trunk's carrier
+     * port) may still be held for a moment by the process of the test before. If it stays taken, what
+     * holds it goes to the work directory's port-holder.txt and SIPp reports the failed bind.
+     */
+    private static void awaitFree(SippTransport transport, int port, Path workDir) {
+        SippTransport t = transport == SippTransport.UDP ? SippTransport.UDP : SippTransport.TCP;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (isBound(t, port)) {
+            if (System.nanoTime() > deadline) {
+                try {
+                    Process ss = new ProcessBuilder("ss", "-Hanp", "sport = :" + port).redirectErrorStream(true)
+                            .redirectOutput(workDir.resolve("port-holder.txt").toFile()).start();
+                    ss.waitFor(2, TimeUnit.SECONDS);
+                } catch (IOException e) {
+                    // ss is a diagnosis only
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+        }
+    }
+
     private static boolean isBound(SippTransport transport, int port) {
         try {
             if (transport == SippTransport.UDP) {
@@ -433,6 +458,7 @@ public final class SippProcess implements AutoCloseable {
             if (mediaPort == 0) {
                 mediaPort = freeMediaPort();
             }
+            awaitFree(transport, localPort, workDir);
             List<String> command = command(scenarioFile);
             ProcessBuilder processBuilder = new ProcessBuilder(command)
                     .directory(workDir.toFile())
