@@ -137,9 +137,15 @@ class AuthenticationEndToEndTest {
                 .isEqualTo("SIP/2.0 403 Forbidden");
         assertThat(carrier.awaitExit(LIMIT)).as(carrier.describe()).isZero();
 
+        // Each record is written once the call's money has moved, just after its BYE: wait for both.
         ObjectMapper json = new ObjectMapper();
-        List<String> records = Files.readAllLines(dir.resolve("calls.jsonl"));
-        assertThat(records).extracting(r -> json.readTree(r).get("caller").asText()).containsExactly("alice", "alice");
+        Path file = dir.resolve("calls.jsonl");
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while ((!Files.exists(file) || Files.readAllLines(file).size() < 2) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(Files.readAllLines(file)).extracting(r -> json.readTree(r).get("caller").asText())
+                .containsExactly("alice", "alice");
     }
 
     /** The response with what differs per request (Via, From, To, Call-ID) left out. */
