@@ -15,6 +15,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class GatewayMetrics {
 
+    /** SIP methods (RFC 3261 and the IANA SIP Methods registry). */
+    private static final java.util.Set<String> KNOWN_METHODS = java.util.Set.of("INVITE", "ACK", "BYE", "CANCEL",
+            "OPTIONS", "REGISTER", "PRACK", "SUBSCRIBE", "NOTIFY", "PUBLISH", "INFO", "REFER", "MESSAGE", "UPDATE");
+
     private final MeterRegistry registry;
     private final Map<String, Counter> requestsByMethod = new ConcurrentHashMap<>();
     private final Map<String, Counter> responsesByCode = new ConcurrentHashMap<>();
@@ -38,9 +42,13 @@ public final class GatewayMetrics {
         return registry;
     }
 
-    /** A SIP request arrived (any transport, parsed). */
+    /**
+     * A SIP request arrived (any transport, parsed). The method tag is one of the SIP methods the
+     * IANA registry lists, or OTHER: a sender inventing method names cannot grow the series.
+     */
     public void requestReceived(String method) {
-        requestsByMethod.computeIfAbsent(method.length() > 16 ? "OTHER" : method.toUpperCase(Locale.ROOT), m ->
+        String upper = method.toUpperCase(Locale.ROOT);
+        requestsByMethod.computeIfAbsent(KNOWN_METHODS.contains(upper) ? upper : "OTHER", m ->
                 Counter.builder("sip.requests.received").description("SIP requests received, by method")
                         .tag("method", m).register(registry)).increment();
     }
