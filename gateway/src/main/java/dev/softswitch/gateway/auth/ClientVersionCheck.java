@@ -1,6 +1,5 @@
 package dev.softswitch.gateway.auth;
 
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -18,11 +17,15 @@ public final class ClientVersionCheck {
 
     private final String app;
     private final Map<String, String> minimumVersions;
+    /** Each platform's name as a whole word, compiled once: the check runs on every new INVITE. */
+    private final Map<String, Pattern> platforms;
     private final Pattern userAgent;
 
     public ClientVersionCheck(String app, Map<String, String> minimumVersions) {
         this.app = app;
         this.minimumVersions = Map.copyOf(minimumVersions);
+        this.platforms = this.minimumVersions.keySet().stream().collect(java.util.stream.Collectors.toUnmodifiableMap(
+                p -> p, p -> Pattern.compile("\\b" + Pattern.quote(p) + "\\b", Pattern.CASE_INSENSITIVE)));
         this.userAgent = Pattern.compile("^\\s*" + Pattern.quote(app) + "/(\\d+(?:\\.\\d+)*)\\S*\\s*(?:\\(([^)]*)\\))?");
     }
 
@@ -35,9 +38,9 @@ public final class ClientVersionCheck {
         if (!m.find()) {
             return Optional.empty();
         }
-        String comment = m.group(2) == null ? "" : m.group(2).toLowerCase(Locale.ROOT);
+        String comment = m.group(2) == null ? "" : m.group(2);
         for (Map.Entry<String, String> e : minimumVersions.entrySet()) {
-            if (Pattern.compile("\\b" + Pattern.quote(e.getKey().toLowerCase(Locale.ROOT)) + "\\b").matcher(comment).find()
+            if (platforms.get(e.getKey()).matcher(comment).find()
                     && compare(m.group(1), e.getValue()) < 0) {
                 return Optional.of("Update Required: install " + app + " " + e.getValue() + " or later on "
                         + e.getKey());

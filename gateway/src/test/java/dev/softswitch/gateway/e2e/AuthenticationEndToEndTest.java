@@ -2,13 +2,11 @@ package dev.softswitch.gateway.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.softswitch.gateway.Gateway;
 import dev.softswitch.gateway.auth.DigestAlgorithm;
 import dev.softswitch.gateway.config.GatewayConfig;
 import dev.softswitch.gateway.testing.DigestTestClient;
 import dev.softswitch.gateway.testing.TestAccounts;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -138,14 +136,8 @@ class AuthenticationEndToEndTest {
         assertThat(carrier.awaitExit(LIMIT)).as(carrier.describe()).isZero();
 
         // Each record is written once the call's money has moved, just after its BYE: wait for both.
-        ObjectMapper json = new ObjectMapper();
-        Path file = dir.resolve("calls.jsonl");
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while ((!Files.exists(file) || Files.readAllLines(file).size() < 2) && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        assertThat(Files.readAllLines(file)).extracting(r -> json.readTree(r).get("caller").asText())
-                .containsExactly("alice", "alice");
+        assertThat(CallRecords.awaitOf(dir.resolve("calls.jsonl"), 0, "alice", 2)).hasSize(2);
+        assertThat(CallRecords.count(dir.resolve("calls.jsonl"))).isEqualTo(2);
     }
 
     /** The response with what differs per request (Via, From, To, Call-ID) left out. */
