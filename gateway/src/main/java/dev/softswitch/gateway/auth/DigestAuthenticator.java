@@ -42,6 +42,7 @@ public final class DigestAuthenticator {
     }
 
     private static final String QOP = "auth";
+    private static final java.util.regex.Pattern NONCE_COUNT = java.util.regex.Pattern.compile("[0-9a-fA-F]{8}");
 
     private final String realm;
     private final List<DigestAlgorithm> offered;
@@ -110,7 +111,7 @@ public final class DigestAuthenticator {
         String cnonce = param(h, "cnonce");
         String nc = param(h, "nc");
         if (username == null || uri == null || response == null || cnonce == null || nc == null
-                || !QOP.equalsIgnoreCase(param(h, "qop")) || !nc.matches("[0-9a-fA-F]{8}")) {
+                || !QOP.equalsIgnoreCase(param(h, "qop")) || !NONCE_COUNT.matcher(nc).matches()) {
             return new Challenge(false);
         }
         DigestAlgorithm a = algorithm.get();
