@@ -13,13 +13,14 @@ import java.util.List;
  * @param capMicros   -1 for no cap
  * @param packageState null when the account has no package
  * @param capCycle    the month ({@code 2025-01}) {@code capSpent} counts in, or null
+ * @param product     the product the account belongs to, {@code ""} for the default
  */
 public record AccountSnapshot(String id, String currency, String zone, String homePrefix, long capMicros,
                               long coinCreditMicros, long lastSeq, long nextLotId, long nextReservationId,
                               long nextPlanId, List<Lot> lots, List<Reservation> reservations, List<Plan> plans,
                               Package packageState, String capCycle, long capSpent, long capHeld,
                               long forfeitedMicros, long refundedMicros, List<Purchase> purchases,
-                              List<ChargedCall> usage, List<Adjustment> adjustments) {
+                              List<ChargedCall> usage, List<Adjustment> adjustments, String product) {
 
     /** A credit lot; {@code expiresAt} is {@link Instant#MAX} when it never expires. */
     public record Lot(long id, long original, long remaining, long held, Instant purchasedAt, Instant expiresAt,

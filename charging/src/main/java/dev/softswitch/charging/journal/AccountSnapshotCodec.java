@@ -106,6 +106,7 @@ public final class AccountSnapshotCodec {
             out.writeUTF(a.reason());
             writeInstant(out, a.at());
         }
+        out.writeUTF(s.product());
     }
 
     public static AccountSnapshot read(DataInput in) throws IOException {
@@ -160,6 +161,6 @@ public final class AccountSnapshotCodec {
         }
         return new AccountSnapshot(id, currency, zone, homePrefix, capMicros, coinCreditMicros, lastSeq, nextLotId,
                 nextReservationId, nextPlanId, lots, reservations, plans, pkg, capCycle, capSpent, capHeld, forfeited,
-                refunded, purchases, usage, adjustments);
+                refunded, purchases, usage, adjustments, in.readUTF());
     }
 }
