@@ -4,9 +4,9 @@ import dev.softswitch.charging.account.JournalledAccountStore;
 import dev.softswitch.charging.cdr.CallRecordWriter;
 import dev.softswitch.charging.money.Money;
 import dev.softswitch.charging.session.ChargingEngine;
-import dev.softswitch.charging.tariff.Rate;
-import dev.softswitch.charging.tariff.RateSchedule;
-import dev.softswitch.charging.tariff.RateTable;
+import dev.softswitch.charging.journal.NoJournal;
+import dev.softswitch.charging.product.Product;
+import dev.softswitch.charging.product.ProductCatalog;
 import dev.softswitch.gateway.account.Subscriber;
 import dev.softswitch.gateway.account.SubscriberDirectory;
 import dev.softswitch.gateway.admin.AdminHttpServer;
@@ -23,7 +23,7 @@ import dev.softswitch.gateway.config.AccountConfig;
 import dev.softswitch.gateway.config.AuthConfig;
 import dev.softswitch.gateway.config.ConfigException;
 import dev.softswitch.gateway.config.GatewayConfig;
-import dev.softswitch.gateway.config.RateConfig;
+import dev.softswitch.gateway.config.ProductConfig;
 import dev.softswitch.gateway.metrics.GatewayMetrics;
 import dev.softswitch.gateway.probe.TrunkProber;
 import dev.softswitch.gateway.routing.RoutingService;
@@ -57,11 +57,13 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
@@ -144,17 +146,14 @@ public final class Gateway implements AutoCloseable {
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
 
-        String currency = config.charging().currency();
-        List<Rate> rates = new ArrayList<>();
-        for (RateConfig r : config.charging().rates()) {
-            rates.add(new Rate(r.prefix(), r.destination(), Money.parse(r.perMinute(), currency),
-                    Money.parse(r.connectFee(), currency), r.initialIncrement(), r.subsequentIncrement()));
-        }
-        accounts = openAccounts(config, currency);
-        charging = new ChargingEngine(accounts, RateSchedule.of(RateTable.of(rates)), clock,
-                ChargingEngine.DEFAULT_RESERVATION_TTL);
+        String sourceName = source == null ? GatewayConfig.DEFAULT_RESOURCE : source.toString();
+        ProductCatalog products = ChargingProducts.load(config.charging(), baseDir, sourceName);
+        accounts = openStore(config);
+        charging = new ChargingEngine(accounts, products, clock, ChargingEngine.DEFAULT_RESERVATION_TTL);
+        openConfiguredAccounts(config);
         subscribers.set(subscribers(config));
         routing = RoutingService.create(config, baseDir, new SplittableRandom(), registry);
+        charging.salesEnd(routing.table().availability().service().salesEnd());
         callRecords = new CallRecordWriter(Path.of(config.cdr().file()));
         closeables.add(callRecords);
 
@@ -168,7 +167,6 @@ public final class Gateway implements AutoCloseable {
         TimerSettings timerSettings = new TimerSettings(config.sip().timers().t1(), config.sip().timers().t2(),
                 config.sip().timers().t4());
 
-        String sourceName = source == null ? GatewayConfig.DEFAULT_RESOURCE : source.toString();
         List<ListenPoint> listen = SipListenPoints.of(config, baseDir, sourceName, clock.instant());
         transport = new SipTransport(listen, this::onMessage,
                 TransportSettings.defaults().withMaxMessageBytes(config.sip().maxMessageBytes()).withClock(clock),
@@ -225,29 +223,37 @@ public final class Gateway implements AutoCloseable {
         log.info("gateway up: SIP {} , HTTP {}", listen, admin.localAddress());
     }
 
-    /**
-     * The prepaid accounts: replayed from the journal when one is configured (CHG-7), with the
-     * configured accounts it does not hold yet created in it; in memory only otherwise.
-     */
-    private JournalledAccountStore openAccounts(GatewayConfig config, String currency) throws IOException {
-        JournalledAccountStore store;
+    /** The prepaid accounts' store: replayed from the journal when one is configured (CHG-7), else in memory. */
+    private JournalledAccountStore openStore(GatewayConfig config) throws IOException {
         if (config.charging().journal() == null) {
-            store = new JournalledAccountStore();
-        } else {
-            store = JournalledAccountStore.open(Path.of(config.charging().journal()), clock,
-                    ChargingEngine.DEFAULT_RESERVATION_TTL);
-            closeables.add(store);
+            return new JournalledAccountStore(new NoJournal(), clock);
         }
-        Set<String> existing = new HashSet<>(store.accountIds());
+        JournalledAccountStore store = JournalledAccountStore.open(Path.of(config.charging().journal()), clock,
+                ChargingEngine.DEFAULT_RESERVATION_TTL);
+        closeables.add(store);
+        return store;
+    }
+
+    /**
+     * Opens each configured account the store does not hold yet on its product, its opening balance a credit lot
+     * with the product's validity; accounts the journal holds keep what they have.
+     */
+    private void openConfiguredAccounts(GatewayConfig config) {
+        Set<String> existing = new HashSet<>(accounts.accountIds());
         for (AccountConfig a : config.charging().accounts()) {
-            if (!existing.contains(a.id())) {
-                store.create(a.id(), Money.parse(a.balance(), currency));
+            if (existing.contains(a.id())) {
+                continue;
+            }
+            ProductConfig product = config.charging().productOf(a);
+            charging.openAccount(a.id(), product.name(), a.zone() == null ? null : ZoneId.of(a.zone()));
+            Money opening = Money.parse(a.balance(), product.currency());
+            if (opening.isPositive()) {
+                charging.purchaseCredit(a.id(), opening, "opening");
             }
         }
-        log.info("{} accounts ({}), {} from the journal", store.accountIds().size(),
+        log.info("{} accounts ({}), {} from the journal; products {}", accounts.accountIds().size(),
                 config.charging().journal() == null ? "in memory" : "journal " + config.charging().journal(),
-                existing.size());
-        return store;
+                existing.size(), charging.products().all().stream().map(Product::name).toList());
     }
 
     private static SubscriberDirectory subscribers(GatewayConfig config) {
@@ -270,18 +276,46 @@ public final class Gateway implements AutoCloseable {
     }
 
     /**
-     * Reads the configuration file again and applies its trunks, buy-rate decks and availability
-     * (OPS-3) without touching calls in progress; a bad file is refused whole, naming the line,
-     * and the running configuration stays.
+     * Reads the configuration file again and applies what can change while calls run (OPS-3): products (sell
+     * decks, tax, plans, packages), trunks with their buy-rate decks, availability, and accounts (new ones are
+     * opened, credentials and numbers take effect). Calls in progress keep their rate. A bad file is refused
+     * whole, naming the line, and the running configuration stays; sections that need a restart are named.
      *
      * @throws ConfigException naming every problem of the new file
      */
     public String reload() throws Exception {
         GatewayConfig next = source == null ? GatewayConfig.loadDefault() : GatewayConfig.load(source);
+        String sourceName = source == null ? GatewayConfig.DEFAULT_RESOURCE : source.toString();
+        ProductCatalog products = ChargingProducts.load(next.charging(), baseDir, sourceName);
         routing.reload(next, baseDir);
+        charging.reloadProducts(products);
+        charging.salesEnd(routing.table().availability().service().salesEnd());
+        openConfiguredAccounts(next);
+        subscribers.set(subscribers(next));
         core.submit(() -> prober.update(routing.table().selector().trunks())).get(5, TimeUnit.SECONDS);
+        List<String> restart = new ArrayList<>();
+        if (!next.sip().equals(config.sip())) {
+            restart.add("sip");
+        }
+        if (!next.http().equals(config.http())) {
+            restart.add("http");
+        }
+        if (!next.media().equals(config.media())) {
+            restart.add("media");
+        }
+        if (!Objects.equals(next.charging().journal(), config.charging().journal())) {
+            restart.add("charging.journal");
+        }
+        if (!next.cdr().equals(config.cdr())) {
+            restart.add("cdr");
+        }
+        if (!next.auth().equals(config.auth()) || !next.clients().equals(config.clients())) {
+            restart.add("auth/clients");
+        }
         String summary = "configuration reloaded from " + (source == null ? "embedded default" : source) + ": "
-                + routing.table().selector().trunks().size() + " trunks";
+                + products.all().size() + " products, " + routing.table().selector().trunks().size() + " trunks, "
+                + next.charging().accounts().size() + " configured accounts"
+                + (restart.isEmpty() ? "" : "; changed but applied only at restart: " + String.join(", ", restart));
         log.info("{}", summary);
         return summary;
     }
@@ -335,6 +369,11 @@ public final class Gateway implements AutoCloseable {
 
     public InetSocketAddress httpAddress() {
         return admin.localAddress();
+    }
+
+    /** The charging engine: products, authorisation, purchases, quotes (the admin API sells through it). */
+    public ChargingEngine charging() {
+        return charging;
     }
 
     /** The prepaid accounts (tests and the admin API read balances here). */
