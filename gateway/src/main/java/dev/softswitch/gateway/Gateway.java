@@ -352,7 +352,7 @@ public final class Gateway implements AutoCloseable {
         if (callsEnd.isAfter(now) && callsEnd.isBefore(now.plus(Duration.ofDays(3650)))) {
             serviceEnd = timers.scheduleAt(callsEnd, () -> {
                 log.warn("the service ends now ({}): hanging up every call", callsEnd);
-                b2bua.hangUpAll("service_ended");
+                b2bua.hangUpAll("service_ended", 403, "This calling service has ended");
             });
         }
     }
