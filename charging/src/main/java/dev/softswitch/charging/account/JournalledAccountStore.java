@@ -69,6 +69,11 @@ public final class JournalledAccountStore implements AutoCloseable {
      * from then on. Reservations found open get a fresh TTL of {@code reservationTtl} from now.
      */
     public static JournalledAccountStore open(Path dir, Clock clock, Duration reservationTtl) throws IOException {
+        return open(dir, clock, reservationTtl, dev.softswitch.charging.journal.JournalSettings.defaults());
+    }
+
+    public static JournalledAccountStore open(Path dir, Clock clock, Duration reservationTtl,
+            dev.softswitch.charging.journal.JournalSettings settings) throws IOException {
         Map<String, AccountState> recovered = new TreeMap<>();
         FileJournal journal = FileJournal.recover(dir, new FileJournal.Replayer() {
             @Override
