@@ -172,6 +172,6 @@ class JournalDamageTest {
         assertThatThrownBy(() -> JournalledAccountStore.open(dir, new MutableClock(T0), TTL))
                 .isInstanceOf(JournalCorruptException.class)
                 .hasMessageContaining(latest.toString())
-                .hasMessageContaining("restore");
+                .hasMessageContaining("Restore " + latest.getFileName());
     }
 }
