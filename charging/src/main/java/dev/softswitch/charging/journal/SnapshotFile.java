@@ -48,6 +48,7 @@ final class SnapshotFile {
     private static final int TRAILER = 8 + 4;
 
     private final Path path;
+    private boolean legacy; // set by check()
 
     SnapshotFile(Path path) {
         this.path = path;
@@ -132,8 +133,8 @@ final class SnapshotFile {
     /** Checks magic, version, boundary, length and checksum by streaming; returns what is wrong, or null. */
     String check(int bufferBytes) throws IOException {
         long size = Files.size(path);
-        if (size < HEADER + TRAILER) {
-            return "only " + size + " bytes, shorter than header and trailer";
+        if (size < 8) {
+            return "only " + size + " bytes";
         }
         CRC32C crc = new CRC32C();
         try (InputStream raw = Files.newInputStream(path)) {
@@ -142,8 +143,14 @@ final class SnapshotFile {
             int magic = in.readInt();
             int version = in.readInt();
             long boundary = in.readLong();
-            if (magic != MAGIC || version != VERSION) {
-                return String.format("not a version %d snapshot (magic %08x, version %d)", VERSION, magic, version);
+            if (magic != MAGIC) {
+                String old = checkLegacy(size, bufferBytes);
+                legacy = old == null;
+                return legacy ? null : String.format("neither a version %d snapshot (magic %08x) nor one of the "
+                        + "format before it (%s)", VERSION, magic, old);
+            }
+            if (version != VERSION || size < HEADER + TRAILER) {
+                return "version " + version + " in " + size + " bytes; this build reads version " + VERSION;
             }
             if (boundary != boundary()) {
                 return "it holds boundary " + boundary + " but its name says " + boundary();
@@ -162,12 +169,24 @@ final class SnapshotFile {
         return null;
     }
 
+    /** The format before version 1 (snapshots written by tests and tools only): the payload, then its CRC32C. */
+    private String checkLegacy(long size, int bufferBytes) throws IOException {
+        CRC32C crc = new CRC32C();
+        try (InputStream raw = Files.newInputStream(path)) {
+            BufferedInputStream buffered = new BufferedInputStream(raw, bufferBytes);
+            new CheckedInputStream(buffered, crc).skipNBytes(size - 4);
+            int stored = new DataInputStream(buffered).readInt();
+            return stored == (int) crc.getValue() ? null
+                    : String.format("checksum mismatch (stored %08x, computed %08x)", stored, (int) crc.getValue());
+        }
+    }
+
     /** Streams the payload (checked first with {@link #check}) to {@code reader}. */
     void read(PayloadReader reader, int bufferBytes) throws IOException {
-        long payloadBytes = Files.size(path) - HEADER - TRAILER;
+        long payloadBytes = Files.size(path) - (legacy ? 4 : HEADER + TRAILER);
         try (InputStream raw = Files.newInputStream(path)) {
             InputStream buffered = new BufferedInputStream(raw, bufferBytes);
-            buffered.skipNBytes(HEADER);
+            buffered.skipNBytes(legacy ? 0 : HEADER);
             reader.read(new DataInputStream(new BoundedInputStream(buffered, payloadBytes)));
         }
     }
