@@ -120,8 +120,8 @@ final class BackgroundSnapshots implements AutoCloseable {
                     read.add(AccountSnapshotCodec.read(in).id());
                 }
                 if (!read.equals(written)) {
-                    throw new IOException("snapshot read back holds accounts " + read.size() + " accounts, not the "
-                            + written.size() + " written");
+                    throw new IOException("the snapshot read back holds " + read.size() + " account(s), not the "
+                            + written.size() + " written, or not in the order written");
                 }
             }
         });

@@ -134,7 +134,9 @@ public final class FileJournal implements Journal {
         long expected = segments.isEmpty() ? boundary : firstSegment;
         for (int i = 0; i < segments.size(); i++) {
             Path segment = segments.get(i);
-            if (firstSeq(segment) != expected) {
+            if (firstSeq(segment) != expected && firstSeq(segment) <= boundary) {
+                expected = firstSeq(segment); // a gap the snapshot covers (a segment kept only for fallback went)
+            } else if (firstSeq(segment) != expected) {
                 throw new JournalCorruptException(segment, 0, "journal segment " + segment + " starts at seq "
                         + firstSeq(segment) + " but the one before it ends at seq " + (expected - 1) + ": a segment "
                         + "is missing. Restore it from a backup or a replica.");
@@ -156,8 +158,8 @@ public final class FileJournal implements Journal {
         }
         long lastSeq = Math.max(boundary, expected) - 1;
         FileChannel channel;
-        if (segments.isEmpty()) {
-            channel = newSegment(dir, lastSeq + 1);
+        if (segments.isEmpty() || expected < boundary) {
+            channel = newSegment(dir, lastSeq + 1); // the segment the snapshot's rotation began is gone
         } else {
             channel = FileChannel.open(segments.get(segments.size() - 1), StandardOpenOption.WRITE);
             channel.position(channel.size());
