@@ -100,10 +100,37 @@ final class SnapshotFile {
                 + "backup or a replica.");
     }
 
-    /** Writes the snapshot durably under its final name, then reads it back and checks it with {@code verifier}. */
+    /**
+     * Writes the snapshot durably under its final name, then reads it back and checks it with {@code verifier}; one
+     * that does not read back right is moved aside ({@code .corrupt}) so that recovery never picks it.
+     */
     void write(PayloadWriter payload, PayloadReader verifier, int bufferBytes) throws IOException {
         Path dir = path.getParent();
         Path tmp = dir.resolve(path.getFileName() + ".tmp");
+        try {
+            writeTemporary(tmp, payload, bufferBytes);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(tmp);
+            throw e;
+        }
+        Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE);
+        FileJournal.syncDirectory(dir);
+        try {
+            String problem = check(bufferBytes);
+            if (problem != null) {
+                throw new IOException(problem);
+            }
+            read(verifier, bufferBytes);
+        } catch (IOException | RuntimeException e) {
+            Path aside = path.resolveSibling(path.getFileName() + ".corrupt");
+            Files.move(path, aside, StandardCopyOption.REPLACE_EXISTING);
+            FileJournal.syncDirectory(dir);
+            throw new IOException("snapshot " + path + " does not read back as written (" + e.getMessage()
+                    + "); moved aside to " + aside + ", nothing older deleted", e);
+        }
+    }
+
+    private void writeTemporary(Path tmp, PayloadWriter payload, int bufferBytes) throws IOException {
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             CRC32C crc = new CRC32C();
@@ -121,13 +148,6 @@ final class SnapshotFile {
             tail.flush();
             ch.force(true);
         }
-        Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE);
-        FileJournal.syncDirectory(dir);
-        String problem = check(bufferBytes);
-        if (problem != null) {
-            throw new IOException("snapshot " + path + " reads back wrong: " + problem);
-        }
-        read(verifier, bufferBytes);
     }
 
     /** Checks magic, version, boundary, length and checksum by streaming; returns what is wrong, or null. */
