@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.fail;
 
 /**
  * CHG-7, issue 12 bug 1 as a property: random credits over random segment sizes (with automatic snapshots), then
- * one flipped byte at a random offset of a random journal file. Either the store opens with exactly the acknowledged
+ * one flipped byte at a random offset of a random segment or snapshot. Either the store opens with exactly the acknowledged
  * state, or that state minus the last record when the flip hit the last frame of the last segment (a torn tail); or
  * it refuses, naming the damaged file and an offset at or before the flip, and leaves the file as it was. It never
  * opens having silently lost an acknowledged record from the middle.
@@ -70,12 +70,14 @@ class JournalCorruptionPropertyTest {
                 store.awaitBackgroundSnapshot();
             }
             List<Path> segments = files(dir, "journal-");
-            Path victim = segments.get(random.nextInt(segments.size()));
+            List<Path> victims = new ArrayList<>(segments);
+            victims.addAll(files(dir, "snapshot-"));
+            Path victim = victims.get(random.nextInt(victims.size()));
             if (Files.size(victim) == 0) {
                 continue; // a segment just started: nothing to damage
             }
             long offset = (long) (random.nextDouble() * Files.size(victim));
-            List<Long> frames = frameOffsetsOrEmpty(victim);
+            List<Long> frames = segments.contains(victim) ? frameOffsetsOrEmpty(victim) : List.of();
             flip(victim, offset);
             byte[] damaged = Files.readAllBytes(victim);
             boolean inLastFrame = victim.equals(segments.get(segments.size() - 1)) && !frames.isEmpty()

@@ -1,9 +1,14 @@
 package dev.softswitch.charging.journal;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.softswitch.charging.MutableClock;
 import dev.softswitch.charging.account.JournalledAccountStore;
 import dev.softswitch.charging.money.Money;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -105,10 +110,20 @@ class JournalDamageTest {
         List<Long> frames = frameOffsets(segment);
         long last = frames.get(frames.size() - 1);
         flip(segment, last + 20);
+        Logger logger = (Logger) LoggerFactory.getLogger(SegmentReader.class);
+        ListAppender<ILoggingEvent> logged = new ListAppender<>();
+        logged.start();
+        logger.addAppender(logged);
         try (JournalledAccountStore store = JournalledAccountStore.open(dir, new MutableClock(T0), TTL)) {
             assertThat(store.balance("u1")).contains(Money.parse("10", "USD"));
             store.credit("u1", Money.parse("2", "USD"));
+        } finally {
+            logger.detachAppender(logged);
         }
+        assertThat(logged.list).anySatisfy(e -> {
+            assertThat(e.getLevel()).isEqualTo(Level.WARN);
+            assertThat(e.getFormattedMessage()).contains(segment.toString()).contains("at byte " + last);
+        });
         assertThat(Files.size(segment)).isGreaterThan(last);
         try (JournalledAccountStore store = JournalledAccountStore.open(dir, new MutableClock(T0), TTL)) {
             assertThat(store.balance("u1")).contains(Money.parse("12", "USD"));
