@@ -7,17 +7,15 @@ import dev.softswitch.charging.event.JournalEvent.AccountOpened;
 import dev.softswitch.charging.event.JournalEvent.LotPurchased;
 import dev.softswitch.charging.event.JournalEvent.PackageSubscribed;
 import dev.softswitch.charging.event.JournalEvent.PlanPurchased;
-import dev.softswitch.charging.journal.AccountSnapshot;
-import dev.softswitch.charging.journal.AccountSnapshotCodec;
 import dev.softswitch.charging.journal.FileJournal;
 import dev.softswitch.charging.journal.Journal;
+import dev.softswitch.charging.journal.JournalSettings;
 import dev.softswitch.charging.journal.JournalUnavailableException;
 import dev.softswitch.charging.journal.NoJournal;
 import dev.softswitch.charging.money.Money;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.DataInput;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -26,10 +24,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
@@ -52,6 +48,7 @@ public final class JournalledAccountStore implements AutoCloseable {
     private final OperatorActions operatorActions = new OperatorActions(this);
     private final CallReservations callReservations = new CallReservations(this);
     private final ManualReservations manualReservations = new ManualReservations(this);
+    private volatile BackgroundSnapshots snapshots; // file journal only
 
     /** An in-memory store without a journal, on the system clock. */
     public JournalledAccountStore() {
@@ -64,71 +61,54 @@ public final class JournalledAccountStore implements AutoCloseable {
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
-    /**
-     * Opens a durable store in {@code dir}: loads the latest snapshot, replays the journal after it, and journals
-     * from then on. Reservations found open get a fresh TTL of {@code reservationTtl} from now.
-     */
+    /** {@link #open(Path, Clock, Duration, JournalSettings)} with {@link JournalSettings#defaults()}. */
     public static JournalledAccountStore open(Path dir, Clock clock, Duration reservationTtl) throws IOException {
-        Map<String, AccountState> recovered = new TreeMap<>();
-        FileJournal journal = FileJournal.recover(dir, new FileJournal.Replayer() {
-            @Override
-            public void loadSnapshot(DataInput in) throws IOException {
-                for (int n = in.readInt(); n > 0; n--) {
-                    AccountState s = AccountSnapshots.restore(AccountSnapshotCodec.read(in));
-                    recovered.put(s.id, s);
-                }
-            }
+        return open(dir, clock, reservationTtl, JournalSettings.defaults());
+    }
 
-            @Override
-            public void replay(long seq, JournalEvent event) {
-                if (event instanceof AccountOpened opened) {
-                    if (!recovered.containsKey(opened.accountId())) {
-                        AccountState s = new AccountState(opened);
-                        s.lastSeq = seq;
-                        recovered.put(s.id, s);
-                    }
-                    return;
-                }
-                AccountState s = recovered.get(event.accountId());
-                if (s == null) {
-                    throw new IllegalStateException("journal event " + seq + " for unknown account " + event.accountId());
-                }
-                if (seq > s.lastSeq) {
-                    s.apply(event, seq);
-                }
-            }
-        });
+    /**
+     * Opens a durable store in {@code dir}: loads the latest good snapshot, replays the journal after it, and
+     * journals from then on, taking a snapshot in the background whenever {@code settings} says one is due. Reservations
+     * found open get a fresh TTL of {@code reservationTtl} from now.
+     *
+     * @throws dev.softswitch.charging.journal.JournalCorruptException if the journal or snapshot is damaged in a way
+     *                                                                 that is not a torn tail (the message says how
+     *                                                                 to recover)
+     */
+    public static JournalledAccountStore open(Path dir, Clock clock, Duration reservationTtl,
+                                              JournalSettings settings) throws IOException {
+        AccountReplayer replayer = new AccountReplayer();
+        FileJournal journal = FileJournal.recover(dir, settings, replayer);
         JournalledAccountStore store = new JournalledAccountStore(journal, clock);
         Instant deadline = clock.instant().plus(reservationTtl);
-        for (AccountState s : recovered.values()) {
+        for (AccountState s : replayer.recovered().values()) {
             for (Reservation res : s.reservations.values()) {
                 res.deadline = res.id == ManualReservations.RESERVATION_ID ? Instant.MAX : deadline;
             }
             store.accounts.put(s.id, s);
         }
-        log.info("account store recovered {} account(s) from {}", recovered.size(), dir);
+        store.snapshots = new BackgroundSnapshots(store, journal);
+        journal.onSnapshotDue(store.snapshots::request);
+        log.info("account store recovered {} account(s) from {}", store.accounts.size(), dir);
         return store;
     }
 
-    /** Writes a snapshot so that recovery need not replay the whole journal (file journal only). */
+    /**
+     * Writes a snapshot now so that recovery need not replay the whole journal (file journal only); snapshots are
+     * otherwise taken in the background as segments fill up.
+     */
     public void snapshot() throws IOException {
-        if (!(journal instanceof FileJournal file)) {
-            return;
+        if (journal instanceof FileJournal file) {
+            BackgroundSnapshots.write(this, file);
         }
-        file.snapshot(out -> {
-            List<AccountState> all = new ArrayList<>(accounts.values());
-            out.writeInt(all.size());
-            long max = 0;
-            for (AccountState s : all) {
-                AccountSnapshot snapshot;
-                synchronized (s) {
-                    snapshot = AccountSnapshots.of(s);
-                }
-                AccountSnapshotCodec.write(out, snapshot);
-                max = Math.max(max, snapshot.lastSeq());
-            }
-            return max;
-        });
+    }
+
+    /** Waits until a background snapshot requested so far has finished (tests, orderly maintenance). */
+    public void awaitBackgroundSnapshot() {
+        BackgroundSnapshots s = snapshots;
+        if (s != null) {
+            s.await();
+        }
     }
 
     public Clock clock() {
@@ -159,8 +139,13 @@ public final class JournalledAccountStore implements AutoCloseable {
         return operatorActions;
     }
 
+    /** Lets a running snapshot finish (a queued one is dropped), then closes the journal. */
     @Override
     public void close() {
+        BackgroundSnapshots s = snapshots;
+        if (s != null) {
+            s.close();
+        }
         journal.close();
     }
 
