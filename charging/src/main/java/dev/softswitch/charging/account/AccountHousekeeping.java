@@ -64,7 +64,11 @@ public final class AccountHousekeeping {
                 for (long id : stale) {
                     log.warn("account {}: reservation {} of call {} expired unsettled; handed back", s.id, id,
                             s.reservations.get(id).callId);
+                    String callId = s.reservations.get(id).callId;
                     seq = Math.max(seq, store.emit(s, new Released(s.id, now, id, true)));
+                    if (id != ManualReservations.RESERVATION_ID) {
+                        store.unclaimCall(callId, s.id);
+                    }
                     expired++;
                 }
                 seq = Math.max(seq, store.emitAll(s, s.forfeits(now)));

@@ -33,7 +33,7 @@ final class AccountSnapshots {
         }
         PackageState pkg = state.pkg;
         AccountSnapshot.Package pkgSnapshot = pkg == null ? null
-                : new AccountSnapshot.Package(pkg.name, pkg.free, pkg.prefixes, pkg.cycle, pkg.used, pkg.held);
+                : new AccountSnapshot.Package(pkg.name, pkg.free, pkg.prefixes, pkg.used, pkg.held);
         List<AccountSnapshot.Purchase> purchaseList = new ArrayList<>(state.purchases.size());
         for (Purchase p : state.purchases) {
             purchaseList.add(new AccountSnapshot.Purchase(p.kind(), p.id(), p.description(), p.amount().micros(),
@@ -41,7 +41,7 @@ final class AccountSnapshots {
         }
         return new AccountSnapshot(state.id, state.currency, state.zone.getId(), state.homePrefix, state.capMicros,
                 state.coinCreditMicros, state.lastSeq, state.nextLotId, state.nextReservationId, state.nextPlanId,
-                lotList, resList, planList, pkgSnapshot, state.capCycle, state.capSpent, state.capHeld,
+                lotList, resList, planList, pkgSnapshot, state.capSpent, state.capHeld,
                 state.forfeitedMicros, state.refundedMicros, purchaseList, List.copyOf(state.usage),
                 List.copyOf(state.adjustments));
     }
@@ -100,12 +100,10 @@ final class AccountSnapshots {
             s.pkg.name = p.name();
             s.pkg.free = p.freeMinutes();
             s.pkg.prefixes = p.prefixes();
-            s.pkg.cycle = p.cycle();
-            s.pkg.used = p.used();
+            s.pkg.used.putAll(p.usedByMonth());
             s.pkg.held = p.held();
         }
-        s.capCycle = snapshot.capCycle();
-        s.capSpent = snapshot.capSpent();
+        s.capSpent.putAll(snapshot.capSpentByMonth());
         s.capHeld = snapshot.capHeld();
         s.forfeitedMicros = snapshot.forfeitedMicros();
         s.refundedMicros = snapshot.refundedMicros();

@@ -24,6 +24,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The mutable state of one account, guarded by the monitor of this object. It changes only through
@@ -33,6 +34,9 @@ import java.util.Map;
  * {@code balance = sum(remaining)}, {@code reserved = sum(held)}.
  */
 final class AccountState implements JournalEvent.Applier {
+
+    /** How many months of cap spend and package use are kept (older ones can no longer be asked about). */
+    static final int MONTHS_KEPT = 13;
 
     final String id;
     final String currency;
@@ -52,8 +56,8 @@ final class AccountState implements JournalEvent.Applier {
     final Map<Long, Reservation> reservations = new HashMap<>();
     final ArrayList<PlanState> plans = new ArrayList<>(0);
     PackageState pkg;
-    String capCycle;
-    long capSpent;
+    /** International spend counted against the cap per month (CHG-9), the latest {@link #MONTHS_KEPT} only. */
+    final TreeMap<String, Long> capSpent = new TreeMap<>();
     long capHeld;
     final ArrayList<Purchase> purchases = new ArrayList<>(2);
     final ArrayList<ChargedCall> usage = new ArrayList<>();
@@ -158,7 +162,7 @@ final class AccountState implements JournalEvent.Applier {
     }
 
     long capSpentIn(String cycle) {
-        return cycle.equals(capCycle) ? capSpent : 0;
+        return capSpent.getOrDefault(cycle, 0L);
     }
 
     Lot findLot(long lotId) {
@@ -284,18 +288,13 @@ final class AccountState implements JournalEvent.Applier {
             plan(res.planId).remaining -= s.planMinutes();
         }
         if (s.packageMinutes() > 0) {
-            if (!s.cycle().equals(pkg.cycle)) {
-                pkg.cycle = s.cycle();
-                pkg.used = 0;
-            }
-            pkg.used += s.packageMinutes();
+            pkg.use(s.cycle(), s.packageMinutes());
         }
         if (s.capMicros() > 0) {
-            if (!s.cycle().equals(capCycle)) {
-                capCycle = s.cycle();
-                capSpent = 0;
+            capSpent.merge(s.cycle(), s.capMicros(), Math::addExact);
+            while (capSpent.size() > MONTHS_KEPT) {
+                capSpent.pollFirstEntry();
             }
-            capSpent += s.capMicros();
         }
         if (s.closes()) {
             closeReservation(res);
@@ -344,10 +343,9 @@ final class AccountState implements JournalEvent.Applier {
         state.name = p.name();
         state.free = p.freeMinutes();
         state.prefixes = p.prefixes();
-        state.cycle = cycleOf(p.at());
         if (pkg != null) {
             state.held = pkg.held;
-            state.used = pkg.usedIn(state.cycle);
+            state.used.putAll(pkg.used);
         }
         pkg = state;
         purchases.add(new Purchase("package", 0, p.name() + " (" + p.freeMinutes() + " free min/month)",

@@ -37,6 +37,14 @@ public final class CallReservations {
         AccountState s = store.state(accountId);
         long seq;
         ReserveOutcome outcome;
+        boolean claimed = false;
+        if (reservationId == 0) {
+            if (!store.claimCall(callId, accountId)) {
+                log.info("account {}: call id {} was already authorised; refused", accountId, callId);
+                return ReserveOutcome.refused(Refusal.DUPLICATE_CALL);
+            }
+            claimed = true;
+        }
         try {
             synchronized (s) {
                 seq = store.emitAll(s, s.forfeits(now));
@@ -50,28 +58,40 @@ public final class CallReservations {
                 long id = res == null ? s.nextReservationId : reservationId;
                 FundingPolicy.Decision decision = FundingPolicy.decide(s, id, callId, req, now);
                 if (decision.event() == null) {
+                    if (claimed) {
+                        store.unclaimCall(callId, accountId);
+                    }
                     return decision.outcome();
                 }
+                claimed = false; // held: the claim stays with the reservation
                 outcome = decision.outcome();
                 seq = Math.max(seq, store.emit(s, decision.event()));
                 s.reservations.get(id).deadline = req.deadline();
             }
             store.journal().awaitDurable(seq);
         } catch (JournalUnavailableException e) {
+            if (claimed) {
+                store.unclaimCall(callId, accountId);
+            }
             log.error("account {}: journal unavailable, refusing call {}", accountId, callId, e);
             return ReserveOutcome.refused(Refusal.STORE_UNAVAILABLE);
         }
         return outcome;
     }
 
-    /** Moves a live reservation's expiry to {@code deadline} (in memory only; recovery grants a fresh TTL). */
-    public void touch(String accountId, long reservationId, Instant deadline) {
+    /**
+     * Moves a live reservation's expiry to {@code deadline} (in memory only; recovery grants a fresh TTL).
+     *
+     * @return false if the reservation is gone (it expired and was handed back, or was settled)
+     */
+    public boolean touch(String accountId, long reservationId, Instant deadline) {
         AccountState s = store.state(accountId);
         synchronized (s) {
             Reservation res = s.reservations.get(reservationId);
             if (res != null) {
                 res.deadline = deadline;
             }
+            return res != null;
         }
     }
 
@@ -117,10 +137,12 @@ public final class CallReservations {
         AccountState s = store.state(accountId);
         long seq;
         synchronized (s) {
-            if (!s.reservations.containsKey(reservationId)) {
+            Reservation res = s.reservations.get(reservationId);
+            if (res == null) {
                 return false;
             }
             seq = store.emit(s, new Released(accountId, now, reservationId, false));
+            store.unclaimCall(res.callId, accountId);
             seq = Math.max(seq, store.emitAll(s, s.forfeits(now)));
         }
         store.journal().awaitDurable(seq);

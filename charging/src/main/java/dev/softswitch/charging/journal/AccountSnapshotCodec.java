@@ -9,14 +9,14 @@ import java.io.DataOutput;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 import static dev.softswitch.charging.journal.JournalCodec.readInstant;
 import static dev.softswitch.charging.journal.JournalCodec.readLongs;
-import static dev.softswitch.charging.journal.JournalCodec.readString;
 import static dev.softswitch.charging.journal.JournalCodec.readStrings;
 import static dev.softswitch.charging.journal.JournalCodec.writeInstant;
 import static dev.softswitch.charging.journal.JournalCodec.writeLongs;
-import static dev.softswitch.charging.journal.JournalCodec.writeString;
 import static dev.softswitch.charging.journal.JournalCodec.writeStrings;
 
 /** Binary form of an {@link AccountSnapshot}, field by field in declaration order, with the journal's value codecs. */
@@ -76,12 +76,18 @@ public final class AccountSnapshotCodec {
             out.writeUTF(pkg.name());
             out.writeInt(pkg.freeMinutes());
             writeStrings(out, pkg.prefixes());
-            out.writeUTF(pkg.cycle());
-            out.writeInt(pkg.used());
+            out.writeInt(pkg.usedByMonth().size());
+            for (Map.Entry<String, Integer> e : new TreeMap<>(pkg.usedByMonth()).entrySet()) {
+                out.writeUTF(e.getKey());
+                out.writeInt(e.getValue());
+            }
             out.writeInt(pkg.held());
         }
-        writeString(out, s.capCycle());
-        out.writeLong(s.capSpent());
+        out.writeInt(s.capSpentByMonth().size());
+        for (Map.Entry<String, Long> e : new TreeMap<>(s.capSpentByMonth()).entrySet()) {
+            out.writeUTF(e.getKey());
+            out.writeLong(e.getValue());
+        }
         out.writeLong(s.capHeld());
         out.writeLong(s.forfeitedMicros());
         out.writeLong(s.refundedMicros());
@@ -136,11 +142,19 @@ public final class AccountSnapshotCodec {
         }
         AccountSnapshot.Package pkg = null;
         if (in.readBoolean()) {
-            pkg = new AccountSnapshot.Package(in.readUTF(), in.readInt(), readStrings(in), in.readUTF(), in.readInt(),
-                    in.readInt());
+            String name = in.readUTF();
+            int free = in.readInt();
+            List<String> prefixes = readStrings(in);
+            Map<String, Integer> used = new TreeMap<>();
+            for (int i = months(in); i > 0; i--) {
+                used.put(in.readUTF(), in.readInt());
+            }
+            pkg = new AccountSnapshot.Package(name, free, prefixes, used, in.readInt());
         }
-        String capCycle = readString(in);
-        long capSpent = in.readLong();
+        Map<String, Long> capSpent = new TreeMap<>();
+        for (int i = months(in); i > 0; i--) {
+            capSpent.put(in.readUTF(), in.readLong());
+        }
         long capHeld = in.readLong();
         long forfeited = in.readLong();
         long refunded = in.readLong();
@@ -159,7 +173,15 @@ public final class AccountSnapshotCodec {
                     readInstant(in)));
         }
         return new AccountSnapshot(id, currency, zone, homePrefix, capMicros, coinCreditMicros, lastSeq, nextLotId,
-                nextReservationId, nextPlanId, lots, reservations, plans, pkg, capCycle, capSpent, capHeld, forfeited,
+                nextReservationId, nextPlanId, lots, reservations, plans, pkg, capSpent, capHeld, forfeited,
                 refunded, purchases, usage, adjustments);
+    }
+
+    private static int months(DataInput in) throws IOException {
+        int n = in.readInt();
+        if (n < 0 || n > 1_000) {
+            throw new IOException("implausible number of months " + n);
+        }
+        return n;
     }
 }

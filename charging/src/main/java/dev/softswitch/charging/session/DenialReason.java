@@ -13,5 +13,9 @@ public enum DenialReason {
     /** The account's monthly international spend cap is reached (CHG-9). */
     SPEND_CAP_REACHED,
     /** The journal or store cannot make the reservation durable; the engine fails closed (CHG-7). */
-    STORE_UNAVAILABLE
+    STORE_UNAVAILABLE,
+    /** The call id was already authorised (the call is live or settled, on this or another account). */
+    DUPLICATE_CALL,
+    /** The call's price cannot be computed within exact arithmetic (a rate or account value out of range). */
+    PRICE_OUT_OF_RANGE
 }
