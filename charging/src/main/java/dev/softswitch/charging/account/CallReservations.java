@@ -63,10 +63,10 @@ public final class CallReservations {
                     }
                     return decision.outcome();
                 }
-                claimed = false; // held: the claim stays with the reservation
                 outcome = decision.outcome();
                 seq = Math.max(seq, store.emit(s, decision.event()));
                 s.reservations.get(id).deadline = req.deadline();
+                claimed = false; // held: the claim stays with the reservation
             }
             store.journal().awaitDurable(seq);
         } catch (JournalUnavailableException e) {
@@ -75,6 +75,11 @@ public final class CallReservations {
             }
             log.error("account {}: journal unavailable, refusing call {}", accountId, callId, e);
             return ReserveOutcome.refused(Refusal.STORE_UNAVAILABLE);
+        } catch (RuntimeException e) {
+            if (claimed) {
+                store.unclaimCall(callId, accountId);
+            }
+            throw e;
         }
         return outcome;
     }
