@@ -6,7 +6,6 @@ import dev.softswitch.charging.event.JournalEvent.Released;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -78,10 +77,10 @@ public final class AccountHousekeeping {
                         PlanProduct next = catalog.apply(p.product);
                         if (p.autoRenew && autoRenewal) {
                             PlanProduct terms = next != null ? next : new PlanProduct(p.product, p.prefixes, p.minutes,
-                                    s.money(p.price), Duration.between(p.purchasedAt, p.expiresAt));
+                                    s.money(p.price), s.validityOf(p.purchasedAt, p.expiresAt));
                             seq = Math.max(seq, store.emit(s, new PlanPurchased(s.id, p.expiresAt, s.nextPlanId,
                                     terms.name(), terms.prefixes(), terms.minutes(), terms.price().micros(),
-                                    p.expiresAt.plus(terms.validity()), true)));
+                                    s.endOf(p.expiresAt, terms.validity()), true)));
                         }
                     }
                 }

@@ -24,7 +24,7 @@ final class AccountSnapshots {
         List<AccountSnapshot.Reservation> resList = new ArrayList<>(state.reservations.size());
         for (Reservation res : state.reservations.values()) {
             resList.add(new AccountSnapshot.Reservation(res.id, res.callId, Arrays.copyOf(res.lots, res.n),
-                    res.planId, res.planMinutes, res.packageMinutes, res.capMicros));
+                    res.plans.clone(), res.packageMinutes, res.capMicros));
         }
         List<AccountSnapshot.Plan> planList = new ArrayList<>(state.plans.size());
         for (PlanState p : state.plans) {
@@ -73,8 +73,9 @@ final class AccountSnapshots {
             res.callId = r.callId();
             res.lots = r.lots().length == 0 ? new long[4] : r.lots().clone();
             res.n = r.lots().length;
-            res.planId = r.planId();
-            res.planMinutes = r.planMinutes();
+            for (int i = 0; i < r.plans().length; i += 2) {
+                res.addPlan(r.plans()[i], (int) r.plans()[i + 1]);
+            }
             res.packageMinutes = r.packageMinutes();
             res.capMicros = r.capMicros();
             s.reservations.put(res.id, res);

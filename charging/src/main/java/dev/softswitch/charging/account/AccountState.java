@@ -16,7 +16,9 @@ import dev.softswitch.charging.event.JournalEvent.Reserved;
 import dev.softswitch.charging.event.JournalEvent.Settled;
 import dev.softswitch.charging.money.Money;
 
+import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.time.YearMonth;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -80,6 +82,58 @@ final class AccountState implements JournalEvent.Applier {
 
     String cycleOf(Instant at) {
         return YearMonth.from(at.atZone(zone)).toString();
+    }
+
+    /**
+     * When something valid {@code validity} from {@code start} ends: whole days are counted on the wall clock of the
+     * account's zone (bought at 10:00, a 30-day plan ends at 10:00 thirty days later, across daylight saving).
+     */
+    Instant endOf(Instant start, Duration validity) {
+        if (validity.getNano() == 0 && validity.getSeconds() % 86_400 == 0) {
+            return start.atZone(zone).plusDays(validity.toDays()).toInstant();
+        }
+        return start.plus(validity);
+    }
+
+    /** The validity {@link #endOf} turns into {@code end} from {@code start}: whole local days if it is so. */
+    Duration validityOf(Instant start, Instant end) {
+        long days = ChronoUnit.DAYS.between(start.atZone(zone), end.atZone(zone));
+        if (start.atZone(zone).plusDays(days).toInstant().equals(end)) {
+            return Duration.ofDays(days);
+        }
+        return Duration.between(start, end);
+    }
+
+    /** When credit given back for call {@code callId} expires: as the latest lot that paid it (never, if none). */
+    Instant refundExpiry(String callId) {
+        for (int i = usage.size() - 1; i >= 0; i--) {
+            ChargedCall c = usage.get(i);
+            if (!c.callId().equals(callId)) {
+                continue;
+            }
+            Instant latest = null;
+            for (ChargedCall.LotDebit d : c.lotDebits()) {
+                Instant expiry = lotExpiry(d.lotId());
+                if (latest == null || expiry.isAfter(latest)) {
+                    latest = expiry;
+                }
+            }
+            return latest == null ? Instant.MAX : latest;
+        }
+        return Instant.MAX;
+    }
+
+    private Instant lotExpiry(long lotId) {
+        Lot lot = findLot(lotId);
+        if (lot != null) {
+            return lot.expiresAt;
+        }
+        for (Purchase p : purchases) {
+            if (p.id() == lotId && "credit".equals(p.kind())) {
+                return p.expiresAt();
+            }
+        }
+        return Instant.MAX;
     }
 
     boolean isInternational(String destination) {
@@ -255,8 +309,7 @@ final class AccountState implements JournalEvent.Applier {
         }
         if (r.planMinutes() > 0) {
             plan(r.planId()).held += r.planMinutes();
-            res.planId = r.planId();
-            res.planMinutes += r.planMinutes();
+            res.addPlan(r.planId(), r.planMinutes());
         }
         if (r.packageMinutes() > 0) {
             pkg.held += r.packageMinutes();
@@ -284,8 +337,9 @@ final class AccountState implements JournalEvent.Applier {
             reserved -= rel[i + 1];
             res.add(rel[i], -rel[i + 1]);
         }
-        if (s.planMinutes() > 0) {
-            plan(res.planId).remaining -= s.planMinutes();
+        long[] planUses = res.planUses(s.planMinutes());
+        for (int i = 0; i < planUses.length; i += 2) {
+            plan(planUses[i]).remaining -= (int) planUses[i + 1];
         }
         if (s.packageMinutes() > 0) {
             pkg.use(s.cycle(), s.packageMinutes());
@@ -355,7 +409,8 @@ final class AccountState implements JournalEvent.Applier {
     @Override
     public void apply(Adjusted a) {
         if (a.deltaMicros() > 0) {
-            apply(new LotPurchased(id, a.at(), a.newLotId(), a.deltaMicros(), Instant.MAX, "adjustment"));
+            // the money keeps the expiry of the lot that paid the call (issue 12): expired credit stays expired
+            apply(new LotPurchased(id, a.at(), a.newLotId(), a.deltaMicros(), refundExpiry(a.callId()), "adjustment"));
         } else {
             debitFree(a.debits());
         }
@@ -390,9 +445,8 @@ final class AccountState implements JournalEvent.Applier {
         for (int i = 0; i < res.n; i += 2) {
             prune(findLot(res.lots[i]));
         }
-        if (res.planMinutes > 0) {
-            PlanState plan = plan(res.planId);
-            plan.held -= res.planMinutes;
+        for (int i = 0; i < res.plans.length; i += 2) {
+            plan(res.plans[i]).held -= (int) res.plans[i + 1];
         }
         if (res.packageMinutes > 0) {
             pkg.held -= res.packageMinutes;

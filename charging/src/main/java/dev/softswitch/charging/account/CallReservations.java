@@ -128,7 +128,12 @@ public final class CallReservations {
             for (int i = 0; i < debits.length; i += 2) {
                 list.add(new ChargedCall.LotDebit(debits[i], debits[i + 1]));
             }
-            recorded = call == null ? null : call.withLotDebits(list);
+            long[] plans = res.planUses(planMinutes);
+            List<ChargedCall.PlanUse> uses = new ArrayList<>(plans.length / 2);
+            for (int i = 0; i < plans.length; i += 2) {
+                uses.add(new ChargedCall.PlanUse(plans[i], (int) plans[i + 1]));
+            }
+            recorded = call == null ? null : call.withLotDebits(list).withPlanUses(uses);
             seq = store.emit(s, new Settled(accountId, now, reservationId, debits, new long[0], true, planMinutes,
                     packageMinutes, cap, s.cycleOf(now), recorded));
             seq = Math.max(seq, store.emitAll(s, s.forfeits(now)));

@@ -235,6 +235,11 @@ public final class JournalledAccountStore implements AutoCloseable {
         long micros = positive(s, amount, "credit purchase");
         Objects.requireNonNull(channel, "channel");
         Objects.requireNonNull(expiresAt, "expiresAt");
+        Objects.requireNonNull(purchasedAt, "purchasedAt");
+        if (!expiresAt.isAfter(purchasedAt)) {
+            throw new IllegalArgumentException("account '" + accountId + "': credit bought at " + purchasedAt
+                    + " expires at " + expiresAt + "; it must expire after it is bought");
+        }
         long seq;
         long lotId;
         synchronized (s) {
@@ -248,6 +253,11 @@ public final class JournalledAccountStore implements AutoCloseable {
 
     /** Purchase valid for {@code validity} from purchase (e.g. 180 days for some channels). */
     public long purchaseCredit(String accountId, Money amount, Instant purchasedAt, String channel, Duration validity) {
+        Objects.requireNonNull(validity, "validity");
+        if (validity.isNegative() || validity.isZero()) {
+            throw new IllegalArgumentException("account '" + accountId + "': credit validity must be positive, got "
+                    + validity);
+        }
         return purchaseCredit(accountId, amount, purchasedAt, channel, purchasedAt.plus(validity));
     }
 
@@ -273,7 +283,8 @@ public final class JournalledAccountStore implements AutoCloseable {
         synchronized (s) {
             planId = s.nextPlanId;
             seq = emit(s, new PlanPurchased(accountId, at, planId, product.name(), product.prefixes(), product.minutes(),
-                    product.price().micros(), at.plus(product.validity()), autoRenew && housekeeping.autoRenewal()));
+                    product.price().micros(), s.endOf(at, product.validity()),
+                    autoRenew && housekeeping.autoRenewal()));
         }
         journal.awaitDurable(seq);
         return planId;

@@ -31,8 +31,8 @@ public record AccountSnapshot(String id, String currency, String zone, String ho
                       String channel) {
     }
 
-    /** An open reservation; {@code lots} holds pairs (lot id, micros held). */
-    public record Reservation(long id, String callId, long[] lots, long planId, int planMinutes, int packageMinutes,
+    /** An open reservation; {@code lots} holds pairs (lot id, micros held), {@code plans} (plan id, minutes held). */
+    public record Reservation(long id, String callId, long[] lots, long[] plans, int packageMinutes,
                               long capMicros) {
     }
 

@@ -51,8 +51,7 @@ public final class AccountSnapshotCodec {
             out.writeLong(res.id());
             out.writeUTF(res.callId());
             writeLongs(out, res.lots());
-            out.writeLong(res.planId());
-            out.writeInt(res.planMinutes());
+            writeLongs(out, res.plans());
             out.writeInt(res.packageMinutes());
             out.writeLong(res.capMicros());
         }
@@ -104,6 +103,7 @@ public final class AccountSnapshotCodec {
         out.writeInt(s.usage().size());
         for (ChargedCall c : s.usage()) {
             JournalCodec.writeCall(out, c);
+            JournalCodec.writePlanUses(out, c);
         }
         out.writeInt(s.adjustments().size());
         for (Adjustment a : s.adjustments()) {
@@ -132,8 +132,8 @@ public final class AccountSnapshotCodec {
         }
         List<AccountSnapshot.Reservation> reservations = new ArrayList<>();
         for (int i = in.readInt(); i > 0; i--) {
-            reservations.add(new AccountSnapshot.Reservation(in.readLong(), in.readUTF(), readLongs(in), in.readLong(),
-                    in.readInt(), in.readInt(), in.readLong()));
+            reservations.add(new AccountSnapshot.Reservation(in.readLong(), in.readUTF(), readLongs(in), readLongs(in),
+                    in.readInt(), in.readLong()));
         }
         List<AccountSnapshot.Plan> plans = new ArrayList<>();
         for (int i = in.readInt(); i > 0; i--) {
@@ -165,7 +165,7 @@ public final class AccountSnapshotCodec {
         }
         List<ChargedCall> usage = new ArrayList<>();
         for (int i = in.readInt(); i > 0; i--) {
-            usage.add(JournalCodec.readCall(in));
+            usage.add(JournalCodec.readPlanUses(in, JournalCodec.readCall(in)));
         }
         List<Adjustment> adjustments = new ArrayList<>();
         for (int i = in.readInt(); i > 0; i--) {

@@ -28,7 +28,7 @@ class AccountSnapshotCodecTest {
         return new AccountSnapshot("u", "USD", "Asia/Tokyo", "81", 20_000_000, 0, 42, 3, 5, 2,
                 List.of(new AccountSnapshot.Lot(1, 5_000_000, 4_780_000, 100_000, T0, Instant.MAX, "opening"),
                         new AccountSnapshot.Lot(2, 1_000_000, 1_000_000, 0, T0, T0.plusSeconds(86_400), "web")),
-                List.of(new AccountSnapshot.Reservation(4, "c2", new long[] {1, 100_000}, 1, 1, 0, 100_000)),
+                List.of(new AccountSnapshot.Reservation(4, "c2", new long[] {1, 100_000}, new long[] {1, 1}, 0, 100_000)),
                 List.of(new AccountSnapshot.Plan(1, "USA 60", List.of("1"), 60, 59, 1, 2_990_000, T0,
                         T0.plusSeconds(30 * 86_400), true, false)),
                 new AccountSnapshot.Package("free", 100, List.of("81"), Map.of("2025-04", 7, "2025-05", 3), 1),
