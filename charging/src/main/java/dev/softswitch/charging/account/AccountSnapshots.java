@@ -24,7 +24,8 @@ final class AccountSnapshots {
         List<AccountSnapshot.Reservation> resList = new ArrayList<>(state.reservations.size());
         for (Reservation res : state.reservations.values()) {
             resList.add(new AccountSnapshot.Reservation(res.id, res.callId, Arrays.copyOf(res.lots, res.n),
-                    res.plans.clone(), res.packageMinutes, res.capMicros));
+                    res.plans.clone(), res.packageMinutes, res.capMicros, res.increments,
+                    new long[] {res.lastCredit, res.lastPlanMinutes, res.lastPackageMinutes}, res.started));
         }
         List<AccountSnapshot.Plan> planList = new ArrayList<>(state.plans.size());
         for (PlanState p : state.plans) {
@@ -78,6 +79,11 @@ final class AccountSnapshots {
             }
             res.packageMinutes = r.packageMinutes();
             res.capMicros = r.capMicros();
+            res.increments = r.increments();
+            res.lastCredit = r.last()[0];
+            res.lastPlanMinutes = (int) r.last()[1];
+            res.lastPackageMinutes = (int) r.last()[2];
+            res.started = r.started();
             s.reservations.put(res.id, res);
         }
         for (AccountSnapshot.Plan p : snapshot.plans()) {

@@ -4,6 +4,7 @@ import dev.softswitch.charging.cdr.Adjustment;
 import dev.softswitch.charging.cdr.ChargedCall;
 import dev.softswitch.charging.event.JournalEvent;
 import dev.softswitch.charging.event.JournalEvent.AccountOpened;
+import dev.softswitch.charging.event.JournalEvent.CallStarted;
 import dev.softswitch.charging.event.JournalEvent.Adjusted;
 import dev.softswitch.charging.event.JournalEvent.LotForfeited;
 import dev.softswitch.charging.event.JournalEvent.LotPurchased;
@@ -317,6 +318,22 @@ final class AccountState implements JournalEvent.Applier {
         }
         capHeld += r.capMicros();
         res.capMicros += r.capMicros();
+        long credit = 0;
+        for (int i = 1; i < a.length; i += 2) {
+            credit += a[i];
+        }
+        res.increments++;
+        res.lastCredit = credit;
+        res.lastPlanMinutes = r.planMinutes();
+        res.lastPackageMinutes = r.packageMinutes();
+    }
+
+    @Override
+    public void apply(CallStarted c) {
+        Reservation res = reservations.get(c.reservationId());
+        if (res != null) {
+            res.started = c.call();
+        }
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.softswitch.charging.account;
 
 import dev.softswitch.charging.cdr.ChargedCall;
+import dev.softswitch.charging.event.JournalEvent.CallStarted;
 import dev.softswitch.charging.event.JournalEvent.Released;
 import dev.softswitch.charging.event.JournalEvent.Settled;
 import dev.softswitch.charging.journal.JournalUnavailableException;
@@ -97,6 +98,20 @@ public final class CallReservations {
                 res.deadline = deadline;
             }
             return res != null;
+        }
+    }
+
+    /**
+     * Journals that the call holding {@code reservationId} was answered ({@code call}: what is known of it now), so
+     * that recovery after a crash knows its first increment began. Not awaited: the next durable change of the
+     * account makes it durable; if a crash loses it the call is handed back unbilled.
+     */
+    public void started(String accountId, long reservationId, ChargedCall call) {
+        AccountState s = store.state(accountId);
+        synchronized (s) {
+            if (s.reservations.containsKey(reservationId)) {
+                store.emit(s, new CallStarted(accountId, call.answeredAt(), reservationId, call));
+            }
         }
     }
 

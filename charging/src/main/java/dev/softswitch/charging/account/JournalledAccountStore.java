@@ -113,6 +113,16 @@ public final class JournalledAccountStore implements AutoCloseable {
         return store;
     }
 
+    /**
+     * Settles the calls that were live when the process died (call it once at start-up, before any call is
+     * authorised): charges the increments that began, hands back the rest, journaled; see {@link InterruptedCalls}.
+     *
+     * @return the calls charged, as recorded, for the caller's call records (disconnect reason: a restart)
+     */
+    public List<ChargedCall> settleInterruptedCalls() {
+        return InterruptedCalls.settle(this, clock.instant());
+    }
+
     /** Writes a snapshot so that recovery need not replay the whole journal (file journal only). */
     public void snapshot() throws IOException {
         if (!(journal instanceof FileJournal file)) {

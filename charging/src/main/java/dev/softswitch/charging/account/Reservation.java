@@ -18,6 +18,13 @@ final class Reservation {
     int packageMinutes;
     long capMicros;
     Instant deadline = Instant.MAX;
+    /** Increments reserved, and what the last one held (credit micros, plan and package minutes). */
+    int increments;
+    long lastCredit;
+    int lastPlanMinutes;
+    int lastPackageMinutes;
+    /** What was known of the call when it was answered; null while it rings. */
+    dev.softswitch.charging.cdr.ChargedCall started;
 
     long credit() {
         long sum = 0;

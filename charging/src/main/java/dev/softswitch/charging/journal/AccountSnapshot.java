@@ -31,9 +31,13 @@ public record AccountSnapshot(String id, String currency, String zone, String ho
                       String channel) {
     }
 
-    /** An open reservation; {@code lots} holds pairs (lot id, micros held), {@code plans} (plan id, minutes held). */
+    /**
+     * An open reservation; {@code lots} holds pairs (lot id, micros held), {@code plans} (plan id, minutes held);
+     * {@code last} is what its last increment held as (credit micros, plan minutes, package minutes);
+     * {@code started} is the call as known at answer, null while it rings.
+     */
     public record Reservation(long id, String callId, long[] lots, long[] plans, int packageMinutes,
-                              long capMicros) {
+                              long capMicros, int increments, long[] last, ChargedCall started) {
     }
 
     /** A 30-day plan. */

@@ -54,6 +54,13 @@ public final class AccountSnapshotCodec {
             writeLongs(out, res.plans());
             out.writeInt(res.packageMinutes());
             out.writeLong(res.capMicros());
+            out.writeInt(res.increments());
+            writeLongs(out, res.last());
+            out.writeBoolean(res.started() != null);
+            if (res.started() != null) {
+                JournalCodec.writeCall(out, res.started());
+                JournalCodec.writePlanUses(out, res.started());
+            }
         }
         out.writeInt(s.plans().size());
         for (AccountSnapshot.Plan p : s.plans()) {
@@ -133,7 +140,8 @@ public final class AccountSnapshotCodec {
         List<AccountSnapshot.Reservation> reservations = new ArrayList<>();
         for (int i = in.readInt(); i > 0; i--) {
             reservations.add(new AccountSnapshot.Reservation(in.readLong(), in.readUTF(), readLongs(in), readLongs(in),
-                    in.readInt(), in.readLong()));
+                    in.readInt(), in.readLong(), in.readInt(), readLongs(in),
+                    in.readBoolean() ? JournalCodec.readPlanUses(in, JournalCodec.readCall(in)) : null));
         }
         List<AccountSnapshot.Plan> plans = new ArrayList<>();
         for (int i = in.readInt(); i > 0; i--) {

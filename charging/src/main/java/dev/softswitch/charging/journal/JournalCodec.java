@@ -3,6 +3,7 @@ package dev.softswitch.charging.journal;
 import dev.softswitch.charging.cdr.ChargedCall;
 import dev.softswitch.charging.event.JournalEvent;
 import dev.softswitch.charging.event.JournalEvent.AccountOpened;
+import dev.softswitch.charging.event.JournalEvent.CallStarted;
 import dev.softswitch.charging.event.JournalEvent.Adjusted;
 import dev.softswitch.charging.event.JournalEvent.LotForfeited;
 import dev.softswitch.charging.event.JournalEvent.LotPurchased;
@@ -37,6 +38,7 @@ public final class JournalCodec {
     private static final byte REFUNDED = 11;
     /** A settlement whose call lists every plan that paid (issue 12); tag 5 journals still read. */
     private static final byte SETTLED_WITH_PLANS = 30;
+    private static final byte CALL_STARTED = 31;
 
     private JournalCodec() {
     }
@@ -116,6 +118,11 @@ public final class JournalCodec {
         } else if (event instanceof Refunded e) {
             head(out, REFUNDED, e);
             writeLongs(out, e.debits());
+        } else if (event instanceof CallStarted e) {
+            head(out, CALL_STARTED, e);
+            out.writeLong(e.reservationId());
+            writeCall(out, e.call());
+            writePlanUses(out, e.call());
         } else {
             throw new IllegalArgumentException("unknown journal event " + event);
         }
@@ -146,6 +153,7 @@ public final class JournalCodec {
             case ADJUSTED -> new Adjusted(account, at, in.readUTF(), in.readLong(), in.readUTF(), in.readLong(),
                     readLongs(in));
             case REFUNDED -> new Refunded(account, at, readLongs(in));
+            case CALL_STARTED -> new CallStarted(account, at, in.readLong(), readPlanUses(in, readCall(in)));
             default -> throw new IOException("unknown journal event tag " + tag);
         };
     }

@@ -149,6 +149,16 @@ public final class ChargingSession {
         this.answeredAt = answeredAt;
         this.paidUntil = answeredAt.plusSeconds(heldSeconds());
         reservations.touch(accountId, reservationId, deadline());
+        try {
+            reservations.started(accountId, reservationId, new ChargedCall(callId, accountId, destination,
+                    rate.destinationName(), deck, rate.prefix(), rate.pricePerMinute().micros(),
+                    connectFeeHeld ? rate.connectFee().micros() : 0, rate.initialIncrementSeconds(),
+                    rate.subsequentIncrementSeconds(), rate.tax().mode().name(), rate.tax().basisPoints(), answeredAt,
+                    answeredAt, 0, 0, 0, 0, 0, 0, 0, 0, 0, rate.currency(), java.util.List.of(), false,
+                    coinCreditMicros > 0));
+        } catch (RuntimeException e) { // the call goes on; only a crash before its next increment is unbilled
+            log.warn("call {}: could not journal its answer", callId, e);
+        }
         log.debug("call {}: answered at {}, paid until {}", callId, answeredAt, paidUntil);
         return paidUntil;
     }
