@@ -6,6 +6,7 @@ import dev.softswitch.charging.cdr.MediaQuality;
 import dev.softswitch.charging.session.Authorisation;
 import dev.softswitch.charging.session.ChargeResult;
 import dev.softswitch.charging.session.ChargingEngine;
+import dev.softswitch.charging.session.ChargingRefusedException;
 import dev.softswitch.charging.session.ChargingSession;
 import dev.softswitch.charging.session.DenialReason;
 import dev.softswitch.gateway.metrics.GatewayMetrics;
@@ -84,8 +85,12 @@ final class CallCharging {
         });
     }
 
-    /** The call was answered at {@code answeredAt}: charging starts; {@code onCreditExhausted} runs at the end of the last paid increment. */
-    void start(Instant answeredAt, Runnable onCreditExhausted) {
+    /**
+     * The call was answered at {@code answeredAt}: charging starts; {@code onCreditExhausted} runs at the end of the
+     * last paid increment; {@code onRefused} runs at once, with the disconnect cause, if charging refuses the call
+     * (its reservation lapsed while it rang and cannot be held again).
+     */
+    void start(Instant answeredAt, Runnable onCreditExhausted, Consumer<String> onRefused) {
         ChargingSession s = session;
         step(() -> {
             try {
@@ -93,6 +98,14 @@ final class CallCharging {
                 Duration next = s.nextIncrement();
                 log.info("call {}: answered, paid until {}", callId, paidUntil);
                 onCore(() -> scheduleReservation(paidUntil, next, onCreditExhausted));
+            } catch (ChargingRefusedException e) {
+                log.warn("call {}: charging refused the answered call; ending it: {}", callId, e.getMessage());
+                String cause = "charging_refused_" + e.reason().name().toLowerCase(java.util.Locale.ROOT);
+                onCore(() -> {
+                    if (!settled) {
+                        onRefused.accept(cause);
+                    }
+                });
             } catch (RuntimeException e) {
                 log.error("call {}: charging could not start; ending the call", callId, e);
                 onCore(() -> exhausted(answeredAt, onCreditExhausted));
