@@ -66,7 +66,7 @@ public final class AccountHousekeeping {
                     String callId = s.reservations.get(id).callId;
                     seq = Math.max(seq, store.emit(s, new Released(s.id, now, id, true)));
                     if (id != ManualReservations.RESERVATION_ID) {
-                        store.unclaimCall(callId, s.id);
+                        store.callReservations().unclaimCall(callId, s.id);
                     }
                     expired++;
                 }

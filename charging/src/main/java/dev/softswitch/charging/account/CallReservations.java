@@ -12,6 +12,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 
 /**
  * What calls hold on their accounts (CHG-6): each call's next increment reserved as {@link FundingPolicy} decides,
@@ -22,9 +24,33 @@ public final class CallReservations {
     private static final Logger log = LoggerFactory.getLogger(CallReservations.class);
 
     private final JournalledAccountStore store;
+    /** Call id to account of every live or settled call (issue 12: one call id is charged at most once). */
+    private final ConcurrentMap<String, String> callOwners = new ConcurrentHashMap<>();
 
     CallReservations(JournalledAccountStore store) {
         this.store = store;
+    }
+
+    /** Takes call id {@code callId} for {@code accountId}; false if a live or settled call already has it. */
+    boolean claimCall(String callId, String accountId) {
+        return callOwners.putIfAbsent(callId, accountId) == null;
+    }
+
+    /** Gives up the claim on a call id whose reservation was handed back unsettled. */
+    void unclaimCall(String callId, String accountId) {
+        callOwners.remove(callId, accountId);
+    }
+
+    /** Claims the call ids of a recovered account's open reservations and settled calls. */
+    void claimCallsOf(AccountState s) {
+        for (Reservation res : s.reservations.values()) {
+            if (res.id != ManualReservations.RESERVATION_ID) {
+                callOwners.putIfAbsent(res.callId, s.id);
+            }
+        }
+        for (ChargedCall c : s.usage) {
+            callOwners.putIfAbsent(c.callId(), s.id);
+        }
     }
 
     /**
@@ -40,7 +66,7 @@ public final class CallReservations {
         ReserveOutcome outcome;
         boolean claimed = false;
         if (reservationId == 0) {
-            if (!store.claimCall(callId, accountId)) {
+            if (!claimCall(callId, accountId)) {
                 log.info("account {}: call id {} was already authorised; refused", accountId, callId);
                 return ReserveOutcome.refused(Refusal.DUPLICATE_CALL);
             }
@@ -60,7 +86,7 @@ public final class CallReservations {
                 FundingPolicy.Decision decision = FundingPolicy.decide(s, id, callId, req, now);
                 if (decision.event() == null) {
                     if (claimed) {
-                        store.unclaimCall(callId, accountId);
+                        unclaimCall(callId, accountId);
                     }
                     return decision.outcome();
                 }
@@ -72,13 +98,13 @@ public final class CallReservations {
             store.journal().awaitDurable(seq);
         } catch (JournalUnavailableException e) {
             if (claimed) {
-                store.unclaimCall(callId, accountId);
+                unclaimCall(callId, accountId);
             }
             log.error("account {}: journal unavailable, refusing call {}", accountId, callId, e);
             return ReserveOutcome.refused(Refusal.STORE_UNAVAILABLE);
         } catch (RuntimeException e) {
             if (claimed) {
-                store.unclaimCall(callId, accountId);
+                unclaimCall(callId, accountId);
             }
             throw e;
         }
@@ -167,7 +193,7 @@ public final class CallReservations {
                 return false;
             }
             seq = store.emit(s, new Released(accountId, now, reservationId, false));
-            store.unclaimCall(res.callId, accountId);
+            unclaimCall(res.callId, accountId);
             seq = Math.max(seq, store.emitAll(s, s.forfeits(now)));
         }
         store.journal().awaitDurable(seq);

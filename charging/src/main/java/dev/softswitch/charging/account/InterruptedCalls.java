@@ -43,7 +43,7 @@ final class InterruptedCalls {
                         log.info("account {}: call {} was ringing at the crash; its reservation is handed back",
                                 s.id, res.callId);
                         seq = Math.max(seq, store.emit(s, new Released(s.id, now, res.id, false)));
-                        store.unclaimCall(res.callId, s.id);
+                        store.callReservations().unclaimCall(res.callId, s.id);
                         continue;
                     }
                     ChargedCall call = settle(store, s, res, now);

@@ -46,8 +46,6 @@ public final class JournalledAccountStore implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(JournalledAccountStore.class);
 
     private final ConcurrentMap<String, AccountState> accounts = new ConcurrentHashMap<>();
-    /** Call id to account of every live or settled call (issue 12: one call id is charged at most once). */
-    private final ConcurrentMap<String, String> callOwners = new ConcurrentHashMap<>();
     private final Journal journal;
     private final Clock clock;
     private final AccountHousekeeping housekeeping = new AccountHousekeeping(this);
@@ -107,7 +105,7 @@ public final class JournalledAccountStore implements AutoCloseable {
                 res.deadline = res.id == ManualReservations.RESERVATION_ID ? Instant.MAX : deadline;
             }
             store.accounts.put(s.id, s);
-            store.claimCallsOf(s);
+            store.callReservations.claimCallsOf(s);
         }
         log.info("account store recovered {} account(s) from {}", recovered.size(), dir);
         return store;
@@ -445,27 +443,6 @@ public final class JournalledAccountStore implements AutoCloseable {
     /** Coin-wallet credit value in micros (0: not a coin wallet). */
     public long coinCreditMicros(String accountId) {
         return state(accountId).coinCreditMicros;
-    }
-
-    /** Takes call id {@code callId} for {@code accountId}; false if a live or settled call already has it. */
-    boolean claimCall(String callId, String accountId) {
-        return callOwners.putIfAbsent(callId, accountId) == null;
-    }
-
-    /** Gives up the claim on a call id whose reservation was handed back unsettled. */
-    void unclaimCall(String callId, String accountId) {
-        callOwners.remove(callId, accountId);
-    }
-
-    private void claimCallsOf(AccountState s) {
-        for (Reservation res : s.reservations.values()) {
-            if (res.id != ManualReservations.RESERVATION_ID) {
-                callOwners.putIfAbsent(res.callId, s.id);
-            }
-        }
-        for (ChargedCall c : s.usage) {
-            callOwners.putIfAbsent(c.callId(), s.id);
-        }
     }
 
     /** Appends {@code event} to the journal and applies it; the caller holds {@code s}'s monitor. */
