@@ -33,6 +33,8 @@ final class CallCharging {
 
     private static final Logger log = LoggerFactory.getLogger(CallCharging.class);
     private static final Duration MAX_RESERVE_LEAD = Duration.ofSeconds(1);
+    /** How often a ringing call's reservation is kept from lapsing (well inside the engine's TTL). */
+    private static final Duration KEEP_ALIVE_EVERY = Duration.ofSeconds(60);
 
     /** The charging side of the gateway, shared by every call. */
     record Desk(ChargingEngine engine, Executor executor, TimerService timers, CallRecordWriter records,
@@ -52,6 +54,8 @@ final class CallCharging {
     private boolean settled;
     private Timeout reserveTimer;
     private Timeout teardownTimer;
+    private Timeout keepAliveTimer;
+    private boolean answered;
 
     private CallCharging(Desk desk, String callId) {
         this.desk = desk;
@@ -76,6 +80,7 @@ final class CallCharging {
                         step(() -> release(granted.session()));
                     } else {
                         session = granted.session();
+                        keepAliveWhileRinging();
                         onGranted.run();
                     }
                 } else if (!settled) {
@@ -91,6 +96,8 @@ final class CallCharging {
      * (its reservation lapsed while it rang and cannot be held again).
      */
     void start(Instant answeredAt, Runnable onCreditExhausted, Consumer<String> onRefused) {
+        answered = true;
+        cancel(keepAliveTimer);
         ChargingSession s = session;
         step(() -> {
             try {
@@ -110,6 +117,18 @@ final class CallCharging {
                 log.error("call {}: charging could not start; ending the call", callId, e);
                 onCore(() -> exhausted(answeredAt, onCreditExhausted));
             }
+        });
+    }
+
+    /** Keeps the reservation of a ringing call alive, so that it neither lapses nor pays for another call. */
+    private void keepAliveWhileRinging() {
+        keepAliveTimer = desk.timers().schedule(KEEP_ALIVE_EVERY, () -> {
+            if (settled || answered) {
+                return;
+            }
+            ChargingSession s = session;
+            step(s::keepAlive);
+            keepAliveWhileRinging();
         });
     }
 
@@ -165,6 +184,7 @@ final class CallCharging {
             return;
         }
         settled = true;
+        cancel(keepAliveTimer);
         cancel(reserveTimer);
         cancel(teardownTimer);
         ChargingSession s = session;

@@ -302,6 +302,42 @@ class B2buaCallTest {
     }
 
     @Test
+    void aRingingCallsReservationIsKeptAliveUntilItIsAnswered() throws Exception {
+        java.time.Clock clock = new java.time.Clock() {
+            @Override
+            public java.time.Instant instant() {
+                return timers.now();
+            }
+
+            @Override
+            public java.time.ZoneId getZone() {
+                return java.time.ZoneOffset.UTC;
+            }
+
+            @Override
+            public java.time.Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+        };
+        JournalledAccountStore store = new JournalledAccountStore(new dev.softswitch.charging.journal.NoJournal(), clock);
+        store.create("alice", usd("10.00"));
+        b2bua = handler(new ChargingEngine(store, dev.softswitch.charging.tariff.RateSchedule.of(RateTable.of(List.of(
+                new Rate("44", "UK", usd("0.06"), usd("0"), 60, 60)))), clock, ChargingEngine.DEFAULT_RESERVATION_TTL),
+                routing("[\"44\"]"), overload);
+        transactions = new TransactionLayer(sender, timers, TimerSettings.rfc3261(), b2bua);
+        b2bua.bind(transactions);
+        SIPRequest invite = clientInvite("alice", "+441234567890", "ringing");
+        transactions.onRequest(invite, CLIENT);
+        SIPRequest carrierInvite = onlyRequest("INVITE");
+        transactions.onResponse(carrierResponse(carrierInvite, 180, null), CARRIER);
+        for (int minute = 0; minute < 5; minute++) {
+            timers.advance(Duration.ofMinutes(1));
+            assertThat(store.housekeeping().expire(timers.now())).as("minute %d", minute).isZero();
+        }
+        assertThat(store.reserved("alice")).isEqualTo(usd("0.06"));
+    }
+
+    @Test
     void aCallWhoseLapsedReservationCannotBeHeldAgainAtAnswerIsEndedOnBothLegs() throws Exception {
         SIPRequest invite = clientInvite("bob", "+447400123456", "lapsed");
         transactions.onRequest(invite, CLIENT);
