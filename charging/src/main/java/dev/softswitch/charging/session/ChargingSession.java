@@ -221,7 +221,13 @@ public final class ChargingSession {
                 break;
         }
         long before = heldSeconds();
-        Refusal refusal = reserveIncrement(clock.instant());
+        Refusal refusal;
+        try {
+            refusal = reserveIncrement(clock.instant());
+        } catch (ArithmeticException e) { // cannot happen within Rate's limits; never let it reach the caller
+            log.error("call {}: the next increment cannot be priced; paid until {}", callId, paidUntil, e);
+            return false;
+        }
         if (refusal != null) {
             log.info("call {}: next increment refused for account {} ({}); paid until {}", callId, accountId, refusal,
                     paidUntil);
