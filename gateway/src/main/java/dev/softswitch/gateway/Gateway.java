@@ -1,7 +1,10 @@
 package dev.softswitch.gateway;
 
 import dev.softswitch.charging.account.JournalledAccountStore;
+import dev.softswitch.charging.cdr.CallDetails;
+import dev.softswitch.charging.cdr.CallRecord;
 import dev.softswitch.charging.cdr.CallRecordWriter;
+import dev.softswitch.charging.cdr.ChargedCall;
 import dev.softswitch.charging.money.Money;
 import dev.softswitch.charging.session.ChargingEngine;
 import dev.softswitch.charging.journal.NoJournal;
@@ -161,6 +164,7 @@ public final class Gateway implements AutoCloseable {
         charging.salesEnd(routing.table().availability().service().salesEnd());
         callRecords = new CallRecordWriter(Path.of(config.cdr().file()));
         closeables.add(callRecords);
+        interruptedCallRecords(accounts).forEach(callRecords::write);
 
         relay = MediaRelay.start(new MediaRelayConfig(config.media().host(), config.media().portMin(),
                 config.media().portMax(), 1));
@@ -263,6 +267,24 @@ public final class Gateway implements AutoCloseable {
         log.info("{} accounts ({}), {} from the journal; products {}", accounts.accountIds().size(),
                 config.charging().journal() == null ? "in memory" : "journal " + config.charging().journal(),
                 existing.size(), charging.products().all().stream().map(Product::name).toList());
+    }
+
+    /**
+     * Settles the calls the previous run left live (it crashed or was killed) and returns their call records, cause
+     * {@code gateway_restart}; to be called once at start, before any call can arrive (issue 12).
+     */
+    static List<CallRecord> interruptedCallRecords(JournalledAccountStore store) {
+        List<CallRecord> out = new ArrayList<>();
+        for (ChargedCall c : store.settleInterruptedCalls()) {
+            out.add(new CallRecord(c.callId(), c.accountId(), "+" + c.destination(), null, c.answeredAt(),
+                    c.answeredAt(), c.endedAt(), c.durationMillis(), c.billedSeconds(),
+                    Money.ofMicros(c.amountMicros(), c.currency()), 200, "gateway_restart", "gateway",
+                    new CallDetails(null, null, null, null, c, null)));
+        }
+        if (!out.isEmpty()) {
+            log.warn("{} call(s) were live when the gateway last stopped; settled and recorded", out.size());
+        }
+        return out;
     }
 
     private static SubscriberDirectory subscribers(GatewayConfig config) {

@@ -86,11 +86,22 @@ public final class JournalledAccountStore implements AutoCloseable {
                 res.deadline = res.id == ManualReservations.RESERVATION_ID ? Instant.MAX : deadline;
             }
             store.accounts.put(s.id, s);
+            store.callReservations.claimCallsOf(s);
         }
         store.snapshots = new BackgroundSnapshots(store, journal);
         journal.onSnapshotDue(store.snapshots::request);
         log.info("account store recovered {} account(s) from {}", store.accounts.size(), dir);
         return store;
+    }
+
+    /**
+     * Settles the calls that were live when the process died (call it once at start-up, before any call is
+     * authorised): charges the increments that began, hands back the rest, journaled; see {@link InterruptedCalls}.
+     *
+     * @return the calls charged, as recorded, for the caller's call records (disconnect reason: a restart)
+     */
+    public List<ChargedCall> settleInterruptedCalls() {
+        return InterruptedCalls.settle(this, clock.instant());
     }
 
     /**
@@ -223,6 +234,11 @@ public final class JournalledAccountStore implements AutoCloseable {
         long micros = positive(s, amount, "credit purchase");
         Objects.requireNonNull(channel, "channel");
         Objects.requireNonNull(expiresAt, "expiresAt");
+        Objects.requireNonNull(purchasedAt, "purchasedAt");
+        if (!expiresAt.isAfter(purchasedAt)) {
+            throw new IllegalArgumentException("account '" + accountId + "': credit bought at " + purchasedAt
+                    + " expires at " + expiresAt + "; it must expire after it is bought");
+        }
         long seq;
         long lotId;
         synchronized (s) {
@@ -236,6 +252,11 @@ public final class JournalledAccountStore implements AutoCloseable {
 
     /** Purchase valid for {@code validity} from purchase (e.g. 180 days for some channels). */
     public long purchaseCredit(String accountId, Money amount, Instant purchasedAt, String channel, Duration validity) {
+        Objects.requireNonNull(validity, "validity");
+        if (validity.isNegative() || validity.isZero()) {
+            throw new IllegalArgumentException("account '" + accountId + "': credit validity must be positive, got "
+                    + validity);
+        }
         return purchaseCredit(accountId, amount, purchasedAt, channel, purchasedAt.plus(validity));
     }
 
@@ -261,7 +282,8 @@ public final class JournalledAccountStore implements AutoCloseable {
         synchronized (s) {
             planId = s.nextPlanId;
             seq = emit(s, new PlanPurchased(accountId, at, planId, product.name(), product.prefixes(), product.minutes(),
-                    product.price().micros(), at.plus(product.validity()), autoRenew && housekeeping.autoRenewal()));
+                    product.price().micros(), s.endOf(at, product.validity()),
+                    autoRenew && housekeeping.autoRenewal()));
         }
         journal.awaitDurable(seq);
         return planId;

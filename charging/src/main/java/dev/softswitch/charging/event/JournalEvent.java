@@ -42,6 +42,8 @@ public sealed interface JournalEvent {
         void apply(Adjusted e);
 
         void apply(Refunded e);
+
+        void apply(CallStarted e);
     }
 
     /**
@@ -150,6 +152,18 @@ public sealed interface JournalEvent {
 
     /** At service end the unexpired credit was refunded (ACC-3) and taken off the lots. */
     record Refunded(String accountId, Instant at, long[] debits) implements JournalEvent {
+        @Override
+        public void applyTo(Applier applier) {
+            applier.apply(this);
+        }
+    }
+
+    /**
+     * The call holding reservation {@code reservationId} was answered: its first increment began. {@code call} is
+     * what is known of it then (destination, deck and rate, answer time), so that a call live at a crash can be
+     * settled and recorded on recovery.
+     */
+    record CallStarted(String accountId, Instant at, long reservationId, ChargedCall call) implements JournalEvent {
         @Override
         public void applyTo(Applier applier) {
             applier.apply(this);

@@ -2,6 +2,7 @@ package dev.softswitch.charging.event;
 
 import dev.softswitch.charging.event.JournalEvent.AccountOpened;
 import dev.softswitch.charging.event.JournalEvent.Adjusted;
+import dev.softswitch.charging.event.JournalEvent.CallStarted;
 import dev.softswitch.charging.event.JournalEvent.LotForfeited;
 import dev.softswitch.charging.event.JournalEvent.LotPurchased;
 import dev.softswitch.charging.event.JournalEvent.PackageSubscribed;
@@ -39,7 +40,8 @@ class JournalEventTest {
                 new PlanExpired("a", T0, 1, 10),
                 new PackageSubscribed("a", T0, "pkg", 10, List.of("1")),
                 new Adjusted("a", T0, "c1", 5, "goodwill", 2, new long[0]),
-                new Refunded("a", T0, new long[] {1, 5})).map(Arguments::of);
+                new Refunded("a", T0, new long[] {1, 5}),
+                new CallStarted("a", T0, 1, null)).map(Arguments::of);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -107,6 +109,11 @@ class JournalEventTest {
         @Override
         public void apply(Refunded e) {
             applied.add(Refunded.class);
+        }
+
+        @Override
+        public void apply(CallStarted e) {
+            applied.add(CallStarted.class);
         }
     }
 }
