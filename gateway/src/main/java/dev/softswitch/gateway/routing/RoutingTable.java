@@ -71,9 +71,9 @@ public record RoutingTable(NumberClassifier classifier, CountryAvailability avai
         if (t.currency() != null) {
             return t.currency();
         }
-        String assumed = config.charging().currency();
+        String assumed = config.charging().products().get(0).currency();
         org.slf4j.LoggerFactory.getLogger(RoutingTable.class).warn("trunk {}: rates: {} has no currency:; taking the"
-                + " charging currency {} (add currency: to the trunk if the carrier bills in another)", t.name(),
+                + " first product's currency {} (add currency: to the trunk if the carrier bills in another)", t.name(),
                 t.rates(), assumed);
         return assumed;
     }
