@@ -219,6 +219,12 @@ public final class JournalledAccountStore implements AutoCloseable {
         return s == null ? Optional.empty() : Optional.of(s.product);
     }
 
+    /** The account's time zone (its months for caps and packages), or empty if unknown. */
+    public Optional<java.time.ZoneId> zone(String accountId) {
+        AccountState s = accounts.get(Objects.requireNonNull(accountId, "accountId"));
+        return s == null ? Optional.empty() : Optional.of(s.zone);
+    }
+
     /** Ids of every account, sorted. */
     public List<String> accountIds() {
         return accounts.keySet().stream().sorted().toList();

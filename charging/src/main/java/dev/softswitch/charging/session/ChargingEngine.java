@@ -318,7 +318,12 @@ public final class ChargingEngine {
     /** A denial's message, fit to log or show an operator. */
     String explain(DenialReason reason, String callId, String accountId, Rate rate) {
         return switch (reason) {
-            case SPEND_CAP_REACHED -> "account '" + accountId + "' reached its monthly international spending cap";
+            case SPEND_CAP_REACHED -> {
+                java.time.ZoneId zone = accounts.zone(accountId).orElse(java.time.ZoneOffset.UTC);
+                java.time.LocalDate resume = java.time.YearMonth.now(clock.withZone(zone)).plusMonths(1).atDay(1);
+                yield "Monthly international spending cap reached: calls abroad resume " + resume + " 00:00 "
+                        + zone.getId();
+            }
             case STORE_UNAVAILABLE -> "charging store unavailable; refusing to charge without a durable record";
             case DUPLICATE_CALL -> "call id '" + callId + "' was already authorised (a live or settled call); "
                     + "each call must have its own id";
