@@ -264,11 +264,11 @@ public final class TransactionLayer {
         }
     }
 
-    /** Sends a response; a server transaction has nobody to report a failure to but the log. */
-    void trySendResponse(SIPResponse response) {
+    /** Sends a response on the request's connection (§18.2.2); a server transaction has nobody to report a failure to but the log. */
+    void trySendResponse(SIPResponse response, Endpoint requestSource) {
         try {
             LOG.debug("sending {} {}", response.getStatusCode(), response.getCSeq().getMethod());
-            sender.sendResponse(response);
+            sender.sendResponse(response, requestSource);
         } catch (RuntimeException e) {
             LOG.warn("sending {} failed: {}", response.getStatusCode(), e.toString());
         }

@@ -173,11 +173,14 @@ public final class SipTransport implements SipSender, AutoCloseable {
     }
 
     /**
-     * Like {@link #sendResponse(SIPResponse)}, but over a stream transport it prefers the connection the
-     * request arrived from, which the Via names only when the client asked for {@code rport}.
+     * Like {@link #sendResponse(SIPResponse)}, but over a stream transport on the connection the request
+     * arrived from while it is open (the Via names it only when the client asked for {@code rport}); only
+     * once it is gone is a new one opened to the Via's received/rport or sent-by.
      */
+    @Override
     public void sendResponse(SIPResponse response, Endpoint requestSource) {
-        Channel channel = requestSource.transport().isReliable() ? connections.find(requestSource) : null;
+        Channel channel = requestSource != null && requestSource.transport().isReliable()
+                ? connections.find(requestSource) : null;
         if (channel != null) {
             write(channel, response, requestSource.transport());
         } else {
