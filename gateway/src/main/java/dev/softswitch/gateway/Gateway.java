@@ -38,6 +38,7 @@ import dev.softswitch.gateway.transaction.TransactionLayer;
 import dev.softswitch.gateway.transport.InboundMessage;
 import dev.softswitch.gateway.transport.ListenPoint;
 import dev.softswitch.gateway.transport.SipTransport;
+import dev.softswitch.gateway.transport.SipTransportMetrics;
 import dev.softswitch.gateway.transport.TransportSettings;
 import dev.softswitch.gateway.transport.TransportType;
 import dev.softswitch.media.MediaRelay;
@@ -46,7 +47,6 @@ import dev.softswitch.media.MediaRelayMetrics;
 import dev.softswitch.media.session.MediaTimeouts;
 import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.message.SIPResponse;
-import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -178,12 +178,10 @@ public final class Gateway implements AutoCloseable {
 
         List<ListenPoint> listen = SipListenPoints.of(config, baseDir, sourceName, clock.instant());
         transport = new SipTransport(listen, this::onMessage,
-                TransportSettings.defaults().withMaxMessageBytes(config.sip().maxMessageBytes()).withClock(clock),
+                TransportSettings.defaults().withMaxMessageBytes(config.sip().maxMessageBytes()).withClock(clock)
+                        .withConnectionLimits(SipListenPoints.connectionLimits(config.sip().tcp())),
                 SipListenPoints.tlsClients(config, baseDir, sourceName));
-        FunctionCounter.builder("sip.tls.handshake.failures", transport.counters(),
-                        c -> c.tlsHandshakeFailures())
-                .description("TLS connections, inbound or outbound, whose handshake failed")
-                .register(registry);
+        new SipTransportMetrics(transport.counters()).bindTo(registry);
         if (config.sip().sdesWithoutTls()) {
             log.warn("sip.sdesWithoutTls is on: SRTP keys (SDES a=crypto) are accepted over UDP and TCP, readable"
                     + " by anyone on the signalling path (fit for a loopback demo only)");

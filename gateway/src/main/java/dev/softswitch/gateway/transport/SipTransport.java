@@ -55,6 +55,7 @@ public final class SipTransport implements SipSender, AutoCloseable {
     private final TransportSettings settings;
     private final TransportCounters counters = new TransportCounters();
     private final SipConnectionRegistry connections = new SipConnectionRegistry();
+    private final SipConnectionLimiter limiter;
     private final Map<TransportType, Channel> boundChannels = new EnumMap<>(TransportType.class);
     private final List<Channel> listenChannels = new ArrayList<>();
     private final boolean epoll = Epoll.isAvailable();
@@ -74,6 +75,7 @@ public final class SipTransport implements SipSender, AutoCloseable {
         this.handler = Objects.requireNonNull(handler, "handler");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.tlsClients = tlsClients;
+        this.limiter = new SipConnectionLimiter(settings.connectionLimits());
         if (this.listenPoints.isEmpty()) {
             throw new IllegalArgumentException("at least one listen point is needed");
         }
@@ -129,7 +131,7 @@ public final class SipTransport implements SipSender, AutoCloseable {
                 .channel(serverChannel)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new SipStreamChannelInitializer(lp.transport(), settings, handler, counters, connections,
-                        lp.tls() == null ? null : SipTlsHandlerFactory.server(lp.tls())))
+                        lp.tls() == null ? null : SipTlsHandlerFactory.server(lp.tls()), limiter))
                 .bind(lp.socketAddress());
     }
 

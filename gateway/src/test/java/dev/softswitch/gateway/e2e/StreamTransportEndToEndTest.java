@@ -12,6 +12,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketException;
+import java.util.ArrayList;
+import java.util.List;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -30,11 +34,13 @@ import org.junit.jupiter.api.io.TempDir;
  * RFC 3261 §18.2.2 through the real gateway (transport, transactions, B2BUA): a response goes back on the
  * connection its request came on while that connection is open, whatever the top Via's sent-by says and
  * whether or not the client asked for {@code rport}; server transactions and stateless answers alike.
+ * And the {@code sip.tcp} bounds of the file reach the transport and its metrics.
  */
-class ResponseOnConnectionEndToEndTest {
+class StreamTransportEndToEndTest {
 
     private static final int TIMEOUT_MILLIS = 5_000;
     private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+    private static final int PER_ADDRESS = 20;
 
     @TempDir
     static Path dir;
@@ -60,6 +66,7 @@ class ResponseOnConnectionEndToEndTest {
                     - { transport: udp, host: 127.0.0.1, port: %1$d }
                     - { transport: tcp, host: 127.0.0.1, port: %1$d }
                     - { transport: tls, host: 127.0.0.1, port: %2$d, certificate: gateway-cert.pem, key: gateway-key.pem }
+                  tcp: { maxConnections: 1000, maxPerAddress: %7$d, idleTimeout: 60s, messageTimeout: 10s }
                 http: { host: 127.0.0.1, port: %3$d }
                 media: { host: 127.0.0.1, portMin: %4$d, portMax: %5$d }
                 trunks:
@@ -72,7 +79,7 @@ class ResponseOnConnectionEndToEndTest {
                     - { id: alice, balance: "10.00", number: "+447400000001" }
                 cdr: { file: "%6$s" }
                 """.formatted(sipPort, tlsPort, SippProcess.freeTcpPort(), mediaBase, mediaBase + 19,
-                dir.resolve("calls.jsonl"))));
+                dir.resolve("calls.jsonl"), PER_ADDRESS)));
         gateway = Gateway.start(GatewayConfig.load(file), file);
     }
 
@@ -143,6 +150,42 @@ class ResponseOnConnectionEndToEndTest {
 
             assertThat(readMessage(client.getInputStream())).startsWith("SIP/2.0 200 OK\r\n")
                     .contains("Call-ID: tls-no-rport\r\n");
+        }
+    }
+
+    @Test
+    void connectionsOverTheFilesPerAddressCapAreClosedAndCounted() throws Exception {
+        InetAddress source = InetAddress.getByName("127.0.0.9");
+        List<Socket> sockets = new ArrayList<>();
+        try {
+            for (int i = 0; i < PER_ADDRESS + 3; i++) {
+                Socket s = new Socket();
+                sockets.add(s);
+                s.bind(new InetSocketAddress(source, 0));
+                s.connect(new InetSocketAddress(LOOPBACK, sipPort), TIMEOUT_MILLIS);
+            }
+            int closed = 0;
+            for (Socket s : sockets.subList(PER_ADDRESS, sockets.size())) {
+                s.setSoTimeout(TIMEOUT_MILLIS);
+                try {
+                    closed += s.getInputStream().read() < 0 ? 1 : 0;
+                } catch (SocketException reset) {
+                    closed++;
+                }
+            }
+            assertThat(closed).isEqualTo(3);
+            Socket kept = sockets.get(PER_ADDRESS - 1);
+            kept.setSoTimeout(TIMEOUT_MILLIS);
+            send(kept, options("kept", "SIP/2.0/TCP 127.0.0.9:5999;branch=z9hG4bK-kept"));
+            assertThat(readMessage(kept.getInputStream())).startsWith("SIP/2.0 200 OK\r\n");
+            String scrape = gateway.registry().scrape();
+            assertThat(scrape).contains("sip_tcp_refused_total{reason=\"max_per_address\"} 3.0")
+                    .contains("sip_tcp_refused_total{reason=\"max_connections\"} 0.0")
+                    .containsPattern("sip_tcp_connections (2[0-9])\\.0");
+        } finally {
+            for (Socket s : sockets) {
+                s.close();
+            }
         }
     }
 
