@@ -10,6 +10,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
@@ -25,6 +26,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -191,7 +193,7 @@ public final class SipTransport implements SipSender, AutoCloseable {
     }
 
     private void sendDatagram(SIPMessage message, InetSocketAddress destination) {
-        Channel udp = listenChannel(TransportType.UDP);
+        Channel udp = datagramChannelFor(destination);
         if (udp == null) {
             throw new IllegalStateException("no UDP listen point is bound");
         }
@@ -239,6 +241,23 @@ public final class SipTransport implements SipSender, AutoCloseable {
                 LOG.warn("Sending to {} failed: {}", destination, f.cause().toString());
             }
         };
+    }
+
+    /**
+     * The UDP socket to send to {@code destination} from: one bound to the same address family (an IPv4
+     * socket cannot reach an IPv6 peer, RFC 5118), else the first UDP listen point.
+     */
+    private Channel datagramChannelFor(InetSocketAddress destination) {
+        synchronized (listenChannels) {
+            InetAddress to = destination.getAddress();
+            for (Channel c : listenChannels) {
+                if (c instanceof DatagramChannel && to != null && c.localAddress() instanceof InetSocketAddress local
+                        && local.getAddress().getClass() == to.getClass()) {
+                    return c;
+                }
+            }
+            return boundChannels.get(TransportType.UDP);
+        }
     }
 
     private Channel listenChannel(TransportType transport) {
