@@ -27,6 +27,7 @@ import dev.softswitch.gateway.config.AuthConfig;
 import dev.softswitch.gateway.config.ConfigException;
 import dev.softswitch.gateway.config.GatewayConfig;
 import dev.softswitch.gateway.config.ProductConfig;
+import dev.softswitch.gateway.log.RateLimitedLog;
 import dev.softswitch.gateway.metrics.GatewayMetrics;
 import dev.softswitch.gateway.probe.TrunkProber;
 import dev.softswitch.gateway.routing.RoutingService;
@@ -86,6 +87,7 @@ import org.slf4j.LoggerFactory;
 public final class Gateway implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Gateway.class);
+    private static final RateLimitedLog dispatchFailures = RateLimitedLog.of(log);
     private static final Duration RESERVATION_SWEEP = Duration.ofSeconds(10);
     /** Threads that wait on the charging journal; concurrent waits share one fsync (group commit). */
     private static final int CHARGING_THREADS = 8;
@@ -411,7 +413,7 @@ public final class Gateway implements AutoCloseable {
                 transactions.onResponse(response, m.source());
             }
         } catch (RuntimeException e) {
-            log.error("message from {} failed in the SIP core", m.source(), e);
+            dispatchFailures.error(e.getClass().getName(), "message from {} failed in the SIP core", m.source(), e);
         }
     }
 

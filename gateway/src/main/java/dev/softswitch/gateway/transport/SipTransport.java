@@ -1,5 +1,6 @@
 package dev.softswitch.gateway.transport;
 
+import dev.softswitch.gateway.log.RateLimitedLog;
 import gov.nist.javax.sip.header.Via;
 import gov.nist.javax.sip.message.SIPMessage;
 import gov.nist.javax.sip.message.SIPResponse;
@@ -47,6 +48,8 @@ import org.slf4j.LoggerFactory;
 public final class SipTransport implements SipSender, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SipTransport.class);
+    /** Send failures follow what peers do (vanish, reset): one line a minute per kind. */
+    private static final RateLimitedLog SEND_FAILURES = RateLimitedLog.of(LOG);
     /** Receive buffer for one datagram: larger than any limit, so oversize is seen, not truncated. */
     private static final int DATAGRAM_BUFFER_BYTES = 65_535;
     private static final int UDP_SOCKET_BUFFER_BYTES = 4 * 1024 * 1024;
@@ -214,7 +217,8 @@ public final class SipTransport implements SipSender, AutoCloseable {
             if (f.isSuccess()) {
                 f.channel().writeAndFlush(Unpooled.wrappedBuffer(bytes)).addListener(failureLogger(f.channel().remoteAddress()));
             } else {
-                LOG.warn("Cannot connect to {} to send {}: {}", destination, message.getFirstLine().trim(), f.cause().toString());
+                SEND_FAILURES.warn("connect:" + f.cause().getClass().getName(), "Cannot connect to {} to send {}: {}",
+                        destination, message.getFirstLine().trim(), f.cause().toString());
             }
         });
     }
@@ -238,7 +242,8 @@ public final class SipTransport implements SipSender, AutoCloseable {
     private static ChannelFutureListener failureLogger(Object destination) {
         return f -> {
             if (!f.isSuccess()) {
-                LOG.warn("Sending to {} failed: {}", destination, f.cause().toString());
+                SEND_FAILURES.warn("send:" + f.cause().getClass().getName(), "Sending to {} failed: {}", destination,
+                        f.cause().toString());
             }
         };
     }
