@@ -98,7 +98,16 @@ final class GatewayConfigReader {
         TimersConfig timers = r.mapping("timers", "{ t1: 500ms, t2: 4s, t4: 5s }", GatewayConfigReader::timers,
                 TimersConfig.RFC_3261);
         Boolean sdesWithoutTls = r.bool("sdesWithoutTls", false);
-        return r.build(() -> new SipConfig(listen, maxMessageBytes, timers, sdesWithoutTls));
+        SessionTimersConfig sessionTimers = r.mapping("sessionTimers", "{ expires: 1800s, minSe: 90s }",
+                GatewayConfigReader::sessionTimers, SessionTimersConfig.DEFAULTS);
+        return r.build(() -> new SipConfig(listen, maxMessageBytes, timers, sdesWithoutTls, sessionTimers));
+    }
+
+    private static SessionTimersConfig sessionTimers(MappingReader r) {
+        SessionTimersConfig d = SessionTimersConfig.DEFAULTS;
+        Duration expires = duration(r, "expires", d.expires());
+        Duration minSe = duration(r, "minSe", d.minSe());
+        return r.build(() -> new SessionTimersConfig(expires, minSe));
     }
 
     private static ListenConfig listen(MappingReader r, Path baseDir) {
@@ -205,7 +214,9 @@ final class GatewayConfigReader {
         var refused = r.texts("refusedNumberTypes", "[TOLL_FREE, PREMIUM_RATE, SHARED_COST, UAN]",
                 d.refusedNumberTypes());
         String availabilityFile = r.text("availabilityFile", "availability.yaml", null);
-        return r.build(() -> new RoutingConfig(maxAttempts, probeInterval, probeFailures, refused, availabilityFile));
+        Duration ringTimeout = duration(r, "ringTimeout", RoutingConfig.DEFAULT_RING_TIMEOUT);
+        return r.build(() -> new RoutingConfig(maxAttempts, probeInterval, probeFailures, refused, availabilityFile,
+                ringTimeout));
     }
 
     /** Reads a stand-alone availability file, whose top level is the {@code availability:} section. */
