@@ -6,6 +6,7 @@ import dev.softswitch.gateway.routing.RoutingService;
 import dev.softswitch.gateway.routing.Trunk;
 import dev.softswitch.gateway.routing.TrunkCandidate;
 import dev.softswitch.gateway.sip.SipMessages;
+import dev.softswitch.gateway.time.Timeout;
 import dev.softswitch.gateway.transaction.ClientTransaction;
 import dev.softswitch.gateway.transaction.ClientTransactionListener;
 import dev.softswitch.gateway.transport.Endpoint;
@@ -27,8 +28,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The carrier leg, where the gateway is the UAC: the call's INVITE placed on the routing's candidate
  * trunks one after another (serial failover, RTE-5) while a trunk fails over, up to the routing's
- * attempt limit, each on a trunk with a free channel and CPS token. Only the current attempt's events
- * reach the call; a late 2xx of an abandoned attempt is ACKed and ended with BYE. SIP core thread.
+ * attempt limit, each on a trunk with a free channel and CPS token; an attempt unanswered after the
+ * routing's ring timeout is CANCELled and the next one tried. Only the current attempt's events reach the call; a late 2xx of an abandoned attempt is ACKed and ended with BYE. SIP core thread.
  */
 final class CarrierAttempts {
 
@@ -50,6 +51,9 @@ final class CarrierAttempts {
 
         /** No attempt is left: the client gets the last failure. */
         void onExhausted(Refusal last);
+
+        /** Adds what the call asks of every carrier INVITE (session timers) before it is sent. */
+        void decorateInvite(SIPRequest invite) throws ParseException;
     }
 
     private final Signalling sip;
@@ -67,6 +71,7 @@ final class CarrierAttempts {
     private DialogLeg leg;
     private ClientTransaction inviteTx;
     private long inviteCseq;
+    private Timeout ringTimer;
 
     CarrierAttempts(Signalling sip, RoutingService routing, String clientCallId, Events events) {
         this.sip = sip;
@@ -101,8 +106,9 @@ final class CarrierAttempts {
         }
     }
 
-    /** Gives the trunk's channel back (the call ended or moves on). */
+    /** Gives the trunk's channel back (the call ended or moves on); the attempt no longer rings. */
     void releaseTrunk() {
+        stopRinging();
         if (trunkHeld) {
             trunkHeld = false;
             routing.release(candidate.trunk());
@@ -166,8 +172,32 @@ final class CarrierAttempts {
                     "<sip:" + identity.assertedUser() + "@" + local.getHostString() + ">"));
         }
         invite.setContent(offer, Signalling.sdpType());
+        events.decorateInvite(invite);
         events.onPlaced(leg, abandoned);
-        inviteTx = sip.transactions().sendRequest(invite, dest, new InviteListener(leg));
+        DialogLeg attempt = leg;
+        inviteTx = sip.transactions().sendRequest(invite, dest, new InviteListener(attempt));
+        ringTimer = sip.timers().schedule(routing.ringTimeout(), () -> onRingTimeout(attempt));
+    }
+
+    /**
+     * The attempt rang (or stayed silent) for the ring timeout: CANCEL it and try the next trunk, as after
+     * a 408; with none left the client gets 480.
+     */
+    private void onRingTimeout(DialogLeg attempt) {
+        if (attempt != leg || !events.isRinging()) {
+            return;
+        }
+        log.info("call {}: trunk {} did not answer within {}, cancelling", clientCallId, candidate.trunk().name(),
+                routing.ringTimeout());
+        cancel();
+        tryNext(new Refusal(Response.TEMPORARILY_UNAVAILABLE, "Temporarily Unavailable", "ring_timeout"));
+    }
+
+    private void stopRinging() {
+        if (ringTimer != null) {
+            ringTimer.cancel();
+            ringTimer = null;
+        }
     }
 
     private void answered(DialogLeg attempt, SIPResponse r) {
@@ -182,6 +212,9 @@ final class CarrierAttempts {
         ack(attempt, r.getCSeq().getSeqNumber());
         if (retransmission) {
             return;
+        }
+        if (attempt == leg) {
+            stopRinging();
         }
         if (attempt != leg || !events.isRinging()) {
             // An abandoned attempt answered after failover, or the answer crossed our CANCEL: end that leg.

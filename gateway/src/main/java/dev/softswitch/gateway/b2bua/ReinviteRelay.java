@@ -4,47 +4,79 @@ import dev.softswitch.gateway.sdp.SdpException;
 import dev.softswitch.gateway.transaction.ClientTransaction;
 import dev.softswitch.gateway.transaction.ClientTransactionListener;
 import dev.softswitch.gateway.transaction.ServerTransaction;
+import gov.nist.javax.sip.header.SIPHeader;
 import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.message.SIPResponse;
 import java.text.ParseException;
+import java.util.List;
+import java.util.function.Function;
+import javax.sip.InvalidArgumentException;
+import javax.sip.header.ContentTypeHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
 
 /**
- * Re-INVITEs of an established call (hold, resume, new media address, session refresh): one from
- * either side is relayed to the other leg as a re-INVITE of that dialog, its SDP rewritten both ways
- * (MED-6), and its effect on the relay applied only once the other side accepts (RFC 3261 §14.1).
- * One at a time per call: a second gets 491. SIP core thread.
+ * Requests inside an established call, relayed to the other leg and their answers back: re-INVITE
+ * (hold, resume, new media address, session refresh) and UPDATE (RFC 3311), their SDP rewritten both
+ * ways (MED-6) and its effect on the relay applied only once the other side accepts (RFC 3261 §14.1);
+ * INFO (RFC 6086) with its body as it came. One offer at a time per call: a second gets 491. A 2xx to
+ * a re-INVITE or UPDATE refreshes the session timers of both legs (RFC 4028), and the gateway's own
+ * refreshes (UPDATE without a body) go out from here too. Max-Forwards goes down by one at each relay.
+ * SIP core thread.
  */
 final class ReinviteRelay {
 
+    /** Headers of an INFO passed on as they came (RFC 6086 §4.2). */
+    private static final List<String> INFO_HEADERS = List.of("Info-Package", "Recv-Info", "Content-Disposition");
+
     private final Signalling sip;
     private final CallMedia media;
+    private final SessionTimers sessions;
+    private final Function<Boolean, DialogLeg> legs;
     private ServerTransaction pending;
 
-    ReinviteRelay(Signalling sip, CallMedia media) {
+    /** {@code legs} gives the client's dialog for true, the carrier's for false. */
+    ReinviteRelay(Signalling sip, CallMedia media, SessionTimers sessions, Function<Boolean, DialogLeg> legs) {
         this.sip = sip;
         this.media = media;
+        this.sessions = sessions;
+        this.legs = legs;
     }
 
     /**
-     * Relays {@code tx}, received on one leg, to the dialog {@code out} of the other.
+     * Relays a re-INVITE or UPDATE {@code tx}, received on one leg, to the dialog of the other.
      *
-     * @param confirmed whether the call is established (answered and ACKed); otherwise 491
+     * @param established whether the call may take it (answered and, for a re-INVITE, ACKed); otherwise 491
      */
-    void relay(ServerTransaction tx, boolean fromClient, DialogLeg out, boolean confirmed) {
-        if (!confirmed || pending != null) {
+    void relay(ServerTransaction tx, boolean fromClient, boolean established) {
+        SIPRequest request = tx.request();
+        boolean offer = request.getRawContent() != null && request.getRawContent().length > 0;
+        boolean invite = Request.INVITE.equals(request.getMethod());
+        if (!established || ((offer || invite) && pending != null)) {
             Signalling.respond(tx, Response.REQUEST_PENDING, "Request Pending");
             return;
         }
+        SIPResponse refused = SessionTimers.refusal(request, sessions.config());
+        if (refused != null) {
+            tx.respond(refused);
+            return;
+        }
+        DialogLeg out = legs.apply(!fromClient);
         try {
-            CallMedia.Renegotiation offer = media.renegotiate(tx.request().getRawContent(), fromClient);
-            SIPRequest reinvite = out.newRequest(Request.INVITE);
-            if (offer.outgoing() != null) {
-                reinvite.setContent(offer.outgoing(), Signalling.sdpType());
+            CallMedia.Renegotiation renegotiation = media.renegotiate(request.getRawContent(), fromClient);
+            SIPRequest relayed = out.newRequest(request.getMethod());
+            if (!hopsLeft(tx, relayed)) {
+                return;
             }
-            pending = tx;
-            sip.transactions().sendRequest(reinvite, out.destination(), new Listener(tx, out, out.localCseq(), offer));
+            if (renegotiation.outgoing() != null) {
+                relayed.setContent(renegotiation.outgoing(), Signalling.sdpType());
+            }
+            sessions.decorateRequest(relayed, !fromClient);
+            if (offer || invite) {
+                pending = tx;
+            }
+            sip.transactions().sendRequest(relayed, out.destination(),
+                    new Listener(tx, fromClient, out, out.localCseq(), renegotiation, offer || invite));
         } catch (SdpException e) {
             Signalling.respond(tx, Response.NOT_ACCEPTABLE_HERE, "Not Acceptable Here: " + e.getMessage());
         } catch (ParseException e) {
@@ -52,17 +84,95 @@ final class ReinviteRelay {
         }
     }
 
-    private final class Listener implements ClientTransactionListener {
-        private final ServerTransaction requester;
-        private final DialogLeg out;
-        private final long cseq;
-        private final CallMedia.Renegotiation offer;
+    /** Relays an INFO {@code tx} to the other leg, its body and Info-Package as they came; the answer comes back. */
+    void relayInfo(ServerTransaction tx, boolean fromClient, boolean established) {
+        if (!established) {
+            Signalling.respond(tx, Response.REQUEST_PENDING, "Request Pending");
+            return;
+        }
+        SIPRequest request = tx.request();
+        DialogLeg out = legs.apply(!fromClient);
+        try {
+            SIPRequest relayed = out.newRequest(Request.INFO);
+            if (!hopsLeft(tx, relayed)) {
+                return;
+            }
+            for (String name : INFO_HEADERS) {
+                copy(request, relayed, name);
+            }
+            byte[] body = request.getRawContent();
+            ContentTypeHeader type = request.getContentTypeHeader();
+            if (body != null && body.length > 0 && type != null) {
+                relayed.setContent(body, (ContentTypeHeader) type.clone());
+            }
+            sip.transactions().sendRequest(relayed, out.destination(), new AnswerBack(tx));
+        } catch (ParseException e) {
+            Signalling.respond(tx, Response.SERVER_INTERNAL_ERROR, "Server Internal Error");
+        }
+    }
 
-        Listener(ServerTransaction requester, DialogLeg out, long cseq, CallMedia.Renegotiation offer) {
+    /** The gateway refreshes the session on one leg itself (RFC 4028 §7.4): an UPDATE without a body. */
+    void refresh(boolean clientSide) {
+        DialogLeg leg = legs.apply(clientSide);
+        try {
+            SIPRequest update = leg.newRequest(Request.UPDATE);
+            sessions.decorateRequest(update, clientSide);
+            sip.transactions().sendRequest(update, leg.destination(), new ClientTransactionListener() {
+                @Override
+                public void onProvisional(ClientTransaction tx, SIPResponse r) {
+                }
+
+                @Override
+                public void onFinal(ClientTransaction tx, SIPResponse r) {
+                    sessions.ownRefreshAnswered(clientSide, r);
+                }
+
+                @Override
+                public void onTimeout(ClientTransaction tx) {
+                    sessions.ownRefreshTimedOut(clientSide);
+                }
+
+                @Override
+                public void onTransportError(ClientTransaction tx, Exception e) {
+                    sessions.ownRefreshTimedOut(clientSide);
+                }
+            });
+        } catch (ParseException | RuntimeException e) {
+            sessions.ownRefreshTimedOut(clientSide);
+        }
+    }
+
+    /** Max-Forwards of the relayed request: one less than the received one's; 483 when none are left. */
+    private static boolean hopsLeft(ServerTransaction tx, SIPRequest relayed) {
+        int received = tx.request().getMaxForwards() == null ? 70 : tx.request().getMaxForwards().getMaxForwards();
+        if (received <= 0) {
+            Signalling.respond(tx, Response.TOO_MANY_HOPS, "Too Many Hops");
+            return false;
+        }
+        try {
+            relayed.getMaxForwards().setMaxForwards(received - 1);
+        } catch (InvalidArgumentException e) {
+            throw new IllegalStateException(e);
+        }
+        return true;
+    }
+
+    private static void copy(SIPRequest from, SIPRequest to, String name) throws ParseException {
+        java.util.ListIterator<?> it = from.getHeaders(name);
+        while (it != null && it.hasNext()) {
+            Object h = it.next();
+            if (h instanceof SIPHeader header) {
+                to.addHeader(DialogLeg.HEADERS.createHeader(name, header.getHeaderValue().trim()));
+            }
+        }
+    }
+
+    /** Passes the far side's final answer back with its code and reason (INFO). */
+    private static final class AnswerBack implements ClientTransactionListener {
+        private final ServerTransaction requester;
+
+        AnswerBack(ServerTransaction requester) {
             this.requester = requester;
-            this.out = out;
-            this.cseq = cseq;
-            this.offer = offer;
         }
 
         @Override
@@ -71,17 +181,59 @@ final class ReinviteRelay {
 
         @Override
         public void onFinal(ClientTransaction tx, SIPResponse r) {
-            pending = null;
+            Signalling.respond(requester, r.getStatusCode(), r.getReasonPhrase());
+        }
+
+        @Override
+        public void onTimeout(ClientTransaction tx) {
+            Signalling.respond(requester, Response.REQUEST_TIMEOUT, "Request Timeout");
+        }
+
+        @Override
+        public void onTransportError(ClientTransaction tx, Exception e) {
+            Signalling.respond(requester, Response.SERVICE_UNAVAILABLE, "Service Unavailable");
+        }
+    }
+
+    private final class Listener implements ClientTransactionListener {
+        private final ServerTransaction requester;
+        private final boolean fromClient;
+        private final DialogLeg out;
+        private final long cseq;
+        private final CallMedia.Renegotiation offer;
+        private final boolean holdsPending;
+
+        Listener(ServerTransaction requester, boolean fromClient, DialogLeg out, long cseq,
+                 CallMedia.Renegotiation offer, boolean holdsPending) {
+            this.requester = requester;
+            this.fromClient = fromClient;
+            this.out = out;
+            this.cseq = cseq;
+            this.offer = offer;
+            this.holdsPending = holdsPending;
+        }
+
+        @Override
+        public void onProvisional(ClientTransaction tx, SIPResponse r) {
+        }
+
+        @Override
+        public void onFinal(ClientTransaction tx, SIPResponse r) {
+            release();
             int code = r.getStatusCode();
             if (code / 100 != 2) {
                 Signalling.respond(requester, code, r.getReasonPhrase());
                 return;
             }
             try {
-                sip.transactions().sendAck(out.ack(cseq), out.destination());
+                if (Request.INVITE.equals(requester.request().getMethod())) {
+                    sip.transactions().sendAck(out.ack(cseq), out.destination());
+                }
                 byte[] answer = media.accepted(offer, r.getRawContent());
+                sessions.refreshedBy(requester.request(), fromClient, r);
                 SIPResponse ok = requester.request().createResponse(Response.OK);
                 ok.addHeader(DialogLeg.HEADERS.createContactHeader(DialogLeg.contact(sip.sender(), requester.source())));
+                sessions.decorateAnswer(ok, fromClient);
                 if (answer != null) {
                     ok.setContent(answer, Signalling.sdpType());
                 }
@@ -95,14 +247,20 @@ final class ReinviteRelay {
 
         @Override
         public void onTimeout(ClientTransaction tx) {
-            pending = null;
+            release();
             Signalling.respond(requester, Response.REQUEST_TIMEOUT, "Request Timeout");
         }
 
         @Override
         public void onTransportError(ClientTransaction tx, Exception e) {
-            pending = null;
+            release();
             Signalling.respond(requester, Response.SERVICE_UNAVAILABLE, "Service Unavailable");
+        }
+
+        private void release() {
+            if (holdsPending) {
+                pending = null;
+            }
         }
     }
 }
