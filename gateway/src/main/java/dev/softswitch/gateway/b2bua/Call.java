@@ -11,7 +11,6 @@ import dev.softswitch.gateway.routing.RoutingService;
 import dev.softswitch.gateway.routing.TrunkCandidate;
 import dev.softswitch.gateway.sdp.SdpException;
 import dev.softswitch.gateway.transaction.ServerTransaction;
-import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.message.SIPResponse;
 import java.text.ParseException;
 import java.time.Duration;
@@ -65,15 +64,15 @@ final class Call implements CarrierAttempts.Events {
     Call(Wiring wiring, ServerTransaction inviteTx, String account) {
         this.wiring = wiring;
         this.client = new ClientLeg(wiring.sip(), inviteTx);
-        this.carrier = new CarrierAttempts(wiring.sip(), wiring.routing(), client.callId(), this);
-        this.charging = wiring.charging().open(client.callId());
-        this.startedAt = wiring.sip().timers().now();
-        this.caller = account;
-        this.callee = client.callee();
         this.sessions = new SessionTimers(wiring.sip().timers(), wiring.sessionTimers(),
                 clientSide -> guarded(() -> reinvites.refresh(clientSide)),
                 () -> guarded(() -> teardown("session_timer_expired", "gateway")));
         sessions.offeredByClient(inviteTx.request());
+        this.carrier = new CarrierAttempts(wiring.sip(), wiring.routing(), client.callId(), sessions, this);
+        this.charging = wiring.charging().open(client.callId());
+        this.startedAt = wiring.sip().timers().now();
+        this.caller = account;
+        this.callee = client.callee();
     }
 
     CallState state() {
@@ -243,11 +242,6 @@ final class Call implements CarrierAttempts.Events {
     @Override
     public void onExhausted(Refusal last) {
         refuse(last);
-    }
-
-    @Override
-    public void decorateInvite(SIPRequest invite) throws ParseException {
-        sessions.decorateCarrierInvite(invite);
     }
 
     /** A 2xx for the carrier INVITE arrived again, outside its transaction. */

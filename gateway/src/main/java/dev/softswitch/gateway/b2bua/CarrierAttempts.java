@@ -51,14 +51,13 @@ final class CarrierAttempts {
 
         /** No attempt is left: the client gets the last failure. */
         void onExhausted(Refusal last);
-
-        /** Adds what the call asks of every carrier INVITE (session timers) before it is sent. */
-        void decorateInvite(SIPRequest invite) throws ParseException;
     }
 
     private final Signalling sip;
     private final RoutingService routing;
     private final Events events;
+    /** Asks for session timers in every INVITE; a 422 (RFC 4028 §7.1) asks the same trunk again, once. */
+    private final SessionTimers sessions;
     private final String clientCallId;
     private List<TrunkCandidate> candidates = List.of();
     private byte[] offer;
@@ -72,9 +71,11 @@ final class CarrierAttempts {
     private ClientTransaction inviteTx;
     private long inviteCseq;
     private Timeout ringTimer;
+    private boolean askedAgain;
 
-    CarrierAttempts(Signalling sip, RoutingService routing, String clientCallId, Events events) {
+    CarrierAttempts(Signalling sip, RoutingService routing, String clientCallId, SessionTimers sessions, Events events) {
         this.sip = sip;
+        this.sessions = sessions;
         this.routing = routing;
         this.clientCallId = clientCallId;
         this.events = events;
@@ -172,7 +173,7 @@ final class CarrierAttempts {
                     "<sip:" + identity.assertedUser() + "@" + local.getHostString() + ">"));
         }
         invite.setContent(offer, Signalling.sdpType());
-        events.decorateInvite(invite);
+        sessions.decorateCarrierInvite(invite);
         events.onPlaced(leg, abandoned);
         DialogLeg attempt = leg;
         inviteTx = sip.transactions().sendRequest(invite, dest, new InviteListener(attempt));
@@ -191,6 +192,18 @@ final class CarrierAttempts {
                 routing.ringTimeout());
         cancel();
         tryNext(new Refusal(Response.TEMPORARILY_UNAVAILABLE, "Temporarily Unavailable", "ring_timeout"));
+    }
+
+    /** The same trunk again, once, with the longer session interval the carrier's 422 asked for. */
+    private void askAgain() {
+        askedAgain = true;
+        stopRinging();
+        try {
+            place(candidate);
+        } catch (ParseException | RuntimeException e) {
+            log.warn("call {}: cannot send the INVITE to trunk {} again", clientCallId, candidate.trunk().name(), e);
+            tryNext(new Refusal(Response.SERVICE_UNAVAILABLE, "Carrier Unreachable", "carrier_unreachable"));
+        }
     }
 
     private void stopRinging() {
@@ -266,6 +279,8 @@ final class CarrierAttempts {
             int code = r.getStatusCode();
             if (code / 100 == 2) {
                 answered(attempt, r);
+            } else if (current() && code == 422 && !askedAgain && sessions.carrierWantsLonger(r)) {
+                askAgain();
             } else if (current()) {
                 failed(Refusal.fromCarrier(code, r.getReasonPhrase()));
             }

@@ -44,6 +44,8 @@ final class SessionTimers {
     private final Leg client = new Leg(true);
     private final Leg carrier = new Leg(false);
     private boolean running;
+    /** What the carrier's 422 asked for (0: none). */
+    private int carrierAsk;
 
     SessionTimers(TimerService timers, SessionTimersConfig config, Consumer<Boolean> refresh, Runnable expired) {
         this.timers = timers;
@@ -99,8 +101,27 @@ final class SessionTimers {
     void decorateCarrierInvite(SIPRequest invite) throws ParseException {
         invite.addHeader(DialogLeg.HEADERS.createHeader("Supported", OPTION_TAG));
         invite.addHeader(DialogLeg.HEADERS.createHeader(SESSION_EXPIRES,
-                Integer.toString(client.active ? client.interval : config.expiresSeconds())));
-        invite.addHeader(DialogLeg.HEADERS.createHeader(MIN_SE, Integer.toString(config.minSeSeconds())));
+                Integer.toString(carrierAsk > 0 ? carrierAsk : client.active ? client.interval : config.expiresSeconds())));
+        invite.addHeader(DialogLeg.HEADERS.createHeader(MIN_SE, Integer.toString(Math.max(config.minSeSeconds(), carrierAsk))));
+    }
+
+    /**
+     * The carrier answered 422 with its Min-SE (§7.1): the next INVITE asks for that, when it is longer than
+     * what was asked and at most a day. Returns whether to ask again.
+     */
+    boolean carrierWantsLonger(SIPResponse tooSmall) {
+        java.util.List<String> minSe = values(tooSmall, MIN_SE, null);
+        int asked = carrierAsk > 0 ? carrierAsk : client.active ? client.interval : config.expiresSeconds();
+        try {
+            int wanted = minSe.isEmpty() ? 0 : Integer.parseInt(minSe.get(0).split(";")[0].trim());
+            if (wanted > asked && wanted <= 86_400) {
+                carrierAsk = wanted;
+                return true;
+            }
+        } catch (NumberFormatException e) {
+            log.info("carrier 422 with an unreadable Min-SE: {}", minSe);
+        }
+        return false;
     }
 
     /** The carrier's 2xx sets the carrier leg's terms; without Session-Expires it has no session timer (§7.2). */

@@ -406,6 +406,28 @@ class DialogFeaturesTest {
         assertReleased();
     }
 
+    @Test
+    void aCarrierAnswering422IsAskedAgainWithItsMinSeAndTheCallGoesOn() throws Exception {
+        start();
+        SIPRequest invite = clientInvite("st6").build();
+        transactions.onRequest(invite, CLIENT);
+        SIPRequest first = onlyRequest("INVITE");
+        assertThat(header(first, "Session-Expires")).isEqualTo("1800");
+        transactions.onResponse(response(first, 422).header("Min-SE", "3600").build(), CARRIER);
+        List<SIPRequest> invites = sender.requests("INVITE");
+        assertThat(invites).hasSize(2);
+        assertThat(header(invites.get(1), "Session-Expires")).isEqualTo("3600");
+        assertThat(sender.statuses()).as("the client hears nothing of it").containsExactly(100);
+        transactions.onResponse(response(invites.get(1), 200).contact("<sip:carrier@127.0.0.1:5080>")
+                .toTag("carrier-tag").header("Session-Expires", "3600;refresher=uas").sdp(CARRIER_SDP).build(), CARRIER);
+        SIPResponse ok = sender.lastResponse();
+        assertThat(ok.getStatusCode()).isEqualTo(200);
+        transactions.onRequest(inDialog(new Answered(invite, invites.get(1), ok), "BYE", 2, "bye").build(), CLIENT);
+        assertThat(sender.requests("BYE")).singleElement().satisfies(b ->
+                assertThat(b.getCallId().getCallId()).isEqualTo(invites.get(1).getCallId().getCallId()));
+        assertReleased();
+    }
+
     // ---- helpers ---------------------------------------------------------------------------
 
     private record Answered(SIPRequest invite, SIPRequest carrierInvite, SIPResponse ok) {
