@@ -157,6 +157,17 @@ final class ReinviteRelay {
         return true;
     }
 
+    private static void copyHeader(SIPResponse from, SIPResponse to, String name) {
+        javax.sip.header.Header h = from.getHeader(name);
+        if (h instanceof SIPHeader header) {
+            try {
+                to.addHeader(DialogLeg.HEADERS.createHeader(name, header.getHeaderValue().trim()));
+            } catch (ParseException e) {
+                // an unreadable Min-SE is left out
+            }
+        }
+    }
+
     private static void copy(SIPRequest from, SIPRequest to, String name) throws ParseException {
         java.util.ListIterator<?> it = from.getHeaders(name);
         while (it != null && it.hasNext()) {
@@ -222,7 +233,12 @@ final class ReinviteRelay {
             release();
             int code = r.getStatusCode();
             if (code / 100 != 2) {
-                Signalling.respond(requester, code, r.getReasonPhrase());
+                SIPResponse refusal = requester.request().createResponse(code, r.getReasonPhrase());
+                if (code == 422) {
+                    // The far side's Min-SE is what the requester must ask for next (RFC 4028 §7.1).
+                    copyHeader(r, refusal, SessionTimers.MIN_SE);
+                }
+                requester.respond(refusal);
                 return;
             }
             try {

@@ -428,6 +428,25 @@ class DialogFeaturesTest {
         assertReleased();
     }
 
+    @Test
+    void aRefreshTheFarSideFindsTooShortComesBack422WithItsMinSe() throws Exception {
+        start();
+        Answered call = answeredCall("st7", "300;refresher=uac", null);
+        transactions.onRequest(inDialog(call, "UPDATE", 2, "short").contact("<sip:alice@127.0.0.1:5070>")
+                .header("Session-Expires", "300;refresher=uac").build(), CLIENT);
+        SIPRequest update = onlyRequest("UPDATE");
+        transactions.onResponse(response(update, 422).header("Min-SE", "600").build(), CARRIER);
+        assertThat(sender.lastResponse().getStatusCode()).isEqualTo(422);
+        assertThat(header(sender.lastResponse(), "Min-SE")).isEqualTo("600");
+        // and an in-dialog refresh asking for less than the gateway's own minimum is refused here
+        transactions.onRequest(inDialog(call, "UPDATE", 3, "shorter").contact("<sip:alice@127.0.0.1:5070>")
+                .header("Session-Expires", "30").build(), CLIENT);
+        assertThat(sender.lastResponse().getStatusCode()).isEqualTo(422);
+        assertThat(header(sender.lastResponse(), "Min-SE")).isEqualTo("90");
+        assertThat(sender.requests("UPDATE")).hasSize(1);
+        hangUpAndAssertReleased(call);
+    }
+
     // ---- helpers ---------------------------------------------------------------------------
 
     private record Answered(SIPRequest invite, SIPRequest carrierInvite, SIPResponse ok) {
