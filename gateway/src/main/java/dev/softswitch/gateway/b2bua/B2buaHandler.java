@@ -292,7 +292,7 @@ public final class B2buaHandler implements TransactionUser {
     }
 
     /** Adds the methods this gateway serves as Allow (RFC 3261 §20.5), one value each. */
-    static void addAllow(SIPResponse response) {
+    static void addAllow(gov.nist.javax.sip.message.SIPMessage response) {
         try {
             for (String method : ALLOWED) {
                 response.addHeader(DialogLeg.HEADERS.createAllowHeader(method));

@@ -232,6 +232,12 @@ final class ReinviteRelay {
         public void onFinal(ClientTransaction tx, SIPResponse r) {
             release();
             int code = r.getStatusCode();
+            if ((code == Response.METHOD_NOT_ALLOWED || code == Response.NOT_IMPLEMENTED) && !holdsPending) {
+                // An UPDATE without SDP is only a session refresh (RFC 4028 §7.4): if the other side takes
+                // no UPDATE, the gateway answers it for its own leg.
+                answerRefresh();
+                return;
+            }
             if (code / 100 != 2) {
                 SIPResponse refusal = requester.request().createResponse(code, r.getReasonPhrase());
                 if (code == 422) {
@@ -256,6 +262,18 @@ final class ReinviteRelay {
                 requester.respond(ok);
             } catch (SdpException e) {
                 Signalling.respond(requester, Response.NOT_ACCEPTABLE_HERE, "Not Acceptable Here: " + e.getMessage());
+            } catch (ParseException e) {
+                Signalling.respond(requester, Response.SERVER_INTERNAL_ERROR, "Server Internal Error");
+            }
+        }
+
+        private void answerRefresh() {
+            try {
+                sessions.refreshedBy(requester.request(), fromClient, null);
+                SIPResponse ok = requester.request().createResponse(Response.OK);
+                ok.addHeader(DialogLeg.HEADERS.createContactHeader(DialogLeg.contact(sip.sender(), requester.source())));
+                sessions.decorateAnswer(ok, fromClient);
+                requester.respond(ok);
             } catch (ParseException e) {
                 Signalling.respond(requester, Response.SERVER_INTERNAL_ERROR, "Server Internal Error");
             }

@@ -97,11 +97,16 @@ final class SessionTimers {
         }
     }
 
-    /** Asks the carrier for session timers in the INVITE: Supported, Session-Expires and Min-SE (§7.1). */
+    /**
+     * Asks the carrier for session timers in the INVITE (§7.1): Supported, Session-Expires and Min-SE, with
+     * the carrier as the refresher of its own leg (a UAS keeps the refresher asked for, §9 table 2), as
+     * before the gateway took timers; Allow tells it that UPDATE may refresh.
+     */
     void decorateCarrierInvite(SIPRequest invite) throws ParseException {
         invite.addHeader(DialogLeg.HEADERS.createHeader("Supported", OPTION_TAG));
+        B2buaHandler.addAllow(invite);
         invite.addHeader(DialogLeg.HEADERS.createHeader(SESSION_EXPIRES,
-                Integer.toString(carrierAsk > 0 ? carrierAsk : client.active ? client.interval : config.expiresSeconds())));
+                (carrierAsk > 0 ? carrierAsk : client.active ? client.interval : config.expiresSeconds()) + ";refresher=uas"));
         invite.addHeader(DialogLeg.HEADERS.createHeader(MIN_SE, Integer.toString(Math.max(config.minSeSeconds(), carrierAsk))));
     }
 
@@ -165,7 +170,8 @@ final class SessionTimers {
 
     /**
      * A re-INVITE or UPDATE received on one leg was relayed and answered 2xx by the other side: the
-     * requester's terms and the answerer's take effect, and both legs are refreshed.
+     * requester's terms and the answerer's take effect, and both legs are refreshed. With a null
+     * {@code answer} the gateway answered it itself (the other side takes no UPDATE): only its leg is.
      */
     void refreshedBy(SIPRequest request, boolean fromClient, SIPResponse answer) {
         Leg in = fromClient ? client : carrier;
@@ -177,6 +183,10 @@ final class SessionTimers {
             if (asked.refresher() != null) {
                 in.gatewayRefreshes = "uas".equals(asked.refresher());
             }
+        }
+        if (answer == null) {
+            in.refreshed();
+            return;
         }
         adoptAnswer(fromClient ? carrier : client, answer);
         client.refreshed();
@@ -206,6 +216,11 @@ final class SessionTimers {
         } else if (code == 408 || code == 481) {
             log.info("session refresh on the {} leg answered {}: the dialog is gone", leg.name(), code);
             expired.run();
+        } else if (code == 405 || code == 501) {
+            // A peer that takes no UPDATE: the gateway cannot refresh this leg and does not end the call for it.
+            log.info("session refresh on the {} leg answered {}: no session timer on that leg", leg.name(), code);
+            leg.active = false;
+            leg.cancel();
         }
     }
 

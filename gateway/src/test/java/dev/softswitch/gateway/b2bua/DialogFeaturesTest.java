@@ -412,11 +412,11 @@ class DialogFeaturesTest {
         SIPRequest invite = clientInvite("st6").build();
         transactions.onRequest(invite, CLIENT);
         SIPRequest first = onlyRequest("INVITE");
-        assertThat(header(first, "Session-Expires")).isEqualTo("1800");
+        assertThat(header(first, "Session-Expires")).isEqualTo("1800;refresher=uas");
         transactions.onResponse(response(first, 422).header("Min-SE", "3600").build(), CARRIER);
         List<SIPRequest> invites = sender.requests("INVITE");
         assertThat(invites).hasSize(2);
-        assertThat(header(invites.get(1), "Session-Expires")).isEqualTo("3600");
+        assertThat(header(invites.get(1), "Session-Expires")).isEqualTo("3600;refresher=uas");
         assertThat(sender.statuses()).as("the client hears nothing of it").containsExactly(100);
         transactions.onResponse(response(invites.get(1), 200).contact("<sip:carrier@127.0.0.1:5080>")
                 .toTag("carrier-tag").header("Session-Expires", "3600;refresher=uas").sdp(CARRIER_SDP).build(), CARRIER);
@@ -444,6 +444,45 @@ class DialogFeaturesTest {
         assertThat(sender.lastResponse().getStatusCode()).isEqualTo(422);
         assertThat(header(sender.lastResponse(), "Min-SE")).isEqualTo("90");
         assertThat(sender.requests("UPDATE")).hasSize(1);
+        hangUpAndAssertReleased(call);
+    }
+
+    @Test
+    void theCarrierIsAskedToRefreshItsOwnLegAndToldTheGatewayTakesUpdate() throws Exception {
+        start();
+        transactions.onRequest(clientInvite("st8").build(), CLIENT);
+        SIPRequest carrierInvite = onlyRequest("INVITE");
+        // RFC 4028 §9 table 2: a UAS keeps the refresher the UAC asked for
+        assertThat(header(carrierInvite, "Session-Expires")).isEqualTo("1800;refresher=uas");
+        assertThat(carrierInvite.encode()).contains("Allow: INVITE,ACK,CANCEL,BYE,OPTIONS,INFO,UPDATE,REGISTER");
+    }
+
+    @Test
+    void aRefreshByUpdateTheOtherSideCannotTakeIsAnsweredByTheGatewayAndKeepsTheCall() throws Exception {
+        start();
+        Answered call = answeredCall("st9", null, "120;refresher=uas");
+        timers.advance(Duration.ofSeconds(60));
+        transactions.onRequest(carrierRequest(call, "UPDATE", 2).header("Session-Expires", "120;refresher=uac").build(), CARRIER);
+        SIPRequest toClient = onlyRequest("UPDATE");
+        transactions.onResponse(response(toClient, 501).build(), CLIENT); // this client knows no UPDATE
+        SIPResponse answer = sender.lastResponse();
+        assertThat(answer.getStatusCode()).isEqualTo(200);
+        assertThat(answer.getCallId().getCallId()).isEqualTo(call.carrierInvite.getCallId().getCallId());
+        assertThat(header(answer, "Session-Expires")).isEqualTo("120;refresher=uac");
+        timers.advance(Duration.ofSeconds(87)); // 147 s into the call, 87 s after the refresh
+        assertThat(sender.requests("BYE")).isEmpty();
+        hangUpAndAssertReleased(call);
+    }
+
+    @Test
+    void aPeerThatCannotTakeTheGatewaysUpdateRefreshKeepsItsCall() throws Exception {
+        start();
+        Answered call = answeredCall("st10", null, "200;refresher=uac");
+        timers.advance(Duration.ofSeconds(100));
+        SIPRequest refresh = onlyRequest("UPDATE");
+        transactions.onResponse(response(refresh, 405).build(), CARRIER);
+        timers.advance(Duration.ofSeconds(400));
+        assertThat(sender.requests("BYE")).as("the gateway does not end a call it could not refresh").isEmpty();
         hangUpAndAssertReleased(call);
     }
 
