@@ -92,7 +92,7 @@ class SessionTimerEndToEndTest {
 
                 List<SippMessage> atCarrier = carrier.receivedMessages();
                 SippMessage invite = atCarrier.stream().filter(m -> m.isRequest("INVITE")).findFirst().orElseThrow();
-                assertThat(invite.header("Session-Expires")).contains("120");
+                assertThat(invite.header("Session-Expires")).contains("120;refresher=uas");
                 assertThat(invite.header("Min-SE")).contains("90");
                 assertThat(invite.headers("Supported")).anySatisfy(s -> assertThat(s).contains("timer"));
                 SippMessage update = atCarrier.stream().filter(m -> m.isRequest("UPDATE")).findFirst().orElseThrow();
