@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
 /**
  * One back-to-back call: the app client's leg (gateway as UAS) bridged to a carrier leg (gateway as
  * UAC). A coordinator over rooms with one concern each: {@link ClientLeg}, {@link CarrierAttempts}
- * (serial failover, ring timeout), {@link ReinviteRelay} (re-INVITE, UPDATE, INFO), {@link SessionTimers}
+ * (serial failover, ring timeout), {@link ReinviteRelay} (re-INVITE, UPDATE), {@link InfoRelay}, {@link SessionTimers}
  * (RFC 4028 on both legs), {@link CallMedia} (SDP and the relay's ports),
  * {@link CallCharging} (money, off the SIP core thread) and the call record; the steps between its
  * {@link CallState}s are checked. SIP core thread.
@@ -54,6 +54,7 @@ final class Call implements CarrierAttempts.Events {
     private CallState state = CallState.ROUTING;
     private CallMedia media;
     private ReinviteRelay reinvites;
+    private final InfoRelay infos;
     private String caller;
     private String callee;
     private PhoneNumberInfo number;
@@ -69,6 +70,7 @@ final class Call implements CarrierAttempts.Events {
                 () -> guarded(() -> teardown("session_timer_expired", "gateway")));
         sessions.offeredByClient(inviteTx.request());
         this.carrier = new CarrierAttempts(wiring.sip(), wiring.routing(), client.callId(), sessions, this);
+        this.infos = new InfoRelay(wiring.sip(), clientSide -> clientSide ? client.dialog() : carrier.leg());
         this.charging = wiring.charging().open(client.callId());
         this.startedAt = wiring.sip().timers().now();
         this.caller = account;
@@ -281,7 +283,7 @@ final class Call implements CarrierAttempts.Events {
             }
             case Request.INVITE -> reinvites.relay(tx, fromClient, state == CallState.CONFIRMED);
             case Request.UPDATE -> reinvites.relay(tx, fromClient, state.isAnswered());
-            case Request.INFO -> reinvites.relayInfo(tx, fromClient, state.isAnswered());
+            case Request.INFO -> infos.relay(tx, fromClient, state.isAnswered());
             case Request.OPTIONS -> Signalling.respond(tx, Response.OK, "OK");
             default -> {
                 SIPResponse r = tx.request().createResponse(Response.METHOD_NOT_ALLOWED);

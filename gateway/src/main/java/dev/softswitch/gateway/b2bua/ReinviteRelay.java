@@ -8,26 +8,19 @@ import gov.nist.javax.sip.header.SIPHeader;
 import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.message.SIPResponse;
 import java.text.ParseException;
-import java.util.List;
 import java.util.function.Function;
-import javax.sip.InvalidArgumentException;
-import javax.sip.header.ContentTypeHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
 
 /**
- * Requests inside an established call, relayed to the other leg and their answers back: re-INVITE
- * (hold, resume, new media address, session refresh) and UPDATE (RFC 3311), their SDP rewritten both
- * ways (MED-6) and its effect on the relay applied only once the other side accepts (RFC 3261 §14.1);
- * INFO (RFC 6086) with its body as it came. One offer at a time per call: a second gets 491. A 2xx to
- * a re-INVITE or UPDATE refreshes the session timers of both legs (RFC 4028), and the gateway's own
- * refreshes (UPDATE without a body) go out from here too. Max-Forwards goes down by one at each relay.
- * SIP core thread.
+ * Offers and refreshes inside an established call, relayed to the other leg and their answers back:
+ * re-INVITE (hold, resume, new media address, session refresh) and UPDATE (RFC 3311), their SDP
+ * rewritten both ways (MED-6) and its effect on the relay applied only once the other side accepts
+ * (RFC 3261 §14.1). One offer at a time per call: a second gets 491. A 2xx to either refreshes the
+ * session timers of both legs (RFC 4028), and the gateway's own refreshes (UPDATE without a body) go
+ * out from here too. SIP core thread.
  */
 final class ReinviteRelay {
-
-    /** Headers of an INFO passed on as they came (RFC 6086 §4.2). */
-    private static final List<String> INFO_HEADERS = List.of("Info-Package", "Recv-Info", "Content-Disposition");
 
     private final Signalling sip;
     private final CallMedia media;
@@ -65,7 +58,7 @@ final class ReinviteRelay {
         try {
             CallMedia.Renegotiation renegotiation = media.renegotiate(request.getRawContent(), fromClient);
             SIPRequest relayed = out.newRequest(request.getMethod());
-            if (!hopsLeft(tx, relayed)) {
+            if (!Signalling.hopsLeft(tx, relayed)) {
                 return;
             }
             if (renegotiation.outgoing() != null) {
@@ -79,33 +72,6 @@ final class ReinviteRelay {
                     new Listener(tx, fromClient, out, out.localCseq(), renegotiation, offer || invite));
         } catch (SdpException e) {
             Signalling.respond(tx, Response.NOT_ACCEPTABLE_HERE, "Not Acceptable Here: " + e.getMessage());
-        } catch (ParseException e) {
-            Signalling.respond(tx, Response.SERVER_INTERNAL_ERROR, "Server Internal Error");
-        }
-    }
-
-    /** Relays an INFO {@code tx} to the other leg, its body and Info-Package as they came; the answer comes back. */
-    void relayInfo(ServerTransaction tx, boolean fromClient, boolean established) {
-        if (!established) {
-            Signalling.respond(tx, Response.REQUEST_PENDING, "Request Pending");
-            return;
-        }
-        SIPRequest request = tx.request();
-        DialogLeg out = legs.apply(!fromClient);
-        try {
-            SIPRequest relayed = out.newRequest(Request.INFO);
-            if (!hopsLeft(tx, relayed)) {
-                return;
-            }
-            for (String name : INFO_HEADERS) {
-                copy(request, relayed, name);
-            }
-            byte[] body = request.getRawContent();
-            ContentTypeHeader type = request.getContentTypeHeader();
-            if (body != null && body.length > 0 && type != null) {
-                relayed.setContent(body, (ContentTypeHeader) type.clone());
-            }
-            sip.transactions().sendRequest(relayed, out.destination(), new AnswerBack(tx));
         } catch (ParseException e) {
             Signalling.respond(tx, Response.SERVER_INTERNAL_ERROR, "Server Internal Error");
         }
@@ -142,21 +108,6 @@ final class ReinviteRelay {
         }
     }
 
-    /** Max-Forwards of the relayed request: one less than the received one's; 483 when none are left. */
-    private static boolean hopsLeft(ServerTransaction tx, SIPRequest relayed) {
-        int received = tx.request().getMaxForwards() == null ? 70 : tx.request().getMaxForwards().getMaxForwards();
-        if (received <= 0) {
-            Signalling.respond(tx, Response.TOO_MANY_HOPS, "Too Many Hops");
-            return false;
-        }
-        try {
-            relayed.getMaxForwards().setMaxForwards(received - 1);
-        } catch (InvalidArgumentException e) {
-            throw new IllegalStateException(e);
-        }
-        return true;
-    }
-
     private static void copyHeader(SIPResponse from, SIPResponse to, String name) {
         javax.sip.header.Header h = from.getHeader(name);
         if (h instanceof SIPHeader header) {
@@ -165,44 +116,6 @@ final class ReinviteRelay {
             } catch (ParseException e) {
                 // an unreadable Min-SE is left out
             }
-        }
-    }
-
-    private static void copy(SIPRequest from, SIPRequest to, String name) throws ParseException {
-        java.util.ListIterator<?> it = from.getHeaders(name);
-        while (it != null && it.hasNext()) {
-            Object h = it.next();
-            if (h instanceof SIPHeader header) {
-                to.addHeader(DialogLeg.HEADERS.createHeader(name, header.getHeaderValue().trim()));
-            }
-        }
-    }
-
-    /** Passes the far side's final answer back with its code and reason (INFO). */
-    private static final class AnswerBack implements ClientTransactionListener {
-        private final ServerTransaction requester;
-
-        AnswerBack(ServerTransaction requester) {
-            this.requester = requester;
-        }
-
-        @Override
-        public void onProvisional(ClientTransaction tx, SIPResponse r) {
-        }
-
-        @Override
-        public void onFinal(ClientTransaction tx, SIPResponse r) {
-            Signalling.respond(requester, r.getStatusCode(), r.getReasonPhrase());
-        }
-
-        @Override
-        public void onTimeout(ClientTransaction tx) {
-            Signalling.respond(requester, Response.REQUEST_TIMEOUT, "Request Timeout");
-        }
-
-        @Override
-        public void onTransportError(ClientTransaction tx, Exception e) {
-            Signalling.respond(requester, Response.SERVICE_UNAVAILABLE, "Service Unavailable");
         }
     }
 

@@ -9,6 +9,8 @@ import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.message.SIPResponse;
 import java.text.ParseException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.ListIterator;
 import java.util.Locale;
 import java.util.function.Consumer;
@@ -115,7 +117,7 @@ final class SessionTimers {
      * what was asked and at most a day. Returns whether to ask again.
      */
     boolean carrierWantsLonger(SIPResponse tooSmall) {
-        java.util.List<String> minSe = values(tooSmall, MIN_SE, null);
+        List<String> minSe = values(tooSmall, MIN_SE, null);
         int asked = carrierAsk > 0 ? carrierAsk : client.active ? client.interval : config.expiresSeconds();
         try {
             int wanted = minSe.isEmpty() ? 0 : Integer.parseInt(minSe.get(0).split(";")[0].trim());
@@ -312,7 +314,7 @@ final class SessionTimers {
 
     /** The message's Session-Expires, or null; an unreadable one is an {@link IllegalArgumentException}. */
     static Interval interval(SIPMessage m) {
-        java.util.List<String> values = values(m, SESSION_EXPIRES, "x");
+        List<String> values = values(m, SESSION_EXPIRES, "x");
         if (values.isEmpty()) {
             return null;
         }
@@ -347,8 +349,8 @@ final class SessionTimers {
         }
     }
 
-    private static java.util.List<String> values(SIPMessage m, String name, String compact) {
-        java.util.List<String> values = new java.util.ArrayList<>();
+    private static List<String> values(SIPMessage m, String name, String compact) {
+        List<String> values = new ArrayList<>();
         collect(m.getHeaders(name), values);
         if (compact != null && values.isEmpty()) {
             collect(m.getHeaders(compact), values);
@@ -356,7 +358,7 @@ final class SessionTimers {
         return values;
     }
 
-    private static void collect(ListIterator<?> it, java.util.List<String> into) {
+    private static void collect(ListIterator<?> it, List<String> into) {
         while (it != null && it.hasNext()) {
             Object h = it.next();
             if (h instanceof SIPHeader header) {
