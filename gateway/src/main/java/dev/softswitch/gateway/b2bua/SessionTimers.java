@@ -31,6 +31,8 @@ final class SessionTimers {
     static final String OPTION_TAG = "timer";
     static final String SESSION_EXPIRES = "Session-Expires";
     static final String MIN_SE = "Min-SE";
+    /** The longest interval taken: a day (longer ones are refused 400, never scheduled). */
+    private static final int MAX_INTERVAL = 86_400;
     private static final Logger log = LoggerFactory.getLogger(SessionTimers.class);
 
     /** A Session-Expires value: seconds, and {@code uac}, {@code uas} or null for who refreshes. */
@@ -121,7 +123,7 @@ final class SessionTimers {
         int asked = carrierAsk > 0 ? carrierAsk : client.active ? client.interval : config.expiresSeconds();
         try {
             int wanted = minSe.isEmpty() ? 0 : Integer.parseInt(minSe.get(0).split(";")[0].trim());
-            if (wanted > asked && wanted <= 86_400) {
+            if (wanted > asked && wanted <= MAX_INTERVAL) {
                 carrierAsk = wanted;
                 return true;
             }
@@ -325,8 +327,8 @@ final class SessionTimers {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("Session-Expires \"" + parts[0].trim() + "\" is not a number of seconds");
         }
-        if (seconds < 1) {
-            throw new IllegalArgumentException("Session-Expires must be at least 1 second");
+        if (seconds < 1 || seconds > MAX_INTERVAL) {
+            throw new IllegalArgumentException("Session-Expires must be 1 to " + MAX_INTERVAL + " seconds");
         }
         String refresher = null;
         for (int i = 1; i < parts.length; i++) {

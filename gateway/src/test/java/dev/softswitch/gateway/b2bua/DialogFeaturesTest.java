@@ -335,6 +335,17 @@ class DialogFeaturesTest {
     }
 
     @Test
+    void anUnreadableOrAbsurdSessionExpiresGets400NamingItAndHoldsNothing() throws Exception {
+        start();
+        transactions.onRequest(clientInvite("st11").header("Session-Expires", "999999999").build(), CLIENT);
+        timers.runDue();
+        assertThat(sender.lastResponse().getStatusCode()).isEqualTo(400);
+        assertThat(sender.lastResponse().getReasonPhrase()).contains("Session-Expires must be 1 to 86400 seconds");
+        assertThat(sender.requests("INVITE")).isEmpty();
+        assertReleased();
+    }
+
+    @Test
     void refreshesByUpdateAndReinvitePassThroughAndKeepTheCallUp() throws Exception {
         start();
         Answered call = answeredCall("st3", "300;refresher=uac", null);
