@@ -17,14 +17,15 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Session timers (RFC 4028) through the real gateway, a SIPp app client and a SIPp carrier
- * ({@code sipp-scenarios/session-timer}): 422 with Min-SE for an interval under the minimum,
- * {@code Require: timer} taken (it got 420 before), the terms on both legs, and a refresh by UPDATE
- * relayed to the carrier and answered back. The expiry itself (at least 60 s of real time) is proven
- * on the manual clock in {@code DialogFeaturesTest}.
+ * Dialog features (issue 11) through the real gateway, a SIPp app client and a SIPp carrier. Session
+ * timers (RFC 4028, {@code sipp-scenarios/session-timer}): 422 with Min-SE for an interval under the
+ * minimum, {@code Require: timer} taken (it got 420 before), the terms on both legs, and a refresh by
+ * UPDATE relayed to the carrier and answered back; the expiry itself (at least 60 s of real time) is
+ * proven on the manual clock in {@code DialogFeaturesTest}. The ring timeout: a carrier that rings and
+ * never answers is CANCELled and the client gets 480.
  */
 @ExtendWith(SippAvailable.class)
-class SessionTimerEndToEndTest {
+class DialogEndToEndTest {
 
     private static final Duration LIMIT = Duration.ofSeconds(20);
 
@@ -58,6 +59,7 @@ class SessionTimerEndToEndTest {
                   accounts:
                     - { id: alice, balance: "10.00", number: "+447400000001" }
                 cdr: { file: "%6$s" }
+                routing: { ringTimeout: 2s }
                 """.formatted(sipPort, mediaBase, mediaBase + 19, carrierPort, SippProcess.freeTcpPort(), callRecords);
         gateway = Gateway.start(GatewayConfig.parse(TestAccounts.withPasswords(yaml), "session-timer-e2e.yaml"));
     }
@@ -71,6 +73,7 @@ class SessionTimerEndToEndTest {
 
     @Test
     void sessionTimersAreNegotiatedOnBothLegsAndARefreshByUpdatePassesThrough() throws Exception {
+        int before = records();
         try (SippProcess carrier = SippProcess.builder(SippScenario.uas("session-timer")).localPort(carrierPort)
                 .timeout(LIMIT).traceMessages().start()) {
             carrier.awaitListening(Duration.ofSeconds(5));
@@ -100,11 +103,36 @@ class SessionTimerEndToEndTest {
                 assertThat(update.header("Session-Expires")).contains("120;refresher=uas");
             }
         }
-        MediaEndToEndTest.await(SessionTimerEndToEndTest::noActiveCalls, Duration.ofSeconds(10));
+        MediaEndToEndTest.await(DialogEndToEndTest::noActiveCalls, Duration.ofSeconds(10));
         MediaEndToEndTest.await(() -> gateway.relay().portsInUse() == 0, Duration.ofSeconds(5));
-        JsonNode record = CallRecords.lastOf(callRecords, 0, "alice");
+        JsonNode record = CallRecords.lastOf(callRecords, before, "alice");
         assertThat(record.get("disconnectCause").asText()).isEqualTo("caller_bye");
-        assertThat(Files.readAllLines(callRecords)).hasSize(1);
+    }
+
+    @Test
+    void aCarrierThatRingsAndNeverAnswersIsCancelledAtTheRingTimeoutAndTheClientGets480() throws Exception {
+        int before = records();
+        long started = System.nanoTime();
+        try (SippProcess carrier = SippProcess.builder(SippScenario.uas("cancel")).localPort(carrierPort)
+                .timeout(LIMIT).traceMessages().start()) {
+            carrier.awaitListening(Duration.ofSeconds(5));
+            try (SippProcess client = SippProcess.builder(SippScenario.uac("rejected")).remote(sipPort)
+                    .service("+447400123456").set("account", "alice").set("expected", "480").timeout(LIMIT).start()) {
+                assertThat(client.awaitExit(LIMIT)).as(client.describe()).isZero();
+                assertThat(carrier.awaitExit(LIMIT)).as(carrier.describe()).isZero();
+                assertThat(carrier.receivedMessages()).anySatisfy(m -> assertThat(m.isRequest("CANCEL")).isTrue());
+            }
+        }
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofSeconds(2));
+        MediaEndToEndTest.await(DialogEndToEndTest::noActiveCalls, Duration.ofSeconds(10));
+        MediaEndToEndTest.await(() -> gateway.relay().portsInUse() == 0, Duration.ofSeconds(5));
+        JsonNode record = CallRecords.lastOf(callRecords, before, "alice");
+        assertThat(record.get("disconnectCause").asText()).isEqualTo("ring_timeout");
+        assertThat(record.get("sipCode").asInt()).isEqualTo(480);
+    }
+
+    private static int records() throws Exception {
+        return Files.exists(callRecords) ? Files.readAllLines(callRecords).size() : 0;
     }
 
     private static boolean noActiveCalls() {
