@@ -7,6 +7,7 @@ import dev.softswitch.gateway.auth.ClientVersionCheck;
 import dev.softswitch.gateway.auth.DigestAuthenticator;
 import dev.softswitch.gateway.auth.DigestGate;
 import dev.softswitch.gateway.auth.Throttle;
+import dev.softswitch.gateway.config.SessionTimersConfig;
 import dev.softswitch.gateway.config.ThrottleConfig;
 import dev.softswitch.gateway.metrics.GatewayMetrics;
 import dev.softswitch.gateway.registrar.Registrar;
@@ -18,12 +19,17 @@ import dev.softswitch.gateway.transaction.TransactionLayer;
 import dev.softswitch.gateway.transaction.TransactionUser;
 import dev.softswitch.gateway.transport.Endpoint;
 import dev.softswitch.gateway.transport.SipSender;
+import dev.softswitch.gateway.transport.TransportType;
 import gov.nist.javax.sip.header.SIPHeader;
+import gov.nist.javax.sip.message.SIPMessage;
 import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.message.SIPResponse;
 import io.micrometer.core.instrument.Gauge;
+import java.net.InetSocketAddress;
 import java.text.ParseException;
 import java.util.List;
+import java.util.ListIterator;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -31,6 +37,7 @@ import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 import javax.sip.header.RequireHeader;
 import javax.sip.header.UserAgentHeader;
+import javax.sip.header.ViaHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
 import org.slf4j.Logger;
@@ -41,9 +48,9 @@ import org.slf4j.LoggerFactory;
  * prove an account, a REGISTER binds the account's contacts ({@link Registrar}); in-dialog requests
  * are matched to their call by dialog (Call-ID plus the gateway's tag); everything else gets the
  * answer RFC 3261 gives it (OPTIONS 200, known but unsupported methods 405 with Allow, unknown
- * methods 501, out-of-dialog BYE, UPDATE or INFO 481, Max-Forwards 0 483, a request of ours that came
- * back 482, a required extension other than {@code timer} 420, a session interval under Min-SE 422). Sources are
- * checked first ({@link SourceAcl}): an in-dialog request from anyone but the dialog's peer gets the
+ * methods 501, out-of-dialog BYE, UPDATE or INFO 481, Max-Forwards 0 483, a request of ours that
+ * came back 482, a required extension other than {@code timer} 420, a session interval under Min-SE
+ * 422). Sources are checked first ({@link SourceAcl}): an in-dialog request from anyone but the dialog's peer gets the
  * same 481 as an unknown dialog; an INVITE from a trunk that takes no inbound calls gets 403. SIP core thread only.
  */
 public final class B2buaHandler implements TransactionUser {
@@ -178,7 +185,8 @@ public final class B2buaHandler implements TransactionUser {
                     addAllow(ok);
                     tx.respond(ok);
                 }
-                case Request.BYE, Request.UPDATE, Request.INFO -> respond(tx, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, "Call/Transaction Does Not Exist");
+                case Request.BYE, Request.UPDATE, Request.INFO ->
+                        respond(tx, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, "Call/Transaction Does Not Exist");
                 default -> {
                     if (KNOWN_METHODS.contains(method)) {
                         SIPResponse r = request.createResponse(Response.METHOD_NOT_ALLOWED);
@@ -251,7 +259,7 @@ public final class B2buaHandler implements TransactionUser {
         while (it != null && it.hasNext()) {
             String tag = ((RequireHeader) it.next()).getOptionTag();
             if (tag != null && !tag.isBlank()) {
-                if (!SUPPORTED.contains(tag.trim().toLowerCase(java.util.Locale.ROOT))) {
+                if (!SUPPORTED.contains(tag.trim().toLowerCase(Locale.ROOT))) {
                     options.add(tag.trim());
                 }
             }
@@ -264,9 +272,9 @@ public final class B2buaHandler implements TransactionUser {
      * the gateway's own client transactions, with the gateway's own address as sent-by.
      */
     private boolean looped(SIPRequest request) {
-        javax.sip.header.ViaHeader top = request.getTopmostViaHeader();
-        for (java.util.ListIterator<?> it = request.getHeaders(javax.sip.header.ViaHeader.NAME); it.hasNext(); ) {
-            javax.sip.header.ViaHeader via = (javax.sip.header.ViaHeader) it.next();
+        ViaHeader top = request.getTopmostViaHeader();
+        for (ListIterator<?> it = request.getHeaders(ViaHeader.NAME); it.hasNext(); ) {
+            ViaHeader via = (ViaHeader) it.next();
             if (via == top || via.getBranch() == null) {
                 continue;
             }
@@ -277,11 +285,12 @@ public final class B2buaHandler implements TransactionUser {
         return false;
     }
 
-    private boolean ownSentBy(javax.sip.header.ViaHeader via) {
-        for (dev.softswitch.gateway.transport.TransportType t : dev.softswitch.gateway.transport.TransportType.values()) {
+    private boolean ownSentBy(ViaHeader via) {
+        for (TransportType t : TransportType.values()) {
             try {
-                java.net.InetSocketAddress local = parts.sender.localAddress(t);
-                if (local != null && local.getPort() == via.getPort() && local.getHostString().equalsIgnoreCase(via.getHost())) {
+                InetSocketAddress local = parts.sender.localAddress(t);
+                if (local != null && local.getPort() == via.getPort()
+                        && local.getHostString().equalsIgnoreCase(via.getHost())) {
                     return true;
                 }
             } catch (RuntimeException e) {
@@ -291,11 +300,11 @@ public final class B2buaHandler implements TransactionUser {
         return false;
     }
 
-    /** Adds the methods this gateway serves as Allow (RFC 3261 §20.5), one value each. */
-    static void addAllow(gov.nist.javax.sip.message.SIPMessage response) {
+    /** Adds the methods this gateway serves as Allow (RFC 3261 §20.5), one value each, to a response or request. */
+    static void addAllow(SIPMessage message) {
         try {
             for (String method : ALLOWED) {
-                response.addHeader(DialogLeg.HEADERS.createAllowHeader(method));
+                message.addHeader(DialogLeg.HEADERS.createAllowHeader(method));
             }
         } catch (ParseException e) {
             throw new IllegalStateException(e);
@@ -323,14 +332,13 @@ public final class B2buaHandler implements TransactionUser {
         private OverloadGuard overload;
         private ClientVersionCheck clients = ClientVersionCheck.NONE;
         private boolean sdesWithoutTls;
-        private dev.softswitch.gateway.config.SessionTimersConfig sessionTimers =
-                dev.softswitch.gateway.config.SessionTimersConfig.DEFAULTS;
+        private SessionTimersConfig sessionTimers = SessionTimersConfig.DEFAULTS;
 
         private Builder() {
         }
 
         /** Session timers (RFC 4028) asked for on both legs, and the shortest interval taken (422 below it). */
-        public Builder sessionTimers(dev.softswitch.gateway.config.SessionTimersConfig sessionTimers) {
+        public Builder sessionTimers(SessionTimersConfig sessionTimers) {
             this.sessionTimers = Objects.requireNonNull(sessionTimers, "sessionTimers");
             return this;
         }

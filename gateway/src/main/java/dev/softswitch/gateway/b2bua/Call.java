@@ -26,14 +26,15 @@ import org.slf4j.LoggerFactory;
 /**
  * One back-to-back call: the app client's leg (gateway as UAS) bridged to a carrier leg (gateway as
  * UAC). A coordinator over rooms with one concern each: {@link ClientLeg}, {@link CarrierAttempts}
- * (serial failover, ring timeout), {@link ReinviteRelay} (re-INVITE, UPDATE), {@link InfoRelay}, {@link SessionTimers}
- * (RFC 4028 on both legs), {@link CallMedia} (SDP and the relay's ports),
+ * (serial failover, ring timeout), {@link ReinviteRelay} (re-INVITE, UPDATE), {@link InfoRelay},
+ * {@link SessionTimers} (RFC 4028 on both legs), {@link CallMedia} (SDP and the relay's ports),
  * {@link CallCharging} (money, off the SIP core thread) and the call record; the steps between its
  * {@link CallState}s are checked. SIP core thread.
  *
  * <p>A call goes: SDP offer read → caller's account → routing decision → charging authorises the
  * first increment → relay ports bound → carrier attempts → answer → charged increment by increment →
- * ended by either side, by the gateway (credit, media timeout, missing ACK, session timer) → settled and recorded.
+ * ended by either side, by the gateway (credit, media timeout, missing ACK, session timer) → settled and
+ * recorded.
  */
 final class Call implements CarrierAttempts.Events {
 
@@ -100,7 +101,8 @@ final class Call implements CarrierAttempts.Events {
             refuse(Refusal.sdesWithoutTls()); // RFC 4568 §8.1: keys in clear text are anyone's
             return;
         }
-        reinvites = new ReinviteRelay(wiring.sip(), media, sessions, clientSide -> clientSide ? client.dialog() : carrier.leg());
+        reinvites = new ReinviteRelay(wiring.sip(), media, sessions,
+                clientSide -> clientSide ? client.dialog() : carrier.leg());
         Optional<Subscriber> subscriber = wiring.subscribers().get().find(caller);
         if (subscriber.isEmpty()) {
             refuse(Refusal.unknownAccount());

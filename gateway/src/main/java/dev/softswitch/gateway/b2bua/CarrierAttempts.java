@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * The carrier leg, where the gateway is the UAC: the call's INVITE placed on the routing's candidate
  * trunks one after another (serial failover, RTE-5) while a trunk fails over, up to the routing's
  * attempt limit, each on a trunk with a free channel and CPS token; an attempt unanswered after the
- * routing's ring timeout is CANCELled and the next one tried. Only the current attempt's events reach the call; a late 2xx of an abandoned attempt is ACKed and ended with BYE. SIP core thread.
+ * routing's ring timeout is CANCELled and the next one tried. Only the current attempt's events reach
+ * the call; a late 2xx of an abandoned attempt is ACKed and ended with BYE. SIP core thread.
  */
 final class CarrierAttempts {
 

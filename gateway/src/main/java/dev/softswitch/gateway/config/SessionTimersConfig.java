@@ -18,7 +18,8 @@ public record SessionTimersConfig(Duration expires, Duration minSe) {
         Checks.positive("minSe", minSe);
         Checks.positive("expires", expires);
         if (minSe.compareTo(RFC_4028_MIN_SE) < 0) {
-            throw new InvalidValueException("minSe", minSe.toSeconds() + "s is below the 90s RFC 4028 allows (use 90s or more)");
+            throw new InvalidValueException("minSe",
+                    minSe.toSeconds() + "s is below the 90s RFC 4028 allows (use 90s or more)");
         }
         if (expires.compareTo(minSe) < 0) {
             throw new InvalidValueException("expires", expires.toSeconds() + "s is shorter than minSe "
