@@ -109,9 +109,10 @@ final class SessionTimers {
     void decorateCarrierInvite(SIPRequest invite) throws ParseException {
         invite.addHeader(DialogLeg.HEADERS.createHeader("Supported", OPTION_TAG));
         B2buaHandler.addAllow(invite);
-        invite.addHeader(DialogLeg.HEADERS.createHeader(SESSION_EXPIRES,
-                (carrierAsk > 0 ? carrierAsk : client.active ? client.interval : config.expiresSeconds()) + ";refresher=uas"));
-        invite.addHeader(DialogLeg.HEADERS.createHeader(MIN_SE, Integer.toString(Math.max(config.minSeSeconds(), carrierAsk))));
+        int asked = carrierAsk > 0 ? carrierAsk : client.active ? client.interval : config.expiresSeconds();
+        invite.addHeader(DialogLeg.HEADERS.createHeader(SESSION_EXPIRES, asked + ";refresher=uas"));
+        invite.addHeader(DialogLeg.HEADERS.createHeader(MIN_SE,
+                Integer.toString(Math.max(config.minSeSeconds(), carrierAsk))));
     }
 
     /**
@@ -166,8 +167,9 @@ final class SessionTimers {
             out.addHeader(DialogLeg.HEADERS.createHeader(SESSION_EXPIRES,
                     leg.interval + ";refresher=" + (leg.gatewayRefreshes ? "uac" : "uas")));
         } else {
+            // The leg has no timer yet: offer one, its peer refreshing (as the carrier INVITE asks).
             out.addHeader(DialogLeg.HEADERS.createHeader(SESSION_EXPIRES,
-                    Integer.toString(other.active ? other.interval : config.expiresSeconds())));
+                    (other.active ? other.interval : config.expiresSeconds()) + ";refresher=uas"));
         }
         out.addHeader(DialogLeg.HEADERS.createHeader(MIN_SE, Integer.toString(config.minSeSeconds())));
     }
