@@ -213,6 +213,7 @@ public final class Gateway implements AutoCloseable {
                 .metrics(metrics)
                 .overload(overload)
                 .sdesWithoutTls(config.sip().sdesWithoutTls())
+                .sessionTimers(config.sip().sessionTimers())
                 .build();
         transactions = new TransactionLayer(transport, timers, timerSettings, b2bua);
         b2bua.bind(transactions);

@@ -7,6 +7,7 @@ import dev.softswitch.gateway.auth.ClientVersionCheck;
 import dev.softswitch.gateway.auth.DigestAuthenticator;
 import dev.softswitch.gateway.auth.DigestGate;
 import dev.softswitch.gateway.auth.Throttle;
+import dev.softswitch.gateway.config.SessionTimersConfig;
 import dev.softswitch.gateway.config.ThrottleConfig;
 import dev.softswitch.gateway.metrics.GatewayMetrics;
 import dev.softswitch.gateway.registrar.Registrar;
@@ -18,12 +19,17 @@ import dev.softswitch.gateway.transaction.TransactionLayer;
 import dev.softswitch.gateway.transaction.TransactionUser;
 import dev.softswitch.gateway.transport.Endpoint;
 import dev.softswitch.gateway.transport.SipSender;
+import dev.softswitch.gateway.transport.TransportType;
 import gov.nist.javax.sip.header.SIPHeader;
+import gov.nist.javax.sip.message.SIPMessage;
 import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.message.SIPResponse;
 import io.micrometer.core.instrument.Gauge;
+import java.net.InetSocketAddress;
 import java.text.ParseException;
 import java.util.List;
+import java.util.ListIterator;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -31,6 +37,7 @@ import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 import javax.sip.header.RequireHeader;
 import javax.sip.header.UserAgentHeader;
+import javax.sip.header.ViaHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
 import org.slf4j.Logger;
@@ -41,20 +48,24 @@ import org.slf4j.LoggerFactory;
  * prove an account, a REGISTER binds the account's contacts ({@link Registrar}); in-dialog requests
  * are matched to their call by dialog (Call-ID plus the gateway's tag); everything else gets the
  * answer RFC 3261 gives it (OPTIONS 200, known but unsupported methods 405 with Allow, unknown
- * methods 501, out-of-dialog BYE 481, Max-Forwards 0 483, a required extension 420). Sources are
- * checked first ({@link SourceAcl}): an in-dialog request from anyone but the dialog's peer gets the
+ * methods 501, out-of-dialog BYE, UPDATE or INFO 481, Max-Forwards 0 483, a request of ours that
+ * came back 482, a required extension other than {@code timer} 420, a session interval under Min-SE
+ * 422). Sources are checked first ({@link SourceAcl}): an in-dialog request from anyone but the dialog's peer gets the
  * same 481 as an unknown dialog; an INVITE from a trunk that takes no inbound calls gets 403. SIP core thread only.
  */
 public final class B2buaHandler implements TransactionUser {
 
     private static final Logger log = LoggerFactory.getLogger(B2buaHandler.class);
     private static final int RETRY_AFTER_SECONDS = 5;
-    private static final List<String> ALLOWED = List.of("INVITE", "ACK", "CANCEL", "BYE", "OPTIONS", "INFO", "REGISTER");
+    private static final List<String> ALLOWED = List.of("INVITE", "ACK", "CANCEL", "BYE", "OPTIONS", "INFO", "UPDATE",
+            "REGISTER");
+    /** Extensions a client may require (RFC 3261 §8.2.2.3): session timers (RFC 4028). */
+    private static final Set<String> SUPPORTED = Set.of(SessionTimers.OPTION_TAG);
     /** Bindings the registrar holds at most, over all accounts. */
     private static final int MAX_REGISTRATIONS = 200_000;
     /** Methods this gateway knows (RFC 3261 and its common extensions) but does not serve. */
     private static final Set<String> KNOWN_METHODS = Set.of(
-            "SUBSCRIBE", "NOTIFY", "MESSAGE", "REFER", "PRACK", "UPDATE", "PUBLISH", "INFO");
+            "SUBSCRIBE", "NOTIFY", "MESSAGE", "REFER", "PRACK", "PUBLISH");
 
     private final Builder parts;
     private final DigestGate gate;
@@ -84,7 +95,7 @@ public final class B2buaHandler implements TransactionUser {
         CallCharging.Desk charging = new CallCharging.Desk(parts.engine, parts.chargingExecutor, parts.timers,
                 parts.callRecords, parts.metrics);
         this.wiring = new Call.Wiring(sip, charging, parts.relay, parts.routing, parts.subscribers, parts.metrics,
-                registry, parts.sdesWithoutTls);
+                registry, parts.sdesWithoutTls, parts.sessionTimers);
     }
 
     /** Calls in progress (routing, ringing or answered). */
@@ -123,6 +134,11 @@ public final class B2buaHandler implements TransactionUser {
                 }
                 return;
             }
+            if (looped(request)) {
+                // RFC 3261 §8.2.2.2 / §16.3: our own request came back to us.
+                respond(tx, Response.LOOP_DETECTED, "Loop Detected");
+                return;
+            }
             if (Request.INVITE.equals(method) && !acl.admitsNewCall(tx.source())) {
                 respond(tx, Response.FORBIDDEN, "Inbound Calls Not Accepted From Trunks");
                 return;
@@ -151,6 +167,8 @@ public final class B2buaHandler implements TransactionUser {
                         tx.respond(busy);
                         parts.metrics.callAttempt("overload");
                         parts.metrics.responseSent(Response.SERVICE_UNAVAILABLE);
+                    } else if (SessionTimers.refusal(request, parts.sessionTimers) != null) {
+                        tx.respond(SessionTimers.refusal(request, parts.sessionTimers)); // 422 with Min-SE (RFC 4028)
                     } else if (!outdated(tx)) {
                         // The caller is the account its credentials prove, never From (SIG-4).
                         gate.admit(tx, true).ifPresent(account -> new Call(wiring, tx, account).start());
@@ -167,7 +185,8 @@ public final class B2buaHandler implements TransactionUser {
                     addAllow(ok);
                     tx.respond(ok);
                 }
-                case Request.BYE -> respond(tx, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, "Call/Transaction Does Not Exist");
+                case Request.BYE, Request.UPDATE, Request.INFO ->
+                        respond(tx, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, "Call/Transaction Does Not Exist");
                 default -> {
                     if (KNOWN_METHODS.contains(method)) {
                         SIPResponse r = request.createResponse(Response.METHOD_NOT_ALLOWED);
@@ -240,17 +259,52 @@ public final class B2buaHandler implements TransactionUser {
         while (it != null && it.hasNext()) {
             String tag = ((RequireHeader) it.next()).getOptionTag();
             if (tag != null && !tag.isBlank()) {
-                options.add(tag.trim());
+                if (!SUPPORTED.contains(tag.trim().toLowerCase(Locale.ROOT))) {
+                    options.add(tag.trim());
+                }
             }
         }
         return options;
     }
 
-    /** Adds the methods this gateway serves as Allow (RFC 3261 §20.5), one value each. */
-    static void addAllow(SIPResponse response) {
+    /**
+     * A request that went out from here and came back: a Via below the sender's carries a branch of one of
+     * the gateway's own client transactions, with the gateway's own address as sent-by.
+     */
+    private boolean looped(SIPRequest request) {
+        ViaHeader top = request.getTopmostViaHeader();
+        for (ListIterator<?> it = request.getHeaders(ViaHeader.NAME); it.hasNext(); ) {
+            ViaHeader via = (ViaHeader) it.next();
+            if (via == top || via.getBranch() == null) {
+                continue;
+            }
+            if (wiring.sip().transactions().isOwnBranch(via.getBranch(), request.getMethod()) && ownSentBy(via)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean ownSentBy(ViaHeader via) {
+        for (TransportType t : TransportType.values()) {
+            try {
+                InetSocketAddress local = parts.sender.localAddress(t);
+                if (local != null && local.getPort() == via.getPort()
+                        && local.getHostString().equalsIgnoreCase(via.getHost())) {
+                    return true;
+                }
+            } catch (RuntimeException e) {
+                // no listen point for this transport
+            }
+        }
+        return false;
+    }
+
+    /** Adds the methods this gateway serves as Allow (RFC 3261 §20.5), one value each, to a response or request. */
+    static void addAllow(SIPMessage message) {
         try {
             for (String method : ALLOWED) {
-                response.addHeader(DialogLeg.HEADERS.createAllowHeader(method));
+                message.addHeader(DialogLeg.HEADERS.createAllowHeader(method));
             }
         } catch (ParseException e) {
             throw new IllegalStateException(e);
@@ -278,8 +332,15 @@ public final class B2buaHandler implements TransactionUser {
         private OverloadGuard overload;
         private ClientVersionCheck clients = ClientVersionCheck.NONE;
         private boolean sdesWithoutTls;
+        private SessionTimersConfig sessionTimers = SessionTimersConfig.DEFAULTS;
 
         private Builder() {
+        }
+
+        /** Session timers (RFC 4028) asked for on both legs, and the shortest interval taken (422 below it). */
+        public Builder sessionTimers(SessionTimersConfig sessionTimers) {
+            this.sessionTimers = Objects.requireNonNull(sessionTimers, "sessionTimers");
+            return this;
         }
 
         /** Which app client versions may call (SIG-6); by default every one. */

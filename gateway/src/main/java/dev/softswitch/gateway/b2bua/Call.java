@@ -3,6 +3,7 @@ package dev.softswitch.gateway.b2bua;
 import dev.softswitch.charging.cdr.MediaQuality;
 import dev.softswitch.gateway.account.Subscriber;
 import dev.softswitch.gateway.account.SubscriberDirectory;
+import dev.softswitch.gateway.config.SessionTimersConfig;
 import dev.softswitch.gateway.metrics.GatewayMetrics;
 import dev.softswitch.gateway.routing.PhoneNumberInfo;
 import dev.softswitch.gateway.routing.RouteDecision;
@@ -25,13 +26,15 @@ import org.slf4j.LoggerFactory;
 /**
  * One back-to-back call: the app client's leg (gateway as UAS) bridged to a carrier leg (gateway as
  * UAC). A coordinator over rooms with one concern each: {@link ClientLeg}, {@link CarrierAttempts}
- * (serial failover), {@link ReinviteRelay}, {@link CallMedia} (SDP and the relay's ports),
+ * (serial failover, ring timeout), {@link ReinviteRelay} (re-INVITE, UPDATE), {@link InfoRelay},
+ * {@link SessionTimers} (RFC 4028 on both legs), {@link CallMedia} (SDP and the relay's ports),
  * {@link CallCharging} (money, off the SIP core thread) and the call record; the steps between its
  * {@link CallState}s are checked. SIP core thread.
  *
  * <p>A call goes: SDP offer read → caller's account → routing decision → charging authorises the
  * first increment → relay ports bound → carrier attempts → answer → charged increment by increment →
- * ended by either side, by the gateway (credit, media timeout, missing ACK) → settled and recorded.
+ * ended by either side, by the gateway (credit, media timeout, missing ACK, session timer) → settled and
+ * recorded.
  */
 final class Call implements CarrierAttempts.Events {
 
@@ -40,17 +43,19 @@ final class Call implements CarrierAttempts.Events {
     /** What every call is wired to. */
     record Wiring(Signalling sip, CallCharging.Desk charging, RelayPorts relay, RoutingService routing,
                   Supplier<SubscriberDirectory> subscribers, GatewayMetrics metrics, CallRegistry registry,
-                  boolean sdesWithoutTls) {
+                  boolean sdesWithoutTls, SessionTimersConfig sessionTimers) {
     }
 
     private final Wiring wiring;
     private final ClientLeg client;
     private final CarrierAttempts carrier;
     private final CallCharging charging;
+    private final SessionTimers sessions;
     private final Instant startedAt;
     private CallState state = CallState.ROUTING;
     private CallMedia media;
     private ReinviteRelay reinvites;
+    private final InfoRelay infos;
     private String caller;
     private String callee;
     private PhoneNumberInfo number;
@@ -61,7 +66,12 @@ final class Call implements CarrierAttempts.Events {
     Call(Wiring wiring, ServerTransaction inviteTx, String account) {
         this.wiring = wiring;
         this.client = new ClientLeg(wiring.sip(), inviteTx);
-        this.carrier = new CarrierAttempts(wiring.sip(), wiring.routing(), client.callId(), this);
+        this.sessions = new SessionTimers(wiring.sip().timers(), wiring.sessionTimers(),
+                clientSide -> guarded(() -> reinvites.refresh(clientSide)),
+                () -> guarded(() -> teardown("session_timer_expired", "gateway")));
+        sessions.offeredByClient(inviteTx.request());
+        this.carrier = new CarrierAttempts(wiring.sip(), wiring.routing(), client.callId(), sessions, this);
+        this.infos = new InfoRelay(wiring.sip(), clientSide -> clientSide ? client.dialog() : carrier.leg());
         this.charging = wiring.charging().open(client.callId());
         this.startedAt = wiring.sip().timers().now();
         this.caller = account;
@@ -91,7 +101,8 @@ final class Call implements CarrierAttempts.Events {
             refuse(Refusal.sdesWithoutTls()); // RFC 4568 §8.1: keys in clear text are anyone's
             return;
         }
-        reinvites = new ReinviteRelay(wiring.sip(), media);
+        reinvites = new ReinviteRelay(wiring.sip(), media, sessions,
+                clientSide -> clientSide ? client.dialog() : carrier.leg());
         Optional<Subscriber> subscriber = wiring.subscribers().get().find(caller);
         if (subscriber.isEmpty()) {
             refuse(Refusal.unknownAccount());
@@ -215,8 +226,9 @@ final class Call implements CarrierAttempts.Events {
             refuse(new Refusal(Response.BAD_GATEWAY, "Bad Gateway: " + e.getMessage(), "carrier_bad_sdp"));
             return;
         }
+        sessions.answeredByCarrier(r);
         try {
-            client.answer(sdp, this::onAckTimeout);
+            client.answer(sdp, this::onAckTimeout, sessions);
         } catch (ParseException e) {
             wiring.sip().sendBye(carrier.leg());
             refuse(Refusal.internalError());
@@ -224,6 +236,7 @@ final class Call implements CarrierAttempts.Events {
         }
         moveTo(CallState.ANSWERED);
         answeredAt = wiring.sip().timers().now();
+        sessions.start();
         wiring.metrics().callAttempt("answered");
         wiring.metrics().responseSent(Response.OK);
         media.answered(silence -> wiring.sip().timers().schedule(Duration.ZERO, () -> onMediaTimeout(silence)));
@@ -270,9 +283,10 @@ final class Call implements CarrierAttempts.Events {
                     end(fromClient ? "caller_bye" : "callee_bye", fromClient ? "caller" : "callee", Response.OK);
                 }
             }
-            case Request.INVITE -> reinvites.relay(tx, fromClient, fromClient ? carrier.leg() : client.dialog(),
-                    state == CallState.CONFIRMED);
-            case Request.OPTIONS, Request.INFO -> Signalling.respond(tx, Response.OK, "OK");
+            case Request.INVITE -> reinvites.relay(tx, fromClient, state == CallState.CONFIRMED);
+            case Request.UPDATE -> reinvites.relay(tx, fromClient, state.isAnswered());
+            case Request.INFO -> infos.relay(tx, fromClient, state.isAnswered());
+            case Request.OPTIONS -> Signalling.respond(tx, Response.OK, "OK");
             default -> {
                 SIPResponse r = tx.request().createResponse(Response.METHOD_NOT_ALLOWED);
                 B2buaHandler.addAllow(r);
@@ -341,6 +355,7 @@ final class Call implements CarrierAttempts.Events {
         boolean wasAnswered = state.isAnswered();
         moveTo(CallState.ENDED);
         client.stopTimers();
+        sessions.stop();
         CompletableFuture<MediaQuality> quality = media == null ? CompletableFuture.completedFuture(null) : media.close();
         carrier.releaseTrunk();
         if (wasAnswered) {

@@ -6,6 +6,7 @@ import dev.softswitch.gateway.routing.RoutingService;
 import dev.softswitch.gateway.routing.Trunk;
 import dev.softswitch.gateway.routing.TrunkCandidate;
 import dev.softswitch.gateway.sip.SipMessages;
+import dev.softswitch.gateway.time.Timeout;
 import dev.softswitch.gateway.transaction.ClientTransaction;
 import dev.softswitch.gateway.transaction.ClientTransactionListener;
 import dev.softswitch.gateway.transport.Endpoint;
@@ -27,8 +28,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The carrier leg, where the gateway is the UAC: the call's INVITE placed on the routing's candidate
  * trunks one after another (serial failover, RTE-5) while a trunk fails over, up to the routing's
- * attempt limit, each on a trunk with a free channel and CPS token. Only the current attempt's events
- * reach the call; a late 2xx of an abandoned attempt is ACKed and ended with BYE. SIP core thread.
+ * attempt limit, each on a trunk with a free channel and CPS token; an attempt unanswered after the
+ * routing's ring timeout is CANCELled and the next one tried. Only the current attempt's events reach
+ * the call; a late 2xx of an abandoned attempt is ACKed and ended with BYE. SIP core thread.
  */
 final class CarrierAttempts {
 
@@ -55,6 +57,8 @@ final class CarrierAttempts {
     private final Signalling sip;
     private final RoutingService routing;
     private final Events events;
+    /** Asks for session timers in every INVITE; a 422 (RFC 4028 §7.1) asks the same trunk again, once. */
+    private final SessionTimers sessions;
     private final String clientCallId;
     private List<TrunkCandidate> candidates = List.of();
     private byte[] offer;
@@ -67,9 +71,12 @@ final class CarrierAttempts {
     private DialogLeg leg;
     private ClientTransaction inviteTx;
     private long inviteCseq;
+    private Timeout ringTimer;
+    private boolean askedAgain;
 
-    CarrierAttempts(Signalling sip, RoutingService routing, String clientCallId, Events events) {
+    CarrierAttempts(Signalling sip, RoutingService routing, String clientCallId, SessionTimers sessions, Events events) {
         this.sip = sip;
+        this.sessions = sessions;
         this.routing = routing;
         this.clientCallId = clientCallId;
         this.events = events;
@@ -101,8 +108,9 @@ final class CarrierAttempts {
         }
     }
 
-    /** Gives the trunk's channel back (the call ended or moves on). */
+    /** Gives the trunk's channel back (the call ended or moves on); the attempt no longer rings. */
     void releaseTrunk() {
+        stopRinging();
         if (trunkHeld) {
             trunkHeld = false;
             routing.release(candidate.trunk());
@@ -166,8 +174,44 @@ final class CarrierAttempts {
                     "<sip:" + identity.assertedUser() + "@" + local.getHostString() + ">"));
         }
         invite.setContent(offer, Signalling.sdpType());
+        sessions.decorateCarrierInvite(invite);
         events.onPlaced(leg, abandoned);
-        inviteTx = sip.transactions().sendRequest(invite, dest, new InviteListener(leg));
+        DialogLeg attempt = leg;
+        inviteTx = sip.transactions().sendRequest(invite, dest, new InviteListener(attempt));
+        ringTimer = sip.timers().schedule(routing.ringTimeout(), () -> onRingTimeout(attempt));
+    }
+
+    /**
+     * The attempt rang (or stayed silent) for the ring timeout: CANCEL it and try the next trunk, as after
+     * a 408; with none left the client gets 480.
+     */
+    private void onRingTimeout(DialogLeg attempt) {
+        if (attempt != leg || !events.isRinging()) {
+            return;
+        }
+        log.info("call {}: trunk {} did not answer within {}, cancelling", clientCallId, candidate.trunk().name(),
+                routing.ringTimeout());
+        cancel();
+        tryNext(new Refusal(Response.TEMPORARILY_UNAVAILABLE, "Temporarily Unavailable", "ring_timeout"));
+    }
+
+    /** The same trunk again, once, with the longer session interval the carrier's 422 asked for. */
+    private void askAgain() {
+        askedAgain = true;
+        stopRinging();
+        try {
+            place(candidate);
+        } catch (ParseException | RuntimeException e) {
+            log.warn("call {}: cannot send the INVITE to trunk {} again", clientCallId, candidate.trunk().name(), e);
+            tryNext(new Refusal(Response.SERVICE_UNAVAILABLE, "Carrier Unreachable", "carrier_unreachable"));
+        }
+    }
+
+    private void stopRinging() {
+        if (ringTimer != null) {
+            ringTimer.cancel();
+            ringTimer = null;
+        }
     }
 
     private void answered(DialogLeg attempt, SIPResponse r) {
@@ -182,6 +226,9 @@ final class CarrierAttempts {
         ack(attempt, r.getCSeq().getSeqNumber());
         if (retransmission) {
             return;
+        }
+        if (attempt == leg) {
+            stopRinging();
         }
         if (attempt != leg || !events.isRinging()) {
             // An abandoned attempt answered after failover, or the answer crossed our CANCEL: end that leg.
@@ -233,6 +280,8 @@ final class CarrierAttempts {
             int code = r.getStatusCode();
             if (code / 100 == 2) {
                 answered(attempt, r);
+            } else if (current() && code == 422 && !askedAgain && sessions.carrierWantsLonger(r)) {
+                askAgain();
             } else if (current()) {
                 failed(Refusal.fromCarrier(code, r.getReasonPhrase()));
             }

@@ -94,9 +94,13 @@ final class ClientLeg {
         inviteTx.respond(p);
     }
 
-    /** Answers the client 200 with {@code sdp}; {@code onAckTimeout} runs if no ACK comes within 64*T1. */
-    void answer(byte[] sdp, Runnable onAckTimeout) throws ParseException {
+    /**
+     * Answers the client 200 with {@code sdp} and the client leg's session timer terms; {@code onAckTimeout}
+     * runs if no ACK comes within 64*T1.
+     */
+    void answer(byte[] sdp, Runnable onAckTimeout, SessionTimers sessions) throws ParseException {
         ok = response(Response.OK, "OK");
+        sessions.decorateClientAnswer(ok);
         ok.setContent(sdp, Signalling.sdpType());
         inviteTx.respond(ok);
         if (!source.transport().isReliable()) {

@@ -10,8 +10,10 @@ import dev.softswitch.gateway.transport.SipSender;
 import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.message.SIPResponse;
 import java.text.ParseException;
+import javax.sip.InvalidArgumentException;
 import javax.sip.header.ContentTypeHeader;
 import javax.sip.message.Request;
+import javax.sip.message.Response;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +34,21 @@ record Signalling(SipSender sender, TransactionLayer transactions, TimerService 
 
     static void respond(ServerTransaction tx, int code, String reason) {
         tx.respond(tx.request().createResponse(code, reason));
+    }
+
+    /** Max-Forwards of the relayed request: one less than the received one's; 483 when none are left. */
+    static boolean hopsLeft(ServerTransaction tx, SIPRequest relayed) {
+        int received = tx.request().getMaxForwards() == null ? 70 : tx.request().getMaxForwards().getMaxForwards();
+        if (received <= 0) {
+            respond(tx, Response.TOO_MANY_HOPS, "Too Many Hops");
+            return false;
+        }
+        try {
+            relayed.getMaxForwards().setMaxForwards(received - 1);
+        } catch (InvalidArgumentException e) {
+            throw new IllegalStateException(e);
+        }
+        return true;
     }
 
     static ContentTypeHeader sdpType() throws ParseException {

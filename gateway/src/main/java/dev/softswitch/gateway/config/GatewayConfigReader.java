@@ -100,7 +100,9 @@ final class GatewayConfigReader {
         Boolean sdesWithoutTls = r.bool("sdesWithoutTls", false);
         TcpConfig tcp = r.mapping("tcp", "{ maxConnections: 10000, maxPerAddress: 100, idleTimeout: 120s, messageTimeout: 10s }",
                 GatewayConfigReader::tcp, TcpConfig.DEFAULT);
-        return r.build(() -> new SipConfig(listen, maxMessageBytes, timers, sdesWithoutTls, tcp));
+        SessionTimersConfig sessionTimers = r.mapping("sessionTimers", "{ expires: 1800s, minSe: 90s }",
+                GatewayConfigReader::sessionTimers, SessionTimersConfig.DEFAULTS);
+        return r.build(() -> new SipConfig(listen, maxMessageBytes, timers, sdesWithoutTls, tcp, sessionTimers));
     }
 
     private static TcpConfig tcp(MappingReader r) {
@@ -110,6 +112,13 @@ final class GatewayConfigReader {
         Duration idleTimeout = duration(r, "idleTimeout", d.idleTimeout());
         Duration messageTimeout = duration(r, "messageTimeout", d.messageTimeout());
         return r.build(() -> new TcpConfig(maxConnections, maxPerAddress, idleTimeout, messageTimeout));
+    }
+
+    private static SessionTimersConfig sessionTimers(MappingReader r) {
+        SessionTimersConfig d = SessionTimersConfig.DEFAULTS;
+        Duration expires = duration(r, "expires", d.expires());
+        Duration minSe = duration(r, "minSe", d.minSe());
+        return r.build(() -> new SessionTimersConfig(expires, minSe));
     }
 
     private static ListenConfig listen(MappingReader r, Path baseDir) {
@@ -216,7 +225,9 @@ final class GatewayConfigReader {
         var refused = r.texts("refusedNumberTypes", "[TOLL_FREE, PREMIUM_RATE, SHARED_COST, UAN]",
                 d.refusedNumberTypes());
         String availabilityFile = r.text("availabilityFile", "availability.yaml", null);
-        return r.build(() -> new RoutingConfig(maxAttempts, probeInterval, probeFailures, refused, availabilityFile));
+        Duration ringTimeout = duration(r, "ringTimeout", RoutingConfig.DEFAULT_RING_TIMEOUT);
+        return r.build(() -> new RoutingConfig(maxAttempts, probeInterval, probeFailures, refused, availabilityFile,
+                ringTimeout));
     }
 
     /** Reads a stand-alone availability file, whose top level is the {@code availability:} section. */

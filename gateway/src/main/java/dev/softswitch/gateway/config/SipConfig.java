@@ -6,10 +6,10 @@ import java.util.List;
  * SIP signalling: the sockets to listen on, the largest message accepted, the RFC 3261 timers, and
  * whether a client may offer SDES keys ({@code a=crypto}, RFC 4568 §8.1: they need a secure signalling
  * channel) over UDP or TCP, where anyone on the path reads them; by default only TLS may carry them;
- * and the bounds on TCP and TLS connections.
+ * the bounds on TCP and TLS connections; and the session timers (RFC 4028) asked for on both legs of a call.
  */
 public record SipConfig(List<ListenConfig> listen, int maxMessageBytes, TimersConfig timers, boolean sdesWithoutTls,
-        TcpConfig tcp) {
+                        TcpConfig tcp, SessionTimersConfig sessionTimers) {
 
     /** Largest message accepted when the file does not say; bigger ones get 513 (RFC 3261 §21.5.14). */
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 16384;
@@ -20,11 +20,24 @@ public record SipConfig(List<ListenConfig> listen, int maxMessageBytes, TimersCo
         Checks.between("maxMessageBytes", maxMessageBytes, 1024, 65535);
         Checks.present("timers", timers);
         Checks.present("tcp", tcp);
+        Checks.present("sessionTimers", sessionTimers);
     }
 
-    /** The default TCP bounds. */
+    /** The given TCP bounds, session timers on their defaults (Session-Expires 1800 s, Min-SE 90 s). */
+    public SipConfig(List<ListenConfig> listen, int maxMessageBytes, TimersConfig timers, boolean sdesWithoutTls,
+                     TcpConfig tcp) {
+        this(listen, maxMessageBytes, timers, sdesWithoutTls, tcp, SessionTimersConfig.DEFAULTS);
+    }
+
+    /** The given session timers, the default TCP bounds. */
+    public SipConfig(List<ListenConfig> listen, int maxMessageBytes, TimersConfig timers, boolean sdesWithoutTls,
+                     SessionTimersConfig sessionTimers) {
+        this(listen, maxMessageBytes, timers, sdesWithoutTls, TcpConfig.DEFAULT, sessionTimers);
+    }
+
+    /** The default TCP bounds and session timers. */
     public SipConfig(List<ListenConfig> listen, int maxMessageBytes, TimersConfig timers, boolean sdesWithoutTls) {
-        this(listen, maxMessageBytes, timers, sdesWithoutTls, TcpConfig.DEFAULT);
+        this(listen, maxMessageBytes, timers, sdesWithoutTls, TcpConfig.DEFAULT, SessionTimersConfig.DEFAULTS);
     }
 
     /** SDES keys over TLS only. */

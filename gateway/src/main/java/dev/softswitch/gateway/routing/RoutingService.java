@@ -106,6 +106,11 @@ public final class RoutingService {
         return table.get().maxAttempts();
     }
 
+    /** How long one carrier attempt may go unanswered before it is CANCELled (the next trunk is tried). */
+    public java.time.Duration ringTimeout() {
+        return table.get().ringTimeout();
+    }
+
     /** The country of a verified E.164 number, e.g. {@code JP} for {@code +8190…}; empty when unknown. */
     public Optional<String> countryOf(String verifiedE164) {
         Classification c = table.get().classifier().classify(null, verifiedE164);

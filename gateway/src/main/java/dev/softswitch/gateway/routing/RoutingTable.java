@@ -3,8 +3,10 @@ package dev.softswitch.gateway.routing;
 import dev.softswitch.gateway.config.AvailabilityConfig;
 import dev.softswitch.gateway.config.ConfigException;
 import dev.softswitch.gateway.config.GatewayConfig;
+import dev.softswitch.gateway.config.RoutingConfig;
 import dev.softswitch.gateway.config.TrunkConfig;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -18,7 +20,7 @@ import java.util.random.RandomGenerator;
  * swaps in a complete new table or leaves the old one in place.
  */
 public record RoutingTable(NumberClassifier classifier, CountryAvailability availability, TrunkSelector selector,
-                           int maxAttempts) {
+                           int maxAttempts, Duration ringTimeout) {
 
     public RoutingTable {
         Objects.requireNonNull(classifier, "classifier");
@@ -27,6 +29,13 @@ public record RoutingTable(NumberClassifier classifier, CountryAvailability avai
         if (maxAttempts < 1) {
             throw new IllegalArgumentException("maxAttempts must be at least 1");
         }
+        Objects.requireNonNull(ringTimeout, "ringTimeout");
+    }
+
+    /** A table with the default ring timeout (120 s). */
+    public RoutingTable(NumberClassifier classifier, CountryAvailability availability, TrunkSelector selector,
+                        int maxAttempts) {
+        this(classifier, availability, selector, maxAttempts, RoutingConfig.DEFAULT_RING_TIMEOUT);
     }
 
     /**
@@ -63,7 +72,8 @@ public record RoutingTable(NumberClassifier classifier, CountryAvailability avai
         Set<NumberType> refused = EnumSet.noneOf(NumberType.class);
         config.routing().refusedNumberTypes().forEach(n -> refused.add(NumberType.valueOf(n)));
         return new RoutingTable(new NumberClassifier(refused), CountryAvailability.from(availability),
-                new TrunkSelector(trunks, states, random), config.routing().maxAttempts());
+                new TrunkSelector(trunks, states, random), config.routing().maxAttempts(),
+                config.routing().ringTimeout());
     }
 
     /** The trunk's buy currency: as configured, else (with a warning) the charging currency. */

@@ -152,6 +152,11 @@ public final class TransactionLayer {
         return tx;
     }
 
+    /** Whether a client transaction of this layer, live now, has {@code branch} and {@code method} (loop detection). */
+    public boolean isOwnBranch(String branch, String method) {
+        return clients.containsKey(new ClientTransactionKey(branch, method));
+    }
+
     /** Live transactions, client and server. */
     public int size() {
         return servers.size() + clients.size();

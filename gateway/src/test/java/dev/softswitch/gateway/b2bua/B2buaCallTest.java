@@ -323,7 +323,7 @@ class B2buaCallTest {
         store.create("alice", usd("10.00"));
         b2bua = handler(new ChargingEngine(store, dev.softswitch.charging.tariff.RateSchedule.of(RateTable.of(List.of(
                 new Rate("44", "UK", usd("0.06"), usd("0"), 60, 60)))), clock, ChargingEngine.DEFAULT_RESERVATION_TTL),
-                routing("[\"44\"]"), overload);
+                routing("[\"44\"]", "routing: { ringTimeout: 10m }"), overload);
         transactions = new TransactionLayer(sender, timers, TimerSettings.rfc3261(), b2bua);
         b2bua.bind(transactions);
         SIPRequest invite = clientInvite("alice", "+441234567890", "ringing");
@@ -567,7 +567,7 @@ class B2buaCallTest {
         transactions.onRequest(clientRequest("OPTIONS", "sip:gw@127.0.0.1:5060", "opt1", "opt1")
                 .from("<sip:alice@127.0.0.1>", "a").to("<sip:gw@127.0.0.1>").cseq(1).build(), CLIENT);
         assertThat(sender.lastResponse().getStatusCode()).isEqualTo(200);
-        assertThat(sender.lastResponse().encode()).contains("Allow: INVITE,ACK,CANCEL,BYE,OPTIONS,INFO,REGISTER");
+        assertThat(sender.lastResponse().encode()).contains("Allow: INVITE,ACK,CANCEL,BYE,OPTIONS,INFO,UPDATE,REGISTER");
         transactions.onRequest(clientRequest("SUBSCRIBE", "sip:127.0.0.1:5060", "sub1", "sub1")
                 .from("<sip:alice@127.0.0.1>", "a").to("<sip:alice@127.0.0.1>").cseq(1)
                 .contact("<sip:alice@127.0.0.1:5070>").build(), CLIENT);
@@ -1000,6 +1000,11 @@ class B2buaCallTest {
      * followed by more of the trunk's keys, e.g. {@code ["44"], inbound: true}).
      */
     private RoutingService routing(String prefixes) {
+        return routing(prefixes, "");
+    }
+
+    /** As {@link #routing(String)}, with {@code more} top-level YAML (e.g. a routing: section). */
+    private RoutingService routing(String prefixes, String more) {
         GatewayConfig config = GatewayConfig.parse("""
                 sip: { listen: [ { transport: udp, host: 127.0.0.1, port: 5060 } ] }
                 http: { host: 127.0.0.1, port: 8080 }
@@ -1008,7 +1013,8 @@ class B2buaCallTest {
                   - { name: carrier, host: 127.0.0.1, port: 5080, transport: udp, prefixes: %s }
                 charging: { currency: USD, rates: [], accounts: [] }
                 cdr: { file: calls.jsonl }
-                """.formatted(prefixes), "b2bua-test.yaml");
+                %s
+                """.formatted(prefixes, more), "b2bua-test.yaml");
         return RoutingService.create(config, dir, new SplittableRandom(1), registry);
     }
 

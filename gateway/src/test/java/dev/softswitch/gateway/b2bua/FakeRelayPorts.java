@@ -34,6 +34,13 @@ final class FakeRelayPorts implements RelayPorts {
 
     private RuntimeException broken;
 
+    private boolean mediaFlows;
+
+    /** From now on media flows on every call: no silence is ever reported. */
+    void mediaFlows() {
+        mediaFlows = true;
+    }
+
     /** From now on every allocation fails, as when the relay's port range is used up. */
     void exhaust() {
         exhausted = true;
@@ -145,6 +152,10 @@ final class FakeRelayPorts implements RelayPorts {
 
         private void check(Instant since, Consumer<Duration> onSilence) {
             if (closed) {
+                return;
+            }
+            if (mediaFlows) {
+                timers.schedule(TIMEOUT, () -> check(timers.now(), onSilence));
                 return;
             }
             Duration silence = Duration.between(since, timers.now());

@@ -180,6 +180,19 @@ class GatewayConfigTest {
     }
 
     @Test
+    void sessionTimersAndTheRingTimeoutAreReadWithTheirDefaults() {
+        GatewayConfig defaults = GatewayConfig.parse(VALID, "test.yaml");
+        assertThat(defaults.sip().sessionTimers()).isEqualTo(new SessionTimersConfig(Duration.ofSeconds(1800), Duration.ofSeconds(90)));
+        assertThat(defaults.routing().ringTimeout()).isEqualTo(Duration.ofSeconds(120));
+
+        GatewayConfig c = GatewayConfig.parse(VALID.replace("    - { transport: udp, host: 127.0.0.1, port: 5060 }\n",
+                "    - { transport: udp, host: 127.0.0.1, port: 5060 }\n  sessionTimers: { expires: 600s, minSe: 120s }\n")
+                + "routing: { ringTimeout: 45s }\n", "test.yaml");
+        assertThat(c.sip().sessionTimers()).isEqualTo(new SessionTimersConfig(Duration.ofSeconds(600), Duration.ofSeconds(120)));
+        assertThat(c.routing().ringTimeout()).isEqualTo(Duration.ofSeconds(45));
+    }
+
+    @Test
     void loadNamesTheFile(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("config.yaml");
         Files.writeString(file, VALID.replace("port: 5080", "port: 70000"));
@@ -235,6 +248,14 @@ class GatewayConfigTest {
                                 + " and Contact (add - { transport: tls, host: ..., port: 5061 } to sip.listen)"),
                 Arguments.of("unknown transport", "    transport: udp", "    transport: sctp",
                         "test.yaml:10:16: trunks[0].transport: sctp is not a transport (use udp, tcp or tls)"),
+                Arguments.of("min-se below the rfc's 90 s", "http:", "  sessionTimers: { minSe: 30s }\nhttp:",
+                        "test.yaml:4:27: sip.sessionTimers.minSe: 30s is below the 90s RFC 4028 allows (use 90s or more)"),
+                Arguments.of("session expires under min-se", "http:", "  sessionTimers: { expires: 100s, minSe: 120s }\nhttp:",
+                        "test.yaml:4:29: sip.sessionTimers.expires: 100s is shorter than minSe 120s (use e.g. 1800s)"),
+                Arguments.of("session timer key misspelt", "http:", "  sessionTimers: { expire: 100s }\nhttp:",
+                        "test.yaml:4:20: sip.sessionTimers.expire: unknown key (did you mean expires?)"),
+                Arguments.of("ring timeout not a duration", "cdr:", "routing: { ringTimeout: 2 }\ncdr:",
+                        "test.yaml:20:25: routing.ringTimeout: \"2\" is not a duration (use e.g. 500ms, 4s or 2m)"),
                 Arguments.of("bad duration", "http:", "  timers: { t1: 500 }\nhttp:",
                         "test.yaml:4:17: sip.timers.t1: \"500\" is not a duration (use e.g. 500ms, 4s or 2m)"),
                 Arguments.of("tcp per-address cap above the global one", "http:",
