@@ -43,7 +43,14 @@ final class AccountSnapshots {
                 state.coinCreditMicros, state.lastSeq, state.nextLotId, state.nextReservationId, state.nextPlanId,
                 lotList, resList, planList, pkgSnapshot, state.capCycle, state.capSpent, state.capHeld,
                 state.forfeitedMicros, state.refundedMicros, purchaseList, List.copyOf(state.usage),
-                List.copyOf(state.adjustments));
+                List.copyOf(state.adjustments), operated(state));
+    }
+
+    private static AccountSnapshot.Operated operated(AccountState state) {
+        AccountProfile p = state.profile;
+        return new AccountSnapshot.Operated(p.number(), p.country(), p.ha1(), p.suspension(), p.anonymised(),
+                state.audit.stream().map(a -> new AccountSnapshot.Audit(a.at(), a.operator(), a.action(), a.detail()))
+                        .toList());
     }
 
     /** The state {@code snapshot} holds. */
@@ -115,6 +122,9 @@ final class AccountSnapshots {
         }
         s.usage.addAll(snapshot.usage());
         s.adjustments.addAll(snapshot.adjustments());
+        AccountSnapshot.Operated o = snapshot.operated();
+        s.profile = new AccountProfile(o.number(), o.country(), o.ha1(), o.suspension(), o.anonymised());
+        o.audit().forEach(a -> s.audit.add(new AuditEntry(a.at(), a.operator(), a.action(), a.detail())));
         return s;
     }
 }

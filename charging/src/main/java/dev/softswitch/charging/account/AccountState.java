@@ -5,6 +5,10 @@ import dev.softswitch.charging.cdr.ChargedCall;
 import dev.softswitch.charging.event.JournalEvent;
 import dev.softswitch.charging.event.JournalEvent.AccountOpened;
 import dev.softswitch.charging.event.JournalEvent.Adjusted;
+import dev.softswitch.charging.event.JournalEvent.Anonymised;
+import dev.softswitch.charging.event.JournalEvent.OperatorActed;
+import dev.softswitch.charging.event.JournalEvent.ProfileRecorded;
+import dev.softswitch.charging.event.JournalEvent.SuspensionChanged;
 import dev.softswitch.charging.event.JournalEvent.LotForfeited;
 import dev.softswitch.charging.event.JournalEvent.LotPurchased;
 import dev.softswitch.charging.event.JournalEvent.PackageSubscribed;
@@ -60,6 +64,10 @@ final class AccountState implements JournalEvent.Applier {
     final ArrayList<Adjustment> adjustments = new ArrayList<>(0);
     long forfeitedMicros;
     long refundedMicros;
+    /** Subscriber data, suspension and deletion (OPS-2, ACC-4). */
+    AccountProfile profile = AccountProfile.NONE;
+    /** Who changed the account through the admin API, oldest first. */
+    final ArrayList<AuditEntry> audit = new ArrayList<>(0);
 
     AccountState(AccountOpened e) {
         this.id = e.accountId();
@@ -367,6 +375,28 @@ final class AccountState implements JournalEvent.Applier {
     @Override
     public void apply(Refunded r) {
         refundedMicros += debitFree(r.debits());
+    }
+
+    @Override
+    public void apply(ProfileRecorded p) {
+        profile = profile.withSubscriber(p.number(), p.country(), p.ha1());
+    }
+
+    @Override
+    public void apply(SuspensionChanged c) {
+        profile = profile.withSuspension(c.suspended() ? c.reason() : null);
+    }
+
+    /** ACC-4: the callee numbers of the history become their rate prefix; amounts, times and ids stay. */
+    @Override
+    public void apply(Anonymised a) {
+        profile = profile.anonymise();
+        usage.replaceAll(c -> c.withDestination(c.ratePrefix()));
+    }
+
+    @Override
+    public void apply(OperatorActed a) {
+        audit.add(new AuditEntry(a.at(), a.operator(), a.action(), a.detail()));
     }
 
     private long debitFree(long[] d) {

@@ -52,6 +52,7 @@ public final class JournalledAccountStore implements AutoCloseable {
     private final OperatorActions operatorActions = new OperatorActions(this);
     private final CallReservations callReservations = new CallReservations(this);
     private final ManualReservations manualReservations = new ManualReservations(this);
+    private final AccountAdministration administration = new AccountAdministration(this);
 
     /** An in-memory store without a journal, on the system clock. */
     public JournalledAccountStore() {
@@ -70,6 +71,7 @@ public final class JournalledAccountStore implements AutoCloseable {
      */
     public static JournalledAccountStore open(Path dir, Clock clock, Duration reservationTtl) throws IOException {
         Map<String, AccountState> recovered = new TreeMap<>();
+        List<JournalEvent.OperatorActed> gatewayAudit = new ArrayList<>();
         FileJournal journal = FileJournal.recover(dir, new FileJournal.Replayer() {
             @Override
             public void loadSnapshot(DataInput in) throws IOException {
@@ -89,6 +91,10 @@ public final class JournalledAccountStore implements AutoCloseable {
                     }
                     return;
                 }
+                if (event instanceof JournalEvent.OperatorActed acted && acted.accountId().isEmpty()) {
+                    gatewayAudit.add(acted);
+                    return;
+                }
                 AccountState s = recovered.get(event.accountId());
                 if (s == null) {
                     throw new IllegalStateException("journal event " + seq + " for unknown account " + event.accountId());
@@ -99,6 +105,7 @@ public final class JournalledAccountStore implements AutoCloseable {
             }
         });
         JournalledAccountStore store = new JournalledAccountStore(journal, clock);
+        gatewayAudit.forEach(store.administration::replayed);
         Instant deadline = clock.instant().plus(reservationTtl);
         for (AccountState s : recovered.values()) {
             for (Reservation res : s.reservations.values()) {
@@ -152,6 +159,11 @@ public final class JournalledAccountStore implements AutoCloseable {
     /** Expiry of credit, plans and abandoned reservations; plan auto-renewal. */
     public AccountHousekeeping housekeeping() {
         return housekeeping;
+    }
+
+    /** Subscriber profiles, suspension, deletion and the audit trail of the admin API (OPS-2). */
+    public AccountAdministration administration() {
+        return administration;
     }
 
     /** Adjustments and service closure. */

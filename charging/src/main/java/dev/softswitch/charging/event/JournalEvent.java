@@ -4,6 +4,7 @@ import dev.softswitch.charging.cdr.ChargedCall;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One durable fact about one account (CHG-7). Events record decisions already taken (which lots were debited,
@@ -42,6 +43,14 @@ public sealed interface JournalEvent {
         void apply(Adjusted e);
 
         void apply(Refunded e);
+
+        void apply(ProfileRecorded e);
+
+        void apply(SuspensionChanged e);
+
+        void apply(Anonymised e);
+
+        void apply(OperatorActed e);
     }
 
     /** An account was opened. {@code capMicros} -1 means no cap; {@code coinCreditMicros} 0 means not a coin wallet. */
@@ -140,6 +149,54 @@ public sealed interface JournalEvent {
 
     /** At service end the unexpired credit was refunded (ACC-3) and taken off the lots. */
     record Refunded(String accountId, Instant at, long[] debits) implements JournalEvent {
+        @Override
+        public void applyTo(Applier applier) {
+            applier.apply(this);
+        }
+    }
+
+    /**
+     * The subscriber profile an operator gave the account (OPS-2): its verified number, country and the HA1 hashes
+     * of its SIP password by algorithm name (opaque strings, never the password). {@code operator} names who.
+     */
+    record ProfileRecorded(String accountId, Instant at, String operator, String number, String country,
+                           Map<String, String> ha1) implements JournalEvent {
+        public ProfileRecorded {
+            ha1 = Map.copyOf(ha1);
+        }
+
+        @Override
+        public void applyTo(Applier applier) {
+            applier.apply(this);
+        }
+    }
+
+    /** An operator suspended ({@code suspended}) or resumed the account, saying why. */
+    record SuspensionChanged(String accountId, Instant at, String operator, boolean suspended, String reason)
+            implements JournalEvent {
+        @Override
+        public void applyTo(Applier applier) {
+            applier.apply(this);
+        }
+    }
+
+    /**
+     * The account was deleted (ACC-4): its number, credentials and the callee numbers of its history are gone;
+     * the anonymised money records stay, and the account can no longer call.
+     */
+    record Anonymised(String accountId, Instant at, String operator) implements JournalEvent {
+        @Override
+        public void applyTo(Applier applier) {
+            applier.apply(this);
+        }
+    }
+
+    /**
+     * The audit line of an operator's change (OPS-2): who ({@code operator}, the API token's name) did what.
+     * {@code accountId} is empty for a change to no account (a trunk drained, a reload).
+     */
+    record OperatorActed(String accountId, Instant at, String operator, String action, String detail)
+            implements JournalEvent {
         @Override
         public void applyTo(Applier applier) {
             applier.apply(this);

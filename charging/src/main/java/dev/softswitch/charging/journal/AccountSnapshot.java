@@ -5,6 +5,7 @@ import dev.softswitch.charging.cdr.ChargedCall;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One account's whole state as a snapshot holds it (CHG-7), so that recovery need not replay the journal from the
@@ -19,7 +20,41 @@ public record AccountSnapshot(String id, String currency, String zone, String ho
                               long nextPlanId, List<Lot> lots, List<Reservation> reservations, List<Plan> plans,
                               Package packageState, String capCycle, long capSpent, long capHeld,
                               long forfeitedMicros, long refundedMicros, List<Purchase> purchases,
-                              List<ChargedCall> usage, List<Adjustment> adjustments) {
+                              List<ChargedCall> usage, List<Adjustment> adjustments, Operated operated) {
+
+    public AccountSnapshot {
+        operated = operated == null ? Operated.NONE : operated;
+    }
+
+    /** A snapshot of an account no operator has touched. */
+    public AccountSnapshot(String id, String currency, String zone, String homePrefix, long capMicros,
+                           long coinCreditMicros, long lastSeq, long nextLotId, long nextReservationId,
+                           long nextPlanId, List<Lot> lots, List<Reservation> reservations, List<Plan> plans,
+                           Package packageState, String capCycle, long capSpent, long capHeld,
+                           long forfeitedMicros, long refundedMicros, List<Purchase> purchases,
+                           List<ChargedCall> usage, List<Adjustment> adjustments) {
+        this(id, currency, zone, homePrefix, capMicros, coinCreditMicros, lastSeq, nextLotId, nextReservationId,
+                nextPlanId, lots, reservations, plans, packageState, capCycle, capSpent, capHeld, forfeitedMicros,
+                refundedMicros, purchases, usage, adjustments, Operated.NONE);
+    }
+
+    /**
+     * What operators set through the admin API (OPS-2, ACC-4): subscriber profile (HA1 hashes by algorithm),
+     * suspension (null reason: not suspended), deletion, and the audit lines.
+     */
+    public record Operated(String number, String country, Map<String, String> ha1, String suspension,
+                           boolean anonymised, List<Audit> audit) {
+        public static final Operated NONE = new Operated(null, null, Map.of(), null, false, List.of());
+
+        public Operated {
+            ha1 = Map.copyOf(ha1);
+            audit = List.copyOf(audit);
+        }
+    }
+
+    /** One audit line: who did what. */
+    public record Audit(Instant at, String operator, String action, String detail) {
+    }
 
     /** A credit lot; {@code expiresAt} is {@link Instant#MAX} when it never expires. */
     public record Lot(long id, long original, long remaining, long held, Instant purchasedAt, Instant expiresAt,

@@ -9,6 +9,8 @@ import java.io.DataOutput;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 import static dev.softswitch.charging.journal.JournalCodec.readInstant;
 import static dev.softswitch.charging.journal.JournalCodec.readLongs;
@@ -106,6 +108,42 @@ public final class AccountSnapshotCodec {
             out.writeUTF(a.reason());
             writeInstant(out, a.at());
         }
+        writeOperated(out, s.operated());
+    }
+
+    private static void writeOperated(DataOutput out, AccountSnapshot.Operated o) throws IOException {
+        writeString(out, o.number());
+        writeString(out, o.country());
+        out.writeInt(o.ha1().size());
+        for (Map.Entry<String, String> e : new TreeMap<>(o.ha1()).entrySet()) {
+            out.writeUTF(e.getKey());
+            out.writeUTF(e.getValue());
+        }
+        writeString(out, o.suspension());
+        out.writeBoolean(o.anonymised());
+        out.writeInt(o.audit().size());
+        for (AccountSnapshot.Audit a : o.audit()) {
+            writeInstant(out, a.at());
+            out.writeUTF(a.operator());
+            out.writeUTF(a.action());
+            out.writeUTF(a.detail());
+        }
+    }
+
+    private static AccountSnapshot.Operated readOperated(DataInput in) throws IOException {
+        String number = readString(in);
+        String country = readString(in);
+        Map<String, String> ha1 = new TreeMap<>();
+        for (int i = in.readInt(); i > 0; i--) {
+            ha1.put(in.readUTF(), in.readUTF());
+        }
+        String suspension = readString(in);
+        boolean anonymised = in.readBoolean();
+        List<AccountSnapshot.Audit> audit = new ArrayList<>();
+        for (int i = in.readInt(); i > 0; i--) {
+            audit.add(new AccountSnapshot.Audit(readInstant(in), in.readUTF(), in.readUTF(), in.readUTF()));
+        }
+        return new AccountSnapshot.Operated(number, country, ha1, suspension, anonymised, audit);
     }
 
     public static AccountSnapshot read(DataInput in) throws IOException {
@@ -160,6 +198,6 @@ public final class AccountSnapshotCodec {
         }
         return new AccountSnapshot(id, currency, zone, homePrefix, capMicros, coinCreditMicros, lastSeq, nextLotId,
                 nextReservationId, nextPlanId, lots, reservations, plans, pkg, capCycle, capSpent, capHeld, forfeited,
-                refunded, purchases, usage, adjustments);
+                refunded, purchases, usage, adjustments, readOperated(in));
     }
 }

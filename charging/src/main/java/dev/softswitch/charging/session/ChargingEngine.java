@@ -104,6 +104,10 @@ public final class ChargingEngine {
         if (account.isEmpty()) {
             return deny(callId, DenialReason.UNKNOWN_ACCOUNT, "unknown account '" + accountId + "'");
         }
+        String suspension = accounts.administration().profile(accountId).suspension();
+        if (suspension != null) {
+            return deny(callId, DenialReason.ACCOUNT_SUSPENDED, suspension);
+        }
         if (destinationDigits.isEmpty() || !destinationDigits.chars().allMatch(c -> c >= '0' && c <= '9')) {
             return deny(callId, DenialReason.NO_RATE,
                     "destination '" + destinationDigits + "' is not an E.164 number of digits without '+'");

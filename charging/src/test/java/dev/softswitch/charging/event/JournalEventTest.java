@@ -39,7 +39,11 @@ class JournalEventTest {
                 new PlanExpired("a", T0, 1, 10),
                 new PackageSubscribed("a", T0, "pkg", 10, List.of("1")),
                 new Adjusted("a", T0, "c1", 5, "goodwill", 2, new long[0]),
-                new Refunded("a", T0, new long[] {1, 5})).map(Arguments::of);
+                new Refunded("a", T0, new long[] {1, 5}),
+                new JournalEvent.ProfileRecorded("a", T0, "ops", "+4474", "GB", java.util.Map.of("MD5", "x")),
+                new JournalEvent.SuspensionChanged("a", T0, "ops", true, "why"),
+                new JournalEvent.Anonymised("a", T0, "ops"),
+                new JournalEvent.OperatorActed("a", T0, "ops", "act", "detail")).map(Arguments::of);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -107,6 +111,26 @@ class JournalEventTest {
         @Override
         public void apply(Refunded e) {
             applied.add(Refunded.class);
+        }
+
+        @Override
+        public void apply(JournalEvent.ProfileRecorded e) {
+            applied.add(JournalEvent.ProfileRecorded.class);
+        }
+
+        @Override
+        public void apply(JournalEvent.SuspensionChanged e) {
+            applied.add(JournalEvent.SuspensionChanged.class);
+        }
+
+        @Override
+        public void apply(JournalEvent.Anonymised e) {
+            applied.add(JournalEvent.Anonymised.class);
+        }
+
+        @Override
+        public void apply(JournalEvent.OperatorActed e) {
+            applied.add(JournalEvent.OperatorActed.class);
         }
     }
 }
