@@ -9,11 +9,15 @@ import dev.softswitch.charging.tariff.RateSchedule;
 import dev.softswitch.charging.tariff.RateTable;
 import dev.softswitch.gateway.account.Subscriber;
 import dev.softswitch.gateway.account.SubscriberDirectory;
+import dev.softswitch.gateway.admin.AdminApi;
+import dev.softswitch.gateway.admin.AdminBackend;
 import dev.softswitch.gateway.admin.AdminHttpServer;
+import dev.softswitch.gateway.admin.ApiGuard;
+import dev.softswitch.gateway.admin.ApiRole;
+import dev.softswitch.gateway.admin.ApiTokens;
 import dev.softswitch.gateway.auth.ClientVersionCheck;
 import dev.softswitch.gateway.auth.DigestAlgorithm;
 import dev.softswitch.gateway.auth.DigestAuthenticator;
-import dev.softswitch.gateway.auth.DigestCredentials;
 import dev.softswitch.gateway.auth.NonceService;
 import dev.softswitch.gateway.auth.Throttle;
 import dev.softswitch.gateway.b2bua.B2buaHandler;
@@ -23,6 +27,7 @@ import dev.softswitch.gateway.config.AccountConfig;
 import dev.softswitch.gateway.config.AuthConfig;
 import dev.softswitch.gateway.config.ConfigException;
 import dev.softswitch.gateway.config.GatewayConfig;
+import dev.softswitch.gateway.config.HttpConfig;
 import dev.softswitch.gateway.config.RateConfig;
 import dev.softswitch.gateway.metrics.GatewayMetrics;
 import dev.softswitch.gateway.probe.TrunkProber;
@@ -58,10 +63,8 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
@@ -88,6 +91,8 @@ public final class Gateway implements AutoCloseable {
     private static final Duration TIMER_TICK = Duration.ofMillis(5);
 
     private final GatewayConfig config;
+    /** The configuration last (re)loaded: its accounts' credentials are the directory's (with charging's profiles). */
+    private volatile GatewayConfig current;
     private final Path source;
     private final Path baseDir;
     private final AtomicReference<SubscriberDirectory> subscribers = new AtomicReference<>();
@@ -112,6 +117,7 @@ public final class Gateway implements AutoCloseable {
 
     private Gateway(GatewayConfig config, Path source) {
         this.config = config;
+        this.current = config;
         this.source = source;
         this.baseDir = source == null || source.toAbsolutePath().getParent() == null
                 ? Path.of(".") : source.toAbsolutePath().getParent();
@@ -145,15 +151,10 @@ public final class Gateway implements AutoCloseable {
         new ProcessorMetrics().bindTo(registry);
 
         String currency = config.charging().currency();
-        List<Rate> rates = new ArrayList<>();
-        for (RateConfig r : config.charging().rates()) {
-            rates.add(new Rate(r.prefix(), r.destination(), Money.parse(r.perMinute(), currency),
-                    Money.parse(r.connectFee(), currency), r.initialIncrement(), r.subsequentIncrement()));
-        }
         accounts = openAccounts(config, currency);
-        charging = new ChargingEngine(accounts, RateSchedule.of(RateTable.of(rates)), clock,
+        charging = new ChargingEngine(accounts, RateSchedule.of(sellRates(config)), clock,
                 ChargingEngine.DEFAULT_RESERVATION_TTL);
-        subscribers.set(subscribers(config));
+        refreshSubscribers();
         routing = RoutingService.create(config, baseDir, new SplittableRandom(), registry);
         callRecords = new CallRecordWriter(Path.of(config.cdr().file()));
         closeables.add(callRecords);
@@ -219,10 +220,22 @@ public final class Gateway implements AutoCloseable {
             expireStaleReservations(timers);
         }).get(5, TimeUnit.SECONDS);
 
-        admin = new AdminHttpServer(config.http().host(), config.http().port(), registry, this::reload);
+        admin = new AdminHttpServer(config.http().host(), config.http().port(), registry, adminApi());
         admin.start();
         closeables.add(admin);
         log.info("gateway up: SIP {} , HTTP {}", listen, admin.localAddress());
+    }
+
+    private AdminApi adminApi() {
+        HttpConfig http = config.http();
+        ApiTokens tokens = new ApiTokens(http.tokens().stream()
+                .map(t -> new ApiTokens.Token(t.name(), ApiRole.of(t.role()), t.sha256())).toList());
+        List<String> hosts = http.allowedHosts().isEmpty() ? ApiGuard.defaultHosts(http.host(), http.port())
+                : http.allowedHosts();
+        GatewayAdminBackend backend = new GatewayAdminBackend(new GatewayAdminBackend.Parts(charging,
+                config.charging().currency(), config.auth().realm(), subscribers::get, this::refreshSubscribers,
+                () -> routing, () -> b2bua, core, this::reload));
+        return AdminApi.of(new ApiGuard(tokens, hosts), backend);
     }
 
     /**
@@ -239,51 +252,69 @@ public final class Gateway implements AutoCloseable {
             closeables.add(store);
         }
         Set<String> existing = new HashSet<>(store.accountIds());
-        for (AccountConfig a : config.charging().accounts()) {
-            if (!existing.contains(a.id())) {
-                store.create(a.id(), Money.parse(a.balance(), currency));
-            }
-        }
+        createConfiguredAccounts(store, config, currency);
         log.info("{} accounts ({}), {} from the journal", store.accountIds().size(),
                 config.charging().journal() == null ? "in memory" : "journal " + config.charging().journal(),
                 existing.size());
         return store;
     }
 
-    private static SubscriberDirectory subscribers(GatewayConfig config) {
-        List<Subscriber> list = new ArrayList<>();
+    /** Creates the configured accounts the store does not hold yet; returns how many. */
+    private static int createConfiguredAccounts(JournalledAccountStore store, GatewayConfig config, String currency) {
+        Set<String> existing = new HashSet<>(store.accountIds());
+        int created = 0;
         for (AccountConfig a : config.charging().accounts()) {
-            Map<DigestAlgorithm, String> ha1 = new EnumMap<>(DigestAlgorithm.class);
-            if (a.ha1Sha256() != null) {
-                ha1.put(DigestAlgorithm.SHA_256, a.ha1Sha256());
+            if (!existing.contains(a.id())) {
+                store.create(a.id(), Money.parse(a.balance(), currency));
+                created++;
             }
-            if (a.ha1Md5() != null) {
-                ha1.put(DigestAlgorithm.MD5, a.ha1Md5());
-            }
-            if (ha1.isEmpty()) {
-                log.warn("account {} has no password hash: it cannot place calls (java -jar gateway.jar"
-                        + " hash-password {})", a.id(), a.id());
-            }
-            list.add(new Subscriber(a.id(), a.number(), a.country(), new DigestCredentials(ha1)));
         }
-        return new SubscriberDirectory(list);
+        return created;
+    }
+
+    private static RateTable sellRates(GatewayConfig config) {
+        String currency = config.charging().currency();
+        List<Rate> rates = new ArrayList<>();
+        for (RateConfig r : config.charging().rates()) {
+            rates.add(new Rate(r.prefix(), r.destination(), Money.parse(r.perMinute(), currency),
+                    Money.parse(r.connectFee(), currency), r.initialIncrement(), r.subsequentIncrement()));
+        }
+        return RateTable.of(rates);
+    }
+
+    /** Rebuilds the subscriber directory from the configuration and charging's profiles, see {@link SubscriberDirectories}. */
+    private void refreshSubscribers() {
+        subscribers.set(SubscriberDirectories.of(current, accounts.administration().profiles()));
     }
 
     /**
-     * Reads the configuration file again and applies its trunks, buy-rate decks and availability
-     * (OPS-3) without touching calls in progress; a bad file is refused whole, naming the line,
-     * and the running configuration stays.
+     * Reads the configuration file again and applies what can change without a restart (OPS-3): trunks,
+     * buy-rate decks, availability, sell rates (for calls authorised from now on), new accounts and account
+     * credentials; calls in progress are untouched. The report names every changed section it could not apply.
+     * A bad file is refused whole, naming the line, and the running configuration stays.
      *
      * @throws ConfigException naming every problem of the new file
      */
-    public String reload() throws Exception {
+    public AdminBackend.ReloadReport reload() throws Exception {
         GatewayConfig next = source == null ? GatewayConfig.loadDefault() : GatewayConfig.load(source);
+        List<String> notReloaded = ConfigChanges.needingRestart(config, next);
         routing.reload(next, baseDir);
         core.submit(() -> prober.update(routing.table().selector().trunks())).get(5, TimeUnit.SECONDS);
+        List<String> reloaded = new ArrayList<>(List.of("trunks", "buy-rate decks", "routing", "availability"));
+        if (next.charging().currency().equals(config.charging().currency())) {
+            charging.reloadRates(sellRates(next));
+            int created = createConfiguredAccounts(accounts, next, config.charging().currency());
+            reloaded.add("sell rates");
+            reloaded.add("accounts (" + created + " new)");
+        }
+        current = next;
+        refreshSubscribers();
+        reloaded.add("account credentials");
         String summary = "configuration reloaded from " + (source == null ? "embedded default" : source) + ": "
-                + routing.table().selector().trunks().size() + " trunks";
+                + routing.table().selector().trunks().size() + " trunks; reloaded " + String.join(", ", reloaded)
+                + (notReloaded.isEmpty() ? "" : "; NOT reloaded (restart to apply): " + String.join(", ", notReloaded));
         log.info("{}", summary);
-        return summary;
+        return new AdminBackend.ReloadReport(reloaded, notReloaded, summary);
     }
 
     /** Routing, for tests and the admin API (trunk states, candidates). */

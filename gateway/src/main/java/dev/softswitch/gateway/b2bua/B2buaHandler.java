@@ -92,6 +92,25 @@ public final class B2buaHandler implements TransactionUser {
         return registry.size();
     }
 
+    /** The calls in progress (SIP core thread). */
+    public List<LiveCall> liveCalls() {
+        return registry.calls().stream().map(Call::live).toList();
+    }
+
+    /**
+     * Hangs up the answered call {@code callId} with BYE on both legs; charging settles it as for any other
+     * end. False when there is no such answered call (SIP core thread).
+     */
+    public boolean hangUp(String callId, String reason) {
+        for (Call call : registry.calls()) {
+            if (call.live().callId().equals(callId) && call.state().isAnswered()) {
+                call.teardown(reason, "operator");
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Ends every answered call with BYE on both legs (shutdown). */
     public void hangUpAll(String reason) {
         for (Call call : registry.calls()) {
