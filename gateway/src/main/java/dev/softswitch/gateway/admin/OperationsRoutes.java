@@ -40,13 +40,26 @@ final class OperationsRoutes {
 
     void addTo(ApiRouter router) {
         router.get("/api/v1/openapi.json", r -> openApi)
-                .get("/api/v1/calls", r -> Map.of("calls", backend.liveCalls()))
+                .get("/api/v1/calls", r -> Map.of("calls", backend.liveCalls().stream().map(OperationsRoutes::call)
+                        .toList()))
                 .delete("/api/v1/calls/{callId}", this::hangUp)
                 .get("/api/v1/trunks", r -> Map.of("trunks", backend.trunks()))
                 .post("/api/v1/trunks/{name}/drain", r -> drain(r, true))
                 .post("/api/v1/trunks/{name}/undrain", r -> drain(r, false))
                 .post("/api/v1/closure", this::close)
                 .post("/api/v1/reload", this::reload);
+    }
+
+    private static Map<String, Object> call(AdminBackend.LiveCallView c) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("callId", c.callId());
+        m.put("account", c.account());
+        m.put("callee", c.callee());
+        m.put("state", c.state());
+        m.put("startedAt", AccountViews.instant(c.startedAt()));
+        m.put("answeredAt", AccountViews.instant(c.answeredAt()));
+        m.put("trunk", c.trunk());
+        return m;
     }
 
     private Object hangUp(ApiRequest r) throws Exception {
