@@ -19,21 +19,10 @@ final class ConfigChanges {
         changed(out, "cdr", running.cdr(), next.cdr());
         changed(out, "auth", running.auth(), next.auth());
         changed(out, "clients", running.clients(), next.clients());
-        changed(out, "charging.currency (sell rates and new accounts kept)", running.charging().currency(),
-                next.charging().currency());
         changed(out, "charging.journal", running.charging().journal(), next.charging().journal());
-        changed(out, "routing.probeInterval/probeFailures", running.routing().probeInterval(),
-                next.routing().probeInterval());
-        if (!out.contains("routing.probeInterval/probeFailures")) {
-            changed(out, "routing.probeInterval/probeFailures", running.routing().probeFailures(),
-                    next.routing().probeFailures());
-        }
-        changed(out, "account balances (kept: the journal holds them)", balances(running), balances(next));
+        changed(out, "routing.probeInterval", running.routing().probeInterval(), next.routing().probeInterval());
+        changed(out, "routing.probeFailures", running.routing().probeFailures(), next.routing().probeFailures());
         return out;
-    }
-
-    private static List<String> balances(GatewayConfig c) {
-        return c.charging().accounts().stream().map(a -> a.id() + "=" + a.balance()).toList();
     }
 
     private static void changed(List<String> out, String name, Object before, Object after) {

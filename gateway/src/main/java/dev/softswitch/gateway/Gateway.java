@@ -4,9 +4,9 @@ import dev.softswitch.charging.account.JournalledAccountStore;
 import dev.softswitch.charging.cdr.CallRecordWriter;
 import dev.softswitch.charging.money.Money;
 import dev.softswitch.charging.session.ChargingEngine;
-import dev.softswitch.charging.tariff.Rate;
-import dev.softswitch.charging.tariff.RateSchedule;
-import dev.softswitch.charging.tariff.RateTable;
+import dev.softswitch.charging.journal.NoJournal;
+import dev.softswitch.charging.product.Product;
+import dev.softswitch.charging.product.ProductCatalog;
 import dev.softswitch.gateway.account.Subscriber;
 import dev.softswitch.gateway.account.SubscriberDirectory;
 import dev.softswitch.gateway.admin.AdminApi;
@@ -18,6 +18,7 @@ import dev.softswitch.gateway.admin.ApiTokens;
 import dev.softswitch.gateway.auth.ClientVersionCheck;
 import dev.softswitch.gateway.auth.DigestAlgorithm;
 import dev.softswitch.gateway.auth.DigestAuthenticator;
+import dev.softswitch.gateway.auth.DigestCredentials;
 import dev.softswitch.gateway.auth.NonceService;
 import dev.softswitch.gateway.auth.Throttle;
 import dev.softswitch.gateway.b2bua.B2buaHandler;
@@ -28,7 +29,7 @@ import dev.softswitch.gateway.config.AuthConfig;
 import dev.softswitch.gateway.config.ConfigException;
 import dev.softswitch.gateway.config.GatewayConfig;
 import dev.softswitch.gateway.config.HttpConfig;
-import dev.softswitch.gateway.config.RateConfig;
+import dev.softswitch.gateway.config.ProductConfig;
 import dev.softswitch.gateway.metrics.GatewayMetrics;
 import dev.softswitch.gateway.probe.TrunkProber;
 import dev.softswitch.gateway.routing.RoutingService;
@@ -62,9 +63,13 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
@@ -150,12 +155,14 @@ public final class Gateway implements AutoCloseable {
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
 
-        String currency = config.charging().currency();
-        accounts = openAccounts(config, currency);
-        charging = new ChargingEngine(accounts, RateSchedule.of(sellRates(config)), clock,
-                ChargingEngine.DEFAULT_RESERVATION_TTL);
+        String sourceName = source == null ? GatewayConfig.DEFAULT_RESOURCE : source.toString();
+        ProductCatalog products = ChargingProducts.load(config.charging(), baseDir, sourceName);
+        accounts = openStore(config);
+        charging = new ChargingEngine(accounts, products, clock, ChargingEngine.DEFAULT_RESERVATION_TTL);
+        openConfiguredAccounts(config);
         refreshSubscribers();
         routing = RoutingService.create(config, baseDir, new SplittableRandom(), registry);
+        charging.salesEnd(routing.table().availability().service().salesEnd());
         callRecords = new CallRecordWriter(Path.of(config.cdr().file()));
         closeables.add(callRecords);
 
@@ -169,7 +176,6 @@ public final class Gateway implements AutoCloseable {
         TimerSettings timerSettings = new TimerSettings(config.sip().timers().t1(), config.sip().timers().t2(),
                 config.sip().timers().t4());
 
-        String sourceName = source == null ? GatewayConfig.DEFAULT_RESOURCE : source.toString();
         List<ListenPoint> listen = SipListenPoints.of(config, baseDir, sourceName, clock.instant());
         transport = new SipTransport(listen, this::onMessage,
                 TransportSettings.defaults().withMaxMessageBytes(config.sip().maxMessageBytes()).withClock(clock),
@@ -226,6 +232,44 @@ public final class Gateway implements AutoCloseable {
         log.info("gateway up: SIP {} , HTTP {}", listen, admin.localAddress());
     }
 
+    /** The prepaid accounts' store: replayed from the journal when one is configured (CHG-7), else in memory. */
+    private JournalledAccountStore openStore(GatewayConfig config) throws IOException {
+        if (config.charging().journal() == null) {
+            return new JournalledAccountStore(new NoJournal(), clock);
+        }
+        JournalledAccountStore store = JournalledAccountStore.open(Path.of(config.charging().journal()), clock,
+                ChargingEngine.DEFAULT_RESERVATION_TTL);
+        closeables.add(store);
+        return store;
+    }
+
+    /**
+     * Opens each configured account the store does not hold yet on its product, its opening balance a credit lot
+     * with the product's validity; accounts the journal holds keep what they have.
+     */
+    private void openConfiguredAccounts(GatewayConfig config) {
+        Set<String> existing = new HashSet<>(accounts.accountIds());
+        for (AccountConfig a : config.charging().accounts()) {
+            if (existing.contains(a.id())) {
+                continue;
+            }
+            ProductConfig product = config.charging().productOf(a);
+            charging.openAccount(a.id(), product.name(), a.zone() == null ? null : ZoneId.of(a.zone()));
+            Money opening = Money.parse(a.balance(), product.currency());
+            if (opening.isPositive()) {
+                charging.purchaseCredit(a.id(), opening, "opening");
+            }
+        }
+        log.info("{} accounts ({}), {} from the journal; products {}", accounts.accountIds().size(),
+                config.charging().journal() == null ? "in memory" : "journal " + config.charging().journal(),
+                existing.size(), charging.products().all().stream().map(Product::name).toList());
+    }
+
+    /** Rebuilds the subscriber directory from the configuration and charging's profiles ({@link SubscriberDirectories}). */
+    private void refreshSubscribers() {
+        subscribers.set(SubscriberDirectories.of(current, accounts.administration().profiles()));
+    }
+
     private AdminApi adminApi() {
         HttpConfig http = config.http();
         ApiTokens tokens = new ApiTokens(http.tokens().stream()
@@ -233,88 +277,39 @@ public final class Gateway implements AutoCloseable {
         List<String> hosts = http.allowedHosts().isEmpty() ? ApiGuard.defaultHosts(http.host(), http.port())
                 : http.allowedHosts();
         GatewayAdminBackend backend = new GatewayAdminBackend(new GatewayAdminBackend.Parts(charging,
-                config.charging().currency(), config.auth().realm(), subscribers::get, this::refreshSubscribers,
-                () -> routing, () -> b2bua, core, this::reload));
+                config.auth().realm(), subscribers::get, this::refreshSubscribers, () -> routing, () -> b2bua, core,
+                this::reload));
         return AdminApi.of(new ApiGuard(tokens, hosts), backend);
     }
 
     /**
-     * The prepaid accounts: replayed from the journal when one is configured (CHG-7), with the
-     * configured accounts it does not hold yet created in it; in memory only otherwise.
-     */
-    private JournalledAccountStore openAccounts(GatewayConfig config, String currency) throws IOException {
-        JournalledAccountStore store;
-        if (config.charging().journal() == null) {
-            store = new JournalledAccountStore();
-        } else {
-            store = JournalledAccountStore.open(Path.of(config.charging().journal()), clock,
-                    ChargingEngine.DEFAULT_RESERVATION_TTL);
-            closeables.add(store);
-        }
-        Set<String> existing = new HashSet<>(store.accountIds());
-        createConfiguredAccounts(store, config, currency);
-        log.info("{} accounts ({}), {} from the journal", store.accountIds().size(),
-                config.charging().journal() == null ? "in memory" : "journal " + config.charging().journal(),
-                existing.size());
-        return store;
-    }
-
-    /** Creates the configured accounts the store does not hold yet; returns how many. */
-    private static int createConfiguredAccounts(JournalledAccountStore store, GatewayConfig config, String currency) {
-        Set<String> existing = new HashSet<>(store.accountIds());
-        int created = 0;
-        for (AccountConfig a : config.charging().accounts()) {
-            if (!existing.contains(a.id())) {
-                store.create(a.id(), Money.parse(a.balance(), currency));
-                created++;
-            }
-        }
-        return created;
-    }
-
-    private static RateTable sellRates(GatewayConfig config) {
-        String currency = config.charging().currency();
-        List<Rate> rates = new ArrayList<>();
-        for (RateConfig r : config.charging().rates()) {
-            rates.add(new Rate(r.prefix(), r.destination(), Money.parse(r.perMinute(), currency),
-                    Money.parse(r.connectFee(), currency), r.initialIncrement(), r.subsequentIncrement()));
-        }
-        return RateTable.of(rates);
-    }
-
-    /** Rebuilds the subscriber directory from the configuration and charging's profiles, see {@link SubscriberDirectories}. */
-    private void refreshSubscribers() {
-        subscribers.set(SubscriberDirectories.of(current, accounts.administration().profiles()));
-    }
-
-    /**
-     * Reads the configuration file again and applies what can change without a restart (OPS-3): trunks,
-     * buy-rate decks, availability, sell rates (for calls authorised from now on), new accounts and account
-     * credentials; calls in progress are untouched. The report names every changed section it could not apply.
-     * A bad file is refused whole, naming the line, and the running configuration stays.
+     * Reads the configuration file again and applies what can change while calls run (OPS-3): products (sell
+     * decks, tax, plans, packages), trunks with their buy-rate decks, availability, and accounts (new ones are
+     * opened, credentials and numbers take effect). Calls in progress keep their rate. A bad file is refused
+     * whole, naming the line, and the running configuration stays; sections that need a restart are named.
      *
      * @throws ConfigException naming every problem of the new file
      */
     public AdminBackend.ReloadReport reload() throws Exception {
         GatewayConfig next = source == null ? GatewayConfig.loadDefault() : GatewayConfig.load(source);
-        List<String> notReloaded = ConfigChanges.needingRestart(config, next);
+        String sourceName = source == null ? GatewayConfig.DEFAULT_RESOURCE : source.toString();
+        ProductCatalog products = ChargingProducts.load(next.charging(), baseDir, sourceName);
         routing.reload(next, baseDir);
-        core.submit(() -> prober.update(routing.table().selector().trunks())).get(5, TimeUnit.SECONDS);
-        List<String> reloaded = new ArrayList<>(List.of("trunks", "buy-rate decks", "routing", "availability"));
-        if (next.charging().currency().equals(config.charging().currency())) {
-            charging.reloadRates(sellRates(next));
-            int created = createConfiguredAccounts(accounts, next, config.charging().currency());
-            reloaded.add("sell rates");
-            reloaded.add("accounts (" + created + " new)");
-        }
+        charging.reloadProducts(products);
+        charging.salesEnd(routing.table().availability().service().salesEnd());
+        openConfiguredAccounts(next);
         current = next;
         refreshSubscribers();
-        reloaded.add("account credentials");
+        core.submit(() -> prober.update(routing.table().selector().trunks())).get(5, TimeUnit.SECONDS);
+        List<String> reloaded = List.of("products (sell decks, tax, plans, packages)", "trunks and buy-rate decks",
+                "availability", "accounts (new ones opened)", "account credentials and numbers");
+        List<String> restart = ConfigChanges.needingRestart(config, next);
         String summary = "configuration reloaded from " + (source == null ? "embedded default" : source) + ": "
-                + routing.table().selector().trunks().size() + " trunks; reloaded " + String.join(", ", reloaded)
-                + (notReloaded.isEmpty() ? "" : "; NOT reloaded (restart to apply): " + String.join(", ", notReloaded));
+                + products.all().size() + " products, " + routing.table().selector().trunks().size() + " trunks, "
+                + next.charging().accounts().size() + " configured accounts"
+                + (restart.isEmpty() ? "" : "; changed but applied only at restart: " + String.join(", ", restart));
         log.info("{}", summary);
-        return new AdminBackend.ReloadReport(reloaded, notReloaded, summary);
+        return new AdminBackend.ReloadReport(reloaded, restart, summary);
     }
 
     /** Routing, for tests and the admin API (trunk states, candidates). */
@@ -366,6 +361,11 @@ public final class Gateway implements AutoCloseable {
 
     public InetSocketAddress httpAddress() {
         return admin.localAddress();
+    }
+
+    /** The charging engine: products, authorisation, purchases, quotes (the admin API sells through it). */
+    public ChargingEngine charging() {
+        return charging;
     }
 
     /** The prepaid accounts (tests and the admin API read balances here). */

@@ -1,6 +1,5 @@
 package dev.softswitch.gateway;
 
-import dev.softswitch.charging.account.AccountOptions;
 import dev.softswitch.charging.session.ChargingEngine;
 import dev.softswitch.gateway.account.Subscriber;
 import dev.softswitch.gateway.account.SubscriberDirectory;
@@ -30,7 +29,7 @@ import java.util.function.Supplier;
 final class GatewayAdminBackend implements AdminBackend {
 
     /** The parts of the gateway the API reaches, and what it calls back. */
-    record Parts(ChargingEngine charging, String currency, String realm, Supplier<SubscriberDirectory> subscribers,
+    record Parts(ChargingEngine charging, String realm, Supplier<SubscriberDirectory> subscribers,
                  Runnable refreshSubscribers, Supplier<RoutingService> routing, Supplier<B2buaHandler> b2bua,
                  EventLoop core, Callable<ReloadReport> reload) {
     }
@@ -48,12 +47,7 @@ final class GatewayAdminBackend implements AdminBackend {
 
     @Override
     public void openAccount(String id, String product, ZoneId zone) {
-        if (!product.equals(parts.currency())) {
-            throw new IllegalArgumentException("unknown product '" + product + "' (this gateway sells in "
-                    + parts.currency() + ": use product " + parts.currency() + ")");
-        }
-        AccountOptions options = AccountOptions.of(parts.currency());
-        parts.charging().accounts().open(id, zone == null ? options : options.withZone(zone));
+        parts.charging().openAccount(id, product, zone);
     }
 
     @Override

@@ -13,14 +13,21 @@ import java.util.Objects;
  *
  * @param internationalCap null for no cap
  * @param coinCredit       null unless the account is a coin wallet
+ * @param product          the name of the product the account belongs to; {@code ""} for the engine's default
  */
 public record AccountOptions(String currency, ZoneId zone, String homePrefix, Money internationalCap,
-                             Money coinCredit) {
+                             Money coinCredit, String product) {
+
+    /** Options of an account outside any named product (the engine's default product prices it). */
+    public AccountOptions(String currency, ZoneId zone, String homePrefix, Money internationalCap, Money coinCredit) {
+        this(currency, zone, homePrefix, internationalCap, coinCredit, "");
+    }
 
     public AccountOptions {
         Money.zero(currency);
         Objects.requireNonNull(zone, "zone");
         Objects.requireNonNull(homePrefix, "homePrefix");
+        Objects.requireNonNull(product, "product");
         if (internationalCap != null) {
             Money.zero(currency).requireSameCurrency(internationalCap);
             if (internationalCap.isNegative()) {
@@ -41,18 +48,22 @@ public record AccountOptions(String currency, ZoneId zone, String homePrefix, Mo
     }
 
     public AccountOptions withZone(ZoneId newZone) {
-        return new AccountOptions(currency, newZone, homePrefix, internationalCap, coinCredit);
+        return new AccountOptions(currency, newZone, homePrefix, internationalCap, coinCredit, product);
     }
 
     public AccountOptions withHomePrefix(String prefix) {
-        return new AccountOptions(currency, zone, prefix, internationalCap, coinCredit);
+        return new AccountOptions(currency, zone, prefix, internationalCap, coinCredit, product);
     }
 
     public AccountOptions withInternationalCap(Money cap) {
-        return new AccountOptions(currency, zone, homePrefix, cap, coinCredit);
+        return new AccountOptions(currency, zone, homePrefix, cap, coinCredit, product);
     }
 
     public AccountOptions withCoinCredit(Money credit) {
-        return new AccountOptions(currency, zone, homePrefix, internationalCap, credit);
+        return new AccountOptions(currency, zone, homePrefix, internationalCap, credit, product);
+    }
+
+    public AccountOptions withProduct(String name) {
+        return new AccountOptions(currency, zone, homePrefix, internationalCap, coinCredit, name);
     }
 }

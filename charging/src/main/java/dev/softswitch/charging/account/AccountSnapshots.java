@@ -43,7 +43,7 @@ final class AccountSnapshots {
                 state.coinCreditMicros, state.lastSeq, state.nextLotId, state.nextReservationId, state.nextPlanId,
                 lotList, resList, planList, pkgSnapshot, state.capCycle, state.capSpent, state.capHeld,
                 state.forfeitedMicros, state.refundedMicros, purchaseList, List.copyOf(state.usage),
-                List.copyOf(state.adjustments), operated(state));
+                List.copyOf(state.adjustments), state.product, operated(state));
     }
 
     private static AccountSnapshot.Operated operated(AccountState state) {
@@ -56,7 +56,8 @@ final class AccountSnapshots {
     /** The state {@code snapshot} holds. */
     static AccountState restore(AccountSnapshot snapshot) {
         AccountState s = new AccountState(new AccountOpened(snapshot.id(), Instant.EPOCH, snapshot.currency(),
-                snapshot.zone(), snapshot.homePrefix(), snapshot.capMicros(), snapshot.coinCreditMicros()));
+                snapshot.zone(), snapshot.homePrefix(), snapshot.capMicros(), snapshot.coinCreditMicros(),
+                snapshot.product()));
         s.lastSeq = snapshot.lastSeq();
         s.nextLotId = snapshot.nextLotId();
         s.nextReservationId = snapshot.nextReservationId();

@@ -44,6 +44,8 @@ final class AccountState implements JournalEvent.Applier {
     final String homePrefix;
     final long capMicros;
     final long coinCreditMicros;
+    /** The product the account belongs to; {@code ""} for the engine's default. */
+    final String product;
 
     long lastSeq;
     long nextLotId = 1;
@@ -76,6 +78,7 @@ final class AccountState implements JournalEvent.Applier {
         this.homePrefix = e.homePrefix();
         this.capMicros = e.capMicros();
         this.coinCreditMicros = e.coinCreditMicros();
+        this.product = e.product();
     }
 
     Money money(long micros) {

@@ -205,7 +205,7 @@ public final class JournalledAccountStore implements AutoCloseable {
         new Account(accountId, options.currency()); // validates the id
         AccountOpened event = new AccountOpened(accountId, clock.instant(), options.currency(), options.zone().getId(),
                 options.homePrefix(), options.internationalCap() == null ? -1 : options.internationalCap().micros(),
-                options.coinCredit() == null ? 0 : options.coinCredit().micros());
+                options.coinCredit() == null ? 0 : options.coinCredit().micros(), options.product());
         AccountState fresh = new AccountState(event);
         long seq;
         synchronized (fresh) {
@@ -227,6 +227,12 @@ public final class JournalledAccountStore implements AutoCloseable {
     public Optional<Account> account(String accountId) {
         AccountState s = accounts.get(Objects.requireNonNull(accountId, "accountId"));
         return s == null ? Optional.empty() : Optional.of(new Account(s.id, s.currency));
+    }
+
+    /** The name of the product {@code accountId} belongs to ({@code ""}: the default), or empty if unknown. */
+    public Optional<String> productOf(String accountId) {
+        AccountState s = accounts.get(Objects.requireNonNull(accountId, "accountId"));
+        return s == null ? Optional.empty() : Optional.of(s.product);
     }
 
     /** Ids of every account, sorted. */

@@ -53,9 +53,19 @@ public sealed interface JournalEvent {
         void apply(OperatorActed e);
     }
 
-    /** An account was opened. {@code capMicros} -1 means no cap; {@code coinCreditMicros} 0 means not a coin wallet. */
+    /**
+     * An account was opened. {@code capMicros} -1 means no cap; {@code coinCreditMicros} 0 means not a coin wallet;
+     * {@code product} names the product it belongs to ({@code ""}: the engine's default product).
+     */
     record AccountOpened(String accountId, Instant at, String currency, String zone, String homePrefix, long capMicros,
-                         long coinCreditMicros) implements JournalEvent {
+                         long coinCreditMicros, String product) implements JournalEvent {
+
+        /** An account outside any named product (journals written before products existed). */
+        public AccountOpened(String accountId, Instant at, String currency, String zone, String homePrefix,
+                             long capMicros, long coinCreditMicros) {
+            this(accountId, at, currency, zone, homePrefix, capMicros, coinCreditMicros, "");
+        }
+
         @Override
         public void applyTo(Applier applier) {
             applier.apply(this);

@@ -14,13 +14,15 @@ import java.util.Map;
  * @param capMicros   -1 for no cap
  * @param packageState null when the account has no package
  * @param capCycle    the month ({@code 2025-01}) {@code capSpent} counts in, or null
+ * @param product     the product the account belongs to, {@code ""} for the default
  */
 public record AccountSnapshot(String id, String currency, String zone, String homePrefix, long capMicros,
                               long coinCreditMicros, long lastSeq, long nextLotId, long nextReservationId,
                               long nextPlanId, List<Lot> lots, List<Reservation> reservations, List<Plan> plans,
                               Package packageState, String capCycle, long capSpent, long capHeld,
                               long forfeitedMicros, long refundedMicros, List<Purchase> purchases,
-                              List<ChargedCall> usage, List<Adjustment> adjustments, Operated operated) {
+                              List<ChargedCall> usage, List<Adjustment> adjustments, String product,
+                              Operated operated) {
 
     public AccountSnapshot {
         operated = operated == null ? Operated.NONE : operated;
@@ -32,10 +34,10 @@ public record AccountSnapshot(String id, String currency, String zone, String ho
                            long nextPlanId, List<Lot> lots, List<Reservation> reservations, List<Plan> plans,
                            Package packageState, String capCycle, long capSpent, long capHeld,
                            long forfeitedMicros, long refundedMicros, List<Purchase> purchases,
-                           List<ChargedCall> usage, List<Adjustment> adjustments) {
+                           List<ChargedCall> usage, List<Adjustment> adjustments, String product) {
         this(id, currency, zone, homePrefix, capMicros, coinCreditMicros, lastSeq, nextLotId, nextReservationId,
                 nextPlanId, lots, reservations, plans, packageState, capCycle, capSpent, capHeld, forfeitedMicros,
-                refundedMicros, purchases, usage, adjustments, Operated.NONE);
+                refundedMicros, purchases, usage, adjustments, product, Operated.NONE);
     }
 
     /**

@@ -108,6 +108,7 @@ public final class AccountSnapshotCodec {
             out.writeUTF(a.reason());
             writeInstant(out, a.at());
         }
+        out.writeUTF(s.product());
         writeOperated(out, s.operated());
     }
 
@@ -198,6 +199,6 @@ public final class AccountSnapshotCodec {
         }
         return new AccountSnapshot(id, currency, zone, homePrefix, capMicros, coinCreditMicros, lastSeq, nextLotId,
                 nextReservationId, nextPlanId, lots, reservations, plans, pkg, capCycle, capSpent, capHeld, forfeited,
-                refunded, purchases, usage, adjustments, readOperated(in));
+                refunded, purchases, usage, adjustments, in.readUTF(), readOperated(in));
     }
 }

@@ -46,18 +46,23 @@ public final class JournalCodec {
     private static final byte SUSPENSION_CHANGED = 41;
     private static final byte ANONYMISED = 42;
     private static final byte OPERATOR_ACTED = 43;
+    /** {@link AccountOpened} with its product; tag 1 is the older form without one. */
+    private static final byte ACCOUNT_OPENED_IN_PRODUCT = 20;
 
     private JournalCodec() {
     }
 
     public static void write(DataOutput out, JournalEvent event) throws IOException {
         if (event instanceof AccountOpened e) {
-            head(out, ACCOUNT_OPENED, e);
+            head(out, e.product().isEmpty() ? ACCOUNT_OPENED : ACCOUNT_OPENED_IN_PRODUCT, e);
             out.writeUTF(e.currency());
             out.writeUTF(e.zone());
             out.writeUTF(e.homePrefix());
             out.writeLong(e.capMicros());
             out.writeLong(e.coinCreditMicros());
+            if (!e.product().isEmpty()) {
+                out.writeUTF(e.product());
+            }
         } else if (event instanceof LotPurchased e) {
             head(out, LOT_PURCHASED, e);
             out.writeLong(e.lotId());
@@ -159,6 +164,8 @@ public final class JournalCodec {
         return switch (tag) {
             case ACCOUNT_OPENED -> new AccountOpened(account, at, in.readUTF(), in.readUTF(), in.readUTF(),
                     in.readLong(), in.readLong());
+            case ACCOUNT_OPENED_IN_PRODUCT -> new AccountOpened(account, at, in.readUTF(), in.readUTF(), in.readUTF(),
+                    in.readLong(), in.readLong(), in.readUTF());
             case LOT_PURCHASED -> new LotPurchased(account, at, in.readLong(), in.readLong(), readInstant(in),
                     in.readUTF());
             case LOT_FORFEITED -> new LotForfeited(account, at, in.readLong(), in.readLong());

@@ -1,6 +1,13 @@
 package dev.softswitch.charging.session;
 
 import dev.softswitch.charging.account.Account;
+import dev.softswitch.charging.account.AccountOptions;
+import dev.softswitch.charging.account.MonthlyPackage;
+import dev.softswitch.charging.account.PlanProduct;
+import dev.softswitch.charging.account.UnknownAccountException;
+import dev.softswitch.charging.money.Money;
+import dev.softswitch.charging.product.Product;
+import dev.softswitch.charging.product.ProductCatalog;
 import dev.softswitch.charging.account.AccountHousekeeping;
 import dev.softswitch.charging.account.JournalledAccountStore;
 import dev.softswitch.charging.account.Refusal;
@@ -16,6 +23,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -36,31 +44,60 @@ public final class ChargingEngine {
     public static final Duration DEFAULT_HISTORY_PERIOD = Duration.ofDays(180);
 
     private final JournalledAccountStore accounts;
-    private final AtomicReference<RateSchedule> schedule;
+    private final AtomicReference<ProductCatalog> catalog;
     private final Clock clock;
     private final Duration reservationTtl;
     private volatile Duration historyPeriod = DEFAULT_HISTORY_PERIOD;
+    /** No purchase is taken from this instant on (seed 000: credit sales end before the service closes). */
+    private volatile Instant salesEnd = Instant.MAX;
 
     public ChargingEngine(JournalledAccountStore accounts, RateTable rates) {
         this(accounts, RateSchedule.of(rates), accounts.clock(), DEFAULT_RESERVATION_TTL);
     }
 
     /**
+     * An engine selling one product priced by {@code schedule}, for accounts opened without a product.
+     *
      * @param reservationTtl how long past its paid time (or past authorisation, before answer) a reservation lives
      *                       without being touched before {@link #expireReservations} hands it back
      */
     public ChargingEngine(JournalledAccountStore accounts, RateSchedule schedule, Clock clock, Duration reservationTtl) {
+        this(accounts, ProductCatalog.of(Product.ofSchedule(Objects.requireNonNull(schedule, "schedule"))), clock,
+                reservationTtl);
+    }
+
+    /** An engine selling the products of {@code catalog}; each account is priced by the product it belongs to. */
+    public ChargingEngine(JournalledAccountStore accounts, ProductCatalog catalog, Clock clock, Duration reservationTtl) {
         this.accounts = Objects.requireNonNull(accounts, "accounts");
-        this.schedule = new AtomicReference<>(Objects.requireNonNull(schedule, "schedule"));
+        this.catalog = new AtomicReference<>(Objects.requireNonNull(catalog, "catalog"));
         this.clock = Objects.requireNonNull(clock, "clock");
         this.reservationTtl = Objects.requireNonNull(reservationTtl, "reservationTtl");
     }
 
-    /** Replaces the rate table for calls authorised from now on (OPS-3 reload); scheduled later decks stay. */
+    /**
+     * Replaces the products for calls authorised and purchases made from now on (OPS-3 reload); running calls
+     * keep the rate they were authorised at, and accounts keep what they bought.
+     */
+    public void reloadProducts(ProductCatalog next) {
+        catalog.set(Objects.requireNonNull(next, "next"));
+        log.info("products reloaded: {}", next.all().stream().map(Product::name).toList());
+    }
+
+    /** The products sold now. */
+    public ProductCatalog products() {
+        return catalog.get();
+    }
+
+    /** Refuses every purchase from {@code end} on (the service closure's end of sales); {@link Instant#MAX}: never. */
+    public void salesEnd(Instant end) {
+        this.salesEnd = Objects.requireNonNull(end, "end");
+    }
+
+    /** Replaces the default product's rate table for calls authorised from now on; scheduled later decks stay. */
     public void reloadRates(RateTable newRates) {
         Objects.requireNonNull(newRates, "newRates");
         Instant now = clock.instant();
-        schedule.updateAndGet(s -> {
+        replaceDefaultSchedule(s -> {
             RateSchedule kept = RateSchedule.of(newRates);
             for (RateSchedule.Entry e : s.entries()) {
                 if (e.effectiveFrom().isAfter(now)) {
@@ -72,15 +109,23 @@ public final class ChargingEngine {
         log.info("rate table {} reloaded: {} rates", newRates.name(), newRates.size());
     }
 
-    /** Makes {@code deck} the deck for calls authorised from {@code effectiveFrom} on (CHG-2 rate changes). */
+    /** Makes {@code deck} the default product's deck for calls authorised from {@code effectiveFrom} on (CHG-2). */
     public void scheduleRates(RateTable deck, Instant effectiveFrom) {
-        schedule.updateAndGet(s -> s.withDeck(effectiveFrom, deck));
+        replaceDefaultSchedule(s -> s.withDeck(effectiveFrom, deck));
         log.info("rate deck {} scheduled from {}: {} rates", deck.name(), effectiveFrom, deck.size());
     }
 
-    /** The rate table new calls are charged by now. */
+    private void replaceDefaultSchedule(java.util.function.UnaryOperator<RateSchedule> change) {
+        catalog.updateAndGet(c -> {
+            List<Product> all = new ArrayList<>(c.all());
+            all.set(0, all.get(0).withSell(change.apply(all.get(0).sell())));
+            return ProductCatalog.of(all);
+        });
+    }
+
+    /** The rate table the default product's new calls are charged by now. */
     public RateTable rates() {
-        return schedule.get().deckAt(clock.instant());
+        return catalog.get().defaultProduct().sell().deckAt(clock.instant());
     }
 
     public JournalledAccountStore accounts() {
@@ -112,7 +157,12 @@ public final class ChargingEngine {
             return deny(callId, DenialReason.NO_RATE,
                     "destination '" + destinationDigits + "' is not an E.164 number of digits without '+'");
         }
-        RateTable deck = schedule.get().deckAt(clock.instant());
+        Optional<Product> product = productOf(accountId);
+        if (product.isEmpty()) {
+            return deny(callId, DenialReason.UNKNOWN_PRODUCT, "account '" + accountId + "' belongs to product '"
+                    + accounts.productOf(accountId).orElse("") + "', which is no longer configured");
+        }
+        RateTable deck = product.get().sell().deckAt(clock.instant());
         Optional<Rate> found = deck.lookup(destinationDigits);
         if (found.isEmpty()) {
             return deny(callId, DenialReason.NO_RATE, "no rate for destination " + destinationDigits);
@@ -141,6 +191,122 @@ public final class ChargingEngine {
         log.debug("call {}: authorised for account {} at rate '{}' of deck {}", callId, accountId, rate.prefix(),
                 deck.name());
         return new Authorisation.Granted(session);
+    }
+
+    /** The product account {@code accountId} belongs to, empty when the account or its product is unknown. */
+    public Optional<Product> productOf(String accountId) {
+        return accounts.productOf(accountId).flatMap(name -> catalog.get().find(name));
+    }
+
+    /**
+     * The dial-pad price of {@code destinationDigits} for {@code accountId} now (OPS-2): the rate of the account's
+     * product, tax as the customer pays it, or why the number cannot be charged. Reserves nothing.
+     */
+    public Quote quote(String accountId, String destinationDigits) {
+        Objects.requireNonNull(accountId, "accountId");
+        Objects.requireNonNull(destinationDigits, "destinationDigits");
+        if (accounts.account(accountId).isEmpty()) {
+            return new Quote.Unpriced(DenialReason.UNKNOWN_ACCOUNT, "unknown account '" + accountId + "'");
+        }
+        Optional<Product> product = productOf(accountId);
+        if (product.isEmpty()) {
+            return new Quote.Unpriced(DenialReason.UNKNOWN_PRODUCT, "account '" + accountId
+                    + "' belongs to a product that is no longer configured");
+        }
+        if (destinationDigits.isEmpty() || !destinationDigits.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            return new Quote.Unpriced(DenialReason.NO_RATE, "'" + destinationDigits
+                    + "' is not an E.164 number of digits without '+'");
+        }
+        RateTable deck = product.get().sell().deckAt(clock.instant());
+        Optional<Rate> rate = deck.lookup(destinationDigits);
+        if (rate.isEmpty()) {
+            return new Quote.Unpriced(DenialReason.NO_RATE, "product '" + product.get().name()
+                    + "' has no rate for " + destinationDigits);
+        }
+        try {
+            return Quote.Priced.of(product.get().name(), deck.name(), rate.get());
+        } catch (ArithmeticException e) {
+            return new Quote.Unpriced(DenialReason.NO_RATE, "rate '" + rate.get().prefix() + "' overflows: " + e);
+        }
+    }
+
+    /**
+     * Opens account {@code accountId} on product {@code productName}, in the product's time zone unless
+     * {@code zone} is given.
+     *
+     * @throws IllegalArgumentException naming the product if it is unknown, or if the account exists
+     */
+    public void openAccount(String accountId, String productName, java.time.ZoneId zone) {
+        Product product = catalog.get().find(productName).filter(p -> !productName.isEmpty())
+                .orElseThrow(() -> new IllegalArgumentException("unknown product '" + productName + "' (products: "
+                        + catalog.get().all().stream().map(Product::name).toList() + ")"));
+        AccountOptions options = product.accountOptions();
+        accounts.open(accountId, zone == null ? options : options.withZone(zone));
+    }
+
+    /**
+     * Sells credit: a lot valid for the product's credit validity (CHG-3), or coins' worth for a coin wallet.
+     *
+     * @return the lot id
+     * @throws IllegalArgumentException for an unknown account, a wrong currency or a non-positive amount
+     * @throws IllegalStateException    once sales have ended
+     */
+    public long purchaseCredit(String accountId, Money amount, String channel) {
+        Product product = productForSale(accountId);
+        Instant now = clock.instant();
+        Instant expires = product.creditValidity() == null ? Instant.MAX : now.plus(product.creditValidity());
+        return accounts.purchaseCredit(accountId, amount, now, channel, expires);
+    }
+
+    /**
+     * Sells {@code coins} coins to a coin wallet: a lot worth {@code coins} times the product's coin value.
+     *
+     * @return the lot id
+     */
+    public long purchaseCoins(String accountId, long coins, String channel) {
+        Product product = productForSale(accountId);
+        if (product.coinValue() == null) {
+            throw new IllegalArgumentException("product '" + product.name() + "' has no coins; buy credit instead");
+        }
+        if (coins <= 0) {
+            throw new IllegalArgumentException("coins must be a positive whole number, got " + coins);
+        }
+        Money amount = new Money(Math.multiplyExact(product.coinValue().micros(), coins), product.currency());
+        return purchaseCredit(accountId, amount, channel);
+    }
+
+    /**
+     * Sells the 30-day plan {@code planName} of the account's product (CHG-4) at its price now.
+     *
+     * @return the plan id
+     */
+    public long purchasePlan(String accountId, String planName, boolean autoRenew) {
+        Product product = productForSale(accountId);
+        PlanProduct plan = product.plan(planName).orElseThrow(() -> new IllegalArgumentException("product '"
+                + product.name() + "' sells no plan '" + planName + "' (plans: "
+                + product.plans().stream().map(PlanProduct::name).toList() + ")"));
+        return accounts.purchasePlan(accountId, plan, clock.instant(), autoRenew);
+    }
+
+    /** Subscribes the account to its product's monthly package {@code packageName} (CHG-5). */
+    public void subscribePackage(String accountId, String packageName) {
+        Product product = productForSale(accountId);
+        MonthlyPackage pkg = product.monthlyPackage(packageName).orElseThrow(() -> new IllegalArgumentException(
+                "product '" + product.name() + "' has no package '" + packageName + "' (packages: "
+                        + product.packages().stream().map(MonthlyPackage::name).toList() + ")"));
+        accounts.subscribePackage(accountId, pkg, clock.instant());
+    }
+
+    private Product productForSale(String accountId) {
+        if (accounts.account(accountId).isEmpty()) {
+            throw new UnknownAccountException(accountId);
+        }
+        Instant now = clock.instant();
+        if (!now.isBefore(salesEnd)) {
+            throw new IllegalStateException("sales ended at " + salesEnd);
+        }
+        return productOf(accountId).orElseThrow(() -> new IllegalArgumentException("account '" + accountId
+                + "' belongs to a product that is no longer configured"));
     }
 
     /** Hands back abandoned reservations, forfeits expired credit, expires plans: {@link AccountHousekeeping#expire}. */

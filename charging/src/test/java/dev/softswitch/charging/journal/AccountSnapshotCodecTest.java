@@ -36,7 +36,7 @@ class AccountSnapshotCodecTest {
                                 "opening"),
                         new AccountSnapshot.Purchase("package", 0, "free (100 free min/month)", 0, T0, null, "package")),
                 List.of(call),
-                List.of(new Adjustment("c1", new Money(20_000, "USD"), "goodwill", T0.plusSeconds(3600))));
+                List.of(new Adjustment("c1", new Money(20_000, "USD"), "goodwill", T0.plusSeconds(3600))), "line-out");
     }
 
     private static byte[] encode(AccountSnapshot snapshot) throws IOException {
@@ -57,7 +57,7 @@ class AccountSnapshotCodecTest {
     @Test
     void anAccountWithoutPackageOrCapCycleRoundTrips() throws IOException {
         AccountSnapshot empty = new AccountSnapshot("e", "USD", "UTC", "", -1, 0, 1, 1, 1, 1, List.of(), List.of(),
-                List.of(), null, null, 0, 0, 0, 0, List.of(), List.of(), List.of());
+                List.of(), null, null, 0, 0, 0, 0, List.of(), List.of(), List.of(), "");
         AccountSnapshot read = AccountSnapshotCodec.read(new DataInputStream(new ByteArrayInputStream(encode(empty))));
         assertThat(read).usingRecursiveComparison().isEqualTo(empty);
     }

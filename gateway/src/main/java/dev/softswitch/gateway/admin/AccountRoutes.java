@@ -41,6 +41,9 @@ final class AccountRoutes {
                 .post("/api/v1/accounts/{id}/suspend", r -> suspend(r, true))
                 .post("/api/v1/accounts/{id}/resume", r -> suspend(r, false))
                 .post("/api/v1/accounts/{id}/credit", this::credit)
+                .post("/api/v1/accounts/{id}/coins", this::coins)
+                .post("/api/v1/accounts/{id}/plans", this::plan)
+                .post("/api/v1/accounts/{id}/packages", this::subscribe)
                 .post("/api/v1/accounts/{id}/adjustments", this::adjust)
                 .get("/api/v1/accounts/{id}/history", this::history)
                 .get("/api/v1/accounts/{id}/calls/{callId}", this::call);
@@ -116,10 +119,52 @@ final class AccountRoutes {
             throw ApiException.badRequest("amount", "amount must be positive");
         }
         Instant now = engine.clock().instant();
-        long lot = store.purchaseCredit(id, amount, now, channel, days == null ? Instant.MAX
-                : now.plus(Duration.ofDays(days)));
+        long lot;
+        try {
+            lot = days == null ? engine.purchaseCredit(id, amount, channel)
+                    : store.purchaseCredit(id, amount, now, channel, now.plus(Duration.ofDays(days)));
+        } catch (IllegalStateException e) {
+            throw ApiException.conflict(e.getMessage());
+        }
         store.administration().audit(id, r.caller().name(), "purchase-credit",
                 "lot " + lot + ": " + amount + (days == null ? "" : " for " + days + " days"));
+        return ApiResponse.created(view(id));
+    }
+
+    private Object coins(ApiRequest r) {
+        long coins = r.optionalLong("coins").orElseThrow(() -> ApiException.badRequest("coins", "coins is required"));
+        if (coins < 1 || coins > 1_000_000) {
+            throw ApiException.badRequest("coins", "coins must be 1 to 1000000");
+        }
+        String id = account(r);
+        return sold(r, id, "purchase-coins", coins + " coins", () -> engine.purchaseCoins(id, coins, "api"));
+    }
+
+    private Object plan(ApiRequest r) {
+        String plan = r.text("plan");
+        boolean autoRenew = r.bool("autoRenew", false);
+        String id = account(r);
+        return sold(r, id, "purchase-plan", plan + (autoRenew ? " (auto-renew)" : ""),
+                () -> engine.purchasePlan(id, plan, autoRenew));
+    }
+
+    private Object subscribe(ApiRequest r) {
+        String pkg = r.text("package");
+        String id = account(r);
+        return sold(r, id, "subscribe-package", pkg, () -> {
+            engine.subscribePackage(id, pkg);
+            return 0L;
+        });
+    }
+
+    /** Runs a sale of the account's product: 409 naming why it is refused (no such plan, sales ended). */
+    private Object sold(ApiRequest r, String id, String action, String detail, java.util.function.LongSupplier sale) {
+        try {
+            sale.getAsLong();
+        } catch (IllegalArgumentException | IllegalStateException | ArithmeticException e) {
+            throw ApiException.conflict(e.getMessage());
+        }
+        store.administration().audit(id, r.caller().name(), action, detail);
         return ApiResponse.created(view(id));
     }
 
@@ -176,7 +221,7 @@ final class AccountRoutes {
     }
 
     Map<String, Object> view(String id) {
-        return AccountViews.account(store, id, null, engine.clock().instant());
+        return AccountViews.account(store, id, engine.clock().instant());
     }
 
     Money money(String accountId, String text, String field) {

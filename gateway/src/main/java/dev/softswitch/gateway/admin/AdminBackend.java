@@ -16,7 +16,10 @@ public interface AdminBackend {
     /** The charging engine: accounts, purchases, history, explanations. */
     ChargingEngine charging();
 
-    /** Opens account {@code id} on {@code product} in {@code zone}; throws IllegalArgumentException naming why not. */
+    /**
+     * Opens account {@code id} on {@code product} in {@code zone} (null: the product's); throws
+     * IllegalArgumentException naming why not.
+     */
     void openAccount(String id, String product, ZoneId zone);
 
     /** The HA1 hashes of {@code password} for the gateway's digest realm, by algorithm name (SIG-4). */

@@ -1,16 +1,16 @@
 package dev.softswitch.gateway.admin;
 
 import dev.softswitch.charging.account.AccountProfile;
-import dev.softswitch.charging.money.Money;
 import dev.softswitch.charging.session.ChargingEngine;
-import dev.softswitch.charging.tariff.Rate;
+import dev.softswitch.charging.session.DenialReason;
+import dev.softswitch.charging.session.Quote;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * The dial pad's question (OPS-2): what would a call from this account to this number cost, per increment
- * with tax, in the account's currency; or why it cannot be called.
+ * with tax, in the account's currency ({@link ChargingEngine#quote}); or why it cannot be called (the number
+ * plan, availability, suspension, no rate).
  */
 final class RateRoutes {
 
@@ -44,32 +44,24 @@ final class RateRoutes {
         if (profile.suspended()) {
             return refused(out, "account suspended: " + profile.suspension(), 403);
         }
-        String currency = engine.accounts().balance(id).orElseThrow().currency();
-        Optional<Rate> found = engine.rates().lookup(dialled.digits());
-        if (found.isEmpty()) {
-            return refused(out, "no rate for destination " + dialled.digits(), 404);
+        Quote quote = engine.quote(id, dialled.digits());
+        if (quote instanceof Quote.Unpriced u) {
+            return refused(out, u.message(), u.reason() == DenialReason.NO_RATE ? 404 : 403);
         }
-        Rate rate = found.get();
-        if (!rate.currency().equals(currency)) {
-            return refused(out, "the rate charges in " + rate.currency() + ", the account holds " + currency, 403);
-        }
+        Quote.Priced p = (Quote.Priced) quote;
         out.put("callable", true);
-        out.put("destination", rate.destinationName());
-        out.put("currency", currency);
-        out.put("taxMode", rate.tax().mode().name());
-        out.put("taxBasisPoints", rate.tax().basisPoints());
-        out.put("initialIncrementSeconds", rate.initialIncrementSeconds());
-        out.put("subsequentIncrementSeconds", rate.subsequentIncrementSeconds());
-        out.put("pricePerMinute", gross(rate, rate.pricePerMinute()));
-        out.put("connectFee", gross(rate, rate.connectFee()));
-        out.put("pricePerInitialIncrement", gross(rate, rate.costOfIncrement(rate.initialIncrementSeconds())));
-        out.put("pricePerSubsequentIncrement", gross(rate, rate.costOfIncrement(rate.subsequentIncrementSeconds())));
+        out.put("product", p.product());
+        out.put("destination", p.destination());
+        out.put("currency", p.perMinute().currency());
+        out.put("taxMode", p.tax().mode().name());
+        out.put("taxBasisPoints", p.tax().basisPoints());
+        out.put("initialIncrementSeconds", p.initialSeconds());
+        out.put("subsequentIncrementSeconds", p.subsequentSeconds());
+        out.put("pricePerMinute", AccountViews.amount(p.perMinute()));
+        out.put("connectFee", AccountViews.amount(p.connectFee()));
+        out.put("priceOfFirstIncrement", AccountViews.amount(p.firstIncrement()));
+        out.put("pricePerSubsequentIncrement", AccountViews.amount(p.nextIncrement()));
         return out;
-    }
-
-    /** The price the customer pays, tax included. */
-    private static String gross(Rate rate, Money net) {
-        return AccountViews.amount(new Money(rate.tax().grossMicros(net.micros()), net.currency()));
     }
 
     private static Map<String, Object> refused(Map<String, Object> out, String reason, Integer sipCode) {

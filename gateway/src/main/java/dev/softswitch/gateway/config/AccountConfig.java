@@ -14,9 +14,11 @@ import java.util.regex.Pattern;
  * @param country   ISO 3166 alpha-2 code, or null to take the verified number's country
  * @param ha1Sha256 H(id:realm:password) with SHA-256, or null
  * @param ha1Md5    the same with MD5, or null
+ * @param product   the product the account is sold as, or null for the first configured
+ * @param zone      the account's time zone when it differs from its product's, or null
  */
 public record AccountConfig(String id, String balance, String number, String country, String ha1Sha256,
-                            String ha1Md5) {
+                            String ha1Md5, String product, String zone) {
 
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9._~+-]+");
     private static final Pattern E164 = Pattern.compile("\\+[1-9][0-9]{5,14}");
@@ -35,6 +37,14 @@ public record AccountConfig(String id, String balance, String number, String cou
         }
         hex("ha1Sha256", ha1Sha256, 64);
         hex("ha1Md5", ha1Md5, 32);
+        if (zone != null) {
+            try {
+                java.time.ZoneId.of(zone);
+            } catch (RuntimeException e) {
+                throw new InvalidValueException("zone", "\"" + zone + "\" is not a time zone (use a region id such as"
+                        + " Asia/Tokyo, or UTC)");
+            }
+        }
         if (country != null && !ISO.contains(country)) {
             throw new InvalidValueException("country", "\"" + country
                     + "\" is not an ISO 3166 country code (use two capital letters, e.g. GB)");
@@ -43,12 +53,12 @@ public record AccountConfig(String id, String balance, String number, String cou
 
     /** An account without a verified number, located where its (absent) number says: nowhere known. */
     public AccountConfig(String id, String balance) {
-        this(id, balance, null, null, null, null);
+        this(id, balance, null, null, null, null, null, null);
     }
 
     /** An account without credentials: it cannot place calls until it has them. */
     public AccountConfig(String id, String balance, String number, String country) {
-        this(id, balance, number, country, null, null);
+        this(id, balance, number, country, null, null, null, null);
     }
 
     /** Whether the account holds any password hash at all. */

@@ -1,32 +1,41 @@
 package dev.softswitch.gateway.config;
 
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
- * Prepaid charging: the ISO 4217 currency, the rate deck, the accounts, and where the durable
- * journal lives (CHG-7; null keeps balances in memory only, lost at exit).
+ * Prepaid charging: the products accounts are sold as, the accounts, and where the durable journal lives (CHG-7;
+ * null keeps balances in memory only, lost at exit). A file with one {@code currency} and inline {@code rates}
+ * instead of {@code products} describes one product named {@value #DEFAULT_PRODUCT}.
  */
-public record ChargingConfig(String currency, List<RateConfig> rates, List<AccountConfig> accounts, String journal) {
+public record ChargingConfig(List<ProductConfig> products, List<AccountConfig> accounts, String journal) {
 
-    private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
+    /** The product of a configuration written with {@code currency} and {@code rates} only. */
+    public static final String DEFAULT_PRODUCT = "default";
 
     public ChargingConfig {
-        if (!CURRENCY.matcher(Checks.present("currency", currency)).matches()) {
-            throw new InvalidValueException("currency", "\"" + currency
-                    + "\" is not a currency code (use three capital letters, e.g. USD)");
+        products = List.copyOf(Checks.present("products", products));
+        if (products.isEmpty()) {
+            throw new InvalidValueException("products", "no product (give at least one, e.g. - { name: line-out,"
+                    + " currency: USD, rates: [...] })");
         }
-        rates = List.copyOf(Checks.present("rates", rates));
-        Checks.unique("rates", rates, RateConfig::prefix, "prefix");
+        Checks.unique("products", products, ProductConfig::name, "product name");
         accounts = List.copyOf(Checks.present("accounts", accounts));
         Checks.unique("accounts", accounts, AccountConfig::id, "account id");
+        for (AccountConfig a : accounts) {
+            if (a.product() != null && products.stream().noneMatch(p -> p.name().equals(a.product()))) {
+                throw new InvalidValueException("accounts", "account \"" + a.id() + "\" names product \""
+                        + a.product() + "\", which is not configured (products: "
+                        + products.stream().map(ProductConfig::name).toList() + ")");
+            }
+        }
         if (journal != null) {
             Checks.notBlank("journal", journal);
         }
     }
 
-    /** Charging without a journal. */
-    public ChargingConfig(String currency, List<RateConfig> rates, List<AccountConfig> accounts) {
-        this(currency, rates, accounts, null);
+    /** The product account {@code a} belongs to: the one it names, else the first. */
+    public ProductConfig productOf(AccountConfig a) {
+        return a.product() == null ? products.get(0)
+                : products.stream().filter(p -> p.name().equals(a.product())).findFirst().orElseThrow();
     }
 }

@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
  */
 final class GatewayConfigReader {
 
-    private static final Pattern DURATION = Pattern.compile("([0-9]{1,9})(ms|s|m|h)");
+    private static final Pattern DURATION = Pattern.compile("([0-9]{1,9})(ms|s|m|h|d)");
     private static final Pattern INCREMENTS = Pattern.compile("([0-9]{1,5})/([0-9]{1,5})");
 
     private GatewayConfigReader() {
@@ -40,7 +40,7 @@ final class GatewayConfigReader {
         var trunks = r.mappings("trunks", "- { name: carrier, host: 192.0.2.10, port: 5060, transport: udp,"
                 + " prefixes: [\"\"] }", "name", "trunk name", t -> trunk(t, baseDir));
         ChargingConfig charging = r.mapping("charging", "{ currency: USD, rates: [...], accounts: [...] }",
-                GatewayConfigReader::charging);
+                ChargingConfigReader::charging);
         CdrConfig cdr = r.mapping("cdr", "{ file: ./var/cdr/calls.jsonl }", GatewayConfigReader::cdr);
         RoutingConfig routing = r.mapping("routing", "{ maxAttempts: 3, probeInterval: 30s, probeFailures: 3 }",
                 GatewayConfigReader::routing, RoutingConfig.DEFAULTS);
@@ -124,7 +124,7 @@ final class GatewayConfigReader {
         return r.build(() -> new TimersConfig(t1, t2, t4));
     }
 
-    private static Duration duration(MappingReader r, String key, Duration fallback) {
+    static Duration duration(MappingReader r, String key, Duration fallback) {
         String text = r.text(key, "500ms", null);
         return text == null ? fallback : r.parsed(key, "500ms, 4s or 2m", GatewayConfigReader::parseDuration,
                 "a duration");
@@ -144,6 +144,8 @@ final class GatewayConfigReader {
                 return Duration.ofSeconds(n);
             case "m":
                 return Duration.ofMinutes(n);
+            case "d":
+                return Duration.ofDays(n);
             default:
                 return Duration.ofHours(n);
         }
@@ -249,7 +251,7 @@ final class GatewayConfigReader {
         return r.build(() -> new CountryRuleConfig(country, name, outboundOff, inboundOff, salesSuspended));
     }
 
-    private static Instant instant(MappingReader r, String key) {
+    static Instant instant(MappingReader r, String key) {
         return r.parsedOrNull(key, "2023-05-31T00:00+09:00", GatewayConfigReader::parseInstant,
                 "a date and time with its UTC offset");
     }
@@ -263,40 +265,10 @@ final class GatewayConfigReader {
         }
     }
 
-    private static ChargingConfig charging(MappingReader r) {
-        String currency = r.text("currency", "USD");
-        var rates = r.mappings("rates", "- { prefix: \"44\", destination: UK, perMinute: \"0.0250\","
-                + " increments: 60/60 }", "prefix", "prefix", GatewayConfigReader::rate);
-        var accounts = r.mappings("accounts", "- { id: alice, balance: \"10.00\" }", "id", "account id",
-                GatewayConfigReader::account);
-        String journal = r.text("journal", "./var/journal", null);
-        return r.build(() -> new ChargingConfig(currency, rates, accounts, journal));
-    }
-
-    private static RateConfig rate(MappingReader r) {
-        String prefix = r.text("prefix", "\"44\"");
-        String destination = r.text("destination", "United Kingdom");
-        String perMinute = r.text("perMinute", "\"0.0250\"");
-        String connectFee = r.text("connectFee", "\"0\"", "0");
-        int[] increments = r.parsed("increments", "60/60", GatewayConfigReader::parseIncrements,
-                "a pair of increments in seconds");
-        return r.build(() -> new RateConfig(prefix, destination, perMinute, connectFee, increments[0], increments[1]));
-    }
-
     /** Parses {@code initial/subsequent} whole seconds, e.g. {@code 60/60}; null for anything else. */
     static int[] parseIncrements(String text) {
         Matcher m = INCREMENTS.matcher(text.trim());
         return m.matches() ? new int[] {Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))} : null;
-    }
-
-    private static AccountConfig account(MappingReader r) {
-        String id = r.text("id", "alice");
-        String balance = r.text("balance", "\"10.00\"");
-        String number = r.text("number", "\"+447700900001\"", null);
-        String country = r.text("country", "GB", null);
-        String ha1Sha256 = r.text("ha1Sha256", "\"<64 hex digits from: java -jar gateway.jar hash-password ID>\"", null);
-        String ha1Md5 = r.text("ha1Md5", "\"<32 hex digits from: java -jar gateway.jar hash-password ID>\"", null);
-        return r.build(() -> new AccountConfig(id, balance, number, country, ha1Sha256, ha1Md5));
     }
 
     private static CdrConfig cdr(MappingReader r) {

@@ -2,16 +2,20 @@ package dev.softswitch.gateway.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.softswitch.charging.account.AccountOptions;
+import dev.softswitch.charging.account.MonthlyPackage;
+import dev.softswitch.charging.account.PlanProduct;
 import dev.softswitch.charging.account.JournalledAccountStore;
 import dev.softswitch.charging.journal.NoJournal;
 import dev.softswitch.charging.money.Money;
+import dev.softswitch.charging.product.Product;
+import dev.softswitch.charging.product.ProductCatalog;
 import dev.softswitch.charging.session.Authorisation;
 import dev.softswitch.charging.session.ChargingEngine;
 import dev.softswitch.charging.session.ChargingSession;
 import dev.softswitch.charging.tariff.Rate;
 import dev.softswitch.charging.tariff.RateSchedule;
 import dev.softswitch.charging.tariff.RateTable;
+import dev.softswitch.charging.tariff.Tax;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;
@@ -29,7 +33,8 @@ import java.util.Map;
 
 /**
  * A real {@link AdminHttpServer} on port 0 serving the admin API over an in-memory charging engine and a
- * scripted {@link AdminBackend}: an operator token, a read-only token, account {@code alice} with 10 USD and
+ * scripted {@link AdminBackend}: products {@code line-out} (a plan, a package) and {@code coin-wallet}, an
+ * operator token, a read-only token, account {@code alice} on line-out with 10 USD and
  * one settled call {@code call-1}, one live call, trunk {@code carrier-a}.
  */
 final class AdminApiFixture implements AutoCloseable {
@@ -42,8 +47,14 @@ final class AdminApiFixture implements AutoCloseable {
     final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
     final JournalledAccountStore store = new JournalledAccountStore(new NoJournal(), clock);
-    final ChargingEngine engine = new ChargingEngine(store, RateSchedule.of(RateTable.of("test", List.of(
-            new Rate("44", "United Kingdom", Money.parse("0.06", "USD"), Money.zero("USD"), 60, 60)))), clock,
+    static final RateSchedule SELL = RateSchedule.of(RateTable.of("test", List.of(
+            new Rate("44", "United Kingdom", Money.parse("0.06", "USD"), Money.zero("USD"), 60, 60))));
+    static final Product LINE_OUT = new Product("line-out", "USD", Tax.NONE, SELL, ZoneOffset.UTC, "", null, null,
+            null, List.of(PlanProduct.thirtyDays("UK 100", List.of("44"), 100, Money.parse("5", "USD"))),
+            List.of(new MonthlyPackage("UK 60", 60, List.of("44"))));
+    static final Product COINS = new Product("coin-wallet", "USD", Tax.NONE, SELL, ZoneOffset.UTC, "", null,
+            Money.parse("0.01", "USD"), null, List.of(), List.of());
+    final ChargingEngine engine = new ChargingEngine(store, ProductCatalog.of(List.of(LINE_OUT, COINS)), clock,
             ChargingEngine.DEFAULT_RESERVATION_TTL);
     final ScriptedBackend backend = new ScriptedBackend();
     final AdminHttpServer server;
@@ -55,7 +66,8 @@ final class AdminApiFixture implements AutoCloseable {
 
     /** @param allowedHosts null for the server's default hosts */
     AdminApiFixture(List<String> allowedHosts) {
-        store.create("alice", Money.parse("10", "USD"));
+        engine.openAccount("alice", "line-out", null);
+        engine.purchaseCredit("alice", Money.parse("10", "USD"), "opening");
         ChargingSession s = ((Authorisation.Granted) engine.authorise("call-1", "alice", "447700900123")).session();
         s.start(NOW.minusSeconds(100));
         s.end(NOW.minusSeconds(70));
@@ -123,10 +135,7 @@ final class AdminApiFixture implements AutoCloseable {
 
         @Override
         public void openAccount(String id, String product, ZoneId zone) {
-            if (!product.equals("line-out")) {
-                throw new IllegalArgumentException("unknown product '" + product + "'");
-            }
-            store.open(id, zone == null ? AccountOptions.of("USD") : AccountOptions.of("USD").withZone(zone));
+            engine.openAccount(id, product, zone);
         }
 
         @Override

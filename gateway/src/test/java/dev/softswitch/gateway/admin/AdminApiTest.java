@@ -134,6 +134,9 @@ class AdminApiTest {
                 Arguments.of("/api/v1/accounts/alice/suspend", "{\"reason\":\"  \"}", "reason"),
                 Arguments.of("/api/v1/accounts/alice/adjustments", "{\"callId\":\"call-1\",\"amount\":\"0.0000001\","
                         + "\"reason\":\"x\"}", "amount"),
+                Arguments.of("/api/v1/accounts/alice/coins", "{\"coins\":0}", "coins"),
+                Arguments.of("/api/v1/accounts/alice/plans", "{\"plan\":\"UK 100\",\"autoRenew\":\"yes\"}", "autoRenew"),
+                Arguments.of("/api/v1/accounts/alice/packages", "{\"package\":7}", "package"),
                 Arguments.of("/api/v1/closure", "{\"serviceEnd\":\"tomorrow\"}", "serviceEnd"));
     }
 
@@ -224,13 +227,37 @@ class AdminApiTest {
     }
 
     @Test
+    void plansPackagesAndCoinsAreSoldFromTheAccountsProduct() throws Exception {
+        HttpResponse<String> plan = api.post("/api/v1/accounts/alice/plans", "{\"plan\":\"UK 100\",\"autoRenew\":true}");
+        assertThat(plan.statusCode()).as(plan.body()).isEqualTo(201);
+        assertThat(json(plan).at("/balance/plans/0/minutesLeft").asInt()).isEqualTo(100);
+
+        HttpResponse<String> pkg = api.post("/api/v1/accounts/alice/packages", "{\"package\":\"UK 60\"}");
+        assertThat(pkg.statusCode()).as(pkg.body()).isEqualTo(201);
+        assertThat(json(pkg).at("/balance/packageMinutesLeft").asInt()).isEqualTo(60);
+
+        HttpResponse<String> unknown = api.post("/api/v1/accounts/alice/plans", "{\"plan\":\"World 5\"}");
+        assertThat(unknown.statusCode()).isEqualTo(409);
+        assertThat(json(unknown).get("error").asText()).contains("UK 100");
+        assertThat(api.post("/api/v1/accounts/alice/coins", "{\"coins\":5}").statusCode()).isEqualTo(409);
+
+        assertThat(api.post("/api/v1/accounts", "{\"id\":\"erin\",\"product\":\"coin-wallet\","
+                + "\"number\":\"+447400000010\",\"password\":\"erin-secret-pw\"}").statusCode()).isEqualTo(201);
+        HttpResponse<String> coins = api.post("/api/v1/accounts/erin/coins", "{\"coins\":250}");
+        assertThat(coins.statusCode()).as(coins.body()).isEqualTo(201);
+        assertThat(json(coins).at("/balance/coins").asLong()).isEqualTo(250);
+        assertThat(json(coins).get("product").asText()).isEqualTo("coin-wallet");
+    }
+
+    @Test
     void theDialPadShowsThePricePerIncrementOrWhyNot() throws Exception {
         JsonNode ok = json(api.get("/api/v1/accounts/alice/rate?number=%2B447700900123"));
         assertThat(ok.get("callable").asBoolean()).isTrue();
         assertThat(ok.get("destination").asText()).isEqualTo("United Kingdom");
         assertThat(ok.get("numberType").asText()).isEqualTo("MOBILE");
         assertThat(ok.get("currency").asText()).isEqualTo("USD");
-        assertThat(ok.get("pricePerInitialIncrement").asText()).isEqualTo("0.06");
+        assertThat(ok.get("product").asText()).isEqualTo("line-out");
+        assertThat(ok.get("priceOfFirstIncrement").asText()).isEqualTo("0.06");
 
         JsonNode refused = json(api.get("/api/v1/accounts/alice/rate?number=%2B80012345678"));
         assertThat(refused.get("callable").asBoolean()).isFalse();

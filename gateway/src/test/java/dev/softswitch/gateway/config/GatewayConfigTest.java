@@ -60,8 +60,10 @@ class GatewayConfigTest {
         assertThat(c.media()).isEqualTo(new MediaConfig("127.0.0.1", 20000, 29999, Duration.ofSeconds(30), Duration.ofHours(2)));
         assertThat(c.trunks()).extracting(TrunkConfig::name, TrunkConfig::host, TrunkConfig::port, TrunkConfig::prefixes,
                 TrunkConfig::probe).containsExactly(tuple("demo-carrier", "127.0.0.1", 5080, java.util.List.of(""), false));
-        assertThat(c.charging().currency()).isEqualTo("USD");
-        assertThat(c.charging().rates()).extracting(RateConfig::prefix)
+        assertThat(c.charging().products()).extracting(ProductConfig::name, ProductConfig::currency)
+                .containsExactly(tuple("line-out", "USD"));
+        assertThat(c.charging().products().get(0).creditValidity()).isEqualTo(Duration.ofDays(180));
+        assertThat(c.charging().products().get(0).rates()).extracting(RateConfig::prefix)
                 .contains("1", "44", "447", "49", "4915", "4916", "4917", "66", "81", "8190");
         assertThat(rate(c, "81")).isEqualTo(new RateConfig("81", "Japan", "0.0530", "0", 60, 60));
         assertThat(rate(c, "8190").perMinute()).isEqualTo("0.1200");
@@ -155,7 +157,7 @@ class GatewayConfigTest {
         GatewayConfig c = GatewayConfig.parse(VALID, "test.yaml");
 
         assertThatThrownBy(() -> c.trunks().clear()).isInstanceOf(UnsupportedOperationException.class);
-        assertThatThrownBy(() -> c.charging().rates().clear()).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> c.charging().products().get(0).rates().clear()).isInstanceOf(UnsupportedOperationException.class);
         assertThatThrownBy(() -> c.trunks().get(0).prefixes().add("1")).isInstanceOf(UnsupportedOperationException.class);
     }
 
@@ -332,7 +334,7 @@ class GatewayConfigTest {
     }
 
     private static RateConfig rate(GatewayConfig c, String prefix) {
-        return c.charging().rates().stream().filter(r -> r.prefix().equals(prefix)).findFirst().orElseThrow();
+        return c.charging().products().get(0).rates().stream().filter(r -> r.prefix().equals(prefix)).findFirst().orElseThrow();
     }
 
     private static AccountConfig account(GatewayConfig c, String id) {

@@ -68,7 +68,7 @@ class AdminApiEndToEndTest {
         Gateway gateway = start();
 
         HttpResponse<String> created = send("POST", "/api/v1/accounts", """
-                {"id": "dave", "product": "USD", "number": "+447400000009", "country": "GB",
+                {"id": "dave", "product": "default", "number": "+447400000009", "country": "GB",
                  "timeZone": "Europe/London", "password": "%s"}""".formatted(TestAccounts.password("dave")));
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
         HttpResponse<String> credit = send("POST", "/api/v1/accounts/dave/credit", "{\"amount\": \"1.00\"}");
@@ -77,7 +77,7 @@ class AdminApiEndToEndTest {
         JsonNode rate = json(send("GET", "/api/v1/accounts/dave/rate?number=%2B447400123456", null));
         assertThat(rate.get("callable").asBoolean()).as(rate.toString()).isTrue();
         assertThat(rate.get("destination").asText()).isEqualTo("UK mobile");
-        assertThat(rate.get("pricePerInitialIncrement").asText()).isEqualTo("0.06");
+        assertThat(rate.get("priceOfFirstIncrement").asText()).isEqualTo("0.06");
 
         assertThat(call("dave")).isTrue();
 

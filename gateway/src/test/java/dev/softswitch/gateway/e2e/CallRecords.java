@@ -47,6 +47,25 @@ final class CallRecords {
         }
     }
 
+    /**
+     * The last record of {@code account} after line {@code from} that {@code wanted} accepts, waiting up to 5 s for
+     * one: a test whose neighbours' records may still be on their way picks its own by a property only it has.
+     */
+    static JsonNode lastWhere(Path file, int from, String account, java.util.function.Predicate<JsonNode> wanted)
+            throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (true) {
+            List<JsonNode> found = awaitOf(file, from, account, 1).stream().filter(wanted).toList();
+            if (!found.isEmpty()) {
+                return found.get(found.size() - 1);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no call record of " + account + " after line " + from + " matches");
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+        }
+    }
+
     static int count(Path file) throws Exception {
         return Files.exists(file) ? Files.readAllLines(file).size() : 0;
     }

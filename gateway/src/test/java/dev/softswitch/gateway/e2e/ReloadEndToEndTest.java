@@ -58,7 +58,7 @@ class ReloadEndToEndTest {
         Files.writeString(config, TestAccounts.withPasswords(yaml(sipPort, httpPort, mediaBase, "second", second)));
         HttpResponse<String> ok = post(httpPort, "/api/v1/reload");
         assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
-        assertThat(ok.body()).contains("\"trunks\"").contains("\"notReloaded\" : [ ]");
+        assertThat(ok.body()).contains("trunks and buy-rate decks").contains("\"notReloaded\" : [ ]");
         assertThat(callVia(sipPort, second)).isTrue();
 
         Files.writeString(config, TestAccounts.withPasswords(yaml(sipPort, httpPort, mediaBase, "third", 70000)));
