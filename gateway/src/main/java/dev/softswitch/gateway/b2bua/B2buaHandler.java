@@ -98,13 +98,14 @@ public final class B2buaHandler implements TransactionUser {
     }
 
     /**
-     * Hangs up the answered call {@code callId} with BYE on both legs; charging settles it as for any other
-     * end. False when there is no such answered call (SIP core thread).
+     * Hangs up the answered call {@code callId} with BYE on both legs, hung up by the gateway with cause
+     * {@code reason}; charging settles it as for any other end. False when there is no such answered call
+     * (SIP core thread).
      */
     public boolean hangUp(String callId, String reason) {
         for (Call call : registry.calls()) {
             if (call.live().callId().equals(callId) && call.state().isAnswered()) {
-                call.teardown(reason, "operator");
+                call.teardown(reason, "gateway");
                 return true;
             }
         }

@@ -24,8 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Issue 12's proof of the admin API (OPS-2) through the real gateway: an account created through the API
  * with a password buys credit, looks up a rate and places a SIPp call at once; its explanation and balance
- * are read back through the API; after a restart on the same journal it still calls; suspended, its INVITE
- * gets 403 saying why.
+ * are read back through the API; a live call is listed and hung up through the API (both legs get BYE, the
+ * call is settled); after a restart on the same journal it still calls; suspended, its INVITE gets 403
+ * saying why.
  */
 @ExtendWith(SippAvailable.class)
 class AdminApiEndToEndTest {
@@ -90,6 +91,13 @@ class AdminApiEndToEndTest {
         assertThat(account.at("/balance/total").asText()).isEqualTo("0.94");
         assertThat(account.at("/balance/lots/0/remaining").asText()).isEqualTo("0.94");
 
+        hangUpThroughTheApi("dave");
+        JsonNode hungUp = CallRecords.awaitOf(dir.resolve("calls.jsonl"), 0, "dave", 2).get(1);
+        assertThat(hungUp.get("hungUpBy").asText()).isEqualTo("gateway");
+        assertThat(hungUp.get("disconnectCause").asText()).isEqualTo("operator");
+        assertThat(json(send("GET", "/api/v1/accounts/dave", null)).at("/balance/total").asText())
+                .as("the hung-up call paid its first minute").isEqualTo("0.88");
+
         gateway.close();
         closeables.remove(gateway);
         start();
@@ -129,6 +137,39 @@ class AdminApiEndToEndTest {
         Gateway g = Gateway.start(GatewayConfig.parse(TestAccounts.withPasswords(yaml), "admin-e2e.yaml"));
         closeables.add(g);
         return g;
+    }
+
+    /**
+     * A call as {@code account} that only the gateway ends (both SIPp sides wait for its BYE): listed by
+     * {@code GET /api/v1/calls} once answered, then hung up by {@code DELETE /api/v1/calls/{callId}}.
+     */
+    private void hangUpThroughTheApi(String account) throws Exception {
+        try (SippProcess carrier = SippProcess.builder(SippScenario.uas("credit-exhausted")).localPort(carrierPort)
+                .timeout(LIMIT).start()) {
+            carrier.awaitListening(Duration.ofSeconds(5));
+            try (SippProcess client = SippProcess.builder(SippScenario.uac("credit-exhausted")).remote(sipPort)
+                    .service(UK_MOBILE).set("account", account).timeout(LIMIT).start()) {
+                String callId = awaitAnsweredCall(account);
+                HttpResponse<String> hangUp = send("DELETE", "/api/v1/calls/" + callId, null);
+                assertThat(hangUp.statusCode()).as(hangUp.body()).isEqualTo(200);
+                assertThat(client.awaitExit(LIMIT)).as(client.describe()).isZero();
+                assertThat(carrier.awaitExit(LIMIT)).as(carrier.describe()).isZero();
+            }
+        }
+    }
+
+    /** The Call-ID of {@code account}'s answered call, as the API lists it (bounded wait). */
+    private String awaitAnsweredCall(String account) throws Exception {
+        long deadline = System.nanoTime() + LIMIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            for (JsonNode c : json(send("GET", "/api/v1/calls", null)).get("calls")) {
+                if (c.get("account").asText().equals(account) && !c.get("answeredAt").isNull()) {
+                    return c.get("callId").asText();
+                }
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(50));
+        }
+        throw new AssertionError("no answered call of " + account + " within " + LIMIT);
     }
 
     /** One SIPp call as {@code account} (its password is its test password); true when both sides completed. */
