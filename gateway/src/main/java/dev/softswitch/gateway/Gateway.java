@@ -34,6 +34,7 @@ import dev.softswitch.gateway.metrics.GatewayMetrics;
 import dev.softswitch.gateway.probe.TrunkProber;
 import dev.softswitch.gateway.routing.RoutingService;
 import dev.softswitch.gateway.time.TimerService;
+import dev.softswitch.gateway.time.Timeout;
 import dev.softswitch.gateway.time.WheelTimerService;
 import dev.softswitch.gateway.transaction.TimerSettings;
 import dev.softswitch.gateway.transaction.TransactionLayer;
@@ -63,13 +64,13 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
@@ -119,6 +120,9 @@ public final class Gateway implements AutoCloseable {
     private MediaRelay relay;
     private AdminHttpServer admin;
     private CallRecordWriter callRecords;
+    private WheelTimerService timers;
+    /** Hangs up every call when the service ends (seed 000's closure), on the SIP core thread. */
+    private Timeout serviceEnd;
 
     private Gateway(GatewayConfig config, Path source) {
         this.config = config;
@@ -171,7 +175,7 @@ public final class Gateway implements AutoCloseable {
         closeables.add(relay);
         new MediaRelayMetrics(relay).bindTo(registry);
 
-        WheelTimerService timers = new WheelTimerService(core, clock, TIMER_TICK);
+        timers = new WheelTimerService(core, clock, TIMER_TICK);
         closeables.add(timers);
         TimerSettings timerSettings = new TimerSettings(config.sip().timers().t1(), config.sip().timers().t2(),
                 config.sip().timers().t4());
@@ -224,6 +228,7 @@ public final class Gateway implements AutoCloseable {
             prober.update(routing.table().selector().trunks());
             prober.start();
             expireStaleReservations(timers);
+            scheduleServiceEnd();
         }).get(5, TimeUnit.SECONDS);
 
         admin = new AdminHttpServer(config.http().host(), config.http().port(), registry, adminApi());
@@ -258,6 +263,9 @@ public final class Gateway implements AutoCloseable {
             Money opening = Money.parse(a.balance(), product.currency());
             if (opening.isPositive()) {
                 charging.purchaseCredit(a.id(), opening, "opening");
+            }
+            if (a.monthlyPackage() != null) {
+                charging.subscribePackage(a.id(), a.monthlyPackage());
             }
         }
         log.info("{} accounts ({}), {} from the journal; products {}", accounts.accountIds().size(),
@@ -300,9 +308,12 @@ public final class Gateway implements AutoCloseable {
         openConfiguredAccounts(next);
         current = next;
         refreshSubscribers();
-        core.submit(() -> prober.update(routing.table().selector().trunks())).get(5, TimeUnit.SECONDS);
+        core.submit(() -> {
+            prober.update(routing.table().selector().trunks());
+            scheduleServiceEnd();
+        }).get(5, TimeUnit.SECONDS);
         List<String> reloaded = List.of("products (sell decks, tax, plans, packages)", "trunks and buy-rate decks",
-                "availability", "accounts (new ones opened)", "account credentials and numbers");
+                "availability and the service end", "accounts (new ones opened)", "account credentials and numbers");
         List<String> restart = ConfigChanges.needingRestart(config, next);
         String summary = "configuration reloaded from " + (source == null ? "embedded default" : source) + ": "
                 + products.all().size() + " products, " + routing.table().selector().trunks().size() + " trunks, "
@@ -315,6 +326,26 @@ public final class Gateway implements AutoCloseable {
     /** Routing, for tests and the admin API (trunk states, candidates). */
     public RoutingService routing() {
         return routing;
+    }
+
+    /**
+     * At the service's end of calls (availability.service.callsEnd, seed 000) every call still up is hung up on
+     * both legs at that instant, and charged to it; new calls are refused from then on by routing. On the SIP
+     * core thread; a reload moves the instant.
+     */
+    private void scheduleServiceEnd() {
+        if (serviceEnd != null) {
+            serviceEnd.cancel();
+            serviceEnd = null;
+        }
+        Instant callsEnd = routing.table().availability().service().callsEnd();
+        Instant now = timers.now();
+        if (callsEnd.isAfter(now) && callsEnd.isBefore(now.plus(Duration.ofDays(3650)))) {
+            serviceEnd = timers.scheduleAt(callsEnd, () -> {
+                log.warn("the service ends now ({}): hanging up every call", callsEnd);
+                b2bua.hangUpAll("service_ended", 403, "This calling service has ended");
+            });
+        }
     }
 
     /** Returns reservations whose caller vanished (CHG-6 TTL), every few seconds, on the SIP core thread. */

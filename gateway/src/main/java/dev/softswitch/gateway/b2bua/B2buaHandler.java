@@ -114,8 +114,17 @@ public final class B2buaHandler implements TransactionUser {
 
     /** Ends every answered call with BYE on both legs (shutdown). */
     public void hangUpAll(String reason) {
-        for (Call call : registry.calls()) {
-            call.teardown(reason, "gateway");
+        hangUpAll(reason, Response.SERVICE_UNAVAILABLE, "Service Unavailable");
+    }
+
+    /**
+     * Ends every call: answered ones with BYE on both legs (cause {@code reason}), ones still being set up with
+     * {@code code} and {@code phrase} to the client and CANCEL to the carrier.
+     */
+    public void hangUpAll(String reason, int code, String phrase) {
+        Refusal refusal = new Refusal(code, phrase, reason);
+        for (Call call : List.copyOf(registry.calls())) {
+            call.stop(reason, refusal);
         }
     }
 

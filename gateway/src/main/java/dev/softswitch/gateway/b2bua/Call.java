@@ -313,6 +313,19 @@ final class Call implements CarrierAttempts.Events {
         end(reason, hungUpBy, Response.OK);
     }
 
+    /**
+     * Ends the call from the gateway's side whatever its state: an answered call with BYE on both legs, a call
+     * still being set up with {@code beforeAnswer} to the client and CANCEL to the carrier.
+     */
+    void stop(String reason, Refusal beforeAnswer) {
+        if (state.isAnswered()) {
+            teardown(reason, "gateway");
+        } else if (state != CallState.ENDED) {
+            carrier.cancel();
+            refuse(beforeAnswer);
+        }
+    }
+
     /** Refuses or fails the call before answer: final response to the client, then clean up. */
     private void refuse(Refusal r) {
         if (state == CallState.ENDED) {

@@ -16,9 +16,11 @@ import java.util.regex.Pattern;
  * @param ha1Md5    the same with MD5, or null
  * @param product   the product the account is sold as, or null for the first configured
  * @param zone      the account's time zone when it differs from its product's, or null
+ * @param monthlyPackage the product's monthly package the account is subscribed to when it is opened
+ *                  (YAML key {@code package}), or null
  */
 public record AccountConfig(String id, String balance, String number, String country, String ha1Sha256,
-                            String ha1Md5, String product, String zone) {
+                            String ha1Md5, String product, String zone, String monthlyPackage) {
 
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9._~+-]+");
     private static final Pattern E164 = Pattern.compile("\\+[1-9][0-9]{5,14}");
@@ -53,12 +55,12 @@ public record AccountConfig(String id, String balance, String number, String cou
 
     /** An account without a verified number, located where its (absent) number says: nowhere known. */
     public AccountConfig(String id, String balance) {
-        this(id, balance, null, null, null, null, null, null);
+        this(id, balance, null, null, null, null, null, null, null);
     }
 
     /** An account without credentials: it cannot place calls until it has them. */
     public AccountConfig(String id, String balance, String number, String country) {
-        this(id, balance, number, country, null, null, null, null);
+        this(id, balance, number, country, null, null, null, null, null);
     }
 
     /** Whether the account holds any password hash at all. */

@@ -27,6 +27,13 @@ public record ChargingConfig(List<ProductConfig> products, List<AccountConfig> a
                         + a.product() + "\", which is not configured (products: "
                         + products.stream().map(ProductConfig::name).toList() + ")");
             }
+            ProductConfig product = productOf(products, a);
+            if (a.monthlyPackage() != null
+                    && product.packages().stream().noneMatch(p -> p.name().equals(a.monthlyPackage()))) {
+                throw new InvalidValueException("accounts", "account \"" + a.id() + "\" subscribes to package \""
+                        + a.monthlyPackage() + "\", which product \"" + product.name() + "\" does not have (packages: "
+                        + product.packages().stream().map(ProductConfig.PackageConfig::name).toList() + ")");
+            }
         }
         if (journal != null) {
             Checks.notBlank("journal", journal);
@@ -35,6 +42,10 @@ public record ChargingConfig(List<ProductConfig> products, List<AccountConfig> a
 
     /** The product account {@code a} belongs to: the one it names, else the first. */
     public ProductConfig productOf(AccountConfig a) {
+        return productOf(products, a);
+    }
+
+    private static ProductConfig productOf(List<ProductConfig> products, AccountConfig a) {
         return a.product() == null ? products.get(0)
                 : products.stream().filter(p -> p.name().equals(a.product())).findFirst().orElseThrow();
     }

@@ -106,6 +106,8 @@ final class ChargingConfigReader {
         String ha1Md5 = r.text("ha1Md5", "\"<32 hex digits from: java -jar gateway.jar hash-password ID>\"", null);
         String product = r.text("product", "line-out", null);
         String zone = r.text("zone", "Asia/Tokyo", null);
-        return r.build(() -> new AccountConfig(id, balance, number, country, ha1Sha256, ha1Md5, product, zone));
+        String monthlyPackage = r.text("package", "XS", null);
+        return r.build(() -> new AccountConfig(id, balance, number, country, ha1Sha256, ha1Md5, product, zone,
+                monthlyPackage));
     }
 }

@@ -417,6 +417,24 @@ class B2buaCallTest {
     }
 
     @Test
+    void theServiceEndingStopsARingingCallWithItsAnswerAndCancelsTheCarrier() throws Exception {
+        SIPRequest invite = clientInvite("alice", "+447400123456", "c5e");
+        transactions.onRequest(invite, CLIENT);
+        SIPRequest carrierInvite = onlyRequest("INVITE");
+        transactions.onResponse(carrierResponse(carrierInvite, 180, null), CARRIER);
+
+        b2bua.hangUpAll("service_ended", 403, "This calling service has ended");
+
+        assertThat(sender.statuses()).containsExactly(100, 180, 403);
+        assertThat(sender.lastResponse().getReasonPhrase()).isEqualTo("This calling service has ended");
+        assertThat(sender.requests("CANCEL")).hasSize(1);
+        assertThat(accounts.available("alice")).isEqualTo(usd("10.00"));
+        assertNoPortsInUse();
+        assertThat(onlyRecord().get("disconnectCause").asText()).isEqualTo("service_ended");
+        assertThat(b2bua.activeCalls()).isZero();
+    }
+
+    @Test
     void carrierBusyReachesTheClientWithItsCode() throws Exception {
         SIPRequest invite = clientInvite("alice", "+447400123456", "c6");
         transactions.onRequest(invite, CLIENT);

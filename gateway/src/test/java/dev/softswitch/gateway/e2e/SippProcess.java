@@ -335,6 +335,7 @@ public final class SippProcess implements AutoCloseable {
         private boolean rtpEcho;
         private Path workDir;
         private final Map<String, String> variables = new LinkedHashMap<>();
+        private String password;
         private final List<String> extraArguments = new ArrayList<>();
 
         private Builder(SippScenario scenario) {
@@ -395,6 +396,12 @@ public final class SippProcess implements AutoCloseable {
         /** {@code -set name value}: a global [$name] the scenario declares, e.g. {@code set("account", "alice")}. */
         public Builder set(String name, String value) {
             variables.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+            return this;
+        }
+
+        /** The password the client answers challenges with; by default the account's test password. */
+        public Builder password(String secret) {
+            this.password = Objects.requireNonNull(secret, "secret");
             return this;
         }
 
@@ -493,7 +500,7 @@ public final class SippProcess implements AutoCloseable {
             if (variables.containsKey("account")) {
                 // The client authenticates as its account with the account's test password (SIG-4).
                 String account = variables.get("account");
-                c.addAll(List.of("-au", account, "-ap", TestAccounts.password(account)));
+                c.addAll(List.of("-au", account, "-ap", password != null ? password : TestAccounts.password(account)));
             }
             if (rtpEcho) {
                 c.add("-rtp_echo");
