@@ -166,6 +166,7 @@ public final class Gateway implements AutoCloseable {
         openConfiguredAccounts(config);
         refreshSubscribers();
         routing = RoutingService.create(config, baseDir, new SplittableRandom(), registry);
+        GatewayAdminBackend.restoreDrains(accounts.administration().gatewayAuditTrail(), routing.states());
         charging.salesEnd(routing.table().availability().service().salesEnd());
         callRecords = new CallRecordWriter(Path.of(config.cdr().file()));
         closeables.add(callRecords);

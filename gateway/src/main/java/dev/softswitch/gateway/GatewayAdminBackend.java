@@ -1,5 +1,6 @@
 package dev.softswitch.gateway;
 
+import dev.softswitch.charging.account.AuditEntry;
 import dev.softswitch.charging.session.ChargingEngine;
 import dev.softswitch.gateway.account.Subscriber;
 import dev.softswitch.gateway.account.SubscriberDirectory;
@@ -11,6 +12,7 @@ import dev.softswitch.gateway.routing.RouteDecision;
 import dev.softswitch.gateway.routing.RoutingService;
 import dev.softswitch.gateway.routing.Trunk;
 import dev.softswitch.gateway.routing.TrunkState;
+import dev.softswitch.gateway.routing.TrunkStates;
 import dev.softswitch.gateway.transport.Endpoint;
 import io.netty.channel.EventLoop;
 import java.time.ZoneId;
@@ -108,6 +110,15 @@ final class GatewayAdminBackend implements AdminBackend {
         }
         routing.states().of(name).drain(drained);
         return true;
+    }
+
+    /** Drains again the trunks an operator left drained before a restart, as the journalled audit says. */
+    static void restoreDrains(List<AuditEntry> audit, TrunkStates states) {
+        for (AuditEntry a : audit) {
+            if (a.action().equals(DRAIN_ACTION) || a.action().equals(UNDRAIN_ACTION)) {
+                states.of(a.detail()).drain(a.action().equals(DRAIN_ACTION));
+            }
+        }
     }
 
     @Override

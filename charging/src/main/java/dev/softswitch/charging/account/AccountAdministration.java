@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * What the admin API changes on accounts besides money (OPS-2, ACC-4): the subscriber profile, suspension,
@@ -24,8 +23,8 @@ public final class AccountAdministration {
     private static final Logger log = LoggerFactory.getLogger(AccountAdministration.class);
 
     private final JournalledAccountStore store;
-    /** Audit lines of changes to no account (trunks, reloads, closure), as replayed and since. */
-    private final List<AuditEntry> gatewayAudit = new CopyOnWriteArrayList<>();
+    /** Audit lines of changes to no account (trunks, reloads, closure), as recovered and since. */
+    private final GatewayAudit gatewayAudit = new GatewayAudit();
 
     AccountAdministration(JournalledAccountStore store) {
         this.store = store;
@@ -71,9 +70,7 @@ public final class AccountAdministration {
     public void audit(String accountId, String operator, String action, String detail) {
         OperatorActed event = new OperatorActed(accountId, store.clock().instant(), operator, action, detail);
         if (accountId.isEmpty()) {
-            long seq = store.journal().append(event);
-            gatewayAudit.add(entry(event));
-            store.journal().awaitDurable(seq);
+            store.journal().awaitDurable(gatewayAudit.append(store.journal(), event));
         } else {
             emit(store.state(accountId), event);
         }
@@ -109,11 +106,12 @@ public final class AccountAdministration {
 
     /** Who changed the gateway outside any account (trunks, reloads, closure), oldest first. */
     public List<AuditEntry> gatewayAuditTrail() {
-        return List.copyOf(gatewayAudit);
+        return gatewayAudit.entries();
     }
 
-    void replayed(OperatorActed event) {
-        gatewayAudit.add(entry(event));
+    /** The gateway audit as recovery found it in the snapshot and the journal. */
+    GatewayAudit gatewayAudit() {
+        return gatewayAudit;
     }
 
     private void emit(AccountState s, JournalEvent event) {
@@ -122,10 +120,6 @@ public final class AccountAdministration {
             seq = store.emit(s, event);
         }
         store.journal().awaitDurable(seq);
-    }
-
-    private static AuditEntry entry(OperatorActed e) {
-        return new AuditEntry(e.at(), e.operator(), e.action(), e.detail());
     }
 
     private static void requireReason(String reason) {

@@ -71,7 +71,7 @@ public final class JournalledAccountStore implements AutoCloseable {
      */
     public static JournalledAccountStore open(Path dir, Clock clock, Duration reservationTtl) throws IOException {
         Map<String, AccountState> recovered = new TreeMap<>();
-        List<JournalEvent.OperatorActed> gatewayAudit = new ArrayList<>();
+        GatewayAudit gatewayAudit = new GatewayAudit();
         FileJournal journal = FileJournal.recover(dir, new FileJournal.Replayer() {
             @Override
             public void loadSnapshot(DataInput in) throws IOException {
@@ -79,6 +79,7 @@ public final class JournalledAccountStore implements AutoCloseable {
                     AccountState s = AccountSnapshots.restore(AccountSnapshotCodec.read(in));
                     recovered.put(s.id, s);
                 }
+                gatewayAudit.read(in);
             }
 
             @Override
@@ -92,7 +93,7 @@ public final class JournalledAccountStore implements AutoCloseable {
                     return;
                 }
                 if (event instanceof JournalEvent.OperatorActed acted && acted.accountId().isEmpty()) {
-                    gatewayAudit.add(acted);
+                    gatewayAudit.replayed(seq, acted);
                     return;
                 }
                 AccountState s = recovered.get(event.accountId());
@@ -105,7 +106,7 @@ public final class JournalledAccountStore implements AutoCloseable {
             }
         });
         JournalledAccountStore store = new JournalledAccountStore(journal, clock);
-        gatewayAudit.forEach(store.administration::replayed);
+        store.administration.gatewayAudit().adopt(gatewayAudit);
         Instant deadline = clock.instant().plus(reservationTtl);
         for (AccountState s : recovered.values()) {
             for (Reservation res : s.reservations.values()) {
@@ -134,7 +135,7 @@ public final class JournalledAccountStore implements AutoCloseable {
                 AccountSnapshotCodec.write(out, snapshot);
                 max = Math.max(max, snapshot.lastSeq());
             }
-            return max;
+            return Math.max(max, administration.gatewayAudit().write(out));
         });
     }
 

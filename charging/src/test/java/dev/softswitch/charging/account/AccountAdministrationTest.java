@@ -72,6 +72,14 @@ class AccountAdministrationTest {
             assertThat(store.administration().profile("u1").suspension()).isEqualTo("fraud check");
             assertThat(store.administration().profile("u1").ha1()).isEqualTo(HA1);
             assertThat(store.administration().auditTrail("u1")).hasSize(1);
+            assertThat(store.administration().gatewayAuditTrail()).extracting(AuditEntry::detail)
+                    .as("the snapshot keeps the gateway's audit lines; the segments holding them are gone")
+                    .containsExactly("carrier-a");
+            store.administration().audit("", "ops", "undrain-trunk", "carrier-a");
+        }
+        try (JournalledAccountStore store = JournalledAccountStore.open(dir, clock, Duration.ofMinutes(2))) {
+            assertThat(store.administration().gatewayAuditTrail()).extracting(AuditEntry::action)
+                    .containsExactly("drain-trunk", "undrain-trunk");
         }
     }
 

@@ -13,6 +13,11 @@ import java.util.Map;
  */
 public interface AdminBackend {
 
+    /** The audit action of draining a trunk (its detail: the trunk's name); a restart drains it again. */
+    String DRAIN_ACTION = "drain-trunk";
+    /** The audit action of taking a drained trunk back. */
+    String UNDRAIN_ACTION = "undrain-trunk";
+
     /** The charging engine: accounts, purchases, history, explanations. */
     ChargingEngine charging();
 

@@ -76,7 +76,7 @@ final class OperationsRoutes {
         if (!backend.drain(name, drained)) {
             throw ApiException.notFound("no trunk '" + name + "' (see GET /api/v1/trunks)");
         }
-        administration.audit("", r.caller().name(), drained ? "drain-trunk" : "undrain-trunk", name);
+        administration.audit("", r.caller().name(), drained ? AdminBackend.DRAIN_ACTION : AdminBackend.UNDRAIN_ACTION, name);
         return backend.trunks().stream().filter(t -> t.name().equals(name)).findFirst().orElseThrow();
     }
 

@@ -25,8 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Issue 12's proof of the admin API (OPS-2) through the real gateway: an account created through the API
  * with a password buys credit, looks up a rate and places a SIPp call at once; its explanation and balance
  * are read back through the API; a live call is listed and hung up through the API (both legs get BYE, the
- * call is settled); after a restart on the same journal it still calls; suspended, its INVITE gets 403
- * saying why.
+ * call is settled); a drained trunk stays drained across a restart; after the restart on the same journal
+ * the account still calls; suspended, its INVITE gets 403 saying why.
  */
 @ExtendWith(SippAvailable.class)
 class AdminApiEndToEndTest {
@@ -98,10 +98,16 @@ class AdminApiEndToEndTest {
         assertThat(json(send("GET", "/api/v1/accounts/dave", null)).at("/balance/total").asText())
                 .as("the hung-up call paid its first minute").isEqualTo("0.88");
 
+        assertThat(json(send("POST", "/api/v1/trunks/sipp-carrier/drain", null)).get("drained").asBoolean()).isTrue();
+
         gateway.close();
         closeables.remove(gateway);
         start();
         http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build(); // no connection to the old one
+        assertThat(json(send("GET", "/api/v1/trunks", null)).at("/trunks/0/drained").asBoolean())
+                .as("a drained trunk stays drained across a restart").isTrue();
+        assertThat(json(send("POST", "/api/v1/trunks/sipp-carrier/undrain", null)).get("drained").asBoolean())
+                .isFalse();
         assertThat(call("dave")).as("the account's credentials come back from the journal").isTrue();
 
         assertThat(send("POST", "/api/v1/accounts/dave/suspend", "{\"reason\": \"unpaid invoice\"}").statusCode())
