@@ -39,7 +39,7 @@ public interface AdminBackend {
     /** The calls in progress. */
     List<LiveCallView> liveCalls() throws Exception;
 
-    /** Hangs up the answered call {@code callId} on both legs; false when there is none. */
+    /** Ends the live call {@code callId} (answered: BYE on both legs; ringing: refused and cancelled); false when none. */
     boolean hangUp(String callId) throws Exception;
 
     /** Every trunk's state. */

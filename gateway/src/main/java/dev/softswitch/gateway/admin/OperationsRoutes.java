@@ -65,7 +65,7 @@ final class OperationsRoutes {
     private Object hangUp(ApiRequest r) throws Exception {
         String callId = r.path("callId");
         if (!backend.hangUp(callId)) {
-            throw ApiException.notFound("no answered call '" + callId + "' (see GET /api/v1/calls)");
+            throw ApiException.notFound("no live call '" + callId + "' (see GET /api/v1/calls)");
         }
         administration.audit("", r.caller().name(), "hang-up", callId);
         return Map.of("callId", callId, "hungUp", true);

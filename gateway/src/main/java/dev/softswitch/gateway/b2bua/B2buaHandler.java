@@ -98,14 +98,14 @@ public final class B2buaHandler implements TransactionUser {
     }
 
     /**
-     * Hangs up the answered call {@code callId} with BYE on both legs, hung up by the gateway with cause
-     * {@code reason}; charging settles it as for any other end. False when there is no such answered call
-     * (SIP core thread).
+     * Ends the live call {@code callId} from the gateway's side with cause {@code reason}: answered, BYE on both
+     * legs; still being set up, 480 to the client and CANCEL to the carrier. Charging settles it as for any other
+     * end. False when there is no such call (SIP core thread).
      */
     public boolean hangUp(String callId, String reason) {
         for (Call call : registry.calls()) {
-            if (call.live().callId().equals(callId) && call.state().isAnswered()) {
-                call.teardown(reason, "gateway");
+            if (call.live().callId().equals(callId)) {
+                call.stop(reason, new Refusal(Response.TEMPORARILY_UNAVAILABLE, "Call Ended By The Operator", reason));
                 return true;
             }
         }
