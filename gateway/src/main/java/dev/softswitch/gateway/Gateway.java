@@ -285,7 +285,7 @@ public final class Gateway implements AutoCloseable {
                 .map(t -> new ApiTokens.Token(t.name(), ApiRole.of(t.role()), t.sha256())).toList());
         List<String> hosts = http.allowedHosts().isEmpty() ? ApiGuard.defaultHosts(http.host(), http.port())
                 : http.allowedHosts();
-        GatewayAdminBackend backend = new GatewayAdminBackend(new GatewayAdminBackend.Parts(charging,
+        GatewayAdminBackend backend = new GatewayAdminBackend(new GatewayAdminBackend.Parts(charging, callRecords,
                 config.auth().realm(), subscribers::get, this::refreshSubscribers, () -> routing, () -> b2bua, core,
                 this::reload));
         return AdminApi.of(new ApiGuard(tokens, hosts), backend);

@@ -1,6 +1,7 @@
 package dev.softswitch.gateway;
 
 import dev.softswitch.charging.account.AuditEntry;
+import dev.softswitch.charging.cdr.CallRecordWriter;
 import dev.softswitch.charging.session.ChargingEngine;
 import dev.softswitch.gateway.account.Subscriber;
 import dev.softswitch.gateway.account.SubscriberDirectory;
@@ -31,7 +32,7 @@ import java.util.function.Supplier;
 final class GatewayAdminBackend implements AdminBackend {
 
     /** The parts of the gateway the API reaches, and what it calls back. */
-    record Parts(ChargingEngine charging, String realm, Supplier<SubscriberDirectory> subscribers,
+    record Parts(ChargingEngine charging, CallRecordWriter callRecords, String realm, Supplier<SubscriberDirectory> subscribers,
                  Runnable refreshSubscribers, Supplier<RoutingService> routing, Supplier<B2buaHandler> b2bua,
                  EventLoop core, Callable<ReloadReport> reload) {
     }
@@ -58,6 +59,11 @@ final class GatewayAdminBackend implements AdminBackend {
         Map<String, String> out = new TreeMap<>();
         c.ha1().forEach((algorithm, ha1) -> out.put(algorithm.token(), ha1));
         return out;
+    }
+
+    @Override
+    public int forget(String accountId) {
+        return parts.callRecords().anonymise(accountId);
     }
 
     @Override

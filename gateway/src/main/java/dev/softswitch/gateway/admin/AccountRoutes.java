@@ -86,9 +86,13 @@ final class AccountRoutes {
     private Object delete(ApiRequest r) {
         String id = account(r);
         store.administration().anonymise(id, r.caller().name());
-        store.administration().audit(id, r.caller().name(), "delete-account", "personal data removed (ACC-4)");
         backend.subscribersChanged();
-        return view(id);
+        int records = backend.forget(id);
+        store.administration().audit(id, r.caller().name(), "delete-account", "personal data removed (ACC-4), "
+                + records + " call records anonymised");
+        Map<String, Object> out = view(id);
+        out.put("callRecordsAnonymised", records);
+        return out;
     }
 
     private Object suspend(ApiRequest r, boolean suspend) {

@@ -30,6 +30,12 @@ public interface AdminBackend {
     /** The HA1 hashes of {@code password} for the gateway's digest realm, by algorithm name (SIG-4). */
     Map<String, String> passwordHashes(String accountId, String password);
 
+    /**
+     * Removes what the gateway holds of a deleted account's personal data outside charging (ACC-4): the callee
+     * numbers of its call records. Returns how many records it anonymised.
+     */
+    int forget(String accountId);
+
     /** Charging's profiles changed (an account created, deleted): the gateway learns them at once. */
     void subscribersChanged();
 

@@ -126,6 +126,7 @@ final class AdminApiFixture implements AutoCloseable {
     final class ScriptedBackend implements AdminBackend {
         int subscriberChanges;
         final List<String> hungUp = new ArrayList<>();
+        final List<String> forgotten = new ArrayList<>();
         boolean drained;
 
         @Override
@@ -141,6 +142,12 @@ final class AdminApiFixture implements AutoCloseable {
         @Override
         public Map<String, String> passwordHashes(String accountId, String password) {
             return Map.of("MD5", "md5-of-" + accountId, "SHA-256", "sha256-of-" + accountId);
+        }
+
+        @Override
+        public int forget(String accountId) {
+            forgotten.add(accountId);
+            return 1;
         }
 
         @Override

@@ -213,6 +213,8 @@ class AdminApiTest {
 
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(json(r).get("deleted").asBoolean()).isTrue();
+        assertThat(json(r).get("callRecordsAnonymised").asInt()).isEqualTo(1);
+        assertThat(api.backend.forgotten).containsExactly("alice");
         assertThat(api.get("/api/v1/accounts/alice/history").body()).doesNotContain("447700900123");
         assertThat(api.backend.subscriberChanges).isEqualTo(1);
     }

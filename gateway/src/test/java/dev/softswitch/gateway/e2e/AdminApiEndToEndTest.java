@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  * with a password buys credit, looks up a rate and places a SIPp call at once; its explanation and balance
  * are read back through the API; a live call is listed and hung up through the API (both legs get BYE, the
  * call is settled); a drained trunk stays drained across a restart; after the restart on the same journal
- * the account still calls; suspended, its INVITE gets 403 saying why.
+ * the account still calls; suspended, its INVITE gets 403 saying why; deleted (ACC-4), no callee number of it is
+ * left in its history or the call records, whose amounts stay.
  */
 @ExtendWith(SippAvailable.class)
 class AdminApiEndToEndTest {
@@ -115,6 +116,13 @@ class AdminApiEndToEndTest {
         SipUdpPeer peer = track(new SipUdpPeer(sipPort, "dave", TestAccounts.password("dave"), DigestAlgorithm.MD5));
         assertThat(peer.invite(UK_MOBILE, OFFER, LIMIT).startLine())
                 .isEqualTo("SIP/2.0 403 Account Suspended: unpaid invoice");
+
+        JsonNode deleted = json(send("DELETE", "/api/v1/accounts/dave", null));
+        assertThat(deleted.get("number").isNull()).isTrue();
+        assertThat(deleted.get("callRecordsAnonymised").asInt()).as("three calls and the refused one").isEqualTo(4);
+        assertThat(java.nio.file.Files.readString(dir.resolve("calls.jsonl"))).doesNotContain("447400123456");
+        assertThat(send("GET", "/api/v1/accounts/dave/history", null).body()).doesNotContain("447400123456")
+                .contains("\"amount\" : \"0.06\"");
     }
 
     private Gateway start() throws Exception {
