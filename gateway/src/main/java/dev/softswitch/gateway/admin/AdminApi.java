@@ -9,7 +9,13 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.nio.charset.StandardCharsets;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,10 +39,13 @@ public final class AdminApi {
     private final ApiGuard guard;
     private final ApiRouter router;
     private final ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /** The body fields each operation documents ("POST /api/v1/accounts" → its properties), from the OpenAPI. */
+    private final Map<String, Set<String>> bodyFields;
 
     public AdminApi(ApiGuard guard, ApiRouter router) {
         this.guard = guard;
         this.router = router;
+        this.bodyFields = bodyFields(OperationsRoutes.openApiDocument());
     }
 
     /** The API of {@code backend}: every operation {@link AdminRoutes} defines. */
@@ -65,6 +74,7 @@ public final class AdminApi {
             ApiRouter.Match match = router.match(request.method(), decodedPath(uri.rawPath()));
             ApiRequest apiRequest = new ApiRequest(caller, match.params(), uri.parameters(),
                     ByteBufUtil.getBytes(request.content()), json);
+            rejectUnknownFields(match.route(), apiRequest);
             Object body = match.route().handler().handle(apiRequest);
             if (!request.method().name().equals("GET")) {
                 log.info("admin API: {} {} by {}", request.method(), uri.path(), caller.name());
@@ -85,6 +95,30 @@ public final class AdminApi {
             log.error("admin API {} {} failed", request.method(), request.uri(), e);
             return answer(HttpResponseStatus.INTERNAL_SERVER_ERROR, error("internal error: " + e, null), Map.of());
         }
+    }
+
+    /** A body field the operation does not document is a 400 naming it, as an unknown configuration key is. */
+    private void rejectUnknownFields(ApiRouter.Route route, ApiRequest request) {
+        Set<String> known = bodyFields.getOrDefault(route.method().name() + " " + route.template(), Set.of());
+        Iterator<String> names = request.body().fieldNames();
+        while (names.hasNext()) {
+            String name = names.next();
+            if (!known.contains(name)) {
+                throw ApiException.badRequest(name, "unknown field " + name + (known.isEmpty()
+                        ? " (this operation takes no body)" : " (use " + String.join(", ", new TreeSet<>(known)) + ")"));
+            }
+        }
+    }
+
+    private static Map<String, Set<String>> bodyFields(JsonNode doc) {
+        Map<String, Set<String>> out = new LinkedHashMap<>();
+        doc.path("paths").fields().forEachRemaining(path -> path.getValue().fields().forEachRemaining(op -> {
+            Set<String> fields = new LinkedHashSet<>();
+            op.getValue().at("/requestBody/content/application~1json/schema/properties").fieldNames()
+                    .forEachRemaining(fields::add);
+            out.put(op.getKey().toUpperCase(Locale.ROOT) + " " + path.getKey(), fields);
+        }));
+        return out;
     }
 
     private static String decodedPath(String rawPath) {

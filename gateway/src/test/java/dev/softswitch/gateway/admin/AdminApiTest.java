@@ -137,7 +137,9 @@ class AdminApiTest {
                 Arguments.of("/api/v1/accounts/alice/coins", "{\"coins\":0}", "coins"),
                 Arguments.of("/api/v1/accounts/alice/plans", "{\"plan\":\"UK 100\",\"autoRenew\":\"yes\"}", "autoRenew"),
                 Arguments.of("/api/v1/accounts/alice/packages", "{\"package\":7}", "package"),
-                Arguments.of("/api/v1/closure", "{\"serviceEnd\":\"tomorrow\"}", "serviceEnd"));
+                Arguments.of("/api/v1/closure", "{\"serviceEnd\":\"tomorrow\"}", "serviceEnd"),
+                Arguments.of("/api/v1/accounts/alice/credit", "{\"amount\":\"5\",\"validity\":30}", "validity"),
+                Arguments.of("/api/v1/trunks/carrier-a/drain", "{\"now\":true}", "now"));
     }
 
     @ParameterizedTest(name = "{0} {1}")
