@@ -259,6 +259,18 @@ public final class ChargingEngine {
     }
 
     /**
+     * Sells credit valid for {@code validity} instead of the product's (an operator's offer, OPS-2); refused like
+     * {@link #purchaseCredit(String, Money, String)} once sales have ended.
+     *
+     * @return the lot id
+     */
+    public long purchaseCredit(String accountId, Money amount, String channel, Duration validity) {
+        productForSale(accountId);
+        Instant now = clock.instant();
+        return accounts.purchaseCredit(accountId, amount, now, channel, now.plus(validity));
+    }
+
+    /**
      * Sells {@code coins} coins to a coin wallet: a lot worth {@code coins} times the product's coin value.
      *
      * @return the lot id

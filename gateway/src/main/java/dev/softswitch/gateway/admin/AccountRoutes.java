@@ -122,11 +122,10 @@ final class AccountRoutes {
         if (!amount.isPositive()) {
             throw ApiException.badRequest("amount", "amount must be positive");
         }
-        Instant now = engine.clock().instant();
         long lot;
         try {
             lot = days == null ? engine.purchaseCredit(id, amount, channel)
-                    : store.purchaseCredit(id, amount, now, channel, now.plus(Duration.ofDays(days)));
+                    : engine.purchaseCredit(id, amount, channel, Duration.ofDays(days));
         } catch (IllegalStateException e) {
             throw ApiException.conflict(e.getMessage());
         }

@@ -254,6 +254,17 @@ class AdminApiTest {
     }
 
     @Test
+    void onceSalesHaveEndedNoCreditIsSoldWhateverItsValidity() throws Exception {
+        api.engine.salesEnd(AdminApiFixture.NOW);
+
+        assertThat(api.post("/api/v1/accounts/alice/credit", "{\"amount\":\"5\"}").statusCode()).isEqualTo(409);
+        HttpResponse<String> r = api.post("/api/v1/accounts/alice/credit", "{\"amount\":\"5\",\"validityDays\":30}");
+        assertThat(r.statusCode()).isEqualTo(409);
+        assertThat(json(r).get("error").asText()).contains("sales ended");
+        assertThat(api.store.balance("alice")).hasValue(Money.parse("9.94", "USD"));
+    }
+
+    @Test
     void theDialPadShowsThePricePerIncrementOrWhyNot() throws Exception {
         JsonNode ok = json(api.get("/api/v1/accounts/alice/rate?number=%2B447700900123"));
         assertThat(ok.get("callable").asBoolean()).isTrue();
