@@ -1,7 +1,10 @@
 package dev.softswitch.gateway;
 
 import dev.softswitch.charging.account.JournalledAccountStore;
+import dev.softswitch.charging.cdr.CallDetails;
+import dev.softswitch.charging.cdr.CallRecord;
 import dev.softswitch.charging.cdr.CallRecordWriter;
+import dev.softswitch.charging.cdr.ChargedCall;
 import dev.softswitch.charging.money.Money;
 import dev.softswitch.charging.session.ChargingEngine;
 import dev.softswitch.charging.journal.NoJournal;
@@ -18,7 +21,6 @@ import dev.softswitch.gateway.admin.ApiTokens;
 import dev.softswitch.gateway.auth.ClientVersionCheck;
 import dev.softswitch.gateway.auth.DigestAlgorithm;
 import dev.softswitch.gateway.auth.DigestAuthenticator;
-import dev.softswitch.gateway.auth.DigestCredentials;
 import dev.softswitch.gateway.auth.NonceService;
 import dev.softswitch.gateway.auth.Throttle;
 import dev.softswitch.gateway.b2bua.B2buaHandler;
@@ -67,10 +69,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
@@ -170,6 +170,7 @@ public final class Gateway implements AutoCloseable {
         charging.salesEnd(routing.table().availability().service().salesEnd());
         callRecords = new CallRecordWriter(Path.of(config.cdr().file()));
         closeables.add(callRecords);
+        interruptedCallRecords(accounts).forEach(callRecords::write);
 
         relay = MediaRelay.start(new MediaRelayConfig(config.media().host(), config.media().portMin(),
                 config.media().portMax(), 1));
@@ -289,6 +290,24 @@ public final class Gateway implements AutoCloseable {
                 config.auth().realm(), subscribers::get, this::refreshSubscribers, () -> routing, () -> b2bua, core,
                 this::reload));
         return AdminApi.of(new ApiGuard(tokens, hosts), backend);
+    }
+
+    /**
+     * Settles the calls the previous run left live (it crashed or was killed) and returns their call records, cause
+     * {@code gateway_restart}; to be called once at start, before any call can arrive (issue 12).
+     */
+    static List<CallRecord> interruptedCallRecords(JournalledAccountStore store) {
+        List<CallRecord> out = new ArrayList<>();
+        for (ChargedCall c : store.settleInterruptedCalls()) {
+            out.add(new CallRecord(c.callId(), c.accountId(), "+" + c.destination(), null, c.answeredAt(),
+                    c.answeredAt(), c.endedAt(), c.durationMillis(), c.billedSeconds(),
+                    Money.ofMicros(c.amountMicros(), c.currency()), 200, "gateway_restart", "gateway",
+                    new CallDetails(null, null, null, null, c, null)));
+        }
+        if (!out.isEmpty()) {
+            log.warn("{} call(s) were live when the gateway last stopped; settled and recorded", out.size());
+        }
+        return out;
     }
 
     /**

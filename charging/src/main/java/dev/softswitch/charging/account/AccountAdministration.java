@@ -81,7 +81,7 @@ public final class AccountAdministration {
     public AccountProfile profile(String accountId) {
         AccountState s = store.state(accountId);
         synchronized (s) {
-            return s.profile;
+            return s.operated.profile;
         }
     }
 
@@ -90,7 +90,7 @@ public final class AccountAdministration {
         Map<String, AccountProfile> out = new TreeMap<>();
         for (AccountState s : store.states()) {
             synchronized (s) {
-                out.put(s.id, s.profile);
+                out.put(s.id, s.operated.profile);
             }
         }
         return out;
@@ -100,7 +100,7 @@ public final class AccountAdministration {
     public List<AuditEntry> auditTrail(String accountId) {
         AccountState s = store.state(accountId);
         synchronized (s) {
-            return List.copyOf(s.audit);
+            return List.copyOf(s.operated.audit);
         }
     }
 

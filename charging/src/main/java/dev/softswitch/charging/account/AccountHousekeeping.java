@@ -6,7 +6,6 @@ import dev.softswitch.charging.event.JournalEvent.Released;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,7 +63,11 @@ public final class AccountHousekeeping {
                 for (long id : stale) {
                     log.warn("account {}: reservation {} of call {} expired unsettled; handed back", s.id, id,
                             s.reservations.get(id).callId);
+                    String callId = s.reservations.get(id).callId;
                     seq = Math.max(seq, store.emit(s, new Released(s.id, now, id, true)));
+                    if (id != ManualReservations.RESERVATION_ID) {
+                        store.callReservations().unclaimCall(callId, s.id);
+                    }
                     expired++;
                 }
                 seq = Math.max(seq, store.emitAll(s, s.forfeits(now)));
@@ -74,10 +77,10 @@ public final class AccountHousekeeping {
                         PlanProduct next = catalog.apply(p.product);
                         if (p.autoRenew && autoRenewal) {
                             PlanProduct terms = next != null ? next : new PlanProduct(p.product, p.prefixes, p.minutes,
-                                    s.money(p.price), Duration.between(p.purchasedAt, p.expiresAt));
+                                    s.money(p.price), s.validityOf(p.purchasedAt, p.expiresAt));
                             seq = Math.max(seq, store.emit(s, new PlanPurchased(s.id, p.expiresAt, s.nextPlanId,
                                     terms.name(), terms.prefixes(), terms.minutes(), terms.price().micros(),
-                                    p.expiresAt.plus(terms.validity()), true)));
+                                    s.endOf(p.expiresAt, terms.validity()), true)));
                         }
                     }
                 }

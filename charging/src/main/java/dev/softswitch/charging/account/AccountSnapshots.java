@@ -24,7 +24,8 @@ final class AccountSnapshots {
         List<AccountSnapshot.Reservation> resList = new ArrayList<>(state.reservations.size());
         for (Reservation res : state.reservations.values()) {
             resList.add(new AccountSnapshot.Reservation(res.id, res.callId, Arrays.copyOf(res.lots, res.n),
-                    res.planId, res.planMinutes, res.packageMinutes, res.capMicros));
+                    res.plans.clone(), res.packageMinutes, res.capMicros, res.increments,
+                    new long[] {res.lastCredit, res.lastPlanMinutes, res.lastPackageMinutes}, res.started));
         }
         List<AccountSnapshot.Plan> planList = new ArrayList<>(state.plans.size());
         for (PlanState p : state.plans) {
@@ -33,7 +34,7 @@ final class AccountSnapshots {
         }
         PackageState pkg = state.pkg;
         AccountSnapshot.Package pkgSnapshot = pkg == null ? null
-                : new AccountSnapshot.Package(pkg.name, pkg.free, pkg.prefixes, pkg.cycle, pkg.used, pkg.held);
+                : new AccountSnapshot.Package(pkg.name, pkg.free, pkg.prefixes, pkg.used, pkg.held);
         List<AccountSnapshot.Purchase> purchaseList = new ArrayList<>(state.purchases.size());
         for (Purchase p : state.purchases) {
             purchaseList.add(new AccountSnapshot.Purchase(p.kind(), p.id(), p.description(), p.amount().micros(),
@@ -41,15 +42,15 @@ final class AccountSnapshots {
         }
         return new AccountSnapshot(state.id, state.currency, state.zone.getId(), state.homePrefix, state.capMicros,
                 state.coinCreditMicros, state.lastSeq, state.nextLotId, state.nextReservationId, state.nextPlanId,
-                lotList, resList, planList, pkgSnapshot, state.capCycle, state.capSpent, state.capHeld,
+                lotList, resList, planList, pkgSnapshot, state.capSpent, state.capHeld,
                 state.forfeitedMicros, state.refundedMicros, purchaseList, List.copyOf(state.usage),
                 List.copyOf(state.adjustments), state.product, operated(state));
     }
 
     private static AccountSnapshot.Operated operated(AccountState state) {
-        AccountProfile p = state.profile;
+        AccountProfile p = state.operated.profile;
         return new AccountSnapshot.Operated(p.number(), p.country(), p.ha1(), p.suspension(), p.anonymised(),
-                state.audit.stream().map(a -> new AccountSnapshot.Audit(a.at(), a.operator(), a.action(), a.detail()))
+                state.operated.audit.stream().map(a -> new AccountSnapshot.Audit(a.at(), a.operator(), a.action(), a.detail()))
                         .toList());
     }
 
@@ -81,10 +82,16 @@ final class AccountSnapshots {
             res.callId = r.callId();
             res.lots = r.lots().length == 0 ? new long[4] : r.lots().clone();
             res.n = r.lots().length;
-            res.planId = r.planId();
-            res.planMinutes = r.planMinutes();
+            for (int i = 0; i < r.plans().length; i += 2) {
+                res.addPlan(r.plans()[i], (int) r.plans()[i + 1]);
+            }
             res.packageMinutes = r.packageMinutes();
             res.capMicros = r.capMicros();
+            res.increments = r.increments();
+            res.lastCredit = r.last()[0];
+            res.lastPlanMinutes = (int) r.last()[1];
+            res.lastPackageMinutes = (int) r.last()[2];
+            res.started = r.started();
             s.reservations.put(res.id, res);
         }
         for (AccountSnapshot.Plan p : snapshot.plans()) {
@@ -108,12 +115,10 @@ final class AccountSnapshots {
             s.pkg.name = p.name();
             s.pkg.free = p.freeMinutes();
             s.pkg.prefixes = p.prefixes();
-            s.pkg.cycle = p.cycle();
-            s.pkg.used = p.used();
+            s.pkg.used.putAll(p.usedByMonth());
             s.pkg.held = p.held();
         }
-        s.capCycle = snapshot.capCycle();
-        s.capSpent = snapshot.capSpent();
+        s.capSpent.putAll(snapshot.capSpentByMonth());
         s.capHeld = snapshot.capHeld();
         s.forfeitedMicros = snapshot.forfeitedMicros();
         s.refundedMicros = snapshot.refundedMicros();
@@ -124,8 +129,8 @@ final class AccountSnapshots {
         s.usage.addAll(snapshot.usage());
         s.adjustments.addAll(snapshot.adjustments());
         AccountSnapshot.Operated o = snapshot.operated();
-        s.profile = new AccountProfile(o.number(), o.country(), o.ha1(), o.suspension(), o.anonymised());
-        o.audit().forEach(a -> s.audit.add(new AuditEntry(a.at(), a.operator(), a.action(), a.detail())));
+        s.operated.profile = new AccountProfile(o.number(), o.country(), o.ha1(), o.suspension(), o.anonymised());
+        o.audit().forEach(a -> s.operated.audit.add(new AuditEntry(a.at(), a.operator(), a.action(), a.detail())));
         return s;
     }
 }

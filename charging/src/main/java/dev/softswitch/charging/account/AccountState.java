@@ -4,11 +4,9 @@ import dev.softswitch.charging.cdr.Adjustment;
 import dev.softswitch.charging.cdr.ChargedCall;
 import dev.softswitch.charging.event.JournalEvent;
 import dev.softswitch.charging.event.JournalEvent.AccountOpened;
+import dev.softswitch.charging.event.JournalEvent.CallStarted;
 import dev.softswitch.charging.event.JournalEvent.Adjusted;
-import dev.softswitch.charging.event.JournalEvent.Anonymised;
-import dev.softswitch.charging.event.JournalEvent.OperatorActed;
-import dev.softswitch.charging.event.JournalEvent.ProfileRecorded;
-import dev.softswitch.charging.event.JournalEvent.SuspensionChanged;
+import dev.softswitch.charging.event.JournalEvent.OperatorEvent;
 import dev.softswitch.charging.event.JournalEvent.LotForfeited;
 import dev.softswitch.charging.event.JournalEvent.LotPurchased;
 import dev.softswitch.charging.event.JournalEvent.PackageSubscribed;
@@ -20,7 +18,9 @@ import dev.softswitch.charging.event.JournalEvent.Reserved;
 import dev.softswitch.charging.event.JournalEvent.Settled;
 import dev.softswitch.charging.money.Money;
 
+import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.time.YearMonth;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -28,6 +28,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The mutable state of one account, guarded by the monitor of this object. It changes only through
@@ -37,6 +38,9 @@ import java.util.Map;
  * {@code balance = sum(remaining)}, {@code reserved = sum(held)}.
  */
 final class AccountState implements JournalEvent.Applier {
+
+    /** How many months of cap spend and package use are kept (older ones can no longer be asked about). */
+    static final int MONTHS_KEPT = 13;
 
     final String id;
     final String currency;
@@ -58,18 +62,16 @@ final class AccountState implements JournalEvent.Applier {
     final Map<Long, Reservation> reservations = new HashMap<>();
     final ArrayList<PlanState> plans = new ArrayList<>(0);
     PackageState pkg;
-    String capCycle;
-    long capSpent;
+    /** International spend counted against the cap per month (CHG-9), the latest {@link #MONTHS_KEPT} only. */
+    final TreeMap<String, Long> capSpent = new TreeMap<>();
     long capHeld;
     final ArrayList<Purchase> purchases = new ArrayList<>(2);
     final ArrayList<ChargedCall> usage = new ArrayList<>();
     final ArrayList<Adjustment> adjustments = new ArrayList<>(0);
     long forfeitedMicros;
     long refundedMicros;
-    /** Subscriber data, suspension and deletion (OPS-2, ACC-4). */
-    AccountProfile profile = AccountProfile.NONE;
-    /** Who changed the account through the admin API, oldest first. */
-    final ArrayList<AuditEntry> audit = new ArrayList<>(0);
+    /** Subscriber data, suspension, deletion and audit of the admin API (OPS-2, ACC-4). */
+    final OperatorState operated = new OperatorState();
 
     AccountState(AccountOpened e) {
         this.id = e.accountId();
@@ -87,6 +89,58 @@ final class AccountState implements JournalEvent.Applier {
 
     String cycleOf(Instant at) {
         return YearMonth.from(at.atZone(zone)).toString();
+    }
+
+    /**
+     * When something valid {@code validity} from {@code start} ends: whole days are counted on the wall clock of the
+     * account's zone (bought at 10:00, a 30-day plan ends at 10:00 thirty days later, across daylight saving).
+     */
+    Instant endOf(Instant start, Duration validity) {
+        if (validity.getNano() == 0 && validity.getSeconds() % 86_400 == 0) {
+            return start.atZone(zone).plusDays(validity.toDays()).toInstant();
+        }
+        return start.plus(validity);
+    }
+
+    /** The validity {@link #endOf} turns into {@code end} from {@code start}: whole local days if it is so. */
+    Duration validityOf(Instant start, Instant end) {
+        long days = ChronoUnit.DAYS.between(start.atZone(zone), end.atZone(zone));
+        if (start.atZone(zone).plusDays(days).toInstant().equals(end)) {
+            return Duration.ofDays(days);
+        }
+        return Duration.between(start, end);
+    }
+
+    /** When credit given back for call {@code callId} expires: as the latest lot that paid it (never, if none). */
+    Instant refundExpiry(String callId) {
+        for (int i = usage.size() - 1; i >= 0; i--) {
+            ChargedCall c = usage.get(i);
+            if (!c.callId().equals(callId)) {
+                continue;
+            }
+            Instant latest = null;
+            for (ChargedCall.LotDebit d : c.lotDebits()) {
+                Instant expiry = lotExpiry(d.lotId());
+                if (latest == null || expiry.isAfter(latest)) {
+                    latest = expiry;
+                }
+            }
+            return latest == null ? Instant.MAX : latest;
+        }
+        return Instant.MAX;
+    }
+
+    private Instant lotExpiry(long lotId) {
+        Lot lot = findLot(lotId);
+        if (lot != null) {
+            return lot.expiresAt;
+        }
+        for (Purchase p : purchases) {
+            if (p.id() == lotId && "credit".equals(p.kind())) {
+                return p.expiresAt();
+            }
+        }
+        return Instant.MAX;
     }
 
     boolean isInternational(String destination) {
@@ -169,7 +223,7 @@ final class AccountState implements JournalEvent.Applier {
     }
 
     long capSpentIn(String cycle) {
-        return cycle.equals(capCycle) ? capSpent : 0;
+        return capSpent.getOrDefault(cycle, 0L);
     }
 
     Lot findLot(long lotId) {
@@ -262,8 +316,7 @@ final class AccountState implements JournalEvent.Applier {
         }
         if (r.planMinutes() > 0) {
             plan(r.planId()).held += r.planMinutes();
-            res.planId = r.planId();
-            res.planMinutes += r.planMinutes();
+            res.addPlan(r.planId(), r.planMinutes());
         }
         if (r.packageMinutes() > 0) {
             pkg.held += r.packageMinutes();
@@ -271,6 +324,22 @@ final class AccountState implements JournalEvent.Applier {
         }
         capHeld += r.capMicros();
         res.capMicros += r.capMicros();
+        long credit = 0;
+        for (int i = 1; i < a.length; i += 2) {
+            credit += a[i];
+        }
+        res.increments++;
+        res.lastCredit = credit;
+        res.lastPlanMinutes = r.planMinutes();
+        res.lastPackageMinutes = r.packageMinutes();
+    }
+
+    @Override
+    public void apply(CallStarted c) {
+        Reservation res = reservations.get(c.reservationId());
+        if (res != null) {
+            res.started = c.call();
+        }
     }
 
     @Override
@@ -291,22 +360,18 @@ final class AccountState implements JournalEvent.Applier {
             reserved -= rel[i + 1];
             res.add(rel[i], -rel[i + 1]);
         }
-        if (s.planMinutes() > 0) {
-            plan(res.planId).remaining -= s.planMinutes();
+        long[] planUses = res.planUses(s.planMinutes());
+        for (int i = 0; i < planUses.length; i += 2) {
+            plan(planUses[i]).remaining -= (int) planUses[i + 1];
         }
         if (s.packageMinutes() > 0) {
-            if (!s.cycle().equals(pkg.cycle)) {
-                pkg.cycle = s.cycle();
-                pkg.used = 0;
-            }
-            pkg.used += s.packageMinutes();
+            pkg.use(s.cycle(), s.packageMinutes());
         }
         if (s.capMicros() > 0) {
-            if (!s.cycle().equals(capCycle)) {
-                capCycle = s.cycle();
-                capSpent = 0;
+            capSpent.merge(s.cycle(), s.capMicros(), Math::addExact);
+            while (capSpent.size() > MONTHS_KEPT) {
+                capSpent.pollFirstEntry();
             }
-            capSpent += s.capMicros();
         }
         if (s.closes()) {
             closeReservation(res);
@@ -355,10 +420,9 @@ final class AccountState implements JournalEvent.Applier {
         state.name = p.name();
         state.free = p.freeMinutes();
         state.prefixes = p.prefixes();
-        state.cycle = cycleOf(p.at());
         if (pkg != null) {
             state.held = pkg.held;
-            state.used = pkg.usedIn(state.cycle);
+            state.used.putAll(pkg.used);
         }
         pkg = state;
         purchases.add(new Purchase("package", 0, p.name() + " (" + p.freeMinutes() + " free min/month)",
@@ -368,7 +432,8 @@ final class AccountState implements JournalEvent.Applier {
     @Override
     public void apply(Adjusted a) {
         if (a.deltaMicros() > 0) {
-            apply(new LotPurchased(id, a.at(), a.newLotId(), a.deltaMicros(), Instant.MAX, "adjustment"));
+            // the money keeps the expiry of the lot that paid the call (issue 12): expired credit stays expired
+            apply(new LotPurchased(id, a.at(), a.newLotId(), a.deltaMicros(), refundExpiry(a.callId()), "adjustment"));
         } else {
             debitFree(a.debits());
         }
@@ -381,25 +446,8 @@ final class AccountState implements JournalEvent.Applier {
     }
 
     @Override
-    public void apply(ProfileRecorded p) {
-        profile = profile.withSubscriber(p.number(), p.country(), p.ha1());
-    }
-
-    @Override
-    public void apply(SuspensionChanged c) {
-        profile = profile.withSuspension(c.suspended() ? c.reason() : null);
-    }
-
-    /** ACC-4: the callee numbers of the history become their rate prefix; amounts, times and ids stay. */
-    @Override
-    public void apply(Anonymised a) {
-        profile = profile.anonymise();
-        usage.replaceAll(c -> c.withDestination(c.ratePrefix()));
-    }
-
-    @Override
-    public void apply(OperatorActed a) {
-        audit.add(new AuditEntry(a.at(), a.operator(), a.action(), a.detail()));
+    public void apply(OperatorEvent e) {
+        operated.apply(e, usage);
     }
 
     private long debitFree(long[] d) {
@@ -425,9 +473,8 @@ final class AccountState implements JournalEvent.Applier {
         for (int i = 0; i < res.n; i += 2) {
             prune(findLot(res.lots[i]));
         }
-        if (res.planMinutes > 0) {
-            PlanState plan = plan(res.planId);
-            plan.held -= res.planMinutes;
+        for (int i = 0; i < res.plans.length; i += 2) {
+            plan(res.plans[i]).held -= (int) res.plans[i + 1];
         }
         if (res.packageMinutes > 0) {
             pkg.held -= res.packageMinutes;

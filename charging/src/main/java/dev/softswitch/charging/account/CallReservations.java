@@ -1,6 +1,7 @@
 package dev.softswitch.charging.account;
 
 import dev.softswitch.charging.cdr.ChargedCall;
+import dev.softswitch.charging.event.JournalEvent.CallStarted;
 import dev.softswitch.charging.event.JournalEvent.Released;
 import dev.softswitch.charging.event.JournalEvent.Settled;
 import dev.softswitch.charging.journal.JournalUnavailableException;
@@ -11,6 +12,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 
 /**
  * What calls hold on their accounts (CHG-6): each call's next increment reserved as {@link FundingPolicy} decides,
@@ -21,9 +24,33 @@ public final class CallReservations {
     private static final Logger log = LoggerFactory.getLogger(CallReservations.class);
 
     private final JournalledAccountStore store;
+    /** Call id to account of every live or settled call (issue 12: one call id is charged at most once). */
+    private final ConcurrentMap<String, String> callOwners = new ConcurrentHashMap<>();
 
     CallReservations(JournalledAccountStore store) {
         this.store = store;
+    }
+
+    /** Takes call id {@code callId} for {@code accountId}; false if a live or settled call already has it. */
+    boolean claimCall(String callId, String accountId) {
+        return callOwners.putIfAbsent(callId, accountId) == null;
+    }
+
+    /** Gives up the claim on a call id whose reservation was handed back unsettled. */
+    void unclaimCall(String callId, String accountId) {
+        callOwners.remove(callId, accountId);
+    }
+
+    /** Claims the call ids of a recovered account's open reservations and settled calls. */
+    void claimCallsOf(AccountState s) {
+        for (Reservation res : s.reservations.values()) {
+            if (res.id != ManualReservations.RESERVATION_ID) {
+                callOwners.putIfAbsent(res.callId, s.id);
+            }
+        }
+        for (ChargedCall c : s.usage) {
+            callOwners.putIfAbsent(c.callId(), s.id);
+        }
     }
 
     /**
@@ -37,6 +64,14 @@ public final class CallReservations {
         AccountState s = store.state(accountId);
         long seq;
         ReserveOutcome outcome;
+        boolean claimed = false;
+        if (reservationId == 0) {
+            if (!claimCall(callId, accountId)) {
+                log.info("account {}: call id {} was already authorised; refused", accountId, callId);
+                return ReserveOutcome.refused(Refusal.DUPLICATE_CALL);
+            }
+            claimed = true;
+        }
         try {
             synchronized (s) {
                 seq = store.emitAll(s, s.forfeits(now));
@@ -50,27 +85,58 @@ public final class CallReservations {
                 long id = res == null ? s.nextReservationId : reservationId;
                 FundingPolicy.Decision decision = FundingPolicy.decide(s, id, callId, req, now);
                 if (decision.event() == null) {
+                    if (claimed) {
+                        unclaimCall(callId, accountId);
+                    }
                     return decision.outcome();
                 }
                 outcome = decision.outcome();
                 seq = Math.max(seq, store.emit(s, decision.event()));
                 s.reservations.get(id).deadline = req.deadline();
+                claimed = false; // held: the claim stays with the reservation
             }
             store.journal().awaitDurable(seq);
         } catch (JournalUnavailableException e) {
+            if (claimed) {
+                unclaimCall(callId, accountId);
+            }
             log.error("account {}: journal unavailable, refusing call {}", accountId, callId, e);
             return ReserveOutcome.refused(Refusal.STORE_UNAVAILABLE);
+        } catch (RuntimeException e) {
+            if (claimed) {
+                unclaimCall(callId, accountId);
+            }
+            throw e;
         }
         return outcome;
     }
 
-    /** Moves a live reservation's expiry to {@code deadline} (in memory only; recovery grants a fresh TTL). */
-    public void touch(String accountId, long reservationId, Instant deadline) {
+    /**
+     * Moves a live reservation's expiry to {@code deadline} (in memory only; recovery grants a fresh TTL).
+     *
+     * @return false if the reservation is gone (it expired and was handed back, or was settled)
+     */
+    public boolean touch(String accountId, long reservationId, Instant deadline) {
         AccountState s = store.state(accountId);
         synchronized (s) {
             Reservation res = s.reservations.get(reservationId);
             if (res != null) {
                 res.deadline = deadline;
+            }
+            return res != null;
+        }
+    }
+
+    /**
+     * Journals that the call holding {@code reservationId} was answered ({@code call}: what is known of it now), so
+     * that recovery after a crash knows its first increment began. Not awaited: the next durable change of the
+     * account makes it durable; if a crash loses it the call is handed back unbilled.
+     */
+    public void started(String accountId, long reservationId, ChargedCall call) {
+        AccountState s = store.state(accountId);
+        synchronized (s) {
+            if (s.reservations.containsKey(reservationId)) {
+                store.emit(s, new CallStarted(accountId, call.answeredAt(), reservationId, call));
             }
         }
     }
@@ -103,7 +169,12 @@ public final class CallReservations {
             for (int i = 0; i < debits.length; i += 2) {
                 list.add(new ChargedCall.LotDebit(debits[i], debits[i + 1]));
             }
-            recorded = call == null ? null : call.withLotDebits(list);
+            long[] plans = res.planUses(planMinutes);
+            List<ChargedCall.PlanUse> uses = new ArrayList<>(plans.length / 2);
+            for (int i = 0; i < plans.length; i += 2) {
+                uses.add(new ChargedCall.PlanUse(plans[i], (int) plans[i + 1]));
+            }
+            recorded = call == null ? null : call.withLotDebits(list).withPlanUses(uses);
             seq = store.emit(s, new Settled(accountId, now, reservationId, debits, new long[0], true, planMinutes,
                     packageMinutes, cap, s.cycleOf(now), recorded));
             seq = Math.max(seq, store.emitAll(s, s.forfeits(now)));
@@ -117,10 +188,12 @@ public final class CallReservations {
         AccountState s = store.state(accountId);
         long seq;
         synchronized (s) {
-            if (!s.reservations.containsKey(reservationId)) {
+            Reservation res = s.reservations.get(reservationId);
+            if (res == null) {
                 return false;
             }
             seq = store.emit(s, new Released(accountId, now, reservationId, false));
+            unclaimCall(res.callId, accountId);
             seq = Math.max(seq, store.emitAll(s, s.forfeits(now)));
         }
         store.journal().awaitDurable(seq);

@@ -7,17 +7,15 @@ import dev.softswitch.charging.event.JournalEvent.AccountOpened;
 import dev.softswitch.charging.event.JournalEvent.LotPurchased;
 import dev.softswitch.charging.event.JournalEvent.PackageSubscribed;
 import dev.softswitch.charging.event.JournalEvent.PlanPurchased;
-import dev.softswitch.charging.journal.AccountSnapshot;
-import dev.softswitch.charging.journal.AccountSnapshotCodec;
 import dev.softswitch.charging.journal.FileJournal;
 import dev.softswitch.charging.journal.Journal;
+import dev.softswitch.charging.journal.JournalSettings;
 import dev.softswitch.charging.journal.JournalUnavailableException;
 import dev.softswitch.charging.journal.NoJournal;
 import dev.softswitch.charging.money.Money;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.DataInput;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -26,10 +24,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
@@ -53,6 +49,7 @@ public final class JournalledAccountStore implements AutoCloseable {
     private final CallReservations callReservations = new CallReservations(this);
     private final ManualReservations manualReservations = new ManualReservations(this);
     private final AccountAdministration administration = new AccountAdministration(this);
+    private volatile BackgroundSnapshots snapshots; // file journal only
 
     /** An in-memory store without a journal, on the system clock. */
     public JournalledAccountStore() {
@@ -65,78 +62,66 @@ public final class JournalledAccountStore implements AutoCloseable {
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
-    /**
-     * Opens a durable store in {@code dir}: loads the latest snapshot, replays the journal after it, and journals
-     * from then on. Reservations found open get a fresh TTL of {@code reservationTtl} from now.
-     */
+    /** {@link #open(Path, Clock, Duration, JournalSettings)} with {@link JournalSettings#defaults()}. */
     public static JournalledAccountStore open(Path dir, Clock clock, Duration reservationTtl) throws IOException {
-        Map<String, AccountState> recovered = new TreeMap<>();
-        GatewayAudit gatewayAudit = new GatewayAudit();
-        FileJournal journal = FileJournal.recover(dir, new FileJournal.Replayer() {
-            @Override
-            public void loadSnapshot(DataInput in) throws IOException {
-                for (int n = in.readInt(); n > 0; n--) {
-                    AccountState s = AccountSnapshots.restore(AccountSnapshotCodec.read(in));
-                    recovered.put(s.id, s);
-                }
-                gatewayAudit.read(in);
-            }
+        return open(dir, clock, reservationTtl, JournalSettings.defaults());
+    }
 
-            @Override
-            public void replay(long seq, JournalEvent event) {
-                if (event instanceof AccountOpened opened) {
-                    if (!recovered.containsKey(opened.accountId())) {
-                        AccountState s = new AccountState(opened);
-                        s.lastSeq = seq;
-                        recovered.put(s.id, s);
-                    }
-                    return;
-                }
-                if (event instanceof JournalEvent.OperatorActed acted && acted.accountId().isEmpty()) {
-                    gatewayAudit.replayed(seq, acted);
-                    return;
-                }
-                AccountState s = recovered.get(event.accountId());
-                if (s == null) {
-                    throw new IllegalStateException("journal event " + seq + " for unknown account " + event.accountId());
-                }
-                if (seq > s.lastSeq) {
-                    s.apply(event, seq);
-                }
-            }
-        });
+    /**
+     * Opens a durable store in {@code dir}: loads the latest good snapshot, replays the journal after it, and
+     * journals from then on, taking a snapshot in the background whenever {@code settings} says one is due. Reservations
+     * found open get a fresh TTL of {@code reservationTtl} from now.
+     *
+     * @throws dev.softswitch.charging.journal.JournalCorruptException if the journal or snapshot is damaged in a way
+     *                                                                 that is not a torn tail (the message says how
+     *                                                                 to recover)
+     */
+    public static JournalledAccountStore open(Path dir, Clock clock, Duration reservationTtl,
+                                              JournalSettings settings) throws IOException {
+        AccountReplayer replayer = new AccountReplayer();
+        FileJournal journal = FileJournal.recover(dir, settings, replayer);
         JournalledAccountStore store = new JournalledAccountStore(journal, clock);
-        store.administration.gatewayAudit().adopt(gatewayAudit);
+        store.administration.gatewayAudit().adopt(replayer.gatewayAudit());
         Instant deadline = clock.instant().plus(reservationTtl);
-        for (AccountState s : recovered.values()) {
+        for (AccountState s : replayer.recovered().values()) {
             for (Reservation res : s.reservations.values()) {
                 res.deadline = res.id == ManualReservations.RESERVATION_ID ? Instant.MAX : deadline;
             }
             store.accounts.put(s.id, s);
+            store.callReservations.claimCallsOf(s);
         }
-        log.info("account store recovered {} account(s) from {}", recovered.size(), dir);
+        store.snapshots = new BackgroundSnapshots(store, journal);
+        journal.onSnapshotDue(store.snapshots::request);
+        log.info("account store recovered {} account(s) from {}", store.accounts.size(), dir);
         return store;
     }
 
-    /** Writes a snapshot so that recovery need not replay the whole journal (file journal only). */
+    /**
+     * Settles the calls that were live when the process died (call it once at start-up, before any call is
+     * authorised): charges the increments that began, hands back the rest, journaled; see {@link InterruptedCalls}.
+     *
+     * @return the calls charged, as recorded, for the caller's call records (disconnect reason: a restart)
+     */
+    public List<ChargedCall> settleInterruptedCalls() {
+        return InterruptedCalls.settle(this, clock.instant());
+    }
+
+    /**
+     * Writes a snapshot now so that recovery need not replay the whole journal (file journal only); snapshots are
+     * otherwise taken in the background as segments fill up.
+     */
     public void snapshot() throws IOException {
-        if (!(journal instanceof FileJournal file)) {
-            return;
+        if (journal instanceof FileJournal file) {
+            BackgroundSnapshots.write(this, file);
         }
-        file.snapshot(out -> {
-            List<AccountState> all = new ArrayList<>(accounts.values());
-            out.writeInt(all.size());
-            long max = 0;
-            for (AccountState s : all) {
-                AccountSnapshot snapshot;
-                synchronized (s) {
-                    snapshot = AccountSnapshots.of(s);
-                }
-                AccountSnapshotCodec.write(out, snapshot);
-                max = Math.max(max, snapshot.lastSeq());
-            }
-            return Math.max(max, administration.gatewayAudit().write(out));
-        });
+    }
+
+    /** Waits until a background snapshot requested so far has finished (tests, orderly maintenance). */
+    public void awaitBackgroundSnapshot() {
+        BackgroundSnapshots s = snapshots;
+        if (s != null) {
+            s.await();
+        }
     }
 
     public Clock clock() {
@@ -172,8 +157,13 @@ public final class JournalledAccountStore implements AutoCloseable {
         return operatorActions;
     }
 
+    /** Lets a running snapshot finish (a queued one is dropped), then closes the journal. */
     @Override
     public void close() {
+        BackgroundSnapshots s = snapshots;
+        if (s != null) {
+            s.close();
+        }
         journal.close();
     }
 
@@ -236,6 +226,12 @@ public final class JournalledAccountStore implements AutoCloseable {
         return s == null ? Optional.empty() : Optional.of(s.product);
     }
 
+    /** The account's time zone (its months for caps and packages), or empty if unknown. */
+    public Optional<java.time.ZoneId> zone(String accountId) {
+        AccountState s = accounts.get(Objects.requireNonNull(accountId, "accountId"));
+        return s == null ? Optional.empty() : Optional.of(s.zone);
+    }
+
     /** Ids of every account, sorted. */
     public List<String> accountIds() {
         return accounts.keySet().stream().sorted().toList();
@@ -251,6 +247,11 @@ public final class JournalledAccountStore implements AutoCloseable {
         long micros = positive(s, amount, "credit purchase");
         Objects.requireNonNull(channel, "channel");
         Objects.requireNonNull(expiresAt, "expiresAt");
+        Objects.requireNonNull(purchasedAt, "purchasedAt");
+        if (!expiresAt.isAfter(purchasedAt)) {
+            throw new IllegalArgumentException("account '" + accountId + "': credit bought at " + purchasedAt
+                    + " expires at " + expiresAt + "; it must expire after it is bought");
+        }
         long seq;
         long lotId;
         synchronized (s) {
@@ -264,6 +265,11 @@ public final class JournalledAccountStore implements AutoCloseable {
 
     /** Purchase valid for {@code validity} from purchase (e.g. 180 days for some channels). */
     public long purchaseCredit(String accountId, Money amount, Instant purchasedAt, String channel, Duration validity) {
+        Objects.requireNonNull(validity, "validity");
+        if (validity.isNegative() || validity.isZero()) {
+            throw new IllegalArgumentException("account '" + accountId + "': credit validity must be positive, got "
+                    + validity);
+        }
         return purchaseCredit(accountId, amount, purchasedAt, channel, purchasedAt.plus(validity));
     }
 
@@ -289,7 +295,8 @@ public final class JournalledAccountStore implements AutoCloseable {
         synchronized (s) {
             planId = s.nextPlanId;
             seq = emit(s, new PlanPurchased(accountId, at, planId, product.name(), product.prefixes(), product.minutes(),
-                    product.price().micros(), at.plus(product.validity()), autoRenew && housekeeping.autoRenewal()));
+                    product.price().micros(), s.endOf(at, product.validity()),
+                    autoRenew && housekeeping.autoRenewal()));
         }
         journal.awaitDurable(seq);
         return planId;

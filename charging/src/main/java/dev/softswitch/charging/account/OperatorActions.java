@@ -75,6 +75,7 @@ public final class OperatorActions {
                 }
             }
             seq = store.emit(s, new Adjusted(accountId, now, callId, amount.micros(), reason, newLot, debits));
+            seq = Math.max(seq, store.emitAll(s, s.forfeits(now))); // a refund of expired credit is forfeited
         }
         store.journal().awaitDurable(seq);
         log.info("account {}: call {} adjusted by {}: {}", accountId, callId, amount, reason);

@@ -9,5 +9,7 @@ public enum Refusal {
     /** The reservation is gone (it expired, or was settled). */
     UNKNOWN_RESERVATION,
     /** The journal cannot make the change durable; the store fails closed. */
-    STORE_UNAVAILABLE
+    STORE_UNAVAILABLE,
+    /** The call id already has a live reservation or a settled charge, on this or another account. */
+    DUPLICATE_CALL
 }

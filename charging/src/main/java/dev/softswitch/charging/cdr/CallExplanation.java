@@ -22,8 +22,8 @@ public final class CallExplanation {
                 : c.ratePrefix()).append(", ").append(plain(c.pricePerMinuteMicros(), cur)).append(" per minute, ")
                 .append(c.initialIncrement()).append("/").append(c.subsequentIncrement()).append(" s increments, tax ")
                 .append(percent(c.taxBasisPoints())).append(' ').append(c.taxMode().toLowerCase()).append('\n');
-        if (c.planMinutes() > 0) {
-            sb.append("  30-day plan ").append(c.planId()).append(": ").append(c.planMinutes())
+        for (ChargedCall.PlanUse use : c.planUses()) {
+            sb.append("  30-day plan ").append(use.planId()).append(": ").append(use.minutes())
                     .append(" minute(s) used, every started minute counted\n");
         }
         if (c.packageMinutes() > 0) {

@@ -165,6 +165,10 @@ public final class CallRecordWriter implements AutoCloseable {
             paid.put("taxBasisPoints", c.taxBasisPoints());
             paid.put("taxMicros", c.taxMicros());
             paid.put("planMinutes", c.planMinutes());
+            var plans = paid.putArray("plans");
+            for (ChargedCall.PlanUse use : c.planUses()) {
+                plans.addObject().put("planId", use.planId()).put("minutes", use.minutes());
+            }
             paid.put("packageMinutes", c.packageMinutes());
             paid.put("creditIncrements", c.creditIncrements());
             var lots = paid.putArray("lots");

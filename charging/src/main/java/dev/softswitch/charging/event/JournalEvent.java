@@ -44,13 +44,10 @@ public sealed interface JournalEvent {
 
         void apply(Refunded e);
 
-        void apply(ProfileRecorded e);
+        /** The admin API's events (OPS-2): profile, suspension, deletion, audit. */
+        void apply(OperatorEvent e);
 
-        void apply(SuspensionChanged e);
-
-        void apply(Anonymised e);
-
-        void apply(OperatorActed e);
+        void apply(CallStarted e);
     }
 
     /**
@@ -165,40 +162,40 @@ public sealed interface JournalEvent {
         }
     }
 
+    /** An operator's change through the admin API (OPS-2), journalled with who made it. */
+    sealed interface OperatorEvent extends JournalEvent
+            permits ProfileRecorded, SuspensionChanged, Anonymised, OperatorActed {
+        /** The API token's name. */
+        String operator();
+
+        @Override
+        default void applyTo(Applier applier) {
+            applier.apply(this);
+        }
+    }
+
     /**
      * The subscriber profile an operator gave the account (OPS-2): its verified number, country and the HA1 hashes
      * of its SIP password by algorithm name (opaque strings, never the password). {@code operator} names who.
      */
     record ProfileRecorded(String accountId, Instant at, String operator, String number, String country,
-                           Map<String, String> ha1) implements JournalEvent {
+                           Map<String, String> ha1) implements OperatorEvent {
         public ProfileRecorded {
             ha1 = Map.copyOf(ha1);
         }
 
-        @Override
-        public void applyTo(Applier applier) {
-            applier.apply(this);
-        }
     }
 
     /** An operator suspended ({@code suspended}) or resumed the account, saying why. */
     record SuspensionChanged(String accountId, Instant at, String operator, boolean suspended, String reason)
-            implements JournalEvent {
-        @Override
-        public void applyTo(Applier applier) {
-            applier.apply(this);
-        }
+            implements OperatorEvent {
     }
 
     /**
      * The account was deleted (ACC-4): its number, credentials and the callee numbers of its history are gone;
      * the anonymised money records stay, and the account can no longer call.
      */
-    record Anonymised(String accountId, Instant at, String operator) implements JournalEvent {
-        @Override
-        public void applyTo(Applier applier) {
-            applier.apply(this);
-        }
+    record Anonymised(String accountId, Instant at, String operator) implements OperatorEvent {
     }
 
     /**
@@ -206,7 +203,15 @@ public sealed interface JournalEvent {
      * {@code accountId} is empty for a change to no account (a trunk drained, a reload).
      */
     record OperatorActed(String accountId, Instant at, String operator, String action, String detail)
-            implements JournalEvent {
+            implements OperatorEvent {
+    }
+
+    /**
+     * The call holding reservation {@code reservationId} was answered: its first increment began. {@code call} is
+     * what is known of it then (destination, deck and rate, answer time), so that a call live at a crash can be
+     * settled and recorded on recovery.
+     */
+    record CallStarted(String accountId, Instant at, long reservationId, ChargedCall call) implements JournalEvent {
         @Override
         public void applyTo(Applier applier) {
             applier.apply(this);

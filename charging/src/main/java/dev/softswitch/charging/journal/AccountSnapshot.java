@@ -13,18 +13,19 @@ import java.util.Map;
  *
  * @param capMicros   -1 for no cap
  * @param packageState null when the account has no package
- * @param capCycle    the month ({@code 2025-01}) {@code capSpent} counts in, or null
+ * @param capSpentByMonth international spend counted against the cap per month ({@code 2025-01})
  * @param product     the product the account belongs to, {@code ""} for the default
  */
 public record AccountSnapshot(String id, String currency, String zone, String homePrefix, long capMicros,
                               long coinCreditMicros, long lastSeq, long nextLotId, long nextReservationId,
                               long nextPlanId, List<Lot> lots, List<Reservation> reservations, List<Plan> plans,
-                              Package packageState, String capCycle, long capSpent, long capHeld,
+                              Package packageState, Map<String, Long> capSpentByMonth, long capHeld,
                               long forfeitedMicros, long refundedMicros, List<Purchase> purchases,
                               List<ChargedCall> usage, List<Adjustment> adjustments, String product,
                               Operated operated) {
 
     public AccountSnapshot {
+        capSpentByMonth = Map.copyOf(capSpentByMonth);
         operated = operated == null ? Operated.NONE : operated;
     }
 
@@ -32,11 +33,11 @@ public record AccountSnapshot(String id, String currency, String zone, String ho
     public AccountSnapshot(String id, String currency, String zone, String homePrefix, long capMicros,
                            long coinCreditMicros, long lastSeq, long nextLotId, long nextReservationId,
                            long nextPlanId, List<Lot> lots, List<Reservation> reservations, List<Plan> plans,
-                           Package packageState, String capCycle, long capSpent, long capHeld,
+                           Package packageState, Map<String, Long> capSpentByMonth, long capHeld,
                            long forfeitedMicros, long refundedMicros, List<Purchase> purchases,
                            List<ChargedCall> usage, List<Adjustment> adjustments, String product) {
         this(id, currency, zone, homePrefix, capMicros, coinCreditMicros, lastSeq, nextLotId, nextReservationId,
-                nextPlanId, lots, reservations, plans, packageState, capCycle, capSpent, capHeld, forfeitedMicros,
+                nextPlanId, lots, reservations, plans, packageState, capSpentByMonth, capHeld, forfeitedMicros,
                 refundedMicros, purchases, usage, adjustments, product, Operated.NONE);
     }
 
@@ -63,9 +64,13 @@ public record AccountSnapshot(String id, String currency, String zone, String ho
                       String channel) {
     }
 
-    /** An open reservation; {@code lots} holds pairs (lot id, micros held). */
-    public record Reservation(long id, String callId, long[] lots, long planId, int planMinutes, int packageMinutes,
-                              long capMicros) {
+    /**
+     * An open reservation; {@code lots} holds pairs (lot id, micros held), {@code plans} (plan id, minutes held);
+     * {@code last} is what its last increment held as (credit micros, plan minutes, package minutes);
+     * {@code started} is the call as known at answer, null while it rings.
+     */
+    public record Reservation(long id, String callId, long[] lots, long[] plans, int packageMinutes,
+                              long capMicros, int increments, long[] last, ChargedCall started) {
     }
 
     /** A 30-day plan. */
@@ -73,8 +78,12 @@ public record AccountSnapshot(String id, String currency, String zone, String ho
                        long priceMicros, Instant purchasedAt, Instant expiresAt, boolean autoRenew, boolean expired) {
     }
 
-    /** The monthly package and its use in {@code cycle}. */
-    public record Package(String name, int freeMinutes, List<String> prefixes, String cycle, int used, int held) {
+    /** The monthly package and its free minutes used per month ({@code 2025-01}). */
+    public record Package(String name, int freeMinutes, List<String> prefixes, Map<String, Integer> usedByMonth,
+                          int held) {
+        public Package {
+            usedByMonth = Map.copyOf(usedByMonth);
+        }
     }
 
     /** One entry of the purchase history. */

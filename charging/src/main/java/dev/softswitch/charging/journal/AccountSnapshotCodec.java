@@ -53,10 +53,16 @@ public final class AccountSnapshotCodec {
             out.writeLong(res.id());
             out.writeUTF(res.callId());
             writeLongs(out, res.lots());
-            out.writeLong(res.planId());
-            out.writeInt(res.planMinutes());
+            writeLongs(out, res.plans());
             out.writeInt(res.packageMinutes());
             out.writeLong(res.capMicros());
+            out.writeInt(res.increments());
+            writeLongs(out, res.last());
+            out.writeBoolean(res.started() != null);
+            if (res.started() != null) {
+                JournalCodec.writeCall(out, res.started());
+                JournalCodec.writePlanUses(out, res.started());
+            }
         }
         out.writeInt(s.plans().size());
         for (AccountSnapshot.Plan p : s.plans()) {
@@ -78,12 +84,18 @@ public final class AccountSnapshotCodec {
             out.writeUTF(pkg.name());
             out.writeInt(pkg.freeMinutes());
             writeStrings(out, pkg.prefixes());
-            out.writeUTF(pkg.cycle());
-            out.writeInt(pkg.used());
+            out.writeInt(pkg.usedByMonth().size());
+            for (Map.Entry<String, Integer> e : new TreeMap<>(pkg.usedByMonth()).entrySet()) {
+                out.writeUTF(e.getKey());
+                out.writeInt(e.getValue());
+            }
             out.writeInt(pkg.held());
         }
-        writeString(out, s.capCycle());
-        out.writeLong(s.capSpent());
+        out.writeInt(s.capSpentByMonth().size());
+        for (Map.Entry<String, Long> e : new TreeMap<>(s.capSpentByMonth()).entrySet()) {
+            out.writeUTF(e.getKey());
+            out.writeLong(e.getValue());
+        }
         out.writeLong(s.capHeld());
         out.writeLong(s.forfeitedMicros());
         out.writeLong(s.refundedMicros());
@@ -100,6 +112,7 @@ public final class AccountSnapshotCodec {
         out.writeInt(s.usage().size());
         for (ChargedCall c : s.usage()) {
             JournalCodec.writeCall(out, c);
+            JournalCodec.writePlanUses(out, c);
         }
         out.writeInt(s.adjustments().size());
         for (Adjustment a : s.adjustments()) {
@@ -165,8 +178,9 @@ public final class AccountSnapshotCodec {
         }
         List<AccountSnapshot.Reservation> reservations = new ArrayList<>();
         for (int i = in.readInt(); i > 0; i--) {
-            reservations.add(new AccountSnapshot.Reservation(in.readLong(), in.readUTF(), readLongs(in), in.readLong(),
-                    in.readInt(), in.readInt(), in.readLong()));
+            reservations.add(new AccountSnapshot.Reservation(in.readLong(), in.readUTF(), readLongs(in), readLongs(in),
+                    in.readInt(), in.readLong(), in.readInt(), readLongs(in),
+                    in.readBoolean() ? JournalCodec.readPlanUses(in, JournalCodec.readCall(in)) : null));
         }
         List<AccountSnapshot.Plan> plans = new ArrayList<>();
         for (int i = in.readInt(); i > 0; i--) {
@@ -175,11 +189,19 @@ public final class AccountSnapshotCodec {
         }
         AccountSnapshot.Package pkg = null;
         if (in.readBoolean()) {
-            pkg = new AccountSnapshot.Package(in.readUTF(), in.readInt(), readStrings(in), in.readUTF(), in.readInt(),
-                    in.readInt());
+            String name = in.readUTF();
+            int free = in.readInt();
+            List<String> prefixes = readStrings(in);
+            Map<String, Integer> used = new TreeMap<>();
+            for (int i = months(in); i > 0; i--) {
+                used.put(in.readUTF(), in.readInt());
+            }
+            pkg = new AccountSnapshot.Package(name, free, prefixes, used, in.readInt());
         }
-        String capCycle = readString(in);
-        long capSpent = in.readLong();
+        Map<String, Long> capSpent = new TreeMap<>();
+        for (int i = months(in); i > 0; i--) {
+            capSpent.put(in.readUTF(), in.readLong());
+        }
         long capHeld = in.readLong();
         long forfeited = in.readLong();
         long refunded = in.readLong();
@@ -190,7 +212,7 @@ public final class AccountSnapshotCodec {
         }
         List<ChargedCall> usage = new ArrayList<>();
         for (int i = in.readInt(); i > 0; i--) {
-            usage.add(JournalCodec.readCall(in));
+            usage.add(JournalCodec.readPlanUses(in, JournalCodec.readCall(in)));
         }
         List<Adjustment> adjustments = new ArrayList<>();
         for (int i = in.readInt(); i > 0; i--) {
@@ -198,7 +220,15 @@ public final class AccountSnapshotCodec {
                     readInstant(in)));
         }
         return new AccountSnapshot(id, currency, zone, homePrefix, capMicros, coinCreditMicros, lastSeq, nextLotId,
-                nextReservationId, nextPlanId, lots, reservations, plans, pkg, capCycle, capSpent, capHeld, forfeited,
+                nextReservationId, nextPlanId, lots, reservations, plans, pkg, capSpent, capHeld, forfeited,
                 refunded, purchases, usage, adjustments, in.readUTF(), readOperated(in));
+    }
+
+    private static int months(DataInput in) throws IOException {
+        int n = in.readInt();
+        if (n < 0 || n > 1_000) {
+            throw new IOException("implausible number of months " + n);
+        }
+        return n;
     }
 }

@@ -4,10 +4,8 @@ import dev.softswitch.charging.event.JournalEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInput;
-import java.io.DataInputStream;
 import java.io.DataOutput;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -32,15 +30,14 @@ import java.util.zip.CRC32C;
  * {@link FileChannel#force} once, and then wakes every appender whose record is in that batch. Nobody is
  * acknowledged before the {@code fsync} that covers their record has returned.
  *
- * <p>Layout: segments {@code journal-<first seq>.log} of frames {@code [int length][int crc32c][long seq]
- * [event]} (the CRC covers seq and event), and at most one {@code snapshot-<boundary seq>.bin} whose last
- * four bytes are the CRC32C of the rest. A torn frame at the end of the last segment (the crash came
- * mid-write) is cut off on recovery; a bad frame anywhere else is an error.
+ * <p>Layout: segments {@code journal-<first seq>.log} of frames {@code [int length][int crc32c][long seq][event]}
+ * (the CRC covers seq and event), closed once they reach {@link JournalSettings#segmentBytes()}; snapshots
+ * {@code snapshot-<boundary seq>.bin} ({@link SnapshotFile}), the newest two kept. Recovery ({@link SegmentReader})
+ * streams: a torn frame at the end of the last segment is cut off, any other damage refuses to start.
  */
 public final class FileJournal implements Journal {
 
     private static final Logger log = LoggerFactory.getLogger(FileJournal.class);
-    private static final int MAX_FRAME = 16 * 1024 * 1024;
 
     /** Receives what recovery finds: first the snapshot (if any), then every event after it in order. */
     public interface Replayer {
@@ -52,9 +49,15 @@ public final class FileJournal implements Journal {
     /** Writes a snapshot and returns the highest event sequence number it contains. */
     public interface SnapshotSource {
         long writeTo(DataOutput out) throws IOException;
+
+        /** Decodes a snapshot just written and read back, throwing if it does not hold what was written. */
+        default void verify(DataInput in) throws IOException {
+        }
     }
 
     private final Path dir;
+    private final JournalSettings settings;
+    private final ReentrantLock snapshotLock = new ReentrantLock();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition hasWork = lock.newCondition();
     private final Condition progress = lock.newCondition();
@@ -72,12 +75,16 @@ public final class FileJournal implements Journal {
     private IOException failure;
     private long batches;
     private long syncs;
+    private int segmentsSinceSnapshot;
+
+    private volatile Runnable snapshotDue = () -> { };
 
     private volatile long durableSeq;
     private FileChannel channel; // writer thread only, after construction
 
-    private FileJournal(Path dir, FileChannel channel, long lastSeq) {
+    private FileJournal(Path dir, JournalSettings settings, FileChannel channel, long lastSeq) {
         this.dir = dir;
+        this.settings = settings;
         this.channel = channel;
         this.lastSeq = lastSeq;
         this.durableSeq = lastSeq;
@@ -86,90 +93,87 @@ public final class FileJournal implements Journal {
         this.writer.start();
     }
 
-    /**
-     * Opens the journal in {@code dir} (creating it), feeds {@code replayer} the snapshot and every durable event
-     * after it, cuts off a torn tail, and returns the journal ready to append.
-     */
+    /** {@link #recover(Path, JournalSettings, Replayer)} with {@link JournalSettings#defaults()}. */
     public static FileJournal recover(Path dir, Replayer replayer) throws IOException {
+        return recover(dir, JournalSettings.defaults(), replayer);
+    }
+
+    /**
+     * Opens the journal in {@code dir} (creating it), feeds {@code replayer} the newest good snapshot and every
+     * durable event after it, cuts off a torn tail, and returns the journal ready to append. A corrupt newest
+     * snapshot falls back to the one before it if the journal still covers that one.
+     *
+     * @throws JournalCorruptException on damage that is not a torn tail, or a corrupt snapshot with no fallback;
+     *                                 no file has been changed then
+     */
+    public static FileJournal recover(Path dir, JournalSettings settings, Replayer replayer) throws IOException {
         Files.createDirectories(dir);
-        List<Path> snapshots = list(dir, "snapshot-", ".bin");
-        long boundary = 0;
-        for (int i = snapshots.size() - 1; i >= 0; i--) {
-            byte[] bytes = Files.readAllBytes(snapshots.get(i));
-            if (bytes.length >= 4 && checksum(bytes, 0, bytes.length - 4) == ByteBuffer.wrap(bytes, bytes.length - 4, 4).getInt()) {
-                replayer.loadSnapshot(new DataInputStream(new ByteArrayInputStream(bytes, 0, bytes.length - 4)));
-                boundary = firstSeq(snapshots.get(i));
-                break;
-            }
-            log.warn("snapshot {} fails its checksum; trying an older one", snapshots.get(i));
+        for (Path tmp : list(dir, "snapshot-", ".tmp")) {
+            Files.delete(tmp); // never renamed, so never installed
         }
+        int buffer = settings.readBufferBytes();
         List<Path> segments = list(dir, "journal-", ".log");
-        long lastSeq = Math.max(0, boundary - 1);
+        long firstSegment = segments.isEmpty() ? Long.MAX_VALUE : firstSeq(segments.get(0));
+        SnapshotFile chosen = SnapshotFile.newestUsable(list(dir, "snapshot-", ".bin"), firstSegment, buffer);
+        long boundary = chosen == null ? 1 : chosen.boundary();
+        if (chosen != null) {
+            try {
+                chosen.read(replayer::loadSnapshot, buffer);
+            } catch (IOException | RuntimeException e) {
+                throw new JournalCorruptException(chosen.path(), 0, "snapshot " + chosen.path() + " passes its "
+                        + "checksum but cannot be decoded (" + e.getMessage() + "; was it written by a newer "
+                        + "version?). Restore it from a backup, or run the version that wrote it.");
+            }
+        }
+        if (firstSegment != Long.MAX_VALUE && firstSegment > boundary) {
+            throw new JournalCorruptException(segments.get(0), 0, "journal " + dir + " starts at seq " + firstSegment
+                    + " but " + (chosen == null ? "there is no snapshot" : "snapshot " + chosen.path() + " covers only"
+                    + " up to seq " + (boundary - 1)) + ": the segments in between are missing. Restore them (or the "
+                    + "snapshot) from a backup or a replica.");
+        }
+        long expected = segments.isEmpty() ? boundary : firstSegment;
         for (int i = 0; i < segments.size(); i++) {
             Path segment = segments.get(i);
-            boolean last = i == segments.size() - 1;
-            lastSeq = Math.max(lastSeq, readSegment(segment, last, replayer));
+            if (firstSeq(segment) != expected && firstSeq(segment) <= boundary) {
+                expected = firstSeq(segment); // a gap the snapshot covers (a segment kept only for fallback went)
+            } else if (firstSeq(segment) != expected) {
+                throw new JournalCorruptException(segment, 0, "journal segment " + segment + " starts at seq "
+                        + firstSeq(segment) + " but the one before it ends at seq " + (expected - 1) + ": a segment "
+                        + "is missing. Restore it from a backup or a replica.");
+            }
+            long from = boundary;
+            expected = new SegmentReader(segment, i == segments.size() - 1, buffer).read(expected,
+                    (seq, event, offset) -> {
+                        if (seq < from) {
+                            return; // in the snapshot already
+                        }
+                        try {
+                            replayer.replay(seq, event);
+                        } catch (RuntimeException e) {
+                            throw new JournalCorruptException(segment, offset, "journal segment " + segment
+                                    + ": event " + seq + " at byte " + offset + " cannot be applied: "
+                                    + e.getMessage());
+                        }
+                    });
         }
+        long lastSeq = Math.max(boundary, expected) - 1;
         FileChannel channel;
-        if (segments.isEmpty()) {
-            channel = newSegment(dir, lastSeq + 1);
+        if (segments.isEmpty() || expected < boundary) {
+            channel = newSegment(dir, lastSeq + 1); // the segment the snapshot's rotation began is gone
         } else {
             channel = FileChannel.open(segments.get(segments.size() - 1), StandardOpenOption.WRITE);
             channel.position(channel.size());
         }
-        log.info("journal {} recovered up to seq {} ({} segment(s), snapshot boundary {})", dir, lastSeq,
-                segments.size(), boundary);
-        return new FileJournal(dir, channel, lastSeq);
-    }
-
-    private static long readSegment(Path segment, boolean last, Replayer replayer) throws IOException {
-        long lastSeq = 0;
-        try (FileChannel ch = FileChannel.open(segment, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            long size = ch.size();
-            ByteBuffer all = ByteBuffer.allocate(Math.toIntExact(size));
-            while (all.hasRemaining() && ch.read(all) >= 0) {
-                // read the whole segment
-            }
-            all.flip();
-            long good = 0;
-            while (all.remaining() > 0) {
-                String problem = null;
-                if (all.remaining() < 8) {
-                    problem = "partial frame header";
-                } else {
-                    int length = all.getInt(all.position());
-                    int crc = all.getInt(all.position() + 4);
-                    if (length < 8 || length > MAX_FRAME) {
-                        problem = "frame length " + length;
-                    } else if (all.remaining() < 8 + length) {
-                        problem = "partial frame";
-                    } else if (checksum(all.array(), all.position() + 8, length) != crc) {
-                        problem = "checksum mismatch";
-                    } else {
-                        DataInputStream in = new DataInputStream(new ByteArrayInputStream(all.array(),
-                                all.position() + 8, length));
-                        long seq = in.readLong();
-                        JournalEvent event = JournalCodec.read(in);
-                        replayer.replay(seq, event);
-                        lastSeq = seq;
-                        all.position(all.position() + 8 + length);
-                        good = all.position();
-                    }
-                }
-                if (problem != null) {
-                    if (!last) {
-                        throw new IOException("journal segment " + segment + " is corrupt at byte " + good + ": "
-                                + problem);
-                    }
-                    log.warn("journal {}: cutting off a torn tail of {} byte(s) at {} ({})", segment, size - good,
-                            good, problem);
-                    ch.truncate(good);
-                    ch.force(true);
-                    break;
-                }
+        for (Path later : list(dir, "snapshot-", ".bin")) {
+            if (chosen == null || firstSeq(later) > boundary) {
+                Path aside = later.resolveSibling(later.getFileName() + ".corrupt");
+                Files.move(later, aside, StandardCopyOption.REPLACE_EXISTING);
+                log.warn("journal {}: moved the corrupt snapshot {} aside to {}", dir, later, aside);
             }
         }
-        return lastSeq;
+        log.info("journal {} recovered up to seq {} ({} segment(s), snapshot boundary {})", dir, lastSeq,
+                segments.size(), boundary);
+        return new FileJournal(dir, settings, channel, lastSeq);
     }
 
     @Override
@@ -242,42 +246,44 @@ public final class FileJournal implements Journal {
     }
 
     /**
-     * Writes a snapshot: starts a new segment, lets {@code source} write the state (which then covers every
-     * event before the new segment), waits until the events it covers are durable, installs the snapshot
-     * atomically and deletes the segments and snapshots it replaces.
+     * Called (on the writer thread; it must not block) once {@link JournalSettings#snapshotEverySegments()} segments
+     * have filled up since the last snapshot.
+     */
+    public void onSnapshotDue(Runnable listener) {
+        this.snapshotDue = listener;
+    }
+
+    /**
+     * Writes a snapshot: starts a new segment whose first seq is the snapshot's boundary, lets {@code source} write
+     * the state (which then holds every event before the boundary, and per account possibly some after it, each
+     * account recording its own last seq), waits until the events it holds are durable, installs the snapshot
+     * atomically, reads it back and checks it, and only then deletes what it makes unnecessary: snapshots older than
+     * the one before it, and the segments that one covers (so a corrupt newest snapshot can still fall back).
+     * Snapshots are serialised.
      */
     public void snapshot(SnapshotSource source) throws IOException {
-        long boundary = rotate();
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(1 << 16);
-        DataOutputStream out = new DataOutputStream(bytes);
-        long covered = source.writeTo(out);
-        out.flush();
-        awaitDurable(covered);
-        byte[] data = bytes.toByteArray();
-        Path tmp = dir.resolve("snapshot.tmp");
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            ByteBuffer buffer = ByteBuffer.allocate(data.length + 4);
-            buffer.put(data).putInt(checksum(data, 0, data.length)).flip();
-            while (buffer.hasRemaining()) {
-                ch.write(buffer);
+        snapshotLock.lock();
+        try {
+            long boundary = rotate();
+            SnapshotFile file = SnapshotFile.at(dir, boundary);
+            file.write(out -> awaitDurable(source.writeTo(out)), source::verify, settings.readBufferBytes());
+            List<Path> snapshots = list(dir, "snapshot-", ".bin");
+            long keepFrom = snapshots.size() >= 2 ? firstSeq(snapshots.get(snapshots.size() - 2)) : 1;
+            for (int i = 0; i < snapshots.size() - 2; i++) {
+                Files.deleteIfExists(snapshots.get(i));
             }
-            ch.force(true);
-        }
-        Path target = dir.resolve(String.format("snapshot-%020d.bin", boundary));
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-        syncDirectory(dir);
-        for (Path old : list(dir, "snapshot-", ".bin")) {
-            if (firstSeq(old) < boundary) {
-                Files.deleteIfExists(old);
+            List<Path> segments = list(dir, "journal-", ".log");
+            int deleted = 0;
+            for (int i = 0; i + 1 < segments.size() && firstSeq(segments.get(i + 1)) <= keepFrom; i++) {
+                Files.deleteIfExists(segments.get(i));
+                deleted++;
             }
+            syncDirectory(dir);
+            log.info("journal {}: snapshot at seq {} ({} bytes) written and checked; {} covered segment(s) deleted",
+                    dir, boundary, Files.size(file.path()), deleted);
+        } finally {
+            snapshotLock.unlock();
         }
-        for (Path segment : list(dir, "journal-", ".log")) {
-            if (firstSeq(segment) < boundary) {
-                Files.deleteIfExists(segment);
-            }
-        }
-        log.info("journal {}: snapshot at seq {} ({} bytes)", dir, boundary, data.length);
     }
 
     /** Closes the current segment after what is queued and opens the next; returns the next segment's first seq. */
@@ -287,11 +293,13 @@ public final class FileJournal implements Journal {
             int mine = ++rotationsRequested;
             hasWork.signal();
             while (rotationsDone < mine) {
-                if (failure != null) {
-                    throw new JournalUnavailableException("journal " + dir + " failed during rotation", failure);
+                if (failure != null || closed) {
+                    throw new JournalUnavailableException("journal " + dir + (closed ? " closed" : " failed")
+                            + " during rotation", failure);
                 }
                 progress.awaitUninterruptibly();
             }
+            segmentsSinceSnapshot = 0;
             return lastBoundary;
         } finally {
             lock.unlock();
@@ -302,12 +310,15 @@ public final class FileJournal implements Journal {
         while (true) {
             long batchLast;
             boolean rotate;
+            boolean full;
+            boolean due = false;
             lock.lock();
             try {
                 while (pending.size == 0 && !closed && rotationsRequested == rotationsDone) {
                     hasWork.awaitUninterruptibly();
                 }
                 if (closed && pending.size == 0) {
+                    progress.signalAll();
                     return;
                 }
                 Frames swap = writing;
@@ -327,7 +338,8 @@ public final class FileJournal implements Journal {
                     channel.force(false);
                 }
                 writing.size = 0;
-                if (rotate) {
+                full = channel.position() >= settings.segmentBytes();
+                if (rotate || full) {
                     channel.close();
                     channel = newSegment(dir, batchLast + 1);
                 }
@@ -351,10 +363,21 @@ public final class FileJournal implements Journal {
                 if (rotate) {
                     lastBoundary = batchLast + 1;
                     rotationsDone = rotationsRequested;
+                } else if (full) {
+                    segmentsSinceSnapshot++;
+                    due = settings.snapshotEverySegments() > 0
+                            && segmentsSinceSnapshot == settings.snapshotEverySegments();
                 }
                 progress.signalAll();
             } finally {
                 lock.unlock();
+            }
+            if (due) {
+                try {
+                    snapshotDue.run();
+                } catch (RuntimeException e) {
+                    log.error("journal {}: could not schedule a snapshot", dir, e);
+                }
             }
         }
     }
@@ -399,7 +422,7 @@ public final class FileJournal implements Journal {
         return ch;
     }
 
-    private static void syncDirectory(Path dir) throws IOException {
+    static void syncDirectory(Path dir) throws IOException {
         try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
             d.force(true);
         } catch (IOException e) {
@@ -407,7 +430,7 @@ public final class FileJournal implements Journal {
         }
     }
 
-    private static List<Path> list(Path dir, String prefix, String suffix) throws IOException {
+    static List<Path> list(Path dir, String prefix, String suffix) throws IOException {
         List<Path> found = new ArrayList<>();
         try (Stream<Path> files = Files.list(dir)) {
             files.filter(p -> {
@@ -421,12 +444,6 @@ public final class FileJournal implements Journal {
     private static long firstSeq(Path file) {
         String n = file.getFileName().toString();
         return Long.parseLong(n.substring(n.indexOf('-') + 1, n.lastIndexOf('.')));
-    }
-
-    private static int checksum(byte[] bytes, int offset, int length) {
-        CRC32C c = new CRC32C();
-        c.update(bytes, offset, length);
-        return (int) c.getValue();
     }
 
     /** A growable byte buffer of queued frames; guarded by the journal's lock, then owned by the writer. */

@@ -3,6 +3,7 @@ package dev.softswitch.charging.journal;
 import dev.softswitch.charging.cdr.ChargedCall;
 import dev.softswitch.charging.event.JournalEvent;
 import dev.softswitch.charging.event.JournalEvent.AccountOpened;
+import dev.softswitch.charging.event.JournalEvent.CallStarted;
 import dev.softswitch.charging.event.JournalEvent.Adjusted;
 import dev.softswitch.charging.event.JournalEvent.Anonymised;
 import dev.softswitch.charging.event.JournalEvent.OperatorActed;
@@ -48,6 +49,9 @@ public final class JournalCodec {
     private static final byte OPERATOR_ACTED = 43;
     /** {@link AccountOpened} with its product; tag 1 is the older form without one. */
     private static final byte ACCOUNT_OPENED_IN_PRODUCT = 20;
+    /** A settlement whose call lists every plan that paid (issue 12); tag 5 journals still read. */
+    private static final byte SETTLED_WITH_PLANS = 30;
+    private static final byte CALL_STARTED = 31;
 
     private JournalCodec() {
     }
@@ -84,7 +88,7 @@ public final class JournalCodec {
             writeString(out, e.cycle());
             out.writeLong(e.capMicros());
         } else if (event instanceof Settled e) {
-            head(out, SETTLED, e);
+            head(out, SETTLED_WITH_PLANS, e);
             out.writeLong(e.reservationId());
             writeLongs(out, e.debits());
             writeLongs(out, e.releases());
@@ -96,6 +100,7 @@ public final class JournalCodec {
             out.writeBoolean(e.call() != null);
             if (e.call() != null) {
                 writeCall(out, e.call());
+                writePlanUses(out, e.call());
             }
         } else if (event instanceof Released e) {
             head(out, RELEASED, e);
@@ -152,6 +157,11 @@ public final class JournalCodec {
             out.writeUTF(e.operator());
             out.writeUTF(e.action());
             out.writeUTF(e.detail());
+        } else if (event instanceof CallStarted e) {
+            head(out, CALL_STARTED, e);
+            out.writeLong(e.reservationId());
+            writeCall(out, e.call());
+            writePlanUses(out, e.call());
         } else {
             throw new IllegalArgumentException("unknown journal event " + event);
         }
@@ -173,6 +183,9 @@ public final class JournalCodec {
                     in.readInt(), in.readInt(), readString(in), in.readLong());
             case SETTLED -> new Settled(account, at, in.readLong(), readLongs(in), readLongs(in), in.readBoolean(),
                     in.readInt(), in.readInt(), in.readLong(), readString(in), in.readBoolean() ? readCall(in) : null);
+            case SETTLED_WITH_PLANS -> new Settled(account, at, in.readLong(), readLongs(in), readLongs(in),
+                    in.readBoolean(), in.readInt(), in.readInt(), in.readLong(), readString(in),
+                    in.readBoolean() ? readPlanUses(in, readCall(in)) : null);
             case RELEASED -> new Released(account, at, in.readLong(), in.readBoolean());
             case PLAN_PURCHASED -> new PlanPurchased(account, at, in.readLong(), in.readUTF(), readStrings(in),
                     in.readInt(), in.readLong(), readInstant(in), in.readBoolean());
@@ -186,6 +199,7 @@ public final class JournalCodec {
             case SUSPENSION_CHANGED -> new SuspensionChanged(account, at, in.readUTF(), in.readBoolean(), in.readUTF());
             case ANONYMISED -> new Anonymised(account, at, in.readUTF());
             case OPERATOR_ACTED -> new OperatorActed(account, at, in.readUTF(), in.readUTF(), in.readUTF());
+            case CALL_STARTED -> new CallStarted(account, at, in.readLong(), readPlanUses(in, readCall(in)));
             default -> throw new IOException("unknown journal event tag " + tag);
         };
     }
@@ -277,6 +291,28 @@ public final class JournalCodec {
         return new ChargedCall(callId, accountId, destination, destinationName, deck, prefix, price, connect, initial,
                 subsequent, taxMode, taxBp, answered, ended, duration, billed, planMinutes, planId, packageMinutes,
                 creditIncrements, net, tax, amount, currency, debits, clamped, coin);
+    }
+
+    /** The plans that paid {@code c}, written after it by {@link #writeCall}'s callers that keep them. */
+    public static void writePlanUses(DataOutput out, ChargedCall c) throws IOException {
+        out.writeInt(c.planUses().size());
+        for (ChargedCall.PlanUse use : c.planUses()) {
+            out.writeLong(use.planId());
+            out.writeInt(use.minutes());
+        }
+    }
+
+    /** {@code c} with the plan uses that follow it. */
+    public static ChargedCall readPlanUses(DataInput in, ChargedCall c) throws IOException {
+        int n = in.readInt();
+        if (n < 0 || n > 100_000) {
+            throw new IOException("implausible number of plans " + n);
+        }
+        List<ChargedCall.PlanUse> uses = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            uses.add(new ChargedCall.PlanUse(in.readLong(), in.readInt()));
+        }
+        return c.withPlanUses(uses);
     }
 
     public static void writeInstant(DataOutput out, Instant instant) throws IOException {

@@ -60,7 +60,10 @@ public final class Rounding {
     public static long taxOnTop(long netMicros, int basisPoints) {
         requireNonNegative(netMicros, "net amount");
         requireNonNegative(basisPoints, "tax basis points");
-        return ceilDiv(Math.multiplyExact(netMicros, basisPoints), BASIS_POINTS);
+        // split so that no intermediate exceeds the net amount: ceil(net * bp / 10000) without net * bp
+        long whole = netMicros / BASIS_POINTS;
+        long rest = netMicros % BASIS_POINTS;
+        return Math.addExact(Math.multiplyExact(whole, basisPoints), ceilDiv(rest * basisPoints, BASIS_POINTS));
     }
 
     /**
@@ -70,7 +73,16 @@ public final class Rounding {
     public static long taxWithin(long grossMicros, int basisPoints) {
         requireNonNegative(grossMicros, "gross amount");
         requireNonNegative(basisPoints, "tax basis points");
-        long net = ceilDiv(Math.multiplyExact(grossMicros, BASIS_POINTS), Math.addExact(BASIS_POINTS, basisPoints));
+        long divisor = Math.addExact(BASIS_POINTS, basisPoints);
+        long net;
+        if (grossMicros <= Long.MAX_VALUE / BASIS_POINTS) {
+            net = ceilDiv(grossMicros * BASIS_POINTS, divisor);
+        } else { // exact for any gross: the net part never exceeds the gross
+            java.math.BigInteger[] qr = java.math.BigInteger.valueOf(grossMicros)
+                    .multiply(java.math.BigInteger.valueOf(BASIS_POINTS))
+                    .divideAndRemainder(java.math.BigInteger.valueOf(divisor));
+            net = qr[0].longValueExact() + (qr[1].signum() > 0 ? 1 : 0);
+        }
         return grossMicros - net;
     }
 

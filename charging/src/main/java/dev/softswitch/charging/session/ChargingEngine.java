@@ -173,20 +173,20 @@ public final class ChargingEngine {
             return deny(callId, DenialReason.CURRENCY_MISMATCH, "rate '" + rate.prefix() + "' (" + rate.destinationName()
                     + ") charges in " + rate.currency() + " but account '" + accountId + "' holds " + currency);
         }
-        ChargingSession session = new ChargingSession(accounts, clock, reservationTtl, callId, accountId,
-                destinationDigits, rate, deck.name());
-        Refusal refusal = session.reserveFirst();
+        ChargingSession session;
+        Refusal refusal;
+        try {
+            session = new ChargingSession(this, clock, reservationTtl, callId, accountId, destinationDigits, rate,
+                    deck.name());
+            refusal = session.reserveFirst();
+        } catch (ArithmeticException e) {
+            return deny(callId, DenialReason.PRICE_OUT_OF_RANGE, "the call to " + destinationDigits + " at rate '"
+                    + rate.prefix() + "' of deck " + deck.name() + " cannot be priced for account '" + accountId
+                    + "' within exact arithmetic (" + e.getMessage() + "); check the rate's price and connect fee");
+        }
         if (refusal != null) {
-            return switch (refusal) {
-                case SPEND_CAP_REACHED -> deny(callId, DenialReason.SPEND_CAP_REACHED, "account '" + accountId
-                        + "' reached its monthly international spending cap");
-                case STORE_UNAVAILABLE -> deny(callId, DenialReason.STORE_UNAVAILABLE,
-                        "charging store unavailable; refusing to charge without a durable record");
-                default -> deny(callId, DenialReason.INSUFFICIENT_CREDIT, "account '" + accountId + "' has "
-                        + accounts.available(accountId) + " available; the call to " + rate.destinationName()
-                        + " needs its connect fee and first " + rate.initialIncrementSeconds() + " s ("
-                        + rate.firstReservation() + " before tax)");
-            };
+            DenialReason reason = reasonFor(refusal);
+            return deny(callId, reason, explain(reason, callId, accountId, rate));
         }
         log.debug("call {}: authorised for account {} at rate '{}' of deck {}", callId, accountId, rate.prefix(),
                 deck.name());
@@ -319,6 +319,34 @@ public final class ChargingEngine {
         }
         return productOf(accountId).orElseThrow(() -> new IllegalArgumentException("account '" + accountId
                 + "' belongs to a product that is no longer configured"));
+    }
+
+    /** The denial for a store's refusal. */
+    static DenialReason reasonFor(Refusal refusal) {
+        return switch (refusal) {
+            case SPEND_CAP_REACHED -> DenialReason.SPEND_CAP_REACHED;
+            case STORE_UNAVAILABLE -> DenialReason.STORE_UNAVAILABLE;
+            case DUPLICATE_CALL -> DenialReason.DUPLICATE_CALL;
+            default -> DenialReason.INSUFFICIENT_CREDIT;
+        };
+    }
+
+    /** A denial's message, fit to log or show an operator. */
+    String explain(DenialReason reason, String callId, String accountId, Rate rate) {
+        return switch (reason) {
+            case SPEND_CAP_REACHED -> {
+                java.time.ZoneId zone = accounts.zone(accountId).orElse(java.time.ZoneOffset.UTC);
+                java.time.LocalDate resume = java.time.YearMonth.now(clock.withZone(zone)).plusMonths(1).atDay(1);
+                yield "Monthly international spending cap reached: calls abroad resume " + resume + " 00:00 "
+                        + zone.getId();
+            }
+            case STORE_UNAVAILABLE -> "charging store unavailable; refusing to charge without a durable record";
+            case DUPLICATE_CALL -> "call id '" + callId + "' was already authorised (a live or settled call); "
+                    + "each call must have its own id";
+            default -> "account '" + accountId + "' has " + accounts.available(accountId) + " available; the call to "
+                    + rate.destinationName() + " needs its connect fee and first " + rate.initialIncrementSeconds()
+                    + " s (" + rate.firstReservation() + " before tax)";
+        };
     }
 
     /** Hands back abandoned reservations, forfeits expired credit, expires plans: {@link AccountHousekeeping#expire}. */

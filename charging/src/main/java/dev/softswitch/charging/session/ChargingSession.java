@@ -70,8 +70,12 @@ public final class ChargingSession {
     private ChargeResult result;
     private ChargedCall record;
 
-    ChargingSession(JournalledAccountStore accounts, Clock clock, Duration ttl, String callId, String accountId,
+    private final ChargingEngine engine;
+
+    ChargingSession(ChargingEngine engine, Clock clock, Duration ttl, String callId, String accountId,
                     String destination, Rate rate, String deck) {
+        this.engine = engine;
+        JournalledAccountStore accounts = engine.accounts();
         this.reservations = accounts.callReservations();
         this.clock = clock;
         this.ttl = ttl;
@@ -108,9 +112,12 @@ public final class ChargingSession {
     }
 
     /**
-     * The call was answered at {@code answeredAt}: the already reserved first increment starts.
+     * The call was answered at {@code answeredAt}: the already reserved first increment starts. If that reservation
+     * lapsed while the call rang (its TTL ran out and housekeeping handed it back), the first increment is reserved
+     * again now; if that is refused the session is released and the call must be ended.
      *
      * @return the new {@link #paidUntil()}
+     * @throws ChargingRefusedException if the lapsed first increment cannot be reserved again (nothing is held)
      * @throws IllegalStateException if already started, ended or released
      */
     public synchronized Instant start(Instant answeredAt) {
@@ -118,12 +125,57 @@ public final class ChargingSession {
         if (state != State.AUTHORISED) {
             throw new IllegalStateException("call " + callId + ": start() in state " + state);
         }
+        Instant now = clock.instant();
+        if (!reservations.touch(accountId, reservationId, now.plus(firstHold()).plus(ttl))) {
+            log.warn("call {}: its reservation lapsed while it rang; reserving the first increment again", callId);
+            reservationId = 0;
+            planIncrements = 0;
+            packageIncrements = 0;
+            creditIncrements = 0;
+            creditNet = 0;
+            creditHeld = 0;
+            connectFeeHeld = false;
+            Refusal refusal = reserveIncrement(now);
+            if (refusal != null) {
+                state = State.RELEASED;
+                result = new ChargeResult(callId, 0, 0, 0, money(0), false);
+                DenialReason reason = ChargingEngine.reasonFor(refusal);
+                throw new ChargingRefusedException(reason, "call " + callId + " was answered after its reservation "
+                        + "lapsed and cannot be held again: " + engine.explain(reason, callId, accountId, rate)
+                        + "; end the call");
+            }
+        }
         state = State.ANSWERED;
         this.answeredAt = answeredAt;
         this.paidUntil = answeredAt.plusSeconds(heldSeconds());
         reservations.touch(accountId, reservationId, deadline());
+        try {
+            reservations.started(accountId, reservationId, new ChargedCall(callId, accountId, destination,
+                    rate.destinationName(), deck, rate.prefix(), rate.pricePerMinute().micros(),
+                    connectFeeHeld ? rate.connectFee().micros() : 0, rate.initialIncrementSeconds(),
+                    rate.subsequentIncrementSeconds(), rate.tax().mode().name(), rate.tax().basisPoints(), answeredAt,
+                    answeredAt, 0, 0, 0, 0, 0, 0, 0, 0, 0, rate.currency(), java.util.List.of(), false,
+                    coinCreditMicros > 0));
+        } catch (RuntimeException e) { // the call goes on; only a crash before its next increment is unbilled
+            log.warn("call {}: could not journal its answer", callId, e);
+        }
         log.debug("call {}: answered at {}, paid until {}", callId, answeredAt, paidUntil);
         return paidUntil;
+    }
+
+    /**
+     * Keeps a ringing (authorised, unanswered) call's reservation from lapsing: its deadline moves to now plus the
+     * first increment and the TTL. The gateway calls it while the call rings; no effect in any other state.
+     */
+    public synchronized void keepAlive() {
+        if (state == State.AUTHORISED && reservationId != 0) {
+            reservations.touch(accountId, reservationId, clock.instant().plus(firstHold()).plus(ttl));
+        }
+    }
+
+    /** How long the first increment's reservation lasts before its TTL starts: as {@link #reserveIncrement}. */
+    private Duration firstHold() {
+        return Duration.ofSeconds(Math.max(rate.initialIncrementSeconds(), FREE_INCREMENT_SECONDS));
     }
 
     /** End of the last reserved (paid) increment; null before {@link #start}. */
@@ -169,7 +221,13 @@ public final class ChargingSession {
                 break;
         }
         long before = heldSeconds();
-        Refusal refusal = reserveIncrement(clock.instant());
+        Refusal refusal;
+        try {
+            refusal = reserveIncrement(clock.instant());
+        } catch (ArithmeticException e) { // cannot happen within Rate's limits; never let it reach the caller
+            log.error("call {}: the next increment cannot be priced; paid until {}", callId, paidUntil, e);
+            return false;
+        }
         if (refusal != null) {
             log.info("call {}: next increment refused for account {} ({}); paid until {}", callId, accountId, refusal,
                     paidUntil);

@@ -17,5 +17,9 @@ public enum DenialReason {
     /** The account belongs to a product the engine no longer sells (removed from the configuration). */
     UNKNOWN_PRODUCT,
     /** The journal or store cannot make the reservation durable; the engine fails closed (CHG-7). */
-    STORE_UNAVAILABLE
+    STORE_UNAVAILABLE,
+    /** The call id was already authorised (the call is live or settled, on this or another account). */
+    DUPLICATE_CALL,
+    /** The call's price cannot be computed within exact arithmetic (a rate or account value out of range). */
+    PRICE_OUT_OF_RANGE
 }

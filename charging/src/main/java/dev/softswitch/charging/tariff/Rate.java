@@ -25,6 +25,15 @@ public record Rate(String prefix, String destinationName, Money pricePerMinute, 
                 Tax.NONE, RateCategory.OTHER);
     }
 
+    /**
+     * The highest price per minute and connect fee a rate may have: one million currency units. With increments of
+     * at most {@link #MAX_INCREMENT_SECONDS} and tax of at most 100 %, price x increment x (1 + tax) plus the connect
+     * fee stays below 10^14 micros, far inside a long; a larger figure is a typo or a shifted CSV column.
+     */
+    public static final Money MAX_PRICE = new Money(1_000_000L * Money.MICROS_PER_UNIT, "XXX");
+    /** The longest increment a rate may have: one hour (as the CSV decks allow). */
+    public static final int MAX_INCREMENT_SECONDS = 3_600;
+
     public Rate {
         Objects.requireNonNull(tax, "tax");
         Objects.requireNonNull(category, "category");
@@ -46,6 +55,19 @@ public record Rate(String prefix, String destinationName, Money pricePerMinute, 
         }
         if (!pricePerMinute.currency().equals(connectFee.currency())) {
             throw new CurrencyMismatchException(pricePerMinute.currency(), connectFee.currency());
+        }
+        if (pricePerMinute.micros() > MAX_PRICE.micros()) {
+            throw new IllegalArgumentException("rate '" + prefix + "': price per minute " + pricePerMinute
+                    + " is above the maximum of 1000000 per minute; check the deck's columns");
+        }
+        if (connectFee.micros() > MAX_PRICE.micros()) {
+            throw new IllegalArgumentException("rate '" + prefix + "': connect fee " + connectFee
+                    + " is above the maximum of 1000000; check the deck's columns");
+        }
+        if (initialIncrementSeconds > MAX_INCREMENT_SECONDS || subsequentIncrementSeconds > MAX_INCREMENT_SECONDS) {
+            throw new IllegalArgumentException("rate '" + prefix + "': increments must be at most "
+                    + MAX_INCREMENT_SECONDS + " seconds, got " + initialIncrementSeconds + "/"
+                    + subsequentIncrementSeconds);
         }
         if (initialIncrementSeconds <= 0) {
             throw new IllegalArgumentException("rate '" + prefix + "': initial increment must be > 0 seconds, got "

@@ -161,6 +161,11 @@ public final class RateDeckCsvParser {
                 problems.add(field + " must not be negative, got " + text.strip());
                 return null;
             }
+            if (m.micros() > Rate.MAX_PRICE.micros()) {
+                problems.add(field + " must be at most 1000000 (a larger figure is a typo or a shifted column), got "
+                        + text.strip());
+                return null;
+            }
             return m;
         } catch (IllegalArgumentException e) {
             problems.add(field + ": " + e.getMessage());

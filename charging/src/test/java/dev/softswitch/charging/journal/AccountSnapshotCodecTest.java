@@ -12,6 +12,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -27,10 +28,12 @@ class AccountSnapshotCodecTest {
         return new AccountSnapshot("u", "USD", "Asia/Tokyo", "81", 20_000_000, 0, 42, 3, 5, 2,
                 List.of(new AccountSnapshot.Lot(1, 5_000_000, 4_780_000, 100_000, T0, Instant.MAX, "opening"),
                         new AccountSnapshot.Lot(2, 1_000_000, 1_000_000, 0, T0, T0.plusSeconds(86_400), "web")),
-                List.of(new AccountSnapshot.Reservation(4, "c2", new long[] {1, 100_000}, 1, 1, 0, 100_000)),
+                List.of(new AccountSnapshot.Reservation(4, "c2", new long[] {1, 100_000}, new long[] {1, 1}, 0,
+                        100_000, 2, new long[] {100_000, 0, 0}, call)),
                 List.of(new AccountSnapshot.Plan(1, "USA 60", List.of("1"), 60, 59, 1, 2_990_000, T0,
                         T0.plusSeconds(30 * 86_400), true, false)),
-                new AccountSnapshot.Package("free", 100, List.of("81"), "2025-05", 3, 1), "2025-05", 220_000, 100_000,
+                new AccountSnapshot.Package("free", 100, List.of("81"), Map.of("2025-04", 7, "2025-05", 3), 1),
+                Map.of("2025-04", 5_000L, "2025-05", 220_000L), 100_000,
                 7, 0,
                 List.of(new AccountSnapshot.Purchase("credit", 1, "opening credit", 5_000_000, T0, Instant.MAX,
                                 "opening"),
@@ -57,7 +60,7 @@ class AccountSnapshotCodecTest {
     @Test
     void anAccountWithoutPackageOrCapCycleRoundTrips() throws IOException {
         AccountSnapshot empty = new AccountSnapshot("e", "USD", "UTC", "", -1, 0, 1, 1, 1, 1, List.of(), List.of(),
-                List.of(), null, null, 0, 0, 0, 0, List.of(), List.of(), List.of(), "");
+                List.of(), null, Map.of(), 0, 0, 0, List.of(), List.of(), List.of(), "");
         AccountSnapshot read = AccountSnapshotCodec.read(new DataInputStream(new ByteArrayInputStream(encode(empty))));
         assertThat(read).usingRecursiveComparison().isEqualTo(empty);
     }

@@ -23,7 +23,8 @@ import java.util.Random;
  * The child JVM of {@link JournalCrashTest}: recovers the store in a directory, then buys credit and runs calls
  * on its accounts until it is killed. Before each operation it prints {@code BEGIN account balance reserved calls}
  * with the state the operation will leave, and after the operation returns (is acknowledged) {@code ACK ...} with
- * the state it did leave. Each line ends with {@code ;} so a line torn by the kill can be told apart.
+ * the state it did leave. Each line ends with {@code ;} so a line torn by the kill can be told apart. An optional
+ * third argument is the segment size, for small segments with a background snapshot after each.
  */
 public final class CrashDriver {
 
@@ -45,7 +46,8 @@ public final class CrashDriver {
         Path dir = Path.of(args[0]);
         long seed = Long.parseLong(args[1]);
         Clock clock = Clock.fixed(T0, ZoneOffset.UTC);
-        JournalledAccountStore store = JournalledAccountStore.open(dir, clock, TTL);
+        JournalSettings settings = args.length > 2 ? settings(Long.parseLong(args[2])) : JournalSettings.defaults();
+        JournalledAccountStore store = JournalledAccountStore.open(dir, clock, TTL, settings);
         for (String id : ACCOUNTS) {
             if (store.account(id).isEmpty()) {
                 store.create(id, Money.zero("USD"));
@@ -64,6 +66,11 @@ public final class CrashDriver {
         b.start();
         a.join();
         b.join();
+    }
+
+    /** Segments of {@code segmentBytes}, a snapshot after each (0: the defaults). */
+    static JournalSettings settings(long segmentBytes) {
+        return segmentBytes == 0 ? JournalSettings.defaults() : new JournalSettings(segmentBytes, 1, 4096);
     }
 
     private static void drive(ChargingEngine engine, JournalledAccountStore store, List<String> mine, Random random) {

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
@@ -42,6 +44,21 @@ class JournalCrashTest {
     @Test
     @Timeout(value = 90, unit = TimeUnit.SECONDS)
     void acknowledgedStateSurvivesKillNine(@TempDir Path dir) throws Exception {
+        killAndRecover(dir, 0);
+    }
+
+    /** Issue 12 bug 7: kills land during segment rotations and background snapshots too. */
+    @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    void acknowledgedStateSurvivesKillNineAmidRotationsAndSnapshots(@TempDir Path dir) throws Exception {
+        killAndRecover(dir, 1_500);
+        try (Stream<Path> files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString())).as("snapshots were taken")
+                    .anyMatch(n -> n.startsWith("snapshot-") && n.endsWith(".bin"));
+        }
+    }
+
+    private void killAndRecover(Path dir, long segmentBytes) throws Exception {
         long seed = Long.getLong("crash.seed", System.nanoTime());
         Random random = new Random(seed);
         String where = "crash test seed " + seed + " (rerun with -Dcrash.seed=" + seed + ")";
@@ -50,7 +67,7 @@ class JournalCrashTest {
             int acksBeforeKill = 20 + random.nextInt(150);
             Process child = new ProcessBuilder(javaBinary(), "-cp", System.getProperty("java.class.path"),
                     "-Xshare:auto", "-XX:TieredStopAtLevel=1", CrashDriver.class.getName(), dir.toString(),
-                    Long.toString(random.nextLong()))
+                    Long.toString(random.nextLong()), Long.toString(segmentBytes))
                     .redirectError(ProcessBuilder.Redirect.INHERIT).start();
             Map<String, AccountView> acked = new HashMap<>();
             Map<String, AccountView> inFlight = new HashMap<>();
@@ -98,7 +115,7 @@ class JournalCrashTest {
 
             recovered = new HashMap<>();
             try (JournalledAccountStore store = JournalledAccountStore.open(dir,
-                    Clock.fixed(CrashDriver.T0, ZoneOffset.UTC), CrashDriver.TTL)) {
+                    Clock.fixed(CrashDriver.T0, ZoneOffset.UTC), CrashDriver.TTL, CrashDriver.settings(segmentBytes))) {
                 for (String id : CrashDriver.ACCOUNTS) {
                     AccountView now = new AccountView(store.balance(id).orElseThrow().micros(),
                             store.reserved(id).micros(), store.usage(id, Instant.MIN, Instant.MAX).size());

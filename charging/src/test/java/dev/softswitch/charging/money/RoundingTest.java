@@ -78,4 +78,12 @@ class RoundingTest {
         assertThatThrownBy(() -> Rounding.incrementCostMicros(1, -60)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> Rounding.incrementCostMicros(Long.MAX_VALUE, 2)).isInstanceOf(ArithmeticException.class);
     }
+
+    @Test
+    void taxOnLargeAmountsIsExactWithoutOverflow() {
+        long big = 4_000_000_000_000_000_000L;
+        assertThat(Rounding.taxOnTop(big, 1_000)).isEqualTo(400_000_000_000_000_000L);
+        assertThat(Rounding.taxOnTop(big + 1, 1_000)).isEqualTo(400_000_000_000_000_001L);
+        assertThat(Rounding.taxWithin(big + 400_000_000_000_000_000L, 1_000)).isEqualTo(400_000_000_000_000_000L);
+    }
 }

@@ -102,6 +102,29 @@ class ProductEngineTest {
     }
 
     @Test
+    void anInternationalCallRefusedAtTheCapSaysWhenCallsAbroadResumeInTheAccountsZone() {
+        JournalledAccountStore store = new JournalledAccountStore(new dev.softswitch.charging.journal.NoJournal(), clock);
+        Product capped = new Product("jp-capped", "JPY", japan().tax(), japan().sell(), japan().zone(), "81",
+                jpy("22"), null, null, List.of(), List.of());
+        ChargingEngine engine = new ChargingEngine(store, ProductCatalog.of(capped), clock,
+                ChargingEngine.DEFAULT_RESERVATION_TTL);
+        engine.openAccount("jp", "jp-capped", null);
+        engine.purchaseCredit("jp", jpy("1000"), "test");
+        Authorisation first = engine.authorise("c1", "jp", "12125550100");
+        ChargingSession s = ((Authorisation.Granted) first).session();
+        s.start(clock.instant());
+        assertThat(s.reserveNext()).isFalse(); // 22 yen reached the cap: no second 30 s step
+        s.end(clock.instant().plusSeconds(30));
+
+        Authorisation next = engine.authorise("c2", "jp", "12125550100");
+        assertThat(next).isInstanceOf(Authorisation.Denied.class);
+        assertThat(((Authorisation.Denied) next).reason()).isEqualTo(DenialReason.SPEND_CAP_REACHED);
+        // 2026-03-02 10:00 in Tokyo: calls abroad resume with April there
+        assertThat(((Authorisation.Denied) next).message())
+                .isEqualTo("Monthly international spending cap reached: calls abroad resume 2026-04-01 00:00 Asia/Tokyo");
+    }
+
+    @Test
     void theDialPadQuoteShowsTaxAsTheCustomerPaysIt() {
         JournalledAccountStore store = new JournalledAccountStore(new dev.softswitch.charging.journal.NoJournal(), clock);
         ChargingEngine engine = engine(store);

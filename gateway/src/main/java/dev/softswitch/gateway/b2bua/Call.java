@@ -233,7 +233,7 @@ final class Call implements CarrierAttempts.Events {
         wiring.metrics().callAttempt("answered");
         wiring.metrics().responseSent(Response.OK);
         media.answered(silence -> wiring.sip().timers().schedule(Duration.ZERO, () -> onMediaTimeout(silence)));
-        charging.start(answeredAt, () -> teardown("credit_exhausted", "gateway"));
+        charging.start(answeredAt, () -> teardown("credit_exhausted", "gateway"), cause -> teardown(cause, "gateway"));
     }
 
     @Override
@@ -359,7 +359,8 @@ final class Call implements CarrierAttempts.Events {
                 trunk == null ? null : trunk.trunk().name(), startedAt, answeredAt, wiring.sip().timers().now(),
                 sipCode, cause, hungUpBy, number == null ? null : number.regionCode(),
                 number == null ? null : number.type().name(),
-                trunk != null && trunk.priced() ? trunk.buyRateMicros() : null, null), quality);
+                trunk != null && trunk.priced() ? trunk.buyRateMicros() : null,
+                trunk != null && trunk.priced() ? trunk.trunk().deck().currency() : null, null), quality);
     }
 
     /**

@@ -6,6 +6,7 @@ import dev.softswitch.charging.cdr.MediaQuality;
 import dev.softswitch.charging.session.Authorisation;
 import dev.softswitch.charging.session.ChargeResult;
 import dev.softswitch.charging.session.ChargingEngine;
+import dev.softswitch.charging.session.ChargingRefusedException;
 import dev.softswitch.charging.session.ChargingSession;
 import dev.softswitch.charging.session.DenialReason;
 import dev.softswitch.gateway.metrics.GatewayMetrics;
@@ -32,6 +33,8 @@ final class CallCharging {
 
     private static final Logger log = LoggerFactory.getLogger(CallCharging.class);
     private static final Duration MAX_RESERVE_LEAD = Duration.ofSeconds(1);
+    /** How often a ringing call's reservation is kept from lapsing (well inside the engine's TTL). */
+    private static final Duration KEEP_ALIVE_EVERY = Duration.ofSeconds(60);
 
     /** The charging side of the gateway, shared by every call. */
     record Desk(ChargingEngine engine, Executor executor, TimerService timers, CallRecordWriter records,
@@ -51,6 +54,8 @@ final class CallCharging {
     private boolean settled;
     private Timeout reserveTimer;
     private Timeout teardownTimer;
+    private Timeout keepAliveTimer;
+    private boolean answered;
 
     private CallCharging(Desk desk, String callId) {
         this.desk = desk;
@@ -75,6 +80,7 @@ final class CallCharging {
                         step(() -> release(granted.session()));
                     } else {
                         session = granted.session();
+                        keepAliveWhileRinging();
                         onGranted.run();
                     }
                 } else if (!settled) {
@@ -84,8 +90,14 @@ final class CallCharging {
         });
     }
 
-    /** The call was answered at {@code answeredAt}: charging starts; {@code onCreditExhausted} runs at the end of the last paid increment. */
-    void start(Instant answeredAt, Runnable onCreditExhausted) {
+    /**
+     * The call was answered at {@code answeredAt}: charging starts; {@code onCreditExhausted} runs at the end of the
+     * last paid increment; {@code onRefused} runs at once, with the disconnect cause, if charging refuses the call
+     * (its reservation lapsed while it rang and cannot be held again).
+     */
+    void start(Instant answeredAt, Runnable onCreditExhausted, Consumer<String> onRefused) {
+        answered = true;
+        cancel(keepAliveTimer);
         ChargingSession s = session;
         step(() -> {
             try {
@@ -93,10 +105,30 @@ final class CallCharging {
                 Duration next = s.nextIncrement();
                 log.info("call {}: answered, paid until {}", callId, paidUntil);
                 onCore(() -> scheduleReservation(paidUntil, next, onCreditExhausted));
+            } catch (ChargingRefusedException e) {
+                log.warn("call {}: charging refused the answered call; ending it: {}", callId, e.getMessage());
+                String cause = "charging_refused_" + e.reason().name().toLowerCase(java.util.Locale.ROOT);
+                onCore(() -> {
+                    if (!settled) {
+                        onRefused.accept(cause);
+                    }
+                });
             } catch (RuntimeException e) {
                 log.error("call {}: charging could not start; ending the call", callId, e);
                 onCore(() -> exhausted(answeredAt, onCreditExhausted));
             }
+        });
+    }
+
+    /** Keeps the reservation of a ringing call alive, so that it neither lapses nor pays for another call. */
+    private void keepAliveWhileRinging() {
+        keepAliveTimer = desk.timers().schedule(KEEP_ALIVE_EVERY, () -> {
+            if (settled || answered) {
+                return;
+            }
+            ChargingSession s = session;
+            step(s::keepAlive);
+            keepAliveWhileRinging();
         });
     }
 
@@ -152,6 +184,7 @@ final class CallCharging {
             return;
         }
         settled = true;
+        cancel(keepAliveTimer);
         cancel(reserveTimer);
         cancel(teardownTimer);
         ChargingSession s = session;

@@ -13,16 +13,17 @@ import java.time.Instant;
  * What a call's record says that the SIP core knows when the call ends (CHG-8), taken there as a
  * value; the charging side adds what was charged once the money has moved, and writes it.
  *
- * @param buyRateMicros the trunk's buy rate per minute in the sell currency, or null when it has none
+ * @param buyRateMicros the trunk's buy rate per minute in {@code buyCurrency}, or null when it has none
+ * @param buyCurrency   the trunk's buy deck currency, or null when it has none
  */
 record CallRecordSnapshot(String callId, String caller, String callee, String trunk, Instant start, Instant answer,
                           Instant end, int sipCode, String cause, String hungUpBy, String country, String numberType,
-                          Long buyRateMicros, MediaQuality quality) {
+                          Long buyRateMicros, String buyCurrency, MediaQuality quality) {
 
     /** The same, with the media quality the relay measured once its ports were closed. */
     CallRecordSnapshot withQuality(MediaQuality measured) {
         return new CallRecordSnapshot(callId, caller, callee, trunk, start, answer, end, sipCode, cause, hungUpBy,
-                country, numberType, buyRateMicros, measured);
+                country, numberType, buyRateMicros, buyCurrency, measured);
     }
 
     /** The record of a call that charged nothing; {@code currency} is the rate's, or null when never authorised. */
@@ -38,11 +39,13 @@ record CallRecordSnapshot(String callId, String caller, String callee, String tr
     private CallRecord record(long billedSeconds, Money amount, ChargedCall charge, String currency) {
         Money buyRate = null;
         Money buyCost = null;
-        if (buyRateMicros != null && currency != null) {
-            buyRate = Money.ofMicros(buyRateMicros, currency);
-            buyCost = Money.ofMicros(Rounding.incrementCostMicros(buyRateMicros, billedSeconds), currency);
+        long durationMillis = answer == null ? 0 : Math.max(0, Duration.between(answer, end).toMillis());
+        if (buyRateMicros != null && buyCurrency != null) {
+            // the carrier bills what it connected, by the second: not the customer's increments
+            long carrierSeconds = Rounding.ceilDiv(durationMillis, 1000);
+            buyRate = Money.ofMicros(buyRateMicros, buyCurrency);
+            buyCost = Money.ofMicros(Rounding.incrementCostMicros(buyRateMicros, carrierSeconds), buyCurrency);
         }
-        long durationMillis = answer == null ? 0 : Duration.between(answer, end).toMillis();
         return new CallRecord(callId, caller, callee, trunk, start, answer, end, durationMillis, billedSeconds, amount,
                 sipCode, cause, hungUpBy, new CallDetails(country, numberType, buyRate, buyCost, charge, quality));
     }

@@ -195,10 +195,11 @@ final class GatewayConfigReader {
         Boolean probe = r.bool("probe", true);
         Boolean inbound = r.bool("inbound", false);
         String ca = r.text("ca", "carrier-ca.pem", null);
+        String currency = r.text("currency", "USD (the buy deck's currency)", null);
         return r.build(() -> {
             TrunkConfig trunk = new TrunkConfig(name, host, port, transport, prefixes, priority, weight, rates,
                     maxChannels, callsPerSecond, numberFormat, techPrefix, callerIdMode, fromUser, failoverCodes, probe,
-                    inbound, ca);
+                    inbound, ca, currency);
             if (ca != null) {
                 PemFiles.certificates("ca", baseDir.resolve(ca));
             }

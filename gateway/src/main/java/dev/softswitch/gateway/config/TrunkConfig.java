@@ -15,17 +15,20 @@ import java.util.regex.Pattern;
  * next trunk (408 and 5xx always do), whether it is probed with OPTIONS, and whether it may send
  * the gateway calls ({@code inbound}, default false: an INVITE from a trunk's address is refused, issue 10).
  * Over {@code tls} the carrier's certificate must chain to the PEM {@code ca} file when one is given,
- * else to the JDK's trusted CAs.
+ * else to the JDK's trusted CAs. {@code currency} is the ISO 4217 code the buy deck is priced in (buy costs in
+ * call records are in it); when a trunk with {@code rates} leaves it out, the charging currency is taken and a
+ * warning says so.
  */
 public record TrunkConfig(String name, String host, int port, String transport, List<String> prefixes,
                           int priority, int weight, String rates, int maxChannels, int callsPerSecond,
                           String numberFormat, String techPrefix, String callerIdMode, String fromUser,
-                          List<Integer> failoverCodes, boolean probe, boolean inbound, String ca) {
+                          List<Integer> failoverCodes, boolean probe, boolean inbound, String ca, String currency) {
 
     public static final String FORMAT_E164 = "e164";
     public static final String FORMAT_DIGITS = "digits";
     private static final Pattern TECH_PREFIX = Pattern.compile("[0-9A-Za-z#*._~-]{0,16}");
     private static final Pattern USER = Pattern.compile("[A-Za-z0-9._~+-]+");
+    private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
 
     public TrunkConfig {
         Checks.notBlank("name", name);
@@ -72,12 +75,29 @@ public record TrunkConfig(String name, String host, int port, String transport, 
                         + " is not a final failure code (use 300..699, e.g. [404, 480]; 408 and 5xx always fail over)");
             }
         }
+        if (currency != null && !CURRENCY.matcher(currency).matches()) {
+            throw new InvalidValueException("currency", "\"" + currency
+                    + "\" is not a currency (use the ISO 4217 code the buy deck is priced in, e.g. USD)");
+        }
+        if (currency != null && rates == null) {
+            throw new InvalidValueException("currency", "prices the buy deck, and this trunk has no rates: "
+                    + "(add rates: carrier-rates.csv, or remove currency)");
+        }
         if (ca != null) {
             Checks.notBlank("ca", ca);
             if (!transport.equals("tls")) {
                 throw new InvalidValueException("ca", "only a tls trunk verifies a certificate (remove ca, or use transport: tls)");
             }
         }
+    }
+
+    /** A trunk whose buy deck, if any, is priced in the charging currency. */
+    public TrunkConfig(String name, String host, int port, String transport, List<String> prefixes,
+                       int priority, int weight, String rates, int maxChannels, int callsPerSecond,
+                       String numberFormat, String techPrefix, String callerIdMode, String fromUser,
+                       List<Integer> failoverCodes, boolean probe, boolean inbound, String ca) {
+        this(name, host, port, transport, prefixes, priority, weight, rates, maxChannels, callsPerSecond,
+                numberFormat, techPrefix, callerIdMode, fromUser, failoverCodes, probe, inbound, ca, null);
     }
 
     /** A trunk whose TLS certificate, if any, chains to the JDK's trusted CAs. */

@@ -26,9 +26,25 @@ public final class RateDeck {
     private static final long[] POW10 = {1, 10, 100, 1_000, 10_000, 100_000, 1_000_000};
 
     private final Map<String, Long> rates;
+    private final String currency;
 
     private RateDeck(Map<String, Long> rates) {
+        this(rates, null);
+    }
+
+    private RateDeck(Map<String, Long> rates, String currency) {
         this.rates = Collections.unmodifiableMap(rates);
+        this.currency = currency;
+    }
+
+    /** This deck priced in {@code newCurrency} (ISO 4217). */
+    public RateDeck withCurrency(String newCurrency) {
+        return new RateDeck(rates, newCurrency);
+    }
+
+    /** The currency the deck's rates are in; null when unknown (an empty deck). */
+    public String currency() {
+        return currency;
     }
 
     /** A deck from prefix to micro-units per minute. */

@@ -41,7 +41,7 @@ public record RoutingTable(NumberClassifier classifier, CountryAvailability avai
             RateDeck deck = RateDeck.EMPTY;
             if (t.rates() != null) {
                 try {
-                    deck = RateDeck.load(baseDir.resolve(t.rates()));
+                    deck = RateDeck.load(baseDir.resolve(t.rates())).withCurrency(buyCurrency(t, config));
                 } catch (ConfigException e) {
                     problems.addAll(e.problems());
                     continue;
@@ -64,5 +64,17 @@ public record RoutingTable(NumberClassifier classifier, CountryAvailability avai
         config.routing().refusedNumberTypes().forEach(n -> refused.add(NumberType.valueOf(n)));
         return new RoutingTable(new NumberClassifier(refused), CountryAvailability.from(availability),
                 new TrunkSelector(trunks, states, random), config.routing().maxAttempts());
+    }
+
+    /** The trunk's buy currency: as configured, else (with a warning) the charging currency. */
+    private static String buyCurrency(TrunkConfig t, GatewayConfig config) {
+        if (t.currency() != null) {
+            return t.currency();
+        }
+        String assumed = config.charging().products().get(0).currency();
+        org.slf4j.LoggerFactory.getLogger(RoutingTable.class).warn("trunk {}: rates: {} has no currency:; taking the"
+                + " first product's currency {} (add currency: to the trunk if the carrier bills in another)", t.name(),
+                t.rates(), assumed);
+        return assumed;
     }
 }

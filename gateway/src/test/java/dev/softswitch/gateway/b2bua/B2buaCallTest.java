@@ -302,6 +302,86 @@ class B2buaCallTest {
     }
 
     @Test
+    void aRingingCallsReservationIsKeptAliveUntilItIsAnswered() throws Exception {
+        java.time.Clock clock = new java.time.Clock() {
+            @Override
+            public java.time.Instant instant() {
+                return timers.now();
+            }
+
+            @Override
+            public java.time.ZoneId getZone() {
+                return java.time.ZoneOffset.UTC;
+            }
+
+            @Override
+            public java.time.Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+        };
+        JournalledAccountStore store = new JournalledAccountStore(new dev.softswitch.charging.journal.NoJournal(), clock);
+        store.create("alice", usd("10.00"));
+        b2bua = handler(new ChargingEngine(store, dev.softswitch.charging.tariff.RateSchedule.of(RateTable.of(List.of(
+                new Rate("44", "UK", usd("0.06"), usd("0"), 60, 60)))), clock, ChargingEngine.DEFAULT_RESERVATION_TTL),
+                routing("[\"44\"]"), overload);
+        transactions = new TransactionLayer(sender, timers, TimerSettings.rfc3261(), b2bua);
+        b2bua.bind(transactions);
+        SIPRequest invite = clientInvite("alice", "+441234567890", "ringing");
+        transactions.onRequest(invite, CLIENT);
+        SIPRequest carrierInvite = onlyRequest("INVITE");
+        transactions.onResponse(carrierResponse(carrierInvite, 180, null), CARRIER);
+        for (int minute = 0; minute < 5; minute++) {
+            timers.advance(Duration.ofMinutes(1));
+            assertThat(store.housekeeping().expire(timers.now())).as("minute %d", minute).isZero();
+        }
+        assertThat(store.reserved("alice")).isEqualTo(usd("0.06"));
+    }
+
+    @Test
+    void aCallWhoseLapsedReservationCannotBeHeldAgainAtAnswerIsEndedOnBothLegs() throws Exception {
+        SIPRequest invite = clientInvite("bob", "+447400123456", "lapsed");
+        transactions.onRequest(invite, CLIENT);
+        SIPRequest carrierInvite = onlyRequest("INVITE");
+        // it rings past its reservation's TTL; the money goes to another call meanwhile
+        accounts.housekeeping().expire(java.time.Instant.now().plus(Duration.ofDays(1)));
+        assertThat(accounts.manualReservations().reserve("bob", usd("0.06"))).isTrue();
+        answer(carrierInvite);
+        SIPResponse ok = sender.lastResponse();
+        transactions.onRequest(clientAck(invite, ok), CLIENT);
+        timers.runDue();
+        assertThat(sender.requests("BYE")).extracting(b -> b.getCallId().getCallId())
+                .containsExactlyInAnyOrder("lapsed", carrierInvite.getCallId().getCallId());
+        JsonNode record = onlyRecord();
+        assertThat(record.get("disconnectCause").asText()).isEqualTo("charging_refused_insufficient_credit");
+        assertThat(record.get("amount").isNull() || record.get("amount").get("micros").asLong() == 0).isTrue();
+        assertThat(accounts.reserved("bob")).as("only the other hold").isEqualTo(usd("0.06"));
+    }
+
+    @Test
+    void theBuyCostIsTheTrunksRateInItsCurrencyForTheCarriersConnectedSeconds() throws Exception {
+        Files.writeString(dir.resolve("buy.csv"), "prefix,rate\n44,0.012\n");
+        b2bua = handler(new ChargingEngine(accounts, RateTable.of(List.of(
+                new Rate("44", "UK", usd("0.06"), usd("0"), 60, 60)))),
+                routing("[\"44\"], rates: buy.csv, currency: EUR"), overload);
+        transactions = new TransactionLayer(sender, timers, TimerSettings.rfc3261(), b2bua);
+        b2bua.bind(transactions);
+        SIPRequest invite = clientInvite("alice", "+441234567890", "buy");
+        transactions.onRequest(invite, CLIENT);
+        answer(onlyRequest("INVITE"));
+        SIPResponse ok = sender.lastResponse();
+        transactions.onRequest(clientAck(invite, ok), CLIENT);
+        timers.advance(Duration.ofMillis(25_500));
+        transactions.onRequest(clientBye(invite, ok), CLIENT);
+        timers.runDue();
+        JsonNode record = onlyRecord();
+        assertThat(record.get("billedSeconds").asLong()).as("the customer pays a minute").isEqualTo(60);
+        assertThat(record.get("buyRatePerMinute").toString()).contains("EUR");
+        // the carrier bills 26 s by the second: 0.012 EUR x 26 / 60 = 0.0052 EUR
+        assertThat(record.get("buyCost").get("micros").asLong()).isEqualTo(5_200);
+        assertThat(record.get("buyCost").get("currency").asText()).isEqualTo("EUR");
+    }
+
+    @Test
     void creditRunsOutAtTheEndOfTheLastPaidIncrementAndBothLegsGetBye() throws Exception {
         SIPRequest invite = clientInvite("bob", "+447400123456", "c1");
         transactions.onRequest(invite, CLIENT);

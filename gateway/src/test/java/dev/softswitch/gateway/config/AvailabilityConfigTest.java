@@ -141,4 +141,18 @@ class AvailabilityConfigTest {
                 .isInstanceOf(InvalidValueException.class)
                 .hasMessageContaining("add fromUser");
     }
+
+    @Test
+    void aTrunksBuyCurrencyMustBeAnIsoCodeAndPriceADeck() {
+        assertThatThrownBy(() -> new TrunkConfig("c", "h", 5060, "udp", List.of(""), 0, 1, "buy.csv", 0, 0, "e164",
+                "", "both", null, List.of(), true, false, null, "usd"))
+                .isInstanceOf(InvalidValueException.class)
+                .hasMessageContaining("currency").hasMessageContaining("ISO 4217");
+        assertThatThrownBy(() -> new TrunkConfig("c", "h", 5060, "udp", List.of(""), 0, 1, null, 0, 0, "e164",
+                "", "both", null, List.of(), true, false, null, "EUR"))
+                .isInstanceOf(InvalidValueException.class)
+                .hasMessageContaining("no rates");
+        assertThat(new TrunkConfig("c", "h", 5060, "udp", List.of(""), 0, 1, "buy.csv", 0, 0, "e164",
+                "", "both", null, List.of(), true, false, null, "EUR").currency()).isEqualTo("EUR");
+    }
 }

@@ -1,0 +1,280 @@
+package dev.softswitch.charging.journal;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInput;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.List;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.zip.CRC32C;
+import java.util.zip.CheckedInputStream;
+import java.util.zip.CheckedOutputStream;
+
+/**
+ * One snapshot file, {@code snapshot-<boundary>.bin}: {@code [int magic][int version][long boundary][payload]
+ * [long payload length][int crc32c of everything before it]}. Written to a temporary file, fsynced, renamed
+ * atomically, the directory fsynced, then read back and checked; read and checked by streaming, never whole.
+ */
+final class SnapshotFile {
+
+    private static final Logger log = LoggerFactory.getLogger(SnapshotFile.class);
+
+    /** Writes a snapshot's payload. */
+    interface PayloadWriter {
+        void write(DataOutputStream out) throws IOException;
+    }
+
+    /** Reads (or just decodes, to check) a snapshot's payload. */
+    interface PayloadReader {
+        void read(DataInput in) throws IOException;
+    }
+
+    private static final int MAGIC = 0x43485350; // "CHSP"
+    private static final int VERSION = 1;
+    private static final int HEADER = 4 + 4 + 8;
+    private static final int TRAILER = 8 + 4;
+
+    private final Path path;
+    private boolean legacy; // set by check()
+
+    SnapshotFile(Path path) {
+        this.path = path;
+    }
+
+    static SnapshotFile at(Path dir, long boundary) {
+        return new SnapshotFile(dir.resolve(String.format("snapshot-%020d.bin", boundary)));
+    }
+
+    Path path() {
+        return path;
+    }
+
+    long boundary() {
+        String n = path.getFileName().toString();
+        return Long.parseLong(n.substring(n.indexOf('-') + 1, n.lastIndexOf('.')));
+    }
+
+    /**
+     * The newest snapshot that passes its checks, or null for none (replay from seq 1). A corrupt newest snapshot
+     * falls back to an older one, or to none, only if the journal still holds every event after it.
+     */
+    static SnapshotFile newestUsable(List<Path> snapshots, long firstSegment, int buffer)
+            throws IOException {
+        String rejected = null;
+        Path newest = null;
+        for (int i = snapshots.size() - 1; i >= 0; i--) {
+            SnapshotFile file = new SnapshotFile(snapshots.get(i));
+            String problem = file.check(buffer);
+            if (problem == null && (rejected == null || firstSegment <= file.boundary())) {
+                return file;
+            }
+            if (problem == null) {
+                break; // good, but the journal after it is gone
+            }
+            log.warn("snapshot {} is unusable ({}); trying the one before it", file.path(), problem);
+            if (rejected == null) {
+                rejected = problem;
+                newest = file.path();
+            }
+        }
+        if (rejected == null || firstSegment == 1) {
+            return null;
+        }
+        throw new JournalCorruptException(newest, 0, "snapshot " + newest + " is corrupt (" + rejected + ") and no "
+                + "older snapshot can stand in for it: the journal that is left starts at seq "
+                + (firstSegment == Long.MAX_VALUE ? "(none)" : firstSegment) + ". Refusing to start rather than "
+                + "open without its accounts; nothing was changed. Restore " + newest.getFileName() + " from a "
+                + "backup or a replica.");
+    }
+
+    /**
+     * Writes the snapshot durably under its final name, then reads it back and checks it with {@code verifier}; one
+     * that does not read back right is moved aside ({@code .corrupt}) so that recovery never picks it.
+     */
+    void write(PayloadWriter payload, PayloadReader verifier, int bufferBytes) throws IOException {
+        Path dir = path.getParent();
+        Path tmp = dir.resolve(path.getFileName() + ".tmp");
+        try {
+            writeTemporary(tmp, payload, bufferBytes);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(tmp);
+            throw e;
+        }
+        Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE);
+        FileJournal.syncDirectory(dir);
+        try {
+            String problem = check(bufferBytes);
+            if (problem != null) {
+                throw new IOException(problem);
+            }
+            read(verifier, bufferBytes);
+        } catch (IOException | RuntimeException e) {
+            Path aside = path.resolveSibling(path.getFileName() + ".corrupt");
+            Files.move(path, aside, StandardCopyOption.REPLACE_EXISTING);
+            FileJournal.syncDirectory(dir);
+            throw new IOException("snapshot " + path + " does not read back as written (" + e.getMessage()
+                    + "); moved aside to " + aside + ", nothing older deleted", e);
+        }
+    }
+
+    private void writeTemporary(Path tmp, PayloadWriter payload, int bufferBytes) throws IOException {
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            CRC32C crc = new CRC32C();
+            BufferedOutputStream file = new BufferedOutputStream(Channels.newOutputStream(ch), bufferBytes);
+            CountingOutputStream counted = new CountingOutputStream(new CheckedOutputStream(file, crc));
+            DataOutputStream out = new DataOutputStream(counted);
+            out.writeInt(MAGIC);
+            out.writeInt(VERSION);
+            out.writeLong(boundary());
+            payload.write(out);
+            out.writeLong(counted.count - HEADER);
+            out.flush();
+            DataOutputStream tail = new DataOutputStream(file); // the CRC does not cover itself
+            tail.writeInt((int) crc.getValue());
+            tail.flush();
+            ch.force(true);
+        }
+    }
+
+    /** Checks magic, version, boundary, length and checksum by streaming; returns what is wrong, or null. */
+    String check(int bufferBytes) throws IOException {
+        long size = Files.size(path);
+        if (size < 8) {
+            return "only " + size + " bytes";
+        }
+        CRC32C crc = new CRC32C();
+        try (InputStream raw = Files.newInputStream(path)) {
+            BufferedInputStream buffered = new BufferedInputStream(raw, bufferBytes);
+            DataInputStream in = new DataInputStream(new CheckedInputStream(buffered, crc));
+            int magic = in.readInt();
+            int version = in.readInt();
+            long boundary = in.readLong();
+            if (magic != MAGIC) {
+                String old = checkLegacy(size, bufferBytes);
+                legacy = old == null;
+                return legacy ? null : String.format("neither a version %d snapshot (magic %08x) nor one of the "
+                        + "format before it (%s)", VERSION, magic, old);
+            }
+            if (version != VERSION || size < HEADER + TRAILER) {
+                return "version " + version + " in " + size + " bytes; this build reads version " + VERSION;
+            }
+            if (boundary != boundary()) {
+                return "it holds boundary " + boundary + " but its name says " + boundary();
+            }
+            in.skipNBytes(size - HEADER - TRAILER);
+            long length = in.readLong();
+            int expected = (int) crc.getValue();
+            int stored = new DataInputStream(buffered).readInt(); // around the checked stream: not part of the CRC
+            if (length != size - HEADER - TRAILER) {
+                return "its trailer says " + length + " payload bytes but the file holds " + (size - HEADER - TRAILER);
+            }
+            if (stored != expected) {
+                return String.format("checksum mismatch (stored %08x, computed %08x)", stored, expected);
+            }
+        }
+        return null;
+    }
+
+    /** The format before version 1 (snapshots written by tests and tools only): the payload, then its CRC32C. */
+    private String checkLegacy(long size, int bufferBytes) throws IOException {
+        CRC32C crc = new CRC32C();
+        try (InputStream raw = Files.newInputStream(path)) {
+            BufferedInputStream buffered = new BufferedInputStream(raw, bufferBytes);
+            new CheckedInputStream(buffered, crc).skipNBytes(size - 4);
+            int stored = new DataInputStream(buffered).readInt();
+            return stored == (int) crc.getValue() ? null
+                    : String.format("checksum mismatch (stored %08x, computed %08x)", stored, (int) crc.getValue());
+        }
+    }
+
+    /** Streams the payload (checked first with {@link #check}) to {@code reader}. */
+    void read(PayloadReader reader, int bufferBytes) throws IOException {
+        long payloadBytes = Files.size(path) - (legacy ? 4 : HEADER + TRAILER);
+        try (InputStream raw = Files.newInputStream(path)) {
+            InputStream buffered = new BufferedInputStream(raw, bufferBytes);
+            buffered.skipNBytes(legacy ? 0 : HEADER);
+            reader.read(new DataInputStream(new BoundedInputStream(buffered, payloadBytes)));
+        }
+    }
+
+    private static final class CountingOutputStream extends OutputStream {
+        private final OutputStream checked;
+        private long count;
+
+        CountingOutputStream(OutputStream checked) {
+            this.checked = checked;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            checked.write(b);
+            count++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            checked.write(b, off, len);
+            count += len;
+        }
+
+        @Override
+        public void flush() throws IOException {
+            checked.flush();
+        }
+    }
+
+    /** Ends after {@code remaining} bytes, so a payload reader cannot stray into the trailer. */
+    private static final class BoundedInputStream extends FilterInputStream {
+        private long remaining;
+
+        BoundedInputStream(InputStream in, long remaining) {
+            super(in);
+            this.remaining = remaining;
+        }
+
+        @Override
+        public int read() throws IOException {
+            if (remaining <= 0) {
+                return -1;
+            }
+            int b = super.read();
+            if (b >= 0) {
+                remaining--;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (remaining <= 0) {
+                return -1;
+            }
+            int n = super.read(b, off, (int) Math.min(len, remaining));
+            if (n > 0) {
+                remaining -= n;
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            long skipped = super.skip(Math.min(n, remaining));
+            remaining -= skipped;
+            return skipped;
+        }
+    }
+}
