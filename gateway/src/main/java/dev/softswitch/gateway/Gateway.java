@@ -275,7 +275,7 @@ public final class Gateway implements AutoCloseable {
                 existing.size(), charging.products().all().stream().map(Product::name).toList());
     }
 
-    /** Rebuilds the subscriber directory from the configuration and charging's profiles ({@link SubscriberDirectories}). */
+    /** Rebuilds the subscriber directory from the configuration and charging's profiles (SubscriberDirectories). */
     private void refreshSubscribers() {
         subscribers.set(SubscriberDirectories.of(current, accounts.administration().profiles()));
     }

@@ -50,8 +50,8 @@ final class AccountSnapshots {
     private static AccountSnapshot.Operated operated(AccountState state) {
         AccountProfile p = state.operated.profile;
         return new AccountSnapshot.Operated(p.number(), p.country(), p.ha1(), p.suspension(), p.anonymised(),
-                state.operated.audit.stream().map(a -> new AccountSnapshot.Audit(a.at(), a.operator(), a.action(), a.detail()))
-                        .toList());
+                state.operated.audit.stream()
+                        .map(a -> new AccountSnapshot.Audit(a.at(), a.operator(), a.action(), a.detail())).toList());
     }
 
     /** The state {@code snapshot} holds. */
