@@ -38,7 +38,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One call's charging cycle (authorise = reserve the first increment, start, reserve the next increment, end =
- * commit) per operation, with the journal off (in memory) and on (group-committed fsync to a file), one and two
+ * commit) per operation, with the journal off (in memory) and on (group-committed fsync to a file), one, two and
+ * eight (the gateway's charging executor)
  * threads; each thread charges its own account. Then the heap held per active call session.
  */
 @State(Scope.Benchmark)
@@ -95,7 +96,7 @@ public class ChargingBenchmark {
 
     @Benchmark
     public Object authoriseReserveCommit(Caller caller) {
-        Authorisation a = engine.authorise(Long.toString(caller.call++), caller.account, "12125550100");
+        Authorisation a = engine.authorise(caller.account + "-" + caller.call++, caller.account, "12125550100");
         ChargingSession s = ((Authorisation.Granted) a).session();
         s.start(T0);
         s.reserveNext();
@@ -130,7 +131,7 @@ public class ChargingBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        for (int threads : new int[] {1, 2}) {
+        for (int threads : new int[] {1, 2, 8}) {
             Options options = new OptionsBuilder()
                     .include(ChargingBenchmark.class.getName() + ".authoriseReserveCommit")
                     .threads(threads)
