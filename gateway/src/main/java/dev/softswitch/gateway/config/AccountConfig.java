@@ -1,7 +1,5 @@
 package dev.softswitch.gateway.config;
 
-import java.util.Locale;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -24,7 +22,6 @@ public record AccountConfig(String id, String balance, String number, String cou
 
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9._~+-]+");
     private static final Pattern E164 = Pattern.compile("\\+[1-9][0-9]{5,14}");
-    private static final Set<String> ISO = Set.of(Locale.getISOCountries());
     private static final Pattern HEX = Pattern.compile("[0-9a-f]+");
 
     public AccountConfig {
@@ -40,17 +37,9 @@ public record AccountConfig(String id, String balance, String number, String cou
         hex("ha1Sha256", ha1Sha256, 64);
         hex("ha1Md5", ha1Md5, 32);
         if (zone != null) {
-            try {
-                java.time.ZoneId.of(zone);
-            } catch (RuntimeException e) {
-                throw new InvalidValueException("zone", "\"" + zone + "\" is not a time zone (use a region id such as"
-                        + " Asia/Tokyo, or UTC)");
-            }
+            Checks.zone("zone", zone);
         }
-        if (country != null && !ISO.contains(country)) {
-            throw new InvalidValueException("country", "\"" + country
-                    + "\" is not an ISO 3166 country code (use two capital letters, e.g. GB)");
-        }
+        Checks.country("country", country, "GB");
     }
 
     /** An account without a verified number, located where its (absent) number says: nowhere known. */

@@ -15,6 +15,7 @@ final class Checks {
     private static final Pattern DECIMAL = Pattern.compile("[0-9]+(\\.[0-9]+)?");
     private static final Pattern DIGITS = Pattern.compile("[0-9]*");
     private static final int MAX_DECIMALS = 6;
+    private static final java.util.Set<String> ISO_COUNTRIES = java.util.Set.of(java.util.Locale.getISOCountries());
     private static final int MAX_E164_DIGITS = 15;
 
     private Checks() {
@@ -118,5 +119,25 @@ final class Checks {
             }
         }
         return values;
+    }
+
+    /** A time-zone region id such as {@code Asia/Tokyo}. */
+    static String zone(String field, String value) {
+        try {
+            java.time.ZoneId.of(present(field, value));
+            return value;
+        } catch (java.time.DateTimeException e) {
+            throw new InvalidValueException(field, "\"" + value + "\" is not a time zone (use a region id such as"
+                    + " Asia/Tokyo, or UTC)");
+        }
+    }
+
+    /** An ISO 3166 alpha-2 country code, or null. */
+    static String country(String field, String value, String example) {
+        if (value != null && !ISO_COUNTRIES.contains(value)) {
+            throw new InvalidValueException(field, "\"" + value
+                    + "\" is not an ISO 3166 country code (use two capital letters, e.g. " + example + ")");
+        }
+        return value;
     }
 }

@@ -2,10 +2,7 @@ package dev.softswitch.gateway.config;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.util.List;
-import java.util.Locale;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -29,7 +26,6 @@ public record ProductConfig(String name, String currency, String taxMode, String
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]+");
     private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
     private static final Pattern PERCENT = Pattern.compile("[0-9]{1,2}(\\.[0-9]{1,2})?");
-    private static final Set<String> ISO = Set.of(Locale.getISOCountries());
 
     /** A CSV sell deck ({@code prefix,destination,currency,price_per_minute,...}) in effect from {@code from}. */
     public record DeckConfig(String file, Instant from) {
@@ -76,16 +72,8 @@ public record ProductConfig(String name, String currency, String taxMode, String
             throw new InvalidValueException("tax", "percent \"" + taxPercent
                     + "\" is not a percentage (use a decimal with at most two places, e.g. \"7\" or \"10\")");
         }
-        try {
-            ZoneId.of(zone);
-        } catch (RuntimeException e) {
-            throw new InvalidValueException("zone", "\"" + zone + "\" is not a time zone (use a region id such as"
-                    + " Asia/Tokyo, or UTC)");
-        }
-        if (homeCountry != null && !ISO.contains(homeCountry)) {
-            throw new InvalidValueException("homeCountry", "\"" + homeCountry
-                    + "\" is not an ISO 3166 country code (use two capital letters, e.g. JP)");
-        }
+        Checks.zone("zone", zone);
+        Checks.country("homeCountry", homeCountry, "JP");
         if (internationalCap != null) {
             Checks.decimal("internationalCap", internationalCap);
         }
