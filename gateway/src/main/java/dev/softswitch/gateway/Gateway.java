@@ -32,6 +32,7 @@ import dev.softswitch.gateway.config.ConfigException;
 import dev.softswitch.gateway.config.GatewayConfig;
 import dev.softswitch.gateway.config.HttpConfig;
 import dev.softswitch.gateway.config.ProductConfig;
+import dev.softswitch.gateway.log.RateLimitedLog;
 import dev.softswitch.gateway.metrics.GatewayMetrics;
 import dev.softswitch.gateway.probe.TrunkProber;
 import dev.softswitch.gateway.routing.RoutingService;
@@ -43,6 +44,7 @@ import dev.softswitch.gateway.transaction.TransactionLayer;
 import dev.softswitch.gateway.transport.InboundMessage;
 import dev.softswitch.gateway.transport.ListenPoint;
 import dev.softswitch.gateway.transport.SipTransport;
+import dev.softswitch.gateway.transport.SipTransportMetrics;
 import dev.softswitch.gateway.transport.TransportSettings;
 import dev.softswitch.gateway.transport.TransportType;
 import dev.softswitch.media.MediaRelay;
@@ -51,7 +53,6 @@ import dev.softswitch.media.MediaRelayMetrics;
 import dev.softswitch.media.session.MediaTimeouts;
 import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.message.SIPResponse;
-import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -88,6 +89,7 @@ import org.slf4j.LoggerFactory;
 public final class Gateway implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Gateway.class);
+    private static final RateLimitedLog dispatchFailures = RateLimitedLog.of(log);
     private static final Duration RESERVATION_SWEEP = Duration.ofSeconds(10);
     /** Threads that wait on the charging journal; concurrent waits share one fsync (group commit). */
     private static final int CHARGING_THREADS = 8;
@@ -184,12 +186,10 @@ public final class Gateway implements AutoCloseable {
 
         List<ListenPoint> listen = SipListenPoints.of(config, baseDir, sourceName, clock.instant());
         transport = new SipTransport(listen, this::onMessage,
-                TransportSettings.defaults().withMaxMessageBytes(config.sip().maxMessageBytes()).withClock(clock),
+                TransportSettings.defaults().withMaxMessageBytes(config.sip().maxMessageBytes()).withClock(clock)
+                        .withConnectionLimits(SipListenPoints.connectionLimits(config.sip().tcp())),
                 SipListenPoints.tlsClients(config, baseDir, sourceName));
-        FunctionCounter.builder("sip.tls.handshake.failures", transport.counters(),
-                        c -> c.tlsHandshakeFailures())
-                .description("TLS connections, inbound or outbound, whose handshake failed")
-                .register(registry);
+        new SipTransportMetrics(transport.counters()).bindTo(registry);
         if (config.sip().sdesWithoutTls()) {
             log.warn("sip.sdesWithoutTls is on: SRTP keys (SDES a=crypto) are accepted over UDP and TCP, readable"
                     + " by anyone on the signalling path (fit for a loopback demo only)");
@@ -402,7 +402,7 @@ public final class Gateway implements AutoCloseable {
                 transactions.onResponse(response, m.source());
             }
         } catch (RuntimeException e) {
-            log.error("message from {} failed in the SIP core", m.source(), e);
+            dispatchFailures.error(e.getClass().getName(), "message from {} failed in the SIP core", m.source(), e);
         }
     }
 

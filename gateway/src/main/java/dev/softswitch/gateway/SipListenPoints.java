@@ -5,7 +5,9 @@ import dev.softswitch.gateway.config.GatewayConfig;
 import dev.softswitch.gateway.config.InvalidValueException;
 import dev.softswitch.gateway.config.ListenConfig;
 import dev.softswitch.gateway.config.PemFiles;
+import dev.softswitch.gateway.config.TcpConfig;
 import dev.softswitch.gateway.config.TrunkConfig;
+import dev.softswitch.gateway.transport.ConnectionLimits;
 import dev.softswitch.gateway.transport.DemoCertificate;
 import dev.softswitch.gateway.transport.ListenPoint;
 import dev.softswitch.gateway.transport.SipTlsClients;
@@ -57,6 +59,11 @@ final class SipListenPoints {
             }
         }
         return listen;
+    }
+
+    /** The transport's bounds on TCP and TLS connections from the {@code sip.tcp} section. */
+    static ConnectionLimits connectionLimits(TcpConfig tcp) {
+        return new ConnectionLimits(tcp.maxConnections(), tcp.maxPerAddress(), tcp.idleTimeout(), tcp.messageTimeout());
     }
 
     /**

@@ -131,7 +131,7 @@ final class ClientLeg {
     private void scheduleOkRetransmit(Duration interval) {
         okRetransmit = sip.timers().schedule(interval, () -> {
             if (okRetransmit != null) {
-                sip.sender().sendResponse(ok);
+                sip.sender().sendResponse(ok, source);
                 Duration next = interval.multipliedBy(2);
                 scheduleOkRetransmit(next.compareTo(sip.settings().t2()) > 0 ? sip.settings().t2() : next);
             }

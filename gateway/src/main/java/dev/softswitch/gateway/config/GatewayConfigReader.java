@@ -98,7 +98,18 @@ final class GatewayConfigReader {
         TimersConfig timers = r.mapping("timers", "{ t1: 500ms, t2: 4s, t4: 5s }", GatewayConfigReader::timers,
                 TimersConfig.RFC_3261);
         Boolean sdesWithoutTls = r.bool("sdesWithoutTls", false);
-        return r.build(() -> new SipConfig(listen, maxMessageBytes, timers, sdesWithoutTls));
+        TcpConfig tcp = r.mapping("tcp", "{ maxConnections: 10000, maxPerAddress: 100, idleTimeout: 120s, messageTimeout: 10s }",
+                GatewayConfigReader::tcp, TcpConfig.DEFAULT);
+        return r.build(() -> new SipConfig(listen, maxMessageBytes, timers, sdesWithoutTls, tcp));
+    }
+
+    private static TcpConfig tcp(MappingReader r) {
+        TcpConfig d = TcpConfig.DEFAULT;
+        Integer maxConnections = r.integer("maxConnections", "10000", d.maxConnections());
+        Integer maxPerAddress = r.integer("maxPerAddress", "100", d.maxPerAddress());
+        Duration idleTimeout = duration(r, "idleTimeout", d.idleTimeout());
+        Duration messageTimeout = duration(r, "messageTimeout", d.messageTimeout());
+        return r.build(() -> new TcpConfig(maxConnections, maxPerAddress, idleTimeout, messageTimeout));
     }
 
     private static ListenConfig listen(MappingReader r, Path baseDir) {

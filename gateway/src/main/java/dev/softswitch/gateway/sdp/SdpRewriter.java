@@ -80,6 +80,9 @@ public final class SdpRewriter {
     private static final Pattern ORIGIN = Pattern.compile("o=\\S+ (\\d+) (\\d+) IN IP[46] \\S+");
     private static final Pattern CONNECTION = Pattern.compile("c=IN IP[46] \\S+");
     private static final Pattern MEDIA = Pattern.compile("m=[\\w-]+ \\d{1,5}(/\\d{1,5})? \\S+( \\S+)+");
+    /** RFC 4566 §5.8, with a bandwidth JAIN-SIP can hold in an int (it prints a stack trace otherwise). */
+    private static final Pattern BANDWIDTH = Pattern.compile("b=[\\w.!%*+`'~-]+:\\d{1,9}");
+    private static final Pattern CONTACT_LINE = Pattern.compile("(?m)^[ep]=[^\\n]*(?:\\n|\\z)");
     private static final Pattern IPV4_LITERAL = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
     private static final Pattern IPV6_LITERAL = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
     private static final Pattern RTPMAP = Pattern.compile("(\\d{1,3}) [^/\\s]+/(\\d{1,6})(/\\d+)?");
@@ -242,7 +245,7 @@ public final class SdpRewriter {
         Matcher origin = checkLines(text);
         SessionDescriptionImpl sd;
         try {
-            sd = new SDPAnnounceParser(text).parse();
+            sd = new SDPAnnounceParser(withoutContactLines(text)).parse();
         } catch (ParseException | RuntimeException e) {
             throw new SdpException("SDP could not be parsed", e);
         }
@@ -306,6 +309,7 @@ public final class SdpRewriter {
                 case 'o' -> origin = require(ORIGIN, line, "SDP origin line malformed");
                 case 'c' -> require(CONNECTION, line, "SDP connection line malformed");
                 case 'm' -> require(MEDIA, line, "SDP media line malformed");
+                case 'b' -> require(BANDWIDTH, line, "SDP bandwidth line malformed");
                 default -> { }
             }
         }
@@ -313,6 +317,17 @@ public final class SdpRewriter {
             throw new SdpException("SDP origin line missing");
         }
         return origin;
+    }
+
+    /**
+     * The body without its e= and p= lines (RFC 4566 §5.6): the caller's e-mail and phone are nobody
+     * else's business, and JAIN-SIP's parsers print a stack trace to stderr for each one they cannot read.
+     */
+    private static String withoutContactLines(String text) {
+        if (!text.contains("\ne=") && !text.contains("\np=")) {
+            return text;
+        }
+        return CONTACT_LINE.matcher(text).replaceAll("");
     }
 
     private static Matcher require(Pattern pattern, String line, String reason) throws SdpException {

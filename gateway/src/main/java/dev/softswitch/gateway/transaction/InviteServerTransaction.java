@@ -117,7 +117,7 @@ final class InviteServerTransaction extends AbstractServerTransaction {
     /** A retransmission of the INVITE (RFC 3261 §17.2.1). */
     void onRetransmission() {
         if ((state() == PROCEEDING || state() == COMPLETED) && lastResponse != null) {
-            layer.trySendResponse(lastResponse);
+            layer.trySendResponse(lastResponse, source);
         }
     }
 
@@ -138,7 +138,7 @@ final class InviteServerTransaction extends AbstractServerTransaction {
         if (state() != COMPLETED) {
             return;
         }
-        layer.trySendResponse(lastResponse);
+        layer.trySendResponse(lastResponse, source);
         timerGInterval = layer.settings().doubledCapped(timerGInterval);
         timerG = startTimer(timerGInterval, this::onTimerG);
     }
@@ -152,7 +152,7 @@ final class InviteServerTransaction extends AbstractServerTransaction {
 
     private void send(SIPResponse response) {
         lastResponse = response;
-        layer.trySendResponse(response);
+        layer.trySendResponse(response, source);
     }
 
     @Override

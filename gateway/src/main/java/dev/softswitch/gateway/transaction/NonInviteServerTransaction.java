@@ -81,7 +81,7 @@ final class NonInviteServerTransaction extends AbstractServerTransaction {
             return;
         }
         lastResponse = response;
-        layer.trySendResponse(response);
+        layer.trySendResponse(response, source);
         if (response.getStatusCode() < 200) {
             if (state() == TRYING) {
                 moveTo(PROCEEDING);
@@ -96,7 +96,7 @@ final class NonInviteServerTransaction extends AbstractServerTransaction {
     /** A retransmission of the request (RFC 3261 §17.2.2). */
     void onRetransmission() {
         if (lastResponse != null && state() != TERMINATED) {
-            layer.trySendResponse(lastResponse);
+            layer.trySendResponse(lastResponse, source);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.softswitch.gateway.transaction;
 
+import dev.softswitch.gateway.log.RateLimitedLog;
 import dev.softswitch.gateway.sip.SipMessages;
 import dev.softswitch.gateway.time.TimerService;
 import dev.softswitch.gateway.transport.Endpoint;
@@ -28,6 +29,7 @@ import org.slf4j.MDC;
 public final class TransactionLayer {
 
     static final Logger LOG = LoggerFactory.getLogger(TransactionLayer.class);
+    private static final RateLimitedLog TU_FAILURES = RateLimitedLog.of(LOG);
     private static final String MDC_CALL_ID = "callId";
 
     private final SipSender sender;
@@ -207,7 +209,7 @@ public final class TransactionLayer {
         try {
             tu.onRequest(tx);
         } catch (RuntimeException e) {
-            LOG.error("transaction user failed on {}", tx.request().getMethod(), e);
+            TU_FAILURES.error(e.getClass().getName(), "transaction user failed on {}", tx.request().getMethod(), e);
             TransactionState s = tx.state();
             if (s == TransactionState.TRYING || s == TransactionState.PROCEEDING) {
                 tx.respond(withToTag(tx.request().createResponse(SIPResponse.SERVER_INTERNAL_ERROR)));
@@ -264,13 +266,14 @@ public final class TransactionLayer {
         }
     }
 
-    /** Sends a response; a server transaction has nobody to report a failure to but the log. */
-    void trySendResponse(SIPResponse response) {
+    /** Sends a response on the request's connection (§18.2.2); a server transaction has nobody to report a failure to but the log. */
+    void trySendResponse(SIPResponse response, Endpoint requestSource) {
         try {
             LOG.debug("sending {} {}", response.getStatusCode(), response.getCSeq().getMethod());
-            sender.sendResponse(response);
+            sender.sendResponse(response, requestSource);
         } catch (RuntimeException e) {
-            LOG.warn("sending {} failed: {}", response.getStatusCode(), e.toString());
+            TU_FAILURES.warn("send:" + e.getClass().getName(), "sending {} failed: {}", response.getStatusCode(),
+                    e.toString());
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.softswitch.gateway.transport;
 
+import dev.softswitch.gateway.log.RateLimitedLog;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.time.Clock;
@@ -9,11 +10,13 @@ import org.slf4j.MDC;
 
 /**
  * Hands every well-formed message to the {@link SipMessageHandler}, stamped with the injected clock.
- * A failing handler is logged and does not cost the connection.
+ * A failing handler is logged (rate-limited) and does not cost the connection.
  */
 public final class SipDispatchHandler extends ChannelInboundHandlerAdapter {
 
     private static final Logger LOG = LoggerFactory.getLogger(SipDispatchHandler.class);
+    /** One line a minute per kind of failure, whoever sends the messages that cause it. */
+    private static final RateLimitedLog FAILURES = RateLimitedLog.of(LOG);
 
     private final SipMessageHandler handler;
     private final Clock clock;
@@ -37,7 +40,7 @@ public final class SipDispatchHandler extends ChannelInboundHandlerAdapter {
         try {
             handler.onMessage(new InboundMessage(decoded.message(), decoded.source(), clock.instant()));
         } catch (RuntimeException e) {
-            LOG.warn("SIP message handler failed on a message from {}", decoded.source(), e);
+            FAILURES.warn(e.getClass().getName(), "SIP message handler failed on a message from {}", decoded.source(), e);
         } finally {
             MDC.remove("callId");
         }

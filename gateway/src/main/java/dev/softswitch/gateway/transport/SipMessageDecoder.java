@@ -1,5 +1,6 @@
 package dev.softswitch.gateway.transport;
 
+import dev.softswitch.gateway.log.RateLimitedLog;
 import gov.nist.javax.sip.header.RequestLine;
 import gov.nist.javax.sip.header.StatusLine;
 import gov.nist.javax.sip.message.SIPMessage;
@@ -28,6 +29,7 @@ import org.slf4j.LoggerFactory;
 public final class SipMessageDecoder extends MessageToMessageDecoder<SipFrame> {
 
     private static final Logger LOG = LoggerFactory.getLogger(SipMessageDecoder.class);
+    private static final RateLimitedLog DROPS = RateLimitedLog.of(LOG);
 
     /** Headers whose damage makes a request impossible to process correctly. */
     private static final Set<String> ESSENTIAL_HEADERS = Set.of("via", "from", "to", "call-id", "cseq",
@@ -54,7 +56,7 @@ public final class SipMessageDecoder extends MessageToMessageDecoder<SipFrame> {
     protected void decode(ChannelHandlerContext ctx, SipFrame frame, List<Object> out) {
         InetSocketAddress sender = frame.sender() != null ? frame.sender() : remote(ctx);
         if (sender == null) {
-            LOG.warn("Dropping a SIP message from an unknown address on {}", ctx.channel());
+            DROPS.warn("unknown-source", "Dropping a SIP message from an unknown address on {}", ctx.channel());
             return;
         }
         Endpoint source = new Endpoint(sender, transport);

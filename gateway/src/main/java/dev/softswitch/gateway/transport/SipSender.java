@@ -16,6 +16,15 @@ public interface SipSender {
      */
     void sendResponse(SIPResponse response);
 
+    /**
+     * Sends a response to a request that arrived from {@code requestSource} (RFC 3261 §18.2.2): over a
+     * reliable transport on that very connection while it is open, whatever the Via says; otherwise as
+     * {@link #sendResponse(SIPResponse)}. Server transactions answer through this.
+     */
+    default void sendResponse(SIPResponse response, Endpoint requestSource) {
+        sendResponse(response);
+    }
+
     /** The host and port this gateway puts in Via and Contact for {@code transport}. */
     java.net.InetSocketAddress localAddress(TransportType transport);
 }

@@ -20,6 +20,7 @@ public final class SipStreamFrameDecoder extends ByteToMessageDecoder {
     private int pendingHeaderLength = -1;
     private int pendingBodyLength;
     private boolean discarding;
+    private long framesDecoded;
 
     public SipStreamFrameDecoder(int maxMessageBytes, TransportCounters counters) {
         this.maxMessageBytes = maxMessageBytes;
@@ -53,7 +54,18 @@ public final class SipStreamFrameDecoder extends ByteToMessageDecoder {
         byte[] bytes = ByteBufUtil.getBytes(in, in.readerIndex(), total);
         in.skipBytes(total);
         pendingHeaderLength = -1;
+        framesDecoded++;
         out.add(SipFrame.complete(bytes, remote(ctx)));
+    }
+
+    /** Whether part of a message has arrived and the rest has not (keep-alive CRLFs are no message). */
+    boolean midMessage() {
+        return !discarding && (pendingHeaderLength >= 0 || internalBuffer().isReadable());
+    }
+
+    /** Frames emitted so far, failed ones included. */
+    long framesDecoded() {
+        return framesDecoded;
     }
 
     /** Finds the header section and its Content-Length; false if more bytes are needed or framing failed. */
@@ -91,6 +103,7 @@ public final class SipStreamFrameDecoder extends ByteToMessageDecoder {
 
     private void fail(ChannelHandlerContext ctx, ByteBuf in, List<Object> out, byte[] headers, SipDecodeResult result) {
         discarding = true;
+        framesDecoded++;
         in.skipBytes(in.readableBytes());
         out.add(new SipFrame(headers, remote(ctx), result, true));
     }

@@ -1,5 +1,6 @@
 package dev.softswitch.gateway.transport;
 
+import dev.softswitch.gateway.log.RateLimitedLog;
 import gov.nist.javax.sip.header.Via;
 import gov.nist.javax.sip.message.SIPMessage;
 import gov.nist.javax.sip.message.SIPResponse;
@@ -10,6 +11,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
@@ -25,6 +27,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -45,6 +48,8 @@ import org.slf4j.LoggerFactory;
 public final class SipTransport implements SipSender, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SipTransport.class);
+    /** Send failures follow what peers do (vanish, reset): one line a minute per kind. */
+    private static final RateLimitedLog SEND_FAILURES = RateLimitedLog.of(LOG);
     /** Receive buffer for one datagram: larger than any limit, so oversize is seen, not truncated. */
     private static final int DATAGRAM_BUFFER_BYTES = 65_535;
     private static final int UDP_SOCKET_BUFFER_BYTES = 4 * 1024 * 1024;
@@ -55,6 +60,7 @@ public final class SipTransport implements SipSender, AutoCloseable {
     private final TransportSettings settings;
     private final TransportCounters counters = new TransportCounters();
     private final SipConnectionRegistry connections = new SipConnectionRegistry();
+    private final SipConnectionLimiter limiter;
     private final Map<TransportType, Channel> boundChannels = new EnumMap<>(TransportType.class);
     private final List<Channel> listenChannels = new ArrayList<>();
     private final boolean epoll = Epoll.isAvailable();
@@ -74,6 +80,7 @@ public final class SipTransport implements SipSender, AutoCloseable {
         this.handler = Objects.requireNonNull(handler, "handler");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.tlsClients = tlsClients;
+        this.limiter = new SipConnectionLimiter(settings.connectionLimits());
         if (this.listenPoints.isEmpty()) {
             throw new IllegalArgumentException("at least one listen point is needed");
         }
@@ -129,7 +136,7 @@ public final class SipTransport implements SipSender, AutoCloseable {
                 .channel(serverChannel)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new SipStreamChannelInitializer(lp.transport(), settings, handler, counters, connections,
-                        lp.tls() == null ? null : SipTlsHandlerFactory.server(lp.tls())))
+                        lp.tls() == null ? null : SipTlsHandlerFactory.server(lp.tls()), limiter))
                 .bind(lp.socketAddress());
     }
 
@@ -173,11 +180,14 @@ public final class SipTransport implements SipSender, AutoCloseable {
     }
 
     /**
-     * Like {@link #sendResponse(SIPResponse)}, but over a stream transport it prefers the connection the
-     * request arrived from, which the Via names only when the client asked for {@code rport}.
+     * Like {@link #sendResponse(SIPResponse)}, but over a stream transport on the connection the request
+     * arrived from while it is open (the Via names it only when the client asked for {@code rport}); only
+     * once it is gone is a new one opened to the Via's received/rport or sent-by.
      */
+    @Override
     public void sendResponse(SIPResponse response, Endpoint requestSource) {
-        Channel channel = requestSource.transport().isReliable() ? connections.find(requestSource) : null;
+        Channel channel = requestSource != null && requestSource.transport().isReliable()
+                ? connections.find(requestSource) : null;
         if (channel != null) {
             write(channel, response, requestSource.transport());
         } else {
@@ -186,7 +196,7 @@ public final class SipTransport implements SipSender, AutoCloseable {
     }
 
     private void sendDatagram(SIPMessage message, InetSocketAddress destination) {
-        Channel udp = listenChannel(TransportType.UDP);
+        Channel udp = datagramChannelFor(destination);
         if (udp == null) {
             throw new IllegalStateException("no UDP listen point is bound");
         }
@@ -207,7 +217,8 @@ public final class SipTransport implements SipSender, AutoCloseable {
             if (f.isSuccess()) {
                 f.channel().writeAndFlush(Unpooled.wrappedBuffer(bytes)).addListener(failureLogger(f.channel().remoteAddress()));
             } else {
-                LOG.warn("Cannot connect to {} to send {}: {}", destination, message.getFirstLine().trim(), f.cause().toString());
+                SEND_FAILURES.warn("connect:" + f.cause().getClass().getName(), "Cannot connect to {} to send {}: {}",
+                        destination, message.getFirstLine().trim(), f.cause().toString());
             }
         });
     }
@@ -231,9 +242,27 @@ public final class SipTransport implements SipSender, AutoCloseable {
     private static ChannelFutureListener failureLogger(Object destination) {
         return f -> {
             if (!f.isSuccess()) {
-                LOG.warn("Sending to {} failed: {}", destination, f.cause().toString());
+                SEND_FAILURES.warn("send:" + f.cause().getClass().getName(), "Sending to {} failed: {}", destination,
+                        f.cause().toString());
             }
         };
+    }
+
+    /**
+     * The UDP socket to send to {@code destination} from: one bound to the same address family (an IPv4
+     * socket cannot reach an IPv6 peer, RFC 5118), else the first UDP listen point.
+     */
+    private Channel datagramChannelFor(InetSocketAddress destination) {
+        synchronized (listenChannels) {
+            InetAddress to = destination.getAddress();
+            for (Channel c : listenChannels) {
+                if (c instanceof DatagramChannel && to != null && c.localAddress() instanceof InetSocketAddress local
+                        && local.getAddress().getClass() == to.getClass()) {
+                    return c;
+                }
+            }
+            return boundChannels.get(TransportType.UDP);
+        }
     }
 
     private Channel listenChannel(TransportType transport) {

@@ -1,5 +1,6 @@
 package dev.softswitch.gateway.transport;
 
+import dev.softswitch.gateway.log.RateLimitedLog;
 import gov.nist.core.CommonLogger;
 import gov.nist.core.StackLogger;
 import java.util.Properties;
@@ -13,6 +14,8 @@ import org.slf4j.LoggerFactory;
 final class Slf4jStackLogger implements StackLogger {
 
     private static final Logger LOG = LoggerFactory.getLogger("gov.nist.javax.sip");
+    /** The stack's warnings and errors follow its input: one line a minute per kind. */
+    private static final RateLimitedLog ERRORS = RateLimitedLog.of(LOG);
 
     private Slf4jStackLogger() {
     }
@@ -62,12 +65,12 @@ final class Slf4jStackLogger implements StackLogger {
 
     @Override
     public void logFatalError(String message) {
-        LOG.error(message);
+        ERRORS.error("fatal", "{}", message);
     }
 
     @Override
     public void logError(String message) {
-        LOG.error(message);
+        ERRORS.error("error", "{}", message);
     }
 
     @Override
@@ -91,12 +94,12 @@ final class Slf4jStackLogger implements StackLogger {
 
     @Override
     public void logError(String message, Exception ex) {
-        LOG.error(message, ex);
+        ERRORS.error("error:" + ex.getClass().getName(), "{}", message, ex);
     }
 
     @Override
     public void logWarning(String message) {
-        LOG.warn(message);
+        ERRORS.warn("warning", "{}", message);
     }
 
     @Override

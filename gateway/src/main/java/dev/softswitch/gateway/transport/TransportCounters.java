@@ -1,5 +1,8 @@
 package dev.softswitch.gateway.transport;
 
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 /** What the transport has seen and answered, for the gateway to bind as metrics. Thread-safe. */
@@ -12,6 +15,36 @@ public final class TransportCounters {
     private final LongAdder tooLargeSent = new LongAdder();
     private final LongAdder dropped = new LongAdder();
     private final LongAdder tlsHandshakeFailures = new LongAdder();
+    private final AtomicInteger openConnections = new AtomicInteger();
+    private final Map<StreamCloseReason, LongAdder> closed = new EnumMap<>(StreamCloseReason.class);
+
+    public TransportCounters() {
+        for (StreamCloseReason reason : StreamCloseReason.values()) {
+            closed.put(reason, new LongAdder());
+        }
+    }
+
+    void connectionOpened() {
+        openConnections.incrementAndGet();
+    }
+
+    void connectionClosed() {
+        openConnections.decrementAndGet();
+    }
+
+    void incrementClosed(StreamCloseReason reason) {
+        closed.get(reason).increment();
+    }
+
+    /** TCP and TLS connections open now, inbound and outbound (refused ones never count). */
+    public int openConnections() {
+        return openConnections.get();
+    }
+
+    /** Connections the transport refused at accept or closed on a timeout, for {@code reason}. */
+    public long closed(StreamCloseReason reason) {
+        return closed.get(reason).sum();
+    }
 
     void addBytesReceived(long n) {
         bytesReceived.add(n);

@@ -10,9 +10,11 @@ import java.util.Objects;
  * transport; anything larger is answered with 513 (RFC 3261 §21.5.14). The default, 16 KiB, holds
  * an INVITE with a large SDP offer and long Record-Route sets with room to spare, while keeping the
  * memory a stalled TCP peer can pin small. The upper bound is the largest UDP payload.
- * {@code eventLoopThreads} 0 means Netty's default (twice the cores).
+ * {@code eventLoopThreads} 0 means Netty's default (twice the cores). {@code connectionLimits} bound
+ * TCP and TLS connections: how many, from one address, and how long idle or mid-message.
  */
-public record TransportSettings(int maxMessageBytes, int eventLoopThreads, Clock clock) {
+public record TransportSettings(int maxMessageBytes, int eventLoopThreads, Clock clock,
+        ConnectionLimits connectionLimits) {
 
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 16_384;
     /** The smallest limit accepted: a plain INVITE must fit. */
@@ -29,21 +31,26 @@ public record TransportSettings(int maxMessageBytes, int eventLoopThreads, Clock
             throw new IllegalArgumentException("eventLoopThreads must not be negative: " + eventLoopThreads);
         }
         Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(connectionLimits, "connectionLimits");
     }
 
     public static TransportSettings defaults() {
-        return new TransportSettings(DEFAULT_MAX_MESSAGE_BYTES, 0, Clock.systemUTC());
+        return new TransportSettings(DEFAULT_MAX_MESSAGE_BYTES, 0, Clock.systemUTC(), ConnectionLimits.defaults());
     }
 
     public TransportSettings withMaxMessageBytes(int bytes) {
-        return new TransportSettings(bytes, eventLoopThreads, clock);
+        return new TransportSettings(bytes, eventLoopThreads, clock, connectionLimits);
     }
 
     public TransportSettings withEventLoopThreads(int threads) {
-        return new TransportSettings(maxMessageBytes, threads, clock);
+        return new TransportSettings(maxMessageBytes, threads, clock, connectionLimits);
     }
 
     public TransportSettings withClock(Clock newClock) {
-        return new TransportSettings(maxMessageBytes, eventLoopThreads, newClock);
+        return new TransportSettings(maxMessageBytes, eventLoopThreads, newClock, connectionLimits);
+    }
+
+    public TransportSettings withConnectionLimits(ConnectionLimits limits) {
+        return new TransportSettings(maxMessageBytes, eventLoopThreads, clock, limits);
     }
 }

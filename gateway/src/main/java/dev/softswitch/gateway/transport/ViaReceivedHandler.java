@@ -39,6 +39,16 @@ public final class ViaReceivedHandler extends ChannelInboundHandlerAdapter {
         ctx.fireChannelRead(msg);
     }
 
+    /**
+     * The address as RFC 3261 §25.1 writes it: an IPv6 one without the zone the kernel reports
+     * ({@code ::1%0} has no place in a Via, RFC 5118 §4.5). Never a name lookup.
+     */
+    static String literal(InetAddress address) {
+        String text = address.getHostAddress();
+        int zone = text.indexOf('%');
+        return zone < 0 ? text : text.substring(0, zone);
+    }
+
     /** Applies the §18.2.1 / RFC 3581 rule to {@code via} for a request that came from {@code source}. */
     public static void stamp(Via via, InetSocketAddress source) {
         InetAddress sourceAddress = source.getAddress();
@@ -46,7 +56,7 @@ public final class ViaReceivedHandler extends ChannelInboundHandlerAdapter {
             if (sourceAddress == null) {
                 throw new IllegalArgumentException("unresolved source");
             }
-            via.setReceived(sourceAddress.getHostAddress());
+            via.setReceived(literal(sourceAddress));
             if (via.hasParameter(Via.RPORT)) {
                 via.setParameter(Via.RPORT, Integer.toString(source.getPort()));
             }

@@ -172,6 +172,16 @@ class GatewayConfigTest {
     }
 
     @Test
+    void tcpBoundsAreReadAndDefaulted() {
+        GatewayConfig c = GatewayConfig.parse(VALID.replace("    - { transport: udp, host: 127.0.0.1, port: 5060 }\n",
+                "    - { transport: udp, host: 127.0.0.1, port: 5060 }\n"
+                        + "  tcp: { maxConnections: 500, maxPerAddress: 20, messageTimeout: 5s }\n"), "test.yaml");
+
+        assertThat(c.sip().tcp()).isEqualTo(new TcpConfig(500, 20, Duration.ofSeconds(120), Duration.ofSeconds(5)));
+        assertThat(GatewayConfig.parse(VALID, "test.yaml").sip().tcp()).isEqualTo(TcpConfig.DEFAULT);
+    }
+
+    @Test
     void loadNamesTheFile(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("config.yaml");
         Files.writeString(file, VALID.replace("port: 5080", "port: 70000"));
@@ -241,6 +251,13 @@ class GatewayConfigTest {
                         "test.yaml:10:16: trunks[0].transport: sctp is not a transport (use udp, tcp or tls)"),
                 Arguments.of("bad duration", "http:", "  timers: { t1: 500 }\nhttp:",
                         "test.yaml:4:17: sip.timers.t1: \"500\" is not a duration (use e.g. 500ms, 4s or 2m)"),
+                Arguments.of("tcp per-address cap above the global one", "http:",
+                        "  tcp: { maxConnections: 10, maxPerAddress: 50 }\nhttp:",
+                        "test.yaml:4:45: sip.tcp.maxPerAddress: 50 is out of range (use 1..10, at most maxConnections)"),
+                Arguments.of("tcp unknown key", "http:", "  tcp: { idleTimeOut: 5s }\nhttp:",
+                        "test.yaml:4:10: sip.tcp.idleTimeOut: unknown key (did you mean idleTimeout?)"),
+                Arguments.of("tcp bad duration", "http:", "  tcp: { messageTimeout: 10 }\nhttp:",
+                        "test.yaml:4:26: sip.tcp.messageTimeout: \"10\" is not a duration (use e.g. 500ms, 4s or 2m)"),
                 Arguments.of("bad decimal", "\"0.0250\"", "\"0,025\"",
                         "test.yaml:15:51: charging.rates[0].perMinute: \"0,025\" is not a decimal amount"
                                 + " (use digits with at most 6 decimals, e.g. \"0.0530\")"),

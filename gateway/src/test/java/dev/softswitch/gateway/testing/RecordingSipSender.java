@@ -49,6 +49,12 @@ public final class RecordingSipSender implements SipSender {
         sent.add(new Sent(response, null, clock.now()));
     }
 
+    /** Recorded with the request's source as its destination: the connection it goes back on (§18.2.2). */
+    @Override
+    public void sendResponse(SIPResponse response, Endpoint requestSource) {
+        sent.add(new Sent(response, requestSource, clock.now()));
+    }
+
     @Override
     public InetSocketAddress localAddress(TransportType transport) {
         return new InetSocketAddress("203.0.113.1", 5060);

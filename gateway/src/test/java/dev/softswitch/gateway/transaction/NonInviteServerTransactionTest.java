@@ -84,4 +84,16 @@ class NonInviteServerTransactionTest {
 
         assertThat(tu.requests).hasSize(2);
     }
+
+    @Test
+    void everyResponseGoesBackToTheRequestsSourceConnection() {
+        ServerTransaction tx = receive(TransportType.TCP);
+        tx.respond(response(tx.request(), 100).build());
+        retransmit(TransportType.TCP);
+        tx.respond(response(tx.request(), 200).build());
+
+        // RFC 3261 §18.2.2: the transport gets the request's source, so it can answer on that connection.
+        assertThat(sender.sent).hasSize(3)
+                .allSatisfy(s -> assertThat(s.destination()).isEqualTo(peer(TransportType.TCP)));
+    }
 }

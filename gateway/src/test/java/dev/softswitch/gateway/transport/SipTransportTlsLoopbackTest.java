@@ -2,6 +2,7 @@ package dev.softswitch.gateway.transport;
 
 import static dev.softswitch.gateway.testing.SipMessageFixtures.options;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import gov.nist.javax.sip.message.SIPRequest;
 import io.netty.buffer.ByteBuf;
@@ -13,7 +14,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -71,6 +74,34 @@ class SipTransportTlsLoopbackTest {
             assertThat(transport.openConnections()).isEqualTo(1);
         }
         assertThat(transport.tlsHandshakeFailures()).isZero();
+    }
+
+    /** Issue 11: TLS connections obey the same caps and message timeout as TCP ones. */
+    @Test
+    void tlsConnectionsOverThePerAddressCapOrHoldingHalfAHeaderAreClosed() throws Exception {
+        transport.close();
+        transport = new SipTransport(List.of(ListenPoint.tls(LOOPBACK.getHostAddress(), port, TlsTestCertificates.server())),
+                received::add, TransportSettings.defaults().withEventLoopThreads(1).withConnectionLimits(
+                        new ConnectionLimits(100, 1, Duration.ofMinutes(5), Duration.ofMillis(300))),
+                new SipTlsClients(TlsTestCertificates.trustingClient(), Map.of()));
+        transport.start();
+        try (SSLSocket first = (SSLSocket) TlsTestCertificates.jdkContext().getSocketFactory().createSocket(LOOPBACK, port);
+                SSLSocket second = (SSLSocket) TlsTestCertificates.jdkContext().getSocketFactory().createSocket(LOOPBACK, port)) {
+            first.setSoTimeout(TIMEOUT_MILLIS);
+            second.setSoTimeout(TIMEOUT_MILLIS);
+            first.startHandshake();
+            assertThatThrownBy(second::startHandshake).isInstanceOf(IOException.class);
+            assertThat(transport.counters().closed(StreamCloseReason.MAX_PER_ADDRESS)).isEqualTo(1);
+
+            first.getOutputStream().write("OPTIONS sip:gw@example.com SIP/2.0\r\nVia: SIP/2.0/TLS".getBytes(StandardCharsets.US_ASCII));
+            first.getOutputStream().flush();
+            try {
+                assertThat(first.getInputStream().read()).isEqualTo(-1);
+            } catch (SocketException reset) {
+                // closed with a reset
+            }
+            assertThat(transport.counters().closed(StreamCloseReason.MESSAGE_TIMEOUT)).isEqualTo(1);
+        }
     }
 
     /** RFC 8996: a client that offers TLS 1.0 at most gets a fatal protocol_version alert and no SIP. */

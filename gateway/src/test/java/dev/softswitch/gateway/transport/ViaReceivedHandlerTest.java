@@ -39,7 +39,10 @@ class ViaReceivedHandlerTest {
                 Arguments.of("SIP/2.0/UDP 10.1.1.1:5060;branch=z9hG4bK1;received=192.0.2.55", "192.0.2.10", 5060,
                         "SIP/2.0/UDP 10.1.1.1:5060;branch=z9hG4bK1;received=192.0.2.10"),
                 Arguments.of("SIP/2.0/TCP [2001:db8::1]:5060;branch=z9hG4bK1", "2001:db8:0:0:0:0:0:1", 5060,
-                        "SIP/2.0/TCP [2001:db8::1]:5060;branch=z9hG4bK1;received=2001:db8:0:0:0:0:0:1"));
+                        "SIP/2.0/TCP [2001:db8::1]:5060;branch=z9hG4bK1;received=2001:db8:0:0:0:0:0:1"),
+                // RFC 5118 §4.5: a link-local source comes with the kernel's zone, which a Via cannot carry.
+                Arguments.of("SIP/2.0/UDP [fe80::1]:5060;branch=z9hG4bK1;rport", "fe80::1%1", 61000,
+                        "SIP/2.0/UDP [fe80::1]:5060;branch=z9hG4bK1;rport=61000;received=fe80:0:0:0:0:0:0:1"));
     }
 
     @ParameterizedTest(name = "{0} from {1}:{2}")
@@ -59,7 +62,10 @@ class ViaReceivedHandlerTest {
                 Arguments.of("SIP/2.0/UDP 10.1.1.1:5070;branch=z9hG4bK1;received=192.0.2.10", "192.0.2.10", 5070),
                 Arguments.of("SIP/2.0/UDP 10.1.1.1:5070;branch=z9hG4bK1;received=192.0.2.10;rport=61000",
                         "192.0.2.10", 61000),
-                Arguments.of("SIP/2.0/TLS 10.1.1.1;branch=z9hG4bK1", "10.1.1.1", 5061));
+                Arguments.of("SIP/2.0/TLS 10.1.1.1;branch=z9hG4bK1", "10.1.1.1", 5061),
+                Arguments.of("SIP/2.0/UDP [2001:db8::1]:5070;branch=z9hG4bK1", "2001:db8::1", 5070),
+                Arguments.of("SIP/2.0/UDP [2001:db8::1]:5070;branch=z9hG4bK1;received=2001:db8::9;rport=61000",
+                        "2001:db8::9", 61000));
     }
 
     @ParameterizedTest(name = "{0}")
