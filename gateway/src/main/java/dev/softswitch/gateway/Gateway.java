@@ -12,11 +12,15 @@ import dev.softswitch.charging.product.Product;
 import dev.softswitch.charging.product.ProductCatalog;
 import dev.softswitch.gateway.account.Subscriber;
 import dev.softswitch.gateway.account.SubscriberDirectory;
+import dev.softswitch.gateway.admin.AdminApi;
+import dev.softswitch.gateway.admin.AdminBackend;
 import dev.softswitch.gateway.admin.AdminHttpServer;
+import dev.softswitch.gateway.admin.ApiGuard;
+import dev.softswitch.gateway.admin.ApiRole;
+import dev.softswitch.gateway.admin.ApiTokens;
 import dev.softswitch.gateway.auth.ClientVersionCheck;
 import dev.softswitch.gateway.auth.DigestAlgorithm;
 import dev.softswitch.gateway.auth.DigestAuthenticator;
-import dev.softswitch.gateway.auth.DigestCredentials;
 import dev.softswitch.gateway.auth.NonceService;
 import dev.softswitch.gateway.auth.Throttle;
 import dev.softswitch.gateway.b2bua.B2buaHandler;
@@ -26,6 +30,7 @@ import dev.softswitch.gateway.config.AccountConfig;
 import dev.softswitch.gateway.config.AuthConfig;
 import dev.softswitch.gateway.config.ConfigException;
 import dev.softswitch.gateway.config.GatewayConfig;
+import dev.softswitch.gateway.config.HttpConfig;
 import dev.softswitch.gateway.config.ProductConfig;
 import dev.softswitch.gateway.log.RateLimitedLog;
 import dev.softswitch.gateway.metrics.GatewayMetrics;
@@ -65,11 +70,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
@@ -97,6 +99,8 @@ public final class Gateway implements AutoCloseable {
     private static final Duration TIMER_TICK = Duration.ofMillis(5);
 
     private final GatewayConfig config;
+    /** The configuration last (re)loaded: its accounts' credentials are the directory's (with charging's profiles). */
+    private volatile GatewayConfig current;
     private final Path source;
     private final Path baseDir;
     private final AtomicReference<SubscriberDirectory> subscribers = new AtomicReference<>();
@@ -124,6 +128,7 @@ public final class Gateway implements AutoCloseable {
 
     private Gateway(GatewayConfig config, Path source) {
         this.config = config;
+        this.current = config;
         this.source = source;
         this.baseDir = source == null || source.toAbsolutePath().getParent() == null
                 ? Path.of(".") : source.toAbsolutePath().getParent();
@@ -161,8 +166,9 @@ public final class Gateway implements AutoCloseable {
         accounts = openStore(config);
         charging = new ChargingEngine(accounts, products, clock, ChargingEngine.DEFAULT_RESERVATION_TTL);
         openConfiguredAccounts(config);
-        subscribers.set(subscribers(config));
+        refreshSubscribers();
         routing = RoutingService.create(config, baseDir, new SplittableRandom(), registry);
+        GatewayAdminBackend.restoreDrains(accounts.administration().gatewayAuditTrail(), routing.states());
         charging.salesEnd(routing.table().availability().service().salesEnd());
         callRecords = new CallRecordWriter(Path.of(config.cdr().file()));
         closeables.add(callRecords);
@@ -228,7 +234,7 @@ public final class Gateway implements AutoCloseable {
             scheduleServiceEnd();
         }).get(5, TimeUnit.SECONDS);
 
-        admin = new AdminHttpServer(config.http().host(), config.http().port(), registry, this::reload);
+        admin = new AdminHttpServer(config.http().host(), config.http().port(), registry, adminApi());
         admin.start();
         closeables.add(admin);
         log.info("gateway up: SIP {} , HTTP {}", listen, admin.localAddress());
@@ -270,6 +276,23 @@ public final class Gateway implements AutoCloseable {
                 existing.size(), charging.products().all().stream().map(Product::name).toList());
     }
 
+    /** Rebuilds the subscriber directory from the configuration and charging's profiles (SubscriberDirectories). */
+    private void refreshSubscribers() {
+        subscribers.set(SubscriberDirectories.of(current, accounts.administration().profiles()));
+    }
+
+    private AdminApi adminApi() {
+        HttpConfig http = config.http();
+        ApiTokens tokens = new ApiTokens(http.tokens().stream()
+                .map(t -> new ApiTokens.Token(t.name(), ApiRole.of(t.role()), t.sha256())).toList());
+        List<String> hosts = http.allowedHosts().isEmpty() ? ApiGuard.defaultHosts(http.host(), http.port())
+                : http.allowedHosts();
+        GatewayAdminBackend backend = new GatewayAdminBackend(new GatewayAdminBackend.Parts(charging, callRecords,
+                config.auth().realm(), subscribers::get, this::refreshSubscribers, () -> routing, () -> b2bua, core,
+                this::reload));
+        return AdminApi.of(new ApiGuard(tokens, hosts), backend);
+    }
+
     /**
      * Settles the calls the previous run left live (it crashed or was killed) and returns their call records, cause
      * {@code gateway_restart}; to be called once at start, before any call can arrive (issue 12).
@@ -288,25 +311,6 @@ public final class Gateway implements AutoCloseable {
         return out;
     }
 
-    private static SubscriberDirectory subscribers(GatewayConfig config) {
-        List<Subscriber> list = new ArrayList<>();
-        for (AccountConfig a : config.charging().accounts()) {
-            Map<DigestAlgorithm, String> ha1 = new EnumMap<>(DigestAlgorithm.class);
-            if (a.ha1Sha256() != null) {
-                ha1.put(DigestAlgorithm.SHA_256, a.ha1Sha256());
-            }
-            if (a.ha1Md5() != null) {
-                ha1.put(DigestAlgorithm.MD5, a.ha1Md5());
-            }
-            if (ha1.isEmpty()) {
-                log.warn("account {} has no password hash: it cannot place calls (java -jar gateway.jar"
-                        + " hash-password {})", a.id(), a.id());
-            }
-            list.add(new Subscriber(a.id(), a.number(), a.country(), new DigestCredentials(ha1)));
-        }
-        return new SubscriberDirectory(list);
-    }
-
     /**
      * Reads the configuration file again and applies what can change while calls run (OPS-3): products (sell
      * decks, tax, plans, packages), trunks with their buy-rate decks, availability, and accounts (new ones are
@@ -315,7 +319,7 @@ public final class Gateway implements AutoCloseable {
      *
      * @throws ConfigException naming every problem of the new file
      */
-    public String reload() throws Exception {
+    public AdminBackend.ReloadReport reload() throws Exception {
         GatewayConfig next = source == null ? GatewayConfig.loadDefault() : GatewayConfig.load(source);
         String sourceName = source == null ? GatewayConfig.DEFAULT_RESOURCE : source.toString();
         ProductCatalog products = ChargingProducts.load(next.charging(), baseDir, sourceName);
@@ -323,36 +327,21 @@ public final class Gateway implements AutoCloseable {
         charging.reloadProducts(products);
         charging.salesEnd(routing.table().availability().service().salesEnd());
         openConfiguredAccounts(next);
-        subscribers.set(subscribers(next));
+        current = next;
+        refreshSubscribers();
         core.submit(() -> {
             prober.update(routing.table().selector().trunks());
             scheduleServiceEnd();
         }).get(5, TimeUnit.SECONDS);
-        List<String> restart = new ArrayList<>();
-        if (!next.sip().equals(config.sip())) {
-            restart.add("sip");
-        }
-        if (!next.http().equals(config.http())) {
-            restart.add("http");
-        }
-        if (!next.media().equals(config.media())) {
-            restart.add("media");
-        }
-        if (!Objects.equals(next.charging().journal(), config.charging().journal())) {
-            restart.add("charging.journal");
-        }
-        if (!next.cdr().equals(config.cdr())) {
-            restart.add("cdr");
-        }
-        if (!next.auth().equals(config.auth()) || !next.clients().equals(config.clients())) {
-            restart.add("auth/clients");
-        }
+        List<String> reloaded = List.of("products (sell decks, tax, plans, packages)", "trunks and buy-rate decks",
+                "availability and the service end", "accounts (new ones opened)", "account credentials and numbers");
+        List<String> restart = ConfigChanges.needingRestart(config, next);
         String summary = "configuration reloaded from " + (source == null ? "embedded default" : source) + ": "
                 + products.all().size() + " products, " + routing.table().selector().trunks().size() + " trunks, "
                 + next.charging().accounts().size() + " configured accounts"
                 + (restart.isEmpty() ? "" : "; changed but applied only at restart: " + String.join(", ", restart));
         log.info("{}", summary);
-        return summary;
+        return new AdminBackend.ReloadReport(reloaded, restart, summary);
     }
 
     /** Routing, for tests and the admin API (trunk states, candidates). */

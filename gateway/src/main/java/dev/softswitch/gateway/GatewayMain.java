@@ -1,5 +1,6 @@
 package dev.softswitch.gateway;
 
+import dev.softswitch.gateway.admin.HashTokenCommand;
 import dev.softswitch.gateway.auth.HashPasswordCommand;
 import dev.softswitch.gateway.config.ConfigException;
 import dev.softswitch.gateway.config.GatewayConfig;
@@ -11,7 +12,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code java -jar gateway.jar [--config FILE]}: starts the gateway, on the embedded demo configuration by
- * default; {@code java -jar gateway.jar hash-password ACCOUNT} makes an account's password hashes.
+ * default; {@code java -jar gateway.jar hash-password ACCOUNT} makes an account's password hashes and
+ * {@code java -jar gateway.jar hash-token} the hash of an admin API token.
  */
 public final class GatewayMain {
 
@@ -25,6 +27,10 @@ public final class GatewayMain {
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && HashPasswordCommand.NAME.equals(args[0])) {
             System.exit(HashPasswordCommand.run(List.of(args).subList(1, args.length), System.out, System.err));
+            return;
+        }
+        if (args.length > 0 && HashTokenCommand.NAME.equals(args[0])) {
+            System.exit(HashTokenCommand.run(List.of(args).subList(1, args.length), System.out, System.err));
             return;
         }
         Path configFile = null;
@@ -84,7 +90,7 @@ public final class GatewayMain {
         if (error != null) {
             log.error("{}", error);
         }
-        log.info("usage: java -jar gateway/target/gateway.jar [--config FILE]");
+        log.info("usage: java -jar gateway/target/gateway.jar [--config FILE] | hash-password ACCOUNT | hash-token");
         if (error != null) {
             System.exit(64);
         }

@@ -82,6 +82,15 @@ class ArchitectureTest {
     }
 
     @Test
+    void theAdminApiSeesCallsAndTrunksOnlyThroughItsBackend() {
+        noClasses().that().resideInAPackage(pkg("admin"))
+                .should().dependOnClassesThat().resideInAnyPackage(pkg("b2bua"), pkg("routing"), pkg("transaction"),
+                        pkg("transport"))
+                .because("the wiring implements AdminBackend; the API only speaks JSON about what it hands over")
+                .check(MAIN_CLASSES);
+    }
+
+    @Test
     void noMainSourceFileInAnyModuleIsOverFiveHundredLines() {
         // Surefire runs in the gateway module; its siblings with main sources are the other modules.
         Path root = Path.of("..").toAbsolutePath().normalize();

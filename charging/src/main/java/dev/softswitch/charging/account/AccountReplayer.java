@@ -17,9 +17,15 @@ import java.util.TreeMap;
 final class AccountReplayer implements FileJournal.Replayer {
 
     private final Map<String, AccountState> recovered = new TreeMap<>();
+    private final GatewayAudit gatewayAudit = new GatewayAudit();
 
     Map<String, AccountState> recovered() {
         return recovered;
+    }
+
+    /** The audit lines of changes to no account, from the snapshot and the journal after it. */
+    GatewayAudit gatewayAudit() {
+        return gatewayAudit;
     }
 
     @Override
@@ -28,6 +34,7 @@ final class AccountReplayer implements FileJournal.Replayer {
             AccountState s = AccountSnapshots.restore(AccountSnapshotCodec.read(in));
             recovered.put(s.id, s);
         }
+        gatewayAudit.read(in);
     }
 
     @Override
@@ -38,6 +45,10 @@ final class AccountReplayer implements FileJournal.Replayer {
                 s.lastSeq = seq;
                 recovered.put(s.id, s);
             }
+            return;
+        }
+        if (event instanceof JournalEvent.OperatorActed acted && acted.accountId().isEmpty()) {
+            gatewayAudit.replayed(seq, acted);
             return;
         }
         AccountState s = recovered.get(event.accountId());

@@ -44,7 +44,14 @@ final class AccountSnapshots {
                 state.coinCreditMicros, state.lastSeq, state.nextLotId, state.nextReservationId, state.nextPlanId,
                 lotList, resList, planList, pkgSnapshot, state.capSpent, state.capHeld,
                 state.forfeitedMicros, state.refundedMicros, purchaseList, List.copyOf(state.usage),
-                List.copyOf(state.adjustments), state.product);
+                List.copyOf(state.adjustments), state.product, operated(state));
+    }
+
+    private static AccountSnapshot.Operated operated(AccountState state) {
+        AccountProfile p = state.operated.profile;
+        return new AccountSnapshot.Operated(p.number(), p.country(), p.ha1(), p.suspension(), p.anonymised(),
+                state.operated.audit.stream()
+                        .map(a -> new AccountSnapshot.Audit(a.at(), a.operator(), a.action(), a.detail())).toList());
     }
 
     /** The state {@code snapshot} holds. */
@@ -121,6 +128,9 @@ final class AccountSnapshots {
         }
         s.usage.addAll(snapshot.usage());
         s.adjustments.addAll(snapshot.adjustments());
+        AccountSnapshot.Operated o = snapshot.operated();
+        s.operated.profile = new AccountProfile(o.number(), o.country(), o.ha1(), o.suspension(), o.anonymised());
+        o.audit().forEach(a -> s.operated.audit.add(new AuditEntry(a.at(), a.operator(), a.action(), a.detail())));
         return s;
     }
 }

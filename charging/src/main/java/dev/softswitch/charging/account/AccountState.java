@@ -6,6 +6,7 @@ import dev.softswitch.charging.event.JournalEvent;
 import dev.softswitch.charging.event.JournalEvent.AccountOpened;
 import dev.softswitch.charging.event.JournalEvent.CallStarted;
 import dev.softswitch.charging.event.JournalEvent.Adjusted;
+import dev.softswitch.charging.event.JournalEvent.OperatorEvent;
 import dev.softswitch.charging.event.JournalEvent.LotForfeited;
 import dev.softswitch.charging.event.JournalEvent.LotPurchased;
 import dev.softswitch.charging.event.JournalEvent.PackageSubscribed;
@@ -69,6 +70,8 @@ final class AccountState implements JournalEvent.Applier {
     final ArrayList<Adjustment> adjustments = new ArrayList<>(0);
     long forfeitedMicros;
     long refundedMicros;
+    /** Subscriber data, suspension, deletion and audit of the admin API (OPS-2, ACC-4). */
+    final OperatorState operated = new OperatorState();
 
     AccountState(AccountOpened e) {
         this.id = e.accountId();
@@ -440,6 +443,11 @@ final class AccountState implements JournalEvent.Applier {
     @Override
     public void apply(Refunded r) {
         refundedMicros += debitFree(r.debits());
+    }
+
+    @Override
+    public void apply(OperatorEvent e) {
+        operated.apply(e, usage);
     }
 
     private long debitFree(long[] d) {

@@ -109,7 +109,7 @@ final class BackgroundSnapshots implements AutoCloseable {
                     written.add(snapshot.id());
                     max = Math.max(max, snapshot.lastSeq());
                 }
-                return max;
+                return Math.max(max, store.administration().gatewayAudit().write(out));
             }
 
             @Override

@@ -48,6 +48,7 @@ public final class JournalledAccountStore implements AutoCloseable {
     private final OperatorActions operatorActions = new OperatorActions(this);
     private final CallReservations callReservations = new CallReservations(this);
     private final ManualReservations manualReservations = new ManualReservations(this);
+    private final AccountAdministration administration = new AccountAdministration(this);
     private volatile BackgroundSnapshots snapshots; // file journal only
 
     /** An in-memory store without a journal, on the system clock. */
@@ -80,6 +81,7 @@ public final class JournalledAccountStore implements AutoCloseable {
         AccountReplayer replayer = new AccountReplayer();
         FileJournal journal = FileJournal.recover(dir, settings, replayer);
         JournalledAccountStore store = new JournalledAccountStore(journal, clock);
+        store.administration.gatewayAudit().adopt(replayer.gatewayAudit());
         Instant deadline = clock.instant().plus(reservationTtl);
         for (AccountState s : replayer.recovered().values()) {
             for (Reservation res : s.reservations.values()) {
@@ -143,6 +145,11 @@ public final class JournalledAccountStore implements AutoCloseable {
     /** Expiry of credit, plans and abandoned reservations; plan auto-renewal. */
     public AccountHousekeeping housekeeping() {
         return housekeeping;
+    }
+
+    /** Subscriber profiles, suspension, deletion and the audit trail of the admin API (OPS-2). */
+    public AccountAdministration administration() {
+        return administration;
     }
 
     /** Adjustments and service closure. */

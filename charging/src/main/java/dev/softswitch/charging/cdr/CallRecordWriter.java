@@ -23,7 +23,7 @@ public final class CallRecordWriter implements AutoCloseable {
 
     private final ObjectMapper mapper = new ObjectMapper();
     private final Path file;
-    private final Writer out;
+    private Writer out;
     private boolean closed;
 
     /**
@@ -62,6 +62,61 @@ public final class CallRecordWriter implements AutoCloseable {
             out.flush();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write call record " + r.callId() + " to " + file, e);
+        }
+    }
+
+    /**
+     * Removes the callee numbers of {@code caller}'s records (ACC-4: a deleted account keeps only anonymised
+     * records): each becomes the prefix of the rate that charged it ({@code ""} when none did). The file is
+     * rewritten beside itself and moved over it atomically; records written meanwhile wait.
+     *
+     * @return how many records were anonymised
+     * @throws UncheckedIOException if the file cannot be rewritten (it is then left as it was)
+     */
+    public synchronized int anonymise(String caller) {
+        Objects.requireNonNull(caller, "caller");
+        if (closed) {
+            throw new IllegalStateException("call record writer for " + file + " is closed");
+        }
+        Path tmp = file.resolveSibling(file.getFileName() + ".anonymising");
+        int changed = 0;
+        try {
+            out.flush();
+            StringBuilder rewritten = new StringBuilder();
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                if (!line.isBlank()) {
+                    ObjectNode node = (ObjectNode) mapper.readTree(line);
+                    if (caller.equals(node.path("caller").asText(null)) && !node.path("callee").isNull()) {
+                        node.put("callee", node.path("charge").path("ratePrefix").asText(""));
+                        line = mapper.writeValueAsString(node);
+                        changed++;
+                    }
+                }
+                rewritten.append(line).append('\n');
+            }
+            try (var channel = java.nio.channels.FileChannel.open(tmp, StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                channel.write(StandardCharsets.UTF_8.encode(rewritten.toString()));
+                channel.force(true);
+            }
+            out.close();
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot anonymise the call records of " + caller + " in " + file, e);
+        } finally {
+            reopen();
+        }
+        return changed;
+    }
+
+    private void reopen() {
+        try {
+            out.close();
+            out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND, StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot reopen call record file " + file, e);
         }
     }
 

@@ -69,4 +69,12 @@ public record ChargedCall(String callId, String accountId, String destination, S
                 packageMinutes, creditIncrements, netMicros, taxMicros, amountMicros, currency, lotDebits, clamped,
                 coinRounded, uses);
     }
+
+    /** This call with another callee number (ACC-4 anonymisation keeps only the rate prefix). */
+    public ChargedCall withDestination(String newDestination) {
+        return new ChargedCall(callId, accountId, newDestination, destinationName, deck, ratePrefix,
+                pricePerMinuteMicros, connectFeeMicros, initialIncrement, subsequentIncrement, taxMode, taxBasisPoints,
+                answeredAt, endedAt, durationMillis, billedSeconds, planMinutes, planId, packageMinutes,
+                creditIncrements, netMicros, taxMicros, amountMicros, currency, lotDebits, clamped, coinRounded);
+    }
 }

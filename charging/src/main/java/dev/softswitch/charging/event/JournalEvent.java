@@ -4,6 +4,7 @@ import dev.softswitch.charging.cdr.ChargedCall;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One durable fact about one account (CHG-7). Events record decisions already taken (which lots were debited,
@@ -42,6 +43,9 @@ public sealed interface JournalEvent {
         void apply(Adjusted e);
 
         void apply(Refunded e);
+
+        /** The admin API's events (OPS-2): profile, suspension, deletion, audit. */
+        void apply(OperatorEvent e);
 
         void apply(CallStarted e);
     }
@@ -156,6 +160,50 @@ public sealed interface JournalEvent {
         public void applyTo(Applier applier) {
             applier.apply(this);
         }
+    }
+
+    /** An operator's change through the admin API (OPS-2), journalled with who made it. */
+    sealed interface OperatorEvent extends JournalEvent
+            permits ProfileRecorded, SuspensionChanged, Anonymised, OperatorActed {
+        /** The API token's name. */
+        String operator();
+
+        @Override
+        default void applyTo(Applier applier) {
+            applier.apply(this);
+        }
+    }
+
+    /**
+     * The subscriber profile an operator gave the account (OPS-2): its verified number, country and the HA1 hashes
+     * of its SIP password by algorithm name (opaque strings, never the password). {@code operator} names who.
+     */
+    record ProfileRecorded(String accountId, Instant at, String operator, String number, String country,
+                           Map<String, String> ha1) implements OperatorEvent {
+        public ProfileRecorded {
+            ha1 = Map.copyOf(ha1);
+        }
+
+    }
+
+    /** An operator suspended ({@code suspended}) or resumed the account, saying why. */
+    record SuspensionChanged(String accountId, Instant at, String operator, boolean suspended, String reason)
+            implements OperatorEvent {
+    }
+
+    /**
+     * The account was deleted (ACC-4): its number, credentials and the callee numbers of its history are gone;
+     * the anonymised money records stay, and the account can no longer call.
+     */
+    record Anonymised(String accountId, Instant at, String operator) implements OperatorEvent {
+    }
+
+    /**
+     * The audit line of an operator's change (OPS-2): who ({@code operator}, the API token's name) did what.
+     * {@code accountId} is empty for a change to no account (a trunk drained, a reload).
+     */
+    record OperatorActed(String accountId, Instant at, String operator, String action, String detail)
+            implements OperatorEvent {
     }
 
     /**

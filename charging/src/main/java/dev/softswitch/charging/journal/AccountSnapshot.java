@@ -21,10 +21,42 @@ public record AccountSnapshot(String id, String currency, String zone, String ho
                               long nextPlanId, List<Lot> lots, List<Reservation> reservations, List<Plan> plans,
                               Package packageState, Map<String, Long> capSpentByMonth, long capHeld,
                               long forfeitedMicros, long refundedMicros, List<Purchase> purchases,
-                              List<ChargedCall> usage, List<Adjustment> adjustments, String product) {
+                              List<ChargedCall> usage, List<Adjustment> adjustments, String product,
+                              Operated operated) {
 
     public AccountSnapshot {
         capSpentByMonth = Map.copyOf(capSpentByMonth);
+        operated = operated == null ? Operated.NONE : operated;
+    }
+
+    /** A snapshot of an account no operator has touched. */
+    public AccountSnapshot(String id, String currency, String zone, String homePrefix, long capMicros,
+                           long coinCreditMicros, long lastSeq, long nextLotId, long nextReservationId,
+                           long nextPlanId, List<Lot> lots, List<Reservation> reservations, List<Plan> plans,
+                           Package packageState, Map<String, Long> capSpentByMonth, long capHeld,
+                           long forfeitedMicros, long refundedMicros, List<Purchase> purchases,
+                           List<ChargedCall> usage, List<Adjustment> adjustments, String product) {
+        this(id, currency, zone, homePrefix, capMicros, coinCreditMicros, lastSeq, nextLotId, nextReservationId,
+                nextPlanId, lots, reservations, plans, packageState, capSpentByMonth, capHeld, forfeitedMicros,
+                refundedMicros, purchases, usage, adjustments, product, Operated.NONE);
+    }
+
+    /**
+     * What operators set through the admin API (OPS-2, ACC-4): subscriber profile (HA1 hashes by algorithm),
+     * suspension (null reason: not suspended), deletion, and the audit lines.
+     */
+    public record Operated(String number, String country, Map<String, String> ha1, String suspension,
+                           boolean anonymised, List<Audit> audit) {
+        public static final Operated NONE = new Operated(null, null, Map.of(), null, false, List.of());
+
+        public Operated {
+            ha1 = Map.copyOf(ha1);
+            audit = List.copyOf(audit);
+        }
+    }
+
+    /** One audit line: who did what. */
+    public record Audit(Instant at, String operator, String action, String detail) {
     }
 
     /** A credit lot; {@code expiresAt} is {@link Instant#MAX} when it never expires. */

@@ -14,9 +14,11 @@ import java.util.TreeMap;
 
 import static dev.softswitch.charging.journal.JournalCodec.readInstant;
 import static dev.softswitch.charging.journal.JournalCodec.readLongs;
+import static dev.softswitch.charging.journal.JournalCodec.readString;
 import static dev.softswitch.charging.journal.JournalCodec.readStrings;
 import static dev.softswitch.charging.journal.JournalCodec.writeInstant;
 import static dev.softswitch.charging.journal.JournalCodec.writeLongs;
+import static dev.softswitch.charging.journal.JournalCodec.writeString;
 import static dev.softswitch.charging.journal.JournalCodec.writeStrings;
 
 /** Binary form of an {@link AccountSnapshot}, field by field in declaration order, with the journal's value codecs. */
@@ -120,6 +122,42 @@ public final class AccountSnapshotCodec {
             writeInstant(out, a.at());
         }
         out.writeUTF(s.product());
+        writeOperated(out, s.operated());
+    }
+
+    private static void writeOperated(DataOutput out, AccountSnapshot.Operated o) throws IOException {
+        writeString(out, o.number());
+        writeString(out, o.country());
+        out.writeInt(o.ha1().size());
+        for (Map.Entry<String, String> e : new TreeMap<>(o.ha1()).entrySet()) {
+            out.writeUTF(e.getKey());
+            out.writeUTF(e.getValue());
+        }
+        writeString(out, o.suspension());
+        out.writeBoolean(o.anonymised());
+        out.writeInt(o.audit().size());
+        for (AccountSnapshot.Audit a : o.audit()) {
+            writeInstant(out, a.at());
+            out.writeUTF(a.operator());
+            out.writeUTF(a.action());
+            out.writeUTF(a.detail());
+        }
+    }
+
+    private static AccountSnapshot.Operated readOperated(DataInput in) throws IOException {
+        String number = readString(in);
+        String country = readString(in);
+        Map<String, String> ha1 = new TreeMap<>();
+        for (int i = in.readInt(); i > 0; i--) {
+            ha1.put(in.readUTF(), in.readUTF());
+        }
+        String suspension = readString(in);
+        boolean anonymised = in.readBoolean();
+        List<AccountSnapshot.Audit> audit = new ArrayList<>();
+        for (int i = in.readInt(); i > 0; i--) {
+            audit.add(new AccountSnapshot.Audit(readInstant(in), in.readUTF(), in.readUTF(), in.readUTF()));
+        }
+        return new AccountSnapshot.Operated(number, country, ha1, suspension, anonymised, audit);
     }
 
     public static AccountSnapshot read(DataInput in) throws IOException {
@@ -183,7 +221,7 @@ public final class AccountSnapshotCodec {
         }
         return new AccountSnapshot(id, currency, zone, homePrefix, capMicros, coinCreditMicros, lastSeq, nextLotId,
                 nextReservationId, nextPlanId, lots, reservations, plans, pkg, capSpent, capHeld, forfeited,
-                refunded, purchases, usage, adjustments, in.readUTF());
+                refunded, purchases, usage, adjustments, in.readUTF(), readOperated(in));
     }
 
     private static int months(DataInput in) throws IOException {

@@ -5,6 +5,10 @@ import dev.softswitch.charging.event.JournalEvent;
 import dev.softswitch.charging.event.JournalEvent.AccountOpened;
 import dev.softswitch.charging.event.JournalEvent.CallStarted;
 import dev.softswitch.charging.event.JournalEvent.Adjusted;
+import dev.softswitch.charging.event.JournalEvent.Anonymised;
+import dev.softswitch.charging.event.JournalEvent.OperatorActed;
+import dev.softswitch.charging.event.JournalEvent.ProfileRecorded;
+import dev.softswitch.charging.event.JournalEvent.SuspensionChanged;
 import dev.softswitch.charging.event.JournalEvent.LotForfeited;
 import dev.softswitch.charging.event.JournalEvent.LotPurchased;
 import dev.softswitch.charging.event.JournalEvent.PackageSubscribed;
@@ -21,6 +25,8 @@ import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /** Binary form of {@link JournalEvent}s (and of the values snapshots share with them): a tag byte, then fields. */
 public final class JournalCodec {
@@ -36,6 +42,11 @@ public final class JournalCodec {
     private static final byte PACKAGE_SUBSCRIBED = 9;
     private static final byte ADJUSTED = 10;
     private static final byte REFUNDED = 11;
+    // 40-49: the admin API's events (OPS-2)
+    private static final byte PROFILE_RECORDED = 40;
+    private static final byte SUSPENSION_CHANGED = 41;
+    private static final byte ANONYMISED = 42;
+    private static final byte OPERATOR_ACTED = 43;
     /** {@link AccountOpened} with its product; tag 1 is the older form without one. */
     private static final byte ACCOUNT_OPENED_IN_PRODUCT = 20;
     /** A settlement whose call lists every plan that paid (issue 12); tag 5 journals still read. */
@@ -123,6 +134,29 @@ public final class JournalCodec {
         } else if (event instanceof Refunded e) {
             head(out, REFUNDED, e);
             writeLongs(out, e.debits());
+        } else if (event instanceof ProfileRecorded e) {
+            head(out, PROFILE_RECORDED, e);
+            out.writeUTF(e.operator());
+            writeString(out, e.number());
+            writeString(out, e.country());
+            out.writeInt(e.ha1().size());
+            for (Map.Entry<String, String> h : new TreeMap<>(e.ha1()).entrySet()) {
+                out.writeUTF(h.getKey());
+                out.writeUTF(h.getValue());
+            }
+        } else if (event instanceof SuspensionChanged e) {
+            head(out, SUSPENSION_CHANGED, e);
+            out.writeUTF(e.operator());
+            out.writeBoolean(e.suspended());
+            out.writeUTF(e.reason());
+        } else if (event instanceof Anonymised e) {
+            head(out, ANONYMISED, e);
+            out.writeUTF(e.operator());
+        } else if (event instanceof OperatorActed e) {
+            head(out, OPERATOR_ACTED, e);
+            out.writeUTF(e.operator());
+            out.writeUTF(e.action());
+            out.writeUTF(e.detail());
         } else if (event instanceof CallStarted e) {
             head(out, CALL_STARTED, e);
             out.writeLong(e.reservationId());
@@ -160,9 +194,26 @@ public final class JournalCodec {
             case ADJUSTED -> new Adjusted(account, at, in.readUTF(), in.readLong(), in.readUTF(), in.readLong(),
                     readLongs(in));
             case REFUNDED -> new Refunded(account, at, readLongs(in));
+            case PROFILE_RECORDED -> new ProfileRecorded(account, at, in.readUTF(), readString(in), readString(in),
+                    readMap(in));
+            case SUSPENSION_CHANGED -> new SuspensionChanged(account, at, in.readUTF(), in.readBoolean(), in.readUTF());
+            case ANONYMISED -> new Anonymised(account, at, in.readUTF());
+            case OPERATOR_ACTED -> new OperatorActed(account, at, in.readUTF(), in.readUTF(), in.readUTF());
             case CALL_STARTED -> new CallStarted(account, at, in.readLong(), readPlanUses(in, readCall(in)));
             default -> throw new IOException("unknown journal event tag " + tag);
         };
+    }
+
+    private static Map<String, String> readMap(DataInput in) throws IOException {
+        int n = in.readInt();
+        if (n < 0 || n > 1_000) {
+            throw new IOException("implausible map size " + n);
+        }
+        Map<String, String> map = new TreeMap<>();
+        for (int i = 0; i < n; i++) {
+            map.put(in.readUTF(), in.readUTF());
+        }
+        return map;
     }
 
     private static void head(DataOutput out, byte tag, JournalEvent e) throws IOException {

@@ -149,6 +149,10 @@ public final class ChargingEngine {
         if (account.isEmpty()) {
             return deny(callId, DenialReason.UNKNOWN_ACCOUNT, "unknown account '" + accountId + "'");
         }
+        String suspension = accounts.administration().profile(accountId).suspension();
+        if (suspension != null) {
+            return deny(callId, DenialReason.ACCOUNT_SUSPENDED, suspension);
+        }
         if (destinationDigits.isEmpty() || !destinationDigits.chars().allMatch(c -> c >= '0' && c <= '9')) {
             return deny(callId, DenialReason.NO_RATE,
                     "destination '" + destinationDigits + "' is not an E.164 number of digits without '+'");
@@ -252,6 +256,18 @@ public final class ChargingEngine {
         Instant now = clock.instant();
         Instant expires = product.creditValidity() == null ? Instant.MAX : now.plus(product.creditValidity());
         return accounts.purchaseCredit(accountId, amount, now, channel, expires);
+    }
+
+    /**
+     * Sells credit valid for {@code validity} instead of the product's (an operator's offer, OPS-2); refused like
+     * {@link #purchaseCredit(String, Money, String)} once sales have ended.
+     *
+     * @return the lot id
+     */
+    public long purchaseCredit(String accountId, Money amount, String channel, Duration validity) {
+        productForSale(accountId);
+        Instant now = clock.instant();
+        return accounts.purchaseCredit(accountId, amount, now, channel, now.plus(validity));
     }
 
     /**

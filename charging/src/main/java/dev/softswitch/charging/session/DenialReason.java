@@ -12,6 +12,8 @@ public enum DenialReason {
     CURRENCY_MISMATCH,
     /** The account's monthly international spend cap is reached (CHG-9). */
     SPEND_CAP_REACHED,
+    /** An operator suspended the account (or deleted it); the message is the operator's reason (OPS-2). */
+    ACCOUNT_SUSPENDED,
     /** The account belongs to a product the engine no longer sells (removed from the configuration). */
     UNKNOWN_PRODUCT,
     /** The journal or store cannot make the reservation durable; the engine fails closed (CHG-7). */

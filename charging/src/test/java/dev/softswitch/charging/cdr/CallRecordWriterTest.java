@@ -103,6 +103,28 @@ class CallRecordWriterTest {
     }
 
     @Test
+    void anonymisingACallerRemovesOnlyItsCalleeNumbersAndWritingGoesOn() throws Exception {
+        Path file = dir.resolve("calls.jsonl");
+        CallRecord bobs = new CallRecord("c2", "bob", "12125551234", null, START, null, START.plusSeconds(3), 0,
+                0, null, 486, "busy here", "callee");
+        try (CallRecordWriter writer = new CallRecordWriter(file)) {
+            writer.write(answered("c1"));
+            writer.write(bobs);
+
+            assertThat(writer.anonymise("alice")).isEqualTo(1);
+            writer.write(answered("c3"));
+        }
+
+        List<JsonNode> lines = readLines(file);
+        assertThat(lines).extracting(n -> n.get("callId").asText()).containsExactly("c1", "c2", "c3");
+        assertThat(lines.get(0).get("callee").asText()).isEmpty();
+        assertThat(lines.get(0).get("amount").get("decimal").asText()).isEqualTo("2.100000");
+        assertThat(lines.get(1).get("callee").asText()).isEqualTo("12125551234");
+        assertThat(lines.get(2).get("callee").asText()).as("written after").isEqualTo("442071234567");
+        assertThat(Files.readAllLines(file).get(0)).doesNotContain("442071234567");
+    }
+
+    @Test
     void concurrentWritersNeverInterleaveLines() throws Exception {
         Path file = dir.resolve("calls.jsonl");
         int perThread = 500;

@@ -41,7 +41,11 @@ class JournalEventTest {
                 new PackageSubscribed("a", T0, "pkg", 10, List.of("1")),
                 new Adjusted("a", T0, "c1", 5, "goodwill", 2, new long[0]),
                 new Refunded("a", T0, new long[] {1, 5}),
-                new CallStarted("a", T0, 1, null)).map(Arguments::of);
+                new CallStarted("a", T0, 1, null),
+                new JournalEvent.ProfileRecorded("a", T0, "ops", "+4474", "GB", java.util.Map.of("MD5", "x")),
+                new JournalEvent.SuspensionChanged("a", T0, "ops", true, "why"),
+                new JournalEvent.Anonymised("a", T0, "ops"),
+                new JournalEvent.OperatorActed("a", T0, "ops", "act", "detail")).map(Arguments::of);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -109,6 +113,11 @@ class JournalEventTest {
         @Override
         public void apply(Refunded e) {
             applied.add(Refunded.class);
+        }
+
+        @Override
+        public void apply(JournalEvent.OperatorEvent e) {
+            applied.add(e.getClass());
         }
 
         @Override

@@ -1,6 +1,5 @@
 package dev.softswitch.gateway.admin;
 
-import dev.softswitch.gateway.config.ConfigException;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -21,31 +20,32 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Answers one aggregated admin request: {@code /metrics} and {@code /health} for GET,
- * {@code /reload} for POST (200 with a summary, 400 naming every bad line of a refused file),
- * 405 with {@code Allow} for other methods, 404 for other paths, 400 for a request the codec could
- * not decode.
+ * Answers one aggregated admin request: {@code /metrics} and {@code /health} for GET, open to all (OPS-1);
+ * the authenticated admin API under {@code /api/v1/} through {@link AdminApi} (OPS-2); 405 with {@code Allow}
+ * for other methods, 404 for other paths, 400 for a request the codec could not decode.
  */
 @Sharable
 public final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
+    private static final Logger log = LoggerFactory.getLogger(AdminHttpHandler.class);
+
     /** The Prometheus text exposition format, version 0.0.4. */
     public static final String PROMETHEUS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
-    private static final Logger log = LoggerFactory.getLogger(AdminHttpHandler.class);
     private static final String JSON = "application/json; charset=utf-8";
     private static final String TEXT = "text/plain; charset=utf-8";
 
     private final PrometheusMeterRegistry registry;
-    private final ReloadAction reload;
+    private final AdminApi api;
 
     public AdminHttpHandler(PrometheusMeterRegistry registry) {
-        this(registry, ReloadAction.NONE);
+        this(registry, null);
     }
 
-    public AdminHttpHandler(PrometheusMeterRegistry registry, ReloadAction reload) {
+    /** A handler that also serves {@code api} (null: none, {@code /api/v1/} is 404). */
+    public AdminHttpHandler(PrometheusMeterRegistry registry, AdminApi api) {
         this.registry = registry;
-        this.reload = reload;
+        this.api = api;
     }
 
     @Override
@@ -55,13 +55,20 @@ public final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttp
             return;
         }
         String path = new QueryStringDecoder(request.uri()).path();
-        if (path.equals("/reload")) {
-            reload(ctx, request);
+        if (api != null && AdminApi.owns(path)) {
+            AdminApi.Answer answer = api.handle(request);
+            FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, answer.status(),
+                    Unpooled.wrappedBuffer(answer.json()));
+            response.headers().set(HttpHeaderNames.CONTENT_TYPE, JSON);
+            response.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+            answer.headers().forEach((k, v) -> response.headers().set(k, v));
+            HttpUtil.setContentLength(response, response.content().readableBytes());
+            send(ctx, request, response, false);
             return;
         }
         if (!path.equals("/metrics") && !path.equals("/health")) {
             respond(ctx, request, HttpResponseStatus.NOT_FOUND, TEXT,
-                    "not found: use /metrics, /health or POST /reload\n", false);
+                    "not found: use /metrics, /health or the API under /api/v1/ (GET /api/v1/openapi.json)\n", false);
             return;
         }
         if (!request.method().equals(HttpMethod.GET)) {
@@ -78,57 +85,11 @@ public final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttp
         }
     }
 
-    private void reload(ChannelHandlerContext ctx, FullHttpRequest request) {
-        if (!request.method().equals(HttpMethod.POST)) {
-            FullHttpResponse response = response(HttpResponseStatus.METHOD_NOT_ALLOWED, TEXT,
-                    request.method() + " is not allowed: use POST\n");
-            response.headers().set(HttpHeaderNames.ALLOW, HttpMethod.POST.name());
-            send(ctx, request, response, false);
-            return;
-        }
-        try {
-            String summary = reload.reload();
-            respond(ctx, request, HttpResponseStatus.OK, JSON, "{\"reloaded\":true,\"summary\":" + quote(summary) + "}",
-                    false);
-        } catch (ConfigException e) {
-            respond(ctx, request, HttpResponseStatus.BAD_REQUEST, JSON,
-                    "{\"reloaded\":false,\"error\":" + quote(e.getMessage()) + "}", false);
-        } catch (UnsupportedOperationException e) {
-            respond(ctx, request, HttpResponseStatus.NOT_FOUND, TEXT, e.getMessage() + "\n", false);
-        } catch (Exception e) {
-            log.error("reload failed", e);
-            respond(ctx, request, HttpResponseStatus.INTERNAL_SERVER_ERROR, JSON,
-                    "{\"reloaded\":false,\"error\":" + quote(String.valueOf(e.getMessage())) + "}", false);
-        }
-    }
-
-    private static String quote(String text) {
-        StringBuilder out = new StringBuilder(text.length() + 2).append('"');
-        for (char c : text.toCharArray()) {
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        return out.append('"').toString();
-    }
-
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         log.warn("Admin HTTP connection from {} failed; closing it", ctx.channel().remoteAddress(), cause);
         ctx.close();
     }
-
     private static void respond(ChannelHandlerContext ctx, FullHttpRequest request, HttpResponseStatus status,
                                 String contentType, String body, boolean close) {
         send(ctx, request, response(status, contentType, body), close);

@@ -20,8 +20,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The admin HTTP endpoint (OPS-1): {@code GET /metrics} in the Prometheus text format and
- * {@code GET /health}. One event-loop thread serves both the listening socket and its connections.
+ * The admin HTTP endpoint: {@code GET /metrics} in the Prometheus text format and {@code GET /health}
+ * (OPS-1), and the authenticated admin API under {@code /api/v1/} (OPS-2). One event-loop thread serves both the listening socket and its connections.
  */
 public final class AdminHttpServer implements AutoCloseable {
 
@@ -31,18 +31,18 @@ public final class AdminHttpServer implements AutoCloseable {
     private final String host;
     private final int port;
     private final PrometheusMeterRegistry registry;
-    private final ReloadAction reload;
+    private final AdminApi api;
     private EventLoopGroup group;
     private Channel channel;
 
     /** A server for {@code host:port}; port 0 picks a free port, see {@link #localAddress()}. */
     public AdminHttpServer(String host, int port, PrometheusMeterRegistry registry) {
-        this(host, port, registry, ReloadAction.NONE);
+        this(host, port, registry, null);
     }
 
-    /** A server that also answers {@code POST /reload} with {@code reload}. */
-    public AdminHttpServer(String host, int port, PrometheusMeterRegistry registry, ReloadAction reload) {
-        this.reload = Objects.requireNonNull(reload, "reload");
+    /** A server that also serves the admin API {@code api} under {@code /api/v1/} (null: no API). */
+    public AdminHttpServer(String host, int port, PrometheusMeterRegistry registry, AdminApi api) {
+        this.api = api;
         this.host = Objects.requireNonNull(host, "host");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port " + port + " is out of range (use 0..65535)");
@@ -57,7 +57,7 @@ public final class AdminHttpServer implements AutoCloseable {
             throw new IllegalStateException("already started");
         }
         group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        AdminHttpHandler handler = new AdminHttpHandler(registry, reload);
+        AdminHttpHandler handler = new AdminHttpHandler(registry, api);
         try {
             channel = new ServerBootstrap()
                     .group(group)

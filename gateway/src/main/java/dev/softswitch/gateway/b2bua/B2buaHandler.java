@@ -103,6 +103,26 @@ public final class B2buaHandler implements TransactionUser {
         return registry.size();
     }
 
+    /** The calls in progress (SIP core thread). */
+    public List<LiveCall> liveCalls() {
+        return registry.calls().stream().map(Call::live).toList();
+    }
+
+    /**
+     * Ends the live call {@code callId} from the gateway's side with cause {@code reason}: answered, BYE on both
+     * legs; still being set up, 480 to the client and CANCEL to the carrier. Charging settles it as for any other
+     * end. False when there is no such call (SIP core thread).
+     */
+    public boolean hangUp(String callId, String reason) {
+        for (Call call : registry.calls()) {
+            if (call.live().callId().equals(callId)) {
+                call.stop(reason, new Refusal(Response.TEMPORARILY_UNAVAILABLE, "Call Ended By The Operator", reason));
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Ends every answered call with BYE on both legs (shutdown). */
     public void hangUpAll(String reason) {
         hangUpAll(reason, Response.SERVICE_UNAVAILABLE, "Service Unavailable");

@@ -82,6 +82,12 @@ final class Call implements CarrierAttempts.Events {
         return state;
     }
 
+    LiveCall live() {
+        TrunkCandidate trunk = carrier.candidate();
+        return new LiveCall(client.callId(), caller, callee, state.name(), startedAt, answeredAt,
+                trunk == null ? null : trunk.trunk().name());
+    }
+
     /** Reads the offer, finds the caller and the route, and asks charging for the first increment; or refuses the call. */
     void start() {
         wiring.registry().add(this, client.inviteTx());

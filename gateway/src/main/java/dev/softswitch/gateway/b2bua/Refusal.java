@@ -22,6 +22,8 @@ record Refusal(int code, String reason, String outcome) {
             case UNKNOWN_ACCOUNT -> unknownAccount();
             case NO_RATE -> new Refusal(Response.NOT_FOUND, "No Rate For Destination", "no_rate");
             case STORE_UNAVAILABLE -> chargingUnavailable();
+            case ACCOUNT_SUSPENDED -> new Refusal(Response.FORBIDDEN,
+                    "Account Suspended: " + denied.message().replaceAll("[\\p{Cntrl}]", " "), "account_suspended");
             default -> new Refusal(Response.FORBIDDEN, denied.message(), denied.reason().name().toLowerCase(Locale.ROOT));
         };
     }

@@ -174,7 +174,17 @@ final class GatewayConfigReader {
     private static HttpConfig http(MappingReader r) {
         String host = r.text("host", "127.0.0.1");
         Integer port = r.integer("port", "8080");
-        return r.build(() -> new HttpConfig(host, port));
+        var tokens = r.mappings("tokens", "- { name: ops, role: operator, sha256: \"<java -jar gateway.jar hash-token>\" }",
+                "name", "token name", GatewayConfigReader::apiToken, List.of());
+        var allowedHosts = r.texts("allowedHosts", "[\"admin.example.net:8080\"]", List.of());
+        return r.build(() -> new HttpConfig(host, port, tokens, allowedHosts));
+    }
+
+    private static ApiTokenConfig apiToken(MappingReader r) {
+        String name = r.text("name", "ops");
+        String role = r.text("role", "operator or read-only");
+        String sha256 = r.text("sha256", "\"<java -jar gateway.jar hash-token>\"");
+        return r.build(() -> new ApiTokenConfig(name, role, sha256));
     }
 
     private static MediaConfig media(MappingReader r) {

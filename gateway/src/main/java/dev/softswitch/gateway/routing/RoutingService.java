@@ -67,22 +67,35 @@ public final class RoutingService {
      * Request-URI user part), at {@code now}. Never throws on bad input.
      */
     public RouteDecision route(String callerCountryIso, String dialledUserPart, Instant now) {
+        RouteDecision d = decide(callerCountryIso, dialledUserPart, now);
+        count(d instanceof RouteDecision.Refused r ? r.refusal().outcome() : ROUTED);
+        return d;
+    }
+
+    /**
+     * What {@link #route} would decide now, without counting it: for the dial pad (OPS-2), which asks
+     * before any call is placed.
+     */
+    public RouteDecision preview(String callerCountryIso, String dialledUserPart, Instant now) {
+        return decide(callerCountryIso, dialledUserPart, now);
+    }
+
+    private RouteDecision decide(String callerCountryIso, String dialledUserPart, Instant now) {
         RoutingTable t = table.get();
         Classification c = t.classifier().classify(callerCountryIso, dialledUserPart);
         if (c instanceof Refused r) {
-            return refuse(r.refusal(), r.number());
+            return new RouteDecision.Refused(r.refusal(), r.number());
         }
         PhoneNumberInfo number = ((Callable) c).number();
         Optional<RoutingRefusal> closed = t.availability().check(callerCountryIso, number.regionCode(), now);
         if (closed.isPresent()) {
-            return refuse(closed.get(), number);
+            return new RouteDecision.Refused(closed.get(), number);
         }
         List<TrunkCandidate> candidates = t.selector().candidates(number.digits(), now);
         if (candidates.isEmpty()) {
-            return refuse(t.selector().serves(number.digits()) ? RoutingRefusal.trunksBusy()
+            return new RouteDecision.Refused(t.selector().serves(number.digits()) ? RoutingRefusal.trunksBusy()
                     : RoutingRefusal.noRoute(CountryAvailability.countryName(number.regionCode())), number);
         }
-        count(ROUTED);
         return new RouteDecision.Routed(number, candidates);
     }
 
@@ -148,11 +161,6 @@ public final class RoutingService {
      */
     public void reload(GatewayConfig config, Path baseDir) {
         reload(RoutingTable.load(config, baseDir, states, random));
-    }
-
-    private RouteDecision refuse(RoutingRefusal refusal, PhoneNumberInfo number) {
-        count(refusal.outcome());
-        return new RouteDecision.Refused(refusal, number);
     }
 
     private void count(String outcome) {

@@ -16,6 +16,7 @@ public final class TrunkState {
     private long tokens = -1;
     private long lastNanos;
     private volatile boolean up = true;
+    private volatile boolean drained;
     private int consecutiveFailures;
 
     TrunkState(String name) {
@@ -36,8 +37,21 @@ public final class TrunkState {
         return up;
     }
 
+    /** Whether an operator drained the trunk (OPS-2): no new calls, calls in progress go on. */
+    public boolean isDrained() {
+        return drained;
+    }
+
+    /** Drains the trunk ({@code true}) or takes it back into rotation. */
+    public void drain(boolean on) {
+        drained = on;
+    }
+
     /** Whether a call could start now without passing the trunk's channel or CPS limit; takes nothing. */
     synchronized boolean canStart(Trunk trunk, Instant now) {
+        if (drained) {
+            return false;
+        }
         if (trunk.maxChannels() > 0 && channels >= trunk.maxChannels()) {
             return false;
         }

@@ -515,6 +515,30 @@ class B2buaCallTest {
     }
 
     @Test
+    void anOperatorEndsARingingCallItSeesAmongTheLiveCalls() throws Exception {
+        SIPRequest invite = clientInvite("alice", "+447400123456", "c5o");
+        transactions.onRequest(invite, CLIENT);
+        SIPRequest carrierInvite = onlyRequest("INVITE");
+        transactions.onResponse(carrierResponse(carrierInvite, 180, null), CARRIER);
+
+        assertThat(b2bua.liveCalls()).singleElement().satisfies(c -> {
+            assertThat(c.callId()).isEqualTo("c5o");
+            assertThat(c.account()).isEqualTo("alice");
+            assertThat(c.state()).isEqualTo("EARLY");
+            assertThat(c.answeredAt()).isNull();
+        });
+        assertThat(b2bua.hangUp("no-such-call", "operator")).isFalse();
+        assertThat(b2bua.hangUp("c5o", "operator")).isTrue();
+
+        assertThat(sender.statuses()).containsExactly(100, 180, 480);
+        assertThat(sender.lastResponse().getReasonPhrase()).isEqualTo("Call Ended By The Operator");
+        assertThat(sender.requests("CANCEL")).hasSize(1);
+        assertThat(accounts.available("alice")).isEqualTo(usd("10.00"));
+        assertThat(onlyRecord().get("disconnectCause").asText()).isEqualTo("operator");
+        assertThat(b2bua.liveCalls()).isEmpty();
+    }
+
+    @Test
     void carrierBusyReachesTheClientWithItsCode() throws Exception {
         SIPRequest invite = clientInvite("alice", "+447400123456", "c6");
         transactions.onRequest(invite, CLIENT);

@@ -54,7 +54,9 @@ class GatewayConfigTest {
         assertThat(c.sip().sdesWithoutTls()).as("the loopback demo takes SDES over udp").isTrue();
         assertThat(c.sip().maxMessageBytes()).isEqualTo(16384);
         assertThat(c.sip().timers()).isEqualTo(TimersConfig.RFC_3261);
-        assertThat(c.http()).isEqualTo(new HttpConfig("127.0.0.1", 8080));
+        assertThat(c.http()).isEqualTo(new HttpConfig("127.0.0.1", 8080, java.util.List.of(new ApiTokenConfig("demo",
+                ApiTokenConfig.OPERATOR, "91c16f0d6cc1bec3c3603972182a07c66ff4fa71618a975e963d6dbe42b6dd37")),
+                java.util.List.of()));
         assertThat(c.media()).isEqualTo(new MediaConfig("127.0.0.1", 20000, 29999, Duration.ofSeconds(30), Duration.ofHours(2)));
         assertThat(c.trunks()).extracting(TrunkConfig::name, TrunkConfig::host, TrunkConfig::port, TrunkConfig::prefixes,
                 TrunkConfig::probe).containsExactly(tuple("demo-carrier", "127.0.0.1", 5080, java.util.List.of(""), false));
@@ -234,7 +236,19 @@ class GatewayConfigTest {
                         "test.yaml:21:3: cdr: missing key file (add file: ./var/cdr/calls.jsonl)\n"
                                 + "test.yaml:21:3: cdr.fiel: unknown key (did you mean file?)"),
                 Arguments.of("unknown key with no near match", "port: 8080 }", "port: 8080, tls: true }",
-                        "test.yaml:4:38: http.tls: unknown key (use one of host, port)"),
+                        "test.yaml:4:38: http.tls: unknown key (use one of host, port, tokens, allowedHosts)"),
+                Arguments.of("unknown key in an API token", "port: 8080 }",
+                        "port: 8080, tokens: [{ name: ops, role: operator, sha: x }] }",
+                        "test.yaml:4:47: http.tokens[0]: missing key sha256 (add sha256: \"<java -jar gateway.jar"
+                                + " hash-token>\")\n"
+                                + "test.yaml:4:76: http.tokens[0].sha: unknown key (use one of name, role, sha256)"),
+                Arguments.of("unknown API role", "port: 8080 }", "port: 8080, tokens: [{ name: ops, role: admin,"
+                                + " sha256: \"" + "ab".repeat(32) + "\" }] }",
+                        "test.yaml:4:66: http.tokens[0].role: unknown role \"admin\" (use read-only or operator)"),
+                Arguments.of("API token stored in clear", "port: 8080 }", "port: 8080, tokens: [{ name: ops,"
+                                + " role: operator, sha256: demo-admin-token }] }",
+                        "test.yaml:4:84: http.tokens[0].sha256: not a SHA-256 in lower-case hex (64 characters):"
+                                + " make it with java -jar gateway.jar hash-token"),
                 Arguments.of("bad port", "port: 5080", "port: 70000",
                         "test.yaml:9:11: trunks[0].port: 70000 is not a valid port (use 1..65535)"),
                 Arguments.of("certificate on udp", "transport: udp, host", "transport: udp, certificate: c.pem, host",

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * OPS-3 / issue #4: trunks reload from the configuration file without a restart ({@code POST
- * /reload}); a bad file is refused whole, naming its line, and the running routing stays.
+ * /api/v1/reload} with an operator token); a bad file is refused whole, naming its line, and the running
+ * routing stays.
  */
 @ExtendWith(SippAvailable.class)
 class ReloadEndToEndTest {
@@ -55,15 +56,15 @@ class ReloadEndToEndTest {
         assertThat(callVia(sipPort, first)).isTrue();
 
         Files.writeString(config, TestAccounts.withPasswords(yaml(sipPort, httpPort, mediaBase, "second", second)));
-        HttpResponse<String> ok = post(httpPort, "/reload");
+        HttpResponse<String> ok = post(httpPort, "/api/v1/reload");
         assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
-        assertThat(ok.body()).contains("\"reloaded\":true");
+        assertThat(ok.body()).contains("trunks and buy-rate decks").contains("\"notReloaded\" : [ ]");
         assertThat(callVia(sipPort, second)).isTrue();
 
         Files.writeString(config, TestAccounts.withPasswords(yaml(sipPort, httpPort, mediaBase, "third", 70000)));
-        HttpResponse<String> refused = post(httpPort, "/reload");
+        HttpResponse<String> refused = post(httpPort, "/api/v1/reload");
         assertThat(refused.statusCode()).isEqualTo(400);
-        assertThat(refused.body()).contains("\"reloaded\":false")
+        assertThat(refused.body()).contains("the running one stays")
                 .contains("gateway.yaml:").contains("70000 is not a valid port");
         assertThat(callVia(sipPort, second)).isTrue();
     }
@@ -85,6 +86,7 @@ class ReloadEndToEndTest {
 
     private static HttpResponse<String> post(int port, String path) throws Exception {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("Authorization", "Bearer demo-admin-token")
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
     }
 
@@ -93,7 +95,10 @@ class ReloadEndToEndTest {
                 sip:
                   listen:
                     - { transport: udp, host: 127.0.0.1, port: %1$d }
-                http: { host: 127.0.0.1, port: %2$d }
+                http:
+                  host: 127.0.0.1
+                  port: %2$d
+                  tokens: [{ name: demo, role: operator, sha256: "91c16f0d6cc1bec3c3603972182a07c66ff4fa71618a975e963d6dbe42b6dd37" }]
                 media: { host: 127.0.0.1, portMin: %3$d, portMax: %4$d }
                 trunks:
                   - name: %5$s

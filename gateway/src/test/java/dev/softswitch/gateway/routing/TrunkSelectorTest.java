@@ -116,6 +116,26 @@ class TrunkSelectorTest {
     }
 
     @Test
+    void aDrainedTrunkTakesNoNewCallsWhileItsRunningCallsKeepTheirChannel() {
+        Trunk main = trunk("main", List.of("66"), 0, 1, "66,0.01", 0, 0);
+        Trunk backup = trunk("backup", List.of("66"), 0, 1, "66,0.02", 0, 0);
+        TrunkSelector s = selector(main, backup);
+        assertThat(s.acquire(main, NOW)).isTrue();
+
+        states.of("main").drain(true);
+
+        assertThat(names(s.candidates("66812345678", NOW))).containsExactly("backup");
+        assertThat(s.acquire(main, NOW)).isFalse();
+        assertThat(states.of("main").channelsInUse()).isEqualTo(1);
+        s.release(main);
+        assertThat(states.of("main").channelsInUse()).isZero();
+
+        states.of("main").drain(false);
+
+        assertThat(names(s.candidates("66812345678", NOW))).containsExactly("main", "backup");
+    }
+
+    @Test
     void callsPerSecondLimitRefillsWithTheInjectedClock() {
         Trunk limited = trunk("limited", List.of("49"), 0, 1, "49,0.01", 0, 2);
         TrunkSelector s = selector(limited);
