@@ -369,13 +369,8 @@ final class Call implements CarrierAttempts.Events {
         }
         wiring.metrics().callEnded();
         wiring.registry().remove(this, client.inviteTx());
-        TrunkCandidate trunk = carrier.candidate();
-        charging.settle(new CallRecordSnapshot(client.callId(), caller, callee,
-                trunk == null ? null : trunk.trunk().name(), startedAt, answeredAt, wiring.sip().timers().now(),
-                sipCode, cause, hungUpBy, number == null ? null : number.regionCode(),
-                number == null ? null : number.type().name(),
-                trunk != null && trunk.priced() ? trunk.buyRateMicros() : null,
-                trunk != null && trunk.priced() ? trunk.trunk().deck().currency() : null, null), quality);
+        charging.settle(CallRecordSnapshot.of(client.callId(), caller, callee, carrier.candidate(), number, startedAt,
+                answeredAt, wiring.sip().timers().now(), sipCode, cause, hungUpBy), quality);
     }
 
     /**

@@ -7,6 +7,8 @@ import dev.softswitch.charging.cdr.MediaQuality;
 import dev.softswitch.charging.money.Money;
 import dev.softswitch.charging.money.Rounding;
 import java.time.Duration;
+import dev.softswitch.gateway.routing.PhoneNumberInfo;
+import dev.softswitch.gateway.routing.TrunkCandidate;
 import java.time.Instant;
 
 /**
@@ -19,6 +21,20 @@ import java.time.Instant;
 record CallRecordSnapshot(String callId, String caller, String callee, String trunk, Instant start, Instant answer,
                           Instant end, int sipCode, String cause, String hungUpBy, String country, String numberType,
                           Long buyRateMicros, String buyCurrency, MediaQuality quality) {
+
+    /**
+     * The record of a call that ended at {@code end}: the trunk's name and buy rate from the carrier attempt that
+     * placed it ({@code trunk} null when none did), the destination from its number (null when never classified).
+     */
+    static CallRecordSnapshot of(String callId, String caller, String callee, TrunkCandidate trunk,
+                                 PhoneNumberInfo number, Instant start, Instant answer, Instant end, int sipCode,
+                                 String cause, String hungUpBy) {
+        boolean priced = trunk != null && trunk.priced();
+        return new CallRecordSnapshot(callId, caller, callee, trunk == null ? null : trunk.trunk().name(), start,
+                answer, end, sipCode, cause, hungUpBy, number == null ? null : number.regionCode(),
+                number == null ? null : number.type().name(), priced ? trunk.buyRateMicros() : null,
+                priced ? trunk.trunk().deck().currency() : null, null);
+    }
 
     /** The same, with the media quality the relay measured once its ports were closed. */
     CallRecordSnapshot withQuality(MediaQuality measured) {

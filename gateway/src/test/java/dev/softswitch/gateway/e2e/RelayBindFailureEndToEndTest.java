@@ -95,6 +95,11 @@ class RelayBindFailureEndToEndTest {
         assertThat(gateway.activeCalls()).isZero();
         assertThat(gateway.relay().portsInUse()).isZero();
         assertThat(gateway.relay().sessionsActive()).isZero();
+        // the reservation goes back on the charging executor just after the 503: wait for it, bounded
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(5).toNanos();
+        while (!gateway.accounts().available("alice").equals(before) && System.nanoTime() < deadline) {
+            java.util.concurrent.locks.LockSupport.parkNanos(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(10));
+        }
         assertThat(gateway.accounts().available("alice")).isEqualTo(before);
     }
 }
