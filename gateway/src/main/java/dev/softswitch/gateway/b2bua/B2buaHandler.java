@@ -179,6 +179,11 @@ public final class B2buaHandler implements TransactionUser {
                 tx.respond(r);
                 return;
             }
+            Optional<SIPResponse> refused = RequestChecks.refusal(request);
+            if (refused.isPresent()) {
+                tx.respond(refused.get());
+                return;
+            }
             switch (method) {
                 case Request.INVITE -> {
                     if (parts.overload.refuseNewCall()) {

@@ -7,6 +7,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.DefaultAddressedEnvelope;
+import java.net.InetSocketAddress;
 import javax.sip.message.Request;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,12 +48,23 @@ public final class SipBadMessageHandler extends ChannelInboundHandlerAdapter {
             }
             return;
         }
+        InetSocketAddress destination = null;
+        if (!transport.isReliable()) {
+            try {
+                destination = ViaResponseAddress.resolve(answer.getTopmostVia());
+            } catch (IllegalArgumentException e) {
+                // e.g. a Via port out of range without rport: there is nowhere to send the answer (fuzz find)
+                counters.incrementDropped();
+                LOG.debug("Dropping bad message from {}, its Via leads nowhere: {}", decoded.source(), e.toString());
+                return;
+            }
+        }
         LOG.debug("Answering bad message from {} with {} {}", decoded.source(), answer.getStatusCode(),
                 answer.getReasonPhrase());
         counters.incrementRejectionsSent(answer.getStatusCode());
         ChannelFuture written = transport.isReliable()
                 ? ctx.writeAndFlush(answer)
-                : ctx.writeAndFlush(new DefaultAddressedEnvelope<>(answer, ViaResponseAddress.resolve(answer.getTopmostVia())));
+                : ctx.writeAndFlush(new DefaultAddressedEnvelope<>(answer, destination));
         if (decoded.closeAfterReply() && transport.isReliable()) {
             written.addListener(ChannelFutureListener.CLOSE);
         }

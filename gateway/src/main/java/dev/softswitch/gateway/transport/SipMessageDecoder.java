@@ -62,8 +62,9 @@ public final class SipMessageDecoder extends MessageToMessageDecoder<SipFrame> {
         Endpoint source = new Endpoint(sender, transport);
         HeaderProblems problems = new HeaderProblems();
         SIPMessage message;
+        byte[] bytes = unfold(frame.bytes());
         try {
-            message = parser.parseSIPMessage(unfold(frame.bytes()), frame.result().isSuccess(), false, problems);
+            message = parser.parseSIPMessage(bytes, frame.result().isSuccess(), false, problems);
         } catch (ParseException | RuntimeException e) {
             LOG.debug("Unparseable SIP message from {}: {}", source, e.toString());
             message = null;
@@ -72,13 +73,22 @@ public final class SipMessageDecoder extends MessageToMessageDecoder<SipFrame> {
         if (message == null && frame.result().isSuccess() && problems.first == null) {
             return; // nothing but control characters
         }
-        SipDecodeResult result = frame.result().isFailure() ? frame.result() : validate(message, problems);
+        SipDecodeResult syntax = message instanceof SIPRequest && frame.result().isSuccess()
+                ? SipRequestSyntax.check(bytes) : null;
+        SipDecodeResult result = frame.result().isFailure() ? frame.result()
+                : syntax != null ? syntax : validate(message, problems);
         out.add(new DecodedSipMessage(message, source, result, frame.closeAfterReply()));
     }
 
     private static SipDecodeResult validate(SIPMessage message, HeaderProblems problems) {
         if (problems.first != null) {
             return SipDecodeResult.badRequest(problems.first);
+        }
+        if (message instanceof SIPRequest request && request.getTopmostVia() != null
+                && (request.getTopmostVia().getPort() > 65535 || request.getTopmostVia().getPort() < -1)) {
+            // JAIN-SIP takes any int; an answer to it would throw where it is addressed (fuzz find).
+            return SipDecodeResult.badRequest("Malformed Via: port " + request.getTopmostVia().getPort()
+                    + " is out of range");
         }
         if (message instanceof SIPResponse response
                 && (response.getStatusCode() < 100 || response.getStatusCode() > 699)) {

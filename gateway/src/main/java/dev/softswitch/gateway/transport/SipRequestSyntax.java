@@ -1,0 +1,145 @@
+package dev.softswitch.gateway.transport;
+
+import dev.softswitch.gateway.sip.IpLiterals;
+import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Checks on a request's raw (unfolded) bytes that JAIN-SIP's parser lets pass, because it rewrites
+ * or keeps only one of what it reads: the SIP version of the Request-Line (RFC 3261 §8.2: 505 for
+ * anything but SIP/2.0), the Request-URI's host and port (an IPv6 address needs brackets and must be
+ * one, RFC 5118 §4.2 and §4.10; a port is digits), and a single-valued header given twice (RFC 4475
+ * §3.3.8). Each failure says what is wrong.
+ */
+final class SipRequestSyntax {
+
+    private static final Pattern REQUEST_LINE = Pattern.compile("^([^ ]+) +([^ ]+) +([^ ]+) *$");
+    private static final Pattern VERSION = Pattern.compile("(?i)SIP/\\d+\\.\\d+");
+
+    /** Headers RFC 3261 §7.3.1 allows once per message (a comma list is not one either). */
+    private static final Set<String> SINGLE = Set.of("call-id", "cseq", "from", "to", "max-forwards",
+            "content-length", "content-type");
+    private static final Map<String, String> COMPACT = Map.of("i", "call-id", "f", "from", "t", "to",
+            "l", "content-length", "c", "content-type");
+    private static final Map<String, String> DISPLAY = Map.of("call-id", "Call-ID", "cseq", "CSeq", "from", "From",
+            "to", "To", "max-forwards", "Max-Forwards", "content-length", "Content-Length",
+            "content-type", "Content-Type");
+
+    private SipRequestSyntax() {
+    }
+
+    /** The failure a request's raw bytes show, or null when they show none; responses are not checked. */
+    static SipDecodeResult check(byte[] unfolded) {
+        String head = head(unfolded);
+        int eol = head.indexOf("\r\n");
+        String startLine = eol < 0 ? head : head.substring(0, eol);
+        if (startLine.startsWith("SIP/")) {
+            return null;
+        }
+        Matcher m = REQUEST_LINE.matcher(startLine);
+        if (m.matches()) {
+            String version = m.group(3);
+            if (!version.equalsIgnoreCase("SIP/2.0")) {
+                return VERSION.matcher(version).matches()
+                        ? new SipDecodeResult(505, "Version Not Supported (" + version + ")")
+                        : SipDecodeResult.badRequest("Malformed Request-Line: no SIP version");
+            }
+            String uriProblem = uriProblem(m.group(2));
+            if (uriProblem != null) {
+                return SipDecodeResult.badRequest("Malformed Request-URI: " + uriProblem);
+            }
+        }
+        return eol < 0 ? null : duplicateProblem(head.substring(eol + 2));
+    }
+
+    /** What is wrong with a sip: or sips: URI's host or port; null when nothing (other schemes: not checked). */
+    static String uriProblem(String uri) {
+        int colon = uri.indexOf(':');
+        if (colon < 0) {
+            return null;
+        }
+        String scheme = uri.substring(0, colon).toLowerCase(Locale.ROOT);
+        if (!scheme.equals("sip") && !scheme.equals("sips")) {
+            return null;
+        }
+        String rest = uri.substring(colon + 1);
+        String hostport = rest.substring(rest.lastIndexOf('@') + 1);
+        int end = indexOfAny(hostport, ";?");
+        hostport = end < 0 ? hostport : hostport.substring(0, end);
+        String port;
+        if (hostport.startsWith("[")) {
+            int close = hostport.indexOf(']');
+            if (close < 0) {
+                return "unterminated IPv6 reference";
+            }
+            String reference = hostport.substring(0, close + 1);
+            if (!IpLiterals.isIpv6Reference(reference)) {
+                return reference + " is not an IPv6 address";
+            }
+            String after = hostport.substring(close + 1);
+            if (after.isEmpty()) {
+                return null;
+            }
+            if (!after.startsWith(":")) {
+                return "text after the IPv6 reference";
+            }
+            port = after.substring(1);
+        } else {
+            int portColon = hostport.indexOf(':');
+            if (portColon < 0) {
+                return null;
+            }
+            if (hostport.indexOf(':', portColon + 1) >= 0) {
+                return "an IPv6 address must be enclosed in brackets";
+            }
+            port = hostport.substring(portColon + 1);
+        }
+        if (port.isEmpty() || port.length() > 5 || !port.chars().allMatch(c -> c >= '0' && c <= '9')
+                || Integer.parseInt(port) > 65535) {
+            return "port '" + port + "' is not a number from 0 to 65535";
+        }
+        return null;
+    }
+
+    private static SipDecodeResult duplicateProblem(String headers) {
+        Set<String> seen = new HashSet<>();
+        for (String line : headers.split("\r\n")) {
+            int colon = line.indexOf(':');
+            if (colon <= 0) {
+                continue;
+            }
+            String name = line.substring(0, colon).trim().toLowerCase(Locale.ROOT);
+            name = COMPACT.getOrDefault(name, name);
+            if (SINGLE.contains(name) && !seen.add(name)) {
+                return SipDecodeResult.badRequest("Multiple " + DISPLAY.get(name) + " headers");
+            }
+        }
+        return null;
+    }
+
+    /** The start line and headers, without the blank line and body. */
+    private static String head(byte[] bytes) {
+        int n = bytes.length;
+        for (int i = 0; i + 3 < bytes.length; i++) {
+            if (bytes[i] == '\r' && bytes[i + 1] == '\n' && bytes[i + 2] == '\r' && bytes[i + 3] == '\n') {
+                n = i;
+                break;
+            }
+        }
+        return new String(bytes, 0, n, StandardCharsets.ISO_8859_1);
+    }
+
+    private static int indexOfAny(String s, String chars) {
+        for (int i = 0; i < s.length(); i++) {
+            if (chars.indexOf(s.charAt(i)) >= 0) {
+                return i;
+            }
+        }
+        return -1;
+    }
+}
