@@ -176,7 +176,14 @@ public final class SipTransport implements SipSender, AutoCloseable {
             LOG.warn("Cannot send a response over transport {}", via.getTransport());
             return;
         }
-        send(response, new Endpoint(ViaResponseAddress.resolve(via), transport));
+        InetSocketAddress destination;
+        try {
+            destination = ViaResponseAddress.resolve(via);
+        } catch (IllegalArgumentException e) {
+            LOG.debug("Cannot send {}: {}", response.getFirstLine(), e.getMessage());
+            return;
+        }
+        send(response, new Endpoint(destination, transport));
     }
 
     /**
