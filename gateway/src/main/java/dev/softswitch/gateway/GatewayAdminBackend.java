@@ -72,6 +72,13 @@ final class GatewayAdminBackend implements AdminBackend {
     }
 
     @Override
+    public Identity identity(String accountId) {
+        Optional<Subscriber> subscriber = parts.subscribers().get().find(accountId);
+        return new Identity(subscriber.map(Subscriber::verifiedNumber).orElse(null),
+                subscriber.map(Subscriber::country).orElse(null));
+    }
+
+    @Override
     public Dialled dial(String accountId, String number) {
         Optional<Subscriber> subscriber = parts.subscribers().get().find(accountId);
         String country = subscriber.map(Subscriber::country).orElse(null);

@@ -224,7 +224,7 @@ final class AccountRoutes {
     }
 
     Map<String, Object> view(String id) {
-        return AccountViews.account(store, id, engine.clock().instant());
+        return AccountViews.account(store, id, backend.identity(id), engine.clock().instant());
     }
 
     Money money(String accountId, String text, String field) {

@@ -32,15 +32,16 @@ final class AccountViews {
     }
 
     /** The account with its balance broken down (OPS-2): lots, coins, plan and package minutes, cap, reserved. */
-    static Map<String, Object> account(JournalledAccountStore store, String id, Instant now) {
+    static Map<String, Object> account(JournalledAccountStore store, String id, AdminBackend.Identity identity,
+                                       Instant now) {
         String currency = store.balance(id).orElseThrow().currency();
         AccountProfile profile = store.administration().profile(id);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("id", id);
         out.put("product", store.productOf(id).orElse(null));
         out.put("currency", currency);
-        out.put("number", profile.number());
-        out.put("country", profile.country());
+        out.put("number", profile.number() != null || profile.anonymised() ? profile.number() : identity.number());
+        out.put("country", profile.country() != null || profile.anonymised() ? profile.country() : identity.country());
         out.put("suspended", profile.suspended());
         out.put("suspension", profile.suspension());
         out.put("deleted", profile.anonymised());

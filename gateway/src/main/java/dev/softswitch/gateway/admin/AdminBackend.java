@@ -39,6 +39,16 @@ public interface AdminBackend {
     /** Charging's profiles changed (an account created, deleted): the gateway learns them at once. */
     void subscribersChanged();
 
+    /**
+     * The verified number and country the gateway knows {@code accountId} by (from the configuration or the
+     * journaled profile), each null when it has none.
+     */
+    Identity identity(String accountId);
+
+    /** An account's verified number (E.164) and the country it calls from (ISO 3166), either null. */
+    record Identity(String number, String country) {
+    }
+
     /** What the number plan says of {@code number} dialled by {@code accountId} (a subscriber or not). */
     Dialled dial(String accountId, String number);
 

@@ -156,6 +156,12 @@ final class AdminApiFixture implements AutoCloseable {
         }
 
         @Override
+        public Identity identity(String accountId) {
+            // alice is configured with a number, as accounts of the configuration file are
+            return "alice".equals(accountId) ? new Identity("+447400000001", "GB") : new Identity(null, null);
+        }
+
+        @Override
         public Dialled dial(String accountId, String number) {
             if (number.startsWith("+800")) {
                 return new Dialled(number.substring(1), "TOLL_FREE", "001", "Toll-Free Numbers Not Supported", 403);

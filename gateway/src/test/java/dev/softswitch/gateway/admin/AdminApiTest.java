@@ -41,6 +41,13 @@ class AdminApiTest {
     }
 
     @Test
+    void aConfiguredAccountShowsTheNumberAndCountryTheGatewayKnowsItBy() throws Exception {
+        HttpResponse<String> r = api.send("GET", "/api/v1/accounts/alice", OPERATOR_TOKEN, null, Map.of());
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).contains("\"number\" : \"+447400000001\"").contains("\"country\" : \"GB\"");
+    }
+
+    @Test
     void aWrongTokenIs401() throws Exception {
         HttpResponse<String> r = api.send("GET", "/api/v1/accounts/alice", "not-the-token-at-all", null, Map.of());
 
