@@ -51,6 +51,7 @@ final class Call implements CarrierAttempts.Events {
     private final CarrierAttempts carrier;
     private final CallCharging charging;
     private final SessionTimers sessions;
+    private final CallTally tally;
     private final Instant startedAt;
     private CallState state = CallState.ROUTING;
     private CallMedia media;
@@ -70,10 +71,11 @@ final class Call implements CarrierAttempts.Events {
                 clientSide -> guarded(() -> reinvites.refresh(clientSide)),
                 () -> guarded(() -> teardown("session_timer_expired", "gateway")));
         sessions.offeredByClient(inviteTx.request());
-        this.carrier = new CarrierAttempts(wiring.sip(), wiring.routing(), client.callId(), sessions, this);
+        this.startedAt = wiring.sip().timers().now();
+        this.tally = new CallTally(wiring.metrics(), startedAt);
+        this.carrier = new CarrierAttempts(wiring.sip(), wiring.routing(), client.callId(), sessions, tally, this);
         this.infos = new InfoRelay(wiring.sip(), clientSide -> clientSide ? client.dialog() : carrier.leg());
         this.charging = wiring.charging().open(client.callId());
-        this.startedAt = wiring.sip().timers().now();
         this.caller = account;
         this.callee = client.callee();
     }
@@ -199,6 +201,7 @@ final class Call implements CarrierAttempts.Events {
     }
 
     private void provisional(SIPResponse r) {
+        tally.carrierResponded(r.getStatusCode(), wiring.sip().timers().now());
         byte[] sdp;
         try {
             sdp = media.fromCarrier(r.getRawContent());
@@ -242,6 +245,7 @@ final class Call implements CarrierAttempts.Events {
         }
         moveTo(CallState.ANSWERED);
         answeredAt = wiring.sip().timers().now();
+        tally.carrierResponded(r.getStatusCode(), answeredAt);
         sessions.start();
         wiring.metrics().callAttempt("answered");
         wiring.metrics().responseSent(Response.OK);
@@ -364,13 +368,11 @@ final class Call implements CarrierAttempts.Events {
         sessions.stop();
         CompletableFuture<MediaQuality> quality = media == null ? CompletableFuture.completedFuture(null) : media.close();
         carrier.releaseTrunk();
-        if (wasAnswered) {
-            wiring.metrics().teardown(cause);
-        }
-        wiring.metrics().callEnded();
+        Instant endedAt = wiring.sip().timers().now();
+        tally.ended(number, wasAnswered ? answeredAt : null, endedAt, cause);
         wiring.registry().remove(this, client.inviteTx());
         charging.settle(CallRecordSnapshot.of(client.callId(), caller, callee, carrier.candidate(), number, startedAt,
-                answeredAt, wiring.sip().timers().now(), sipCode, cause, hungUpBy), quality);
+                answeredAt, endedAt, sipCode, cause, hungUpBy), quality);
     }
 
     /**

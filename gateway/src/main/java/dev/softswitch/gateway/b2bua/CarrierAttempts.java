@@ -60,6 +60,7 @@ final class CarrierAttempts {
     /** Asks for session timers in every INVITE; a 422 (RFC 4028 §7.1) asks the same trunk again, once. */
     private final SessionTimers sessions;
     private final String clientCallId;
+    private final CallTally tally;
     private List<TrunkCandidate> candidates = List.of();
     private byte[] offer;
     private String verifiedNumber;
@@ -74,8 +75,10 @@ final class CarrierAttempts {
     private Timeout ringTimer;
     private boolean askedAgain;
 
-    CarrierAttempts(Signalling sip, RoutingService routing, String clientCallId, SessionTimers sessions, Events events) {
+    CarrierAttempts(Signalling sip, RoutingService routing, String clientCallId, SessionTimers sessions, CallTally tally,
+                    Events events) {
         this.sip = sip;
+        this.tally = tally;
         this.sessions = sessions;
         this.routing = routing;
         this.clientCallId = clientCallId;
@@ -113,6 +116,7 @@ final class CarrierAttempts {
         stopRinging();
         if (trunkHeld) {
             trunkHeld = false;
+            tally.attemptEnded(candidate.trunk().name());
             routing.release(candidate.trunk());
         }
     }

@@ -3,6 +3,8 @@ package dev.softswitch.gateway.metrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,12 +31,19 @@ public final class GatewayMetrics {
     private final Map<String, Counter> authByOutcome = new ConcurrentHashMap<>();
     private final Map<String, Counter> throttledByReason = new ConcurrentHashMap<>();
     private final Map<String, Counter> bansByScope = new ConcurrentHashMap<>();
+    private final Map<String, TrunkCountry> byTrunkAndCountry = new ConcurrentHashMap<>();
+    private final Timer postDialDelay;
     private final AtomicInteger callsActive = new AtomicInteger();
 
     public GatewayMetrics(MeterRegistry registry) {
         this.registry = registry;
         Gauge.builder("calls.active", callsActive, AtomicInteger::get)
                 .description("Calls between INVITE accepted for routing and their end")
+                .register(registry);
+        postDialDelay = Timer.builder("calls.post.dial.delay")
+                .description("From the client's INVITE to the carrier's first 180/183 or answer")
+                .serviceLevelObjectives(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(3),
+                        Duration.ofSeconds(5), Duration.ofSeconds(8), Duration.ofSeconds(13))
                 .register(registry);
     }
 
@@ -129,5 +138,43 @@ public final class GatewayMetrics {
 
     public int callsActive() {
         return callsActive.get();
+    }
+
+    /**
+     * One carrier attempt ended (OPS-1), or a call that reached no trunk: {@code trunk} is the name of a
+     * configured trunk (null: {@code none}), {@code country} the ISO 3166 alpha-2 region of the dialled
+     * number (anything else, null included: {@code other}), {@code answeredFor} how long the attempt was
+     * answered (null: not answered). Both label sets are bounded, so
+     * {@code calls_trunk_answers_total / calls_trunk_attempts_total} is the ASR and
+     * {@code calls_trunk_answered_seconds_total / calls_trunk_answers_total} the ACD, per trunk and country.
+     */
+    public void trunkAttempt(String trunk, String country, Duration answeredFor) {
+        String t = trunk == null ? "none" : trunk;
+        String c = country != null && ISO_COUNTRIES.contains(country.toUpperCase(Locale.ROOT))
+                ? country.toUpperCase(Locale.ROOT) : "other";
+        TrunkCountry meters = byTrunkAndCountry.computeIfAbsent(t + ' ' + c, k -> new TrunkCountry(
+                counter("calls.trunk.attempts", "Carrier attempts (or calls that reached no trunk), by trunk and country", t, c),
+                counter("calls.trunk.answers", "Carrier attempts answered, by trunk and country", t, c),
+                counter("calls.trunk.answered.seconds", "Seconds of answered calls, by trunk and country", t, c)));
+        meters.attempts.increment();
+        if (answeredFor != null) {
+            meters.answers.increment();
+            meters.seconds.increment(answeredFor.toNanos() / 1e9);
+        }
+    }
+
+    /** Post-dial delay: the client's INVITE to the carrier's first 180, 183 or answer. */
+    public void postDialDelay(Duration delay) {
+        postDialDelay.record(delay);
+    }
+
+    private Counter counter(String name, String description, String trunk, String country) {
+        return Counter.builder(name).description(description).tag("trunk", trunk).tag("country", country)
+                .register(registry);
+    }
+
+    private static final java.util.Set<String> ISO_COUNTRIES = java.util.Set.of(Locale.getISOCountries());
+
+    private record TrunkCountry(Counter attempts, Counter answers, Counter seconds) {
     }
 }

@@ -1,0 +1,283 @@
+package dev.softswitch.gateway.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.softswitch.gateway.Gateway;
+import dev.softswitch.gateway.config.GatewayConfig;
+import dev.softswitch.gateway.testing.TestAccounts;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The operator's metrics end to end (issue 13, OPS-1): a real gateway between SIPp clients and SIPp
+ * carriers; ASR and ACD per trunk and per country read from {@code /metrics} after a scripted mix of
+ * calls, and every metric the alert rules and the Grafana dashboard in {@code docker/} query checked
+ * against the names the gateway really exports (standing in for {@code promtool} until it is installed).
+ * Each test dials its own country through its own trunk, so they do not see each other's counts.
+ */
+@ExtendWith(SippAvailable.class)
+class OperatorMetricsEndToEndTest {
+
+    private static final Duration LIMIT = Duration.ofSeconds(20);
+    private static final int MEDIA_PORTS = 40;
+    private static final String JAPAN_MOBILE = "+819012345678";
+    private static final String THAI_MOBILE = "+66812345678";
+    /** Names Prometheus adds itself (not scraped from the gateway). */
+    private static final Set<String> SYNTHETIC = Set.of("up");
+    /** PromQL words that look like metric names. */
+    private static final Set<String> KEYWORDS = Set.of("by", "without", "and", "or", "unless", "on", "ignoring",
+            "group_left", "group_right", "bool", "offset", "inf", "nan");
+
+    @TempDir
+    static Path dir;
+
+    private static Gateway gateway;
+    private static int sipPort;
+    private static int jpCarrier;
+    private static int thCarrier;
+
+    private final List<SippProcess> processes = new ArrayList<>();
+
+    @BeforeAll
+    static void startGateway() throws Exception {
+        sipPort = SippProcess.freePort();
+        int mediaBase = freeMediaRange(MEDIA_PORTS);
+        jpCarrier = SippProcess.freeUdpPort();
+        thCarrier = SippProcess.freeUdpPort();
+        String yaml = """
+                sip:
+                  listen:
+                    - { transport: udp, host: 127.0.0.1, port: %1$d }
+                http: { host: 127.0.0.1, port: %2$d }
+                media: { host: 127.0.0.1, portMin: %3$d, portMax: %4$d }
+                trunks:
+                  - { name: ops-jp, host: 127.0.0.1, port: %5$d, transport: udp, prefixes: ["81"], probe: false }
+                  - { name: ops-th, host: 127.0.0.1, port: %6$d, transport: udp, prefixes: ["66"], probe: false }
+                charging:
+                  currency: USD
+                  rates:
+                    - { prefix: "66", destination: Thailand, perMinute: "0.05", increments: 1/1 }
+                    - { prefix: "81", destination: Japan, perMinute: "0.05", increments: 1/1 }
+                  accounts:
+                    - { id: alice, balance: "10.00", number: "+447400000001" }
+                cdr: { file: "%7$s" }
+                routing: { maxAttempts: 1 }
+                """.formatted(sipPort, SippProcess.freeTcpPort(), mediaBase, mediaBase + MEDIA_PORTS - 1,
+                jpCarrier, thCarrier, dir.resolve("calls.jsonl"));
+        Path config = dir.resolve("gateway.yaml");
+        Files.writeString(config, TestAccounts.withPasswords(yaml));
+        gateway = Gateway.start(GatewayConfig.load(config), config);
+    }
+
+    @AfterAll
+    static void stopGateway() {
+        if (gateway != null) {
+            gateway.close();
+        }
+    }
+
+    @AfterEach
+    void stopEverything() {
+        processes.forEach(SippProcess::close);
+        await(() -> activeCalls() == 0, Duration.ofSeconds(10), "calls still active");
+    }
+
+    @Test
+    void asrAndAcdPerTrunkAndCountryAfterAnsweredBusyAndFailedCalls() throws Exception {
+        // The histogram and the teardowns are not per trunk: the other test's call may be in them already.
+        String before = metrics();
+        call("basic-call", "basic-call", Map.of(), Map.of());
+        call("basic-call", "basic-call", Map.of(), Map.of());
+        call("busy", "busy", Map.of(), Map.of());
+        call("rejected", "rejected", Map.of("code", "500"), Map.of("expected", "500"));
+
+        String metrics = metrics();
+        Map<String, String> jp = Map.of("trunk", "ops-jp", "country", "JP");
+        double attempts = value(metrics, "calls_trunk_attempts_total", jp);
+        double answers = value(metrics, "calls_trunk_answers_total", jp);
+        double seconds = value(metrics, "calls_trunk_answered_seconds_total", jp);
+        assertThat(attempts).isEqualTo(4.0);
+        assertThat(answers).isEqualTo(2.0);
+        assertThat(answers / attempts).as("ASR").isEqualTo(0.5);
+        assertThat(seconds / answers).as("ACD, seconds").isGreaterThan(0.2);
+        // Both answered calls rang (180) first; the busy and failed ones never did.
+        assertThat(value(metrics, "calls_post_dial_delay_seconds_count", Map.of())
+                - valueOrZero(before, "calls_post_dial_delay_seconds_count", Map.of())).isEqualTo(2.0);
+        assertThat(value(metrics, "calls_teardowns_total", Map.of("reason", "caller_bye"))
+                - valueOrZero(before, "calls_teardowns_total", Map.of("reason", "caller_bye"))).isEqualTo(2.0);
+        assertThat(value(metrics, "charging_debited_micros_total", Map.of("currency", "USD"))
+                - valueOrZero(before, "charging_debited_micros_total", Map.of("currency", "USD"))).isGreaterThan(0.0);
+    }
+
+    @Test
+    void everyMetricTheAlertsAndTheDashboardQueryIsExportedByTheGateway() throws Exception {
+        call("basic-call", "basic-call", Map.of(), Map.of(), THAI_MOBILE, thCarrier);
+        Set<String> exported = exportedNames(metrics());
+
+        Path docker = SippScenario.directory().getParent().resolve("docker");
+        List<String> exprs = new ArrayList<>();
+        for (JsonNode group : new ObjectMapper(new YAMLFactory()).readTree(docker.resolve("alerts.yml").toFile()).get("groups")) {
+            group.get("rules").forEach(rule -> exprs.add(rule.get("expr").asText()));
+        }
+        new ObjectMapper().readTree(docker.resolve("grafana/dashboards/softswitch.json").toFile()).findValues("expr")
+                .forEach(e -> exprs.add(e.asText()));
+        assertThat(exprs).hasSizeGreaterThan(10);
+
+        Set<String> referenced = new TreeSet<>();
+        exprs.forEach(e -> referenced.addAll(metricNames(e)));
+        assertThat(referenced).contains("calls_trunk_attempts_total", "calls_trunk_answers_total",
+                "calls_trunk_answered_seconds_total", "calls_post_dial_delay_seconds_bucket");
+        referenced.removeAll(SYNTHETIC);
+        assertThat(exported).as("names exported by /metrics").containsAll(referenced);
+    }
+
+    @Test
+    void metricNamesAreReadFromPromqlWithoutLabelsFunctionsOrKeywords() {
+        assertThat(metricNames("sum by (trunk) (increase(calls_trunk_answers_total{trunk!=\"none\"}[15m]))"
+                + " / clamp_min(sum by (trunk) (rate(calls_x_total[5m] offset 1h)), 1) > 1e6 and on (le) up == 0"))
+                .containsExactlyInAnyOrder("calls_trunk_answers_total", "calls_x_total", "up");
+    }
+
+    /** The metric names in a PromQL expression: label matchers, ranges, grouping clauses, functions and keywords dropped. */
+    static Set<String> metricNames(String promql) {
+        String bare = promql.replaceAll("\"[^\"]*\"", "\"\"").replaceAll("\\{[^}]*}", " ")
+                .replaceAll("\\[[^]]*]", " ").replaceAll("\\b(by|without|on|ignoring|group_left|group_right)\\s*\\([^)]*\\)", " ");
+        Set<String> names = new TreeSet<>();
+        Matcher m = Pattern.compile("(?<![\\w.])([a-zA-Z_:][a-zA-Z0-9_:]*)(\\s*\\()?").matcher(bare);
+        while (m.find()) {
+            if (m.group(2) == null && !KEYWORDS.contains(m.group(1).toLowerCase())) {
+                names.add(m.group(1));
+            }
+        }
+        return names;
+    }
+
+    private static Set<String> exportedNames(String exposition) {
+        Set<String> names = new TreeSet<>();
+        for (String line : exposition.split("\n")) {
+            if (!line.isBlank() && !line.startsWith("#")) {
+                names.add(line.split("[{ ]", 2)[0]);
+            }
+        }
+        return names;
+    }
+
+    private static double valueOrZero(String exposition, String name, Map<String, String> labels) {
+        try {
+            return value(exposition, name, labels);
+        } catch (AssertionError absent) {
+            return 0;
+        }
+    }
+
+    /** The value of the one sample of {@code name} carrying every label of {@code labels}. */
+    private static double value(String exposition, String name, Map<String, String> labels) {
+        for (String line : exposition.split("\n")) {
+            if (line.startsWith(name + "{") || line.startsWith(name + " ")) {
+                String labelPart = line.contains("{") ? line.substring(line.indexOf('{'), line.lastIndexOf('}') + 1) : "";
+                if (labels.entrySet().stream().allMatch(e -> labelPart.contains(e.getKey() + "=\"" + e.getValue() + "\""))) {
+                    return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                }
+            }
+        }
+        throw new AssertionError("no " + name + " with " + labels + " in\n" + exposition);
+    }
+
+    private void call(String clientFlow, String carrierFlow, Map<String, String> carrierVars, Map<String, String> clientVars) {
+        call(clientFlow, carrierFlow, carrierVars, clientVars, JAPAN_MOBILE, jpCarrier);
+    }
+
+    private void call(String clientFlow, String carrierFlow, Map<String, String> carrierVars, Map<String, String> clientVars,
+                      String number, int carrierPort) {
+        SippProcess.Builder c = SippProcess.builder(SippScenario.uas(carrierFlow)).localPort(carrierPort).timeout(LIMIT);
+        carrierVars.forEach(c::set);
+        SippProcess carrier = track(c.start());
+        carrier.awaitListening(Duration.ofSeconds(5));
+        SippProcess.Builder u = SippProcess.builder(SippScenario.uac(clientFlow)).remote(sipPort).service(number)
+                .set("account", "alice").callDuration(Duration.ofMillis(300)).timeout(LIMIT);
+        clientVars.forEach(u::set);
+        SippProcess client = track(u.start());
+        assertThat(client.awaitExit(LIMIT)).as(client.describe()).isZero();
+        assertThat(carrier.awaitExit(LIMIT)).as(carrier.describe()).isZero();
+        await(() -> activeCalls() == 0, Duration.ofSeconds(10), "call still active");
+    }
+
+    private SippProcess track(SippProcess p) {
+        processes.add(p);
+        return p;
+    }
+
+    private static String metrics() throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + gateway.httpAddress().getPort() + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        return r.body();
+    }
+
+    private static int activeCalls() {
+        try {
+            return gateway.activeCalls();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void await(BooleanSupplier condition, Duration limit, String what) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(what + ": not within " + limit);
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+        }
+    }
+
+    /** An even base port of {@code size} UDP ports all free now, in 30000..32700 (see RoutingEndToEndTest). */
+    private static int freeMediaRange(int size) {
+        java.util.Random random = new java.util.Random();
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int base = 30000 + 2 * random.nextInt((32700 - 30000 - size) / 2);
+            boolean free = true;
+            for (int port = base; port < base + size && free; port++) {
+                try (DatagramSocket probe = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))) {
+                    free = probe.getLocalPort() == port;
+                } catch (SocketException e) {
+                    free = false;
+                }
+            }
+            if (free) {
+                return base;
+            }
+        }
+        throw new IllegalStateException("no " + size + " consecutive free UDP ports in 30000..32700");
+    }
+}
