@@ -2,10 +2,7 @@ package dev.softswitch.gateway.transport;
 
 import dev.softswitch.gateway.sip.IpLiterals;
 import java.nio.charset.StandardCharsets;
-import java.util.HashSet;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -22,13 +19,8 @@ final class SipRequestSyntax {
     private static final Pattern VERSION = Pattern.compile("(?i)SIP/\\d+\\.\\d+");
 
     /** Headers RFC 3261 §7.3.1 allows once per message (a comma list is not one either). */
-    private static final Set<String> SINGLE = Set.of("call-id", "cseq", "from", "to", "max-forwards",
-            "content-length", "content-type");
-    private static final Map<String, String> COMPACT = Map.of("i", "call-id", "f", "from", "t", "to",
-            "l", "content-length", "c", "content-type");
-    private static final Map<String, String> DISPLAY = Map.of("call-id", "Call-ID", "cseq", "CSeq", "from", "From",
-            "to", "To", "max-forwards", "Max-Forwards", "content-length", "Content-Length",
-            "content-type", "Content-Type");
+    private static final String[] SINGLE = {"Call-ID", "CSeq", "From", "To", "Max-Forwards", "Content-Length",
+            "Content-Type"};
 
     private SipRequestSyntax() {
     }
@@ -54,7 +46,7 @@ final class SipRequestSyntax {
                 return SipDecodeResult.badRequest("Malformed Request-URI: " + uriProblem);
             }
         }
-        return eol < 0 ? null : duplicateProblem(head.substring(eol + 2));
+        return eol < 0 ? null : duplicateProblem(head, eol + 2);
     }
 
     /** What is wrong with a sip: or sips: URI's host or port; null when nothing (other schemes: not checked). */
@@ -106,20 +98,55 @@ final class SipRequestSyntax {
         return null;
     }
 
-    private static SipDecodeResult duplicateProblem(String headers) {
-        Set<String> seen = new HashSet<>();
-        for (String line : headers.split("\r\n")) {
-            int colon = line.indexOf(':');
-            if (colon <= 0) {
-                continue;
+    /** A header allowed once that comes twice; one pass over the header lines, allocating nothing unless it finds one. */
+    private static SipDecodeResult duplicateProblem(String head, int from) {
+        int seen = 0;
+        for (int i = from; i < head.length(); ) {
+            int eol = head.indexOf("\r\n", i);
+            if (eol < 0) {
+                eol = head.length();
             }
-            String name = line.substring(0, colon).trim().toLowerCase(Locale.ROOT);
-            name = COMPACT.getOrDefault(name, name);
-            if (SINGLE.contains(name) && !seen.add(name)) {
-                return SipDecodeResult.badRequest("Multiple " + DISPLAY.get(name) + " headers");
+            int colon = head.indexOf(':', i);
+            if (colon > i && colon < eol) {
+                int start = i;
+                int end = colon;
+                while (start < end && head.charAt(start) <= ' ') {
+                    start++;
+                }
+                while (end > start && head.charAt(end - 1) <= ' ') {
+                    end--;
+                }
+                int k = singleValued(head, start, end - start);
+                if (k >= 0) {
+                    if ((seen & 1 << k) != 0) {
+                        return SipDecodeResult.badRequest("Multiple " + SINGLE[k] + " headers");
+                    }
+                    seen |= 1 << k;
+                }
             }
+            i = eol + 2;
         }
         return null;
+    }
+
+    /** The index in {@link #SINGLE} of the header named {@code head[start, start + length)}, compact forms too; -1 if none. */
+    private static int singleValued(String head, int start, int length) {
+        if (length == 1) {
+            return switch (Character.toLowerCase(head.charAt(start))) {
+                case 'i' -> 0;
+                case 'f' -> 2;
+                case 't' -> 3;
+                case 'l' -> 5;
+                case 'c' -> 6;
+                default -> -1;
+            };
+        }
+        for (int k = 0; k < SINGLE.length; k++) {
+            if (SINGLE[k].length() == length && head.regionMatches(true, start, SINGLE[k], 0, length)) {
+                return k;
+            }
+        }
+        return -1;
     }
 
     /** The start line and headers, without the blank line and body. */
