@@ -2,6 +2,7 @@ package dev.softswitch.charging.account;
 
 import dev.softswitch.charging.event.JournalEvent;
 import dev.softswitch.charging.event.JournalEvent.Anonymised;
+import dev.softswitch.charging.event.JournalEvent.FairUseActed;
 import dev.softswitch.charging.event.JournalEvent.OperatorActed;
 import dev.softswitch.charging.event.JournalEvent.ProfileRecorded;
 import dev.softswitch.charging.event.JournalEvent.SuspensionChanged;
@@ -47,7 +48,28 @@ public final class AccountAdministration {
         emit(s, new SuspensionChanged(accountId, store.clock().instant(), operator, true, reason));
     }
 
-    /** Lifts a suspension. */
+    /**
+     * Journals a fair-use detector's action on the account (FUP-2) and waits until it is durable; a suspension
+     * takes effect for calls authorised from then on.
+     *
+     * @param until the end of a suspension ({@link java.time.Instant#MAX}: until an operator lifts it), null for a
+     *              warning or a refused call
+     */
+    public void recordFairUse(String accountId, String detector, String action, java.time.Instant until,
+                              String reason) {
+        AccountState s = store.state(accountId);
+        emit(s, new FairUseActed(accountId, store.clock().instant(), "fair-use", detector, action, until, reason));
+    }
+
+    /** Where the account stands under the fair-use policy. */
+    public FairUseStanding fairUse(String accountId) {
+        AccountState s = store.state(accountId);
+        synchronized (s) {
+            return s.operated.fairUse;
+        }
+    }
+
+    /** Lifts a suspension, the operator's and any fair-use suspension of the account or its plan. */
     public void resume(String accountId, String operator, String reason) {
         requireReason(reason);
         AccountState s = store.state(accountId);

@@ -35,6 +35,7 @@ final class AccountReplayer implements FileJournal.Replayer {
             recovered.put(s.id, s);
         }
         gatewayAudit.read(in);
+        AccountSnapshots.readFairUse(in, recovered);
     }
 
     @Override

@@ -14,6 +14,40 @@ final class AccountSnapshots {
     private AccountSnapshots() {
     }
 
+    /**
+     * The snapshot's fair-use section (FUP-2): the standing of every account a detector acted on, each captured
+     * with its account's snapshot.
+     */
+    static void writeFairUse(java.io.DataOutput out, java.util.Map<String, FairUseStanding> standings)
+            throws java.io.IOException {
+        out.writeInt(standings.size());
+        for (java.util.Map.Entry<String, FairUseStanding> e : standings.entrySet()) {
+            out.writeUTF(e.getKey());
+            e.getValue().write(out);
+        }
+    }
+
+    /** Reads the fair-use section into {@code recovered}; a snapshot written before there was one has none. */
+    static void readFairUse(java.io.DataInput in, java.util.Map<String, AccountState> recovered)
+            throws java.io.IOException {
+        int n;
+        try {
+            n = in.readInt();
+        } catch (java.io.EOFException none) {
+            return;
+        }
+        for (int i = 0; i < n; i++) {
+            String id = in.readUTF();
+            FairUseStanding standing = FairUseStanding.read(in);
+            AccountState s = recovered.get(id);
+            if (s == null) {
+                throw new java.io.IOException("the snapshot's fair-use section names account '" + id
+                        + "', which it does not hold");
+            }
+            s.operated.fairUse = standing;
+        }
+    }
+
     /** {@code state} as a snapshot holds it; the caller holds its monitor. */
     static AccountSnapshot of(AccountState state) {
         List<AccountSnapshot.Lot> lotList = new ArrayList<>(state.lots.size());

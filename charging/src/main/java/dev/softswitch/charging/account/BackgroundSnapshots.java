@@ -100,16 +100,22 @@ final class BackgroundSnapshots implements AutoCloseable {
                 List<AccountState> all = new ArrayList<>(store.states());
                 out.writeInt(all.size());
                 long max = 0;
+                java.util.Map<String, FairUseStanding> fairUse = new java.util.LinkedHashMap<>();
                 for (AccountState s : all) {
                     AccountSnapshot snapshot;
                     synchronized (s) {
                         snapshot = AccountSnapshots.of(s);
+                        if (s.operated.fairUse != FairUseStanding.NONE) {
+                            fairUse.put(s.id, s.operated.fairUse);
+                        }
                     }
                     AccountSnapshotCodec.write(out, snapshot);
                     written.add(snapshot.id());
                     max = Math.max(max, snapshot.lastSeq());
                 }
-                return Math.max(max, store.administration().gatewayAudit().write(out));
+                max = Math.max(max, store.administration().gatewayAudit().write(out));
+                AccountSnapshots.writeFairUse(out, fairUse);
+                return max;
             }
 
             @Override

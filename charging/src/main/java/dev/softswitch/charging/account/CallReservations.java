@@ -111,6 +111,14 @@ public final class CallReservations {
         return outcome;
     }
 
+    /** How many calls hold a reservation on the account now (ringing or talking). */
+    public int open(String accountId) {
+        AccountState s = store.state(accountId);
+        synchronized (s) {
+            return s.reservations.size();
+        }
+    }
+
     /**
      * Moves a live reservation's expiry to {@code deadline} (in memory only; recovery grants a fresh TTL).
      *

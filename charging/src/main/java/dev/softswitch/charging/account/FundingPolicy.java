@@ -10,7 +10,8 @@ import java.time.Instant;
  * earliest-expiring live 30-day plan covering the destination, else a free minute of the monthly package, else credit
  * within the monthly international spend cap. A call never moves back: once a package minute has paid, no plan
  * minute does, and once credit has paid, neither does. International and premium-rate numbers never use package
- * minutes, and only international credit counts against the cap.
+ * minutes, and only international credit counts against the cap. While fair use suspends the account's plan
+ * (FUP-2), neither plan nor package minutes pay: calls fall back to credit.
  */
 final class FundingPolicy {
 
@@ -32,8 +33,9 @@ final class FundingPolicy {
     static Decision decide(AccountState s, long reservationId, String callId, IncrementRequest req, Instant now) {
         String destination = req.destination();
         boolean international = s.isInternational(destination);
-        boolean planAllowed = req.previous() == null || req.previous() == Funding.PLAN;
-        boolean packageAllowed = req.previous() != Funding.CREDIT && !international
+        boolean allowances = !s.operated.fairUse.planSuspendedAt(now);
+        boolean planAllowed = allowances && (req.previous() == null || req.previous() == Funding.PLAN);
+        boolean packageAllowed = allowances && req.previous() != Funding.CREDIT && !international
                 && req.category() != RateCategory.PREMIUM;
         String cycle = s.cycleOf(now);
         PlanState plan = planAllowed ? planFor(s, destination, now) : null;

@@ -2,6 +2,7 @@ package dev.softswitch.charging.account;
 
 import dev.softswitch.charging.cdr.ChargedCall;
 import dev.softswitch.charging.event.JournalEvent.Anonymised;
+import dev.softswitch.charging.event.JournalEvent.FairUseActed;
 import dev.softswitch.charging.event.JournalEvent.OperatorActed;
 import dev.softswitch.charging.event.JournalEvent.OperatorEvent;
 import dev.softswitch.charging.event.JournalEvent.ProfileRecorded;
@@ -18,6 +19,7 @@ import java.util.List;
 final class OperatorState {
 
     AccountProfile profile = AccountProfile.NONE;
+    FairUseStanding fairUse = FairUseStanding.NONE;
     /** Oldest first. */
     final ArrayList<AuditEntry> audit = new ArrayList<>(0);
 
@@ -27,6 +29,11 @@ final class OperatorState {
             profile = profile.withSubscriber(p.number(), p.country(), p.ha1());
         } else if (e instanceof SuspensionChanged c) {
             profile = profile.withSuspension(c.suspended() ? c.reason() : null);
+            if (!c.suspended()) {
+                fairUse = fairUse.lifted(c.at());
+            }
+        } else if (e instanceof FairUseActed f) {
+            fairUse = fairUse.with(f);
         } else if (e instanceof Anonymised) {
             profile = profile.anonymise();
             usage.replaceAll(c -> c.withDestination(c.ratePrefix()));

@@ -164,7 +164,7 @@ public sealed interface JournalEvent {
 
     /** An operator's change through the admin API (OPS-2), journalled with who made it. */
     sealed interface OperatorEvent extends JournalEvent
-            permits ProfileRecorded, SuspensionChanged, Anonymised, OperatorActed {
+            permits ProfileRecorded, SuspensionChanged, Anonymised, OperatorActed, FairUseActed {
         /** The API token's name. */
         String operator();
 
@@ -204,6 +204,16 @@ public sealed interface JournalEvent {
      */
     record OperatorActed(String accountId, Instant at, String operator, String action, String detail)
             implements OperatorEvent {
+    }
+
+    /**
+     * A fair-use detector acted on the account (FUP-2): {@code detector} (e.g. {@code short_calls}) saw what
+     * {@code reason} says, with the figures, and took {@code action} ({@code warn}, {@code refuse_call},
+     * {@code suspend_plan}, {@code suspend_account}). {@code until} ends a suspension ({@link Instant#MAX}: until an
+     * operator lifts it), null for the other actions. {@code operator} is {@code fair-use}.
+     */
+    record FairUseActed(String accountId, Instant at, String operator, String detector, String action, Instant until,
+                        String reason) implements OperatorEvent {
     }
 
     /**

@@ -4,6 +4,7 @@ import dev.softswitch.charging.cdr.ChargedCall;
 import dev.softswitch.charging.event.JournalEvent;
 import dev.softswitch.charging.event.JournalEvent.AccountOpened;
 import dev.softswitch.charging.event.JournalEvent.CallStarted;
+import dev.softswitch.charging.event.JournalEvent.FairUseActed;
 import dev.softswitch.charging.event.JournalEvent.Adjusted;
 import dev.softswitch.charging.event.JournalEvent.Anonymised;
 import dev.softswitch.charging.event.JournalEvent.OperatorActed;
@@ -47,6 +48,7 @@ public final class JournalCodec {
     private static final byte SUSPENSION_CHANGED = 41;
     private static final byte ANONYMISED = 42;
     private static final byte OPERATOR_ACTED = 43;
+    private static final byte FAIR_USE_ACTED = 44;
     /** {@link AccountOpened} with its product; tag 1 is the older form without one. */
     private static final byte ACCOUNT_OPENED_IN_PRODUCT = 20;
     /** A settlement whose call lists every plan that paid (issue 12); tag 5 journals still read. */
@@ -157,6 +159,13 @@ public final class JournalCodec {
             out.writeUTF(e.operator());
             out.writeUTF(e.action());
             out.writeUTF(e.detail());
+        } else if (event instanceof FairUseActed e) {
+            head(out, FAIR_USE_ACTED, e);
+            out.writeUTF(e.operator());
+            out.writeUTF(e.detector());
+            out.writeUTF(e.action());
+            writeInstant(out, e.until());
+            out.writeUTF(e.reason());
         } else if (event instanceof CallStarted e) {
             head(out, CALL_STARTED, e);
             out.writeLong(e.reservationId());
@@ -199,6 +208,8 @@ public final class JournalCodec {
             case SUSPENSION_CHANGED -> new SuspensionChanged(account, at, in.readUTF(), in.readBoolean(), in.readUTF());
             case ANONYMISED -> new Anonymised(account, at, in.readUTF());
             case OPERATOR_ACTED -> new OperatorActed(account, at, in.readUTF(), in.readUTF(), in.readUTF());
+            case FAIR_USE_ACTED -> new FairUseActed(account, at, in.readUTF(), in.readUTF(), in.readUTF(),
+                    readInstant(in), in.readUTF());
             case CALL_STARTED -> new CallStarted(account, at, in.readLong(), readPlanUses(in, readCall(in)));
             default -> throw new IOException("unknown journal event tag " + tag);
         };

@@ -3,6 +3,8 @@ package dev.softswitch.charging.product;
 import dev.softswitch.charging.account.AccountOptions;
 import dev.softswitch.charging.account.MonthlyPackage;
 import dev.softswitch.charging.account.PlanProduct;
+import dev.softswitch.charging.fairuse.FairUsePolicy;
+import dev.softswitch.charging.fairuse.FairUseScope;
 import dev.softswitch.charging.money.Money;
 import dev.softswitch.charging.tariff.Rate;
 import dev.softswitch.charging.tariff.RateSchedule;
@@ -28,10 +30,19 @@ import java.util.Set;
  * @param internationalCap monthly international spend cap (CHG-9), null for none
  * @param coinValue        the value of one coin when accounts are coin wallets, null otherwise
  * @param creditValidity   how long a bought credit lot lasts (e.g. 180 days), null for credit that never expires
+ * @param fairUse          the fair-use detectors watching the product's accounts (FUP-1, FUP-2)
  */
 public record Product(String name, String currency, Tax tax, RateSchedule sell, ZoneId zone, String homePrefix,
                       Money internationalCap, Money coinValue, Duration creditValidity, List<PlanProduct> plans,
-                      List<MonthlyPackage> packages) {
+                      List<MonthlyPackage> packages, FairUsePolicy fairUse) {
+
+    /** A product no fair-use detector watches. */
+    public Product(String name, String currency, Tax tax, RateSchedule sell, ZoneId zone, String homePrefix,
+                   Money internationalCap, Money coinValue, Duration creditValidity, List<PlanProduct> plans,
+                   List<MonthlyPackage> packages) {
+        this(name, currency, tax, sell, zone, homePrefix, internationalCap, coinValue, creditValidity, plans,
+                packages, FairUsePolicy.NONE);
+    }
 
     public Product {
         Objects.requireNonNull(name, "name");
@@ -40,6 +51,7 @@ public record Product(String name, String currency, Tax tax, RateSchedule sell, 
         Objects.requireNonNull(sell, "sell");
         Objects.requireNonNull(zone, "zone");
         Objects.requireNonNull(homePrefix, "homePrefix");
+        Objects.requireNonNull(fairUse, "fairUse");
         plans = List.copyOf(plans);
         packages = List.copyOf(packages);
         if (creditValidity != null && (creditValidity.isNegative() || creditValidity.isZero())) {
@@ -97,7 +109,18 @@ public record Product(String name, String currency, Tax tax, RateSchedule sell, 
     /** This product selling by {@code schedule} instead. */
     public Product withSell(RateSchedule schedule) {
         return new Product(name, currency, tax, schedule, zone, homePrefix, internationalCap, coinValue,
-                creditValidity, plans, packages);
+                creditValidity, plans, packages, fairUse);
+    }
+
+    /** This product watched by {@code policy} instead. */
+    public Product withFairUse(FairUsePolicy policy) {
+        return new Product(name, currency, tax, sell, zone, homePrefix, internationalCap, coinValue,
+                creditValidity, plans, packages, policy);
+    }
+
+    /** What the fair-use detectors need to know of the product. */
+    public FairUseScope fairUseScope() {
+        return new FairUseScope(name, fairUse, zone, currency);
     }
 
     /** What the product applies, from what it is configured with. */

@@ -5,6 +5,9 @@ import dev.softswitch.charging.account.AccountOptions;
 import dev.softswitch.charging.account.MonthlyPackage;
 import dev.softswitch.charging.account.PlanProduct;
 import dev.softswitch.charging.account.UnknownAccountException;
+import dev.softswitch.charging.account.FairUseStanding;
+import dev.softswitch.charging.fairuse.FairUseAction;
+import dev.softswitch.charging.fairuse.FairUseMonitor;
 import dev.softswitch.charging.money.Money;
 import dev.softswitch.charging.product.Product;
 import dev.softswitch.charging.product.ProductCatalog;
@@ -47,6 +50,7 @@ public final class ChargingEngine {
     private final AtomicReference<ProductCatalog> catalog;
     private final Clock clock;
     private final Duration reservationTtl;
+    private final FairUseMonitor fairUse;
     private volatile Duration historyPeriod = DEFAULT_HISTORY_PERIOD;
     /** No purchase is taken from this instant on (seed 000: credit sales end before the service closes). */
     private volatile Instant salesEnd = Instant.MAX;
@@ -72,6 +76,12 @@ public final class ChargingEngine {
         this.catalog = new AtomicReference<>(Objects.requireNonNull(catalog, "catalog"));
         this.clock = Objects.requireNonNull(clock, "clock");
         this.reservationTtl = Objects.requireNonNull(reservationTtl, "reservationTtl");
+        this.fairUse = new FairUseMonitor(accounts, clock);
+    }
+
+    /** The fair-use detectors watching calls as they are authorised and settled (FUP-1, FUP-2). */
+    public FairUseMonitor fairUse() {
+        return fairUse;
     }
 
     /**
@@ -153,6 +163,11 @@ public final class ChargingEngine {
         if (suspension != null) {
             return deny(callId, DenialReason.ACCOUNT_SUSPENDED, suspension);
         }
+        FairUseStanding standing = accounts.administration().fairUse(accountId);
+        if (standing.accountSuspendedAt(clock.instant())) {
+            return deny(callId, DenialReason.ACCOUNT_SUSPENDED, "fair use " + until(standing.accountUntil(), accountId)
+                    + ": " + standing.accountReason());
+        }
         if (destinationDigits.isEmpty() || !destinationDigits.chars().allMatch(c -> c >= '0' && c <= '9')) {
             return deny(callId, DenialReason.NO_RATE,
                     "destination '" + destinationDigits + "' is not an E.164 number of digits without '+'");
@@ -161,6 +176,13 @@ public final class ChargingEngine {
         if (product.isEmpty()) {
             return deny(callId, DenialReason.UNKNOWN_PRODUCT, "account '" + accountId + "' belongs to product '"
                     + accounts.productOf(accountId).orElse("") + "', which is no longer configured");
+        }
+        FairUseMonitor.Verdict verdict = fairUse.attempt(accountId, product.get().fairUseScope(), destinationDigits);
+        if (verdict instanceof FairUseMonitor.Refused r) {
+            return r.action() == FairUseAction.SUSPEND_ACCOUNT
+                    ? deny(callId, DenialReason.ACCOUNT_SUSPENDED, "fair use " + until(r.until(), accountId) + ": "
+                            + r.reason())
+                    : deny(callId, DenialReason.FAIR_USE_REFUSED, "Refused for fair use: " + r.reason());
         }
         RateTable deck = product.get().sell().deckAt(clock.instant());
         Optional<Rate> found = deck.lookup(destinationDigits);
@@ -191,6 +213,29 @@ public final class ChargingEngine {
         log.debug("call {}: authorised for account {} at rate '{}' of deck {}", callId, accountId, rate.prefix(),
                 deck.name());
         return new Authorisation.Granted(session);
+    }
+
+    /** {@code until ...} as the account's subscriber reads it: in the product's zone, or until lifted. */
+    private String until(Instant end, String accountId) {
+        if (end == null || end.equals(Instant.MAX)) {
+            return "until an operator lifts it";
+        }
+        java.time.ZoneId zone = accounts.zone(accountId).orElse(java.time.ZoneOffset.UTC);
+        return "until " + java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").format(end.atZone(zone))
+                + " " + zone.getId();
+    }
+
+    /** Call {@code call} of {@code accountId} was settled: the fair-use detectors count it (FUP-1). */
+    void settled(String accountId, ChargedCall call) {
+        Optional<Product> product = productOf(accountId);
+        if (product.isEmpty()) {
+            return;
+        }
+        try {
+            fairUse.callEnded(accountId, product.get().fairUseScope(), call);
+        } catch (RuntimeException e) {
+            log.error("call {}: the fair-use detectors failed on account {}", call.callId(), accountId, e);
+        }
     }
 
     /** The product account {@code accountId} belongs to, empty when the account or its product is unknown. */

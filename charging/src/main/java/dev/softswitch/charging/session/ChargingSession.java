@@ -333,6 +333,7 @@ public final class ChargingSession {
             durationMillis = Math.max(0, durationMillis);
         } else {
             record = recorded.get();
+            engine.settled(accountId, record);
         }
         if (clamped) {
             log.warn("call {}: lasted {} ms, past its paid time {}; charged only the reserved {}", callId,

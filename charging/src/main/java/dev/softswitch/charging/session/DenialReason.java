@@ -20,6 +20,8 @@ public enum DenialReason {
     STORE_UNAVAILABLE,
     /** The call id was already authorised (the call is live or settled, on this or another account). */
     DUPLICATE_CALL,
+    /** A fair-use step refused this call (too many at once, a burst, high-risk destinations; FUP-2). */
+    FAIR_USE_REFUSED,
     /** The call's price cannot be computed within exact arithmetic (a rate or account value out of range). */
     PRICE_OUT_OF_RANGE
 }
