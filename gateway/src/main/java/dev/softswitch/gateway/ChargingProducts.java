@@ -106,7 +106,7 @@ final class ChargingProducts {
             Product product = new Product(p.name(), p.currency(), tax, schedule, ZoneId.of(p.zone()), homePrefix,
                     p.internationalCap() == null ? null : Money.parse(p.internationalCap(), p.currency()),
                     p.coinValue() == null ? null : Money.parse(p.coinValue(), p.currency()), p.creditValidity(),
-                    plans, packages);
+                    plans, packages).withFairUse(p.fairUse().policy(p.currency()));
             for (String problem : product.deckProblems()) {
                 problems.add(where + ": " + problem + " (make the deck's currency and tax columns match the product)");
             }

@@ -23,6 +23,8 @@ import dev.softswitch.gateway.auth.DigestAlgorithm;
 import dev.softswitch.gateway.auth.DigestAuthenticator;
 import dev.softswitch.gateway.auth.NonceService;
 import dev.softswitch.gateway.auth.Throttle;
+import dev.softswitch.charging.fairuse.FairUseAction;
+import dev.softswitch.charging.product.Product;
 import dev.softswitch.gateway.b2bua.B2buaHandler;
 import dev.softswitch.gateway.b2bua.MediaRelayPorts;
 import dev.softswitch.gateway.b2bua.OverloadGuard;
@@ -223,6 +225,7 @@ public final class Gateway implements AutoCloseable {
                 .build();
         transactions = new TransactionLayer(transport, timers, timerSettings, b2bua);
         b2bua.bind(transactions);
+        watchFairUse(products);
         transport.start();
         closeables.add(transport);
         prober = new TrunkProber(transactions, timers, transport, routing.states(),
@@ -367,6 +370,27 @@ public final class Gateway implements AutoCloseable {
                 b2bua.hangUpAll("service_ended", 403, "This calling service has ended");
             });
         }
+    }
+
+    /**
+     * Counts every fair-use action (FUP-2) in {@code fair_use_actions_total}, each configured pair from 0, and ends
+     * the running calls of an account the moment it is suspended.
+     */
+    private void watchFairUse(ProductCatalog products) {
+        for (Product p : products.all()) {
+            p.fairUse().actions().forEach(a -> metrics.fairUseAction(a.detector().label(), a.action().label(), false));
+        }
+        charging.fairUse().listener((account, detector, action, until, reason) -> {
+            metrics.fairUseAction(detector.label(), action.label(), true);
+            if (action == FairUseAction.SUSPEND_ACCOUNT) {
+                core.execute(() -> {
+                    int ended = b2bua.hangUpAccount(account, "fair_use_suspended", "Account Suspended: fair use");
+                    if (ended > 0) {
+                        log.warn("fair use: ended {} running call(s) of suspended account {}", ended, account);
+                    }
+                });
+            }
+        });
     }
 
     /** Returns reservations whose caller vanished (CHG-6 TTL), every few seconds, on the SIP core thread. */

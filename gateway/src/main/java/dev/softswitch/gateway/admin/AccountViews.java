@@ -3,6 +3,7 @@ package dev.softswitch.gateway.admin;
 import dev.softswitch.charging.account.AccountProfile;
 import dev.softswitch.charging.account.AuditEntry;
 import dev.softswitch.charging.account.CreditLot;
+import dev.softswitch.charging.account.FairUseStanding;
 import dev.softswitch.charging.account.JournalledAccountStore;
 import dev.softswitch.charging.account.PlanBalance;
 import dev.softswitch.charging.account.Purchase;
@@ -31,6 +32,33 @@ final class AccountViews {
         return at == null || at.equals(Instant.MAX) ? null : at.toString();
     }
 
+    /** Where the account stands under the fair-use policy (FUP-2), with its latest actions. */
+    static Map<String, Object> fairUse(FairUseStanding f, Instant now) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        boolean account = f.accountSuspendedAt(now);
+        boolean plan = f.planSuspendedAt(now);
+        out.put("accountSuspendedUntil", account ? instant(f.accountUntil()) : null);
+        out.put("accountSuspendedUntilLifted", account && f.accountUntil().equals(Instant.MAX));
+        out.put("accountReason", account ? f.accountReason() : null);
+        out.put("planSuspendedUntil", plan ? instant(f.planUntil()) : null);
+        out.put("planSuspendedUntilLifted", plan && f.planUntil().equals(Instant.MAX));
+        out.put("planReason", plan ? f.planReason() : null);
+        out.put("liftedAt", instant(f.liftedAt()));
+        List<Map<String, Object>> actions = new ArrayList<>();
+        for (FairUseStanding.Action a : f.actions()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("at", instant(a.at()));
+            m.put("detector", a.detector());
+            m.put("action", a.action());
+            m.put("until", instant(a.until()));
+            m.put("untilLifted", Instant.MAX.equals(a.until()));
+            m.put("reason", a.reason());
+            actions.add(m);
+        }
+        out.put("actions", actions);
+        return out;
+    }
+
     /** The account with its balance broken down (OPS-2): lots, coins, plan and package minutes, cap, reserved. */
     static Map<String, Object> account(JournalledAccountStore store, String id, AdminBackend.Identity identity,
                                        Instant now) {
@@ -42,9 +70,13 @@ final class AccountViews {
         out.put("currency", currency);
         out.put("number", profile.number() != null || profile.anonymised() ? profile.number() : identity.number());
         out.put("country", profile.country() != null || profile.anonymised() ? profile.country() : identity.country());
-        out.put("suspended", profile.suspended());
-        out.put("suspension", profile.suspension());
+        FairUseStanding fairUse = store.administration().fairUse(id);
+        boolean fairUseSuspended = fairUse.accountSuspendedAt(now);
+        out.put("suspended", profile.suspended() || fairUseSuspended);
+        out.put("suspension", profile.suspended() || !fairUseSuspended ? profile.suspension()
+                : "fair use: " + fairUse.accountReason());
         out.put("deleted", profile.anonymised());
+        out.put("fairUse", fairUse(fairUse, now));
         Map<String, Object> balance = new LinkedHashMap<>();
         balance.put("total", amount(store.balance(id).orElseThrow()));
         balance.put("available", amount(store.available(id)));

@@ -123,6 +123,23 @@ public final class B2buaHandler implements TransactionUser {
         return false;
     }
 
+    /**
+     * Ends every call of {@code account} (its account was suspended, FUP-2): answered ones with BYE on both legs
+     * (cause {@code reason}), ones still being set up with 403 {@code phrase} and CANCEL to the carrier. Charging
+     * settles each as for any other end (SIP core thread).
+     */
+    public int hangUpAccount(String account, String reason, String phrase) {
+        Refusal refusal = new Refusal(Response.FORBIDDEN, phrase, reason);
+        int ended = 0;
+        for (Call call : List.copyOf(registry.calls())) {
+            if (account.equals(call.live().account())) {
+                call.stop(reason, refusal);
+                ended++;
+            }
+        }
+        return ended;
+    }
+
     /** Ends every answered call with BYE on both legs (shutdown). */
     public void hangUpAll(String reason) {
         hangUpAll(reason, Response.SERVICE_UNAVAILABLE, "Service Unavailable");

@@ -29,7 +29,8 @@ final class ChargingConfigReader {
                     ChargingConfigReader::account);
             String journal = r.text("journal", "./var/journal", null);
             return r.build(() -> new ChargingConfig(List.of(new ProductConfig(ChargingConfig.DEFAULT_PRODUCT, currency,
-                    "included", "0", "UTC", null, null, null, null, rates, List.of(), List.of(), List.of())), accounts,
+                    "included", "0", "UTC", null, null, null, null, rates, List.of(), List.of(), List.of(),
+                    FairUseConfig.NONE)), accounts,
                     journal));
         }
         var accounts = r.mappings("accounts", "- { id: alice, balance: \"10.00\" }", "id", "account id",
@@ -60,9 +61,11 @@ final class ChargingConfigReader {
                 "plan name", ChargingConfigReader::plan, List.of());
         var packages = r.mappings("packages", "- { name: talk-100, freeMinutes: 100, prefixes: [\"66\"] }", "name",
                 "package name", ChargingConfigReader::monthlyPackage, List.of());
+        FairUseConfig fairUse = r.mapping("fairUse", "{ shortCalls: { shorterThan: 6s, window: 10m, steps: [...] } }",
+                FairUseConfigReader::fairUse, FairUseConfig.NONE);
         return r.build(() -> new ProductConfig(name, currency, tax == null ? null : tax[0],
                 tax == null ? null : tax[1], zone, homeCountry, cap, coinValue, creditValidity, rates, decks, plans,
-                packages));
+                packages, fairUse));
     }
 
     private static ProductConfig.DeckConfig deck(MappingReader r) {

@@ -17,11 +17,12 @@ import java.util.regex.Pattern;
  * @param internationalCap monthly international spend cap (CHG-9), or null
  * @param coinValue        the value of one coin when accounts are coin wallets (CHG-3), or null
  * @param creditValidity   how long a bought credit lot lasts, or null for never
+ * @param fairUse          the fair-use detectors watching the product's accounts (FUP-1, FUP-2)
  */
 public record ProductConfig(String name, String currency, String taxMode, String taxPercent, String zone,
                             String homeCountry, String internationalCap, String coinValue, Duration creditValidity,
                             List<RateConfig> rates, List<DeckConfig> decks, List<PlanConfig> plans,
-                            List<PackageConfig> packages) {
+                            List<PackageConfig> packages, FairUseConfig fairUse) {
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]+");
     private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
@@ -83,6 +84,7 @@ public record ProductConfig(String name, String currency, String taxMode, String
         if (creditValidity != null) {
             Checks.positive("creditValidity", creditValidity);
         }
+        fairUse = fairUse == null ? FairUseConfig.NONE : fairUse;
         rates = List.copyOf(rates);
         Checks.unique("rates", rates, RateConfig::prefix, "prefix");
         decks = List.copyOf(decks);

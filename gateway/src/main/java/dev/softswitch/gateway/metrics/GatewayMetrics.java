@@ -31,6 +31,7 @@ public final class GatewayMetrics {
     private final Map<String, Counter> authByOutcome = new ConcurrentHashMap<>();
     private final Map<String, Counter> throttledByReason = new ConcurrentHashMap<>();
     private final Map<String, Counter> bansByScope = new ConcurrentHashMap<>();
+    private final Map<String, Counter> fairUseActions = new ConcurrentHashMap<>();
     private final Map<String, TrunkCountry> byTrunkAndCountry = new ConcurrentHashMap<>();
     private final Timer postDialDelay;
     private final AtomicInteger callsActive = new AtomicInteger();
@@ -91,6 +92,19 @@ public final class GatewayMetrics {
         refusedByReason.computeIfAbsent(reason, r ->
                 Counter.builder("sip.requests.refused").description("SIP requests refused for their source, by reason")
                         .tag("reason", r).register(registry)).increment();
+    }
+
+    /**
+     * A fair-use detector took {@code action} (FUP-2); {@code count} false only registers the series at 0, so that
+     * alerts see every configured pair before its first action. Both labels come from closed sets.
+     */
+    public void fairUseAction(String detector, String action, boolean count) {
+        Counter c = fairUseActions.computeIfAbsent(detector + '\0' + action, k ->
+                Counter.builder("fair_use.actions").description("Fair-use actions taken, by detector and action")
+                        .tag("detector", detector).tag("action", action).register(registry));
+        if (count) {
+            c.increment();
+        }
     }
 
     /** Money debited for a call, in micro-units of {@code currency}. */
