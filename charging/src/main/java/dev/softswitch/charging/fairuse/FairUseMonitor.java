@@ -187,7 +187,7 @@ public final class FairUseMonitor {
             if (spend <= Math.multiplyExact(usual, rule.ownMultiple())) {
                 return null;
             }
-            why.append(' ').append(rule.ownMultiple()).append("× the account's usual ").append(money(usual, scope))
+            why.append(' ').append(rule.ownMultiple()).append(" times the account's usual ").append(money(usual, scope))
                     .append(" (median of ").append(earlier.length).append(" earlier month(s))");
             judged = true;
         }

@@ -27,12 +27,14 @@ final class SeedExample implements AutoCloseable {
     final int sipPort;
     final int carrierPort;
     final Path callRecords;
+    private final String password;
 
-    private SeedExample(Gateway gateway, int sipPort, int carrierPort, Path callRecords) {
+    private SeedExample(Gateway gateway, int sipPort, int carrierPort, Path callRecords, String password) {
         this.gateway = gateway;
         this.sipPort = sipPort;
         this.carrierPort = carrierPort;
         this.callRecords = callRecords;
+        this.password = password;
     }
 
     /** The {@code examples} directory of this checkout. */
@@ -48,6 +50,23 @@ final class SeedExample implements AutoCloseable {
             }
         }
         ObjectNode root = (ObjectNode) YAML.readTree(examples.resolve(name + ".yaml").toFile());
+        return start(root, name, dir, edit, "demo-pw");
+    }
+
+    /**
+     * The embedded demo configuration ({@code default-config.yaml}, what README's first command runs) on free
+     * ports; its accounts' passwords are {@code <id>-demo}, so {@link #client} takes the account's.
+     */
+    static SeedExample demo(Path dir, Consumer<ObjectNode> edit) throws Exception {
+        ObjectNode root;
+        try (java.io.InputStream in = Gateway.class.getResourceAsStream("/" + GatewayConfig.DEFAULT_RESOURCE)) {
+            root = (ObjectNode) YAML.readTree(in);
+        }
+        return start(root, "demo", dir, edit, null);
+    }
+
+    private static SeedExample start(ObjectNode root, String name, Path dir, Consumer<ObjectNode> edit,
+                                     String password) throws Exception {
         int sipPort = SippProcess.freePort();
         int carrierPort = SippProcess.freeUdpPort();
         int mediaBase = 28000 + 40 * (MEDIA_SLOT.getAndIncrement() % 50);
@@ -65,7 +84,7 @@ final class SeedExample implements AutoCloseable {
         Path file = dir.resolve(name + ".yaml");
         YAML.writeValue(file.toFile(), root);
         Gateway gateway = Gateway.start(GatewayConfig.load(file), file);
-        return new SeedExample(gateway, sipPort, carrierPort, calls);
+        return new SeedExample(gateway, sipPort, carrierPort, calls, password);
     }
 
     /** The first product of the example, to change a figure for a test. */
@@ -89,10 +108,13 @@ final class SeedExample implements AutoCloseable {
         return carrier;
     }
 
-    /** A SIPp app client placing one call as {@code account} (password demo-pw) to {@code number}. */
+    /**
+     * A SIPp app client placing one call as {@code account} (password demo-pw, in the demo {@code <id>-demo}) to
+     * {@code number}.
+     */
     SippProcess.Builder client(String flow, String account, String number) {
         return SippProcess.builder(SippScenario.uac(flow)).remote(sipPort).service(number).set("account", account)
-                .password("demo-pw");
+                .password(password != null ? password : account + "-demo");
     }
 
     @Override
