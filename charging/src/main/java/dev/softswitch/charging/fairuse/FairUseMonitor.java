@@ -306,8 +306,40 @@ public final class FairUseMonitor {
                 w.loaded.add(c.callId());
             }
         }
-        w.liftSeen = store.administration().fairUse(accountId).liftedAt();
+        FairUseStanding standing = store.administration().fairUse(accountId);
+        w.liftSeen = standing.liftedAt();
+        FairUsePolicy p = scope.policy();
+        if (p.shortCalls() != null) {
+            recall(w, standing, Detector.SHORT_CALLS, p.shortCalls().steps(), p.shortCalls().window(), now);
+        }
+        if (p.callBursts() != null) {
+            recall(w, standing, Detector.CALL_BURST, p.callBursts().steps(), p.callBursts().window(), now);
+        }
+        if (p.riskyDestinations() != null) {
+            recall(w, standing, Detector.RISKY_DESTINATIONS, p.riskyDestinations().steps(),
+                    p.riskyDestinations().window(), now);
+        }
         return w;
+    }
+
+    /**
+     * The step {@code d} last acted at, from the journalled actions still inside its window (and after the last
+     * lift), so that a restart does not repeat a warning.
+     */
+    private static void recall(AccountWatch w, FairUseStanding standing, Detector d, List<Step> steps,
+                               Duration window, Instant now) {
+        for (FairUseStanding.Action a : standing.actions()) {
+            if (!a.detector().equals(d.label()) || a.at().isBefore(now.minus(window))
+                    || (standing.liftedAt() != null && !a.at().isAfter(standing.liftedAt()))) {
+                continue;
+            }
+            for (int i = steps.size() - 1; i >= 0; i--) {
+                if (steps.get(i).action().label().equals(a.action())) {
+                    w.lastStep[d.ordinal()] = Math.max(w.lastStep[d.ordinal()], i);
+                    break;
+                }
+            }
+        }
     }
 
     private static long last(List<Step> steps) {

@@ -115,6 +115,24 @@ class FairUseEngineTest {
     }
 
     @Test
+    void shortCallsBeforeARestartStillCountFromTheUsageHistory() {
+        ChargingEngine before = engine(shortCalls(), ZoneOffset.UTC);
+        before.openAccount("alice", "line-out", null);
+        before.purchaseCredit("alice", usd("10"), "test");
+        for (int i = 0; i < 25; i++) {
+            call(before, "alice", 2_000);
+        }
+        assertThat(told).containsExactly("alice short_calls warn");
+
+        ChargingEngine after = engine(shortCalls(), ZoneOffset.UTC); // a new engine: its detectors start empty
+        for (int i = 0; i < 6; i++) {
+            call(after, "alice", 2_000);
+        }
+        // rebuilt from the history and the journalled warning: 31 short calls in the window, warned once
+        assertThat(told).containsExactly("alice short_calls warn", "alice short_calls suspend_account");
+    }
+
+    @Test
     void longCallsAndShortCallsSpreadOutsideTheWindowDoNotCount() {
         ChargingEngine engine = engine(shortCalls(), ZoneOffset.UTC);
         engine.openAccount("bob", "line-out", null);
