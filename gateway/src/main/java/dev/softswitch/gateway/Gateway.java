@@ -383,8 +383,9 @@ public final class Gateway implements AutoCloseable {
         charging.fairUse().listener((account, detector, action, until, reason) -> {
             metrics.fairUseAction(detector.label(), action.label(), true);
             if (action == FairUseAction.SUSPEND_ACCOUNT) {
+                String phrase = "Account Suspended: " + charging.fairUseSuspension(account, until, reason);
                 core.execute(() -> {
-                    int ended = b2bua.hangUpAccount(account, "fair_use_suspended", "Account Suspended: fair use");
+                    int ended = b2bua.hangUpAccount(account, "fair_use_suspended", phrase);
                     if (ended > 0) {
                         log.warn("fair use: ended {} running call(s) of suspended account {}", ended, account);
                     }

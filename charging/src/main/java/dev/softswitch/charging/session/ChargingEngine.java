@@ -165,8 +165,8 @@ public final class ChargingEngine {
         }
         FairUseStanding standing = accounts.administration().fairUse(accountId);
         if (standing.accountSuspendedAt(clock.instant())) {
-            return deny(callId, DenialReason.ACCOUNT_SUSPENDED, "fair use " + until(standing.accountUntil(), accountId)
-                    + ": " + standing.accountReason());
+            return deny(callId, DenialReason.ACCOUNT_SUSPENDED,
+                    fairUseSuspension(accountId, standing.accountUntil(), standing.accountReason()));
         }
         if (destinationDigits.isEmpty() || !destinationDigits.chars().allMatch(c -> c >= '0' && c <= '9')) {
             return deny(callId, DenialReason.NO_RATE,
@@ -180,8 +180,7 @@ public final class ChargingEngine {
         FairUseMonitor.Verdict verdict = fairUse.attempt(accountId, product.get().fairUseScope(), destinationDigits);
         if (verdict instanceof FairUseMonitor.Refused r) {
             return r.action() == FairUseAction.SUSPEND_ACCOUNT
-                    ? deny(callId, DenialReason.ACCOUNT_SUSPENDED, "fair use " + until(r.until(), accountId) + ": "
-                            + r.reason())
+                    ? deny(callId, DenialReason.ACCOUNT_SUSPENDED, fairUseSuspension(accountId, r.until(), r.reason()))
                     : deny(callId, DenialReason.FAIR_USE_REFUSED, "Refused for fair use: " + r.reason());
         }
         RateTable deck = product.get().sell().deckAt(clock.instant());
@@ -215,14 +214,17 @@ public final class ChargingEngine {
         return new Authorisation.Granted(session);
     }
 
-    /** {@code until ...} as the account's subscriber reads it: in the product's zone, or until lifted. */
-    private String until(Instant end, String accountId) {
+    /**
+     * A fair-use suspension as the account's subscriber reads it: {@code fair use until 2027-01-01 00:00
+     * Asia/Tokyo: <reason>} in the account's zone, or {@code until an operator lifts it}.
+     */
+    public String fairUseSuspension(String accountId, Instant end, String reason) {
         if (end == null || end.equals(Instant.MAX)) {
-            return "until an operator lifts it";
+            return "fair use until an operator lifts it: " + reason;
         }
         java.time.ZoneId zone = accounts.zone(accountId).orElse(java.time.ZoneOffset.UTC);
-        return "until " + java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").format(end.atZone(zone))
-                + " " + zone.getId();
+        return "fair use until " + java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")
+                .format(end.atZone(zone)) + " " + zone.getId() + ": " + reason;
     }
 
     /** Call {@code call} of {@code accountId} was settled: the fair-use detectors count it (FUP-1). */
