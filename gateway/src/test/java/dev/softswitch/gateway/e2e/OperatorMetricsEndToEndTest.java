@@ -38,9 +38,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The operator's metrics end to end (issue 13, OPS-1): a real gateway between SIPp clients and SIPp
  * carriers; ASR and ACD per trunk and per country read from {@code /metrics} after a scripted mix of
- * calls, and every metric the alert rules and the Grafana dashboard in {@code docker/} query checked
- * against the names the gateway really exports (standing in for {@code promtool} until it is installed).
- * Each test dials its own country through its own trunk, so they do not see each other's counts.
+ * calls; and the alert rules and the Grafana dashboard in {@code docker/} loaded by {@code promtool}
+ * against that real output, so that a renamed metric or label fails the build. Each test dials its own
+ * countries through its own trunks, so they do not see each other's counts.
  */
 @ExtendWith(SippAvailable.class)
 class OperatorMetricsEndToEndTest {
@@ -201,6 +201,14 @@ class OperatorMetricsEndToEndTest {
         panels.forEach(q -> realRun.add(tests.panelReturnsData(q)));
         tests.group("the scripted calls, once a minute", Map.of(), realRun);
 
+        conditionsTheRunCannotProduce(tests);
+        Path testFile = tests.write(out.resolve("softswitch-test.yml"), alerts, panelRules);
+        assertThat(promtool.testRules(testFile).output()).contains("SUCCESS");
+    }
+
+    /** Each alert the real run leaves silent, firing on the scraped series with one or a few changed. */
+    private static void conditionsTheRunCannotProduce(PromtoolRuleTests tests) {
+        Map<String, String> target = PromtoolRuleTests.TARGET;
         Map<String, String> fr = tests.scraped("routing_trunk_up", Map.of("trunk", "ops-fr")).labels();
         tests.group("ops-fr stops answering OPTIONS after 5 minutes",
                 Map.of(tests.scraped("routing_trunk_up", fr), "1x10 0x50"),
@@ -211,13 +219,23 @@ class OperatorMetricsEndToEndTest {
             tests.group("a call refused with outcome " + refusal[0] + " every 30 s", Map.of(refused, "0+1x60"),
                     List.of(tests.alertFires(refusal[1], List.of(refused.labels()))));
         }
-        tests.group("the target stops answering /metrics",
-                Map.of(new PromExposition.Sample("up", Map.of("job", PromtoolRuleTests.JOB,
-                        "instance", PromtoolRuleTests.INSTANCE), 0), "1x10 0x50"),
-                List.of(tests.alertFires("GatewayDown", List.of(Map.of("job", PromtoolRuleTests.JOB,
-                        "instance", PromtoolRuleTests.INSTANCE)))));
-        Path testFile = tests.write(out.resolve("softswitch-test.yml"), alerts, panelRules);
-        assertThat(promtool.testRules(testFile).output()).contains("SUCCESS");
+        tests.group("the target stops answering /metrics", Map.of(new PromExposition.Sample("up", target, 0), "1x10 0x50"),
+                List.of(tests.alertFires("GatewayDown", List.of(target))));
+        tests.group("30 busy calls a minute (1/s) on top of the run",
+                Map.of(tests.scraped("calls_attempts_total", Map.of("outcome", "busy")), "0+30x60"),
+                List.of(tests.alertFires("LowAnswerSeizureRatio", List.of(Map.of()))));
+        tests.group("5% of the relay's RTP packets lost",
+                Map.of(tests.scraped("relay_rtp_expected_total", Map.of()), "0+1000x60",
+                        tests.scraped("relay_rtp_lost_total", Map.of()), "0+50x60"),
+                List.of(tests.alertFires("HighMediaLoss", List.of(target))));
+        // Four calls a minute, every one waiting between 8 and 13 s for ringing: p95 about 12.75 s.
+        Map<PromExposition.Sample, String> slow = new java.util.HashMap<>();
+        for (PromExposition.Sample bucket : tests.scrapedAll("calls_post_dial_delay_seconds_bucket")) {
+            slow.put(bucket, !bucket.labels().get("le").equals("+Inf") && Double.parseDouble(bucket.labels().get("le")) <= 8 ? "0x60" : "0+2x60");
+        }
+        slow.put(tests.scraped("calls_post_dial_delay_seconds_count", Map.of()), "0+2x60");
+        slow.put(tests.scraped("calls_post_dial_delay_seconds_sum", Map.of()), "0+22x60");
+        tests.group("post-dial delay between 8 and 13 s", slow, List.of(tests.alertFires("HighPostDialDelay", List.of(Map.of()))));
     }
 
     @Test

@@ -33,6 +33,8 @@ final class PromtoolRuleTests {
     static final String JOB = "softswitch";
     static final String INSTANCE = "gateway:8080";
     static final String EVAL_TIME = "30m";
+    /** The labels Prometheus gives every series it scrapes from the gateway (docker/prometheus.yml). */
+    static final Map<String, String> TARGET = Map.of("job", JOB, "instance", INSTANCE);
     private static final String INTERVAL = "30s";
     private static final int STEPS = 60;
     private static final Pattern LABEL_TEMPLATE = Pattern.compile("\\{\\{\\s*\\$labels\\.(\\w+)\\s*}}");
@@ -52,7 +54,7 @@ final class PromtoolRuleTests {
                     : PromExposition.format(s.value()) + "x" + STEPS);
         }
         // Prometheus' own series for a target it scraped.
-        realSeries.put(new Sample("up", Map.of("job", JOB, "instance", INSTANCE), 1).series(), "1x" + STEPS);
+        realSeries.put(new Sample("up", TARGET, 1).series(), "1x" + STEPS);
         this.rules = alertRules.stream().collect(Collectors.toMap(AlertRule::name, Function.identity()));
     }
 
@@ -62,6 +64,15 @@ final class PromtoolRuleTests {
                 .filter(s -> s.name().equals(name) && s.labels().entrySet().containsAll(labels.entrySet()))
                 .findFirst()
                 .orElseThrow(() -> new AssertionError("no " + name + " with " + labels + " in the scrape"));
+    }
+
+    /** Every scraped series of {@code name}; an AssertionError if none. */
+    List<Sample> scrapedAll(String name) {
+        List<Sample> all = scraped.values().stream().filter(s -> s.name().equals(name)).toList();
+        if (all.isEmpty()) {
+            throw new AssertionError("no " + name + " in the scrape");
+        }
+        return all;
     }
 
     /**
