@@ -127,6 +127,10 @@ final class PromtoolRuleTests {
                 expected.add(legend);
             }
         }
+        if (expected.isEmpty() && !names.isEmpty()) {
+            throw new AssertionError("panel " + q.panelId() + " '" + q.title() + "' reads " + names
+                    + ", none of which the scrape holds (renamed? or registered only on its first event: register it at start)");
+        }
         if (names.isEmpty() || q.legendLabels().isEmpty()) {
             expected = Set.of(Map.of());
         }
