@@ -21,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -229,7 +230,7 @@ class OperatorMetricsEndToEndTest {
                         tests.scraped("relay_rtp_lost_total", Map.of()), "0+50x60"),
                 List.of(tests.alertFires("HighMediaLoss", List.of(target))));
         // Four calls a minute, every one waiting between 8 and 13 s for ringing: p95 about 12.75 s.
-        Map<PromExposition.Sample, String> slow = new java.util.HashMap<>();
+        Map<PromExposition.Sample, String> slow = new HashMap<>();
         for (PromExposition.Sample bucket : tests.scrapedAll("calls_post_dial_delay_seconds_bucket")) {
             slow.put(bucket, !bucket.labels().get("le").equals("+Inf") && Double.parseDouble(bucket.labels().get("le")) <= 8 ? "0x60" : "0+2x60");
         }
