@@ -1,6 +1,7 @@
 package dev.softswitch.gateway.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -20,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -27,8 +29,6 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -39,9 +39,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The operator's metrics end to end (issue 13, OPS-1): a real gateway between SIPp clients and SIPp
  * carriers; ASR and ACD per trunk and per country read from {@code /metrics} after a scripted mix of
- * calls, and every metric the alert rules and the Grafana dashboard in {@code docker/} query checked
- * against the names the gateway really exports (standing in for {@code promtool} until it is installed).
- * Each test dials its own country through its own trunk, so they do not see each other's counts.
+ * calls; and the alert rules and the Grafana dashboard in {@code docker/} loaded by {@code promtool}
+ * against that real output, so that a renamed metric or label fails the build. Each test dials its own
+ * countries through its own trunks, so they do not see each other's counts.
  */
 @ExtendWith(SippAvailable.class)
 class OperatorMetricsEndToEndTest {
@@ -50,11 +50,10 @@ class OperatorMetricsEndToEndTest {
     private static final int MEDIA_PORTS = 40;
     private static final String JAPAN_MOBILE = "+819012345678";
     private static final String THAI_MOBILE = "+66812345678";
+    private static final String GERMAN_MOBILE = "+4915112345678";
+    private static final String FRENCH_MOBILE = "+33612345678";
     /** Names Prometheus adds itself (not scraped from the gateway). */
     private static final Set<String> SYNTHETIC = Set.of("up");
-    /** PromQL words that look like metric names. */
-    private static final Set<String> KEYWORDS = Set.of("by", "without", "and", "or", "unless", "on", "ignoring",
-            "group_left", "group_right", "bool", "offset", "inf", "nan");
 
     @TempDir
     static Path dir;
@@ -63,6 +62,8 @@ class OperatorMetricsEndToEndTest {
     private static int sipPort;
     private static int jpCarrier;
     private static int thCarrier;
+    private static int deCarrier;
+    private static int frCarrier;
 
     private final List<SippProcess> processes = new ArrayList<>();
 
@@ -72,6 +73,8 @@ class OperatorMetricsEndToEndTest {
         int mediaBase = freeMediaRange(MEDIA_PORTS);
         jpCarrier = SippProcess.freeUdpPort();
         thCarrier = SippProcess.freeUdpPort();
+        deCarrier = SippProcess.freeUdpPort();
+        frCarrier = SippProcess.freeUdpPort();
         String yaml = """
                 sip:
                   listen:
@@ -81,9 +84,13 @@ class OperatorMetricsEndToEndTest {
                 trunks:
                   - { name: ops-jp, host: 127.0.0.1, port: %5$d, transport: udp, prefixes: ["81"], probe: false }
                   - { name: ops-th, host: 127.0.0.1, port: %6$d, transport: udp, prefixes: ["66"], probe: false }
+                  - { name: ops-de, host: 127.0.0.1, port: %8$d, transport: udp, prefixes: ["49"], probe: false }
+                  - { name: ops-fr, host: 127.0.0.1, port: %9$d, transport: udp, prefixes: ["33"], probe: false }
                 charging:
                   currency: USD
                   rates:
+                    - { prefix: "33", destination: France, perMinute: "0.05", increments: 1/1 }
+                    - { prefix: "49", destination: Germany, perMinute: "0.05", increments: 1/1 }
                     - { prefix: "66", destination: Thailand, perMinute: "0.05", increments: 1/1 }
                     - { prefix: "81", destination: Japan, perMinute: "0.05", increments: 1/1 }
                   accounts:
@@ -91,7 +98,7 @@ class OperatorMetricsEndToEndTest {
                 cdr: { file: "%7$s" }
                 routing: { maxAttempts: 1 }
                 """.formatted(sipPort, SippProcess.freeTcpPort(), mediaBase, mediaBase + MEDIA_PORTS - 1,
-                jpCarrier, thCarrier, dir.resolve("calls.jsonl"));
+                jpCarrier, thCarrier, dir.resolve("calls.jsonl"), deCarrier, frCarrier);
         Path config = dir.resolve("gateway.yaml");
         Files.writeString(config, TestAccounts.withPasswords(yaml));
         gateway = Gateway.start(GatewayConfig.load(config), config);
@@ -142,7 +149,7 @@ class OperatorMetricsEndToEndTest {
         call("basic-call", "basic-call", Map.of(), Map.of(), THAI_MOBILE, thCarrier);
         Set<String> exported = exportedNames(metrics());
 
-        Path docker = SippScenario.directory().getParent().resolve("docker");
+        Path docker = MonitoringConfig.dockerDirectory();
         List<String> exprs = new ArrayList<>();
         for (JsonNode group : new ObjectMapper(new YAMLFactory()).readTree(docker.resolve("alerts.yml").toFile()).get("groups")) {
             group.get("rules").forEach(rule -> exprs.add(rule.get("expr").asText()));
@@ -152,32 +159,98 @@ class OperatorMetricsEndToEndTest {
         assertThat(exprs).hasSizeGreaterThan(10);
 
         Set<String> referenced = new TreeSet<>();
-        exprs.forEach(e -> referenced.addAll(metricNames(e)));
+        exprs.forEach(e -> referenced.addAll(MonitoringConfig.metricNames(e)));
         assertThat(referenced).contains("calls_trunk_attempts_total", "calls_trunk_answers_total",
                 "calls_trunk_answered_seconds_total", "calls_post_dial_delay_seconds_bucket");
         referenced.removeAll(SYNTHETIC);
         assertThat(exported).as("names exported by /metrics").containsAll(referenced);
     }
 
+    /**
+     * promtool loads alerts.yml and every dashboard query against the series of this real run (OPS-1):
+     * ops-de answers 1 of 4 attempts, ops-fr 2 of 2. Alerts not named here must stay silent on the run;
+     * every panel query (any panel added later too) must return data with its legend's labels filled.
+     */
     @Test
-    void metricNamesAreReadFromPromqlWithoutLabelsFunctionsOrKeywords() {
-        assertThat(metricNames("sum by (trunk) (increase(calls_trunk_answers_total{trunk!=\"none\"}[15m]))"
-                + " / clamp_min(sum by (trunk) (rate(calls_x_total[5m] offset 1h)), 1) > 1e6 and on (le) up == 0"))
-                .containsExactlyInAnyOrder("calls_trunk_answers_total", "calls_x_total", "up");
+    void promtoolLoadsTheAlertRulesAndEveryDashboardQueryAgainstTheRealScrape() throws Exception {
+        Promtool promtool = Promtool.onPath();
+        call("basic-call", "basic-call", Map.of(), Map.of(), GERMAN_MOBILE, deCarrier);
+        call("busy", "busy", Map.of(), Map.of(), GERMAN_MOBILE, deCarrier);
+        call("rejected", "rejected", Map.of("code", "500"), Map.of("expected", "500"), GERMAN_MOBILE, deCarrier);
+        call("rejected", "rejected", Map.of("code", "404"), Map.of("expected", "404"), GERMAN_MOBILE, deCarrier);
+        call("basic-call", "basic-call", Map.of(), Map.of(), FRENCH_MOBILE, frCarrier);
+        call("basic-call", "basic-call", Map.of(), Map.of(), FRENCH_MOBILE, frCarrier);
+        PromExposition scrape = PromExposition.parse(metrics());
+
+        Path out = Files.createDirectories(Path.of("target", "promtool"));
+        Path alerts = MonitoringConfig.dockerDirectory().resolve("alerts.yml");
+        List<MonitoringConfig.AlertRule> rules = MonitoringConfig.alertRules(alerts);
+        List<MonitoringConfig.PanelQuery> panels = MonitoringConfig.panelQueries(
+                MonitoringConfig.dockerDirectory().resolve("grafana/dashboards/softswitch.json"));
+        assertThat(rules).extracting(MonitoringConfig.AlertRule::name).contains("TrunkAnswerSeizureRatioDrop",
+                "TrunkDown", "GatewayOverloaded", "ChargingUnavailable");
+        assertThat(panels).hasSizeGreaterThan(10);
+        Path panelRules = PromtoolRuleTests.panelRules(out.resolve("dashboard-panels.yml"), panels);
+        assertThat(promtool.checkRules(alerts).output()).contains("SUCCESS: " + rules.size() + " rules found");
+        assertThat(promtool.checkRules(panelRules).output()).contains("SUCCESS: " + panels.size() + " rules found");
+
+        PromtoolRuleTests tests = new PromtoolRuleTests(scrape, rules);
+        Map<String, List<Map<String, String>>> firing = Map.of(
+                "TrunkAnswerSeizureRatioDrop", List.of(Map.of("trunk", "ops-de")));
+        List<Map<String, Object>> realRun = new ArrayList<>();
+        rules.forEach(r -> realRun.add(tests.alertFires(r.name(), firing.getOrDefault(r.name(), List.of()))));
+        panels.forEach(q -> realRun.add(tests.panelReturnsData(q)));
+        tests.group("the scripted calls, once a minute", Map.of(), realRun);
+
+        conditionsTheRunCannotProduce(tests);
+        Path testFile = tests.write(out.resolve("softswitch-test.yml"), alerts, panelRules);
+        assertThat(promtool.testRules(testFile).output()).contains("SUCCESS");
     }
 
-    /** The metric names in a PromQL expression: label matchers, ranges, grouping clauses, functions and keywords dropped. */
-    static Set<String> metricNames(String promql) {
-        String bare = promql.replaceAll("\"[^\"]*\"", "\"\"").replaceAll("\\{[^}]*}", " ")
-                .replaceAll("\\[[^]]*]", " ").replaceAll("\\b(by|without|on|ignoring|group_left|group_right)\\s*\\([^)]*\\)", " ");
-        Set<String> names = new TreeSet<>();
-        Matcher m = Pattern.compile("(?<![\\w.])([a-zA-Z_:][a-zA-Z0-9_:]*)(\\s*\\()?").matcher(bare);
-        while (m.find()) {
-            if (m.group(2) == null && !KEYWORDS.contains(m.group(1).toLowerCase())) {
-                names.add(m.group(1));
-            }
+    /** Each alert the real run leaves silent, firing on the scraped series with one or a few changed. */
+    private static void conditionsTheRunCannotProduce(PromtoolRuleTests tests) {
+        Map<String, String> target = PromtoolRuleTests.TARGET;
+        Map<String, String> fr = tests.scraped("routing_trunk_up", Map.of("trunk", "ops-fr")).labels();
+        tests.group("ops-fr stops answering OPTIONS after 5 minutes",
+                Map.of(tests.scraped("routing_trunk_up", fr), "1x10 0x50"),
+                List.of(tests.alertFires("TrunkDown", List.of(fr))));
+        for (String[] refusal : new String[][] {{"overload", "GatewayOverloaded"},
+                {"charging_unavailable", "ChargingUnavailable"}, {"no_media_ports", "MediaPortsRunningOut"}}) {
+            PromExposition.Sample refused = tests.variant("calls_attempts_total", Map.of("outcome", refusal[0]));
+            tests.group("a call refused with outcome " + refusal[0] + " every 30 s", Map.of(refused, "0+1x60"),
+                    List.of(tests.alertFires(refusal[1], List.of(refused.labels()))));
         }
-        return names;
+        tests.group("the target stops answering /metrics", Map.of(new PromExposition.Sample("up", target, 0), "1x10 0x50"),
+                List.of(tests.alertFires("GatewayDown", List.of(target))));
+        tests.group("30 busy calls a minute (1/s) on top of the run",
+                Map.of(tests.scraped("calls_attempts_total", Map.of("outcome", "busy")), "0+30x60"),
+                List.of(tests.alertFires("LowAnswerSeizureRatio", List.of(Map.of()))));
+        tests.group("5% of the relay's RTP packets lost",
+                Map.of(tests.scraped("relay_rtp_expected_total", Map.of()), "0+1000x60",
+                        tests.scraped("relay_rtp_lost_total", Map.of()), "0+50x60"),
+                List.of(tests.alertFires("HighMediaLoss", List.of(target))));
+        // Four calls a minute, every one waiting between 8 and 13 s for ringing: p95 about 12.75 s.
+        Map<PromExposition.Sample, String> slow = new HashMap<>();
+        for (PromExposition.Sample bucket : tests.scrapedAll("calls_post_dial_delay_seconds_bucket")) {
+            slow.put(bucket, !bucket.labels().get("le").equals("+Inf") && Double.parseDouble(bucket.labels().get("le")) <= 8 ? "0x60" : "0+2x60");
+        }
+        slow.put(tests.scraped("calls_post_dial_delay_seconds_count", Map.of()), "0+2x60");
+        slow.put(tests.scraped("calls_post_dial_delay_seconds_sum", Map.of()), "0+22x60");
+        tests.group("post-dial delay between 8 and 13 s", slow, List.of(tests.alertFires("HighPostDialDelay", List.of(Map.of()))));
+    }
+
+    @Test
+    void withoutPromtoolOnThePathTheTestFailsAndSaysWhatToInstall() {
+        assertThatThrownBy(() -> Promtool.locate(dir.resolve("empty-bin") + java.io.File.pathSeparator))
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("apt-get install -y --no-install-recommends prometheus");
+    }
+
+    @Test
+    void metricNamesAreReadFromPromqlWithoutLabelsFunctionsOrKeywords() {
+        assertThat(MonitoringConfig.metricNames("sum by (trunk) (increase(calls_trunk_answers_total{trunk!=\"none\"}[15m]))"
+                + " / clamp_min(sum by (trunk) (rate(calls_x_total[5m] offset 1h)), 1) > 1e6 and on (le) up == 0"))
+                .containsExactlyInAnyOrder("calls_trunk_answers_total", "calls_x_total", "up");
     }
 
     private static Set<String> exportedNames(String exposition) {
