@@ -87,12 +87,17 @@ class OperatorMetricsEndToEndTest {
                   - { name: ops-de, host: 127.0.0.1, port: %8$d, transport: udp, prefixes: ["49"], probe: false }
                   - { name: ops-fr, host: 127.0.0.1, port: %9$d, transport: udp, prefixes: ["33"], probe: false }
                 charging:
-                  currency: USD
-                  rates:
-                    - { prefix: "33", destination: France, perMinute: "0.05", increments: 1/1 }
-                    - { prefix: "49", destination: Germany, perMinute: "0.05", increments: 1/1 }
-                    - { prefix: "66", destination: Thailand, perMinute: "0.05", increments: 1/1 }
-                    - { prefix: "81", destination: Japan, perMinute: "0.05", increments: 1/1 }
+                  products:
+                    - name: ops
+                      currency: USD
+                      rates:
+                        - { prefix: "33", destination: France, perMinute: "0.05", increments: 1/1 }
+                        - { prefix: "49", destination: Germany, perMinute: "0.05", increments: 1/1 }
+                        - { prefix: "66", destination: Thailand, perMinute: "0.05", increments: 1/1 }
+                        - { prefix: "81", destination: Japan, perMinute: "0.05", increments: 1/1 }
+                      fairUse:   # never trips here: its series are exported from 0 for the alert and the panel
+                        shortCalls: { shorterThan: 1s, window: 1m, steps: [ { above: 1000, action: warn } ] }
+                        concurrentCalls: { steps: [ { above: 50, action: refuse-call } ] }
                   accounts:
                     - { id: alice, balance: "10.00", number: "+447400000001" }
                 cdr: { file: "%7$s" }
@@ -220,6 +225,11 @@ class OperatorMetricsEndToEndTest {
             tests.group("a call refused with outcome " + refusal[0] + " every 30 s", Map.of(refused, "0+1x60"),
                     List.of(tests.alertFires(refusal[1], List.of(refused.labels()))));
         }
+        PromExposition.Sample suspensions = tests.variant("fair_use_actions_total",
+                Map.of("detector", "short_calls", "action", "suspend_account"));
+        tests.group("an account suspended for short calls every 30 s", Map.of(suspensions, "0+1x60"),
+                List.of(tests.alertFires("FairUseActionsSpike",
+                        List.of(Map.of("detector", "short_calls", "action", "suspend_account")))));
         tests.group("the target stops answering /metrics", Map.of(new PromExposition.Sample("up", target, 0), "1x10 0x50"),
                 List.of(tests.alertFires("GatewayDown", List.of(target))));
         tests.group("30 busy calls a minute (1/s) on top of the run",
