@@ -74,6 +74,7 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
@@ -173,6 +174,8 @@ public final class Gateway implements AutoCloseable {
         GatewayAdminBackend.restoreDrains(accounts.administration().gatewayAuditTrail(), routing.states());
         charging.salesEnd(routing.table().availability().service().salesEnd());
         callRecords = new CallRecordWriter(Path.of(config.cdr().file()));
+        callRecords.anonymiseFromNowOn(accounts.administration().profiles().entrySet().stream()
+                .filter(e -> e.getValue().anonymised()).map(Map.Entry::getKey).toList());
         closeables.add(callRecords);
         interruptedCallRecords(accounts).forEach(callRecords::write);
 

@@ -31,6 +31,9 @@ public final class CallRecordWriter implements AutoCloseable {
      *
      * @throws UncheckedIOException if the file cannot be opened
      */
+    /** Callers whose later records are written anonymised too (their account was deleted). */
+    private final java.util.Set<String> anonymisedCallers = new java.util.HashSet<>();
+
     public CallRecordWriter(Path file) {
         this.file = Objects.requireNonNull(file, "file");
         try {
@@ -57,7 +60,12 @@ public final class CallRecordWriter implements AutoCloseable {
             throw new IllegalStateException("call record writer for " + file + " is closed");
         }
         try {
-            out.write(mapper.writeValueAsString(toJson(r)));
+            ObjectNode node = toJson(r);
+            if (anonymisedCallers.contains(r.caller()) && !node.path("callee").isNull()) {
+                // a call of a deleted account that ended after the deletion (ACC-4)
+                node.put("callee", node.path("charge").path("ratePrefix").asText(""));
+            }
+            out.write(mapper.writeValueAsString(node));
             out.write('\n');
             out.flush();
         } catch (IOException e) {
@@ -66,9 +74,18 @@ public final class CallRecordWriter implements AutoCloseable {
     }
 
     /**
+     * Records of {@code callers} (deleted accounts, e.g. as recovered at start) are written without their callee
+     * numbers from now on.
+     */
+    public synchronized void anonymiseFromNowOn(java.util.Collection<String> callers) {
+        anonymisedCallers.addAll(callers);
+    }
+
+    /**
      * Removes the callee numbers of {@code caller}'s records (ACC-4: a deleted account keeps only anonymised
      * records): each becomes the prefix of the rate that charged it ({@code ""} when none did). The file is
-     * rewritten beside itself and moved over it atomically; records written meanwhile wait.
+     * rewritten beside itself and moved over it atomically; records written meanwhile wait, and the caller's later
+     * records (a call that ends after the deletion) are written anonymised.
      *
      * @return how many records were anonymised
      * @throws UncheckedIOException if the file cannot be rewritten (it is then left as it was)
@@ -78,6 +95,7 @@ public final class CallRecordWriter implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("call record writer for " + file + " is closed");
         }
+        anonymisedCallers.add(caller);
         Path tmp = file.resolveSibling(file.getFileName() + ".anonymising");
         int changed = 0;
         try {

@@ -117,6 +117,8 @@ class AdminApiEndToEndTest {
         assertThat(peer.invite(UK_MOBILE, OFFER, LIMIT).startLine())
                 .isEqualTo("SIP/2.0 403 Account Suspended: unpaid invoice");
 
+        // the refused call's record is written once its charging step is done, after the 403
+        CallRecords.awaitOf(dir.resolve("calls.jsonl"), 0, "dave", 4);
         JsonNode deleted = json(send("DELETE", "/api/v1/accounts/dave", null));
         assertThat(deleted.get("number").isNull()).isTrue();
         assertThat(deleted.get("callRecordsAnonymised").asInt()).as("three calls and the refused one").isEqualTo(4);
