@@ -228,6 +228,14 @@ public final class MediaRelay implements AutoCloseable {
         return pool.idlePairs() * 2;
     }
 
+    /**
+     * Port pairs lent to a call before their quarantine was over, because no other could be bound
+     * (range or file descriptors exhausted): late packets of the previous call may reach such a call.
+     */
+    public long pairsLentInQuarantine() {
+        return pool.lentInQuarantine();
+    }
+
     public int sessionsActive() {
         return sessions.size();
     }

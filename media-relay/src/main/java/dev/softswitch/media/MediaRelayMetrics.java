@@ -43,6 +43,9 @@ public final class MediaRelayMetrics implements MeterBinder {
                 .description("Relay UDP ports bound by live sessions").register(registry);
         Gauge.builder("relay.ports.pooled", relay, MediaRelay::portsPooled)
                 .description("Relay UDP ports bound and idle in the socket pool").register(registry);
+        FunctionCounter.builder("relay.pool.lent.in.quarantine", relay, MediaRelay::pairsLentInQuarantine)
+                .description("Relay port pairs lent before their quarantine was over (no other could be bound)")
+                .register(registry);
         DistributionSummary jitter = DistributionSummary.builder("relay.call.jitter")
                 .description("Interarrival jitter per closed call and direction (RFC 3550 A.8)")
                 .baseUnit("milliseconds").register(registry);

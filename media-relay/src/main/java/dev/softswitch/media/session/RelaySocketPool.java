@@ -15,6 +15,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
@@ -50,6 +51,8 @@ public final class RelaySocketPool {
     private final AtomicInteger bound = new AtomicInteger();
     /** Returned pairs, in quarantine or ready. */
     private final AtomicInteger idle = new AtomicInteger();
+    /** Pairs lent before their quarantine was over, for want of any other. */
+    private final LongAdder lentInQuarantine = new LongAdder();
 
     /** The returned pairs of one event loop; used on that loop only. */
     private static final class Shelf {
@@ -211,6 +214,14 @@ public final class RelaySocketPool {
         return idle.get();
     }
 
+    /**
+     * Pairs lent before their quarantine was over because no new pair could be bound (the range or
+     * the file descriptors ran out, or the ports were busy): a sign that the range is too small.
+     */
+    public long lentInQuarantine() {
+        return lentInQuarantine.sum();
+    }
+
     /** Pairs the pool has bound: lent or idle. */
     public int boundPairs() {
         return bound.get();
@@ -266,6 +277,7 @@ public final class RelaySocketPool {
         PooledPair oldest = shelf.quarantined.pollFirst();
         if (oldest != null) {
             idle.decrementAndGet();
+            lentInQuarantine.increment();
             oldest.take();
         }
         return oldest;
