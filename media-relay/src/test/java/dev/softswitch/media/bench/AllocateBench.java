@@ -25,7 +25,7 @@ import java.util.concurrent.locks.LockSupport;
  * window is reported apart, and so is the CPU time of the whole process per session.
  *
  * <p>Arguments: {@code blocking|async|both  rate(0 = unpaced)  seconds  holdMs  busyThreads  [ioThreads]
- * [pool: default|off|on  [quarantineMs]]}. {@code off} and {@code on} set the relay's socket pool
+ * [pool: default|off|on  [quarantineMs]]}, or {@code prebind PAIRS} (start time, eager against lazy). {@code off} and {@code on} set the relay's socket pool
  * (issue 14) by reflection, so that this one source also compiles and runs against a build from
  * before the pool, where only {@code default} (the relay as it was) is accepted. {@code bench/relay-alloc-ab.sh}
  * runs it that way.
@@ -45,6 +45,10 @@ public final class AllocateBench {
                           long processCpuNanos) { }
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("prebind")) {
+            prebind(Integer.parseInt(args[1]));
+            return;
+        }
         String modes = args.length > 0 ? args[0] : "both";
         int rate = args.length > 1 ? Integer.parseInt(args[1]) : 0;
         int seconds = Math.min(60, args.length > 2 ? Integer.parseInt(args[2]) : 5);
@@ -78,6 +82,35 @@ public final class AllocateBench {
             busy.set(false);
             for (Thread burner : burners) {
                 burner.join();
+            }
+        }
+    }
+
+    /**
+     * {@code prebind PAIRS}: how long a relay with the default pool takes to start when it binds
+     * {@code PAIRS} port pairs at start (eagerly) rather than as calls come (lazily), and the file
+     * descriptors the process then holds. A second start shows the figure with the JIT warm.
+     */
+    private static void prebind(int pairs) throws Exception {
+        Class<?> settings = Class.forName("dev.softswitch.media.session.SocketPoolSettings");
+        Object lazy = settings.getField("DEFAULT").get(null);
+        Object eager = settings.getMethod("withPrebindPairs", int.class).invoke(lazy, pairs);
+        MediaRelayConfig cfg = new MediaRelayConfig("127.0.0.1", PORT_MIN, PORT_MAX, 1);
+        for (int round = 1; round <= 2; round++) {
+            for (Object chosen : new Object[] {lazy, eager}) {
+                long t0 = System.nanoTime();
+                Object builder = MediaRelay.builder(cfg);
+                builder.getClass().getMethod("socketPool", settings).invoke(builder, chosen);
+                try (MediaRelay relay = (MediaRelay) builder.getClass().getMethod("start").invoke(builder)) {
+                    long started = System.nanoTime() - t0;
+                    long fds;
+                    try (var list = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/fd"))) {
+                        fds = list.count();
+                    }
+                    System.out.printf("round %d: %s: started in %.1f ms, %d ports pooled, %d fds open%n", round,
+                            chosen == lazy ? "lazy" : "prebind " + pairs + " pairs", started / 1e6,
+                            relay.portsPooled(), fds);
+                }
             }
         }
     }
