@@ -34,6 +34,7 @@ import dev.softswitch.gateway.config.ConfigException;
 import dev.softswitch.gateway.config.GatewayConfig;
 import dev.softswitch.gateway.config.HttpConfig;
 import dev.softswitch.gateway.config.ProductConfig;
+import dev.softswitch.gateway.config.RelayPoolConfig;
 import dev.softswitch.gateway.log.RateLimitedLog;
 import dev.softswitch.gateway.metrics.GatewayMetrics;
 import dev.softswitch.gateway.probe.TrunkProber;
@@ -51,6 +52,7 @@ import dev.softswitch.gateway.transport.TransportSettings;
 import dev.softswitch.gateway.transport.TransportType;
 import dev.softswitch.media.MediaRelay;
 import dev.softswitch.media.MediaRelayConfig;
+import dev.softswitch.media.session.SocketPoolSettings;
 import dev.softswitch.media.MediaRelayMetrics;
 import dev.softswitch.media.session.MediaTimeouts;
 import gov.nist.javax.sip.message.SIPRequest;
@@ -179,8 +181,12 @@ public final class Gateway implements AutoCloseable {
         closeables.add(callRecords);
         interruptedCallRecords(accounts).forEach(callRecords::write);
 
-        relay = MediaRelay.start(new MediaRelayConfig(config.media().host(), config.media().portMin(),
-                config.media().portMax(), 1));
+        RelayPoolConfig pool = config.media().socketPool();
+        relay = MediaRelay.builder(new MediaRelayConfig(config.media().host(), config.media().portMin(),
+                        config.media().portMax(), 1))
+                .socketPool(SocketPoolSettings.DEFAULT.withMaxPairs(pool.maxPairs())
+                        .withPrebindPairs(pool.prebindPairs()).withQuarantine(pool.quarantine()))
+                .start();
         closeables.add(relay);
         new MediaRelayMetrics(relay).bindTo(registry);
 

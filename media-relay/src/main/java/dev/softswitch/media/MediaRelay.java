@@ -7,9 +7,11 @@ import dev.softswitch.media.session.PortAllocator;
 import dev.softswitch.media.session.PortsExhaustedException;
 import dev.softswitch.media.session.RelayLeg;
 import dev.softswitch.media.session.RelaySession;
+import dev.softswitch.media.session.RelaySocketPool;
 import dev.softswitch.media.session.SessionAllocator;
 import dev.softswitch.media.session.SessionRegistry;
 import dev.softswitch.media.session.SessionStats;
+import dev.softswitch.media.session.SocketPoolSettings;
 import io.netty.channel.EventLoop;
 import io.netty.channel.epoll.Epoll;
 import java.net.InetAddress;
@@ -20,7 +22,10 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
@@ -33,8 +38,9 @@ import org.slf4j.LoggerFactory;
  * the native transport is available, NIO otherwise; all sockets share one event loop group, and
  * the four sockets of a session share one event loop so forwarding never crosses threads. A sweep
  * on each event loop checks the media timeouts of its sessions (MED-5). A façade: the event loops
- * are a {@code RelayTransport}, binding a session is a {@link SessionAllocator}, the live sessions a
- * {@link SessionRegistry} and the sweep a {@link MediaTimeoutWatcher}.
+ * are a {@code RelayTransport}, binding a session is a {@link SessionAllocator}, the sockets kept
+ * bound between calls a {@link RelaySocketPool}, the live sessions a {@link SessionRegistry} and the
+ * sweep a {@link MediaTimeoutWatcher}.
  */
 public final class MediaRelay implements AutoCloseable {
 
@@ -45,15 +51,17 @@ public final class MediaRelay implements AutoCloseable {
     private final RelayTotals totals = new RelayTotals();
     private final SessionRegistry sessions = new SessionRegistry();
     private final SessionAllocator allocator;
+    private final RelaySocketPool pool;
     private final MediaTimeoutWatcher timeouts;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private MediaRelay(MediaRelayConfig config, InetAddress bindAddress, boolean epoll, LongSupplier nanoTime,
-                       Duration sweepInterval, Duration latchWindow) {
+                       Duration sweepInterval, Duration latchWindow, SocketPoolSettings pooling) {
         this.transport = new RelayTransport(config.ioThreads(), epoll);
         this.ports = new PortAllocator(config.portMin(), config.portMax());
-        this.allocator = new SessionAllocator(transport.bootstrap(), bindAddress, ports, sessions, totals,
-                nanoTime, latchWindow, closed::get);
+        this.allocator = new SessionAllocator(transport.bootstrap(), bindAddress, ports, transport.loops(), pooling,
+                sessions, totals, nanoTime, latchWindow, closed::get);
+        this.pool = allocator.pool();
         this.timeouts = new MediaTimeoutWatcher(transport.loops(), sessions, nanoTime, sweepInterval);
     }
 
@@ -78,6 +86,7 @@ public final class MediaRelay implements AutoCloseable {
         private LongSupplier nanoTime = System::nanoTime;
         private Duration sweepInterval = Duration.ofSeconds(1);
         private Duration latchWindow = RelayEndpoint.DEFAULT_LATCH_WINDOW;
+        private SocketPoolSettings pooling = SocketPoolSettings.DEFAULT;
 
         private Builder(MediaRelayConfig cfg) {
             this.cfg = Objects.requireNonNull(cfg, "cfg");
@@ -120,6 +129,19 @@ public final class MediaRelay implements AutoCloseable {
             return this;
         }
 
+        /**
+         * How bound sockets are kept between calls: {@link SocketPoolSettings#DEFAULT} unless set;
+         * {@link SocketPoolSettings#OFF} binds and closes four sockets per call.
+         */
+        public Builder socketPool(SocketPoolSettings settings) {
+            this.pooling = Objects.requireNonNull(settings, "settings");
+            return this;
+        }
+
+        /**
+         * Starts the relay; with {@link SocketPoolSettings#prebindPairs} set, binds those pairs
+         * first (failing if they cannot all be bound).
+         */
         public MediaRelay start() {
             InetAddress bindAddress;
             try {
@@ -127,10 +149,19 @@ public final class MediaRelay implements AutoCloseable {
             } catch (UnknownHostException e) {
                 throw new IllegalArgumentException("bindHost " + cfg.bindHost() + " does not resolve", e);
             }
-            MediaRelay relay = new MediaRelay(cfg, bindAddress, epoll, nanoTime, sweepInterval, latchWindow);
-            log.info("media relay started on {} ports {}..{}, {} io threads, {} transport",
-                    bindAddress.getHostAddress(), cfg.portMin(), cfg.portMax(), cfg.ioThreads(),
-                    relay.transport.name());
+            MediaRelay relay = new MediaRelay(cfg, bindAddress, epoll, nanoTime, sweepInterval, latchWindow, pooling);
+            if (pooling.prebindPairs() > 0) {
+                try {
+                    relay.pool.prebind(pooling.prebindPairs()).join();
+                } catch (CompletionException e) {
+                    relay.close();
+                    throw new IllegalStateException("cannot bind " + pooling.prebindPairs() + " relay port pairs at start",
+                            e.getCause());
+                }
+            }
+            log.info("media relay started on {} ports {}..{}, {} io threads, {} transport, pool of up to {} port"
+                            + " pairs ({} bound at start)", bindAddress.getHostAddress(), cfg.portMin(), cfg.portMax(),
+                    cfg.ioThreads(), relay.transport.name(), pooling.maxPairs(), pooling.prebindPairs());
             return relay;
         }
     }
@@ -187,9 +218,22 @@ public final class MediaRelay implements AutoCloseable {
         return result;
     }
 
-    /** Ports bound by live sessions, RTP and RTCP counted separately (4 per session). */
+    /** Ports bound by live sessions, RTP and RTCP counted separately (4 per session); idle pooled ones are not. */
     public int portsInUse() {
-        return ports.pairsInUse() * 2;
+        return Math.max(0, ports.pairsInUse() - pool.idlePairs()) * 2;
+    }
+
+    /** Ports bound and idle in the socket pool, waiting for the next call (in quarantine or ready). */
+    public int portsPooled() {
+        return pool.idlePairs() * 2;
+    }
+
+    /**
+     * Port pairs lent to a call before their quarantine was over, because no other could be bound
+     * (range or file descriptors exhausted): late packets of the previous call may reach such a call.
+     */
+    public long pairsLentInQuarantine() {
+        return pool.lentInQuarantine();
     }
 
     public int sessionsActive() {
@@ -249,7 +293,7 @@ public final class MediaRelay implements AutoCloseable {
         timeouts.sweepNow();
     }
 
-    /** Closes every session, then the event loop group; waits a bounded time for the threads. */
+    /** Closes every session, then the idle pooled sockets, then the event loop group; waits a bounded time. */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
@@ -262,6 +306,13 @@ public final class MediaRelay implements AutoCloseable {
         CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new))
                 .exceptionally(e -> null)
                 .join();
+        try {
+            pool.close().get(5, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            log.warn("closing the relay's idle sockets failed; the event loop shutdown closes them", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         transport.shutdown();
         log.info("media relay stopped after relaying {} packets", packetsRelayed());
     }

@@ -10,7 +10,7 @@ import java.util.Objects;
 
 /**
  * Publishes the relay's figures to Micrometer (MED-4): packets, bytes, drops, RTCP, RTP expected and
- * lost as counters, sessions and ports as gauges, and per closed call and direction the jitter (ms)
+ * lost as counters, sessions, ports in use and pooled ports as gauges, and per closed call and direction the jitter (ms)
  * and the loss ratio as distribution summaries. {@code registry.config()} names them for Prometheus.
  */
 public final class MediaRelayMetrics implements MeterBinder {
@@ -40,7 +40,12 @@ public final class MediaRelayMetrics implements MeterBinder {
         Gauge.builder("relay.sessions", relay, MediaRelay::sessionsActive)
                 .description("Relay sessions open").register(registry);
         Gauge.builder("relay.ports.in.use", relay, MediaRelay::portsInUse)
-                .description("Relay UDP ports bound").register(registry);
+                .description("Relay UDP ports bound by live sessions").register(registry);
+        Gauge.builder("relay.ports.pooled", relay, MediaRelay::portsPooled)
+                .description("Relay UDP ports bound and idle in the socket pool").register(registry);
+        FunctionCounter.builder("relay.pool.lent.in.quarantine", relay, MediaRelay::pairsLentInQuarantine)
+                .description("Relay port pairs lent before their quarantine was over (no other could be bound)")
+                .register(registry);
         DistributionSummary jitter = DistributionSummary.builder("relay.call.jitter")
                 .description("Interarrival jitter per closed call and direction (RFC 3550 A.8)")
                 .baseUnit("milliseconds").register(registry);

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import dev.softswitch.media.session.PortsExhaustedException;
 import dev.softswitch.media.session.RelaySession;
 import dev.softswitch.media.session.SessionStats;
+import dev.softswitch.media.session.SocketPoolSettings;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
@@ -122,8 +123,8 @@ class MediaRelayAsyncTest {
     }
 
     @Test
-    void closeAsyncReturnsThePortsAndIsIdempotent() throws Exception {
-        relay = MediaRelay.start(config(16, 1));
+    void withoutPoolingCloseAsyncUnbindsThePortsAndIsIdempotent() throws Exception {
+        relay = MediaRelay.builder(config(16, 1)).socketPool(SocketPoolSettings.OFF).start();
         RelaySession first = relay.allocateAsync("call-1").get(WAIT_SECONDS, TimeUnit.SECONDS);
         RelaySession second = relay.allocateAsync("call-2").get(WAIT_SECONDS, TimeUnit.SECONDS);
         List<SessionStats> closedStats = new ArrayList<>();

@@ -8,6 +8,7 @@ import dev.softswitch.media.session.DirectionStats;
 import dev.softswitch.media.session.PortsExhaustedException;
 import dev.softswitch.media.session.RelaySession;
 import dev.softswitch.media.session.SessionStats;
+import dev.softswitch.media.session.SocketPoolSettings;
 import io.netty.channel.epoll.Epoll;
 import java.io.IOException;
 import java.net.DatagramPacket;
@@ -128,8 +129,8 @@ class MediaRelayLoopbackTest {
     }
 
     @Test
-    void closingSessionsReturnsEveryPortAndUnbindsTheSockets() throws Exception {
-        relay = MediaRelay.start(config(16));
+    void withoutPoolingClosingSessionsReturnsEveryPortAndUnbindsTheSockets() throws Exception {
+        relay = MediaRelay.builder(config(16)).socketPool(SocketPoolSettings.OFF).start();
         RelaySession first = relay.allocate("call-1");
         RelaySession second = relay.allocate("call-2");
         assertThat(relay.portsInUse()).isEqualTo(8);

@@ -193,7 +193,17 @@ final class GatewayConfigReader {
         Integer portMax = r.integer("portMax", "39999");
         Duration timeout = duration(r, "timeout", MediaConfig.DEFAULT_TIMEOUT);
         Duration holdTimeout = duration(r, "holdTimeout", MediaConfig.DEFAULT_HOLD_TIMEOUT);
-        return r.build(() -> new MediaConfig(host, portMin, portMax, timeout, holdTimeout));
+        RelayPoolConfig socketPool = r.mapping("socketPool", "{ maxPairs: 4096, prebindPairs: 0, quarantine: 500ms }",
+                GatewayConfigReader::socketPool, RelayPoolConfig.DEFAULT);
+        return r.build(() -> new MediaConfig(host, portMin, portMax, timeout, holdTimeout, socketPool));
+    }
+
+    private static RelayPoolConfig socketPool(MappingReader r) {
+        RelayPoolConfig d = RelayPoolConfig.DEFAULT;
+        Integer maxPairs = r.integer("maxPairs", "4096", d.maxPairs());
+        Integer prebindPairs = r.integer("prebindPairs", "0", d.prebindPairs());
+        Duration quarantine = duration(r, "quarantine", d.quarantine());
+        return r.build(() -> new RelayPoolConfig(maxPairs, prebindPairs, quarantine));
     }
 
     private static TrunkConfig trunk(MappingReader r, Path baseDir) {

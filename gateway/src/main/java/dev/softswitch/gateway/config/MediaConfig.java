@@ -4,17 +4,23 @@ import java.time.Duration;
 
 /**
  * The media relay's address and UDP port range (RTP takes the even port, RTCP the next, RFC 3550
- * §11), and how long an answered call may go without RTP before it is ended (MED-5): {@code timeout}
- * while active, {@code holdTimeout} while on hold.
+ * §11), how long an answered call may go without RTP before it is ended (MED-5): {@code timeout}
+ * while active, {@code holdTimeout} while on hold, and how bound sockets are kept between calls.
  */
-public record MediaConfig(String host, int portMin, int portMax, Duration timeout, Duration holdTimeout) {
+public record MediaConfig(String host, int portMin, int portMax, Duration timeout, Duration holdTimeout,
+                          RelayPoolConfig socketPool) {
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
     public static final Duration DEFAULT_HOLD_TIMEOUT = Duration.ofHours(2);
 
-    /** A relay with the default media timeouts. */
+    /** A relay with the default media timeouts and socket pool. */
     public MediaConfig(String host, int portMin, int portMax) {
         this(host, portMin, portMax, DEFAULT_TIMEOUT, DEFAULT_HOLD_TIMEOUT);
+    }
+
+    /** A relay with the default socket pool. */
+    public MediaConfig(String host, int portMin, int portMax, Duration timeout, Duration holdTimeout) {
+        this(host, portMin, portMax, timeout, holdTimeout, RelayPoolConfig.DEFAULT);
     }
 
     public MediaConfig {
@@ -35,6 +41,14 @@ public record MediaConfig(String host, int portMin, int portMax, Duration timeou
         if (holdTimeout == null || holdTimeout.compareTo(timeout) < 0) {
             throw new InvalidValueException("holdTimeout", holdTimeout + " must not be shorter than timeout " + timeout
                     + " (e.g. 2h)");
+        }
+        if (socketPool == null) {
+            throw new InvalidValueException("socketPool", "is missing (e.g. { maxPairs: 4096 })");
+        }
+        int pairs = (portMax - portMin + 1) / 2;
+        if (socketPool.prebindPairs() > pairs) {
+            throw new InvalidValueException("prebindPairs", socketPool.prebindPairs() + " is more than the " + pairs
+                    + " port pairs in " + portMin + ".." + portMax);
         }
     }
 }

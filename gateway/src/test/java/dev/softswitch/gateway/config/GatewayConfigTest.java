@@ -351,6 +351,28 @@ class GatewayConfigTest {
     }
 
     @Test
+    void theRelaySocketPoolIsReadWithDefaultsForWhatIsLeftOut() {
+        GatewayConfig defaults = GatewayConfig.parse(VALID, "test.yaml");
+        GatewayConfig tuned = GatewayConfig.parse(VALID.replace("portMax: 39999 }",
+                "portMax: 39999, socketPool: { maxPairs: 100, quarantine: 2s } }"), "test.yaml");
+
+        assertThat(defaults.media().socketPool()).isEqualTo(RelayPoolConfig.DEFAULT);
+        assertThat(tuned.media().socketPool()).isEqualTo(new RelayPoolConfig(100, 0, Duration.ofSeconds(2)));
+    }
+
+    @Test
+    void aSocketPoolThatCannotBeBoundIsRefused() {
+        assertThatThrownBy(() -> GatewayConfig.parse(VALID.replace("portMax: 39999 }",
+                "portMax: 39999, socketPool: { maxPairs: 10, prebindPairs: 20 } }"), "test.yaml"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("prebindPairs: 20 must lie within 0..10 (maxPairs)");
+        assertThatThrownBy(() -> GatewayConfig.parse(VALID.replace("portMax: 39999 }",
+                "portMax: 39999, socketPool: { maxPairs: 8000, prebindPairs: 6000 } }"), "test.yaml"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("6000 is more than the 5000 port pairs in 30000..39999");
+    }
+
+    @Test
     void emptyFileIsRefused() {
         assertThatThrownBy(() -> GatewayConfig.parse("# nothing\n", "test.yaml"))
                 .isInstanceOf(ConfigException.class)

@@ -3,10 +3,12 @@ package dev.softswitch.media.session;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.EventLoop;
 import java.net.InetAddress;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -45,14 +47,6 @@ final class PortPairBinder {
     void bind(String callId, EventLoop loop, Supplier<ChannelHandler> rtpHandler, Supplier<ChannelHandler> rtcpHandler,
               BiConsumer<BoundPair, Throwable> done) {
         new Binding(callId, loop, rtpHandler, rtcpHandler, done).next();
-    }
-
-    /** Closes both sockets of {@code pair}, then returns its ports and runs {@code then}. */
-    void closeThenRelease(BoundPair pair, Runnable then) {
-        RelaySession.closeAll(List.of(pair.rtp(), pair.rtcp()), () -> {
-            ports.release(pair.port());
-            then.run();
-        });
     }
 
     /** One {@link #bind} in progress. */
@@ -107,7 +101,7 @@ final class PortPairBinder {
             try {
                 onLoop(bind(port + 1, rtcpHandler.get()), rtcp -> rtcpBound(port, rtp.channel(), rtcp));
             } catch (RuntimeException e) {
-                RelaySession.closeAll(List.of(rtp.channel()), () -> {
+                closeAll(List.of(rtp.channel()), () -> {
                     ports.release(port);
                     done.accept(null, e);
                 });
@@ -125,7 +119,7 @@ final class PortPairBinder {
         private void skip(int port, String kind, int failedPort, Throwable cause, List<Channel> opened) {
             SessionAllocator.withCallId(callId, () -> log.warn("cannot bind {} port {}, skipping the pair: {}",
                     kind, failedPort, cause.toString()));
-            RelaySession.closeAll(opened, () -> {
+            closeAll(opened, () -> {
                 ports.release(port);
                 next();
             });
@@ -147,6 +141,23 @@ final class PortPairBinder {
                     loop.execute(() -> step.accept(f));
                 }
             });
+        }
+    }
+
+    /** Closes {@code channels} and runs {@code then} once every one of them has closed. */
+    static void closeAll(List<Channel> channels, Runnable then) {
+        if (channels.isEmpty()) {
+            then.run();
+            return;
+        }
+        AtomicInteger pending = new AtomicInteger(channels.size());
+        ChannelFutureListener whenAllClosed = f -> {
+            if (pending.decrementAndGet() == 0) {
+                then.run();
+            }
+        };
+        for (Channel channel : channels) {
+            channel.close().addListener(whenAllClosed);
         }
     }
 

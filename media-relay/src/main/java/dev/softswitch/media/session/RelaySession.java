@@ -2,16 +2,13 @@ package dev.softswitch.media.session;
 
 import dev.softswitch.media.pipeline.DirectionCounter;
 import dev.softswitch.media.rtp.RtpStreamStatistics;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.EventLoop;
 import java.time.Duration;
-import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,7 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The media of one call through the relay: a client leg and a carrier leg, four UDP sockets on one
  * event loop. It keeps the quality figures of both directions (MED-4) and, once watched, reports a
- * media timeout (MED-5). Closing it unbinds the sockets and returns the ports.
+ * media timeout (MED-5). Closing it gives the sockets back to the relay's pool (which closes them
+ * and returns the ports when it keeps no more); from then on nothing they receive reaches the session.
  */
 public final class RelaySession implements AutoCloseable {
 
@@ -34,7 +32,8 @@ public final class RelaySession implements AutoCloseable {
     private final DirectionCounter clientToCarrier;
     private final DirectionCounter carrierToClient;
     private final EventLoop eventLoop;
-    private final List<Channel> channels;
+    /** Gives the four sockets back (to the pool, or closes them), then runs its argument; on the event loop. */
+    private final Consumer<Runnable> releaseSockets;
     private final Runnable onClosed;
     private final LongSupplier nanoTime;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -46,14 +45,14 @@ public final class RelaySession implements AutoCloseable {
 
     RelaySession(String callId, RelayLeg clientLeg, RelayLeg carrierLeg,
                  DirectionCounter clientToCarrier, DirectionCounter carrierToClient,
-                 EventLoop eventLoop, List<Channel> channels, Runnable onClosed, LongSupplier nanoTime) {
+                 EventLoop eventLoop, Consumer<Runnable> releaseSockets, Runnable onClosed, LongSupplier nanoTime) {
         this.callId = Objects.requireNonNull(callId, "callId");
         this.clientLeg = Objects.requireNonNull(clientLeg, "clientLeg");
         this.carrierLeg = Objects.requireNonNull(carrierLeg, "carrierLeg");
         this.clientToCarrier = Objects.requireNonNull(clientToCarrier, "clientToCarrier");
         this.carrierToClient = Objects.requireNonNull(carrierToClient, "carrierToClient");
         this.eventLoop = Objects.requireNonNull(eventLoop, "eventLoop");
-        this.channels = List.copyOf(channels);
+        this.releaseSockets = Objects.requireNonNull(releaseSockets, "releaseSockets");
         this.onClosed = Objects.requireNonNull(onClosed, "onClosed");
         this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
     }
@@ -160,9 +159,9 @@ public final class RelaySession implements AutoCloseable {
     }
 
     /**
-     * Unbinds the four sockets and returns the ports; idempotent. Called from outside the relay's
-     * event loop it returns once the ports are free again; from inside, they are freed as soon as
-     * the sockets have closed.
+     * Gives back the four sockets (to the pool, or closed and their ports returned); idempotent.
+     * Called from outside the relay's event loop it returns once that is done; from inside, it is
+     * done at once for pooled sockets, as soon as they have closed for the others.
      */
     @Override
     public void close() {
@@ -173,22 +172,22 @@ public final class RelaySession implements AutoCloseable {
     }
 
     /**
-     * Starts unbinding the four sockets and returns at once; idempotent. The future completes, on the
-     * relay's event loop, once the sockets are closed, the ports released, the relay's session-closed
-     * observers called and the SRTP keys wiped.
+     * Starts giving back the four sockets and returns at once; idempotent. The future completes, on
+     * the relay's event loop, once the sockets deliver nothing more to this session (and those the pool
+     * does not keep are closed, their ports released), the relay's session-closed observers called
+     * and the SRTP keys wiped.
      */
     public CompletableFuture<Void> closeAsync() {
         if (closed.compareAndSet(false, true)) {
             if (eventLoop.inEventLoop()) {
-                closeAll(channels, this::finishClose);
+                releaseSockets.accept(this::finishClose);
             } else {
                 try {
-                    // One hand-off to the loop for all four sockets rather than one per close().
-                    eventLoop.execute(() -> closeAll(channels, this::finishClose));
+                    // One hand-off to the loop for all four sockets.
+                    eventLoop.execute(() -> releaseSockets.accept(this::finishClose));
                 } catch (RejectedExecutionException e) {
-                    // The loop has shut down and closed every socket it served; nothing would run a listener.
-                    channels.forEach(Channel::close);
-                    finishClose();
+                    // The loop has shut down and closed every socket it served: the pool releases the ports at once.
+                    releaseSockets.accept(this::finishClose);
                 }
             }
         }
@@ -204,23 +203,6 @@ public final class RelaySession implements AutoCloseable {
         } catch (RuntimeException | Error e) {
             log.warn("call {}: closing the relay session failed", callId, e);
             closeFuture.completeExceptionally(e);
-        }
-    }
-
-    /** Closes {@code channels} and runs {@code then} once every one of them has closed. */
-    static void closeAll(List<Channel> channels, Runnable then) {
-        if (channels.isEmpty()) {
-            then.run();
-            return;
-        }
-        AtomicInteger pending = new AtomicInteger(channels.size());
-        ChannelFutureListener whenAllClosed = f -> {
-            if (pending.decrementAndGet() == 0) {
-                then.run();
-            }
-        };
-        for (Channel channel : channels) {
-            channel.close().addListener(whenAllClosed);
         }
     }
 

@@ -5,9 +5,9 @@ import dev.softswitch.media.pipeline.PacketKind;
 import dev.softswitch.media.pipeline.RelayEndpoint;
 import dev.softswitch.media.pipeline.RelayForwardingHandler;
 import dev.softswitch.media.pipeline.RelayTotals;
-import dev.softswitch.media.session.PortPairBinder.BoundPair;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.EventExecutor;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -21,18 +21,18 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * Builds sessions (MED-1): binds an RTP/RTCP port pair for each leg ({@link PortPairBinder}, from
- * the {@link PortAllocator}) on the session's event loop, wires their forwarding handlers and registers
- * the session; when the session closes, its ports go back and the registry is told. Nothing here
- * waits: each step is a listener of the previous one.
+ * Builds sessions (MED-1): takes an RTP/RTCP port pair for each leg from the {@link RelaySocketPool}
+ * (bound there by a {@link PortPairBinder} from the {@link PortAllocator}) on the session's event
+ * loop, lends their sockets to new forwarding handlers and registers the session; when the session
+ * closes, its pairs go back to the pool and the registry is told. Nothing here waits: each step is
+ * a listener of the previous one.
  */
 public final class SessionAllocator {
 
     private static final Logger log = LoggerFactory.getLogger(SessionAllocator.class);
 
-    private final PortPairBinder pairs;
+    private final RelaySocketPool pool;
     private final InetAddress bindAddress;
-    private final PortAllocator ports;
     private final SessionRegistry registry;
     private final RelayTotals totals;
     private final LongSupplier nanoTime;
@@ -42,27 +42,36 @@ public final class SessionAllocator {
     /**
      * @param bootstrap   the relay's datagram bootstrap, group and channel factory set; each socket
      *                    clones it with its own loop and handler
+     * @param loops       the relay's event loops, each with its own shelf of pooled sockets
+     * @param poolSettings how sockets are kept between calls ({@link SocketPoolSettings#OFF}: not at all)
      * @param relayClosed whether the relay is closing; a closing relay binds no more ports
      */
     public SessionAllocator(Bootstrap bootstrap, InetAddress bindAddress, PortAllocator ports,
+                            Iterable<EventExecutor> loops, SocketPoolSettings poolSettings,
                             SessionRegistry registry, RelayTotals totals, LongSupplier nanoTime,
                             Duration latchWindow, BooleanSupplier relayClosed) {
         this.bindAddress = Objects.requireNonNull(bindAddress, "bindAddress");
-        this.ports = Objects.requireNonNull(ports, "ports");
         this.registry = Objects.requireNonNull(registry, "registry");
         this.totals = Objects.requireNonNull(totals, "totals");
         this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
         this.latchWindow = Objects.requireNonNull(latchWindow, "latchWindow");
         this.relayClosed = Objects.requireNonNull(relayClosed, "relayClosed");
-        this.pairs = new PortPairBinder(Objects.requireNonNull(bootstrap, "bootstrap"), bindAddress, ports,
-                relayClosed);
+        PortPairBinder pairs = new PortPairBinder(Objects.requireNonNull(bootstrap, "bootstrap"), bindAddress,
+                Objects.requireNonNull(ports, "ports"), relayClosed);
+        this.pool = new RelaySocketPool(pairs, ports, loops, poolSettings, totals, nanoTime, relayClosed);
+    }
+
+    /** The bound sockets kept between calls. */
+    public RelaySocketPool pool() {
+        return pool;
     }
 
     /**
-     * Binds the client pair, then the carrier pair, then builds the session and completes
-     * {@code result} with it; runs on {@code loop}, the loop the session will live on. If
-     * {@code result} is already completed (cancelled) when the session is ready, or the relay has
-     * started closing, the session is closed again, so no ports leak.
+     * Takes the client pair, then the carrier pair from the pool (idle ones or newly bound), lends
+     * their sockets to the new session's forwarding handlers, and completes {@code result} with it;
+     * runs on {@code loop}, the loop the session will live on. If {@code result} is already
+     * completed (cancelled) when the session is ready, or the relay has started closing, the
+     * session is closed again, so no ports leak.
      */
     public void allocate(String callId, EventLoop loop, CompletableFuture<RelaySession> result) {
         new Allocation(callId, loop, result).start();
@@ -73,54 +82,35 @@ public final class SessionAllocator {
         private final String callId;
         private final EventLoop loop;
         private final CompletableFuture<RelaySession> result;
-        private final RelayEndpoint clientRtp;
-        private final RelayEndpoint clientRtcp;
-        private final RelayEndpoint carrierRtp;
-        private final RelayEndpoint carrierRtcp;
-        private final DirectionCounter clientToCarrier = new DirectionCounter(totals);
-        private final DirectionCounter carrierToClient = new DirectionCounter(totals);
 
         Allocation(String callId, EventLoop loop, CompletableFuture<RelaySession> result) {
             this.callId = callId;
             this.loop = loop;
             this.result = result;
-            this.clientRtp = new RelayEndpoint(callId + "/client/rtp", nanoTime, latchWindow);
-            this.clientRtcp = new RelayEndpoint(callId + "/client/rtcp", nanoTime, latchWindow);
-            this.carrierRtp = new RelayEndpoint(callId + "/carrier/rtp", nanoTime, latchWindow);
-            this.carrierRtcp = new RelayEndpoint(callId + "/carrier/rtcp", nanoTime, latchWindow);
         }
 
         void start() {
-            pairs.bind(callId, loop,
-                    () -> new RelayForwardingHandler(clientRtp, carrierRtp, clientToCarrier, PacketKind.RTP, nanoTime),
-                    () -> new RelayForwardingHandler(clientRtcp, carrierRtcp, clientToCarrier, PacketKind.RTCP,
-                            nanoTime),
-                    this::clientBound);
+            pool.acquire(callId, loop, this::clientAcquired);
         }
 
-        private void clientBound(BoundPair client, Throwable failure) {
+        private void clientAcquired(PooledPair client, Throwable failure) {
             if (failure != null) {
                 result.completeExceptionally(failure);
                 return;
             }
-            pairs.bind(callId, loop,
-                    () -> new RelayForwardingHandler(carrierRtp, clientRtp, carrierToClient, PacketKind.RTP, nanoTime),
-                    () -> new RelayForwardingHandler(carrierRtcp, clientRtcp, carrierToClient, PacketKind.RTCP,
-                            nanoTime),
-                    (carrier, carrierFailure) -> bothBound(client, carrier, carrierFailure));
+            pool.acquire(callId, loop, (carrier, carrierFailure) -> bothAcquired(client, carrier, carrierFailure));
         }
 
-        private void bothBound(BoundPair client, BoundPair carrier, Throwable failure) {
+        private void bothAcquired(PooledPair client, PooledPair carrier, Throwable failure) {
             if (failure != null) {
-                pairs.closeThenRelease(client, () -> result.completeExceptionally(failure));
+                pool.discard(List.of(client), () -> result.completeExceptionally(failure));
                 return;
             }
             RelaySession session;
             try {
                 session = newSession(client, carrier);
             } catch (RuntimeException e) {
-                pairs.closeThenRelease(client,
-                        () -> pairs.closeThenRelease(carrier, () -> result.completeExceptionally(e)));
+                pool.discard(List.of(client, carrier), () -> result.completeExceptionally(e));
                 return;
             }
             registry.add(session);
@@ -135,11 +125,24 @@ public final class SessionAllocator {
             }
         }
 
-        private RelaySession newSession(BoundPair client, BoundPair carrier) {
+        private RelaySession newSession(PooledPair client, PooledPair carrier) {
+            RelayEndpoint clientRtp = new RelayEndpoint(callId + "/client/rtp", nanoTime, latchWindow);
+            RelayEndpoint clientRtcp = new RelayEndpoint(callId + "/client/rtcp", nanoTime, latchWindow);
+            RelayEndpoint carrierRtp = new RelayEndpoint(callId + "/carrier/rtp", nanoTime, latchWindow);
+            RelayEndpoint carrierRtcp = new RelayEndpoint(callId + "/carrier/rtcp", nanoTime, latchWindow);
+            DirectionCounter clientToCarrier = new DirectionCounter(totals);
+            DirectionCounter carrierToClient = new DirectionCounter(totals);
             clientRtp.attach(client.rtp());
             clientRtcp.attach(client.rtcp());
             carrierRtp.attach(carrier.rtp());
             carrierRtcp.attach(carrier.rtcp());
+            client.lend(
+                    new RelayForwardingHandler(clientRtp, carrierRtp, clientToCarrier, PacketKind.RTP, nanoTime),
+                    new RelayForwardingHandler(clientRtcp, carrierRtcp, clientToCarrier, PacketKind.RTCP, nanoTime));
+            carrier.lend(
+                    new RelayForwardingHandler(carrierRtp, clientRtp, carrierToClient, PacketKind.RTP, nanoTime),
+                    new RelayForwardingHandler(carrierRtcp, clientRtcp, carrierToClient, PacketKind.RTCP, nanoTime));
+            List<PooledPair> pairs = List.of(client, carrier);
             RelaySession[] self = new RelaySession[1];
             self[0] = new RelaySession(callId,
                     new RelayLeg(new InetSocketAddress(bindAddress, client.port()), clientRtp, clientRtcp, loop,
@@ -147,10 +150,8 @@ public final class SessionAllocator {
                     new RelayLeg(new InetSocketAddress(bindAddress, carrier.port()), carrierRtp, carrierRtcp, loop,
                             callId + "/carrier"),
                     clientToCarrier, carrierToClient, loop,
-                    List.of(client.rtp(), client.rtcp(), carrier.rtp(), carrier.rtcp()),
+                    then -> pool.release(pairs, then),
                     () -> {
-                        ports.release(client.port());
-                        ports.release(carrier.port());
                         registry.closed(self[0]);
                         withCallId(callId, () -> log.debug("relay session {} closed, ports {} and {} released",
                                 callId, client.port(), carrier.port()));

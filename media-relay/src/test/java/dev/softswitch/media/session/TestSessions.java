@@ -6,7 +6,6 @@ import dev.softswitch.media.pipeline.RelayTotals;
 import io.netty.channel.EventLoop;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.util.List;
 import java.util.function.LongSupplier;
 
 /** Sessions without sockets, on a given event loop, registered as the relay registers them. */
@@ -29,7 +28,7 @@ final class TestSessions {
         RelaySession[] self = new RelaySession[1];
         self[0] = new RelaySession(callId,
                 leg(callId + "/client", 30000, loop, nanoTime), leg(callId + "/carrier", 30002, loop, nanoTime),
-                clientToCarrier, carrierToClient, loop, List.of(), () -> registry.closed(self[0]), nanoTime);
+                clientToCarrier, carrierToClient, loop, Runnable::run, () -> registry.closed(self[0]), nanoTime);
         registry.add(self[0]);
         return new TestSession(self[0], clientToCarrier, carrierToClient);
     }

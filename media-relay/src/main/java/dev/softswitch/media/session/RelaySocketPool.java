@@ -1,0 +1,312 @@
+package dev.softswitch.media.session;
+
+import dev.softswitch.media.pipeline.PooledSocketHandler;
+import dev.softswitch.media.pipeline.RelayTotals;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.EventExecutor;
+import java.security.SecureRandom;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BiConsumer;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Bound RTP/RTCP port pairs kept between calls (issue 14): a session borrows two, and returns them
+ * when it closes instead of closing four sockets, which with epoll costs a deregistration per
+ * socket. Each event loop has its own shelf, so a pair is always lent on the loop its sockets live
+ * on and nothing here locks. A returned pair drops whatever it receives and is lent again only once
+ * it has received nothing for the quarantine, so late packets of the old call never reach the next
+ * one (the new session's endpoints start unlatched and without SRTP keys as any new one does). A
+ * call takes an idle pair at random, and only when there are at least {@code minChoice} to choose
+ * from (MED-2: ports hard to guess); otherwise it binds a new random pair from the range, which
+ * joins the pool when the call ends, up to {@code maxPairs}. When the range or the file
+ * descriptors run out, an idle pair, even one in quarantine, is lent rather than refusing the call.
+ */
+public final class RelaySocketPool {
+
+    private static final Logger log = LoggerFactory.getLogger(RelaySocketPool.class);
+
+    private final PortPairBinder binder;
+    private final PortAllocator ports;
+    private final SocketPoolSettings settings;
+    private final long quarantineNanos;
+    private final RelayTotals totals;
+    private final LongSupplier nanoTime;
+    private final BooleanSupplier relayClosed;
+    private final Map<EventExecutor, Shelf> shelves = new IdentityHashMap<>();
+    /** Pairs bound by the pool: lent, returned or overflowing. */
+    private final AtomicInteger bound = new AtomicInteger();
+    /** Returned pairs, in quarantine or ready. */
+    private final AtomicInteger idle = new AtomicInteger();
+    /** Pairs lent before their quarantine was over, for want of any other. */
+    private final LongAdder lentInQuarantine = new LongAdder();
+
+    /** The returned pairs of one event loop; used on that loop only. */
+    private static final class Shelf {
+        /** In the order they came back; the head's quarantine ends first (or restarts). */
+        final ArrayDeque<PooledPair> quarantined = new ArrayDeque<>();
+        /** Quiet long enough; drawn at random, removed by swapping with the last. */
+        final List<PooledPair> ready = new ArrayList<>();
+        final RandomGenerator random = new SecureRandom();
+    }
+
+    /**
+     * @param binder      binds new pairs (from the range, skipping held ports)
+     * @param loops       every event loop a session may live on; fixed for the pool's life
+     * @param relayClosed whether the relay is closing; a closing relay keeps nothing
+     */
+    RelaySocketPool(PortPairBinder binder, PortAllocator ports, Iterable<EventExecutor> loops,
+                    SocketPoolSettings settings, RelayTotals totals, LongSupplier nanoTime,
+                    BooleanSupplier relayClosed) {
+        this.binder = Objects.requireNonNull(binder, "binder");
+        this.ports = Objects.requireNonNull(ports, "ports");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.quarantineNanos = settings.quarantine().toNanos();
+        this.totals = Objects.requireNonNull(totals, "totals");
+        this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
+        this.relayClosed = Objects.requireNonNull(relayClosed, "relayClosed");
+        for (EventExecutor loop : loops) {
+            shelves.put(loop, new Shelf());
+        }
+    }
+
+    /**
+     * Lends a pair on {@code loop} (an idle one or a newly bound one) and reports it, or why there
+     * is none, to {@code done}, once, on the loop. Runs on {@code loop}. The pair delivers nothing
+     * until its handlers are {@linkplain PooledPair#lend lent}.
+     */
+    void acquire(String callId, EventLoop loop, BiConsumer<PooledPair, Throwable> done) {
+        Shelf shelf = shelves.get(loop);
+        if (shelf == null || !settings.pooling()) {
+            bindNew(callId, loop, done);
+            return;
+        }
+        promote(shelf, nanoTime.getAsLong());
+        int ready = shelf.ready.size();
+        if (ready > 0 && (ready >= settings.minChoice() || bound.get() >= settings.maxPairs())) {
+            done.accept(take(shelf), null);
+            return;
+        }
+        bindNew(callId, loop, (pair, failure) -> {
+            if (failure instanceof PortsExhaustedException) {
+                PooledPair fallback = takeAny(shelf);
+                if (fallback != null) {
+                    SessionAllocator.withCallId(callId, () -> log.debug(
+                            "no new port pair can be bound ({}); lending idle pair {}", failure.getMessage(),
+                            fallback.port()));
+                    done.accept(fallback, null);
+                    return;
+                }
+            }
+            done.accept(pair, failure);
+        });
+    }
+
+    /**
+     * Takes back the pairs of a closing session: runs on their event loop, where it first stops
+     * them delivering to the session, all at once, then keeps each (or closes it and returns its
+     * ports when the pool is full, off or closing, or the pair broke), then runs {@code then}.
+     * Returning a pair that is not lent does nothing to it. If the event loop has shut down (its
+     * sockets closed with it), called from any thread, it releases the ports at once.
+     */
+    void release(List<PooledPair> pairs, Runnable then) {
+        long now = nanoTime.getAsLong();
+        List<PooledPair> returning = new ArrayList<>(pairs.size());
+        for (PooledPair pair : pairs) {
+            if (pair.state() == PooledPair.State.LENT) {
+                pair.reclaim(now);
+                returning.add(pair);
+            }
+        }
+        List<PooledPair> closing = new ArrayList<>();
+        for (PooledPair pair : returning) {
+            Shelf shelf = shelves.get(pair.loop());
+            boolean keep = settings.pooling() && shelf != null && pair.loop().inEventLoop()
+                    && !relayClosed.getAsBoolean() && bound.get() - closing.size() <= settings.maxPairs()
+                    && pair.isOpen();
+            if (keep) {
+                shelf.quarantined.addLast(pair);
+                idle.incrementAndGet();
+            } else {
+                closing.add(pair);
+            }
+        }
+        close(closing, then);
+    }
+
+    /** Closes pairs a failed allocation held and returns their ports, then runs {@code then}; on their loop. */
+    void discard(List<PooledPair> pairs, Runnable then) {
+        for (PooledPair pair : pairs) {
+            pair.reclaim(nanoTime.getAsLong());
+        }
+        close(pairs, then);
+    }
+
+    /**
+     * Binds {@code pairs} pairs now, spread over the event loops, and keeps them ready: a relay
+     * that should not bind while calls arrive. Completes once all are bound, or with the first failure.
+     */
+    public CompletableFuture<Void> prebind(int pairs) {
+        List<CompletableFuture<Void>> binding = new ArrayList<>();
+        Iterator<EventExecutor> loops = shelves.keySet().iterator();
+        for (int i = 0; i < pairs; i++) {
+            if (!loops.hasNext()) {
+                loops = shelves.keySet().iterator();
+            }
+            EventLoop loop = (EventLoop) loops.next();
+            CompletableFuture<Void> one = new CompletableFuture<>();
+            binding.add(one);
+            loop.execute(() -> bindNew("prebind", loop, (pair, failure) -> {
+                if (failure != null) {
+                    one.completeExceptionally(failure);
+                    return;
+                }
+                pair.reclaim(nanoTime.getAsLong() - quarantineNanos);
+                shelves.get(loop).ready.add(pair);
+                idle.incrementAndGet();
+                one.complete(null);
+            }));
+        }
+        return CompletableFuture.allOf(binding.toArray(CompletableFuture[]::new));
+    }
+
+    /**
+     * Closes every idle pair and returns its ports; pairs still lent are closed when their session
+     * returns them to a closing relay. Completes once the sockets are closed.
+     */
+    public CompletableFuture<Void> close() {
+        List<CompletableFuture<Void>> closing = new ArrayList<>();
+        for (Map.Entry<EventExecutor, Shelf> entry : shelves.entrySet()) {
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            closing.add(done);
+            Shelf shelf = entry.getValue();
+            try {
+                entry.getKey().execute(() -> {
+                    List<PooledPair> idlePairs = new ArrayList<>(shelf.quarantined);
+                    idlePairs.addAll(shelf.ready);
+                    shelf.quarantined.clear();
+                    shelf.ready.clear();
+                    idle.addAndGet(-idlePairs.size());
+                    close(idlePairs, () -> done.complete(null));
+                });
+            } catch (RejectedExecutionException e) {
+                done.complete(null);
+            }
+        }
+        return CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new));
+    }
+
+    /** Pairs back in the pool and not lent: in quarantine or ready. */
+    public int idlePairs() {
+        return idle.get();
+    }
+
+    /**
+     * Pairs lent before their quarantine was over because no new pair could be bound (the range or
+     * the file descriptors ran out, or the ports were busy): a sign that the range is too small.
+     */
+    public long lentInQuarantine() {
+        return lentInQuarantine.sum();
+    }
+
+    /** Pairs the pool has bound: lent or idle. */
+    public int boundPairs() {
+        return bound.get();
+    }
+
+    private void bindNew(String callId, EventLoop loop, BiConsumer<PooledPair, Throwable> done) {
+        binder.bind(callId, loop,
+                () -> new PooledSocketHandler(totals, nanoTime),
+                () -> new PooledSocketHandler(totals, nanoTime),
+                (pair, failure) -> {
+                    if (failure != null) {
+                        done.accept(null, failure);
+                        return;
+                    }
+                    bound.incrementAndGet();
+                    done.accept(new PooledPair(pair, loop), null);
+                });
+    }
+
+    /** Moves the pairs whose quarantine is over, and that stayed quiet, from quarantine to ready. */
+    private void promote(Shelf shelf, long now) {
+        for (int n = shelf.quarantined.size(); n > 0; n--) {
+            PooledPair head = shelf.quarantined.peekFirst();
+            if (now - head.quietFromNanos() < quarantineNanos) {
+                return;
+            }
+            shelf.quarantined.pollFirst();
+            if (head.quietFor(now, quarantineNanos)) {
+                shelf.ready.add(head);
+            } else {
+                shelf.quarantined.addLast(head);
+            }
+        }
+    }
+
+    /** A ready pair drawn at random. */
+    private PooledPair take(Shelf shelf) {
+        List<PooledPair> ready = shelf.ready;
+        int drawn = shelf.random.nextInt(ready.size());
+        PooledPair pair = ready.get(drawn);
+        ready.set(drawn, ready.get(ready.size() - 1));
+        ready.remove(ready.size() - 1);
+        idle.decrementAndGet();
+        pair.take();
+        return pair;
+    }
+
+    /** A ready pair, or else the one longest in quarantine; {@code null} if none is idle. */
+    private PooledPair takeAny(Shelf shelf) {
+        if (!shelf.ready.isEmpty()) {
+            return take(shelf);
+        }
+        PooledPair oldest = shelf.quarantined.pollFirst();
+        if (oldest != null) {
+            idle.decrementAndGet();
+            lentInQuarantine.increment();
+            oldest.take();
+        }
+        return oldest;
+    }
+
+    /** Closes the pairs' sockets, returns their ports once closed, then runs {@code then}. */
+    private void close(List<PooledPair> pairs, Runnable then) {
+        if (pairs.isEmpty()) {
+            then.run();
+            return;
+        }
+        AtomicInteger pending = new AtomicInteger(pairs.size());
+        for (PooledPair pair : pairs) {
+            pair.markClosed();
+            bound.decrementAndGet();
+            Runnable released = () -> {
+                ports.release(pair.port());
+                if (pending.decrementAndGet() == 0) {
+                    then.run();
+                }
+            };
+            if (!pair.loop().inEventLoop() && pair.loop().isShuttingDown()) {
+                // The loop has shut down and closed every socket it served; no listener would run.
+                pair.rtp().close();
+                pair.rtcp().close();
+                released.run();
+            } else {
+                PortPairBinder.closeAll(List.of(pair.rtp(), pair.rtcp()), released);
+            }
+        }
+    }
+}
