@@ -8,7 +8,6 @@ import dev.softswitch.charging.cdr.ChargedCall;
 import dev.softswitch.charging.money.Money;
 import dev.softswitch.charging.session.ChargingEngine;
 import dev.softswitch.charging.journal.NoJournal;
-import dev.softswitch.charging.product.Product;
 import dev.softswitch.charging.product.ProductCatalog;
 import dev.softswitch.gateway.account.Subscriber;
 import dev.softswitch.gateway.account.SubscriberDirectory;
@@ -23,7 +22,6 @@ import dev.softswitch.gateway.auth.DigestAlgorithm;
 import dev.softswitch.gateway.auth.DigestAuthenticator;
 import dev.softswitch.gateway.auth.NonceService;
 import dev.softswitch.gateway.auth.Throttle;
-import dev.softswitch.charging.fairuse.FairUseAction;
 import dev.softswitch.charging.product.Product;
 import dev.softswitch.gateway.b2bua.B2buaHandler;
 import dev.softswitch.gateway.b2bua.MediaRelayPorts;
@@ -234,7 +232,7 @@ public final class Gateway implements AutoCloseable {
                 .build();
         transactions = new TransactionLayer(transport, timers, timerSettings, b2bua);
         b2bua.bind(transactions);
-        watchFairUse(products);
+        FairUseActions.watch(products, charging, metrics, core, b2bua);
         transport.start();
         closeables.add(transport);
         prober = new TrunkProber(transactions, timers, transport, routing.states(),
@@ -379,28 +377,6 @@ public final class Gateway implements AutoCloseable {
                 b2bua.hangUpAll("service_ended", 403, "This calling service has ended");
             });
         }
-    }
-
-    /**
-     * Counts every fair-use action (FUP-2) in {@code fair_use_actions_total}, each configured pair from 0, and ends
-     * the running calls of an account the moment it is suspended.
-     */
-    private void watchFairUse(ProductCatalog products) {
-        for (Product p : products.all()) {
-            p.fairUse().actions().forEach(a -> metrics.fairUseAction(a.detector().label(), a.action().label(), false));
-        }
-        charging.fairUse().listener((account, detector, action, until, reason) -> {
-            metrics.fairUseAction(detector.label(), action.label(), true);
-            if (action == FairUseAction.SUSPEND_ACCOUNT) {
-                String phrase = "Account Suspended: " + charging.fairUseSuspension(account, until, reason);
-                core.execute(() -> {
-                    int ended = b2bua.hangUpAccount(account, "fair_use_suspended", phrase);
-                    if (ended > 0) {
-                        log.warn("fair use: ended {} running call(s) of suspended account {}", ended, account);
-                    }
-                });
-            }
-        });
     }
 
     /** Returns reservations whose caller vanished (CHG-6 TTL), every few seconds, on the SIP core thread. */
