@@ -552,7 +552,9 @@ class B2buaCallTest {
 
     @Test
     void whileTheCoreLagsNewCallsGet503WithRetryAfterAndNothingIsReserved() throws Exception {
-        overload.observe(timers.now().minusMillis(250), timers.now()); // messages wait 250 ms for the core
+        // every message handled for 200 ms waited 250 ms for the core: a standing queue
+        overload.observe(timers.now().minusMillis(450), timers.now().minusMillis(200));
+        overload.observe(timers.now().minusMillis(250), timers.now());
         transactions.onRequest(clientInvite("alice", "+447400123456", "c10"), CLIENT);
         assertThat(sender.statuses()).containsExactly(100, 503);
         assertThat(sender.lastResponse().getHeader("Retry-After").toString()).contains("Retry-After: 5");
@@ -563,6 +565,19 @@ class B2buaCallTest {
         transactions.onRequest(clientInvite("alice", "+447400123456", "c11"), CLIENT);
         assertThat(onlyRequest("INVITE").getRequestURI().toString()).startsWith("sip:+447400123456@");
         assertThat(overload.rejected()).isEqualTo(1);
+    }
+
+    @Test
+    void aBurstTheCoreDrainsAtOnceShedsNothing() throws Exception {
+        // a 300 ms pause (GC, JIT): the messages queued behind it wait long, but the core is through them
+        // within the interval and the next one waits no more than the limit
+        overload.observe(timers.now().minusMillis(400), timers.now().minusMillis(100));
+        overload.observe(timers.now().minusMillis(350), timers.now().minusMillis(50));
+        overload.observe(timers.now().minusMillis(150), timers.now());
+        transactions.onRequest(clientInvite("alice", "+447400123456", "c13"), CLIENT);
+        assertThat(onlyRequest("INVITE").getRequestURI().toString()).startsWith("sip:+447400123456@");
+        overload.observe(timers.now().minusMillis(20), timers.now());
+        assertThat(overload.rejected()).isZero();
     }
 
     @Test
