@@ -191,7 +191,7 @@ final class Call implements CarrierAttempts.Events {
         wiring.registry().bindLeg(this, leg, false);
         media.placedOn(carrier.candidate().trunk());
         moveTo(CallState.CALLING);
-        log.info("call {}: {} -> {} via {} (carrier Call-ID {})", client.callId(), caller, callee,
+        log.debug("call {}: {} -> {} via {} (carrier Call-ID {})", client.callId(), caller, callee,
                 carrier.candidate().trunk().name(), leg.callId());
     }
 

@@ -103,7 +103,7 @@ final class CallCharging {
             try {
                 Instant paidUntil = s.start(answeredAt);
                 Duration next = s.nextIncrement();
-                log.info("call {}: answered, paid until {}", callId, paidUntil);
+                log.debug("call {}: answered, paid until {}", callId, paidUntil);
                 onCore(() -> scheduleReservation(paidUntil, next, onCreditExhausted));
             } catch (ChargingRefusedException e) {
                 log.warn("call {}: charging refused the answered call; ending it: {}", callId, e.getMessage());
