@@ -47,7 +47,7 @@ class FairUseConfigTest {
             shortCalls: { shorterThan: 6s, window: 10m, steps: [ { above: 20, action: warn }, { above: 30, action: suspend-account, for: 1h } ] }
             callBursts: { window: 1m, steps: [ { above: 40, action: refuse-call } ] }
             concurrentCalls: { steps: [ { above: 3, action: refuse-call } ] }
-            riskyDestinations: { prefixes: ["882", "883"], window: 1h, steps: [ { above: 2, action: suspend_plan, until: lifted } ] }
+            riskyDestinations: { prefixes: ["882", "883"], premiumRate: true, window: 1h, steps: [ { above: 2, action: suspend_plan, until: lifted } ] }
             spendOutliers: { minimum: "20000", ownMultiple: 3, mads: 10, minPopulation: 100, action: suspend-account, until: end-of-month }
             """;
 
@@ -63,6 +63,7 @@ class FairUseConfigTest {
         assertThat(p.callBursts().steps()).containsExactly(new Step(40, FairUseAction.REFUSE_CALL, null));
         assertThat(p.concurrentCalls().steps()).containsExactly(new Step(3, FairUseAction.REFUSE_CALL, null));
         assertThat(p.riskyDestinations().prefixes()).containsExactly("882", "883");
+        assertThat(p.riskyDestinations().premiumRate()).isTrue();
         assertThat(p.riskyDestinations().steps().get(0).hold()).isEqualTo(Hold.UNTIL_LIFTED);
         assertThat(p.spendOutliers()).isEqualTo(new FairUsePolicy.SpendOutliers(Money.parse("20000", "JPY"), 3, 10,
                 100, FairUseAction.SUSPEND_ACCOUNT, Hold.END_OF_MONTH));

@@ -82,8 +82,10 @@ public final class FairUseMonitor {
      * A call of {@code accountId} to {@code destination} is being authorised: counts it for the burst, concurrency
      * and risky-destination detectors and takes their steps. Refused when a step refuses the call or suspends the
      * account.
+     *
+     * @param premiumRate the destination's rate is premium-rate (counted as risky when the detector says so)
      */
-    public Verdict attempt(String accountId, FairUseScope scope, String destination) {
+    public Verdict attempt(String accountId, FairUseScope scope, String destination, boolean premiumRate) {
         FairUsePolicy policy = scope.policy();
         if (!policy.watchesAttempts()) {
             return PROCEED;
@@ -110,12 +112,13 @@ public final class FairUseMonitor {
                         () -> n + " calls at once");
             }
             FairUsePolicy.RiskyDestinations risky = policy.riskyDestinations();
-            if (risky != null && risky.prefixes().stream().anyMatch(destination::startsWith)) {
+            if (risky != null && (premiumRate && risky.premiumRate()
+                    || risky.prefixes().stream().anyMatch(destination::startsWith))) {
                 w.risky = AccountWatch.sized(w.risky, last(risky.steps()));
                 w.risky.add(ms);
                 long n = w.risky.countSince(ms - risky.window().toMillis());
                 decide(w, Detector.RISKY_DESTINATIONS, risky.steps(), n, scope, now, acted,
-                        () -> n + " calls to high-risk destinations within " + human(risky.window()));
+                        () -> n + " calls to high-risk or premium-rate destinations within " + human(risky.window()));
             }
         }
         Verdict verdict = PROCEED;

@@ -43,12 +43,15 @@ public record FairUsePolicy(ShortCalls shortCalls, CallBursts callBursts, Concur
         }
     }
 
-    /** More than a step's count of attempts to numbers starting with one of {@code prefixes} within {@code window}. */
-    public record RiskyDestinations(List<String> prefixes, Duration window, List<Step> steps) {
+    /**
+     * More than a step's count of attempts within {@code window} to numbers starting with one of {@code prefixes}
+     * (e.g. ranges known for revenue-share fraud) or, with {@code premiumRate}, priced at a premium-rate rate.
+     */
+    public record RiskyDestinations(List<String> prefixes, boolean premiumRate, Duration window, List<Step> steps) {
         public RiskyDestinations {
             prefixes = List.copyOf(prefixes);
-            if (prefixes.isEmpty()) {
-                throw new IllegalArgumentException("prefixes: at least one prefix is needed");
+            if (prefixes.isEmpty() && !premiumRate) {
+                throw new IllegalArgumentException("prefixes: at least one prefix is needed (or premiumRate: true)");
             }
             for (String p : prefixes) {
                 if (p.isEmpty() || !p.chars().allMatch(c -> c >= '0' && c <= '9')) {

@@ -18,6 +18,7 @@ import dev.softswitch.charging.cdr.Adjustment;
 import dev.softswitch.charging.cdr.CallExplanation;
 import dev.softswitch.charging.cdr.ChargedCall;
 import dev.softswitch.charging.tariff.Rate;
+import dev.softswitch.charging.tariff.RateCategory;
 import dev.softswitch.charging.tariff.RateSchedule;
 import dev.softswitch.charging.tariff.RateTable;
 import org.slf4j.Logger;
@@ -177,14 +178,16 @@ public final class ChargingEngine {
             return deny(callId, DenialReason.UNKNOWN_PRODUCT, "account '" + accountId + "' belongs to product '"
                     + accounts.productOf(accountId).orElse("") + "', which is no longer configured");
         }
-        FairUseMonitor.Verdict verdict = fairUse.attempt(accountId, product.get().fairUseScope(), destinationDigits);
+        RateTable deck = product.get().sell().deckAt(clock.instant());
+        Optional<Rate> found = deck.lookup(destinationDigits);
+        boolean premium = found.isPresent() && found.get().category() == RateCategory.PREMIUM;
+        FairUseMonitor.Verdict verdict = fairUse.attempt(accountId, product.get().fairUseScope(), destinationDigits,
+                premium);
         if (verdict instanceof FairUseMonitor.Refused r) {
             return r.action() == FairUseAction.SUSPEND_ACCOUNT
                     ? deny(callId, DenialReason.ACCOUNT_SUSPENDED, fairUseSuspension(accountId, r.until(), r.reason()))
                     : deny(callId, DenialReason.FAIR_USE_REFUSED, "Refused for fair use: " + r.reason());
         }
-        RateTable deck = product.get().sell().deckAt(clock.instant());
-        Optional<Rate> found = deck.lookup(destinationDigits);
         if (found.isEmpty()) {
             return deny(callId, DenialReason.NO_RATE, "no rate for destination " + destinationDigits);
         }

@@ -92,7 +92,7 @@ public class FairUseBenchmark {
                     new FairUsePolicy.CallBursts(Duration.ofMinutes(1), List.of(new Step(40,
                             FairUseAction.REFUSE_CALL, null))),
                     new FairUsePolicy.ConcurrentCalls(List.of(new Step(3, FairUseAction.REFUSE_CALL, null))),
-                    new FairUsePolicy.RiskyDestinations(List.of("882", "883", "1900"), Duration.ofHours(1),
+                    new FairUsePolicy.RiskyDestinations(List.of("882", "883", "1900"), true, Duration.ofHours(1),
                             List.of(new Step(2, FairUseAction.SUSPEND_ACCOUNT, Hold.UNTIL_LIFTED))),
                     new FairUsePolicy.SpendOutliers(Money.parse("0.01", "USD"), 3, 10, 100,
                             FairUseAction.SUSPEND_ACCOUNT, Hold.END_OF_MONTH));

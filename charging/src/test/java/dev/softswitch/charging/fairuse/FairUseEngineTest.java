@@ -13,6 +13,7 @@ import dev.softswitch.charging.session.ChargingEngine;
 import dev.softswitch.charging.session.ChargingSession;
 import dev.softswitch.charging.session.DenialReason;
 import dev.softswitch.charging.tariff.Rate;
+import dev.softswitch.charging.tariff.RateCategory;
 import dev.softswitch.charging.tariff.RateSchedule;
 import dev.softswitch.charging.tariff.RateTable;
 import dev.softswitch.charging.tariff.Tax;
@@ -41,7 +42,10 @@ class FairUseEngineTest {
 
     private ChargingEngine engine(FairUsePolicy policy, ZoneId zone) {
         Rate us = new Rate("1", "United States", usd("0.02"), usd("0"), 60, 60);
-        Product p = new Product("line-out", "USD", Tax.NONE, RateSchedule.of(RateTable.of("line-out", List.of(us))),
+        Rate premium = new Rate("1976", "United States premium", usd("0.50"), usd("0"), 60, 60, Tax.NONE,
+                RateCategory.PREMIUM);
+        Product p = new Product("line-out", "USD", Tax.NONE, RateSchedule.of(RateTable.of("line-out",
+                List.of(us, premium))),
                 zone, "", null, null, null,
                 List.of(PlanProduct.thirtyDays("usa-600", List.of("1"), 600, usd("2.99"))), List.of())
                 .withFairUse(policy);
@@ -211,7 +215,7 @@ class FairUseEngineTest {
     @Test
     void riskyDestinationsCountOnlyCallsToTheirPrefixes() {
         ChargingEngine engine = engine(new FairUsePolicy(null, null, null, new FairUsePolicy.RiskyDestinations(
-                List.of("1900"), Duration.ofHours(1), List.of(new Step(1, FairUseAction.SUSPEND_ACCOUNT,
+                List.of("1900"), false, Duration.ofHours(1), List.of(new Step(1, FairUseAction.SUSPEND_ACCOUNT,
                         Hold.UNTIL_LIFTED))), null), ZoneOffset.UTC);
         engine.openAccount("eve", "line-out", null);
         engine.purchaseCredit("eve", usd("10"), "test");
@@ -219,9 +223,25 @@ class FairUseEngineTest {
         assertThat(engine.authorise("r2", "eve", "12125550100")).isInstanceOf(Authorisation.Granted.class);
         Authorisation second = engine.authorise("r3", "eve", "19005550101");
         assertThat(((Authorisation.Denied) second).message())
-                .isEqualTo("fair use until an operator lifts it: 2 calls to high-risk destinations within 1 h "
-                        + "(more than 1)");
+                .isEqualTo("fair use until an operator lifts it: 2 calls to high-risk or premium-rate destinations"
+                        + " within 1 h (more than 1)");
         assertThat(store.administration().fairUse("eve").accountUntil()).isEqualTo(Instant.MAX);
+    }
+
+    @Test
+    void premiumRateDestinationsCountWhenTheDetectorSaysSo() {
+        ChargingEngine engine = engine(new FairUsePolicy(null, null, null, new FairUsePolicy.RiskyDestinations(
+                List.of(), true, Duration.ofHours(1), List.of(new Step(2, FairUseAction.REFUSE_CALL, null))), null),
+                ZoneOffset.UTC);
+        engine.openAccount("eve", "line-out", null);
+        engine.purchaseCredit("eve", usd("10"), "test");
+        for (int i = 0; i < 2; i++) {
+            assertThat(engine.authorise("p" + i, "eve", "19765550100")).isInstanceOf(Authorisation.Granted.class);
+            assertThat(engine.authorise("o" + i, "eve", "12125550100")).isInstanceOf(Authorisation.Granted.class);
+        }
+        Authorisation third = engine.authorise("p3", "eve", "19765550199");
+        assertThat(((Authorisation.Denied) third).reason()).isEqualTo(DenialReason.FAIR_USE_REFUSED);
+        assertThat(told).containsExactly("eve risky_destinations refuse_call");
     }
 
     @Test

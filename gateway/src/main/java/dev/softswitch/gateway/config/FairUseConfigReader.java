@@ -18,7 +18,8 @@ import java.util.function.Supplier;
  *                                                        { above: 30, action: suspend-account, for: 1h } ] }
  *   callBursts: { window: 1m, steps: [ { above: 40, action: refuse-call } ] }
  *   concurrentCalls: { steps: [ { above: 3, action: refuse-call } ] }
- *   riskyDestinations: { prefixes: ["882", "883"], window: 1h, steps: [ { above: 2, action: suspend-account, until: lifted } ] }
+ *   riskyDestinations: { prefixes: ["882", "883"], premiumRate: true, window: 1h,
+ *                        steps: [ { above: 2, action: suspend-account, until: lifted } ] }
  *   spendOutliers: { minimum: "20000", ownMultiple: 3, mads: 10, minPopulation: 100, action: suspend-account,
  *                    until: end-of-month }
  * </pre>
@@ -49,10 +50,12 @@ final class FairUseConfigReader {
             return s.build(() -> checked(() -> new FairUsePolicy.ConcurrentCalls(steps)));
         }, null);
         var risky = r.mapping("riskyDestinations", "{ prefixes: [\"882\"], window: 1h, steps: [" + STEP + "] }", s -> {
-            List<String> prefixes = s.texts("prefixes", "[\"882\", \"883\"]");
+            List<String> prefixes = s.texts("prefixes", "[\"882\", \"883\"]", List.of());
+            Boolean premiumRate = s.bool("premiumRate", false);
             Duration window = s.parsed("window", "1h", GatewayConfigReader::parseDuration, "a duration");
             List<Step> steps = steps(s);
-            return s.build(() -> checked(() -> new FairUsePolicy.RiskyDestinations(prefixes, window, steps)));
+            return s.build(() -> checked(() -> new FairUsePolicy.RiskyDestinations(prefixes, premiumRate, window,
+                    steps)));
         }, null);
         var outliers = r.mapping("spendOutliers", "{ minimum: \"20000\", ownMultiple: 3, mads: 10, minPopulation: 100,"
                 + " action: suspend-account, until: end-of-month }", s -> {
