@@ -8,11 +8,13 @@ import dev.softswitch.charging.journal.JournalUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentMap;
 
 /**
@@ -24,16 +26,48 @@ public final class CallReservations {
     private static final Logger log = LoggerFactory.getLogger(CallReservations.class);
 
     private final JournalledAccountStore store;
-    /** Call id to account of every live or settled call (issue 12: one call id is charged at most once). */
+    /**
+     * How long a settled call's id stays claimed: well past the 32 s in which SIP may still retransmit or fork
+     * its INVITE (64 x T1), so that a duplicate is refused, yet bounded, so that the claims of millions of calls
+     * a day do not pile up in memory (issue 14). A live call's id stays claimed until it settles.
+     */
+    public static final Duration SETTLED_CLAIM_WINDOW = Duration.ofMinutes(2);
+
+    /** Call id to account of every live call and of calls settled within {@link #SETTLED_CLAIM_WINDOW}. */
     private final ConcurrentMap<String, String> callOwners = new ConcurrentHashMap<>();
+    /** The claims of settled calls, oldest first, for expiry. */
+    private final ConcurrentLinkedQueue<SettledClaim> settledClaims = new ConcurrentLinkedQueue<>();
+
+    private record SettledClaim(String callId, String accountId, Instant settledAt) {
+    }
 
     CallReservations(JournalledAccountStore store) {
         this.store = store;
     }
 
-    /** Takes call id {@code callId} for {@code accountId}; false if a live or settled call already has it. */
+    /** Takes call id {@code callId} for {@code accountId}; false if a live or recently settled call has it. */
     boolean claimCall(String callId, String accountId) {
+        expireSettledClaims(store.clock().instant());
         return callOwners.putIfAbsent(callId, accountId) == null;
+    }
+
+    /** How many call ids are claimed (live calls and calls settled within the window). */
+    public int claimedCallIds() {
+        return callOwners.size();
+    }
+
+    private void keepSettledClaim(String callId, String accountId, Instant settledAt) {
+        settledClaims.add(new SettledClaim(callId, accountId, settledAt));
+    }
+
+    private void expireSettledClaims(Instant now) {
+        Instant horizon = now.minus(SETTLED_CLAIM_WINDOW);
+        for (SettledClaim c = settledClaims.peek(); c != null && c.settledAt().isBefore(horizon);
+             c = settledClaims.peek()) {
+            if (settledClaims.remove(c)) {
+                callOwners.remove(c.callId(), c.accountId());
+            }
+        }
     }
 
     /** Gives up the claim on a call id whose reservation was handed back unsettled. */
@@ -48,8 +82,12 @@ public final class CallReservations {
                 callOwners.putIfAbsent(res.callId, s.id);
             }
         }
+        Instant horizon = store.clock().instant().minus(SETTLED_CLAIM_WINDOW);
         for (ChargedCall c : s.usage) {
-            callOwners.putIfAbsent(c.callId(), s.id);
+            if (c.endedAt() != null && !c.endedAt().isBefore(horizon)
+                    && callOwners.putIfAbsent(c.callId(), s.id) == null) {
+                keepSettledClaim(c.callId(), s.id, c.endedAt());
+            }
         }
     }
 
@@ -162,11 +200,13 @@ public final class CallReservations {
         AccountState s = store.state(accountId);
         long seq;
         ChargedCall recorded;
+        String claimed;
         synchronized (s) {
             Reservation res = s.reservations.get(reservationId);
             if (res == null) {
                 return Optional.empty();
             }
+            claimed = res.id != ManualReservations.RESERVATION_ID ? res.callId : null;
             long cap = Math.min(creditMicros, res.capMicros); // 0 unless the call's credit counts against a cap
             if (planMinutes > res.planMinutes || packageMinutes > res.packageMinutes) {
                 throw new IllegalStateException("account '" + accountId + "': settlement exceeds reservation "
@@ -188,6 +228,9 @@ public final class CallReservations {
             seq = Math.max(seq, store.emitAll(s, s.forfeits(now)));
         }
         store.journal().awaitDurable(seq);
+        if (claimed != null) {
+            keepSettledClaim(claimed, accountId, now);
+        }
         return Optional.ofNullable(recorded);
     }
 

@@ -1,5 +1,10 @@
 package dev.softswitch.charging.session;
 
+import dev.softswitch.charging.MutableClock;
+import dev.softswitch.charging.account.CallReservations;
+import dev.softswitch.charging.journal.NoJournal;
+import dev.softswitch.charging.tariff.RateSchedule;
+import java.time.Duration;
 import dev.softswitch.charging.account.JournalledAccountStore;
 import dev.softswitch.charging.money.Money;
 import dev.softswitch.charging.tariff.Rate;
@@ -49,6 +54,33 @@ class DuplicateCallTest {
         assertThat(((Authorisation.Denied) again).reason()).isEqualTo(DenialReason.DUPLICATE_CALL);
         assertThat(store.balance("alice")).contains(usd("8.9"));
         assertThat(store.reserved("alice")).isEqualTo(usd("0"));
+    }
+
+    @Test
+    void aSettledCallsIdIsClaimedForTheWindowOnlySoClaimsDoNotPileUp() {
+        MutableClock clock = new MutableClock(Instant.parse("2026-03-02T01:00:00Z"));
+        JournalledAccountStore timed = new JournalledAccountStore(new NoJournal(), clock);
+        ChargingEngine e = new ChargingEngine(timed, RateSchedule.of(RateTable.of(List.of(US))), clock,
+                ChargingEngine.DEFAULT_RESERVATION_TTL);
+        timed.create("alice", usd("1000"));
+        for (int i = 0; i < 100; i++) {
+            ChargingSession s = ((Authorisation.Granted) e.authorise("c" + i, "alice", "12125550100")).session();
+            s.start(clock.instant());
+            s.end(clock.instant().plusSeconds(10));
+        }
+        assertThat(timed.callReservations().claimedCallIds()).isEqualTo(100);
+        clock.advance(CallReservations.SETTLED_CLAIM_WINDOW.minusSeconds(1));
+        assertThat(((Authorisation.Denied) e.authorise("c0", "alice", "12125550100")).reason())
+                .isEqualTo(DenialReason.DUPLICATE_CALL);
+
+        clock.advance(Duration.ofSeconds(2));
+        ChargingSession live = ((Authorisation.Granted) e.authorise("new", "alice", "12125550100")).session();
+        assertThat(timed.callReservations().claimedCallIds()).as("only the live call").isEqualTo(1);
+        assertThat(e.authorise("c0", "alice", "12125550100")).isInstanceOf(Authorisation.Granted.class);
+        clock.advance(Duration.ofHours(1));
+        assertThat(((Authorisation.Denied) e.authorise("new", "alice", "12125550100")).reason())
+                .as("a live call keeps its claim however long it lasts").isEqualTo(DenialReason.DUPLICATE_CALL);
+        live.release();
     }
 
     @Test
