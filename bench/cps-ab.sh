@@ -10,6 +10,8 @@
 #   --rounds N     A/B rounds (default 2)
 #   --seconds N    placing time of each measured rate (default 15)
 #   --warmup RATE  JIT warm-up: 10 s at RATE before measuring (default 500)
+#   --jvm-a OPTS   JVM options of A (default "-Xms4g -Xmx4g"); --jvm-b OPTS likewise for B, e.g. the same
+#                  jar twice with --jvm-b "-Xms4g -Xmx4g -XX:+UseZGC" compares garbage collectors
 #
 # Example (before/after a change):
 #   git stash; mvn -B -q -DskipTests package; cp gateway/target/gateway.jar /tmp/before.jar; git stash pop
@@ -21,11 +23,15 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 rounds=2
 seconds=15
 warmup=500
+jvm_a="-Xms4g -Xmx4g"
+jvm_b="-Xms4g -Xmx4g"
 while (($#)); do
     case $1 in
         --rounds) rounds=$2; shift 2 ;;
         --seconds) seconds=$2; shift 2 ;;
         --warmup) warmup=$2; shift 2 ;;
+        --jvm-a) jvm_a=$2; shift 2 ;;
+        --jvm-b) jvm_b=$2; shift 2 ;;
         -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
         -*) echo "unknown option $1" >&2; exit 2 ;;
         *) break ;;
@@ -58,9 +64,10 @@ trap stop_gateway EXIT
 
 # Runs one jar: start, wait for SIP and HTTP, warm up, measure every rate, stop.
 measure() {
-    local label=$1 jar=$2 dir
+    local label=$1 jar=$2 jvm=$3 dir
     dir=$(mktemp -d /tmp/cps-ab.XXXXXX)
-    (cd "$dir" && exec java -Xms4g -Xmx4g -jar "$jar" --config "$root/bench/gateway-bench.yaml" \
+    # shellcheck disable=SC2086 # the options are words
+    (cd "$dir" && exec java $jvm -jar "$jar" --config "$root/bench/gateway-bench.yaml" \
         > "$dir/gateway.log" 2>&1) &
     gateway_pid=$!
     for _ in $(seq 1 100); do
@@ -69,7 +76,7 @@ measure() {
     done
     ss -Hlun 'sport = :5060' | grep -q . || { echo "$label: gateway did not start (see $dir/gateway.log)" >&2; exit 1; }
     "$root/bench/cps.sh" --account bench --seconds 10 --gateway-pid "$gateway_pid" "$warmup" > "$dir/warmup.txt"
-    echo "== $label: $jar (logs in $dir)"
+    echo "== $label: $jar, $jvm (logs in $dir)"
     "$root/bench/cps.sh" --account bench --seconds "$seconds" --gateway-pid "$gateway_pid" --sweep "${rates[@]}" \
         | grep -v '^logs:'
     stop_gateway
@@ -77,6 +84,6 @@ measure() {
 
 for round in $(seq 1 "$rounds"); do
     echo "#### round $round of $rounds"
-    measure A "$jar_a"
-    measure B "$jar_b"
+    measure A "$jar_a" "$jvm_a"
+    measure B "$jar_b" "$jvm_b"
 done
