@@ -123,7 +123,7 @@ public class ChargingBenchmark {
         return (after - before) / sessions;
     }
 
-    private static long usedHeap() {
+    static long usedHeap() {
         for (int i = 0; i < 5; i++) {
             System.gc();
         }

@@ -30,7 +30,6 @@ import org.openjdk.jmh.runner.options.Options;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
-import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -135,24 +134,17 @@ public class FairUseBenchmark {
             engine.openAccount("a" + i, "line-out", null);
             engine.purchaseCredit("a" + i, Money.parse("10", "USD"), "bench");
         }
-        long before = usedHeap();
+        long before = ChargingBenchmark.usedHeap();
         for (int i = 0; i < n; i++) {
             ChargingSession s = ((Authorisation.Granted) engine.authorise("c" + i, "a" + i, "12125550100")).session();
             s.start(clock.instant());
             s.end(clock.instant().plusSeconds(2));
         }
-        long after = usedHeap();
+        long after = ChargingBenchmark.usedHeap();
         if (engine.fairUse().watchedAccounts() != (detectors.equals("none") ? 0 : n)) {
             throw new IllegalStateException("watched " + engine.fairUse().watchedAccounts());
         }
         return (after - before) / n;
-    }
-
-    private static long usedHeap() {
-        for (int i = 0; i < 5; i++) {
-            System.gc();
-        }
-        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 
     public static void main(String[] args) throws Exception {
