@@ -102,7 +102,7 @@ stop() {
 }
 trap stop EXIT
 
-# Accounts, rates and the injection files: call i of round r is account td<r>-<i> dialling a London
+# Accounts, rates and the injection files: call i of round r is account td-round<r>-<i> dialling a London
 # number of its own group (one group a second of placing), whose rate makes one increment last the
 # group's paid seconds (or, with 2 increments, paid - 5 then 5) at 0.001 USD a second; the account
 # holds exactly the price of its increments.
@@ -245,7 +245,7 @@ records_file, paid_file, client_log, calls = sys.argv[1], sys.argv[2], sys.argv[
 paid = dict(line.split() for line in open(paid_file))
 def instant(text):  # ISO-8601 from the record, e.g. 2026-12-02T04:10:00.123456Z, as epoch seconds
     return datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
-due, gw, bad = {}, [], []
+due, delay, gw, bad = {}, {}, [], []
 for line in open(records_file):
     r = json.loads(line)
     if r["caller"] not in paid:
@@ -256,7 +256,8 @@ for line in open(records_file):
         continue
     paid_until = instant(r["answer"]) + seconds
     due[r["callId"]] = paid_until
-    gw.append(1000 * (instant(r["end"]) - paid_until))
+    delay[r["callId"]] = 1000 * (instant(r["end"]) - paid_until)
+    gw.append(delay[r["callId"]])
 wire = []
 try:
     for line in open(client_log):
@@ -281,6 +282,16 @@ for i, t in enumerate(ends):
     while ends[j] < t - 1:
         j += 1
     densest = max(densest, i - j + 1)
+# The slowest tenth of a second by median gateway delay (a GC pause shows here; see gc.log).
+tenths = {}
+for call, t in due.items():
+    tenths.setdefault(int((t - ends[0]) * 10), []).append(delay[call])
+if tenths:
+    k, v = max(tenths.items(), key=lambda e: sorted(e[1])[len(e[1]) // 2])
+    v.sort()
+    start = datetime.fromtimestamp(ends[0] + k / 10, timezone.utc).strftime("%H:%M:%S.%f")[:-3]
+    print(f"  slowest tenth of a second: from {start} UTC, {len(v)} calls, median {v[len(v) // 2]:.1f}, "
+          f"max {v[-1]:.1f} ms")
 print(f"  calls: {calls} placed, {len(gw)} ran out of credit, {len(bad)} ended otherwise; "
       f"at most {densest} paid-until instants within one second")
 for b in bad[:5]:
