@@ -270,6 +270,14 @@ public final class B2buaHandler implements TransactionUser {
     }
 
     @Override
+    public void onInviteEnded(ServerTransaction inviteTx) {
+        Call call = registry.forgetInvite(inviteTx);
+        if (call != null) {
+            call.onInviteEnded();
+        }
+    }
+
+    @Override
     public void onStrayResponse(SIPResponse response, Endpoint source) {
         if (response.getStatusCode() / 100 != 2 || !Request.INVITE.equals(response.getCSeq().getMethod())) {
             return;

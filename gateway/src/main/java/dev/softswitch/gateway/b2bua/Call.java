@@ -161,7 +161,7 @@ final class Call implements CarrierAttempts.Events {
         }
         byte[] carrierOffer;
         try {
-            carrierOffer = media.attach(handle, client.inviteTx().source().address().getAddress());
+            carrierOffer = media.attach(handle, client.source().address().getAddress());
         } catch (SdpException e) {
             refuse(Refusal.badSdp(e.getMessage()));
             return;
@@ -269,6 +269,16 @@ final class Call implements CarrierAttempts.Events {
         if (state == CallState.ANSWERED) {
             moveTo(CallState.CONFIRMED);
             client.acknowledged();
+        }
+    }
+
+    /**
+     * The client's INVITE transaction ended (64*T1 after the 2xx, RFC 6026): once the client has ACKed, the
+     * call keeps only what its dialog needs, not the INVITE and the 200 OK.
+     */
+    void onInviteEnded() {
+        if (state == CallState.CONFIRMED) {
+            client.releaseInvite();
         }
     }
 

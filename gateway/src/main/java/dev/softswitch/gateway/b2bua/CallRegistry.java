@@ -59,9 +59,16 @@ final class CallRegistry {
         return byInvite.get(invite);
     }
 
-    /** Forgets an ended call and every dialog it held. */
+    /** Forgets a client's INVITE transaction that ended (no CANCEL can match it any more); returns its call, or null. */
+    Call forgetInvite(ServerTransaction invite) {
+        return byInvite.remove(invite);
+    }
+
+    /** Forgets an ended call and every dialog it held; {@code invite} is null once {@link #forgetInvite} took it. */
     void remove(Call call, ServerTransaction invite) {
-        byInvite.remove(invite);
+        if (invite != null) {
+            byInvite.remove(invite);
+        }
         List<String> keys = calls.remove(call);
         if (keys != null) {
             keys.forEach(byDialog::remove);
