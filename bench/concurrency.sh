@@ -148,7 +148,7 @@ jcmd "$gateway_pid" GC.class_histogram > "$work/histogram-0.txt"
 printf '%7s %7s %9s %12s %12s %14s %14s\n' N up answered used-KB settled-KB 'B/call(up)' 'B/call(settled)'
 for n in "${counts[@]}"; do
     ramp=$(((n + rate - 1) / rate))
-    hold_ms=$(((2 * ramp + settle + 30) * 1000))   # the first call must outlive the measurement of the last
+    hold_ms=$(((ramp + settle + 40) * 1000))     # the first call must outlive the measurement of the last
     place "$n" "$hold_ms" "n$n" "$rate"
     up=ok
     wait_active "$n" $((ramp + 30)) || up=short
