@@ -271,10 +271,7 @@ public final class B2buaHandler implements TransactionUser {
 
     @Override
     public void onInviteEnded(ServerTransaction inviteTx) {
-        Call call = registry.forgetInvite(inviteTx);
-        if (call != null) {
-            call.onInviteEnded();
-        }
+        registry.forgetInvite(inviteTx);
     }
 
     @Override

@@ -272,16 +272,6 @@ final class Call implements CarrierAttempts.Events {
         }
     }
 
-    /**
-     * The client's INVITE transaction ended (64*T1 after the 2xx, RFC 6026): once the client has ACKed, the
-     * call keeps only what its dialog needs, not the INVITE and the 200 OK.
-     */
-    void onInviteEnded() {
-        if (state == CallState.CONFIRMED) {
-            client.releaseInvite();
-        }
-    }
-
     /** CANCEL for the client's INVITE (the transaction layer has matched it, RFC 3261 §9.2). */
     void onClientCancel(ServerTransaction cancelTx) {
         Signalling.respond(cancelTx, Response.OK, "OK");
@@ -380,7 +370,7 @@ final class Call implements CarrierAttempts.Events {
         carrier.releaseTrunk();
         Instant endedAt = wiring.sip().timers().now();
         tally.ended(number, wasAnswered ? answeredAt : null, endedAt, cause);
-        wiring.registry().remove(this, client.inviteTx());
+        wiring.registry().remove(this);
         charging.settle(CallRecordSnapshot.of(client.callId(), caller, callee, carrier.candidate(), number, startedAt,
                 answeredAt, endedAt, sipCode, cause, hungUpBy), quality);
     }

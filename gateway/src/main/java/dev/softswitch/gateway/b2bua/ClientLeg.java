@@ -50,7 +50,7 @@ final class ClientLeg {
         return tag;
     }
 
-    /** The client's INVITE transaction, or null once {@link #releaseInvite} let go of it. */
+    /** The client's INVITE transaction, or null once the client has ACKed our 2xx. */
     ServerTransaction inviteTx() {
         return inviteTx;
     }
@@ -116,20 +116,15 @@ final class ClientLeg {
         ackTimeout = sip.timers().schedule(sip.settings().t1().multipliedBy(64), onAckTimeout);
     }
 
-    /** The client's ACK for our 2xx arrived: the 2xx is no longer retransmitted (§13.3.1.4). */
+    /**
+     * The client's ACK for our 2xx arrived: the 2xx is no longer retransmitted (§13.3.1.4), and no other answer
+     * to the INVITE can be sent, so the leg lets go of both; its dialog holds what later requests need.
+     */
     void acknowledged() {
         stopTimers();
         ok = null;
-    }
-
-    /**
-     * Lets go of the INVITE and its transaction once the client has ACKed the 2xx and the transaction has
-     * ended: the dialog holds what later requests need, and no answer to the INVITE can be sent any more.
-     */
-    void releaseInvite() {
         invite = null;
         inviteTx = null;
-        ok = null;
     }
 
     /** A final non-2xx answer to the client's INVITE. */
