@@ -270,6 +270,11 @@ public final class B2buaHandler implements TransactionUser {
     }
 
     @Override
+    public void onInviteEnded(ServerTransaction inviteTx) {
+        registry.forgetInvite(inviteTx);
+    }
+
+    @Override
     public void onStrayResponse(SIPResponse response, Endpoint source) {
         if (response.getStatusCode() / 100 != 2 || !Request.INVITE.equals(response.getCSeq().getMethod())) {
             return;

@@ -161,7 +161,7 @@ final class Call implements CarrierAttempts.Events {
         }
         byte[] carrierOffer;
         try {
-            carrierOffer = media.attach(handle, client.inviteTx().source().address().getAddress());
+            carrierOffer = media.attach(handle, client.source().address().getAddress());
         } catch (SdpException e) {
             refuse(Refusal.badSdp(e.getMessage()));
             return;
@@ -370,7 +370,7 @@ final class Call implements CarrierAttempts.Events {
         carrier.releaseTrunk();
         Instant endedAt = wiring.sip().timers().now();
         tally.ended(number, wasAnswered ? answeredAt : null, endedAt, cause);
-        wiring.registry().remove(this, client.inviteTx());
+        wiring.registry().remove(this);
         charging.settle(CallRecordSnapshot.of(client.callId(), caller, callee, carrier.candidate(), number, startedAt,
                 answeredAt, endedAt, sipCode, cause, hungUpBy), quality);
     }

@@ -25,7 +25,9 @@ final class CallMedia {
 
     private static final SecureRandom KEYS = new SecureRandom();
 
-    private final ParsedSdp clientOffer;
+    /** The client's offer until {@link #attach} rewrites it for the carrier; then only its audio summary is kept. */
+    private ParsedSdp clientOffer;
+    private final SdpRewriter.SdpOffer clientAudio;
     /** The client's SDES key (it encrypts with it) and the relay's own (it encrypts toward the client); null for plain RTP. */
     private SdpCrypto clientCrypto;
     private final SdpCrypto relayCrypto;
@@ -34,6 +36,7 @@ final class CallMedia {
 
     private CallMedia(ParsedSdp clientOffer, SdpCrypto clientCrypto, SdpCrypto relayCrypto) {
         this.clientOffer = clientOffer;
+        this.clientAudio = clientOffer.audio();
         this.clientCrypto = clientCrypto;
         this.relayCrypto = relayCrypto;
     }
@@ -63,13 +66,15 @@ final class CallMedia {
      */
     byte[] attach(RelayPorts.Handle handle, InetAddress clientSipSource) throws SdpException {
         relay = handle;
-        relay.clockRate(clientOffer.audio().audioClockRate());
-        relay.clientRemote(clientOffer.audio().audioRtp());
+        relay.clockRate(clientAudio.audioClockRate());
+        relay.clientRemote(clientAudio.audioRtp());
         relay.clientSources(Set.of(clientSipSource));
         if (clientCrypto != null) {
             relay.clientSrtp(clientCrypto.key(), relayCrypto.key());
         }
-        return towardCarrier(clientOffer);
+        ParsedSdp offer = clientOffer;
+        clientOffer = null;
+        return towardCarrier(offer);
     }
 
     /** The call is placed on {@code trunk}: only its addresses (and the carrier's signalled one) may send the carrier leg media (MED-2). */
@@ -96,7 +101,7 @@ final class CallMedia {
 
     /** Clients start sending at answer: the client's latching window opens now (MED-2), and silence is watched (MED-5). */
     void answered(Consumer<Duration> onSilence) {
-        relay.clientRemote(clientOffer.audio().audioRtp());
+        relay.clientRemote(clientAudio.audioRtp());
         relay.watch(onSilence);
     }
 

@@ -23,6 +23,8 @@ final class CallRegistry {
 
     private final Map<String, LegRef> byDialog = new HashMap<>();
     private final Map<ServerTransaction, Call> byInvite = new IdentityHashMap<>();
+    /** The other way round, so that the call need not keep its INVITE transaction to the end (issue 14). */
+    private final Map<Call, ServerTransaction> inviteOf = new IdentityHashMap<>();
     /** Each live call with the dialog keys it holds. */
     private final Map<Call, List<String>> calls = new IdentityHashMap<>();
 
@@ -33,6 +35,7 @@ final class CallRegistry {
     void add(Call call, ServerTransaction invite) {
         calls.put(call, new ArrayList<>(2));
         byInvite.put(invite, call);
+        inviteOf.put(call, invite);
     }
 
     /** Registers one leg's dialog of a live call. */
@@ -59,9 +62,20 @@ final class CallRegistry {
         return byInvite.get(invite);
     }
 
-    /** Forgets an ended call and every dialog it held. */
-    void remove(Call call, ServerTransaction invite) {
-        byInvite.remove(invite);
+    /** Forgets a client's INVITE transaction that ended: no CANCEL can match it any more. */
+    void forgetInvite(ServerTransaction invite) {
+        Call call = byInvite.remove(invite);
+        if (call != null) {
+            inviteOf.remove(call);
+        }
+    }
+
+    /** Forgets an ended call, its INVITE transaction and every dialog it held. */
+    void remove(Call call) {
+        ServerTransaction invite = inviteOf.remove(call);
+        if (invite != null) {
+            byInvite.remove(invite);
+        }
         List<String> keys = calls.remove(call);
         if (keys != null) {
             keys.forEach(byDialog::remove);

@@ -240,6 +240,9 @@ final class CarrierAttempts {
             return;
         }
         events.onAnswer(r);
+        // Answered: nothing will CANCEL this INVITE or place it again, and the dialog holds what later requests need.
+        inviteTx = null;
+        offer = null;
     }
 
     private void failed(Refusal refusal) {

@@ -23,8 +23,9 @@ import javax.sip.message.Response;
 final class ClientLeg {
 
     private final Signalling sip;
-    private final ServerTransaction inviteTx;
-    private final SIPRequest invite;
+    /** The client's INVITE and its transaction, until the call is confirmed and the transaction has ended. */
+    private ServerTransaction inviteTx;
+    private SIPRequest invite;
     private final Endpoint source;
     private final String callId;
     private final String tag = SipMessages.newTag();
@@ -49,8 +50,14 @@ final class ClientLeg {
         return tag;
     }
 
+    /** The client's INVITE transaction, or null once the client has ACKed our 2xx. */
     ServerTransaction inviteTx() {
         return inviteTx;
+    }
+
+    /** Where the client's INVITE came from. */
+    Endpoint source() {
+        return source;
     }
 
     /** The dialled number as the client sent it (the user part of the Request-URI). */
@@ -109,9 +116,15 @@ final class ClientLeg {
         ackTimeout = sip.timers().schedule(sip.settings().t1().multipliedBy(64), onAckTimeout);
     }
 
-    /** The client's ACK for our 2xx arrived. */
+    /**
+     * The client's ACK for our 2xx arrived: the 2xx is no longer retransmitted (§13.3.1.4), and no other answer
+     * to the INVITE can be sent, so the leg lets go of both; its dialog holds what later requests need.
+     */
     void acknowledged() {
         stopTimers();
+        ok = null;
+        invite = null;
+        inviteTx = null;
     }
 
     /** A final non-2xx answer to the client's INVITE. */

@@ -21,7 +21,9 @@ import javax.sip.message.Request;
 /**
  * One side of a back-to-back call: the dialog state the gateway keeps as a user agent on that leg
  * (RFC 3261 §12: Call-ID, local and remote tags, local CSeq, remote target) and the requests it
- * builds inside it. The client leg is the gateway acting as UAS; the carrier leg as UAC.
+ * builds inside it. The client leg is the gateway acting as UAS; the carrier leg as UAC. The parties
+ * and the remote target are kept encoded and parsed again for each request: a live call holds a few
+ * short strings rather than JAIN-SIP's object trees (issue 14, heap per concurrent call).
  */
 final class DialogLeg {
 
@@ -31,22 +33,23 @@ final class DialogLeg {
 
     private final String callId;
     private final String localTag;
-    private final Address localParty;
-    private final Address remoteParty;
+    /** The local and remote party (From and To of our requests) as name-addr, RFC 3261 §25.1. */
+    private final String localParty;
+    private final String remoteParty;
     private final Endpoint destination;
     private final DialogPeer peer;
     private final SipSender sender;
     private String remoteTag;
-    private URI remoteTarget;
+    private String remoteTarget;
     private long localCseq;
 
     DialogLeg(String callId, String localTag, Address localParty, Address remoteParty, URI remoteTarget,
               Endpoint destination, DialogPeer peer, SipSender sender, long initialCseq) {
         this.callId = callId;
         this.localTag = localTag;
-        this.localParty = localParty;
-        this.remoteParty = remoteParty;
-        this.remoteTarget = remoteTarget;
+        this.localParty = localParty.toString();
+        this.remoteParty = remoteParty.toString();
+        this.remoteTarget = remoteTarget.toString();
         this.destination = destination;
         this.peer = peer;
         this.sender = sender;
@@ -70,7 +73,7 @@ final class DialogLeg {
     }
 
     void remoteTarget(URI target) {
-        this.remoteTarget = target;
+        this.remoteTarget = target.toString();
     }
 
     Endpoint destination() {
@@ -111,12 +114,12 @@ final class DialogLeg {
                 destination.transport().viaToken(), TransactionLayer.newBranch());
         via.setRPort();
         Request request = MESSAGES.createRequest(
-                (URI) remoteTarget.clone(),
+                ADDRESSES.createURI(remoteTarget),
                 method,
                 HEADERS.createCallIdHeader(callId),
                 HEADERS.createCSeqHeader(cseq, method),
-                HEADERS.createFromHeader((Address) localParty.clone(), localTag),
-                HEADERS.createToHeader((Address) remoteParty.clone(), remoteTag),
+                HEADERS.createFromHeader(ADDRESSES.createAddress(localParty), localTag),
+                HEADERS.createToHeader(ADDRESSES.createAddress(remoteParty), remoteTag),
                 List.of(via),
                 HEADERS.createMaxForwardsHeader(70));
         request.addHeader(HEADERS.createContactHeader(contact(sender, destination)));

@@ -257,7 +257,9 @@ public final class TransactionLayer {
     }
 
     void removeServer(ServerTransactionKey key, AbstractTransaction tx) {
-        servers.remove(key, tx);
+        if (servers.remove(key, tx) && tx instanceof InviteServerTransaction invite) {
+            tu.onInviteEnded(invite);
+        }
     }
 
     /** Sends a request; returns the failure instead of throwing it, for the machine to report. */

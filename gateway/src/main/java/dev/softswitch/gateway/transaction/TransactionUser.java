@@ -29,4 +29,11 @@ public interface TransactionUser {
     /** An INVITE server transaction whose non-2xx final response was never ACKed (Timer H, RFC 3261 §17.2.1). */
     default void onServerTimeout(ServerTransaction tx) {
     }
+
+    /**
+     * An INVITE server transaction terminated and left the layer: no CANCEL or retransmission can reach
+     * it any more, so the TU may let go of it and of its messages.
+     */
+    default void onInviteEnded(ServerTransaction tx) {
+    }
 }

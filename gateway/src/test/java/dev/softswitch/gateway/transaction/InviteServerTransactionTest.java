@@ -153,6 +153,30 @@ class InviteServerTransactionTest {
     }
 
     @Test
+    void tuHearsWhenTheInviteTransactionEndsAtTimerLAndNotBefore() {
+        ServerTransaction tx = receive(TransportType.UDP);
+        tx.respond(response(tx.request(), 200).build());
+        timers.advance(ms(31999));
+        assertThat(tu.invitesEnded).isEmpty();
+
+        timers.advance(ms(1));
+
+        assertThat(tu.invitesEnded).containsExactly(tx);
+    }
+
+    @Test
+    void tuHearsOnceWhenARefusedInviteEndsAfterItsAck() {
+        ServerTransaction tx = receive(TransportType.TCP);
+        tx.respond(response(tx.request(), 486).build());
+        assertThat(tu.invitesEnded).isEmpty();
+
+        layer.onRequest(ackForNon2xx(TransportType.TCP), peer(TransportType.TCP));
+        timers.advance(Duration.ofSeconds(64));
+
+        assertThat(tu.invitesEnded).containsExactly(tx);
+    }
+
+    @Test
     void ackFor2xxWithItsOwnBranchGoesToTheTu() {
         ServerTransaction tx = receive(TransportType.UDP);
         tx.respond(response(tx.request(), 200).build());

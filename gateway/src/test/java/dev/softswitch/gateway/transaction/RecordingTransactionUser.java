@@ -15,6 +15,7 @@ final class RecordingTransactionUser implements TransactionUser {
     final List<ServerTransaction[]> cancels = new ArrayList<>();
     final List<SIPResponse> strays = new ArrayList<>();
     final List<ServerTransaction> timeouts = new ArrayList<>();
+    final List<ServerTransaction> invitesEnded = new ArrayList<>();
     Consumer<ServerTransaction> onRequest = tx -> { };
 
     @Override
@@ -41,5 +42,10 @@ final class RecordingTransactionUser implements TransactionUser {
     @Override
     public void onServerTimeout(ServerTransaction tx) {
         timeouts.add(tx);
+    }
+
+    @Override
+    public void onInviteEnded(ServerTransaction tx) {
+        invitesEnded.add(tx);
     }
 }
