@@ -9,10 +9,6 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.softswitch.gateway.Gateway;
 import dev.softswitch.gateway.config.GatewayConfig;
 import dev.softswitch.gateway.testing.TestAccounts;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.SocketException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -70,7 +66,7 @@ class OperatorMetricsEndToEndTest {
     @BeforeAll
     static void startGateway() throws Exception {
         sipPort = SippProcess.freePort();
-        int mediaBase = freeMediaRange(MEDIA_PORTS);
+        int mediaBase = SippProcess.freeRelayRange(MEDIA_PORTS);
         jpCarrier = SippProcess.freeUdpPort();
         thCarrier = SippProcess.freeUdpPort();
         deCarrier = SippProcess.freeUdpPort();
@@ -344,23 +340,4 @@ class OperatorMetricsEndToEndTest {
         }
     }
 
-    /** An even base port of {@code size} UDP ports all free now, in 30000..32700 (see RoutingEndToEndTest). */
-    private static int freeMediaRange(int size) {
-        java.util.Random random = new java.util.Random();
-        for (int attempt = 0; attempt < 100; attempt++) {
-            int base = 30000 + 2 * random.nextInt((32700 - 30000 - size) / 2);
-            boolean free = true;
-            for (int port = base; port < base + size && free; port++) {
-                try (DatagramSocket probe = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))) {
-                    free = probe.getLocalPort() == port;
-                } catch (SocketException e) {
-                    free = false;
-                }
-            }
-            if (free) {
-                return base;
-            }
-        }
-        throw new IllegalStateException("no " + size + " consecutive free UDP ports in 30000..32700");
-    }
 }

@@ -81,7 +81,7 @@ class RoutingEndToEndTest {
     @BeforeAll
     static void startGateway() throws Exception {
         sipPort = SippProcess.freePort();
-        mediaBase = freeMediaRange(MEDIA_PORTS);
+        mediaBase = SippProcess.freeRelayRange(MEDIA_PORTS);
         lcrDear = SippProcess.freeUdpPort();
         lcrCheap = SippProcess.freeUdpPort();
         foFirst = SippProcess.freeUdpPort();
@@ -240,7 +240,7 @@ class RoutingEndToEndTest {
     void trunkThatDoesNotAnswerOptionsIsTakenOutOfRotationAndComesBackWhenItAnswers() throws Exception {
         Path probeDir = Files.createTempDirectory(dir, "probe");
         writeDecks(probeDir);
-        int probeMediaBase = freeMediaRange(MEDIA_PORTS);
+        int probeMediaBase = SippProcess.freeRelayRange(MEDIA_PORTS);
         int deadPort = SippProcess.freeUdpPort();
         int livePort = SippProcess.freeUdpPort();
         // The cheaper trunk's address swallows every datagram: OPTIONS time out (Timer F).
@@ -467,30 +467,6 @@ class RoutingEndToEndTest {
     }
 
     // ---- helpers ----------------------------------------------------------------------------
-
-    /**
-     * An even base port of {@code size} UDP ports all free now, picked at random in 30000..32700:
-     * above the 20000..29999 that the demo/bench gateways and GatewayEndToEndTest give their relays
-     * (other JVMs on the machine may be running them), below the kernel's ephemeral ports (32768+).
-     */
-    private static int freeMediaRange(int size) {
-        java.util.Random random = new java.util.Random();
-        for (int attempt = 0; attempt < 100; attempt++) {
-            int base = 30000 + 2 * random.nextInt((32700 - 30000 - size) / 2);
-            boolean free = true;
-            for (int port = base; port < base + size && free; port++) {
-                try (DatagramSocket probe = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))) {
-                    free = probe.getLocalPort() == port;
-                } catch (SocketException e) {
-                    free = false;
-                }
-            }
-            if (free) {
-                return base;
-            }
-        }
-        throw new IllegalStateException("no " + size + " consecutive free UDP ports in 30000..32700");
-    }
 
     private static void writeDecks(Path where) throws IOException {
         Files.writeString(where.resolve("cheap.csv"), "prefix,rate\n49,0.0100\n62,0.0100\n66,0.0100\n81,0.0100\n");

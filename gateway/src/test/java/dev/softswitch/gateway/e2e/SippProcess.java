@@ -225,6 +225,30 @@ public final class SippProcess implements AutoCloseable {
     }
 
     /**
+     * An even base port of {@code size} UDP ports all free now, picked at random in 30000..32700:
+     * above the 20000..29999 that the demo/bench gateways and GatewayEndToEndTest give their relays
+     * (other JVMs on the machine may be running them), below the kernel's ephemeral ports (32768+).
+     */
+    public static int freeRelayRange(int size) {
+        java.util.Random random = new java.util.Random();
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int base = 30000 + 2 * random.nextInt((32700 - 30000 - size) / 2);
+            boolean free = true;
+            for (int port = base; port < base + size && free; port++) {
+                try (DatagramSocket probe = new java.net.DatagramSocket(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port))) {
+                    free = probe.getLocalPort() == port;
+                } catch (java.net.SocketException e) {
+                    free = false;
+                }
+            }
+            if (free) {
+                return base;
+            }
+        }
+        throw new IllegalStateException("no " + size + " consecutive free UDP ports in 30000..32700");
+    }
+
+    /**
      * Ports for tests come from 10000–19999: below the kernel's ephemeral range (32768+), from which
      * any socket opened meanwhile could take a port found free with bind(0), and below the relay port
      * ranges the tests configure (20000+). A cursor hands each port out once per JVM.
