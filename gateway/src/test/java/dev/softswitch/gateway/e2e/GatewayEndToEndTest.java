@@ -211,13 +211,14 @@ class GatewayEndToEndTest {
         long before = gateway.relay().packetsRelayed();
         SippProcess carrier = track(carrier("rtp").rtpEcho().start());
         carrier.awaitListening(Duration.ofSeconds(5));
-        SippProcess client = track(client("rtp", "erin", UK_MOBILE).callDuration(Duration.ofMillis(3000))
+        // g711a.pcap has 30 ms frames: 3 s was exactly 100 frames, at the edge of the counts below
+        SippProcess client = track(client("rtp", "erin", UK_MOBILE).callDuration(Duration.ofMillis(4000))
                 .traceMessages().start());
 
         assertThat(client.awaitExit(LIMIT)).as(client.describe()).isZero();
         assertThat(carrier.awaitExit(LIMIT)).as(carrier.describe()).isZero();
 
-        // ~3 s of 20 ms frames each way; the answer the client saw points at a relay port.
+        // ~4 s of 30 ms frames each way (~130); the answer the client saw points at a relay port.
         long relayed = gateway.relay().packetsRelayed() - before;
         assertThat(relayed).isGreaterThan(200);
         // The call record carries the relay's figures for each direction (MED-4) and the destination.
