@@ -3,6 +3,7 @@ package dev.softswitch.charging.account;
 import dev.softswitch.charging.event.JournalEvent.PlanExpired;
 import dev.softswitch.charging.event.JournalEvent.PlanPurchased;
 import dev.softswitch.charging.event.JournalEvent.Released;
+import dev.softswitch.charging.journal.ConcurrentChangeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,7 +51,19 @@ public final class AccountHousekeeping {
      */
     public int expire(Instant now) {
         int expired = 0;
-        for (AccountState s : store.states()) {
+        for (AccountState cached : store.states()) {
+            try {
+                expired += expire(store.refresh(cached), now);
+            } catch (ConcurrentChangeException e) {
+                log.debug("account {}: changed by another node during housekeeping; next round", cached.id);
+            }
+        }
+        return expired;
+    }
+
+    private int expire(AccountState s, Instant now) {
+        int expired = 0;
+        {
             long seq;
             synchronized (s) {
                 seq = store.emitAll(s, s.forfeits(now));

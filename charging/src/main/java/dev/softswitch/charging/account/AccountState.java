@@ -52,6 +52,8 @@ final class AccountState implements JournalEvent.Applier {
     final String product;
 
     long lastSeq;
+    /** How many events of the shared journal this state has applied (SCL-1; 0 with a node's own journal). */
+    long sharedVersion;
     long nextLotId = 1;
     long nextReservationId = 1;
     long nextPlanId = 1;

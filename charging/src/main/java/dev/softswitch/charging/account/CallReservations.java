@@ -4,6 +4,7 @@ import dev.softswitch.charging.cdr.ChargedCall;
 import dev.softswitch.charging.event.JournalEvent.CallStarted;
 import dev.softswitch.charging.event.JournalEvent.Released;
 import dev.softswitch.charging.event.JournalEvent.Settled;
+import dev.softswitch.charging.journal.ConcurrentChangeException;
 import dev.softswitch.charging.journal.JournalUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,6 +25,9 @@ import java.util.concurrent.ConcurrentMap;
 public final class CallReservations {
 
     private static final Logger log = LoggerFactory.getLogger(CallReservations.class);
+
+    /** How often a change refused because another node changed the account meanwhile is decided again. */
+    private static final int ATTEMPTS = 8;
 
     private final JournalledAccountStore store;
     /**
@@ -99,7 +103,13 @@ public final class CallReservations {
      */
     public ReserveOutcome reserveIncrement(String accountId, long reservationId, String callId, IncrementRequest req,
                                            Instant now) {
-        AccountState s = store.state(accountId);
+        AccountState s;
+        try {
+            s = store.state(accountId);
+        } catch (JournalUnavailableException e) { // a shared store that cannot be reached
+            log.warn("account {}: charging store unavailable, refusing call {}: {}", accountId, callId, e.getMessage());
+            return ReserveOutcome.refused(Refusal.STORE_UNAVAILABLE);
+        }
         long seq;
         ReserveOutcome outcome;
         boolean claimed = false;
@@ -111,27 +121,41 @@ public final class CallReservations {
             claimed = true;
         }
         try {
-            synchronized (s) {
-                seq = store.emitAll(s, s.forfeits(now));
-                Reservation res = null;
-                if (reservationId != 0) {
-                    res = s.reservations.get(reservationId);
-                    if (res == null) {
-                        return ReserveOutcome.refused(Refusal.UNKNOWN_RESERVATION);
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    synchronized (s) {
+                        seq = store.emitAll(s, s.forfeits(now));
+                        Reservation res = null;
+                        if (reservationId != 0) {
+                            res = s.reservations.get(reservationId);
+                            if (res == null) {
+                                return ReserveOutcome.refused(Refusal.UNKNOWN_RESERVATION);
+                            }
+                        } else if (store.shared() && heldElsewhere(s, callId, now)) {
+                            log.info("account {}: call id {} was already authorised on another node; refused",
+                                    accountId, callId);
+                            return ReserveOutcome.refused(Refusal.DUPLICATE_CALL); // not our claim: keep it
+                        }
+                        long id = res == null ? s.nextReservationId : reservationId;
+                        FundingPolicy.Decision decision = FundingPolicy.decide(s, id, callId, req, now);
+                        if (decision.event() == null) {
+                            if (claimed) {
+                                unclaimCall(callId, accountId);
+                            }
+                            return decision.outcome();
+                        }
+                        outcome = decision.outcome();
+                        seq = Math.max(seq, store.emit(s, decision.event()));
+                        s.reservations.get(id).deadline = req.deadline();
+                        claimed = false; // held: the claim stays with the reservation
                     }
-                }
-                long id = res == null ? s.nextReservationId : reservationId;
-                FundingPolicy.Decision decision = FundingPolicy.decide(s, id, callId, req, now);
-                if (decision.event() == null) {
-                    if (claimed) {
-                        unclaimCall(callId, accountId);
+                    break;
+                } catch (ConcurrentChangeException e) {
+                    if (attempt == ATTEMPTS) {
+                        throw e;
                     }
-                    return decision.outcome();
+                    s = store.refresh(s); // another node changed the account: decide again on what it is now
                 }
-                outcome = decision.outcome();
-                seq = Math.max(seq, store.emit(s, decision.event()));
-                s.reservations.get(id).deadline = req.deadline();
-                claimed = false; // held: the claim stays with the reservation
             }
             store.journal().awaitDurable(seq);
         } catch (JournalUnavailableException e) {
@@ -147,6 +171,20 @@ public final class CallReservations {
             throw e;
         }
         return outcome;
+    }
+
+    /**
+     * Whether a call with {@code callId} holds a reservation on the account or settled within
+     * {@link #SETTLED_CLAIM_WINDOW}: with a shared journal the call may have been authorised on another node, whose
+     * claim this node's {@code callOwners} cannot see (a call ended within the window counts). The caller holds {@code s}'s monitor.
+     */
+    private static boolean heldElsewhere(AccountState s, String callId, Instant now) {
+        for (Reservation r : s.reservations.values()) {
+            if (callId.equals(r.callId)) {
+                return true;
+            }
+        }
+        return AccountViews.settledCall(s, callId, now.minus(SETTLED_CLAIM_WINDOW)) != null;
     }
 
     /** How many calls hold a reservation on the account now (ringing or talking). */
@@ -180,9 +218,19 @@ public final class CallReservations {
      */
     public void started(String accountId, long reservationId, ChargedCall call) {
         AccountState s = store.state(accountId);
-        synchronized (s) {
-            if (s.reservations.containsKey(reservationId)) {
-                store.emit(s, new CallStarted(accountId, call.answeredAt(), reservationId, call));
+        for (int attempt = 1; ; attempt++) {
+            try {
+                synchronized (s) {
+                    if (s.reservations.containsKey(reservationId)) {
+                        store.emit(s, new CallStarted(accountId, call.answeredAt(), reservationId, call));
+                    }
+                }
+                return;
+            } catch (ConcurrentChangeException e) {
+                if (attempt == ATTEMPTS) {
+                    throw e;
+                }
+                s = store.refresh(s);
             }
         }
     }
@@ -198,13 +246,32 @@ public final class CallReservations {
     public Optional<ChargedCall> settle(String accountId, long reservationId, long creditMicros, int planMinutes,
                                         int packageMinutes, ChargedCall call, Instant now) {
         AccountState s = store.state(accountId);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return settleOnce(s, reservationId, creditMicros, planMinutes, packageMinutes, call, now);
+            } catch (ConcurrentChangeException e) {
+                if (attempt == ATTEMPTS) {
+                    throw e;
+                }
+                s = store.refresh(s);
+            }
+        }
+    }
+
+    private Optional<ChargedCall> settleOnce(AccountState s, long reservationId, long creditMicros, int planMinutes,
+                                             int packageMinutes, ChargedCall call, Instant now) {
+        String accountId = s.id;
         long seq;
         ChargedCall recorded;
         String claimed;
         synchronized (s) {
             Reservation res = s.reservations.get(reservationId);
             if (res == null) {
-                return Optional.empty();
+                // Settled already? A settlement whose acknowledgement was lost (the shared store timed out after
+                // taking it) is found in the history: the same call, ended at the same instant. Settled by
+                // anyone else (a survivor settling a lapsed node's calls), or expired: nothing for us.
+                ChargedCall done = call == null ? null : AccountViews.settledCall(s, call.callId(), Instant.MIN);
+                return done != null && done.endedAt().equals(call.endedAt()) ? Optional.of(done) : Optional.empty();
             }
             claimed = res.id != ManualReservations.RESERVATION_ID ? res.callId : null;
             long cap = Math.min(creditMicros, res.capMicros); // 0 unless the call's credit counts against a cap
@@ -237,6 +304,20 @@ public final class CallReservations {
     /** Hands a call's whole reservation back; false if it was already gone. */
     public boolean release(String accountId, long reservationId, Instant now) {
         AccountState s = store.state(accountId);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return releaseOnce(s, reservationId, now);
+            } catch (ConcurrentChangeException e) {
+                if (attempt == ATTEMPTS) {
+                    throw e;
+                }
+                s = store.refresh(s);
+            }
+        }
+    }
+
+    private boolean releaseOnce(AccountState s, long reservationId, Instant now) {
+        String accountId = s.id;
         long seq;
         synchronized (s) {
             Reservation res = s.reservations.get(reservationId);

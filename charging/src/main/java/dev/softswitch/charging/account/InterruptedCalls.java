@@ -39,23 +39,37 @@ final class InterruptedCalls {
                     }
                 }
                 for (Reservation res : open) {
-                    if (res.started == null) {
-                        log.info("account {}: call {} was ringing at the crash; its reservation is handed back",
-                                s.id, res.callId);
-                        seq = Math.max(seq, store.emit(s, new Released(s.id, now, res.id, false)));
-                        store.callReservations().unclaimCall(res.callId, s.id);
-                        continue;
-                    }
-                    ChargedCall call = settle(store, s, res, now);
+                    ChargedCall call = settleOne(store, s, res, now, "crash");
                     seq = Math.max(seq, s.lastSeq);
-                    out.add(call);
-                    log.warn("account {}: call {} was live at the crash; charged {} for {} s", s.id, call.callId(),
-                            s.money(call.amountMicros()), call.billedSeconds());
+                    if (call != null) {
+                        out.add(call);
+                    }
                 }
             }
             store.journal().awaitDurable(seq);
         }
         return out;
+    }
+
+    /**
+     * Settles one call's reservation by the rule above ({@code cause}: what interrupted it, for the log); the caller
+     * holds {@code s}'s monitor.
+     *
+     * @return the call as recorded, or null if it had not been answered (its reservation was handed back)
+     */
+    static ChargedCall settleOne(JournalledAccountStore store, AccountState s, Reservation res, Instant now,
+                                 String cause) {
+        if (res.started == null) {
+            log.info("account {}: call {} was ringing at the {}; its reservation is handed back", s.id, res.callId,
+                    cause);
+            store.emit(s, new Released(s.id, now, res.id, false));
+            store.callReservations().unclaimCall(res.callId, s.id);
+            return null;
+        }
+        ChargedCall call = settle(store, s, res, now);
+        log.warn("account {}: call {} was live at the {}; charged {} for {} s", s.id, call.callId(), cause,
+                s.money(call.amountMicros()), call.billedSeconds());
+        return call;
     }
 
     private static ChargedCall settle(JournalledAccountStore store, AccountState s, Reservation res, Instant now) {

@@ -12,6 +12,7 @@ import dev.softswitch.charging.journal.Journal;
 import dev.softswitch.charging.journal.JournalSettings;
 import dev.softswitch.charging.journal.JournalUnavailableException;
 import dev.softswitch.charging.journal.NoJournal;
+import dev.softswitch.charging.journal.SharedJournal;
 import dev.softswitch.charging.money.Money;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +51,7 @@ public final class JournalledAccountStore implements AutoCloseable {
     private final ManualReservations manualReservations = new ManualReservations(this);
     private final AccountAdministration administration = new AccountAdministration(this);
     private volatile BackgroundSnapshots snapshots; // file journal only
+    private final SharedAccounts shared; // null: this node's own journal
 
     /** An in-memory store without a journal, on the system clock. */
     public JournalledAccountStore() {
@@ -58,8 +60,26 @@ public final class JournalledAccountStore implements AutoCloseable {
 
     /** A store writing to {@code journal}; it must be empty or already replayed into nothing. */
     public JournalledAccountStore(Journal journal, Clock clock) {
+        this(journal, clock, null);
+    }
+
+    private JournalledAccountStore(Journal journal, Clock clock, SharedJournal sharedJournal) {
         this.journal = Objects.requireNonNull(journal, "journal");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.shared = sharedJournal == null ? null : new SharedAccounts(sharedJournal, accounts, clock);
+    }
+
+    /**
+     * A store whose accounts live in {@code journal}, shared with other gateway nodes (SCL-1): every decision is
+     * made on the account as the shared journal has it and taken only if no other node changed it meanwhile.
+     */
+    public static JournalledAccountStore shared(SharedJournal journal, Clock clock) {
+        return new JournalledAccountStore(new NoJournal(), clock, Objects.requireNonNull(journal, "journal"));
+    }
+
+    /** The settling of calls whose node died, or null unless the store is shared. */
+    public NodeSettlement nodeSettlement() {
+        return shared == null ? null : new NodeSettlement(this, shared);
     }
 
     /** {@link #open(Path, Clock, Duration, JournalSettings)} with {@link JournalSettings#defaults()}. */
@@ -103,6 +123,9 @@ public final class JournalledAccountStore implements AutoCloseable {
      * @return the calls charged, as recorded, for the caller's call records (disconnect reason: a restart)
      */
     public List<ChargedCall> settleInterruptedCalls() {
+        if (shared != null) { // what this node's previous run held
+            return new NodeSettlement(this, shared).settle(shared.journal().node());
+        }
         return InterruptedCalls.settle(this, clock.instant());
     }
 
@@ -186,11 +209,7 @@ public final class JournalledAccountStore implements AutoCloseable {
         }
     }
 
-    /**
-     * Opens an account with {@code options}.
-     *
-     * @throws IllegalArgumentException if the account exists
-     */
+    /** Opens an account with {@code options} ({@link IllegalArgumentException} if the account exists). */
     public void open(String accountId, AccountOptions options) {
         Objects.requireNonNull(options, "options");
         new Account(accountId, options.currency()); // validates the id
@@ -198,6 +217,12 @@ public final class JournalledAccountStore implements AutoCloseable {
                 options.homePrefix(), options.internationalCap() == null ? -1 : options.internationalCap().micros(),
                 options.coinCredit() == null ? 0 : options.coinCredit().micros(), options.product());
         AccountState fresh = new AccountState(event);
+        if (shared != null) {
+            if (!shared.open(fresh, event)) {
+                throw new IllegalArgumentException("account '" + accountId + "' already exists");
+            }
+            return;
+        }
         long seq;
         synchronized (fresh) {
             if (accounts.putIfAbsent(accountId, fresh) != null) {
@@ -216,25 +241,25 @@ public final class JournalledAccountStore implements AutoCloseable {
     }
 
     public Optional<Account> account(String accountId) {
-        AccountState s = accounts.get(Objects.requireNonNull(accountId, "accountId"));
+        AccountState s = find(accountId);
         return s == null ? Optional.empty() : Optional.of(new Account(s.id, s.currency));
     }
 
     /** The name of the product {@code accountId} belongs to ({@code ""}: the default), or empty if unknown. */
     public Optional<String> productOf(String accountId) {
-        AccountState s = accounts.get(Objects.requireNonNull(accountId, "accountId"));
+        AccountState s = find(accountId);
         return s == null ? Optional.empty() : Optional.of(s.product);
     }
 
     /** The account's time zone (its months for caps and packages), or empty if unknown. */
     public Optional<java.time.ZoneId> zone(String accountId) {
-        AccountState s = accounts.get(Objects.requireNonNull(accountId, "accountId"));
+        AccountState s = find(accountId);
         return s == null ? Optional.empty() : Optional.of(s.zone);
     }
 
     /** Ids of every account, sorted. */
     public List<String> accountIds() {
-        return accounts.keySet().stream().sorted().toList();
+        return (shared == null ? accounts.keySet() : shared.journal().accountIds()).stream().sorted().toList();
     }
 
     /**
@@ -273,11 +298,7 @@ public final class JournalledAccountStore implements AutoCloseable {
         return purchaseCredit(accountId, amount, purchasedAt, channel, purchasedAt.plus(validity));
     }
 
-    /**
-     * Adds a top-up that never expires.
-     *
-     * @throws IllegalArgumentException if the amount is not positive
-     */
+    /** Adds a top-up that never expires ({@link IllegalArgumentException} if the amount is not positive). */
     public void credit(String accountId, Money amount) {
         purchaseCredit(accountId, amount, clock.instant(), "credit", Instant.MAX);
     }
@@ -316,7 +337,7 @@ public final class JournalledAccountStore implements AutoCloseable {
 
     /** The balance including money held by reservations, or empty for an unknown account. */
     public Optional<Money> balance(String accountId) {
-        AccountState s = accounts.get(Objects.requireNonNull(accountId, "accountId"));
+        AccountState s = find(accountId);
         if (s == null) {
             return Optional.empty();
         }
@@ -338,11 +359,7 @@ public final class JournalledAccountStore implements AutoCloseable {
         }
     }
 
-    /**
-     * Money held by outstanding reservations.
-     *
-     * @throws UnknownAccountException if there is no such account
-     */
+    /** Money held by outstanding reservations ({@link UnknownAccountException} if there is no such account). */
     public Money reserved(String accountId) {
         AccountState s = state(accountId);
         synchronized (s) {
@@ -352,28 +369,12 @@ public final class JournalledAccountStore implements AutoCloseable {
 
     /** The account's unspent lots, earliest expiry first. */
     public List<CreditLot> lots(String accountId) {
-        AccountState s = state(accountId);
-        synchronized (s) {
-            List<CreditLot> out = new ArrayList<>(s.lots.size());
-            for (Lot l : s.lots) {
-                out.add(new CreditLot(l.id, s.money(l.original), s.money(l.remaining), s.money(l.held), l.purchasedAt,
-                        l.expiresAt, l.channel));
-            }
-            return out;
-        }
+        return AccountViews.lots(state(accountId));
     }
 
     /** The account's plans, live and expired. */
     public List<PlanBalance> plans(String accountId) {
-        AccountState s = state(accountId);
-        synchronized (s) {
-            List<PlanBalance> out = new ArrayList<>();
-            for (PlanState p : s.plans) {
-                out.add(new PlanBalance(p.id, p.product, p.prefixes, p.minutes, p.expired ? 0 : p.remaining - p.held,
-                        s.money(p.price), p.purchasedAt, p.expiresAt, p.autoRenew, p.expired));
-            }
-            return out;
-        }
+        return AccountViews.plans(state(accountId));
     }
 
     /** Package free minutes left in the cycle (calendar month in the account's zone) containing {@code at}. */
@@ -407,39 +408,22 @@ public final class JournalledAccountStore implements AutoCloseable {
 
     /** Purchases made in [from, to). */
     public List<Purchase> purchases(String accountId, Instant from, Instant to) {
-        AccountState s = state(accountId);
-        synchronized (s) {
-            return s.purchases.stream().filter(p -> !p.at().isBefore(from) && p.at().isBefore(to)).toList();
-        }
+        return AccountViews.purchases(state(accountId), from, to);
     }
 
     /** Calls that ended in [from, to). */
     public List<ChargedCall> usage(String accountId, Instant from, Instant to) {
-        AccountState s = state(accountId);
-        synchronized (s) {
-            return s.usage.stream().filter(c -> !c.endedAt().isBefore(from) && c.endedAt().isBefore(to)).toList();
-        }
+        return AccountViews.usage(state(accountId), from, to);
     }
 
     /** The settled call {@code callId}, if any. */
     public Optional<ChargedCall> call(String accountId, String callId) {
-        AccountState s = state(accountId);
-        synchronized (s) {
-            for (int i = s.usage.size() - 1; i >= 0; i--) {
-                if (s.usage.get(i).callId().equals(callId)) {
-                    return Optional.of(s.usage.get(i));
-                }
-            }
-            return Optional.empty();
-        }
+        return AccountViews.call(state(accountId), callId);
     }
 
     /** Adjustments made to {@code callId}'s charge. */
     public List<Adjustment> adjustments(String accountId, String callId) {
-        AccountState s = state(accountId);
-        synchronized (s) {
-            return s.adjustments.stream().filter(a -> a.callId().equals(callId)).toList();
-        }
+        return AccountViews.adjustments(state(accountId), callId);
     }
 
     // ---- internals ---------------------------------------------------------------------
@@ -451,6 +435,10 @@ public final class JournalledAccountStore implements AutoCloseable {
 
     /** Appends {@code event} to the journal and applies it; the caller holds {@code s}'s monitor. */
     long emit(AccountState s, JournalEvent event) {
+        if (shared != null) {
+            shared.emit(s, event);
+            return 0;
+        }
         long seq = journal.append(event);
         s.apply(event, seq);
         return seq;
@@ -469,12 +457,27 @@ public final class JournalledAccountStore implements AutoCloseable {
         return accounts.values();
     }
 
+    boolean shared() {
+        return shared != null;
+    }
+
+    /** {@code s} up to date with the shared journal (the state to use from now on); {@code s} itself if not shared. */
+    AccountState refresh(AccountState s) {
+        return shared == null ? s : shared.refresh(s);
+    }
+
     AccountState state(String accountId) {
-        AccountState s = accounts.get(Objects.requireNonNull(accountId, "accountId"));
+        AccountState s = find(accountId);
         if (s == null) {
             throw new UnknownAccountException(accountId);
         }
         return s;
+    }
+
+    /** The account (brought up to date from a shared journal), or null. */
+    AccountState find(String accountId) {
+        Objects.requireNonNull(accountId, "accountId");
+        return shared == null ? accounts.get(accountId) : shared.find(accountId);
     }
 
     static long nonNegative(AccountState s, Money amount, String what) {

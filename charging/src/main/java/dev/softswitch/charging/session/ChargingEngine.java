@@ -8,6 +8,7 @@ import dev.softswitch.charging.account.UnknownAccountException;
 import dev.softswitch.charging.account.FairUseStanding;
 import dev.softswitch.charging.fairuse.FairUseAction;
 import dev.softswitch.charging.fairuse.FairUseMonitor;
+import dev.softswitch.charging.journal.JournalUnavailableException;
 import dev.softswitch.charging.money.Money;
 import dev.softswitch.charging.product.Product;
 import dev.softswitch.charging.product.ProductCatalog;
@@ -156,6 +157,15 @@ public final class ChargingEngine {
         Objects.requireNonNull(callId, "callId");
         Objects.requireNonNull(accountId, "accountId");
         Objects.requireNonNull(destinationDigits, "destinationDigits");
+        try {
+            return authoriseOnStore(callId, accountId, destinationDigits);
+        } catch (JournalUnavailableException e) { // a shared store that cannot be reached: fail closed
+            log.warn("call {}: charging store unavailable: {}", callId, e.getMessage());
+            return deny(callId, DenialReason.STORE_UNAVAILABLE, explain(DenialReason.STORE_UNAVAILABLE, callId, accountId, null));
+        }
+    }
+
+    private Authorisation authoriseOnStore(String callId, String accountId, String destinationDigits) {
         Optional<Account> account = accounts.account(accountId);
         if (account.isEmpty()) {
             return deny(callId, DenialReason.UNKNOWN_ACCOUNT, "unknown account '" + accountId + "'");

@@ -1,0 +1,232 @@
+package dev.softswitch.charging.account;
+
+import dev.softswitch.charging.event.JournalEvent;
+import dev.softswitch.charging.event.JournalEvent.AccountOpened;
+import dev.softswitch.charging.event.JournalEvent.Released;
+import dev.softswitch.charging.event.JournalEvent.Reserved;
+import dev.softswitch.charging.event.JournalEvent.Settled;
+import dev.softswitch.charging.journal.AccountSnapshotCodec;
+import dev.softswitch.charging.journal.ConcurrentChangeException;
+import dev.softswitch.charging.journal.JournalCodec;
+import dev.softswitch.charging.journal.JournalUnavailableException;
+import dev.softswitch.charging.journal.SharedJournal;
+import dev.softswitch.charging.journal.SharedJournal.Holding;
+import dev.softswitch.charging.journal.SharedJournal.Tail;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentMap;
+
+/**
+ * The account store's side of a {@link SharedJournal} (SCL-1): each node caches the accounts it works on, brings one
+ * up to date (applies what other nodes appended) before it decides anything on it, and appends each change only if
+ * the account is still at the version the decision was made on. A refused append brings the account up to date and
+ * throws {@link ConcurrentChangeException}; nothing of the refused change is applied, so the cache never runs ahead
+ * of the shared journal. When an append's outcome is unknown (the store timed out) the account is dropped from the
+ * cache and read afresh next time. Every {@value #COMPACT_EVERY} events an account's log is compacted into a
+ * snapshot.
+ */
+final class SharedAccounts {
+
+    static final int COMPACT_EVERY = 200;
+    /**
+     * How long a reservation this node holds stays after the account was read afresh (an append whose outcome was
+     * unknown): a live call touches it with its real deadline at its next increment; one whose append took effect
+     * after its caller gave up is handed back by housekeeping after this.
+     */
+    static final Duration RELOADED_HOLD = Duration.ofMinutes(10);
+
+    private final SharedJournal journal;
+    private final ConcurrentMap<String, AccountState> cache;
+
+    private final Clock clock;
+
+    SharedAccounts(SharedJournal journal, ConcurrentMap<String, AccountState> cache, Clock clock) {
+        this.journal = journal;
+        this.cache = cache;
+        this.clock = clock;
+    }
+
+    SharedJournal journal() {
+        return journal;
+    }
+
+    /** The account, up to date with the shared journal; null if no node has opened it. */
+    AccountState find(String accountId) {
+        AccountState s = cache.get(accountId);
+        if (s == null) {
+            AccountState loaded = load(accountId, journal.read(accountId, 0));
+            if (loaded == null) {
+                return null;
+            }
+            s = cache.putIfAbsent(accountId, loaded);
+            if (s == null) {
+                return loaded;
+            }
+        }
+        return refresh(s);
+    }
+
+    /** Brings {@code s} up to date; returns the state to use (a new one if {@code s} was compacted past). */
+    AccountState refresh(AccountState s) {
+        synchronized (s) {
+            Tail tail = journal.read(s.id, s.sharedVersion);
+            return catchUp(s, tail);
+        }
+    }
+
+    /** Applies what {@code s} missed; the caller holds its monitor. */
+    private AccountState catchUp(AccountState s, Tail tail) {
+        if (tail.snapshot() == null) {
+            for (byte[] e : tail.events()) {
+                s.apply(decode(e), 0);
+                s.sharedVersion++;
+            }
+            return s;
+        }
+        AccountState fresh = load(s.id, tail);
+        for (Reservation res : fresh.reservations.values()) { // this node's own deadlines live only here
+            Reservation old = s.reservations.get(res.id);
+            if (old != null) {
+                res.deadline = old.deadline;
+            }
+        }
+        cache.replace(s.id, s, fresh);
+        return fresh;
+    }
+
+    private AccountState load(String accountId, Tail tail) {
+        if (tail.absent()) {
+            return null;
+        }
+        AccountState s;
+        int from = 0;
+        if (tail.snapshot() != null) {
+            s = restore(tail.snapshot());
+            s.sharedVersion = tail.snapshotVersion();
+        } else {
+            if (!(decode(tail.events().get(0)) instanceof AccountOpened opened)) {
+                throw new IllegalStateException("account '" + accountId + "': its shared log does not begin with"
+                        + " its opening");
+            }
+            s = new AccountState(opened);
+            s.sharedVersion = 1;
+            from = 1;
+        }
+        for (int i = from; i < tail.events().size(); i++) {
+            s.apply(decode(tail.events().get(i)), 0);
+            s.sharedVersion++;
+        }
+        if (!s.reservations.isEmpty()) {
+            Map<Long, String> holders = journal.holders(accountId);
+            Instant until = clock.instant().plus(RELOADED_HOLD);
+            for (Reservation res : s.reservations.values()) {
+                if (journal.node().equals(holders.get(res.id))) {
+                    res.deadline = until;
+                }
+            }
+        }
+        return s;
+    }
+
+    /** Opens the account in the shared journal; false if it exists already. */
+    boolean open(AccountState fresh, AccountOpened event) {
+        if (journal.append(fresh.id, 0, encode(event), Holding.NONE, 0) != null) {
+            return false;
+        }
+        fresh.sharedVersion = 1;
+        cache.put(fresh.id, fresh);
+        return true;
+    }
+
+    /** Appends {@code event} decided on {@code s} and applies it; the caller holds {@code s}'s monitor. */
+    void emit(AccountState s, JournalEvent event) {
+        Holding holding = Holding.NONE;
+        long reservationId = 0;
+        if (event instanceof Reserved r && !s.reservations.containsKey(r.reservationId())) {
+            holding = Holding.TAKE;
+            reservationId = r.reservationId();
+            journal.holdingOn(s.id);
+        } else if (event instanceof Settled x && x.closes()) {
+            holding = Holding.DROP;
+            reservationId = x.reservationId();
+        } else if (event instanceof Released x) {
+            holding = Holding.DROP;
+            reservationId = x.reservationId();
+        }
+        Tail missed;
+        try {
+            missed = journal.append(s.id, s.sharedVersion, encode(event), holding, reservationId);
+        } catch (JournalUnavailableException e) {
+            cache.remove(s.id, s); // whether it was appended is unknown: read it afresh next time
+            throw e;
+        }
+        if (missed != null) {
+            catchUp(s, missed);
+            throw new ConcurrentChangeException(s.id);
+        }
+        s.apply(event, 0);
+        s.sharedVersion++;
+        if (s.sharedVersion % COMPACT_EVERY == 0) {
+            try {
+                journal.compact(s.id, s.sharedVersion, snapshot(s));
+            } catch (JournalUnavailableException e) {
+                // the next multiple tries again; the log only grows meanwhile
+            }
+        }
+    }
+
+    /** Reservation id to node for the account's reservations held by nodes. */
+    Map<Long, String> holders(String accountId) {
+        return journal.holders(accountId);
+    }
+
+    static byte[] encode(JournalEvent event) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(128);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            JournalCodec.write(out, event);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    static JournalEvent decode(byte[] bytes) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+            return JournalCodec.read(in);
+        } catch (IOException e) {
+            throw new IllegalStateException("an event of the shared journal cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    static byte[] snapshot(AccountState s) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(512);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            AccountSnapshotCodec.write(out, AccountSnapshots.of(s));
+            AccountSnapshots.writeFairUse(out, s.operated.fairUse == FairUseStanding.NONE ? Map.of()
+                    : Map.of(s.id, s.operated.fairUse));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    private static AccountState restore(byte[] bytes) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+            AccountState s = AccountSnapshots.restore(AccountSnapshotCodec.read(in));
+            AccountSnapshots.readFairUse(in, Map.of(s.id, s));
+            return s;
+        } catch (IOException e) {
+            throw new IllegalStateException("an account snapshot of the shared journal cannot be read: "
+                    + e.getMessage(), e);
+        }
+    }
+}
