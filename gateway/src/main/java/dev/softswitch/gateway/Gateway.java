@@ -1,13 +1,10 @@
 package dev.softswitch.gateway;
 
 import dev.softswitch.charging.account.JournalledAccountStore;
-import dev.softswitch.charging.cdr.CallDetails;
 import dev.softswitch.charging.cdr.CallRecord;
 import dev.softswitch.charging.cdr.CallRecordWriter;
-import dev.softswitch.charging.cdr.ChargedCall;
 import dev.softswitch.charging.money.Money;
 import dev.softswitch.charging.session.ChargingEngine;
-import dev.softswitch.charging.journal.NoJournal;
 import dev.softswitch.charging.product.ProductCatalog;
 import dev.softswitch.gateway.account.Subscriber;
 import dev.softswitch.gateway.account.SubscriberDirectory;
@@ -178,6 +175,11 @@ public final class Gateway implements AutoCloseable {
                 .filter(e -> e.getValue().anonymised()).map(Map.Entry::getKey).toList());
         closeables.add(callRecords);
         interruptedCallRecords(accounts).forEach(callRecords::write);
+        AutoCloseable nodes = ChargingStores.watchNodes(accounts, config.charging().store(), callRecords::write,
+                RESERVATION_SWEEP, charging::expireReservations);
+        if (nodes != null) {
+            closeables.add(nodes);
+        }
 
         RelayPoolConfig pool = config.media().socketPool();
         relay = MediaRelay.builder(new MediaRelayConfig(config.media().host(), config.media().portMin(),
@@ -252,13 +254,11 @@ public final class Gateway implements AutoCloseable {
 
     /** The prepaid accounts' store: replayed from the journal when one is configured (CHG-7), else in memory. */
     private JournalledAccountStore openStore(GatewayConfig config) throws IOException {
-        if (config.charging().journal() == null) {
-            return new JournalledAccountStore(new NoJournal(), clock);
+        ChargingStores.Opened opened = ChargingStores.open(config.charging(), clock, registry);
+        if (opened.closer() != null) {
+            closeables.add(opened.closer());
         }
-        JournalledAccountStore store = JournalledAccountStore.open(Path.of(config.charging().journal()), clock,
-                ChargingEngine.DEFAULT_RESERVATION_TTL);
-        closeables.add(store);
-        return store;
+        return opened.store();
     }
 
     /**
@@ -308,13 +308,7 @@ public final class Gateway implements AutoCloseable {
      * {@code gateway_restart}; to be called once at start, before any call can arrive (issue 12).
      */
     static List<CallRecord> interruptedCallRecords(JournalledAccountStore store) {
-        List<CallRecord> out = new ArrayList<>();
-        for (ChargedCall c : store.settleInterruptedCalls()) {
-            out.add(new CallRecord(c.callId(), c.accountId(), "+" + c.destination(), null, c.answeredAt(),
-                    c.answeredAt(), c.endedAt(), c.durationMillis(), c.billedSeconds(),
-                    Money.ofMicros(c.amountMicros(), c.currency()), 200, "gateway_restart", "gateway",
-                    new CallDetails(null, null, null, null, c, null)));
-        }
+        List<CallRecord> out = ChargingStores.recordsOf(store.settleInterruptedCalls(), "gateway_restart");
         if (!out.isEmpty()) {
             log.warn("{} call(s) were live when the gateway last stopped; settled and recorded", out.size());
         }
@@ -381,6 +375,9 @@ public final class Gateway implements AutoCloseable {
 
     /** Returns reservations whose caller vanished (CHG-6 TTL), every few seconds, on the SIP core thread. */
     private void expireStaleReservations(TimerService timers) {
+        if (config.charging().store().shared()) {
+            return; // the charging-store thread sweeps: a shared store's sweep waits on the network
+        }
         timers.schedule(RESERVATION_SWEEP, () -> {
             try {
                 int expired = charging.expireReservations();

@@ -3,6 +3,7 @@ package dev.softswitch.gateway.b2bua;
 import dev.softswitch.charging.cdr.CallRecord;
 import dev.softswitch.charging.cdr.CallRecordWriter;
 import dev.softswitch.charging.cdr.MediaQuality;
+import dev.softswitch.charging.journal.JournalUnavailableException;
 import dev.softswitch.charging.session.Authorisation;
 import dev.softswitch.charging.session.ChargeResult;
 import dev.softswitch.charging.session.ChargingEngine;
@@ -33,6 +34,8 @@ final class CallCharging {
 
     private static final Logger log = LoggerFactory.getLogger(CallCharging.class);
     private static final Duration MAX_RESERVE_LEAD = Duration.ofSeconds(1);
+    /** 1, 2, 4, 8, 16, then every 30 s: about ten minutes in all. */
+    private static final int SETTLE_ATTEMPTS = 25;
     /** How often a ringing call's reservation is kept from lapsing (well inside the engine's TTL). */
     private static final Duration KEEP_ALIVE_EVERY = Duration.ofSeconds(60);
 
@@ -190,7 +193,32 @@ final class CallCharging {
         ChargingSession s = session;
         CompletableFuture<MediaQuality> measured = media.exceptionally(e -> null);
         steps = steps.handle((done, failed) -> null).thenCombine(measured, (done, quality) -> quality)
-                .thenAcceptAsync(quality -> write(settle(s, snapshot.withQuality(quality))), desk.executor());
+                .thenAcceptAsync(quality -> settleAndWrite(s, snapshot.withQuality(quality), 1), desk.executor());
+    }
+
+    /**
+     * Charging executor: settles the call and writes its record; while the charging store cannot be reached (a
+     * shared store, SCL-1) tries again later, backing off, for up to about ten minutes: the reservation stays
+     * meanwhile, and a settlement the store took before its answer was lost is found, not charged twice.
+     */
+    private void settleAndWrite(ChargingSession s, CallRecordSnapshot snapshot, int attempt) {
+        CallRecord record;
+        try {
+            record = settle(s, snapshot);
+        } catch (JournalUnavailableException e) {
+            if (attempt < SETTLE_ATTEMPTS) {
+                Duration wait = Duration.ofSeconds(Math.min(30, 1L << Math.min(attempt - 1, 5)));
+                log.warn("call {}: charging store unavailable; settling again in {} s (attempt {}): {}", callId,
+                        wait.toSeconds(), attempt, e.getMessage());
+                desk.timers().schedule(wait, () -> desk.executor().execute(
+                        () -> settleAndWrite(s, snapshot, attempt + 1)));
+                return;
+            }
+            log.error("call {}: charging could not settle the call in {} attempts; its reservation's TTL returns it",
+                    callId, attempt, e);
+            record = snapshot.uncharged(s.rate().currency());
+        }
+        write(record);
     }
 
     /** Charging executor. */
@@ -206,6 +234,12 @@ final class CallCharging {
                 return snapshot.charged(result.billedSeconds(), result.amount(), s.record(), currency);
             }
             s.release();
+        } catch (JournalUnavailableException e) {
+            if (snapshot.answer() != null) {
+                throw e; // settled again later
+            }
+            log.error("call {}: charging could not release the reservation; its TTL returns it: {}", callId,
+                    e.getMessage());
         } catch (RuntimeException e) {
             // The journal failed: the engine keeps the reservation, and its TTL returns it.
             log.error("call {}: charging could not settle the call", callId, e);

@@ -7,7 +7,8 @@ import java.util.List;
  * null keeps balances in memory only, lost at exit). A file with one {@code currency} and inline {@code rates}
  * instead of {@code products} describes one product named {@value #DEFAULT_PRODUCT}.
  */
-public record ChargingConfig(List<ProductConfig> products, List<AccountConfig> accounts, String journal) {
+public record ChargingConfig(List<ProductConfig> products, List<AccountConfig> accounts, String journal,
+                             StoreConfig store) {
 
     /** The product of a configuration written with {@code currency} and {@code rates} only. */
     public static final String DEFAULT_PRODUCT = "default";
@@ -38,6 +39,7 @@ public record ChargingConfig(List<ProductConfig> products, List<AccountConfig> a
         if (journal != null) {
             Checks.notBlank("journal", journal);
         }
+        store = store == null ? StoreConfig.EMBEDDED : store;
     }
 
     /** The product account {@code a} belongs to: the one it names, else the first. */

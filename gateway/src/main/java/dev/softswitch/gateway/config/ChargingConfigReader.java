@@ -28,15 +28,41 @@ final class ChargingConfigReader {
             var accounts = r.mappings("accounts", "- { id: alice, balance: \"10.00\" }", "id", "account id",
                     ChargingConfigReader::account);
             String journal = r.text("journal", "./var/journal", null);
+            StoreConfig store = store(r);
             return r.build(() -> new ChargingConfig(List.of(new ProductConfig(ChargingConfig.DEFAULT_PRODUCT, currency,
                     "included", "0", "UTC", null, null, null, null, rates, List.of(), List.of(), List.of(),
                     FairUseConfig.NONE)), accounts,
-                    journal));
+                    journal, store));
         }
         var accounts = r.mappings("accounts", "- { id: alice, balance: \"10.00\" }", "id", "account id",
                 ChargingConfigReader::account);
         String journal = r.text("journal", "./var/journal", null);
-        return r.build(() -> new ChargingConfig(products, accounts, journal));
+        StoreConfig store = store(r);
+        return r.build(() -> new ChargingConfig(products, accounts, journal, store));
+    }
+
+    private static StoreConfig store(MappingReader r) {
+        return r.mapping("store", "{ type: redis, uri: redis://127.0.0.1:6379, node: gw1 }", t -> {
+            StoreConfig d = StoreConfig.EMBEDDED;
+            String type = t.text("type", "embedded or redis", d.type());
+            List<String> uris = t.present("uri") ? List.of(t.text("uri", "redis://127.0.0.1:6379"))
+                    : t.texts("uris", "[redis://10.0.0.1:6379, redis://10.0.0.2:6379]", d.uris());
+            Boolean cluster = t.bool("cluster", false);
+            String env = System.getenv("HOSTNAME");
+            String node = t.text("node", "gw1", env == null || env.isBlank() ? d.node() : env);
+            String prefix = t.text("prefix", "softswitch:", d.prefix());
+            Duration timeout = duration(t, "timeout", "1s", d.timeout());
+            String durability = t.text("durability", "fsync, replicas or unchecked", d.durability());
+            Integer replicas = t.integer("replicas", "1", d.replicas());
+            Duration heartbeat = duration(t, "heartbeat", "1s", d.heartbeat());
+            Duration lapse = duration(t, "lapse", "5s", d.lapse());
+            return t.build(() -> new StoreConfig(type, uris, cluster, node, prefix, timeout, durability, replicas,
+                    heartbeat, lapse));
+        }, StoreConfig.EMBEDDED);
+    }
+
+    private static Duration duration(MappingReader r, String key, String example, Duration fallback) {
+        return r.present(key) ? r.parsed(key, example, GatewayConfigReader::parseDuration, "a duration") : fallback;
     }
 
     private static ProductConfig product(MappingReader r) {

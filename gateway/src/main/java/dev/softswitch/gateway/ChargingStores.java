@@ -1,0 +1,114 @@
+package dev.softswitch.gateway;
+
+import dev.softswitch.charging.account.JournalledAccountStore;
+import dev.softswitch.charging.account.NodeSettlement;
+import dev.softswitch.charging.cdr.CallDetails;
+import dev.softswitch.charging.cdr.CallRecord;
+import dev.softswitch.charging.cdr.ChargedCall;
+import dev.softswitch.charging.journal.JournalUnavailableException;
+import dev.softswitch.charging.journal.NoJournal;
+import dev.softswitch.charging.money.Money;
+import dev.softswitch.charging.session.ChargingEngine;
+import dev.softswitch.gateway.config.ChargingConfig;
+import dev.softswitch.gateway.config.StoreConfig;
+import dev.softswitch.gateway.store.RedisSharedJournal;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Opens the prepaid accounts' store the configuration names (SCL-1): this node's own journal (CHG-7), memory only,
+ * or the store shared through Redis with other nodes; and, for a shared one, keeps this node's heartbeat and settles
+ * the calls of nodes whose heartbeat lapsed.
+ */
+final class ChargingStores {
+
+    private static final Logger log = LoggerFactory.getLogger(ChargingStores.class);
+
+    private ChargingStores() {
+    }
+
+    /** The store, and what closes it (null when nothing must be closed). */
+    record Opened(JournalledAccountStore store, AutoCloseable closer) {
+    }
+
+    static Opened open(ChargingConfig charging, Clock clock, MeterRegistry registry) throws IOException {
+        StoreConfig config = charging.store();
+        if (config.shared()) {
+            RedisSharedJournal journal = RedisSharedJournal.connect(new RedisSharedJournal.Settings(config.uris(),
+                    config.cluster(), config.node(), config.prefix(), config.timeout(),
+                    RedisSharedJournal.Durability.valueOf(config.durability().toUpperCase(java.util.Locale.ROOT)),
+                    config.replicas(), config.lapse()), registry);
+            return new Opened(JournalledAccountStore.shared(journal, clock), journal);
+        }
+        if (charging.journal() == null) {
+            return new Opened(new JournalledAccountStore(new NoJournal(), clock), null);
+        }
+        JournalledAccountStore store = JournalledAccountStore.open(Path.of(charging.journal()), clock,
+                ChargingEngine.DEFAULT_RESERVATION_TTL);
+        return new Opened(store, store);
+    }
+
+    /**
+     * With a shared store: renews this node's heartbeat every {@code heartbeat} and settles the calls of lapsed
+     * nodes, handing their records to {@code records}; runs {@code housekeeping} every {@code sweep} (off the SIP
+     * core: a shared store's sweep waits on the network). Returns what stops it (null for a store of one node).
+     */
+    static AutoCloseable watchNodes(JournalledAccountStore store, StoreConfig config, Consumer<CallRecord> records,
+                                    java.time.Duration sweep, java.util.function.IntSupplier housekeeping) {
+        NodeSettlement nodes = store.nodeSettlement();
+        if (nodes == null) {
+            return null;
+        }
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
+                new DefaultThreadFactory("charging-store"));
+        long period = config.heartbeat().toMillis();
+        long beatsPerSweep = Math.max(1, sweep.toMillis() / period);
+        long[] beats = {0};
+        timer.scheduleWithFixedDelay(() -> {
+            try {
+                nodes.heartbeat();
+                for (ChargedCall c : nodes.settleLapsedNodes()) {
+                    records.accept(recordOf(c, "node_lost"));
+                }
+                if (++beats[0] % beatsPerSweep == 0) {
+                    int expired = housekeeping.getAsInt();
+                    if (expired > 0) {
+                        log.warn("{} stale reservations expired and returned", expired);
+                    }
+                }
+            } catch (JournalUnavailableException e) {
+                log.warn("charging store: heartbeat failed: {}", e.getMessage());
+            } catch (RuntimeException e) {
+                log.error("charging store: settling a lapsed node's calls failed", e);
+            }
+        }, period, period, TimeUnit.MILLISECONDS);
+        return () -> {
+            timer.shutdownNow();
+            timer.awaitTermination(5, TimeUnit.SECONDS);
+        };
+    }
+
+    /** The call record of a call settled without its node: {@code cause} says why (restart, node lost). */
+    static CallRecord recordOf(ChargedCall c, String cause) {
+        return new CallRecord(c.callId(), c.accountId(), "+" + c.destination(), null, c.answeredAt(),
+                c.answeredAt(), c.endedAt(), c.durationMillis(), c.billedSeconds(),
+                Money.ofMicros(c.amountMicros(), c.currency()), 200, cause, "gateway",
+                new CallDetails(null, null, null, null, c, null));
+    }
+
+    /** Records of {@code calls}, for the log line and the writer. */
+    static List<CallRecord> recordsOf(List<ChargedCall> calls, String cause) {
+        return calls.stream().map(c -> recordOf(c, cause)).toList();
+    }
+}
