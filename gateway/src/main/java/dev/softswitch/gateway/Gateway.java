@@ -272,7 +272,14 @@ public final class Gateway implements AutoCloseable {
                 continue;
             }
             ProductConfig product = config.charging().productOf(a);
-            charging.openAccount(a.id(), product.name(), a.zone() == null ? null : ZoneId.of(a.zone()));
+            try {
+                charging.openAccount(a.id(), product.name(), a.zone() == null ? null : ZoneId.of(a.zone()));
+            } catch (IllegalArgumentException e) {
+                if (accounts.account(a.id()).isPresent()) {
+                    continue; // another node sharing the store opened it meanwhile, with its opening credit
+                }
+                throw e;
+            }
             Money opening = Money.parse(a.balance(), product.currency());
             if (opening.isPositive()) {
                 charging.purchaseCredit(a.id(), opening, "opening");

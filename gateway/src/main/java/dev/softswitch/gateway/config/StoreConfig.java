@@ -19,11 +19,11 @@ import java.util.Set;
 public record StoreConfig(String type, List<String> uris, boolean cluster, String node, String prefix,
                           Duration timeout, String durability, int replicas, Duration heartbeat, Duration lapse) {
 
-    public static final StoreConfig EMBEDDED = new StoreConfig("embedded", List.of(), false, "gateway", "softswitch:",
-            Duration.ofSeconds(1), "fsync", 0, Duration.ofSeconds(1), Duration.ofSeconds(5));
-
     private static final Set<String> TYPES = Set.of("embedded", "redis");
     private static final Set<String> DURABILITY = Set.of("fsync", "replicas", "unchecked");
+
+    public static final StoreConfig EMBEDDED = new StoreConfig("embedded", List.of(), false, "gateway", "softswitch:",
+            Duration.ofSeconds(1), "fsync", 0, Duration.ofSeconds(1), Duration.ofSeconds(5));
 
     public StoreConfig {
         if (!TYPES.contains(type)) {

@@ -69,4 +69,36 @@ final class CallRecords {
     static int count(Path file) throws Exception {
         return Files.exists(file) ? Files.readAllLines(file).size() : 0;
     }
+
+    /** Every record of {@code account} in {@code file} so far. */
+    static List<JsonNode> all(Path file, String account) {
+        try {
+            List<JsonNode> found = new ArrayList<>();
+            for (String line : Files.exists(file) ? Files.readAllLines(file) : List.<String>of()) {
+                JsonNode node = JSON.readTree(line);
+                if (account.equals(node.get("caller").asText())) {
+                    found.add(node);
+                }
+            }
+            return found;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** The first record of {@code account} that {@code wanted} accepts, waiting up to {@code limit} for one. */
+    static JsonNode await(Path file, String account, java.util.function.Predicate<JsonNode> wanted, Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (true) {
+            List<JsonNode> found = all(file, account).stream().filter(wanted).toList();
+            if (!found.isEmpty()) {
+                return found.get(0);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no call record of " + account + " in " + file + " matches within " + limit
+                        + ": " + all(file, account));
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+        }
+    }
 }

@@ -8,10 +8,6 @@ import dev.softswitch.charging.session.ChargingEngine;
 import dev.softswitch.gateway.Gateway;
 import dev.softswitch.gateway.config.GatewayConfig;
 import dev.softswitch.gateway.testing.TestAccounts;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -151,24 +147,20 @@ class ChargingEndToEndTest {
         Files.writeString(configFile, TestAccounts.withPasswords(config));
         int httpPort = Integer.parseInt(config.replaceAll("(?s).*http: \\{ host: 127.0.0.1, port: (\\d+) }.*", "$1"));
 
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process child = new ProcessBuilder(java, "-Xmx128m", "-XX:TieredStopAtLevel=1",
-                "-cp", System.getProperty("java.class.path"),
-                "dev.softswitch.gateway.GatewayMain", "--config", configFile.toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("child.log").toFile()).start();
+        Process child = GatewayChild.start(configFile, dir.resolve("child.log"));
         closeables.add(() -> {
             child.destroyForcibly();
             child.waitFor(5, TimeUnit.SECONDS);
         });
-        awaitHealthy(httpPort, child, Duration.ofSeconds(15));
+        GatewayChild.awaitHealthy(httpPort, child, dir.resolve("child.log"), Duration.ofSeconds(15));
 
         SippProcess carrier = track(carrier("credit-exhausted").start());
         carrier.awaitListening(Duration.ofSeconds(5));
         SippProcess client = track(client("credit-exhausted", "bob").start());
         // Wait until the call is up and at least its second increment is reserved (the first at answer).
-        MediaEndToEndTest.await(() -> metric(httpPort, "calls_active") >= 1, Duration.ofSeconds(10));
+        MediaEndToEndTest.await(() -> GatewayChild.metric(httpPort, "calls_active") >= 1, Duration.ofSeconds(10));
         LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1_500)); // let it talk into its 2nd increment
-        assertThat(child.isAlive()).as(log()).isTrue();
+        assertThat(child.isAlive()).as(GatewayChild.read(dir.resolve("child.log"))).isTrue();
         child.destroyForcibly(); // SIGKILL: no shutdown hook, no BYE, no settlement
         assertThat(child.waitFor(5, TimeUnit.SECONDS)).isTrue();
         client.close();
@@ -191,53 +183,6 @@ class ChargingEndToEndTest {
         assertThat(restarted.accounts().housekeeping()
                 .expire(Instant.now().plus(ChargingEngine.DEFAULT_RESERVATION_TTL).plusSeconds(1))).isZero();
         assertThat(restarted.accounts().balance("bob")).contains(balance);
-    }
-
-    private String log() {
-        try {
-            return Files.readString(dir.resolve("child.log"));
-        } catch (Exception e) {
-            return e.toString();
-        }
-    }
-
-    private void awaitHealthy(int httpPort, Process child, Duration limit) throws Exception {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (true) {
-            if (!child.isAlive()) {
-                throw new AssertionError("gateway JVM exited " + child.exitValue() + "\n" + log());
-            }
-            try {
-                if (http(httpPort, "/health").statusCode() == 200) {
-                    return;
-                }
-            } catch (java.io.IOException notYet) {
-                // not listening yet
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("gateway JVM not healthy after " + limit + "\n" + log());
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
-        }
-    }
-
-    private static HttpResponse<String> http(int port, String path) throws Exception {
-        return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build().send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(2))
-                        .build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static double metric(int port, String name) {
-        try {
-            for (String line : http(port, "/metrics").body().split("\n")) {
-                if (line.startsWith(name + " ")) {
-                    return Double.parseDouble(line.substring(name.length() + 1).trim());
-                }
-            }
-            return 0;
-        } catch (Exception e) {
-            return 0;
-        }
     }
 
     private SippProcess.Builder carrier(String flow) {
