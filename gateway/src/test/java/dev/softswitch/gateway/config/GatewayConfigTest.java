@@ -407,6 +407,13 @@ class GatewayConfigTest {
         GatewayConfig c = GatewayConfig.load(java.nio.file.Path.of("../docker/gateway.yaml"));
         assertThat(c.trunks()).extracting(TrunkConfig::host).containsExactly("carrier");
         assertThat(c.charging().journal()).isEqualTo("./journal");
+        for (String node : java.util.List.of("gateway-1", "gateway-2")) { // the two nodes of compose.yaml
+            GatewayConfig n = GatewayConfig.load(java.nio.file.Path.of("../docker/" + node + ".yaml"));
+            assertThat(n.charging().store().shared()).isTrue();
+            assertThat(n.charging().store().node()).isEqualTo(node);
+            assertThat(n.charging().store().uris()).containsExactly("redis://redis:6379");
+            assertThat(n.http().host()).isEqualTo(node);
+        }
     }
 
     @Test

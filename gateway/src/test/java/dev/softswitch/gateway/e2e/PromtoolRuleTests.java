@@ -31,7 +31,7 @@ import java.util.stream.Collectors;
 final class PromtoolRuleTests {
 
     static final String JOB = "softswitch";
-    static final String INSTANCE = "gateway:8080";
+    static final String INSTANCE = "gateway-1:8080"; // one of the two nodes in docker/prometheus.yml
     static final String EVAL_TIME = "30m";
     /** The labels Prometheus gives every series it scrapes from the gateway (docker/prometheus.yml). */
     static final Map<String, String> TARGET = Map.of("job", JOB, "instance", INSTANCE);
