@@ -66,7 +66,7 @@ final class ChargingStores {
      */
     static AutoCloseable watchNodes(JournalledAccountStore store, StoreConfig config, Consumer<CallRecord> records,
                                     java.time.Duration sweep, java.util.function.IntSupplier housekeeping) {
-        NodeSettlement nodes = store.nodeSettlement();
+        NodeSettlement nodes = NodeSettlement.of(store);
         if (nodes == null) {
             return null;
         }

@@ -77,11 +77,6 @@ public final class JournalledAccountStore implements AutoCloseable {
         return new JournalledAccountStore(new NoJournal(), clock, Objects.requireNonNull(journal, "journal"));
     }
 
-    /** The settling of calls whose node died, or null unless the store is shared. */
-    public NodeSettlement nodeSettlement() {
-        return shared == null ? null : new NodeSettlement(this, shared);
-    }
-
     /** {@link #open(Path, Clock, Duration, JournalSettings)} with {@link JournalSettings#defaults()}. */
     public static JournalledAccountStore open(Path dir, Clock clock, Duration reservationTtl) throws IOException {
         return open(dir, clock, reservationTtl, JournalSettings.defaults());
@@ -459,6 +454,11 @@ public final class JournalledAccountStore implements AutoCloseable {
 
     boolean shared() {
         return shared != null;
+    }
+
+    /** The shared journal's side of the store, or null. */
+    SharedAccounts sharedAccounts() {
+        return shared;
     }
 
     /** {@code s} up to date with the shared journal (the state to use from now on); {@code s} itself if not shared. */

@@ -27,6 +27,12 @@ public final class NodeSettlement {
     private final JournalledAccountStore store;
     private final SharedAccounts shared;
 
+    /** The settling of calls whose node died for {@code store}, or null unless its journal is shared. */
+    public static NodeSettlement of(JournalledAccountStore store) {
+        SharedAccounts shared = store.sharedAccounts();
+        return shared == null ? null : new NodeSettlement(store, shared);
+    }
+
     NodeSettlement(JournalledAccountStore store, SharedAccounts shared) {
         this.store = store;
         this.shared = shared;

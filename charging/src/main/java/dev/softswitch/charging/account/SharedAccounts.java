@@ -23,6 +23,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentMap;
 
 /**
@@ -48,6 +49,9 @@ final class SharedAccounts {
     private final ConcurrentMap<String, AccountState> cache;
 
     private final Clock clock;
+    private volatile ForeignEvents foreign;
+    /** Events of other nodes applied but not yet told to {@link #foreign}, which is told outside any account lock. */
+    private final ConcurrentLinkedQueue<Object[]> untold = new ConcurrentLinkedQueue<>();
 
     SharedAccounts(SharedJournal journal, ConcurrentMap<String, AccountState> cache, Clock clock) {
         this.journal = journal;
@@ -59,8 +63,18 @@ final class SharedAccounts {
         return journal;
     }
 
+    void foreign(ForeignEvents listener) {
+        this.foreign = listener;
+    }
+
     /** The account, up to date with the shared journal; null if no node has opened it. */
     AccountState find(String accountId) {
+        AccountState s = findUntold(accountId);
+        tell();
+        return s;
+    }
+
+    private AccountState findUntold(String accountId) {
         AccountState s = cache.get(accountId);
         if (s == null) {
             AccountState loaded = load(accountId, journal.read(accountId, 0));
@@ -72,23 +86,42 @@ final class SharedAccounts {
                 return loaded;
             }
         }
-        return refresh(s);
+        synchronized (s) {
+            return catchUp(s, journal.read(s.id, s.sharedVersion));
+        }
     }
 
     /** Brings {@code s} up to date; returns the state to use (a new one if {@code s} was compacted past). */
     AccountState refresh(AccountState s) {
+        AccountState fresh;
         synchronized (s) {
-            Tail tail = journal.read(s.id, s.sharedVersion);
-            return catchUp(s, tail);
+            fresh = catchUp(s, journal.read(s.id, s.sharedVersion));
+        }
+        tell();
+        return fresh;
+    }
+
+    /** Tells {@link #foreign} what was applied of other nodes' events; never under an account's lock. */
+    private void tell() {
+        ForeignEvents listener = foreign;
+        for (Object[] e = untold.poll(); e != null; e = untold.poll()) {
+            if (listener != null) {
+                listener.applied((String) e[0], (String) e[1], (JournalEvent) e[2], (Boolean) e[3]);
+            }
         }
     }
 
     /** Applies what {@code s} missed; the caller holds its monitor. */
     private AccountState catchUp(AccountState s, Tail tail) {
         if (tail.snapshot() == null) {
-            for (byte[] e : tail.events()) {
-                s.apply(decode(e), 0);
+            for (byte[] bytes : tail.events()) {
+                JournalEvent e = decode(bytes);
+                boolean opens = e instanceof Reserved r && !s.reservations.containsKey(r.reservationId());
+                s.apply(e, 0);
                 s.sharedVersion++;
+                if (foreign != null) {
+                    untold.add(new Object[] {s.id, s.product, e, opens});
+                }
             }
             return s;
         }

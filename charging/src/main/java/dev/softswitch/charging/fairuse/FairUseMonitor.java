@@ -3,6 +3,7 @@ package dev.softswitch.charging.fairuse;
 import dev.softswitch.charging.account.FairUseStanding;
 import dev.softswitch.charging.account.JournalledAccountStore;
 import dev.softswitch.charging.cdr.ChargedCall;
+import dev.softswitch.charging.event.JournalEvent;
 import dev.softswitch.charging.money.Money;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -177,6 +178,49 @@ public final class FairUseMonitor {
     }
 
     /** Why {@code spend} this month is an outlier, or null when it is not (see {@link FairUsePolicy.SpendOutliers}). */
+    /**
+     * Counts what another node sharing the store did on the account (SCL-1) as if this node had seen it: a call it
+     * settled (short calls, spend), a call it let through (bursts), a step it took (not taken again here). Nothing
+     * is decided: the node that saw it decided. Without a watch yet nothing is needed: one is built from the shared
+     * history when the account next calls. Calls to risky destinations are counted per node.
+     */
+    public void elsewhere(String accountId, FairUseScope scope, JournalEvent event, boolean opensReservation) {
+        AccountWatch w = watches.get(accountId);
+        if (w == null || !w.product.equals(scope.product())) {
+            return;
+        }
+        FairUsePolicy policy = scope.policy();
+        synchronized (w) {
+            if (event instanceof JournalEvent.Settled settled && settled.closes() && settled.call() != null) {
+                ChargedCall call = settled.call();
+                if (w.loaded.remove(call.callId())) {
+                    return;
+                }
+                w.addSpend(YearMonth.from(call.endedAt().atZone(scope.zone())), call.amountMicros());
+                FairUsePolicy.ShortCalls shortCalls = policy.shortCalls();
+                if (shortCalls != null && call.durationMillis() < shortCalls.shorterThan().toMillis()) {
+                    w.shortCalls = AccountWatch.sized(w.shortCalls, last(shortCalls.steps()));
+                    w.shortCalls.add(call.endedAt().toEpochMilli());
+                }
+            } else if (event instanceof JournalEvent.Reserved r && opensReservation && policy.callBursts() != null) {
+                w.attempts = AccountWatch.sized(w.attempts, last(policy.callBursts().steps()));
+                w.attempts.add(r.at().toEpochMilli());
+            } else if (event instanceof JournalEvent.FairUseActed acted) {
+                for (Detector d : Detector.values()) {
+                    List<Step> steps = policy.steps(d);
+                    if (d.label().equals(acted.detector()) && steps != null) {
+                        for (int i = steps.size() - 1; i >= 0; i--) {
+                            if (steps.get(i).action().label().equals(acted.action())) {
+                                w.lastStep[d.ordinal()] = Math.max(w.lastStep[d.ordinal()], i);
+                                break;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     private String outlier(AccountWatch w, FairUseScope scope, YearMonth month, long spend,
                            FairUsePolicy.SpendOutliers rule) {
         long[] earlier;

@@ -102,6 +102,17 @@ public record FairUsePolicy(ShortCalls shortCalls, CallBursts callBursts, Concur
                 && spendOutliers == null;
     }
 
+    /** The steps of detector {@code d}, or null if it is off. */
+    List<Step> steps(Detector d) {
+        return switch (d) {
+            case SHORT_CALLS -> shortCalls == null ? null : shortCalls.steps();
+            case CALL_BURST -> callBursts == null ? null : callBursts.steps();
+            case CONCURRENT_CALLS -> concurrentCalls == null ? null : concurrentCalls.steps();
+            case RISKY_DESTINATIONS -> riskyDestinations == null ? null : riskyDestinations.steps();
+            case SPEND_OUTLIER -> spendOutliers == null ? null : spendOutliers.steps();
+        };
+    }
+
     /** Whether any detector runs when a call is attempted. */
     boolean watchesAttempts() {
         return callBursts != null || concurrentCalls != null || riskyDestinations != null;

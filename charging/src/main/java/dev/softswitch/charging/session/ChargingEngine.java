@@ -13,6 +13,7 @@ import dev.softswitch.charging.money.Money;
 import dev.softswitch.charging.product.Product;
 import dev.softswitch.charging.product.ProductCatalog;
 import dev.softswitch.charging.account.AccountHousekeeping;
+import dev.softswitch.charging.account.ForeignEvents;
 import dev.softswitch.charging.account.JournalledAccountStore;
 import dev.softswitch.charging.account.Refusal;
 import dev.softswitch.charging.cdr.Adjustment;
@@ -79,6 +80,8 @@ public final class ChargingEngine {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.reservationTtl = Objects.requireNonNull(reservationTtl, "reservationTtl");
         this.fairUse = new FairUseMonitor(accounts, clock);
+        ForeignEvents.listen(accounts, (id, product, event, opens) -> this.catalog.get().find(product)
+                .ifPresent(p -> fairUse.elsewhere(id, p.fairUseScope(), event, opens)));
     }
 
     /** The fair-use detectors watching calls as they are authorised and settled (FUP-1, FUP-2). */

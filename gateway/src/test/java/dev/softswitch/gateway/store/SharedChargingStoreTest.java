@@ -1,6 +1,7 @@
 package dev.softswitch.gateway.store;
 
 import dev.softswitch.charging.account.JournalledAccountStore;
+import dev.softswitch.charging.account.NodeSettlement;
 import dev.softswitch.charging.cdr.ChargedCall;
 import dev.softswitch.charging.journal.JournalUnavailableException;
 import dev.softswitch.charging.money.Money;
@@ -8,7 +9,15 @@ import dev.softswitch.charging.session.Authorisation;
 import dev.softswitch.charging.session.ChargingEngine;
 import dev.softswitch.charging.session.ChargingSession;
 import dev.softswitch.charging.session.DenialReason;
+import dev.softswitch.charging.fairuse.FairUseAction;
+import dev.softswitch.charging.fairuse.FairUsePolicy;
+import dev.softswitch.charging.fairuse.Hold;
+import dev.softswitch.charging.fairuse.Step;
+import dev.softswitch.charging.product.Product;
+import dev.softswitch.charging.product.ProductCatalog;
 import dev.softswitch.charging.tariff.Rate;
+import dev.softswitch.charging.tariff.RateSchedule;
+import dev.softswitch.charging.tariff.Tax;
 import dev.softswitch.charging.tariff.RateTable;
 import dev.softswitch.gateway.testing.RedisServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -141,15 +150,15 @@ class SharedChargingStoreTest {
         List<ChargedCall> settled = new ArrayList<>();
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (settled.isEmpty() && System.nanoTime() < deadline) {
-            b.nodeSettlement().heartbeat();
-            settled.addAll(b.nodeSettlement().settleLapsedNodes());
+            NodeSettlement.of(b).heartbeat();
+            settled.addAll(NodeSettlement.of(b).settleLapsedNodes());
             LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
         }
         assertThat(settled).extracting(ChargedCall::callId).containsExactly("c1");
         // the answered call pays for the minute that began; its last reserved minute and the ringing call go back
         assertThat(b.balance("alice")).contains(usd("8.9"));
         assertThat(b.reserved("alice")).isEqualTo(usd("0"));
-        assertThat(b.nodeSettlement().settleLapsedNodes()).as("settled once").isEmpty();
+        assertThat(NodeSettlement.of(b).settleLapsedNodes()).as("settled once").isEmpty();
 
         JournalledAccountStore again = store(journal("a")); // node a comes back: nothing left of its calls
         assertThat(again.settleInterruptedCalls()).isEmpty();
@@ -190,6 +199,46 @@ class SharedChargingStoreTest {
         redis.restart();
         JournalledAccountStore fresh = store(journal("c"));
         assertThat(fresh.balance("alice")).contains(usd("8.9"));
+    }
+
+    @Test
+    void shortCallsOnTwoNodesAddUpAndASuspensionOnOneHoldsOnTheOther() {
+        List<Step> steps = List.of(new Step(2, FairUseAction.WARN, null),
+                new Step(3, FairUseAction.SUSPEND_ACCOUNT, Hold.of(Duration.ofHours(1))));
+        FairUsePolicy policy = new FairUsePolicy(new FairUsePolicy.ShortCalls(Duration.ofSeconds(6),
+                Duration.ofMinutes(10), steps), new FairUsePolicy.CallBursts(Duration.ofMinutes(1),
+                List.of(new Step(10, FairUseAction.REFUSE_CALL, null))), null, null, null);
+        Product product = new Product("line-out", "USD", Tax.NONE, RateSchedule.of(RateTable.of("line-out",
+                List.of(US))), java.time.ZoneOffset.UTC, "", null, null, null, List.of(), List.of())
+                .withFairUse(policy);
+        JournalledAccountStore a = store(journal("a"));
+        JournalledAccountStore b = store(journal("b"));
+        ChargingEngine ea = new ChargingEngine(a, ProductCatalog.of(product), Clock.systemUTC(),
+                ChargingEngine.DEFAULT_RESERVATION_TTL);
+        ChargingEngine eb = new ChargingEngine(b, ProductCatalog.of(product), Clock.systemUTC(),
+                ChargingEngine.DEFAULT_RESERVATION_TTL);
+        List<String> toldA = new ArrayList<>();
+        List<String> toldB = new ArrayList<>();
+        ea.fairUse().listener((acct, d, action, until, reason) -> toldA.add(d.label() + " " + action.label()));
+        eb.fairUse().listener((acct, d, action, until, reason) -> toldB.add(d.label() + " " + action.label()));
+        ea.openAccount("mallory", "line-out", null);
+        ea.purchaseCredit("mallory", usd("100"), "test");
+        // short calls alternate between the nodes: each node alone sees two, together they are four
+        for (int i = 0; i < 4; i++) {
+            ChargingEngine e = i % 2 == 0 ? ea : eb;
+            Authorisation granted = e.authorise("short-" + i, "mallory", "12125550100");
+            assertThat(granted).as("call %d", i).isInstanceOf(Authorisation.Granted.class);
+            ChargingSession s = ((Authorisation.Granted) granted).session();
+            Instant t = Instant.now();
+            s.start(t.minusSeconds(2)); // a 2-second call that has just ended
+            s.end(t);
+        }
+        assertThat(toldA).as("node a warned at the 3rd short call of both nodes").containsExactly("short_calls warn");
+        assertThat(toldB).as("node b suspended at the 4th").containsExactly("short_calls suspend_account");
+        for (ChargingEngine e : List.of(ea, eb)) {
+            Authorisation refused = e.authorise("after-" + e.hashCode(), "mallory", "12125550100");
+            assertThat(((Authorisation.Denied) refused).reason()).isEqualTo(DenialReason.ACCOUNT_SUSPENDED);
+        }
     }
 
     @Test
