@@ -38,8 +38,34 @@ final class ChargingStores {
     private ChargingStores() {
     }
 
-    /** The store, and what closes it (null when nothing must be closed). */
-    record Opened(JournalledAccountStore store, AutoCloseable closer) {
+    /** The store, what closes it (null when nothing must be closed), and the Redis it shares (null if it does not). */
+    record Opened(JournalledAccountStore store, AutoCloseable closer, RedisSharedJournal shared) {
+    }
+
+    /** The node watch of a shared store: its thread, which waits on Redis, and what else runs every beat. */
+    static final class NodeWatch implements AutoCloseable {
+        private final ScheduledExecutorService timer;
+        private final java.util.List<Runnable> everyBeat = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        private NodeWatch(ScheduledExecutorService timer) {
+            this.timer = timer;
+        }
+
+        /** Where work that waits on the shared store runs (never the SIP core). */
+        java.util.concurrent.Executor executor() {
+            return timer;
+        }
+
+        /** Runs {@code task} after every heartbeat. */
+        void everyBeat(Runnable task) {
+            everyBeat.add(task);
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            timer.shutdownNow();
+            timer.awaitTermination(5, TimeUnit.SECONDS);
+        }
     }
 
     static Opened open(ChargingConfig charging, Clock clock, MeterRegistry registry) throws IOException {
@@ -49,14 +75,14 @@ final class ChargingStores {
                     config.cluster(), config.node(), config.prefix(), config.timeout(),
                     RedisSharedJournal.Durability.valueOf(config.durability().toUpperCase(java.util.Locale.ROOT)),
                     config.replicas(), config.lapse()), registry);
-            return new Opened(JournalledAccountStore.shared(journal, clock), journal);
+            return new Opened(JournalledAccountStore.shared(journal, clock), journal, journal);
         }
         if (charging.journal() == null) {
-            return new Opened(new JournalledAccountStore(new NoJournal(), clock), null);
+            return new Opened(new JournalledAccountStore(new NoJournal(), clock), null, null);
         }
         JournalledAccountStore store = JournalledAccountStore.open(Path.of(charging.journal()), clock,
                 ChargingEngine.DEFAULT_RESERVATION_TTL);
-        return new Opened(store, store);
+        return new Opened(store, store, null);
     }
 
     /**
@@ -64,7 +90,7 @@ final class ChargingStores {
      * nodes, handing their records to {@code records}; runs {@code housekeeping} every {@code sweep} (off the SIP
      * core: a shared store's sweep waits on the network). Returns what stops it (null for a store of one node).
      */
-    static AutoCloseable watchNodes(JournalledAccountStore store, StoreConfig config, Consumer<CallRecord> records,
+    static NodeWatch watchNodes(JournalledAccountStore store, StoreConfig config, Consumer<CallRecord> records,
                                     java.time.Duration sweep, java.util.function.IntSupplier housekeeping) {
         NodeSettlement nodes = NodeSettlement.of(store);
         if (nodes == null) {
@@ -72,6 +98,7 @@ final class ChargingStores {
         }
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
                 new DefaultThreadFactory("charging-store"));
+        NodeWatch watch = new NodeWatch(timer);
         long period = config.heartbeat().toMillis();
         long beatsPerSweep = Math.max(1, sweep.toMillis() / period);
         long[] beats = {0};
@@ -80,6 +107,9 @@ final class ChargingStores {
                 nodes.heartbeat();
                 for (ChargedCall c : nodes.settleLapsedNodes()) {
                     records.accept(recordOf(c, "node_lost"));
+                }
+                for (Runnable task : watch.everyBeat) {
+                    task.run();
                 }
                 if (++beats[0] % beatsPerSweep == 0) {
                     int expired = housekeeping.getAsInt();
@@ -93,10 +123,7 @@ final class ChargingStores {
                 log.error("charging store: settling a lapsed node's calls failed", e);
             }
         }, period, period, TimeUnit.MILLISECONDS);
-        return () -> {
-            timer.shutdownNow();
-            timer.awaitTermination(5, TimeUnit.SECONDS);
-        };
+        return watch;
     }
 
     /** The call record of a call settled without its node: {@code cause} says why (restart, node lost). */

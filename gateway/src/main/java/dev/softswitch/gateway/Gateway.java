@@ -34,6 +34,8 @@ import dev.softswitch.gateway.log.RateLimitedLog;
 import dev.softswitch.gateway.metrics.GatewayMetrics;
 import dev.softswitch.gateway.probe.TrunkProber;
 import dev.softswitch.gateway.routing.RoutingService;
+import dev.softswitch.gateway.store.RedisSharedJournal;
+import dev.softswitch.gateway.store.SharedBans;
 import dev.softswitch.gateway.time.TimerService;
 import dev.softswitch.gateway.time.Timeout;
 import dev.softswitch.gateway.time.WheelTimerService;
@@ -119,6 +121,8 @@ public final class Gateway implements AutoCloseable {
     private TransactionLayer transactions;
     private B2buaHandler b2bua;
     private Throttle throttle;
+    private RedisSharedJournal sharedStore; // null unless the accounts are shared with other nodes
+    private ChargingStores.NodeWatch nodeWatch;
     private MediaRelay relay;
     private AdminHttpServer admin;
     private CallRecordWriter callRecords;
@@ -175,10 +179,10 @@ public final class Gateway implements AutoCloseable {
                 .filter(e -> e.getValue().anonymised()).map(Map.Entry::getKey).toList());
         closeables.add(callRecords);
         interruptedCallRecords(accounts).forEach(callRecords::write);
-        AutoCloseable nodes = ChargingStores.watchNodes(accounts, config.charging().store(), callRecords::write,
+        nodeWatch = ChargingStores.watchNodes(accounts, config.charging().store(), callRecords::write,
                 RESERVATION_SWEEP, charging::expireReservations);
-        if (nodes != null) {
-            closeables.add(nodes);
+        if (nodeWatch != null) {
+            closeables.add(nodeWatch);
         }
 
         RelayPoolConfig pool = config.media().socketPool();
@@ -219,6 +223,12 @@ public final class Gateway implements AutoCloseable {
                 new NonceService(timers::now, auth.nonceTtl(), new SecureRandom()), MAX_TRACKED_NONCES, timers::now,
                 user -> subscribers.get().find(user).map(Subscriber::credentials));
         throttle = new Throttle(auth.throttle(), timers::now, metrics);
+        if (nodeWatch != null) { // bans are shared with the other nodes (SCL-1)
+            SharedBans bans = new SharedBans(sharedStore, nodeWatch.executor(),
+                    b -> core.execute(() -> throttle.adopt(b.kind(), b.key(), b.until())));
+            throttle.onBan(bans::banned);
+            nodeWatch.everyBeat(bans::poll);
+        }
         b2bua = B2buaHandler.builder()
                 .sip(transport, timers, timerSettings)
                 .auth(authenticator)
@@ -258,6 +268,7 @@ public final class Gateway implements AutoCloseable {
         if (opened.closer() != null) {
             closeables.add(opened.closer());
         }
+        sharedStore = opened.shared();
         return opened.store();
     }
 

@@ -38,6 +38,7 @@ public final class Throttle {
     private final RateLimiter failuresByAccount;
     private final BanList bannedSources;
     private final BanList bannedAccounts;
+    private volatile BanListener bans = (kind, key, until) -> { };
     private long banLogMinute = Long.MIN_VALUE;
     private int banLinesThisMinute;
     private int bansNotLogged;
@@ -53,6 +54,28 @@ public final class Throttle {
         this.failuresByAccount = new RateLimiter(config.accountFailuresPerMinute(), 60 * MICROS_PER_SECOND, capacity);
         this.bannedSources = new BanList(capacity);
         this.bannedAccounts = new BanList(capacity);
+    }
+
+    /** Told of every ban this node makes ({@code kind} source or account), to share it with other nodes (SCL-1). */
+    public interface BanListener {
+        void banned(String kind, String key, Instant until);
+    }
+
+    public void onBan(BanListener listener) {
+        this.bans = java.util.Objects.requireNonNull(listener, "listener");
+    }
+
+    /**
+     * A ban another node sharing the store made: held here too until it ends, not told again. An account guessed at
+     * through several nodes is banned on all of them once one bans it. SIP core thread.
+     */
+    public void adopt(String kind, String key, Instant until) {
+        long now = nowMicros();
+        long end = until.getEpochSecond() * MICROS_PER_SECOND + until.getNano() / 1000;
+        BanList list = "account".equals(kind) ? bannedAccounts : "source".equals(kind) ? bannedSources : null;
+        if (list != null && end > now && list.ban(key, now, end)) {
+            log.info("{} {} banned until {} by another node", kind, key, until);
+        }
     }
 
     /**
@@ -100,6 +123,7 @@ public final class Throttle {
         if (account != null && !failuresByAccount.acquire(account, now)
                 && bannedAccounts.ban(account, now, now + banMicros)) {
             metrics.banned("account");
+            bans.banned("account", account, until(now));
             logBan(now, "account " + account, "more than " + config.accountFailuresPerMinute()
                     + " failed authentications a minute, the last from " + address);
         }
@@ -108,6 +132,7 @@ public final class Throttle {
     private void banSource(String address, long now, String why) {
         if (bannedSources.ban(address, now, now + banMicros)) {
             metrics.banned("source");
+            bans.banned("source", address, until(now));
             logBan(now, "source " + address, why + "; its requests are dropped unanswered");
         }
     }

@@ -356,6 +356,28 @@ public final class RedisSharedJournal implements SharedJournal {
         }
     }
 
+    /** Shares a ban of this node's throttle with the other nodes until it ends. */
+    public void publishBan(String kind, String key, java.time.Instant until) {
+        call(() -> redis.zadd(key("bans"), (double) until.toEpochMilli(), bytes(kind + "\u0000" + key)));
+    }
+
+    /** The bans of every node that have not ended: kind, key and end. */
+    public List<SharedBans.Ban> activeBans() {
+        long now = System.currentTimeMillis();
+        call(() -> redis.zremrangebyscore(key("bans"), io.lettuce.core.Range.create(Double.NEGATIVE_INFINITY,
+                (double) now)));
+        List<SharedBans.Ban> out = new java.util.ArrayList<>();
+        for (io.lettuce.core.ScoredValue<byte[]> v : call(() -> redis.zrangebyscoreWithScores(key("bans"),
+                io.lettuce.core.Range.create((double) now, Double.POSITIVE_INFINITY)))) {
+            String[] kindKey = text(v.getValue()).split("\u0000", 2);
+            if (kindKey.length == 2) {
+                out.add(new SharedBans.Ban(kindKey[0], kindKey[1],
+                        java.time.Instant.ofEpochMilli((long) v.getScore())));
+            }
+        }
+        return out;
+    }
+
     @Override
     public void close() {
         try {
