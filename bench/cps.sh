@@ -15,6 +15,7 @@
 #   --password P       its password (default A-demo, as in the demo and bench configurations)
 #   --number N         dialled number, the Request-URI user (default +447400123456)
 #   --transport u1|t1  SIP transport of the client leg (default u1)
+#   --sipp-media P     SIPp media ports: the carrier binds P, the client P+2000 (default 46000; two runs at once need two)
 #
 # Self-check without a gateway (SIPp against SIPp):  bench/cps.sh --gateway 127.0.0.1:5080 100
 set -euo pipefail
@@ -28,6 +29,7 @@ carrier_port=5080
 account=alice
 password=
 number=+447400123456
+sipp_media=46000
 transport=u1
 sweep=false
 rates=()
@@ -42,8 +44,9 @@ while (($#)); do
         --password) password=$2; shift 2 ;;
         --number) number=$2; shift 2 ;;
         --transport) transport=$2; shift 2 ;;
+        --sipp-media) sipp_media=$2; shift 2 ;;
         --sweep) sweep=true; shift ;;
-        -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
         -*) echo "unknown option $1" >&2; exit 2 ;;
         *) rates+=("$1"); shift ;;
     esac
@@ -116,7 +119,7 @@ for rate in "${rates[@]}"; do
     dir=$work/$rate
     mkdir -p "$dir"
 
-    sipp -sf "$far_end" -i 127.0.0.1 -p "$carrier_port" -mi 127.0.0.1 -mp 46000 -t u1 \
+    sipp -sf "$far_end" -i 127.0.0.1 -p "$carrier_port" -mi 127.0.0.1 -mp "$sipp_media" -t u1 \
         -m "$calls" -nostdin -timeout "${budget}s" -trace_err -error_file "$dir/carrier.err" \
         > "$dir/carrier.out" 2>&1 &
     carrier_pid=$!
@@ -125,7 +128,7 @@ for rate in "${rates[@]}"; do
     children_cpu "$dir/times.before"
     gateway_before=$(cpu_ticks "$gateway_pid")
     start=$(date +%s.%N)
-    sipp -sf "$scenarios/uac.xml" -i 127.0.0.1 -mi 127.0.0.1 -mp 48000 -t "$transport" \
+    sipp -sf "$scenarios/uac.xml" -i 127.0.0.1 -mi 127.0.0.1 -mp $((sipp_media + 2000)) -t "$transport" \
         -s "$number" -set account "$account" -au "$account" -ap "${password:-$account-demo}" -d 1000 \
         -r "$rate" -rp 1000 -m "$calls" -l "$limit" \
         -nostdin -timeout "${budget}s" -timeout_error -trace_err -error_file "$dir/client.err" \

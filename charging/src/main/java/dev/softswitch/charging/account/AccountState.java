@@ -54,6 +54,8 @@ final class AccountState implements JournalEvent.Applier {
     long lastSeq;
     /** How many events of the shared journal this state has applied (SCL-1; 0 with a node's own journal). */
     long sharedVersion;
+    /** When this state was last known to be the shared journal's (epoch millis of the store's clock). */
+    long sharedReadAt;
     long nextLotId = 1;
     long nextReservationId = 1;
     long nextPlanId = 1;

@@ -131,6 +131,12 @@ public final class CallReservations {
                             if (res == null) {
                                 return ReserveOutcome.refused(Refusal.UNKNOWN_RESERVATION);
                             }
+                        } else if (s.operated.profile.suspension() != null
+                                || s.operated.fairUse.accountSuspendedAt(now)) {
+                            if (claimed) {
+                                unclaimCall(callId, accountId);
+                            }
+                            return ReserveOutcome.refused(Refusal.ACCOUNT_SUSPENDED);
                         } else if (store.shared() && heldElsewhere(s, callId, now)) {
                             log.info("account {}: call id {} was already authorised on another node; refused",
                                     accountId, callId);

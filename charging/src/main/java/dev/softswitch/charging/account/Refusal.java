@@ -11,5 +11,10 @@ public enum Refusal {
     /** The journal cannot make the change durable; the store fails closed. */
     STORE_UNAVAILABLE,
     /** The call id already has a live reservation or a settled charge, on this or another account. */
-    DUPLICATE_CALL
+    DUPLICATE_CALL,
+    /**
+     * The account is suspended, by an operator or for fair use: checked again as the reservation is taken, since
+     * another node sharing the store may have suspended it since the caller last looked (SCL-1).
+     */
+    ACCOUNT_SUSPENDED
 }

@@ -44,6 +44,12 @@ final class SharedAccounts {
      * after its caller gave up is handed back by housekeeping after this.
      */
     static final Duration RELOADED_HOLD = Duration.ofMinutes(10);
+    /**
+     * How long an account read from (or appended to) the shared journal is used without asking again. A change is
+     * never decided on it unchecked (the append is refused if another node changed the account meanwhile, with
+     * what it missed); only a refusal or a reading (balance) may be this much behind another node's change.
+     */
+    static final Duration FRESH_FOR = Duration.ofMillis(250);
 
     private final SharedJournal journal;
     private final ConcurrentMap<String, AccountState> cache;
@@ -86,6 +92,9 @@ final class SharedAccounts {
                 return loaded;
             }
         }
+        if (clock.millis() - s.sharedReadAt < FRESH_FOR.toMillis()) {
+            return s;
+        }
         synchronized (s) {
             return catchUp(s, journal.read(s.id, s.sharedVersion));
         }
@@ -113,6 +122,7 @@ final class SharedAccounts {
 
     /** Applies what {@code s} missed; the caller holds its monitor. */
     private AccountState catchUp(AccountState s, Tail tail) {
+        s.sharedReadAt = clock.millis();
         if (tail.snapshot() == null) {
             for (byte[] bytes : tail.events()) {
                 JournalEvent e = decode(bytes);
@@ -158,6 +168,7 @@ final class SharedAccounts {
             s.apply(decode(tail.events().get(i)), 0);
             s.sharedVersion++;
         }
+        s.sharedReadAt = clock.millis();
         if (!s.reservations.isEmpty()) {
             Map<Long, String> holders = journal.holders(accountId);
             Instant until = clock.instant().plus(RELOADED_HOLD);
@@ -176,6 +187,7 @@ final class SharedAccounts {
             return false;
         }
         fresh.sharedVersion = 1;
+        fresh.sharedReadAt = clock.millis();
         cache.put(fresh.id, fresh);
         return true;
     }
@@ -208,6 +220,7 @@ final class SharedAccounts {
         }
         s.apply(event, 0);
         s.sharedVersion++;
+        s.sharedReadAt = clock.millis();
         if (s.sharedVersion % COMPACT_EVERY == 0) {
             try {
                 journal.compact(s.id, s.sharedVersion, snapshot(s));

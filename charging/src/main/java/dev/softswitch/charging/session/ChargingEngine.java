@@ -221,6 +221,12 @@ public final class ChargingEngine {
                     + rate.prefix() + "' of deck " + deck.name() + " cannot be priced for account '" + accountId
                     + "' within exact arithmetic (" + e.getMessage() + "); check the rate's price and connect fee");
         }
+        if (refusal == Refusal.ACCOUNT_SUSPENDED) { // meanwhile, perhaps on another node
+            String by = accounts.administration().profile(accountId).suspension();
+            FairUseStanding now = accounts.administration().fairUse(accountId);
+            return deny(callId, DenialReason.ACCOUNT_SUSPENDED, by != null ? by
+                    : fairUseSuspension(accountId, now.accountUntil(), now.accountReason()));
+        }
         if (refusal != null) {
             DenialReason reason = reasonFor(refusal);
             return deny(callId, reason, explain(reason, callId, accountId, rate));
