@@ -64,7 +64,7 @@ config() {
     mv "$work/tmp.yaml" "$work/node$n-$store.yaml"
 }
 
-metric() { curl -s "http://127.0.0.1:$1/metrics" | awk -v m="$2" '$1 == m { print $2 + 0; found = 1 } END { if (!found) print 0 }'; }
+metric() { { curl -s "http://127.0.0.1:$1/metrics" || true; } | awk -v m="$2" '$1 == m { print $2 + 0; found = 1 } END { if (!found) print 0 }'; }
 
 # run SETUP NODES: start the nodes, warm up, measure, stop
 run() {
@@ -81,7 +81,7 @@ run() {
     done
     for n in $(seq 1 "$nodes"); do
         for _ in $(seq 1 100); do
-            ss -Hlun "sport = :$((17058 + 2 * n))" | grep -q . && break
+            curl -sf "http://127.0.0.1:$((18098 + 2 * n))/health" > /dev/null && break
             sleep 0.2
         done
     done
