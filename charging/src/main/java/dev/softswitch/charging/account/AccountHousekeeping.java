@@ -52,6 +52,10 @@ public final class AccountHousekeeping {
     public int expire(Instant now) {
         int expired = 0;
         for (AccountState cached : store.states()) {
+            if (store.shared() && !SharedAccounts.needsHousekeeping(cached, now)) {
+                store.sharedAccounts().forgetIfIdle(cached); // nothing due: dropped from the cache once idle
+                continue;
+            }
             try {
                 expired += expire(store.refresh(cached), now);
             } catch (ConcurrentChangeException e) {

@@ -38,6 +38,11 @@ public final class NodeSettlement {
         this.shared = shared;
     }
 
+    /** How many accounts this node holds in its cache of the shared journal (bounded: idle ones are dropped). */
+    public int cachedAccounts() {
+        return store.states().size();
+    }
+
     /** Renews this node's heartbeat ({@link JournalUnavailableException} if the shared store is gone). */
     public void heartbeat() {
         shared.journal().heartbeat();

@@ -181,6 +181,38 @@ final class SharedAccounts {
         return s;
     }
 
+    /** How long an account nothing holds stays cached after it was last read (the cache's bound). */
+    static final Duration CACHED_WHILE_IDLE = Duration.ofMinutes(5);
+
+    /**
+     * Whether housekeeping has work on {@code s} as this node last saw it: reservations (this node's may have
+     * expired), a plan due to expire or renew, or credit due to be forfeited. The rest is not read from the shared
+     * journal every sweep: forfeits are taken anyway before anything is reserved, and another node that holds
+     * work on the account sweeps it.
+     */
+    static boolean needsHousekeeping(AccountState s, Instant now) {
+        synchronized (s) {
+            if (!s.reservations.isEmpty() || !s.forfeits(now).isEmpty()) {
+                return true;
+            }
+            for (PlanState p : s.plans) {
+                if (!p.expired && !now.isBefore(p.expiresAt)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    /** Drops {@code s} from the cache if nothing was read of it for {@link #CACHED_WHILE_IDLE}. */
+    void forgetIfIdle(AccountState s) {
+        synchronized (s) {
+            if (s.reservations.isEmpty() && clock.millis() - s.sharedReadAt > CACHED_WHILE_IDLE.toMillis()) {
+                cache.remove(s.id, s);
+            }
+        }
+    }
+
     /** Opens the account in the shared journal; false if it exists already. */
     boolean open(AccountState fresh, AccountOpened event) {
         if (journal.append(fresh.id, 0, encode(event), Holding.NONE, 0) != null) {

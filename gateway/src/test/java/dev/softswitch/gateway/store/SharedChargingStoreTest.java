@@ -242,6 +242,46 @@ class SharedChargingStoreTest {
     }
 
     @Test
+    void housekeepingReadsOnlyAccountsWithWorkDueAndDropsIdleOnesFromTheCache() {
+        Instant[] now = {Instant.now()};
+        Clock clock = new Clock() {
+            @Override
+            public java.time.ZoneId getZone() {
+                return java.time.ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return now[0];
+            }
+        };
+        RedisSharedJournal ja = journal("a");
+        JournalledAccountStore a = JournalledAccountStore.shared(ja, clock);
+        JournalledAccountStore b = store(journal("b"));
+        for (int i = 0; i < 50; i++) {
+            b.create("idle" + i, usd("1"));
+            a.balance("idle" + i);
+        }
+        a.create("busy", usd("10"));
+        ChargingSession live = ((Authorisation.Granted) new ChargingEngine(a, RateSchedule.of(RateTable.of(List.of(US))), clock,
+                Duration.ofMinutes(15)).authorise("c1", "busy", "12125550100")).session();
+        NodeSettlement nodes = NodeSettlement.of(a);
+        assertThat(nodes.cachedAccounts()).isEqualTo(51);
+        now[0] = now[0].plus(Duration.ofMinutes(6));
+        long before = ja.roundTrips();
+        a.housekeeping().expire(now[0]);
+        assertThat(ja.roundTrips() - before).as("only the account with a reservation is read").isEqualTo(1);
+        assertThat(nodes.cachedAccounts()).as("idle accounts are dropped, the one with a call stays").isEqualTo(1);
+        assertThat(a.balance("idle7")).as("read afresh when asked").contains(usd("1"));
+        live.release();
+    }
+
+    @Test
     void aServerThatDoesNotFsyncEveryWriteIsRefusedNamingTheFix() throws Exception {
         try (RedisServer lax = RedisServer.start(dir, "everysec")) {
             assertThatThrownBy(() -> RedisSharedJournal.connect(new RedisSharedJournal.Settings(List.of(lax.uri()),
