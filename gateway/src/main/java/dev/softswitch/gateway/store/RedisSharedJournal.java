@@ -141,8 +141,10 @@ public final class RedisSharedJournal implements SharedJournal {
             if (settings.cluster()) {
                 List<RedisURI> uris = settings.uris().stream().map(u -> uri(u, settings.timeout())).toList();
                 RedisClusterClient c = RedisClusterClient.create(resources, uris);
+                // Commands wait for a shard's connection (made on first use, or again after a failover) up to the
+                // timeout: rejecting them while one is being made would refuse calls on a healthy cluster.
                 c.setOptions(ClusterClientOptions.builder().autoReconnect(true)
-                        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build());
+                        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.ACCEPT_COMMANDS).build());
                 var conn = c.connect(ByteArrayCodec.INSTANCE);
                 client = () -> {
                     c.shutdown();

@@ -19,6 +19,7 @@ import dev.softswitch.charging.tariff.Rate;
 import dev.softswitch.charging.tariff.RateSchedule;
 import dev.softswitch.charging.tariff.Tax;
 import dev.softswitch.charging.tariff.RateTable;
+import dev.softswitch.gateway.testing.RedisCluster;
 import dev.softswitch.gateway.testing.RedisServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
@@ -279,6 +280,43 @@ class SharedChargingStoreTest {
         assertThat(nodes.cachedAccounts()).as("idle accounts are dropped, the one with a call stays").isEqualTo(1);
         assertThat(a.balance("idle7")).as("read afresh when asked").contains(usd("1"));
         live.release();
+    }
+
+    @Test
+    void aRedisClusterCarriesTheSameGuaranteesEachAccountOnItsOwnSlot() throws Exception {
+        try (RedisCluster cluster = RedisCluster.start(dir)) {
+            List<RedisSharedJournal> mine = new ArrayList<>();
+            try {
+                for (String node : List.of("a", "b")) {
+                    mine.add(RedisSharedJournal.connect(new RedisSharedJournal.Settings(cluster.uris(), true, node,
+                            "t:", Duration.ofSeconds(1), RedisSharedJournal.Durability.FSYNC, 0, LAPSE),
+                            new SimpleMeterRegistry()));
+                }
+                JournalledAccountStore a = store(mine.get(0));
+                JournalledAccountStore b = store(mine.get(1));
+                ChargingEngine ea = new ChargingEngine(a, RateTable.of(List.of(US)));
+                ChargingEngine eb = new ChargingEngine(b, RateTable.of(List.of(US)));
+                for (int i = 0; i < 12; i++) { // accounts spread over the three masters' slots
+                    String account = "acct" + i;
+                    a.create(account, usd("1.1"));
+                    Authorisation first = (i % 2 == 0 ? ea : eb).authorise("x" + i, account, "12125550100");
+                    Authorisation second = (i % 2 == 0 ? eb : ea).authorise("y" + i, account, "12125550100");
+                    assertThat(first).isInstanceOf(Authorisation.Granted.class);
+                    assertThat(((Authorisation.Denied) second).reason()).isEqualTo(DenialReason.INSUFFICIENT_CREDIT);
+                    ChargingSession s = ((Authorisation.Granted) first).session();
+                    Instant t = Instant.now();
+                    s.start(t.minusSeconds(30));
+                    s.end(t);
+                }
+                JournalledAccountStore books = store(mine.get(1));
+                assertThat(books.accountIds()).hasSize(12);
+                for (int i = 0; i < 12; i++) {
+                    assertThat(books.balance("acct" + i)).contains(usd("0"));
+                }
+            } finally {
+                mine.forEach(RedisSharedJournal::close);
+            }
+        }
     }
 
     @Test
