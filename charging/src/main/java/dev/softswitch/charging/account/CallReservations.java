@@ -223,22 +223,14 @@ public final class CallReservations {
      * account makes it durable; if a crash loses it the call is handed back unbilled.
      */
     public void started(String accountId, long reservationId, ChargedCall call) {
-        AccountState s = store.state(accountId);
-        for (int attempt = 1; ; attempt++) {
-            try {
-                synchronized (s) {
-                    if (s.reservations.containsKey(reservationId)) {
-                        store.emit(s, new CallStarted(accountId, call.answeredAt(), reservationId, call));
-                    }
+        decidedAgainOnConflict(store.state(accountId), s -> {
+            synchronized (s) {
+                if (s.reservations.containsKey(reservationId)) {
+                    store.emit(s, new CallStarted(accountId, call.answeredAt(), reservationId, call));
                 }
-                return;
-            } catch (ConcurrentChangeException e) {
-                if (attempt == ATTEMPTS) {
-                    throw e;
-                }
-                s = store.refresh(s);
             }
-        }
+            return null;
+        });
     }
 
     /**
@@ -251,10 +243,18 @@ public final class CallReservations {
      */
     public Optional<ChargedCall> settle(String accountId, long reservationId, long creditMicros, int planMinutes,
                                         int packageMinutes, ChargedCall call, Instant now) {
-        AccountState s = store.state(accountId);
+        return decidedAgainOnConflict(store.state(accountId),
+                s -> settleOnce(s, reservationId, creditMicros, planMinutes, packageMinutes, call, now));
+    }
+
+    /**
+     * Runs {@code change} on {@code s}; when another node changed the account meanwhile (the append was refused and
+     * {@code s} brought up to date), decides it again, up to {@link #ATTEMPTS} times.
+     */
+    private <T> T decidedAgainOnConflict(AccountState s, java.util.function.Function<AccountState, T> change) {
         for (int attempt = 1; ; attempt++) {
             try {
-                return settleOnce(s, reservationId, creditMicros, planMinutes, packageMinutes, call, now);
+                return change.apply(s);
             } catch (ConcurrentChangeException e) {
                 if (attempt == ATTEMPTS) {
                     throw e;
@@ -309,17 +309,7 @@ public final class CallReservations {
 
     /** Hands a call's whole reservation back; false if it was already gone. */
     public boolean release(String accountId, long reservationId, Instant now) {
-        AccountState s = store.state(accountId);
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return releaseOnce(s, reservationId, now);
-            } catch (ConcurrentChangeException e) {
-                if (attempt == ATTEMPTS) {
-                    throw e;
-                }
-                s = store.refresh(s);
-            }
-        }
+        return decidedAgainOnConflict(store.state(accountId), s -> releaseOnce(s, reservationId, now));
     }
 
     private boolean releaseOnce(AccountState s, long reservationId, Instant now) {

@@ -2,6 +2,7 @@ package dev.softswitch.gateway.store;
 
 import dev.softswitch.charging.journal.JournalUnavailableException;
 import dev.softswitch.charging.journal.SharedJournal;
+import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisException;
@@ -134,41 +135,43 @@ public final class RedisSharedJournal implements SharedJournal {
      */
     public static RedisSharedJournal connect(Settings settings, MeterRegistry registry) {
         ClientResources resources = ClientResources.create();
-        AutoCloseable client;
+        AbstractRedisClient c = null;
         StatefulConnection<byte[], byte[]> connection;
         RedisClusterCommands<byte[], byte[]> redis;
         try {
             if (settings.cluster()) {
                 List<RedisURI> uris = settings.uris().stream().map(u -> uri(u, settings.timeout())).toList();
-                RedisClusterClient c = RedisClusterClient.create(resources, uris);
+                RedisClusterClient cluster = RedisClusterClient.create(resources, uris);
+                c = cluster;
                 // Commands wait for a shard's connection (made on first use, or again after a failover) up to the
                 // timeout: rejecting them while one is being made would refuse calls on a healthy cluster.
-                c.setOptions(ClusterClientOptions.builder().autoReconnect(true)
+                cluster.setOptions(ClusterClientOptions.builder().autoReconnect(true)
                         .disconnectedBehavior(ClientOptions.DisconnectedBehavior.ACCEPT_COMMANDS).build());
-                var conn = c.connect(ByteArrayCodec.INSTANCE);
-                client = () -> {
-                    c.shutdown();
-                    resources.shutdown();
-                };
+                var conn = cluster.connect(ByteArrayCodec.INSTANCE);
                 connection = conn;
                 redis = conn.sync();
             } else {
-                RedisClient c = RedisClient.create(resources, uri(settings.uris().get(0), settings.timeout()));
-                c.setOptions(ClientOptions.builder().autoReconnect(true)
+                RedisClient single = RedisClient.create(resources, uri(settings.uris().get(0), settings.timeout()));
+                c = single;
+                single.setOptions(ClientOptions.builder().autoReconnect(true)
                         .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build());
-                var conn = c.connect(ByteArrayCodec.INSTANCE);
-                client = () -> {
-                    c.shutdown();
-                    resources.shutdown();
-                };
+                var conn = single.connect(ByteArrayCodec.INSTANCE);
                 connection = conn;
                 redis = conn.sync();
             }
         } catch (RedisException e) {
+            if (c != null) {
+                c.shutdown();
+            }
             resources.shutdown();
             throw new IllegalStateException("charging.store: cannot reach Redis at " + settings.uris() + ": "
                     + e.getMessage() + " (start it, or fix charging.store.uri)", e);
         }
+        AbstractRedisClient made = c;
+        AutoCloseable client = () -> {
+            made.shutdown();
+            resources.shutdown();
+        };
         RedisSharedJournal journal = new RedisSharedJournal(settings, client, connection, redis, registry);
         try {
             journal.checkDurability();

@@ -1,8 +1,6 @@
 package dev.softswitch.gateway.testing;
 
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,6 +16,7 @@ public final class RedisCluster implements AutoCloseable {
 
     private final List<Process> processes = new ArrayList<>();
     private final List<Integer> ports = new ArrayList<>();
+    private final List<Path> logs = new ArrayList<>();
 
     private RedisCluster() {
     }
@@ -26,16 +25,17 @@ public final class RedisCluster implements AutoCloseable {
         RedisCluster c = new RedisCluster();
         try {
             for (int i = 0; i < 3; i++) {
-                int port = freePort();
+                int port = RedisServer.freePort();
                 Path dir = Files.createTempDirectory(parent, "cluster" + port);
                 c.ports.add(port);
+                c.logs.add(dir.resolve("redis.log"));
                 c.processes.add(new ProcessBuilder("redis-server", "--port", String.valueOf(port), "--bind",
                         "127.0.0.1", "--dir", dir.toString(), "--cluster-enabled", "yes", "--cluster-config-file",
                         "nodes.conf", "--appendonly", "yes", "--appendfsync", "always", "--save", "")
                         .redirectErrorStream(true).redirectOutput(dir.resolve("redis.log").toFile()).start());
             }
-            for (int port : c.ports) {
-                awaitPing(port);
+            for (int i = 0; i < c.ports.size(); i++) {
+                RedisServer.awaitPing(c.ports.get(i), c.processes.get(i), c.logs.get(i));
             }
             List<String> create = new ArrayList<>(List.of("redis-cli", "--cluster", "create"));
             c.ports.forEach(p -> create.add("127.0.0.1:" + p));
@@ -73,28 +73,6 @@ public final class RedisCluster implements AutoCloseable {
             Thread.sleep(100);
         }
         throw new IOException("the cluster did not reach " + wanted + " within 20 s");
-    }
-
-    private static void awaitPing(int port) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (System.nanoTime() < deadline) {
-            try (Socket s = new Socket("127.0.0.1", port)) {
-                s.getOutputStream().write("PING\r\n".getBytes());
-                byte[] buf = new byte[7];
-                if (s.getInputStream().read(buf) > 0 && new String(buf).startsWith("+PONG")) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                Thread.sleep(20);
-            }
-        }
-        throw new IOException("redis-server on " + port + " did not answer PING within 10 s");
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 
     @Override

@@ -39,7 +39,7 @@ public final class RedisServer implements AutoCloseable {
         return r;
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }
@@ -51,6 +51,11 @@ public final class RedisServer implements AutoCloseable {
                 "--daemonize", "no", "--logfile", dir.resolve("redis.log").toString()));
         process = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("stdout.log").toFile()).start();
+        awaitPing(port, process, dir.resolve("stdout.log"));
+    }
+
+    /** Waits up to 10 s for {@code +PONG} on {@code port}, failing at once if {@code process} exited. */
+    static void awaitPing(int port, Process process, Path log) throws IOException {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (System.nanoTime() < deadline) {
             try (Socket s = new Socket("127.0.0.1", port)) {
@@ -61,7 +66,7 @@ public final class RedisServer implements AutoCloseable {
                 }
             } catch (IOException notYet) {
                 if (!process.isAlive()) {
-                    throw new IOException("redis-server exited: " + Files.readString(dir.resolve("stdout.log")));
+                    throw new IOException("redis-server exited: " + Files.readString(log));
                 }
             }
             try {
