@@ -8,7 +8,10 @@
 #
 #   bench/cps-store.sh [--seconds N] [--warmup RATE] [--jvm OPTS] RATE...
 #
-# Ports: SIP 17060/17062, HTTP 18100/18102, carriers 17080/17082, relay 33000-39999, Redis 17379.
+# Each node uses one account for all its calls: a hot account, the worst case for a shared store (every change
+# of it is one compare-and-set on one version).
+# Ports: SIP 17060/17062, HTTP 18100/18102, carriers 17080/17082, relay 10000-32767 (halved for two nodes),
+# SIPp media 44000-50000, Redis 17379.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -20,7 +23,7 @@ while (($#)); do
         --seconds) seconds=$2; shift 2 ;;
         --warmup) warmup=$2; shift 2 ;;
         --jvm) jvm=$2; shift 2 ;;
-        -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
         -*) echo "unknown option $1" >&2; exit 2 ;;
         *) break ;;
     esac
@@ -51,8 +54,9 @@ bench2="    - { id: bench2, ha1Sha256: \"$(ha1 bench2 sha256sum)\", ha1Md5: \"$(
 
 # config NODE STORE: node 1 or 2; store embedded or redis
 config() {
-    local n=$1 store=$2 sip=$((17058 + 2 * $1)) http=$((18098 + 2 * $1)) carrier=$((17078 + 2 * $1))
-    local lo=$((33000 + (n - 1) * 3500)) hi=$((33000 + n * 3500 - 1))
+    local n=$1 store=$2 nodes=$3 sip=$((17058 + 2 * $1)) http=$((18098 + 2 * $1)) carrier=$((17078 + 2 * $1))
+    local lo=10000 hi=32767                      # 4 ports a call: one node takes the whole range, two halve it
+    if ((nodes == 2)); then lo=$((10000 + (n - 1) * 11384)); hi=$((lo + 11383)); fi
     sed -e "s/port: 5060 }/port: $sip }/" -e "s/^  port: 8080/  port: $http/" -e "s/    port: 5080/    port: $carrier/" \
         -e "s/portMin: 10000 .*/portMin: $lo/" -e "s/portMax: 32767/portMax: $hi/" \
         "$root/bench/gateway-bench.yaml" > "$work/node$n-$store.yaml"
@@ -73,7 +77,7 @@ run() {
     redis-cli -p 17379 flushall > /dev/null
     local n
     for n in $(seq 1 "$nodes"); do
-        config "$n" "$store"
+        config "$n" "$store" "$nodes"
         mkdir -p "$work/$setup/node$n"
         # shellcheck disable=SC2086
         (cd "$work/$setup/node$n" && exec java $jvm -jar "$jar" --config "$work/node$n-$store.yaml" > gateway.log 2>&1) &
@@ -86,15 +90,17 @@ run() {
         done
     done
     echo "== $setup ($nodes node(s), logs in $work/$setup)"
+    local first=true
     for rate in "$warmup" "${rates[@]}"; do
-        local per=$((rate / nodes)) before=() outs=()
+        local per=$((rate / nodes)) before=() outs=() time=$seconds
+        $first && time=10
         for n in $(seq 1 "$nodes"); do before+=("$(metric $((18098 + 2 * n)) charging_store_requests_seconds_count)"); done
         for n in $(seq 1 "$nodes"); do
             local account=bench
             ((n == 2)) && account=bench2
             "$root/bench/cps.sh" --gateway "127.0.0.1:$((17058 + 2 * n))" --carrier-port $((17078 + 2 * n)) \
                 --gateway-pid "${pids[$((n - 1))]}" --account "$account" --sipp-media $((40000 + 4000 * n)) \
-                --seconds "$seconds" "$per" > "$work/$setup/rate$rate-node$n.txt" 2>&1 &
+                --seconds "$time" "$per" > "$work/$setup/rate$rate-node$n.txt" 2>&1 &
             outs+=($!)
         done
         for o in "${outs[@]}"; do wait "$o" || true; done
@@ -106,7 +112,7 @@ run() {
             after=$(metric $((18098 + 2 * n)) charging_store_requests_seconds_count)
             rt=$(awk -v a="$rt" -v x="${before[$((n - 1))]}" -v y="$after" 'BEGIN { print a + y - x }')
         done
-        if [[ $rate == "$warmup" ]]; then continue; fi
+        if $first; then first=false; continue; fi # the JIT warm-up
         printf '%-9s %6s cps offered %6s achieved  %7s calls %7s ok  %6s%% failed  %6s gw-us/call  %5s redis-rt/call\n' \
             "$setup" "$rate" "$cps" "$calls" "$ok" \
             "$(awk -v c="$calls" -v k="$ok" 'BEGIN { printf "%.2f", c ? 100 * (c - k) / c : 0 }')" "$us" \
