@@ -6,7 +6,7 @@
 # rate from its own SIPp client and carrier, and its own account (bench, bench2); the table adds them up.
 # Redis round trips per call come from the nodes' charging_store_requests_seconds_count.
 #
-#   bench/cps-store.sh [--seconds N] [--warmup RATE] [--jvm OPTS] RATE...
+#   bench/cps-store.sh [--seconds N] [--warmup RATE] [--jvm OPTS] [--jar JAR] RATE...
 #
 # Each node uses one account for all its calls: a hot account, the worst case for a shared store (every change
 # of it is one compare-and-set on one version).
@@ -18,11 +18,13 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 seconds=15
 warmup=400
 jvm="-Xms2g -Xmx2g"
+jar=$root/gateway/target/gateway.jar
 while (($#)); do
     case $1 in
         --seconds) seconds=$2; shift 2 ;;
         --warmup) warmup=$2; shift 2 ;;
         --jvm) jvm=$2; shift 2 ;;
+        --jar) jar=$(realpath "$2"); shift 2 ;;
         -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
         -*) echo "unknown option $1" >&2; exit 2 ;;
         *) break ;;
@@ -30,7 +32,6 @@ while (($#)); do
 done
 (($# >= 1)) || { echo "usage: $0 [options] RATE..." >&2; exit 2; }
 rates=("$@")
-jar=$root/gateway/target/gateway.jar
 [[ -f $jar ]] || { echo "build first: mvn -B -q -DskipTests package" >&2; exit 2; }
 command -v redis-server >/dev/null || { echo "needs redis-server (Debian package redis-server)" >&2; exit 2; }
 
