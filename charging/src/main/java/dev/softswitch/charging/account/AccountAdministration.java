@@ -91,7 +91,10 @@ public final class AccountAdministration {
     /** Journals that {@code operator} did {@code action}; an empty {@code accountId} for a change to no account. */
     public void audit(String accountId, String operator, String action, String detail) {
         OperatorActed event = new OperatorActed(accountId, store.clock().instant(), operator, action, detail);
-        if (accountId.isEmpty()) {
+        if (accountId.isEmpty() && store.sharedAccounts() != null) { // this node's own lines, kept in Redis
+            store.sharedAccounts().journal().appendAudit(SharedAccounts.encode(event));
+            gatewayAudit.append(store.journal(), event);
+        } else if (accountId.isEmpty()) {
             store.journal().awaitDurable(gatewayAudit.append(store.journal(), event));
         } else {
             emit(store.state(accountId), event);

@@ -69,12 +69,11 @@ public final class JournalledAccountStore implements AutoCloseable {
         this.shared = sharedJournal == null ? null : new SharedAccounts(sharedJournal, accounts, clock);
     }
 
-    /**
-     * A store whose accounts live in {@code journal}, shared with other gateway nodes (SCL-1): every decision is
-     * made on the account as the shared journal has it and taken only if no other node changed it meanwhile.
-     */
+    /** Accounts kept in {@code journal}, shared with other gateway nodes (SCL-1); see {@link SharedAccounts}. */
     public static JournalledAccountStore shared(SharedJournal journal, Clock clock) {
-        return new JournalledAccountStore(new NoJournal(), clock, Objects.requireNonNull(journal, "journal"));
+        JournalledAccountStore store = new JournalledAccountStore(new NoJournal(), clock, journal);
+        store.shared.restoreAudit(store.administration.gatewayAudit());
+        return store;
     }
 
     /** {@link #open(Path, Clock, Duration, JournalSettings)} with {@link JournalSettings#defaults()}. */

@@ -262,6 +262,16 @@ final class SharedAccounts {
         }
     }
 
+    /** Reads this node's audit lines of changes to no account into {@code audit} (at start). */
+    void restoreAudit(GatewayAudit audit) {
+        long seq = 0;
+        for (byte[] bytes : journal.audit()) {
+            if (decode(bytes) instanceof JournalEvent.OperatorActed acted) {
+                audit.replayed(++seq, acted);
+            }
+        }
+    }
+
     /** Reservation id to node for the account's reservations held by nodes. */
     Map<Long, String> holders(String accountId) {
         return journal.holders(accountId);

@@ -93,6 +93,12 @@ public interface SharedJournal extends AutoCloseable {
     /** {@code node} holds nothing at all any more: forget it. */
     void forgetNode(String node);
 
+    /** Appends an audit line of this node's operator changes to no account (a trunk drained, a reload). */
+    void appendAudit(byte[] event);
+
+    /** This node's audit lines, oldest first. */
+    List<byte[]> audit();
+
     @Override
     void close();
 }

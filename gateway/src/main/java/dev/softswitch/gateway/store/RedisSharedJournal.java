@@ -361,6 +361,17 @@ public final class RedisSharedJournal implements SharedJournal {
         }
     }
 
+    @Override
+    public void appendAudit(byte[] event) {
+        call(() -> redis.rpush(key("node:" + settings.node() + ":audit"), event));
+        replicate();
+    }
+
+    @Override
+    public List<byte[]> audit() {
+        return call(() -> redis.lrange(key("node:" + settings.node() + ":audit"), 0, -1));
+    }
+
     /** Shares a ban of this node's throttle with the other nodes until it ends. */
     public void publishBan(String kind, String key, java.time.Instant until) {
         call(() -> redis.zadd(key("bans"), (double) until.toEpochMilli(), bytes(kind + "\u0000" + key)));

@@ -320,6 +320,17 @@ class SharedChargingStoreTest {
     }
 
     @Test
+    void aNodesAuditOfChangesToNoAccountOutlivesItsRestart() {
+        JournalledAccountStore a = store(journal("a"));
+        a.administration().audit("", "ops", "trunk_drained", "carrier-1");
+        JournalledAccountStore b = store(journal("b"));
+        b.administration().audit("", "ops", "reload", "ok");
+        JournalledAccountStore again = store(journal("a"));
+        assertThat(again.administration().gatewayAuditTrail()).extracting(e -> e.action() + " " + e.detail())
+                .as("a's own lines, not b's").containsExactly("trunk_drained carrier-1");
+    }
+
+    @Test
     void aServerThatDoesNotFsyncEveryWriteIsRefusedNamingTheFix() throws Exception {
         try (RedisServer lax = RedisServer.start(dir, "everysec")) {
             assertThatThrownBy(() -> RedisSharedJournal.connect(new RedisSharedJournal.Settings(List.of(lax.uri()),
