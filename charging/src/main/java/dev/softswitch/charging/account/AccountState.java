@@ -56,6 +56,8 @@ final class AccountState implements JournalEvent.Applier {
     long sharedVersion;
     /** When this state was last known to be the shared journal's (epoch millis of the store's clock). */
     long sharedReadAt;
+    /** Answers of this node's calls waiting to be appended with the account's next change (shared journal). */
+    final ArrayList<JournalEvent> deferred = new ArrayList<>(0);
     long nextLotId = 1;
     long nextReservationId = 1;
     long nextPlanId = 1;

@@ -226,7 +226,12 @@ public final class CallReservations {
         decidedAgainOnConflict(store.state(accountId), s -> {
             synchronized (s) {
                 if (s.reservations.containsKey(reservationId)) {
-                    store.emit(s, new CallStarted(accountId, call.answeredAt(), reservationId, call));
+                    CallStarted started = new CallStarted(accountId, call.answeredAt(), reservationId, call);
+                    if (store.sharedAccounts() != null) {
+                        store.sharedAccounts().defer(s, started);
+                    } else {
+                        store.emit(s, started);
+                    }
                 }
             }
             return null;

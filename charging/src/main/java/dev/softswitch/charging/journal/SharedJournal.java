@@ -48,14 +48,15 @@ public interface SharedJournal extends AutoCloseable {
     Tail read(String accountId, long afterVersion);
 
     /**
-     * Appends {@code event} if the account is at {@code expectedVersion} (0: it must not exist yet), updating the
-     * holder of {@code reservationId} as {@code holding} says, in one atomic step.
+     * Appends {@code events} (in order) if the account is at {@code expectedVersion} (0: it must not exist yet),
+     * updating the holder of {@code reservationId} as {@code holding} says, in one atomic step.
      *
-     * @return null if appended (the account is now at {@code expectedVersion + 1}), else what the caller missed
+     * @return null if appended (the account is now at {@code expectedVersion + events.size()}), else what the
+     *     caller missed
      * @throws JournalUnavailableException if the shared store cannot be reached or cannot make it durable; whether
      *                                     the event was appended is then unknown (read the account again)
      */
-    Tail append(String accountId, long expectedVersion, byte[] event, Holding holding, long reservationId);
+    Tail append(String accountId, long expectedVersion, List<byte[]> events, Holding holding, long reservationId);
 
     /**
      * Replaces the account's events up to {@code version} by {@code snapshot}, if the account still has them (a

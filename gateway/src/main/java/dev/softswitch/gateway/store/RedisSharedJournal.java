@@ -82,13 +82,13 @@ public final class RedisSharedJournal implements SharedJournal {
               end
               return {0, version, '', 0, redis.call('LRANGE', KEYS[1], expected - base, -1)}
             end
-            redis.call('RPUSH', KEYS[1], ARGV[2])
-            if ARGV[3] == '1' then
-              redis.call('HSET', KEYS[4], ARGV[4], ARGV[5])
-            elseif ARGV[3] == '2' then
-              redis.call('HDEL', KEYS[4], ARGV[4])
+            if ARGV[2] == '1' then
+              redis.call('HSET', KEYS[4], ARGV[3], ARGV[4])
+            elseif ARGV[2] == '2' then
+              redis.call('HDEL', KEYS[4], ARGV[3])
             end
-            return {1, version + 1}
+            redis.call('RPUSH', KEYS[1], unpack(ARGV, 5))
+            return {1, version + #ARGV - 4}
             """;
     private static final String COMPACT = """
             local base = tonumber(redis.call('GET', KEYS[2]) or '0')
@@ -243,9 +243,17 @@ public final class RedisSharedJournal implements SharedJournal {
     }
 
     @Override
-    public Tail append(String accountId, long expectedVersion, byte[] event, Holding holding, long reservationId) {
-        List<Object> r = script(APPEND, accountKeys(accountId), bytes(expectedVersion), event,
-                bytes(holding.ordinal()), bytes(reservationId), bytes(settings.node()));
+    public Tail append(String accountId, long expectedVersion, List<byte[]> events, Holding holding,
+                       long reservationId) {
+        byte[][] args = new byte[4 + events.size()][];
+        args[0] = bytes(expectedVersion);
+        args[1] = bytes(holding.ordinal());
+        args[2] = bytes(reservationId);
+        args[3] = bytes(settings.node());
+        for (int i = 0; i < events.size(); i++) {
+            args[4 + i] = events.get(i);
+        }
+        List<Object> r = script(APPEND, accountKeys(accountId), args);
         if ((Long) r.get(0) == 0) {
             conflicts.increment();
             return tail((Long) r.get(1), (byte[]) r.get(2), (Long) r.get(3), r.get(4));
