@@ -6,11 +6,13 @@
 # rate from its own SIPp client and carrier, and its own account (bench, bench2); the table adds them up.
 # Redis round trips per call come from the nodes' charging_store_requests_seconds_count.
 #
-#   bench/cps-store.sh [--seconds N] [--warmup RATE] [--jvm OPTS] [--jar JAR] [--callers N] RATE...
+#   bench/cps-store.sh [--seconds N] [--warmup RATE] [--jvm OPTS] [--jar JAR] [--redis-fsync always|everysec]
+#                      RATE...
 #
-# By default each node uses one account for all its calls: a hot account, the worst case for a shared store
-# (every change of it is one compare-and-set on one version). --callers N spreads each node's calls over N
-# accounts of its own (sipp-scenarios/many-accounts), as real traffic is.
+# Each node uses one account for all its calls (SIPp answers a challenge with one user name): a hot account, the
+# worst case for a shared store, every change of it one compare-and-set on one version, one after the other.
+# --redis-fsync everysec runs Redis without an fsync per write (and the nodes with durability: unchecked), to
+# show what the fsync costs; the gateway refuses that setting unless told to accept it.
 # Ports: SIP 17060/17062, HTTP 18100/18102, carriers 17080/17082, relay 10000-32767 (halved for two nodes),
 # SIPp media 44000-50000, Redis 17379.
 set -euo pipefail
@@ -20,15 +22,15 @@ seconds=15
 warmup=400
 jvm="-Xms2g -Xmx2g"
 jar=$root/gateway/target/gateway.jar
-callers=0
+fsync=always
 while (($#)); do
     case $1 in
         --seconds) seconds=$2; shift 2 ;;
         --warmup) warmup=$2; shift 2 ;;
         --jvm) jvm=$2; shift 2 ;;
         --jar) jar=$(realpath "$2"); shift 2 ;;
-        --callers) callers=$2; shift 2 ;;
-        -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+        --redis-fsync) fsync=$2; shift 2 ;;
+        -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
         -*) echo "unknown option $1" >&2; exit 2 ;;
         *) break ;;
     esac
@@ -48,25 +50,15 @@ stop_all() {
 trap 'stop_all; [[ -n ${redis_pid:-} ]] && kill "$redis_pid" 2>/dev/null; true' EXIT
 
 mkdir -p "$work/redis"
-redis-server --port 17379 --bind 127.0.0.1 --dir "$work/redis" --appendonly yes --appendfsync always --save "" \
+redis-server --port 17379 --bind 127.0.0.1 --dir "$work/redis" --appendonly yes --appendfsync "$fsync" --save "" \
     --logfile "$work/redis/redis.log" &
 redis_pid=$!
 for _ in $(seq 1 50); do redis-cli -p 17379 ping 2>/dev/null | grep -q PONG && break; sleep 0.1; done
 
+durability=fsync
+[[ $fsync == always ]] || durability=unchecked
 ha1() { printf '%s' "$1:softswitch:$1-demo" | "$2" | cut -d' ' -f1; }
 echo "    - { id: bench2, ha1Sha256: \"$(ha1 bench2 sha256sum)\", ha1Md5: \"$(ha1 bench2 md5sum)\", balance: \"100000000.00\", number: \"+447400000019\" }" > "$work/extra-accounts.yaml"
-# --callers: accounts n<node>c<i> with password <id>-demo, in every node's configuration, and a SIPp injection
-# file per node
-for n in 1 2; do
-    ((callers > 0)) || break
-    echo SEQUENTIAL > "$work/callers$n.csv"
-    for i in $(seq 1 "$callers"); do
-        id=n${n}c$i
-        echo "    - { id: $id, ha1Sha256: \"$(ha1 "$id" sha256sum)\", ha1Md5: \"$(ha1 "$id" md5sum)\", balance: \"100000000.00\" }" >> "$work/extra-accounts.yaml"
-        echo "$id;$id-demo" >> "$work/callers$n.csv"
-    done
-done
-
 # config NODE STORE: node 1 or 2; store embedded or redis
 config() {
     local n=$1 store=$2 nodes=$3 sip=$((17058 + 2 * $1)) http=$((18098 + 2 * $1)) carrier=$((17078 + 2 * $1))
@@ -76,7 +68,7 @@ config() {
         -e "s/portMin: 10000 .*/portMin: $lo/" -e "s/portMax: 32767/portMax: $hi/" \
         "$root/bench/gateway-bench.yaml" > "$work/node$n-$store.yaml"
     if [[ $store == redis ]]; then
-        sed -i "s|^  journal: ./var/journal|  store: { type: redis, uri: \"redis://127.0.0.1:17379\", node: node$n }|" \
+        sed -i "s|^  journal: ./var/journal|  store: { type: redis, uri: \"redis://127.0.0.1:17379\", node: node$n, durability: $durability }|" \
             "$work/node$n-$store.yaml"
     fi
     awk -v f="$work/extra-accounts.yaml" '{ print } /- \{ id: carol,/ { while ((getline l < f) > 0) print l; close(f) }' \
@@ -105,18 +97,17 @@ run() {
             sleep 0.2
         done
     done
-    echo "== $setup ($nodes node(s), $( ((callers > 0)) && echo "$callers accounts a node" || echo "one account a node"), logs in $work/$setup)"
+    echo "== $setup ($nodes node(s), Redis appendfsync $fsync, logs in $work/$setup)"
     local first=true
     for rate in "$warmup" "${rates[@]}"; do
         local per=$((rate / nodes)) before=() outs=() time=$seconds
         $first && time=10
         for n in $(seq 1 "$nodes"); do before+=("$(metric $((18098 + 2 * n)) charging_store_requests_seconds_count)"); done
         for n in $(seq 1 "$nodes"); do
-            local account=bench who=()
+            local account=bench
             ((n == 2)) && account=bench2
-            ((callers > 0)) && who=(--callers "$work/callers$n.csv")
             "$root/bench/cps.sh" --gateway "127.0.0.1:$((17058 + 2 * n))" --carrier-port $((17078 + 2 * n)) \
-                --gateway-pid "${pids[$((n - 1))]}" --account "$account" "${who[@]}" --sipp-media $((40000 + 4000 * n)) \
+                --gateway-pid "${pids[$((n - 1))]}" --account "$account" --sipp-media $((40000 + 4000 * n)) \
                 --seconds "$time" "$per" > "$work/$setup/rate$rate-node$n.txt" 2>&1 &
             outs+=($!)
         done

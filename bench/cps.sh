@@ -15,8 +15,6 @@
 #   --password P       its password (default A-demo, as in the demo and bench configurations)
 #   --number N         dialled number, the Request-URI user (default +447400123456)
 #   --transport u1|t1  SIP transport of the client leg (default u1)
-#   --callers FILE     SIPp injection file of callers (SEQUENTIAL, then account;password a line): the calls
-#                      spread over these accounts (sipp-scenarios/many-accounts) instead of --account
 #   --sipp-media P     SIPp media ports: the carrier binds P, the client P+2000 (default 46000; two runs at once need two)
 #
 # Self-check without a gateway (SIPp against SIPp):  bench/cps.sh --gateway 127.0.0.1:5080 100
@@ -32,7 +30,6 @@ account=alice
 password=
 number=+447400123456
 sipp_media=46000
-callers=
 transport=u1
 sweep=false
 rates=()
@@ -48,9 +45,8 @@ while (($#)); do
         --number) number=$2; shift 2 ;;
         --transport) transport=$2; shift 2 ;;
         --sipp-media) sipp_media=$2; shift 2 ;;
-        --callers) callers=$(realpath "$2"); scenarios=$root/sipp-scenarios/many-accounts; shift 2 ;;
         --sweep) sweep=true; shift ;;
-        -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
         -*) echo "unknown option $1" >&2; exit 2 ;;
         *) rates+=("$1"); shift ;;
     esac
@@ -134,7 +130,6 @@ for rate in "${rates[@]}"; do
     start=$(date +%s.%N)
     sipp -sf "$scenarios/uac.xml" -i 127.0.0.1 -mi 127.0.0.1 -mp $((sipp_media + 2000)) -t "$transport" \
         -s "$number" -set account "$account" -au "$account" -ap "${password:-$account-demo}" -d 1000 \
-        ${callers:+-inf "$callers"} \
         -r "$rate" -rp 1000 -m "$calls" -l "$limit" \
         -nostdin -timeout "${budget}s" -timeout_error -trace_err -error_file "$dir/client.err" \
         -trace_stat -stf "$dir/client-stat.csv" -fd 1 \
