@@ -61,9 +61,16 @@ abstract class AbstractServerTransaction extends AbstractTransaction implements 
         }
     }
 
-    /** The final response is out: the request goes once the current task on the core thread is done. */
+    /**
+     * The final response is out: the request goes once the current task on the core thread is done. If the
+     * core no longer takes tasks (the gateway is stopping), it simply stays: answering must not fail for it.
+     */
     final void releaseRequest() {
-        layer.timers().schedule(Duration.ZERO, () -> request = null);
+        try {
+            layer.timers().schedule(Duration.ZERO, () -> request = null);
+        } catch (RuntimeException e) {
+            TransactionLayer.LOG.debug("{}: request kept, the core takes no more tasks: {}", this, e.toString());
+        }
     }
 
     @Override

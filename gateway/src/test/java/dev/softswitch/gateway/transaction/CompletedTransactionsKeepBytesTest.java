@@ -9,9 +9,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.softswitch.gateway.testing.RecordingSipSender;
 import dev.softswitch.gateway.time.ManualTimerService;
+import dev.softswitch.gateway.time.Timeout;
+import dev.softswitch.gateway.time.TimerService;
 import dev.softswitch.gateway.transport.TransportType;
 import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.message.SIPResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.RejectedExecutionException;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -66,6 +71,29 @@ class CompletedTransactionsKeepBytesTest {
             assertThat(again).isNotSameAs(busy);
             assertThat(again.encode()).isEqualTo(busy.encode());
         }
+    }
+
+    @Test
+    void aCoreThatTakesNoMoreTasksDoesNotStopTheFinalResponse() {
+        TimerService stopping = new TimerService() {
+            @Override
+            public Instant now() {
+                return timers.now();
+            }
+
+            @Override
+            public Timeout schedule(Duration delay, Runnable task) {
+                throw new RejectedExecutionException("event executor terminated");
+            }
+        };
+        TransactionLayer stoppingLayer = new TransactionLayer(sender, stopping, TimerSettings.rfc3261(), tu);
+        stoppingLayer.onRequest(proxiedRequest("BYE", "z9hG4bKbye16", TransportType.TCP).build(), peer(TransportType.TCP));
+        ServerTransaction tx = tu.requests.get(tu.requests.size() - 1);
+
+        tx.respond(response(tx.request(), 200).build()); // over TCP Timer J is zero: nothing else is scheduled
+
+        assertThat(sender.statuses()).containsExactly(200);
+        assertThat(tx.state()).isEqualTo(TransactionState.TERMINATED);
     }
 
     @Test
