@@ -18,6 +18,9 @@
 #   --account A        caller account (default bench, credit for millions of calls)
 #   --password P       its password (default <account>-demo)
 #   --number N         dialled number (default +447400123456)
+#   --client-port P    the SIPp client's SIP port (default: SIPp's own choice, the first free from 5060)
+#   --sipp-media H:P   address and first port of the SIPp processes' media sockets (default 127.0.0.1:40000;
+#                      the carrier takes P, the client P + 1000)
 #
 # Each N: calls placed at --rate up to N at once (-l N, -m N), each held long enough for the
 # measurement (-d), then hung up by SIPp; SIPp's -timeout bounds the whole run.
@@ -35,6 +38,8 @@ warmup=50
 account=bench
 password=
 number=+447400123456
+client_port=
+sipp_media=127.0.0.1:40000
 counts=()
 
 while (($#)); do
@@ -49,7 +54,9 @@ while (($#)); do
         --account) account=$2; shift 2 ;;
         --password) password=$2; shift 2 ;;
         --number) number=$2; shift 2 ;;
-        -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
+        --sipp-media) sipp_media=$2; shift 2 ;;
+        --client-port) client_port=$2; shift 2 ;;
+        -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
         -*) echo "unknown option $1" >&2; exit 2 ;;
         *) counts+=("$1"); shift ;;
     esac
@@ -59,6 +66,8 @@ command -v sipp >/dev/null || { echo "sipp not installed: apt-get install sip-te
 command -v jcmd >/dev/null || { echo "jcmd not found: a JDK's bin must be on PATH" >&2; exit 2; }
 
 gateway_port=${gateway##*:}
+media_ip=${sipp_media%:*}
+media_port=${sipp_media##*:}
 if ! ss -Hlun "sport = :$gateway_port" | grep -q .; then
     echo "nothing listens on UDP $gateway: start the gateway first (see bench/README.md)" >&2
     exit 1
@@ -110,12 +119,12 @@ trap stop EXIT
 place() {
     local calls=$1 hold_ms=$2 name=$3 rate=$4 budget
     budget=$((calls / rate + hold_ms / 1000 + 60))
-    sipp -sf "$scenarios/uas.xml" -i 127.0.0.1 -p "$carrier_port" -mi 127.0.0.1 -mp 40000 -t u1 \
+    sipp -sf "$scenarios/uas.xml" -i 127.0.0.1 -p "$carrier_port" -mi "$media_ip" -mp "$media_port" -t u1 \
         -m "$calls" -nostdin -timeout "${budget}s" -trace_err -error_file "$work/$name.carrier.err" \
         > "$work/$name.carrier.out" 2>&1 &
     carrier_pid=$!
     sleep 0.5
-    sipp -sf "$scenarios/uac.xml" -i 127.0.0.1 -mi 127.0.0.1 -mp 41000 -t u1 \
+    sipp -sf "$scenarios/uac.xml" -i 127.0.0.1 ${client_port:+-p "$client_port"} -mi "$media_ip" -mp $((media_port + 1000)) -t u1 \
         -s "$number" -set account "$account" -au "$account" -ap "${password:-$account-demo}" -d "$hold_ms" \
         -r "$rate" -rp 1000 -m "$calls" -l "$calls" \
         -nostdin -timeout "${budget}s" -timeout_error -trace_err -error_file "$work/$name.client.err" \

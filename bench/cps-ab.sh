@@ -12,6 +12,9 @@
 #   --warmup RATE  JIT warm-up: 10 s at RATE before measuring (default 500)
 #   --jvm-a OPTS   JVM options of A (default "-Xms4g -Xmx4g"); --jvm-b OPTS likewise for B, e.g. the same
 #                  jar twice with --jvm-b "-Xms4g -Xmx4g -XX:+UseZGC" compares garbage collectors
+#   --config FILE  gateway configuration (default bench/gateway-bench.yaml); with other ports than the
+#                  default, pass the same ones to the options below
+#   --gateway H:P, --carrier-port P, --client-port P, --sipp-media H:P   passed to bench/cps.sh
 #
 # Example (before/after a change):
 #   git stash; mvn -B -q -DskipTests package; cp gateway/target/gateway.jar /tmp/before.jar; git stash pop
@@ -25,6 +28,9 @@ seconds=15
 warmup=500
 jvm_a="-Xms4g -Xmx4g"
 jvm_b="-Xms4g -Xmx4g"
+config=$root/bench/gateway-bench.yaml
+gateway=127.0.0.1:5060
+cps_opts=()
 while (($#)); do
     case $1 in
         --rounds) rounds=$2; shift 2 ;;
@@ -32,7 +38,10 @@ while (($#)); do
         --warmup) warmup=$2; shift 2 ;;
         --jvm-a) jvm_a=$2; shift 2 ;;
         --jvm-b) jvm_b=$2; shift 2 ;;
-        -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+        --config) config=$(realpath "$2"); shift 2 ;;
+        --gateway) gateway=$2; cps_opts+=("$1" "$2"); shift 2 ;;
+        --carrier-port|--client-port|--sipp-media) cps_opts+=("$1" "$2"); shift 2 ;;
+        -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
         -*) echo "unknown option $1" >&2; exit 2 ;;
         *) break ;;
     esac
@@ -45,8 +54,9 @@ rates=("$@")
 for jar in "$jar_a" "$jar_b"; do
     [[ -f $jar ]] || { echo "no such jar: $jar" >&2; exit 2; }
 done
-if ss -Hlun 'sport = :5060' | grep -q .; then
-    echo "UDP 5060 is taken: stop the running gateway first (pgrep -af gateway.jar)" >&2
+sip_port=${gateway##*:}
+if ss -Hlun "sport = :$sip_port" | grep -q .; then
+    echo "UDP $sip_port is taken: stop the running gateway first (pgrep -af gateway.jar)" >&2
     exit 1
 fi
 
@@ -67,17 +77,17 @@ measure() {
     local label=$1 jar=$2 jvm=$3 dir
     dir=$(mktemp -d /tmp/cps-ab.XXXXXX)
     # shellcheck disable=SC2086 # the options are words
-    (cd "$dir" && exec java $jvm -jar "$jar" --config "$root/bench/gateway-bench.yaml" \
+    (cd "$dir" && exec java $jvm -jar "$jar" --config "$config" \
         > "$dir/gateway.log" 2>&1) &
     gateway_pid=$!
     for _ in $(seq 1 100); do
-        ss -Hlun 'sport = :5060' | grep -q . && break
+        ss -Hlun "sport = :$sip_port" | grep -q . && break
         sleep 0.2
     done
-    ss -Hlun 'sport = :5060' | grep -q . || { echo "$label: gateway did not start (see $dir/gateway.log)" >&2; exit 1; }
-    "$root/bench/cps.sh" --account bench --seconds 10 --gateway-pid "$gateway_pid" "$warmup" > "$dir/warmup.txt"
+    ss -Hlun "sport = :$sip_port" | grep -q . || { echo "$label: gateway did not start (see $dir/gateway.log)" >&2; exit 1; }
+    "$root/bench/cps.sh" "${cps_opts[@]}" --account bench --seconds 10 --gateway-pid "$gateway_pid" "$warmup" > "$dir/warmup.txt"
     echo "== $label: $jar, $jvm (logs in $dir)"
-    "$root/bench/cps.sh" --account bench --seconds "$seconds" --gateway-pid "$gateway_pid" --sweep "${rates[@]}" \
+    "$root/bench/cps.sh" "${cps_opts[@]}" --account bench --seconds "$seconds" --gateway-pid "$gateway_pid" --sweep "${rates[@]}" \
         | grep -v '^logs:'
     stop_gateway
 }

@@ -107,7 +107,7 @@ run() {
             local account=bench
             ((n == 2)) && account=bench2
             "$root/bench/cps.sh" --gateway "127.0.0.1:$((17058 + 2 * n))" --carrier-port $((17078 + 2 * n)) \
-                --gateway-pid "${pids[$((n - 1))]}" --account "$account" --sipp-media $((40000 + 4000 * n)) \
+                --gateway-pid "${pids[$((n - 1))]}" --account "$account" --sipp-media 127.0.0.1:$((40000 + 4000 * n)) \
                 --seconds "$time" "$per" > "$work/$setup/rate$rate-node$n.txt" 2>&1 &
             outs+=($!)
         done

@@ -15,7 +15,9 @@
 #   --password P       its password (default A-demo, as in the demo and bench configurations)
 #   --number N         dialled number, the Request-URI user (default +447400123456)
 #   --transport u1|t1  SIP transport of the client leg (default u1)
-#   --sipp-media P     SIPp media ports: the carrier binds P, the client P+2000 (default 46000; two runs at once need two)
+#   --client-port P    the SIPp client's SIP port (default: SIPp's own choice, the first free from 5060)
+#   --sipp-media H:P   address and first port of the SIPp processes' media sockets (default 127.0.0.1:46000;
+#                      the carrier takes P, the client P + 2000)
 #
 # Self-check without a gateway (SIPp against SIPp):  bench/cps.sh --gateway 127.0.0.1:5080 100
 set -euo pipefail
@@ -29,8 +31,9 @@ carrier_port=5080
 account=alice
 password=
 number=+447400123456
-sipp_media=46000
 transport=u1
+client_port=
+sipp_media=127.0.0.1:46000
 sweep=false
 rates=()
 
@@ -45,8 +48,9 @@ while (($#)); do
         --number) number=$2; shift 2 ;;
         --transport) transport=$2; shift 2 ;;
         --sipp-media) sipp_media=$2; shift 2 ;;
+        --client-port) client_port=$2; shift 2 ;;
         --sweep) sweep=true; shift ;;
-        -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
         -*) echo "unknown option $1" >&2; exit 2 ;;
         *) rates+=("$1"); shift ;;
     esac
@@ -56,6 +60,8 @@ $sweep || ((${#rates[@]} == 1)) || { echo "several rates need --sweep" >&2; exit
 command -v sipp >/dev/null || { echo "sipp not installed: apt-get install sip-tester" >&2; exit 2; }
 
 gateway_port=${gateway##*:}
+media_ip=${sipp_media%:*}
+media_port=${sipp_media##*:}
 # The carrier behind the gateway; in the self-check (no gateway) a far end that challenges the client
 # as the gateway does, since the client scenario authenticates.
 far_end=$scenarios/uas.xml
@@ -119,7 +125,7 @@ for rate in "${rates[@]}"; do
     dir=$work/$rate
     mkdir -p "$dir"
 
-    sipp -sf "$far_end" -i 127.0.0.1 -p "$carrier_port" -mi 127.0.0.1 -mp "$sipp_media" -t u1 \
+    sipp -sf "$far_end" -i 127.0.0.1 -p "$carrier_port" -mi "$media_ip" -mp "$media_port" -t u1 \
         -m "$calls" -nostdin -timeout "${budget}s" -trace_err -error_file "$dir/carrier.err" \
         > "$dir/carrier.out" 2>&1 &
     carrier_pid=$!
@@ -128,7 +134,7 @@ for rate in "${rates[@]}"; do
     children_cpu "$dir/times.before"
     gateway_before=$(cpu_ticks "$gateway_pid")
     start=$(date +%s.%N)
-    sipp -sf "$scenarios/uac.xml" -i 127.0.0.1 -mi 127.0.0.1 -mp $((sipp_media + 2000)) -t "$transport" \
+    sipp -sf "$scenarios/uac.xml" -i 127.0.0.1 ${client_port:+-p "$client_port"} -mi "$media_ip" -mp $((media_port + 2000)) -t "$transport" \
         -s "$number" -set account "$account" -au "$account" -ap "${password:-$account-demo}" -d 1000 \
         -r "$rate" -rp 1000 -m "$calls" -l "$limit" \
         -nostdin -timeout "${budget}s" -timeout_error -trace_err -error_file "$dir/client.err" \

@@ -29,6 +29,7 @@ import dev.softswitch.gateway.config.ConfigException;
 import dev.softswitch.gateway.config.GatewayConfig;
 import dev.softswitch.gateway.config.HttpConfig;
 import dev.softswitch.gateway.config.ProductConfig;
+import dev.softswitch.gateway.config.MediaConfig;
 import dev.softswitch.gateway.config.RelayPoolConfig;
 import dev.softswitch.gateway.log.RateLimitedLog;
 import dev.softswitch.gateway.metrics.GatewayMetrics;
@@ -185,14 +186,13 @@ public final class Gateway implements AutoCloseable {
             closeables.add(nodeWatch);
         }
 
-        RelayPoolConfig pool = config.media().socketPool();
-        relay = MediaRelay.builder(new MediaRelayConfig(config.media().host(), config.media().portMin(),
-                        config.media().portMax(), 1))
-                .socketPool(SocketPoolSettings.DEFAULT.withMaxPairs(pool.maxPairs())
-                        .withPrebindPairs(pool.prebindPairs()).withQuarantine(pool.quarantine()))
-                .start();
-        closeables.add(relay);
+        relay = startRelay(config.media(), config.media().host());
+        // The relay.* metrics are those of the first address; further ones add ports and relay threads.
         new MediaRelayMetrics(relay).bindTo(registry);
+        List<MediaRelay> relays = new ArrayList<>(List.of(relay));
+        for (String host : config.media().moreHosts()) {
+            relays.add(startRelay(config.media(), host));
+        }
 
         timers = new WheelTimerService(core, clock, TIMER_TICK);
         closeables.add(timers);
@@ -235,7 +235,7 @@ public final class Gateway implements AutoCloseable {
                 .clients(new ClientVersionCheck(config.clients().app(), config.clients().minimumVersions()))
                 .throttle(throttle)
                 .charging(charging, chargingExecutor, callRecords)
-                .relay(new MediaRelayPorts(relay, new MediaTimeouts(config.media().timeout(), config.media().holdTimeout())))
+                .relay(new MediaRelayPorts(relays, new MediaTimeouts(config.media().timeout(), config.media().holdTimeout())))
                 .routing(routing, subscribers::get)
                 .metrics(metrics)
                 .overload(overload)
@@ -276,6 +276,17 @@ public final class Gateway implements AutoCloseable {
      * Opens each configured account the store does not hold yet on its product, its opening balance a credit lot
      * with the product's validity; accounts the journal holds keep what they have.
      */
+    /** A media relay on {@code host} with the configured port range and socket pool, closed with the gateway. */
+    private MediaRelay startRelay(MediaConfig media, String host) throws Exception {
+        RelayPoolConfig pool = media.socketPool();
+        MediaRelay started = MediaRelay.builder(new MediaRelayConfig(host, media.portMin(), media.portMax(), 1))
+                .socketPool(SocketPoolSettings.DEFAULT.withMaxPairs(pool.maxPairs())
+                        .withPrebindPairs(pool.prebindPairs()).withQuarantine(pool.quarantine()))
+                .start();
+        closeables.add(started);
+        return started;
+    }
+
     private void openConfiguredAccounts(GatewayConfig config) {
         Set<String> existing = new HashSet<>(accounts.accountIds());
         for (AccountConfig a : config.charging().accounts()) {

@@ -21,15 +21,19 @@ final class CallRegistry {
     record LegRef(Call call, boolean clientSide, DialogPeer peer) {
     }
 
-    private final Map<String, LegRef> byDialog = new HashMap<>();
+    /** A dialog on one leg: its Call-ID and the gateway's own tag, the strings its {@link DialogLeg} holds anyway. */
+    private record DialogKey(String callId, String localTag) {
+    }
+
+    private final Map<DialogKey, LegRef> byDialog = new HashMap<>();
     private final Map<ServerTransaction, Call> byInvite = new IdentityHashMap<>();
     /** The other way round, so that the call need not keep its INVITE transaction to the end (issue 14). */
     private final Map<Call, ServerTransaction> inviteOf = new IdentityHashMap<>();
     /** Each live call with the dialog keys it holds. */
-    private final Map<Call, List<String>> calls = new IdentityHashMap<>();
+    private final Map<Call, List<DialogKey>> calls = new IdentityHashMap<>();
 
-    private static String key(String callId, String localTag) {
-        return callId + '\u0000' + localTag;
+    private static DialogKey key(String callId, String localTag) {
+        return new DialogKey(callId, localTag);
     }
 
     void add(Call call, ServerTransaction invite) {
@@ -40,14 +44,14 @@ final class CallRegistry {
 
     /** Registers one leg's dialog of a live call. */
     void bindLeg(Call call, DialogLeg leg, boolean clientSide) {
-        String key = key(leg.callId(), leg.localTag());
+        DialogKey key = key(leg.callId(), leg.localTag());
         byDialog.put(key, new LegRef(call, clientSide, leg.peer()));
         calls.get(call).add(key);
     }
 
     /** Forgets one leg's dialog (a failed carrier attempt before the next one, RTE-5). */
     void unbind(DialogLeg leg) {
-        String key = key(leg.callId(), leg.localTag());
+        DialogKey key = key(leg.callId(), leg.localTag());
         LegRef ref = byDialog.remove(key);
         if (ref != null) {
             calls.get(ref.call()).remove(key);
@@ -76,7 +80,7 @@ final class CallRegistry {
         if (invite != null) {
             byInvite.remove(invite);
         }
-        List<String> keys = calls.remove(call);
+        List<DialogKey> keys = calls.remove(call);
         if (keys != null) {
             keys.forEach(byDialog::remove);
         }

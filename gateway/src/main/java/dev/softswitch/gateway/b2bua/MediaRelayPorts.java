@@ -11,34 +11,63 @@ import dev.softswitch.media.srtp.SrtpMasterKey;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** {@link RelayPorts} on the gateway's own media relay (the media-relay module). */
+/**
+ * {@link RelayPorts} on the gateway's own media relays (the media-relay module), one per relay address:
+ * calls take them in turn, and a call whose relay has no ports left tries the next ones.
+ */
 public final class MediaRelayPorts implements RelayPorts {
 
     private static final Logger log = LoggerFactory.getLogger(MediaRelayPorts.class);
 
-    private final MediaRelay relay;
+    private final List<MediaRelay> relays;
     private final MediaTimeouts timeouts;
+    private final AtomicInteger next = new AtomicInteger();
 
     public MediaRelayPorts(MediaRelay relay, MediaTimeouts timeouts) {
-        this.relay = relay;
+        this(List.of(relay), timeouts);
+    }
+
+    public MediaRelayPorts(List<MediaRelay> relays, MediaTimeouts timeouts) {
+        if (relays.isEmpty()) {
+            throw new IllegalArgumentException("no media relay");
+        }
+        this.relays = List.copyOf(relays);
         this.timeouts = timeouts;
     }
 
     @Override
     public CompletableFuture<Handle> allocate(String callId) {
-        return relay.allocateAsync(callId).whenComplete((session, error) -> {
-            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        int first = Math.floorMod(next.getAndIncrement(), relays.size());
+        return allocate(callId, first, relays.size()).whenComplete((session, error) -> {
+            Throwable cause = unwrap(error);
             if (cause != null && !(cause instanceof PortsExhaustedException)) {
                 log.warn("call {}: media relay failed", callId, cause);
             }
         }).thenApply(SessionHandle::new);
+    }
+
+    /** From relay {@code index} on, {@code left} relays in all, while the ones tried have no ports. */
+    private CompletableFuture<RelaySession> allocate(String callId, int index, int left) {
+        CompletableFuture<RelaySession> session = relays.get(index).allocateAsync(callId);
+        if (left <= 1) {
+            return session;
+        }
+        return session.exceptionallyCompose(error -> unwrap(error) instanceof PortsExhaustedException
+                ? allocate(callId, (index + 1) % relays.size(), left - 1)
+                : CompletableFuture.failedFuture(error));
+    }
+
+    private static Throwable unwrap(Throwable error) {
+        return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
     }
 
     private final class SessionHandle implements Handle {

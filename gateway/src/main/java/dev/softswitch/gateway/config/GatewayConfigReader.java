@@ -195,7 +195,8 @@ final class GatewayConfigReader {
         Duration holdTimeout = duration(r, "holdTimeout", MediaConfig.DEFAULT_HOLD_TIMEOUT);
         RelayPoolConfig socketPool = r.mapping("socketPool", "{ maxPairs: 4096, prebindPairs: 0, quarantine: 500ms }",
                 GatewayConfigReader::socketPool, RelayPoolConfig.DEFAULT);
-        return r.build(() -> new MediaConfig(host, portMin, portMax, timeout, holdTimeout, socketPool));
+        List<String> moreHosts = r.texts("moreHosts", "[127.0.0.2, 127.0.0.3]", List.of());
+        return r.build(() -> new MediaConfig(host, portMin, portMax, timeout, holdTimeout, socketPool, moreHosts));
     }
 
     private static RelayPoolConfig socketPool(MappingReader r) {

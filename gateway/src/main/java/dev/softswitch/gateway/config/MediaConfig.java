@@ -1,14 +1,17 @@
 package dev.softswitch.gateway.config;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The media relay's address and UDP port range (RTP takes the even port, RTCP the next, RFC 3550
  * §11), how long an answered call may go without RTP before it is ended (MED-5): {@code timeout}
  * while active, {@code holdTimeout} while on hold, and how bound sockets are kept between calls.
+ * {@code moreHosts} are further relay addresses, each with the same port range, pool and its own relay
+ * thread: one address holds at most a quarter of its port range in calls (4 ports a call).
  */
 public record MediaConfig(String host, int portMin, int portMax, Duration timeout, Duration holdTimeout,
-                          RelayPoolConfig socketPool) {
+                          RelayPoolConfig socketPool, List<String> moreHosts) {
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
     public static final Duration DEFAULT_HOLD_TIMEOUT = Duration.ofHours(2);
@@ -23,8 +26,21 @@ public record MediaConfig(String host, int portMin, int portMax, Duration timeou
         this(host, portMin, portMax, timeout, holdTimeout, RelayPoolConfig.DEFAULT);
     }
 
+    /** A relay on one address. */
+    public MediaConfig(String host, int portMin, int portMax, Duration timeout, Duration holdTimeout,
+                       RelayPoolConfig socketPool) {
+        this(host, portMin, portMax, timeout, holdTimeout, socketPool, List.of());
+    }
+
     public MediaConfig {
         Checks.notBlank("host", host);
+        moreHosts = List.copyOf(moreHosts == null ? List.of() : moreHosts);
+        for (String more : moreHosts) {
+            Checks.notBlank("moreHosts", more);
+            if (more.equals(host) || moreHosts.indexOf(more) != moreHosts.lastIndexOf(more)) {
+                throw new InvalidValueException("moreHosts", more + " is named twice (each address has its own ports)");
+            }
+        }
         Checks.port("portMin", portMin);
         Checks.port("portMax", portMax);
         if (portMin % 2 != 0) {

@@ -5,11 +5,16 @@ import gov.nist.javax.sip.message.SIPRequest;
 import java.util.Map;
 import java.util.Set;
 
-/** What both client transactions (RFC 3261 §17.1) hold: their key, request, destination and listener. */
+/**
+ * What both client transactions (RFC 3261 §17.1) hold: their key, request, destination and listener. Once
+ * the final response has reached the listener, the transaction lets go of the parsed request: nothing
+ * retransmits it any more, and a completed transaction lives on for up to 32 s (issue 14).
+ */
 abstract class AbstractClientTransaction extends AbstractTransaction implements ClientTransaction {
 
     final ClientTransactionKey key;
-    final SIPRequest request;
+    final String method;
+    SIPRequest request;
     final Endpoint destination;
     final ClientTransactionListener listener;
 
@@ -18,13 +23,18 @@ abstract class AbstractClientTransaction extends AbstractTransaction implements 
             ClientTransactionListener listener) {
         super(layer, transitions, initial);
         this.key = key;
+        this.method = request.getMethod();
         this.request = request;
         this.destination = destination;
         this.listener = listener;
     }
 
+    /** @throws IllegalStateException once the final response has been handled: the request is gone */
     @Override
     public final SIPRequest request() {
+        if (request == null) {
+            throw new IllegalStateException(this + " has its final response and no longer holds its request");
+        }
         return request;
     }
 

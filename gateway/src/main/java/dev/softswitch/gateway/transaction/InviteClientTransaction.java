@@ -71,7 +71,8 @@ final class InviteClientTransaction extends AbstractClientTransaction {
     private Duration timerAInterval;
     private Timeout timerA;
     private Timeout timerB;
-    private SIPRequest ack;
+    /** The ACK of a non-2xx final response, encoded, to send again on each retransmission of it. */
+    private byte[] ack;
     private NonInviteClientTransaction cancel;
 
     InviteClientTransaction(TransactionLayer layer, ClientTransactionKey key, SIPRequest request,
@@ -126,13 +127,14 @@ final class InviteClientTransaction extends AbstractClientTransaction {
                     startTimer(layer.settings().transactionTimeout(), this::terminate);
                     abandonPendingCancel();
                     listener.onFinal(this, response);
+                    request = null;
                 } else {
                     stopRetransmitting();
-                    ack = SipMessages.ackForNon2xx(request, response);
-                    layer.trySend(ack, destination);
+                    ack = layer.trySendEncoded(SipMessages.ackForNon2xx(request, response), destination);
                     moveTo(COMPLETED);
                     abandonPendingCancel();
                     listener.onFinal(this, response);
+                    request = null;
                     startTimer(destination.transport().isReliable() ? Duration.ZERO : TimerSettings.TIMER_D,
                             this::terminate);
                 }
@@ -143,8 +145,8 @@ final class InviteClientTransaction extends AbstractClientTransaction {
                 }
             }
             case COMPLETED -> {
-                if (code >= 300) {
-                    layer.trySend(ack, destination);
+                if (code >= 300 && ack != null) {
+                    layer.tryResend(ack, destination);
                 }
             }
             default -> {

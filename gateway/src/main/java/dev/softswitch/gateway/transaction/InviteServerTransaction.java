@@ -70,7 +70,6 @@ final class InviteServerTransaction extends AbstractServerTransaction {
             CONFIRMED, Set.of(TERMINATED),
             ACCEPTED, Set.of(TERMINATED));
 
-    private SIPResponse lastResponse;
     private Duration timerGInterval;
     private Timeout timerG;
     private Timeout timerH;
@@ -81,7 +80,7 @@ final class InviteServerTransaction extends AbstractServerTransaction {
 
     /** Sends 100 Trying (RFC 3261 §17.2.1: the transaction answers at once rather than after 200 ms). */
     void start() {
-        respond(request.createResponse(SIPResponse.TRYING));
+        respond(request().createResponse(SIPResponse.TRYING));
     }
 
     @Override
@@ -90,6 +89,9 @@ final class InviteServerTransaction extends AbstractServerTransaction {
         switch (state()) {
             case PROCEEDING -> {
                 send(response);
+                if (code >= 200) {
+                    releaseRequest();
+                }
                 if (code >= 300) {
                     moveTo(COMPLETED);
                     TimerSettings s = layer.settings();
@@ -99,13 +101,15 @@ final class InviteServerTransaction extends AbstractServerTransaction {
                     }
                     timerH = startTimer(s.transactionTimeout(), this::onTimerH);
                 } else if (code >= 200) {
+                    // Accepted absorbs retransmitted INVITEs; the TU retransmits the 2xx itself (RFC 6026 §7.1).
+                    lastResponse = null;
                     moveTo(ACCEPTED);
                     startTimer(layer.settings().transactionTimeout(), this::terminate);
                 }
             }
             case ACCEPTED -> {
                 if (code >= 200 && code < 300) {
-                    send(response);
+                    layer.trySendResponse(response, source);
                 } else {
                     TransactionLayer.LOG.debug("{}: dropping {} in ACCEPTED", this, code);
                 }
@@ -116,8 +120,8 @@ final class InviteServerTransaction extends AbstractServerTransaction {
 
     /** A retransmission of the INVITE (RFC 3261 §17.2.1). */
     void onRetransmission() {
-        if ((state() == PROCEEDING || state() == COMPLETED) && lastResponse != null) {
-            layer.trySendResponse(lastResponse, source);
+        if (state() == PROCEEDING || state() == COMPLETED) {
+            resend();
         }
     }
 
@@ -138,7 +142,7 @@ final class InviteServerTransaction extends AbstractServerTransaction {
         if (state() != COMPLETED) {
             return;
         }
-        layer.trySendResponse(lastResponse, source);
+        resend();
         timerGInterval = layer.settings().doubledCapped(timerGInterval);
         timerG = startTimer(timerGInterval, this::onTimerG);
     }
@@ -148,11 +152,6 @@ final class InviteServerTransaction extends AbstractServerTransaction {
             moveTo(TERMINATED);
             layer.tu().onServerTimeout(this);
         }
-    }
-
-    private void send(SIPResponse response) {
-        lastResponse = response;
-        layer.trySendResponse(response, source);
     }
 
     @Override

@@ -114,6 +114,7 @@ final class NonInviteClientTransaction extends AbstractClientTransaction {
         cancel(timerF);
         moveTo(COMPLETED);
         listener.onFinal(this, response);
+        request = null;
         startTimer(destination.transport().isReliable() ? Duration.ZERO : layer.settings().t4(), this::terminate);
     }
 
@@ -146,6 +147,6 @@ final class NonInviteClientTransaction extends AbstractClientTransaction {
 
     @Override
     public String toString() {
-        return "NonInviteClientTransaction[" + request.getMethod() + " " + key.branch() + ", " + state() + "]";
+        return "NonInviteClientTransaction[" + method + " " + key.branch() + ", " + state() + "]";
     }
 }

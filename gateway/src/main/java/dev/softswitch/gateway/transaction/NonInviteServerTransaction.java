@@ -68,8 +68,6 @@ final class NonInviteServerTransaction extends AbstractServerTransaction {
             PROCEEDING, Set.of(COMPLETED, TERMINATED),
             COMPLETED, Set.of(TERMINATED));
 
-    private SIPResponse lastResponse;
-
     NonInviteServerTransaction(TransactionLayer layer, ServerTransactionKey key, SIPRequest request, Endpoint source) {
         super(layer, TRANSITIONS, TRYING, key, request, source);
     }
@@ -80,14 +78,14 @@ final class NonInviteServerTransaction extends AbstractServerTransaction {
             TransactionLayer.LOG.debug("{}: dropping {} in {}", this, response.getStatusCode(), state());
             return;
         }
-        lastResponse = response;
-        layer.trySendResponse(response, source);
+        send(response);
         if (response.getStatusCode() < 200) {
             if (state() == TRYING) {
                 moveTo(PROCEEDING);
             }
             return;
         }
+        releaseRequest();
         moveTo(COMPLETED);
         startTimer(source.transport().isReliable() ? Duration.ZERO : layer.settings().transactionTimeout(),
                 this::terminate);
@@ -95,13 +93,13 @@ final class NonInviteServerTransaction extends AbstractServerTransaction {
 
     /** A retransmission of the request (RFC 3261 §17.2.2). */
     void onRetransmission() {
-        if (lastResponse != null && state() != TERMINATED) {
-            layer.trySendResponse(lastResponse, source);
+        if (state() != TERMINATED) {
+            resend();
         }
     }
 
     @Override
     public String toString() {
-        return "NonInviteServerTransaction[" + request.getMethod() + " " + key.branch() + ", " + state() + "]";
+        return "NonInviteServerTransaction[" + method + " " + key.branch() + ", " + state() + "]";
     }
 }

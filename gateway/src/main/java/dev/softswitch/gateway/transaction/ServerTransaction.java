@@ -7,8 +7,15 @@ import gov.nist.javax.sip.message.SIPResponse;
 /** A server transaction (RFC 3261 §17.2) as its transaction user sees it. */
 public interface ServerTransaction {
 
-    /** The request that created the transaction. */
+    /**
+     * The request that created the transaction, until it has been answered with a final response: after
+     * that the transaction keeps only the response's bytes (issue 14), and this throws
+     * {@link IllegalStateException} once the SIP core thread's current task is over.
+     */
     SIPRequest request();
+
+    /** The request's method, for the whole life of the transaction. */
+    String method();
 
     /** Where the request came from. */
     Endpoint source();

@@ -3,6 +3,7 @@ package dev.softswitch.gateway.transaction;
 import dev.softswitch.gateway.log.RateLimitedLog;
 import dev.softswitch.gateway.sip.SipMessages;
 import dev.softswitch.gateway.time.TimerService;
+import dev.softswitch.gateway.transport.EncodedResponse;
 import dev.softswitch.gateway.transport.Endpoint;
 import dev.softswitch.gateway.transport.SipSender;
 import gov.nist.javax.sip.header.To;
@@ -214,7 +215,7 @@ public final class TransactionLayer {
         try {
             tu.onRequest(tx);
         } catch (RuntimeException e) {
-            TU_FAILURES.error(e.getClass().getName(), "transaction user failed on {}", tx.request().getMethod(), e);
+            TU_FAILURES.error(e.getClass().getName(), "transaction user failed on {}", tx.method(), e);
             TransactionState s = tx.state();
             if (s == TransactionState.TRYING || s == TransactionState.PROCEEDING) {
                 tx.respond(withToTag(tx.request().createResponse(SIPResponse.SERVER_INTERNAL_ERROR)));
@@ -273,13 +274,48 @@ public final class TransactionLayer {
         }
     }
 
-    /** Sends a response on the request's connection (§18.2.2); a server transaction has nobody to report a failure to but the log. */
-    void trySendResponse(SIPResponse response, Endpoint requestSource) {
+    /** Sends a request and returns its bytes, to send again; null (logged) if it could not be sent. */
+    byte[] trySendEncoded(SIPRequest request, Endpoint destination) {
+        try {
+            LOG.debug("sending {} to {}", request.getMethod(), destination);
+            return sender.sendEncoded(request, destination);
+        } catch (RuntimeException e) {
+            TU_FAILURES.warn("send:" + e.getClass().getName(), "sending {} failed: {}", request.getMethod(), e.toString());
+            return null;
+        }
+    }
+
+    /** Sends bytes from {@link #trySendEncoded} again. */
+    void tryResend(byte[] bytes, Endpoint destination) {
+        try {
+            sender.resend(bytes, destination);
+        } catch (RuntimeException e) {
+            TU_FAILURES.warn("send:" + e.getClass().getName(), "sending again failed: {}", e.toString());
+        }
+    }
+
+    /**
+     * Sends a response on the request's connection (§18.2.2) and returns it encoded, to send again; a server
+     * transaction has nobody to report a failure to but the log (then null).
+     */
+    EncodedResponse trySendResponse(SIPResponse response, Endpoint requestSource) {
         try {
             LOG.debug("sending {} {}", response.getStatusCode(), response.getCSeq().getMethod());
-            sender.sendResponse(response, requestSource);
+            return sender.sendEncodedResponse(response, requestSource);
         } catch (RuntimeException e) {
             TU_FAILURES.warn("send:" + e.getClass().getName(), "sending {} failed: {}", response.getStatusCode(),
+                    e.toString());
+            return null;
+        }
+    }
+
+    /** Sends a response again from its bytes, as {@link #trySendResponse} sent it. */
+    void tryResendResponse(EncodedResponse response, Endpoint requestSource) {
+        try {
+            LOG.debug("sending {} again", response.statusCode());
+            sender.resendResponse(response, requestSource);
+        } catch (RuntimeException e) {
+            TU_FAILURES.warn("send:" + e.getClass().getName(), "sending {} failed: {}", response.statusCode(),
                     e.toString());
         }
     }

@@ -7,7 +7,9 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.MessageToMessageEncoder;
+import gov.nist.javax.sip.parser.StringMsgParser;
 import java.nio.charset.StandardCharsets;
+import java.text.ParseException;
 import java.util.List;
 
 /**
@@ -28,6 +30,15 @@ public final class SipMessageEncoder extends MessageToMessageEncoder<SIPMessage>
     @Override
     protected void encode(ChannelHandlerContext ctx, SIPMessage message, List<Object> out) {
         out.add(Unpooled.wrappedBuffer(encode(message, transport)));
+    }
+
+    /** A message this encoder wrote, parsed back (for senders that deal in messages: test fakes). */
+    static SIPMessage parse(byte[] bytes) {
+        try {
+            return new StringMsgParser().parseSIPMessage(bytes, true, false, null);
+        } catch (ParseException e) {
+            throw new IllegalStateException("a message the gateway encoded does not parse: " + e.getMessage(), e);
+        }
     }
 
     static byte[] encode(SIPMessage message, TransportType transport) {

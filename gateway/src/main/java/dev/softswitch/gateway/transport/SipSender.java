@@ -10,6 +10,20 @@ public interface SipSender {
     void send(SIPMessage message, Endpoint destination);
 
     /**
+     * Sends a request as {@link #send} does and returns the bytes sent, so that a transaction can send it
+     * again ({@link #resend}) without keeping the message (issue 14). The default encodes it for the record.
+     */
+    default byte[] sendEncoded(SIPMessage message, Endpoint destination) {
+        send(message, destination);
+        return SipMessageEncoder.encode(message, destination.transport());
+    }
+
+    /** Sends bytes from {@link #sendEncoded} to {@code destination} again. The default parses them back and sends the message. */
+    default void resend(byte[] bytes, Endpoint destination) {
+        send(SipMessageEncoder.parse(bytes), destination);
+    }
+
+    /**
      * Sends a response back to where the request came from, per RFC 3261 §18.2.2: over a reliable
      * transport on the connection the request arrived on (or a new one to the Via's received/rport),
      * over UDP to the top Via's received address and rport (or its sent-by).
@@ -23,6 +37,25 @@ public interface SipSender {
      */
     default void sendResponse(SIPResponse response, Endpoint requestSource) {
         sendResponse(response);
+    }
+
+    /**
+     * Sends a response as {@link #sendResponse(SIPResponse, Endpoint)} does and returns it encoded, so that a
+     * server transaction can send it again ({@link #resendResponse}) without keeping the message (issue 14).
+     * The default, for senders that deal in messages, sends the message and encodes it for the record.
+     */
+    default EncodedResponse sendEncodedResponse(SIPResponse response, Endpoint requestSource) {
+        sendResponse(response, requestSource);
+        return EncodedResponse.of(response, requestSource);
+    }
+
+    /**
+     * Sends {@code response} again the way {@link #sendEncodedResponse} sent it: over a reliable transport on
+     * {@code requestSource}'s connection while it is open, otherwise to the address its Via named. The
+     * default parses it back and sends the message.
+     */
+    default void resendResponse(EncodedResponse response, Endpoint requestSource) {
+        sendResponse(response.parse(), requestSource);
     }
 
     /** The host and port this gateway puts in Via and Contact for {@code transport}. */

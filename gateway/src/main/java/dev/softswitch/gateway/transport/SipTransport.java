@@ -152,38 +152,29 @@ public final class SipTransport implements SipSender, AutoCloseable {
 
     @Override
     public void send(SIPMessage message, Endpoint destination) {
+        // Encoded on the sender's thread: the event loop only writes bytes, and a message the sender changes
+        // afterwards (a retransmission) never races with its encoding.
+        sendEncoded(message, destination);
+    }
+
+    @Override
+    public byte[] sendEncoded(SIPMessage message, Endpoint destination) {
         Objects.requireNonNull(message, "message");
         Objects.requireNonNull(destination, "destination");
-        if (destination.transport().isReliable()) {
-            sendOnConnection(message, destination);
-        } else {
-            sendDatagram(message, destination.address());
-        }
+        byte[] bytes = SipMessageEncoder.encode(message, destination.transport());
+        sendBytes(bytes, destination, message.getFirstLine().trim());
+        return bytes;
+    }
+
+    @Override
+    public void resend(byte[] bytes, Endpoint destination) {
+        sendBytes(bytes, destination, "a message again");
     }
 
     /** RFC 3261 §18.2.2: see {@link SipSender#sendResponse}. */
     @Override
     public void sendResponse(SIPResponse response) {
-        Via via = response.getTopmostVia();
-        if (via == null) {
-            LOG.warn("Cannot send a response without a Via: {}", response.getFirstLine());
-            return;
-        }
-        TransportType transport;
-        try {
-            transport = TransportType.parse(via.getTransport());
-        } catch (IllegalArgumentException e) {
-            LOG.warn("Cannot send a response over transport {}", via.getTransport());
-            return;
-        }
-        InetSocketAddress destination;
-        try {
-            destination = ViaResponseAddress.resolve(via);
-        } catch (IllegalArgumentException e) {
-            LOG.debug("Cannot send {}: {}", response.getFirstLine(), e.getMessage());
-            return;
-        }
-        send(response, new Endpoint(destination, transport));
+        sendEncodedResponse(response, null);
     }
 
     /**
@@ -193,39 +184,80 @@ public final class SipTransport implements SipSender, AutoCloseable {
      */
     @Override
     public void sendResponse(SIPResponse response, Endpoint requestSource) {
+        sendEncodedResponse(response, requestSource);
+    }
+
+    /** Encoded once, here on the sender's thread; the bytes go out now and, for a retransmission, again later. */
+    @Override
+    public EncodedResponse sendEncodedResponse(SIPResponse response, Endpoint requestSource) {
+        Objects.requireNonNull(response, "response");
+        EncodedResponse encoded = EncodedResponse.of(response, viaDestination(response));
+        resendResponse(encoded, requestSource);
+        return encoded;
+    }
+
+    @Override
+    public void resendResponse(EncodedResponse response, Endpoint requestSource) {
         Channel channel = requestSource != null && requestSource.transport().isReliable()
                 ? connections.find(requestSource) : null;
         if (channel != null) {
-            write(channel, response, requestSource.transport());
-        } else {
-            sendResponse(response);
+            channel.writeAndFlush(Unpooled.wrappedBuffer(response.bytes())).addListener(failureLogger(channel.remoteAddress()));
+        } else if (response.viaDestination() != null) {
+            sendBytes(response.bytes(), response.viaDestination(), "a " + response.statusCode() + " response");
         }
     }
 
-    private void sendDatagram(SIPMessage message, InetSocketAddress destination) {
+    /** Where the response's top Via sends it (§18.2.2), or null (logged) when it names nowhere usable. */
+    private static Endpoint viaDestination(SIPResponse response) {
+        Via via = response.getTopmostVia();
+        if (via == null) {
+            LOG.warn("Cannot send a response without a Via: {}", response.getFirstLine());
+            return null;
+        }
+        TransportType transport;
+        try {
+            transport = TransportType.parse(via.getTransport());
+        } catch (IllegalArgumentException e) {
+            LOG.warn("Cannot send a response over transport {}", via.getTransport());
+            return null;
+        }
+        try {
+            return new Endpoint(ViaResponseAddress.resolve(via), transport);
+        } catch (IllegalArgumentException e) {
+            LOG.debug("Cannot send {}: {}", response.getFirstLine(), e.getMessage());
+            return null;
+        }
+    }
+
+    private void sendBytes(byte[] bytes, Endpoint destination, Object what) {
+        if (destination.transport().isReliable()) {
+            sendOnConnection(bytes, destination, what);
+        } else {
+            sendDatagram(bytes, destination.address());
+        }
+    }
+
+    private void sendDatagram(byte[] bytes, InetSocketAddress destination) {
         Channel udp = datagramChannelFor(destination);
         if (udp == null) {
             throw new IllegalStateException("no UDP listen point is bound");
         }
-        // Encoded here, on the sender's thread: the event loop only writes bytes, and a message the
-        // sender changes afterwards (a retransmission) never races with its encoding.
-        byte[] bytes = SipMessageEncoder.encode(message, TransportType.UDP);
         udp.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(bytes), destination))
                 .addListener(failureLogger(destination));
     }
 
-    private void sendOnConnection(SIPMessage message, Endpoint destination) {
+    /** {@code what} names the message in a failure's log line (its first line, or a response's status). */
+    private void sendOnConnection(byte[] bytes, Endpoint destination, Object what) {
         if (connector == null) {
             throw new IllegalStateException("not started");
         }
         ChannelFuture connection = connections.findOrConnect(destination, this::connect);
-        byte[] bytes = SipMessageEncoder.encode(message, destination.transport());
         connection.addListener((ChannelFutureListener) f -> {
             if (f.isSuccess()) {
                 f.channel().writeAndFlush(Unpooled.wrappedBuffer(bytes)).addListener(failureLogger(f.channel().remoteAddress()));
             } else {
                 SEND_FAILURES.warn("connect:" + f.cause().getClass().getName(), "Cannot connect to {} to send {}: {}",
-                        destination, message.getFirstLine().trim(), f.cause().toString());
+                        destination, what, f.cause().toString());
             }
         });
     }
@@ -239,11 +271,6 @@ public final class SipTransport implements SipSender, AutoCloseable {
                 .handler(new SipStreamChannelInitializer(TransportType.TLS, settings, handler, counters, connections,
                         SipTlsHandlerFactory.client(tlsClients.forPeer(destination.address()), destination.address())))
                 .connect(destination.address());
-    }
-
-    private static void write(Channel channel, SIPMessage message, TransportType transport) {
-        channel.writeAndFlush(Unpooled.wrappedBuffer(SipMessageEncoder.encode(message, transport)))
-                .addListener(failureLogger(channel.remoteAddress()));
     }
 
     private static ChannelFutureListener failureLogger(Object destination) {

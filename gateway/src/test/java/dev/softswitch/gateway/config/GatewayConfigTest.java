@@ -361,6 +361,20 @@ class GatewayConfigTest {
     }
 
     @Test
+    void furtherRelayAddressesAreReadAndEachMayBeNamedOnce() {
+        GatewayConfig one = GatewayConfig.parse(VALID, "test.yaml");
+        GatewayConfig three = GatewayConfig.parse(VALID.replace("portMax: 39999 }",
+                "portMax: 39999, moreHosts: [127.0.0.2, 127.0.0.3] }"), "test.yaml");
+
+        assertThat(one.media().moreHosts()).isEmpty();
+        assertThat(three.media().moreHosts()).containsExactly("127.0.0.2", "127.0.0.3");
+        assertThatThrownBy(() -> GatewayConfig.parse(VALID.replace("portMax: 39999 }",
+                "portMax: 39999, moreHosts: [127.0.0.2, 127.0.0.2] }"), "test.yaml"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("127.0.0.2 is named twice");
+    }
+
+    @Test
     void aSocketPoolThatCannotBeBoundIsRefused() {
         assertThatThrownBy(() -> GatewayConfig.parse(VALID.replace("portMax: 39999 }",
                 "portMax: 39999, socketPool: { maxPairs: 10, prebindPairs: 20 } }"), "test.yaml"))

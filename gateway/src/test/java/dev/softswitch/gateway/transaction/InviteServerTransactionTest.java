@@ -133,14 +133,15 @@ class InviteServerTransactionTest {
     @Test
     void twoHundredMovesToAcceptedWhichAbsorbsInviteRetransmissionsAndSends2xxRetransmissionsUntilTimerL() {
         ServerTransaction tx = receive(TransportType.UDP);
-        var ok = response(tx.request(), 200).build();
+        var request = tx.request();
+        var ok = response(request, 200).build();
         tx.respond(ok);
         assertThat(tx.state()).isEqualTo(TransactionState.ACCEPTED);
 
         layer.onRequest(proxiedRequest("INVITE", BRANCH, TransportType.UDP).build(), peer(TransportType.UDP));
         timers.advance(ms(500));
         tx.respond(ok);
-        tx.respond(response(tx.request(), 486).build());
+        tx.respond(response(request, 486).build());
         timers.advance(ms(31499));
         assertThat(tx.state()).isEqualTo(TransactionState.ACCEPTED);
         timers.advance(ms(1));

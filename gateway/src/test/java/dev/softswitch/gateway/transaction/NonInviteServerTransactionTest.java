@@ -51,12 +51,13 @@ class NonInviteServerTransactionTest {
     @Test
     void timerJKeepsTheCompletedTransactionFor64T1OverUdp() {
         ServerTransaction tx = receive(TransportType.UDP);
-        tx.respond(response(tx.request(), 200).build());
+        var request = tx.request();
+        tx.respond(response(request, 200).build());
         assertThat(tx.state()).isEqualTo(TransactionState.COMPLETED);
 
         timers.advance(ms(31999));
         retransmit(TransportType.UDP);
-        tx.respond(response(tx.request(), 500).build());
+        tx.respond(response(request, 500).build());
         assertThat(tx.state()).isEqualTo(TransactionState.COMPLETED);
         timers.advance(ms(1));
 

@@ -78,6 +78,47 @@ class SipTransportLoopbackTest {
     }
 
     @Test
+    void aResponseSentAgainFromItsBytesGoesWhereItWentTheFirstTimeOverUdpAndTcp() throws Exception {
+        try (DatagramSocket client = new DatagramSocket(0, LOOPBACK)) {
+            client.setSoTimeout(TIMEOUT_MILLIS);
+            byte[] request = options("udp-again").via("SIP/2.0/UDP 127.0.0.1:5999;branch=z9hG4bK-udp2;rport").bytes();
+            client.send(new DatagramPacket(request, request.length, new InetSocketAddress(LOOPBACK, port)));
+            InboundMessage inbound = received.poll(TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+            assertThat(inbound).isNotNull();
+
+            EncodedResponse sent = transport.sendEncodedResponse(((SIPRequest) inbound.message()).createResponse(486),
+                    inbound.source());
+            transport.resendResponse(sent, inbound.source());
+
+            for (int i = 0; i < 2; i++) {
+                DatagramPacket answer = new DatagramPacket(new byte[4096], 4096);
+                client.receive(answer);
+                assertThat(java.util.Arrays.copyOf(answer.getData(), answer.getLength())).isEqualTo(sent.bytes());
+            }
+            assertThat(sent.statusCode()).isEqualTo(486);
+            assertThat(sent.viaDestination()).isEqualTo(new Endpoint(
+                    new InetSocketAddress(LOOPBACK, client.getLocalPort()), TransportType.UDP));
+        }
+        try (Socket client = new Socket(LOOPBACK, port)) {
+            client.setSoTimeout(TIMEOUT_MILLIS);
+            // No rport: only the connection the request came on reaches the client.
+            String request = options("tcp-again").via("SIP/2.0/TCP 127.0.0.1:5999;branch=z9hG4bK-tcp2").text();
+            client.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            client.getOutputStream().flush();
+            InboundMessage inbound = received.poll(TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+            assertThat(inbound).isNotNull();
+
+            EncodedResponse sent = transport.sendEncodedResponse(((SIPRequest) inbound.message()).createResponse(486),
+                    inbound.source());
+            transport.resendResponse(sent, inbound.source());
+
+            String expected = new String(sent.bytes(), StandardCharsets.US_ASCII);
+            assertThat(readMessage(client.getInputStream())).isEqualTo(expected);
+            assertThat(readMessage(client.getInputStream())).isEqualTo(expected);
+        }
+    }
+
+    @Test
     void optionsOverTcpIsDeliveredAndTheResponseUsesTheSameConnection() throws Exception {
         try (Socket client = new Socket(LOOPBACK, port)) {
             client.setSoTimeout(TIMEOUT_MILLIS);

@@ -66,7 +66,9 @@ public final class RelayEndpoint {
         }
     }
 
-    private final String name;
+    /** The name is {@code owner + role}, built when asked for: a live call keeps no string per endpoint (issue 14). */
+    private final String owner;
+    private final String role;
     private final LongSupplier nanoTime;
     private final long latchWindowNanos;
     private final AtomicReference<Remote> remote;
@@ -86,7 +88,13 @@ public final class RelayEndpoint {
      *                    latch; zero accepts the signalled address only
      */
     public RelayEndpoint(String name, LongSupplier nanoTime, Duration latchWindow) {
-        this.name = Objects.requireNonNull(name, "name");
+        this(name, "", nanoTime, latchWindow);
+    }
+
+    /** An endpoint named {@code owner + role}, e.g. a call id and {@code "/client/rtp"}. */
+    public RelayEndpoint(String owner, String role, LongSupplier nanoTime, Duration latchWindow) {
+        this.owner = Objects.requireNonNull(owner, "owner");
+        this.role = Objects.requireNonNull(role, "role");
         this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
         this.latchWindowNanos = checkLatchWindow(latchWindow).toNanos();
         this.remote = new AtomicReference<>(new Remote(null, null, false, nanoTime.getAsLong(), Set.of()));
@@ -102,7 +110,7 @@ public final class RelayEndpoint {
     }
 
     public String name() {
-        return name;
+        return role.isEmpty() ? owner : owner + role;
     }
 
     /** Attaches the bound socket; packets for this endpoint are dropped until it is attached. */
@@ -229,6 +237,6 @@ public final class RelayEndpoint {
 
     @Override
     public String toString() {
-        return name + "->" + remote();
+        return name() + "->" + remote();
     }
 }

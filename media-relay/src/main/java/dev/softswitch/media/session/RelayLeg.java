@@ -21,20 +21,27 @@ public final class RelayLeg {
     private final RelayEndpoint rtp;
     private final RelayEndpoint rtcp;
     private final EventExecutor eventLoop;
-    private final String name;
+    /** The leg's name is {@code owner + role}, built when needed (SRTP set-up): no string per live leg (issue 14). */
+    private final String owner;
+    private final String role;
     private SrtpLegCrypto crypto;
 
     RelayLeg(InetSocketAddress localRtp, RelayEndpoint rtp, RelayEndpoint rtcp) {
-        this(localRtp, rtp, rtcp, null, rtp.name());
+        this(localRtp, rtp, rtcp, null, rtp.name(), "");
+    }
+
+    RelayLeg(InetSocketAddress localRtp, RelayEndpoint rtp, RelayEndpoint rtcp, EventExecutor eventLoop, String name) {
+        this(localRtp, rtp, rtcp, eventLoop, name, "");
     }
 
     RelayLeg(InetSocketAddress localRtp, RelayEndpoint rtp, RelayEndpoint rtcp, EventExecutor eventLoop,
-             String name) {
+             String owner, String role) {
         this.localRtp = Objects.requireNonNull(localRtp, "localRtp");
         this.rtp = Objects.requireNonNull(rtp, "rtp");
         this.rtcp = Objects.requireNonNull(rtcp, "rtcp");
         this.eventLoop = eventLoop;
-        this.name = Objects.requireNonNull(name, "name");
+        this.owner = Objects.requireNonNull(owner, "owner");
+        this.role = Objects.requireNonNull(role, "role");
     }
 
     /** The relay's RTP address on this leg: what the SDP sent to this leg's peer must carry. */
@@ -101,7 +108,7 @@ public final class RelayLeg {
         if (crypto != null && crypto.hasKeys(remoteKey, localKey)) {
             return;
         }
-        SrtpLegCrypto next = new SrtpLegCrypto(remoteKey, localKey, name);
+        SrtpLegCrypto next = new SrtpLegCrypto(remoteKey, localKey, owner + role);
         rtp.transformers(next.rtpDecrypt(), next.rtpEncrypt());
         rtcp.transformers(next.rtcpDecrypt(), next.rtcpEncrypt());
         retire(crypto);

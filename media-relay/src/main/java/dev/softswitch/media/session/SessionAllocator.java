@@ -126,10 +126,10 @@ public final class SessionAllocator {
         }
 
         private RelaySession newSession(PooledPair client, PooledPair carrier) {
-            RelayEndpoint clientRtp = new RelayEndpoint(callId + "/client/rtp", nanoTime, latchWindow);
-            RelayEndpoint clientRtcp = new RelayEndpoint(callId + "/client/rtcp", nanoTime, latchWindow);
-            RelayEndpoint carrierRtp = new RelayEndpoint(callId + "/carrier/rtp", nanoTime, latchWindow);
-            RelayEndpoint carrierRtcp = new RelayEndpoint(callId + "/carrier/rtcp", nanoTime, latchWindow);
+            RelayEndpoint clientRtp = new RelayEndpoint(callId, "/client/rtp", nanoTime, latchWindow);
+            RelayEndpoint clientRtcp = new RelayEndpoint(callId, "/client/rtcp", nanoTime, latchWindow);
+            RelayEndpoint carrierRtp = new RelayEndpoint(callId, "/carrier/rtp", nanoTime, latchWindow);
+            RelayEndpoint carrierRtcp = new RelayEndpoint(callId, "/carrier/rtcp", nanoTime, latchWindow);
             DirectionCounter clientToCarrier = new DirectionCounter(totals);
             DirectionCounter carrierToClient = new DirectionCounter(totals);
             clientRtp.attach(client.rtp());
@@ -146,9 +146,9 @@ public final class SessionAllocator {
             RelaySession[] self = new RelaySession[1];
             self[0] = new RelaySession(callId,
                     new RelayLeg(new InetSocketAddress(bindAddress, client.port()), clientRtp, clientRtcp, loop,
-                            callId + "/client"),
+                            callId, "/client"),
                     new RelayLeg(new InetSocketAddress(bindAddress, carrier.port()), carrierRtp, carrierRtcp, loop,
-                            callId + "/carrier"),
+                            callId, "/carrier"),
                     clientToCarrier, carrierToClient, loop,
                     then -> pool.release(pairs, then),
                     () -> {
