@@ -9,9 +9,11 @@ import dev.softswitch.charging.journal.JournalUnavailableException;
 import dev.softswitch.charging.journal.NoJournal;
 import dev.softswitch.charging.money.Money;
 import dev.softswitch.charging.session.ChargingEngine;
+import dev.softswitch.gateway.auth.Throttle;
 import dev.softswitch.gateway.config.ChargingConfig;
 import dev.softswitch.gateway.config.StoreConfig;
 import dev.softswitch.gateway.store.RedisSharedJournal;
+import dev.softswitch.gateway.store.SharedBans;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import org.slf4j.Logger;
@@ -21,6 +23,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -124,6 +127,18 @@ final class ChargingStores {
             }
         }, period, period, TimeUnit.MILLISECONDS);
         return watch;
+    }
+
+    /** With a shared store ({@code watch} not null): the throttle's bans are shared with the other nodes. */
+    static void shareBans(NodeWatch watch, RedisSharedJournal redis, Throttle throttle,
+                          Executor core) {
+        if (watch == null) {
+            return;
+        }
+        SharedBans bans = new SharedBans(redis,
+                watch.executor(), b -> core.execute(() -> throttle.adopt(b.kind(), b.key(), b.until())));
+        throttle.onBan(bans::banned);
+        watch.everyBeat(bans::poll);
     }
 
     /** The call record of a call settled without its node: {@code cause} says why (restart, node lost). */

@@ -36,7 +36,6 @@ import dev.softswitch.gateway.metrics.GatewayMetrics;
 import dev.softswitch.gateway.probe.TrunkProber;
 import dev.softswitch.gateway.routing.RoutingService;
 import dev.softswitch.gateway.store.RedisSharedJournal;
-import dev.softswitch.gateway.store.SharedBans;
 import dev.softswitch.gateway.time.TimerService;
 import dev.softswitch.gateway.time.Timeout;
 import dev.softswitch.gateway.time.WheelTimerService;
@@ -223,12 +222,7 @@ public final class Gateway implements AutoCloseable {
                 new NonceService(timers::now, auth.nonceTtl(), new SecureRandom()), MAX_TRACKED_NONCES, timers::now,
                 user -> subscribers.get().find(user).map(Subscriber::credentials));
         throttle = new Throttle(auth.throttle(), timers::now, metrics);
-        if (nodeWatch != null) { // bans are shared with the other nodes (SCL-1)
-            SharedBans bans = new SharedBans(sharedStore, nodeWatch.executor(),
-                    b -> core.execute(() -> throttle.adopt(b.kind(), b.key(), b.until())));
-            throttle.onBan(bans::banned);
-            nodeWatch.everyBeat(bans::poll);
-        }
+        ChargingStores.shareBans(nodeWatch, sharedStore, throttle, core);
         b2bua = B2buaHandler.builder()
                 .sip(transport, timers, timerSettings)
                 .auth(authenticator)
