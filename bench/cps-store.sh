@@ -47,13 +47,20 @@ stop_all() {
     for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
     pids=()
 }
-trap 'stop_all; [[ -n ${redis_pid:-} ]] && kill "$redis_pid" 2>/dev/null; true' EXIT
+stop_redis() {
+    if [[ -n ${redis_pid:-} ]]; then
+        kill "$redis_pid" 2>/dev/null || true
+        wait "$redis_pid" 2>/dev/null || true   # its port is free for the next run
+    fi
+}
+trap 'stop_all; stop_redis' EXIT
 
 mkdir -p "$work/redis"
 redis-server --port 17379 --bind 127.0.0.1 --dir "$work/redis" --appendonly yes --appendfsync "$fsync" --save "" \
     --logfile "$work/redis/redis.log" &
 redis_pid=$!
 for _ in $(seq 1 50); do redis-cli -p 17379 ping 2>/dev/null | grep -q PONG && break; sleep 0.1; done
+redis-cli -p 17379 ping | grep -q PONG || { echo "redis-server did not start: $work/redis/redis.log" >&2; exit 1; }
 
 durability=fsync
 [[ $fsync == always ]] || durability=unchecked
