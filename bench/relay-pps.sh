@@ -18,13 +18,14 @@
 #
 # Options: --seconds S (10) --warmup S (5) --ptime MS (20) --rounds N (1) --targets "gateway rtpengine"
 #   --jar PATH (gateway/target/gateway.jar, built if missing) --jvm "OPTS" (-Xms4g -Xmx4g)
+#   --jar-b PATH: a second gateway build, measured as target gateway-b after gateway in every round (A/B)
 #   --sip-port P (15060) --http-port P (18080) --carrier-port P (15080) --ng-port P (15062)
 #   --media MIN-MAX (40000-50999) --lock FILE (/tmp/bench.lock: each relay's run holds it)
 # Prints one line per run and keeps every log in the printed /tmp/relay-pps.* directory.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
-seconds=10 warmup=5 ptime=20 rounds=1 targets="gateway rtpengine" jar="" jvm="-Xms4g -Xmx4g"
+seconds=10 warmup=5 ptime=20 rounds=1 targets="gateway rtpengine" jar="" jar_b="" jvm="-Xms4g -Xmx4g"
 sip_port=15060 http_port=18080 carrier_port=15080 ng_port=15062 media=40000-50999 lock=/tmp/bench.lock
 runs=()
 while [ $# -gt 0 ]; do
@@ -35,6 +36,7 @@ while [ $# -gt 0 ]; do
     --rounds) rounds=$2; shift 2 ;;
     --targets) targets=$2; shift 2 ;;
     --jar) jar=$2; shift 2 ;;
+    --jar-b) jar_b=$2; shift 2 ;;
     --jvm) jvm=$2; shift 2 ;;
     --sip-port) sip_port=$2; shift 2 ;;
     --http-port) http_port=$2; shift 2 ;;
@@ -47,6 +49,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 [ ${#runs[@]} -gt 0 ] || runs=(plain:500 srtp:250)
+if [ -n "$jar_b" ]; then targets=$(sed 's/\bgateway\b/gateway gateway-b/' <<< "$targets"); fi
 [ "$rounds" -le 5 ] && [ "$seconds" -le 60 ] || { echo "at most 5 rounds of 60 s" >&2; exit 2; }
 media_min=${media%-*} media_max=${media#*-}
 
@@ -70,6 +73,7 @@ cp_blaster="$out/classes/gateway/target/test-classes:$out/classes/gateway/target
 cp_blaster+=":$out/classes/media-relay/target/test-classes:$out/classes/media-relay/target/classes"
 cp_blaster+=":$out/classes/charging/target/classes:$(tr ':' '\n' < "$out/cp.txt" | grep '\.jar$' | paste -sd:)"
 cp "${jar:-$root/gateway/target/gateway.jar}" "$out/gateway.jar"
+[ -z "$jar_b" ] || cp "$jar_b" "$out/gateway-b.jar"
 command -v rtpengine > /dev/null || case " $targets " in *" rtpengine "*)
   echo "rtpengine not installed: apt-get install rtpengine-daemon (Debian 12: 10.5)" >&2; exit 1 ;; esac
 
@@ -94,14 +98,14 @@ wait_udp() {
   return 1
 }
 
-start_gateway() { # $1 = log prefix
+start_gateway() { # $1 = log prefix, $2 = jar
   local dir="$1.gw"
   mkdir -p "$dir"
   sed -e "s/port: 15060 }/port: $sip_port }/g" -e "s/^  port: 18080/  port: $http_port/" \
       -e "s/portMin: 40000/portMin: $media_min/" -e "s/portMax: 50999/portMax: $media_max/" \
       -e "s/^    port: 15080/    port: $carrier_port/" "$root/bench/relay-bench.yaml" > "$dir/relay-bench.yaml"
   # shellcheck disable=SC2086
-  (cd "$dir" && exec java $jvm -jar "$out/gateway.jar" --config relay-bench.yaml > gateway.log 2>&1) &
+  (cd "$dir" && exec java $jvm -jar "$2" --config relay-bench.yaml > gateway.log 2>&1) &
   relay_pid=$!
   wait_udp "$sip_port"
 }
@@ -122,8 +126,8 @@ for round in $(seq "$rounds"); do
       log="$out/r$round.$mode.$calls.$target"
       exec 9> "$lock"
       flock 9
-      if [ "$target" = gateway ]; then
-        start_gateway "$log" || { echo "gateway did not start, see $log.gw/gateway.log" >&2; stop_relay; exit 1; }
+      if [ "$target" != rtpengine ]; then
+        start_gateway "$log" "$out/$target.jar" || { echo "gateway did not start, see $log.gw/gateway.log" >&2; stop_relay; exit 1; }
         where=(--gateway "$sip_port" --carrier-port "$carrier_port")
       else
         start_rtpengine "$log" || { echo "rtpengine did not start, see $log.rtpengine.log" >&2; stop_relay; exit 1; }
