@@ -18,16 +18,17 @@
 #
 # Options: --seconds S (10) --warmup S (5) --ptime MS (20) --rounds N (1) --targets "gateway rtpengine"
 #   --jar PATH (gateway/target/gateway.jar, built if missing) --jvm "OPTS" (-Xms4g -Xmx4g)
-#   --jar-b PATH: a second gateway build, measured as target gateway-b after gateway in every round (A/B)
+#   --jar-b PATH: another gateway build, measured as target gateway-b right after gateway in every round
+#   (A/B); repeat it for more builds (gateway-c, gateway-d, ...)
 #   --sip-port P (15060) --http-port P (18080) --carrier-port P (15080) --ng-port P (15062)
-#   --media MIN-MAX (40000-50999) --lock FILE (/tmp/bench.lock: each relay's run holds it)
+#   --media MIN-MAX (40000-50999) --lock FILE (/tmp/bench.lock, held for each MODE:CALLS of a round)
 # Prints one line per run and keeps every log in the printed /tmp/relay-pps.* directory.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
-seconds=10 warmup=5 ptime=20 rounds=1 targets="gateway rtpengine" jar="" jar_b="" jvm="-Xms4g -Xmx4g"
+seconds=10 warmup=5 ptime=20 rounds=1 targets="gateway rtpengine" jar="" jvm="-Xms4g -Xmx4g"
 sip_port=15060 http_port=18080 carrier_port=15080 ng_port=15062 media=40000-50999 lock=/tmp/bench.lock
-runs=()
+runs=() jars_b=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --seconds) seconds=$2; shift 2 ;;
@@ -36,7 +37,7 @@ while [ $# -gt 0 ]; do
     --rounds) rounds=$2; shift 2 ;;
     --targets) targets=$2; shift 2 ;;
     --jar) jar=$2; shift 2 ;;
-    --jar-b) jar_b=$2; shift 2 ;;
+    --jar-b) jars_b+=("$2"); shift 2 ;;
     --jvm) jvm=$2; shift 2 ;;
     --sip-port) sip_port=$2; shift 2 ;;
     --http-port) http_port=$2; shift 2 ;;
@@ -49,7 +50,9 @@ while [ $# -gt 0 ]; do
   esac
 done
 [ ${#runs[@]} -gt 0 ] || runs=(plain:500 srtp:250)
-if [ -n "$jar_b" ]; then targets=$(sed 's/\bgateway\b/gateway gateway-b/' <<< "$targets"); fi
+names_b="" letters=(b c d e f)
+for i in "${!jars_b[@]}"; do names_b+=" gateway-${letters[$i]}"; done
+[ -z "$names_b" ] || targets=$(sed "s/\bgateway\b/gateway$names_b/" <<< "$targets")
 [ "$rounds" -le 5 ] && [ "$seconds" -le 60 ] || { echo "at most 5 rounds of 60 s" >&2; exit 2; }
 media_min=${media%-*} media_max=${media#*-}
 
@@ -73,7 +76,7 @@ cp_blaster="$out/classes/gateway/target/test-classes:$out/classes/gateway/target
 cp_blaster+=":$out/classes/media-relay/target/test-classes:$out/classes/media-relay/target/classes"
 cp_blaster+=":$out/classes/charging/target/classes:$(tr ':' '\n' < "$out/cp.txt" | grep '\.jar$' | paste -sd:)"
 cp "${jar:-$root/gateway/target/gateway.jar}" "$out/gateway.jar"
-[ -z "$jar_b" ] || cp "$jar_b" "$out/gateway-b.jar"
+for i in "${!jars_b[@]}"; do cp "${jars_b[$i]}" "$out/gateway-${letters[$i]}.jar"; done
 command -v rtpengine > /dev/null || case " $targets " in *" rtpengine "*)
   echo "rtpengine not installed: apt-get install rtpengine-daemon (Debian 12: 10.5)" >&2; exit 1 ;; esac
 
@@ -122,10 +125,11 @@ printf '%-9s %-5s %5s %6s %8s %9s %13s %7s %8s %8s\n' target mode calls ptime pp
 for round in $(seq "$rounds"); do
   for run in "${runs[@]}"; do
     mode=${run%%:*} calls=${run#*:}
+    # The targets of one MODE:CALLS run back to back under the lock, so that they share the machine's state.
+    exec 9> "$lock"
+    flock 9
     for target in $targets; do
       log="$out/r$round.$mode.$calls.$target"
-      exec 9> "$lock"
-      flock 9
       if [ "$target" != rtpengine ]; then
         start_gateway "$log" "$out/$target.jar" || { echo "gateway did not start, see $log.gw/gateway.log" >&2; stop_relay; exit 1; }
         where=(--gateway "$sip_port" --carrier-port "$carrier_port")
@@ -137,7 +141,6 @@ for round in $(seq "$rounds"); do
           dev.softswitch.gateway.e2e.GatewayRtpBench "$calls" "$seconds" "$mode" --ptime "$ptime" \
           --warmup "$warmup" "${where[@]}" --pid "$relay_pid" > "$log.blaster.log" 2>&1 || true
       stop_relay
-      flock -u 9
       line=$(grep '^RESULT ' "$log.blaster.log" || true)
       if [ -z "$line" ]; then
         echo "$target $mode $calls: no result, see $log.blaster.log" >&2
@@ -150,5 +153,6 @@ for round in $(seq "$rounds"); do
         echo "  check failed: srtpFailed=$(get srtpFailed) not172=$(get not172)" >&2
       fi
     done
+    flock -u 9
   done
 done

@@ -94,7 +94,8 @@ final class BenchCarrier implements AutoCloseable {
 
     /** The carrier's SDP answer for call {@code call}: PCMU to its RTP socket on {@code port}. */
     static String answerSdp(int call, int port) {
-        return "v=0\r\no=carrier " + call + " 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+        return "v=0\r\no=carrier " + call + " 1 IN IP4 " + GatewayRtpBench.MEDIA_HOST + "\r\ns=-\r\nc=IN IP4 "
+                + GatewayRtpBench.MEDIA_HOST + "\r\nt=0 0\r\n"
                 + "m=audio " + port + " RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\na=ptime:20\r\na=sendrecv\r\n";
     }
 

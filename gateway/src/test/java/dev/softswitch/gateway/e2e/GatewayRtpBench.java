@@ -49,18 +49,33 @@ import java.util.regex.Pattern;
  * the relay's carrier port, both read from the SDP each side received. With {@code srtp} the client
  * offers RTP/SAVP with an SDES key and encrypts with jitsi-srtp; the carrier stays plain RTP.
  *
- * <p>Measured as media-relay's RelayPacketRateBench does: packets/s relayed (the relay's counter over
- * the measurement window), relay CPU from ThreadMXBean over the "media-relay" threads, packets per
- * relay CPU-second, loss, and latency (send to receive, by sequence number). Bounded: at most 2,000
- * calls, 60 s of measurement, and every socket, thread and the gateway are closed at the end.
+ * <p>The relay is the gateway in this JVM (the default), a gateway process ({@code --gateway}: its
+ * trunk must point at {@code --carrier-port}, where this bench answers as the carrier) or rtpengine
+ * ({@code --rtpengine}: calls set up with ng offer and answer, see {@link RtpengineNg}); for the last
+ * two, {@code --pid} names the process whose CPU (utime + stime from /proc, all threads) is measured.
+ * bench/relay-pps.sh runs both external relays with this bench.
  *
- * <p>Arguments: {@code calls seconds plain|srtp}.
+ * <p>Measured as media-relay's RelayPacketRateBench does: packets/s relayed (the relay's counter over
+ * the measurement window, or what the peers received for an external relay), CPU of the relay's
+ * process (in this JVM: the whole JVM, bench included, and the "media-relay" threads alone), packets
+ * per CPU-second, loss, and latency (send to receive, by sequence number). The last line, {@code
+ * RESULT ...}, is for scripts. Bounded: at most 2,500 calls, 60 s of measurement, and every socket,
+ * thread and the gateway are closed at the end.
+ *
+ * <p>Arguments: {@code calls seconds plain|srtp [--ptime MS] [--warmup S] [--gateway SIP_PORT
+ * --carrier-port PORT --pid PID | --rtpengine NG_PORT --pid PID]}; {@code --ptime} (20 ms) sets the
+ * packet interval of every stream, {@code --warmup} (2 s) the streaming before the measurement.
  */
 public final class GatewayRtpBench {
 
     private static final int PACKET = 172;
     private static final int HISTORY = 1024;
     private static final int MAX_CALLS = 2500;
+    /**
+     * The peers' RTP sockets live on their own loopback address, so that the thousands of ephemeral
+     * ports they take never collide with the relay's port range on 127.0.0.1.
+     */
+    static final String MEDIA_HOST = "127.0.0.2";
     private static final Duration SIP_LIMIT = Duration.ofSeconds(10);
     private static final Pattern M_AUDIO = Pattern.compile("(?m)^m=audio (\\d+) (\\S+)");
     private static final Pattern C_LINE = Pattern.compile("(?m)^c=IN IP4 (\\S+)");
@@ -110,11 +125,7 @@ public final class GatewayRtpBench {
         }
     }
 
-    /**
-     * {@code calls seconds plain|srtp [--ptime MS] [--warmup S] [--gateway SIP_PORT --carrier-port PORT --pid PID]
-     * [--rtpengine NG_PORT --pid PID]}: without {@code --gateway} or {@code --rtpengine} the gateway runs in
-     * this JVM.
-     */
+    /** The arguments, see the class comment. */
     record Options(int calls, int seconds, boolean srtp, int ptimeMs, int warmupSeconds, int externalSipPort,
                    int carrierSipPort, int ngPort, int pid) {
         static Options parse(String[] args) {
@@ -312,6 +323,7 @@ public final class GatewayRtpBench {
         } else {
             offer = MediaEndToEndTest.plainOffer(port);
         }
+        offer = offer.replace("IN IP4 127.0.0.1", "IN IP4 " + MEDIA_HOST);
         String answer;
         if (options.ngPort > 0) {
             answer = ngOfferAnswer(i, offer);
@@ -400,7 +412,7 @@ public final class GatewayRtpBench {
 
     private static DatagramChannel open(Selector selector, int index) throws IOException {
         DatagramChannel ch = DatagramChannel.open(StandardProtocolFamily.INET);
-        ch.bind(new InetSocketAddress("127.0.0.1", 0));
+        ch.bind(new InetSocketAddress(MEDIA_HOST, 0));
         ch.configureBlocking(false);
         ch.register(selector, SelectionKey.OP_READ, index);
         return ch;
