@@ -2,13 +2,10 @@ package dev.softswitch.media;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelFactory;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.nio.NioIoHandler;
@@ -25,9 +22,6 @@ import java.util.concurrent.TimeUnit;
  * and handler.
  */
 final class RelayTransport {
-
-    /** Bytes of the buffer a datagram is received into: RTP and RTCP on an Ethernet MTU fit, as before. */
-    static final int RECEIVE_BUFFER = 2048;
 
     private final boolean epoll;
     private final EventLoopGroup group;
@@ -47,18 +41,7 @@ final class RelayTransport {
         ChannelFactory<? extends DatagramChannel> channelFactory = epoll
                 ? () -> family == null ? new EpollDatagramChannel() : new EpollDatagramChannel(family)
                 : () -> family == null ? new NioDatagramChannel() : new NioDatagramChannel(family);
-        this.bootstrap = new Bootstrap().group(group).channelFactory(channelFactory)
-                .option(ChannelOption.RCVBUF_ALLOCATOR, receiveAllocator());
-    }
-
-    /**
-     * One datagram per read: a relay socket gets one packet per ptime (20 ms), so reading on until
-     * the socket is empty costs a second {@code recvmsg} per packet that only returns EAGAIN. Both
-     * transports poll level-triggered (Netty 4.2's epoll always does), so a socket with more queued
-     * is reported again by the next poll.
-     */
-    static RecvByteBufAllocator receiveAllocator() {
-        return new FixedRecvByteBufAllocator(RECEIVE_BUFFER).maxMessagesPerRead(1);
+        this.bootstrap = new Bootstrap().group(group).channelFactory(channelFactory);
     }
 
     /** Group, transport and options of every relay socket; clone it per socket. */
