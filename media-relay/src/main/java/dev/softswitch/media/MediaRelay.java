@@ -14,7 +14,6 @@ import dev.softswitch.media.session.SessionStats;
 import dev.softswitch.media.session.SocketPoolSettings;
 import io.netty.channel.EventLoop;
 import io.netty.channel.epoll.Epoll;
-import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
@@ -58,8 +57,7 @@ public final class MediaRelay implements AutoCloseable {
 
     private MediaRelay(MediaRelayConfig config, InetAddress bindAddress, boolean epoll, LongSupplier nanoTime,
                        Duration sweepInterval, Duration latchWindow, SocketPoolSettings pooling) {
-        this.transport = new RelayTransport(config.ioThreads(), epoll,
-                bindAddress instanceof Inet4Address && !bindAddress.isAnyLocalAddress());
+        this.transport = new RelayTransport(config.ioThreads(), epoll);
         this.ports = new PortAllocator(config.portMin(), config.portMax());
         this.allocator = new SessionAllocator(transport.bootstrap(), bindAddress, ports, transport.loops(), pooling,
                 sessions, totals, nanoTime, latchWindow, closed::get);

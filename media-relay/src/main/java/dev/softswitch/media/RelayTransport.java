@@ -10,7 +10,6 @@ import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.DatagramChannel;
-import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
@@ -27,20 +26,13 @@ final class RelayTransport {
     private final EventLoopGroup group;
     private final Bootstrap bootstrap;
 
-    /**
-     * @param ipv4Only whether the sockets bind a specific IPv4 address, so that IPv4 sockets can
-     *                 serve them: a dual-stack (IPv6) socket bound to an IPv4 address reaches IPv4
-     *                 peers only anyway, and through the kernel's IPv6 path with mapped addresses
-     */
-    RelayTransport(int ioThreads, boolean epoll, boolean ipv4Only) {
+    RelayTransport(int ioThreads, boolean epoll) {
         this.epoll = epoll;
         IoHandlerFactory ioHandlers = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         this.group = new MultiThreadIoEventLoopGroup(ioThreads,
                 new DefaultThreadFactory("media-relay", true), ioHandlers);
-        SocketProtocolFamily family = ipv4Only ? SocketProtocolFamily.INET : null;
-        ChannelFactory<? extends DatagramChannel> channelFactory = epoll
-                ? () -> family == null ? new EpollDatagramChannel() : new EpollDatagramChannel(family)
-                : () -> family == null ? new NioDatagramChannel() : new NioDatagramChannel(family);
+        ChannelFactory<? extends DatagramChannel> channelFactory =
+                epoll ? EpollDatagramChannel::new : NioDatagramChannel::new;
         this.bootstrap = new Bootstrap().group(group).channelFactory(channelFactory);
     }
 
