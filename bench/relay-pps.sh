@@ -90,6 +90,7 @@ stop_relay() {
   relay_pid=""
 }
 trap stop_relay EXIT
+trap "exit 1" INT TERM
 
 # Waits until something listens on UDP port $1 (at most 60 s).
 wait_udp() {
