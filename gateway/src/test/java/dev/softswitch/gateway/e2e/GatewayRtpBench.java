@@ -49,28 +49,49 @@ import java.util.regex.Pattern;
  * the relay's carrier port, both read from the SDP each side received. With {@code srtp} the client
  * offers RTP/SAVP with an SDES key and encrypts with jitsi-srtp; the carrier stays plain RTP.
  *
- * <p>Measured as media-relay's RelayPacketRateBench does: packets/s relayed (the relay's counter over
- * the measurement window), relay CPU from ThreadMXBean over the "media-relay" threads, packets per
- * relay CPU-second, loss, and latency (send to receive, by sequence number). Bounded: at most 2,000
- * calls, 60 s of measurement, and every socket, thread and the gateway are closed at the end.
+ * <p>The relay is the gateway in this JVM (the default), a gateway process ({@code --gateway}: its
+ * trunk must point at {@code --carrier-port}, where this bench answers as the carrier) or rtpengine
+ * ({@code --rtpengine}: calls set up with ng offer and answer, see {@link RtpengineNg}); for the last
+ * two, {@code --pid} names the process whose CPU (utime + stime from /proc, all threads) is measured.
+ * bench/relay-pps.sh runs both external relays with this bench.
  *
- * <p>Arguments: {@code calls seconds plain|srtp}.
+ * <p>Measured as media-relay's RelayPacketRateBench does: packets/s relayed (the relay's counter over
+ * the measurement window, or what the peers received for an external relay), CPU of the relay's
+ * process (in this JVM: the whole JVM, bench included, and the "media-relay" threads alone), packets
+ * per CPU-second, loss, and latency (send to receive, by sequence number). The last line, {@code
+ * RESULT ...}, is for scripts. Bounded: at most 2,500 calls, 60 s of measurement, and every socket,
+ * thread and the gateway are closed at the end.
+ *
+ * <p>Arguments: {@code calls seconds plain|srtp [--ptime MS] [--warmup S] [--gateway SIP_PORT
+ * --carrier-port PORT --pid PID | --rtpengine NG_PORT --pid PID]}; {@code --ptime} (20 ms) sets the
+ * packet interval of every stream, {@code --warmup} (2 s) the streaming before the measurement.
  */
 public final class GatewayRtpBench {
 
     private static final int PACKET = 172;
-    private static final long FRAME_NANOS = 20_000_000L;
     private static final int HISTORY = 1024;
+    private static final int MAX_CALLS = 2500;
+    /**
+     * The peers' RTP sockets live on their own loopback address, so that the thousands of ephemeral
+     * ports they take never collide with the relay's port range on 127.0.0.1.
+     */
+    static final String MEDIA_HOST = "127.0.0.2";
     private static final Duration SIP_LIMIT = Duration.ofSeconds(10);
     private static final Pattern M_AUDIO = Pattern.compile("(?m)^m=audio (\\d+) (\\S+)");
     private static final Pattern C_LINE = Pattern.compile("(?m)^c=IN IP4 (\\S+)");
     private static final Pattern CRYPTO = Pattern.compile("(?m)^a=crypto:(\\d+) (\\S+) inline:([^|\\s]+)");
-    private static final Pattern DIALLED = Pattern.compile("^INVITE sip:\\+?(\\d+)@");
 
     public static void main(String[] args) throws Exception {
-        int calls = Math.min(2000, args.length > 0 ? Integer.parseInt(args[0]) : 100);
-        int seconds = Math.min(60, args.length > 1 ? Integer.parseInt(args[1]) : 10);
-        boolean srtp = args.length > 2 && args[2].equals("srtp");
+        Options o = Options.parse(args);
+        if (o.externalSipPort > 0 || o.ngPort > 0) {
+            // An external relay: a gateway process (calls set up by SIP, its trunk pointing at our carrier)
+            // or rtpengine (calls set up over its ng protocol); its CPU is read from /proc/<pid>/stat.
+            int carrierSipPort = o.carrierSipPort > 0 ? o.carrierSipPort : SippProcess.freeUdpPort();
+            try (BenchCarrier carrier = new BenchCarrier(carrierSipPort, o.calls)) {
+                new GatewayRtpBench(null, o.externalSipPort, carrier, o).run();
+            }
+            return;
+        }
         Path dir = Files.createTempDirectory("gw-rtp-bench");
         int sipPort = SippProcess.freePort();
         int carrierSipPort = SippProcess.freeUdpPort();
@@ -91,11 +112,11 @@ public final class GatewayRtpBench {
                   accounts:
                     - { id: bench, balance: "100000000.00", number: "+447400000009" }
                 cdr: { file: "%6$s" }
-                """.formatted(sipPort, mediaBase, mediaBase + 4 * calls + 63, carrierSipPort,
+                """.formatted(sipPort, mediaBase, mediaBase + 4 * o.calls + 63, carrierSipPort,
                 SippProcess.freeTcpPort(), dir.resolve("calls.jsonl"));
         Gateway gateway = Gateway.start(GatewayConfig.parse(TestAccounts.withPasswords(yaml), "rtp-bench.yaml"));
-        try (CarrierResponder carrier = new CarrierResponder(carrierSipPort, calls)) {
-            new GatewayRtpBench(gateway, sipPort, carrier, calls, seconds, srtp).run();
+        try (BenchCarrier carrier = new BenchCarrier(carrierSipPort, o.calls)) {
+            new GatewayRtpBench(gateway, sipPort, carrier, o).run();
         } finally {
             gateway.close();
             try (var files = Files.walk(dir)) {
@@ -104,20 +125,48 @@ public final class GatewayRtpBench {
         }
     }
 
+    /** The arguments, see the class comment. */
+    record Options(int calls, int seconds, boolean srtp, int ptimeMs, int warmupSeconds, int externalSipPort,
+                   int carrierSipPort, int ngPort, int pid) {
+        static Options parse(String[] args) {
+            int calls = Math.min(MAX_CALLS, args.length > 0 ? Integer.parseInt(args[0]) : 100);
+            int seconds = Math.min(60, args.length > 1 ? Integer.parseInt(args[1]) : 10);
+            boolean srtp = args.length > 2 && args[2].equals("srtp");
+            Map<String, Integer> named = new java.util.HashMap<>();
+            for (int i = 3; i + 1 < args.length; i += 2) {
+                named.put(args[i], Integer.parseInt(args[i + 1]));
+            }
+            Options o = new Options(calls, seconds, srtp, Math.max(5, named.getOrDefault("--ptime", 20)),
+                    Math.min(30, named.getOrDefault("--warmup", 2)), named.getOrDefault("--gateway", 0),
+                    named.getOrDefault("--carrier-port", 0), named.getOrDefault("--rtpengine", 0),
+                    named.getOrDefault("--pid", 0));
+            if ((o.externalSipPort > 0 || o.ngPort > 0) && o.pid <= 0) {
+                throw new IllegalArgumentException("an external relay needs --pid");
+            }
+            return o;
+        }
+    }
+
     private final Gateway gateway;
     private final int sipPort;
-    private final CarrierResponder carrier;
+    private final BenchCarrier carrier;
     private final int n;
     private final int seconds;
     private final boolean srtp;
+    private final Options options;
+    private final long frameNanos;
+    private final String target;
 
-    private GatewayRtpBench(Gateway gateway, int sipPort, CarrierResponder carrier, int n, int seconds, boolean srtp) {
+    private GatewayRtpBench(Gateway gateway, int sipPort, BenchCarrier carrier, Options options) {
         this.gateway = gateway;
         this.sipPort = sipPort;
         this.carrier = carrier;
-        this.n = n;
-        this.seconds = seconds;
-        this.srtp = srtp;
+        this.n = options.calls;
+        this.seconds = options.seconds;
+        this.srtp = options.srtp;
+        this.options = options;
+        this.frameNanos = options.ptimeMs * 1_000_000L;
+        this.target = options.ngPort > 0 ? "rtpengine" : gateway == null ? "gateway" : "in-process";
     }
 
     private void run() throws Exception {
@@ -157,8 +206,9 @@ public final class GatewayRtpBench {
             for (int i = 0; i < n; i++) {
                 carrierReady += carrier.relayCarrierSide[i] != null ? 1 : 0;
             }
-            System.out.printf("calls=%d answered=%d (carrier legs %d) in %.2fs, activeCalls=%d relayPorts=%d%n",
-                    n, answered, carrierReady, setupSeconds, gateway.activeCalls(), gateway.relay().portsInUse());
+            System.out.printf("target=%s calls=%d answered=%d (carrier legs %d) in %.2fs%s%n", target, n, answered,
+                    carrierReady, setupSeconds, gateway == null ? ""
+                            : ", activeCalls=" + gateway.activeCalls() + " relayPorts=" + gateway.relay().portsInUse());
             boolean[] live = new boolean[n];
             for (int i = 0; i < n; i++) {
                 live[i] = relayClientSide[i] != null && carrier.relayCarrierSide[i] != null;
@@ -168,26 +218,26 @@ public final class GatewayRtpBench {
             long[][] sendNanos = {new long[n * HISTORY], new long[n * HISTORY]};
             AtomicLongArray sent = new AtomicLongArray(2); // [0] client->carrier, [1] carrier->client
             Recorder recorder = new Recorder();
-            long relayedBefore = gateway.relay().packetsRelayed();
-            long droppedBefore = gateway.relay().packetsDropped();
+            long relayedBefore = relayed();
+            long droppedBefore = gateway == null ? 0 : gateway.relay().packetsDropped();
             receiver = new Thread(() -> receive(selector, srtpPeers, sendNanos, running, recorder), "bench-receiver");
             receiver.start();
             sender = new Thread(() -> send(live, client, relayClientSide, srtpPeers, sendNanos, running, sent),
                     "bench-sender");
             sender.start();
 
-            LockSupport.parkNanos(2_000_000_000L); // warm-up
+            LockSupport.parkNanos(options.warmupSeconds * 1_000_000_000L);
             ThreadMXBean threads = ManagementFactory.getThreadMXBean();
             long cpu0 = relayCpu(threads);
             long proc0 = processCpu();
-            long relayed0 = gateway.relay().packetsRelayed();
+            long relayed0 = relayed();
             long sent0 = sent.get(0) + sent.get(1);
             recorder.reset();
             long t0 = System.nanoTime();
             LockSupport.parkNanos(seconds * 1_000_000_000L);
             long cpu1 = relayCpu(threads);
             long proc1 = processCpu();
-            long relayed1 = gateway.relay().packetsRelayed();
+            long relayed1 = relayed();
             long sent1 = sent.get(0) + sent.get(1);
             long elapsed = System.nanoTime() - t0;
             long[] lat = recorder.latencies();
@@ -198,54 +248,46 @@ public final class GatewayRtpBench {
             recorder.stopTotals();
             receiver.join(5000);
 
-            long relayed = relayed1 - relayed0;
+            // Without the in-process relay's counter, what the peers received in the window was relayed.
+            long relayed = gateway == null ? windowReceived : relayed1 - relayed0;
             double cpuSeconds = (cpu1 - cpu0) / 1e9;
+            double procSeconds = (proc1 - proc0) / 1e9;
             long sentInWindow = sent1 - sent0;
             long up = sent.get(0);
             long down = sent.get(1);
             long upGot = recorder.total[0].get();
             long downGot = recorder.total[1].get();
-            System.out.printf("mode=%s calls=%d streaming=%d seconds=%d (after 2 s warm-up)%n", srtp ? "srtp" : "plain",
-                    n, count(live), seconds);
+            System.out.printf("mode=%s calls=%d streaming=%d seconds=%d ptime=%dms (after %d s warm-up)%n",
+                    srtp ? "srtp" : "plain", n, count(live), seconds, options.ptimeMs, options.warmupSeconds);
             System.out.printf("whole run: client->carrier sent=%d received=%d loss=%.3f%%;"
                             + " carrier->client sent=%d received=%d loss=%.3f%%%n", up, upGot, loss(up, upGot), down, downGot,
                     loss(down, downGot));
             System.out.printf("checks: packets at the carrier not %d bytes=%d; srtp at the client decrypted"
                             + " (1 in 50) ok=%d failed=%d%n", PACKET, recorder.carrierNot172.get(),
                     recorder.authOk.get(), recorder.authFailures.get());
-            System.out.printf("window: sent=%d relayed=%d received=%d loss=%.3f%% (relay dropped %d over the run,"
-                            + " relayed %d)%n", sentInWindow, relayed, windowReceived,
-                    loss(sentInWindow, windowReceived), gateway.relay().packetsDropped() - droppedBefore,
-                    gateway.relay().packetsRelayed() - relayedBefore);
-            System.out.printf("relayed pps=%.0f relayCpu=%.2fs (%.1f%% of one core) packetsPerRelayCpuSecond=%.0f"
-                            + " cpuPerPacket=%.2fus; whole JVM cpu=%.1f%% of one core%n",
-                    relayed * 1e9 / elapsed, cpuSeconds, 100 * cpuSeconds * 1e9 / elapsed, relayed / cpuSeconds,
-                    cpuSeconds * 1e6 / Math.max(1, relayed), 100.0 * (proc1 - proc0) / elapsed);
+            System.out.printf("window: sent=%d relayed=%d received=%d loss=%.3f%%%s%n", sentInWindow, relayed,
+                    windowReceived, loss(sentInWindow, windowReceived), gateway == null ? ""
+                            : " (relay dropped " + (gateway.relay().packetsDropped() - droppedBefore)
+                            + " over the run, relayed " + (relayed() - relayedBefore) + ")");
+            if (gateway != null) {
+                System.out.printf("relay threads: cpu=%.2fs (%.1f%% of one core) packetsPerRelayCpuSecond=%.0f"
+                                + " cpuPerPacket=%.2fus%n", cpuSeconds, 100 * cpuSeconds * 1e9 / elapsed,
+                        relayed / cpuSeconds, cpuSeconds * 1e6 / Math.max(1, relayed));
+            }
+            System.out.printf("relayed pps=%.0f; %s cpu=%.1f%% of one core, packetsPerCpuSecond=%.0f%n",
+                    relayed * 1e9 / elapsed, gateway == null ? "relay process (pid " + options.pid + ")"
+                            : "whole JVM (relay and bench)", 100 * procSeconds * 1e9 / elapsed, relayed / procSeconds);
             System.out.printf("latency mean=%.3fms p50=%.3fms p99=%.3fms max=%.3fms (%d samples)%n",
                     mean(lat) / 1e6, pct(lat, 0.50) / 1e6, pct(lat, 0.99) / 1e6, pct(lat, 1.0) / 1e6, lat.length);
+            // One line for bench/relay-pps.sh.
+            System.out.printf(Locale.ROOT, "RESULT target=%s mode=%s calls=%d streaming=%d ptime=%d pps=%.0f cpu=%.1f"
+                            + " pktsPerCpuSec=%.0f loss=%.3f p50=%.3f p99=%.3f max=%.3f srtpFailed=%d not172=%d%n",
+                    target, srtp ? "srtp" : "plain", n, count(live), options.ptimeMs, relayed * 1e9 / elapsed,
+                    100 * procSeconds * 1e9 / elapsed, relayed / procSeconds, loss(up + down, upGot + downGot),
+                    pct(lat, 0.50) / 1e6, pct(lat, 0.99) / 1e6, pct(lat, 1.0) / 1e6, recorder.authFailures.get(),
+                    recorder.carrierNot172.get());
 
-            // ---- tear-down by SIP ----
-            List<Future<Integer>> byes = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                SipUdpPeer p = peers[i];
-                if (p != null && relayClientSide[i] != null) {
-                    byes.add(pool.submit(() -> p.bye(SIP_LIMIT).status()));
-                }
-            }
-            int byeOk = 0;
-            for (Future<Integer> f : byes) {
-                try {
-                    byeOk += f.get(30, TimeUnit.SECONDS) == 200 ? 1 : 0;
-                } catch (Exception e) {
-                    System.out.println("BYE failed: " + e.getCause());
-                }
-            }
-            long deadline = System.nanoTime() + 10_000_000_000L;
-            while ((gateway.activeCalls() > 0 || gateway.relay().portsInUse() > 0) && System.nanoTime() < deadline) {
-                LockSupport.parkNanos(20_000_000L);
-            }
-            System.out.printf("BYE 200=%d of %d, carrier BYEs=%d; after: activeCalls=%d relayPorts=%d%n", byeOk,
-                    byes.size(), carrier.byes.get(), gateway.activeCalls(), gateway.relay().portsInUse());
+            tearDown(pool, peers, relayClientSide);
         } finally {
             running.set(false);
             if (sender != null) {
@@ -266,12 +308,13 @@ public final class GatewayRtpBench {
         }
     }
 
-    /** INVITE through the gateway for call {@code i}, dialling a number whose last 6 digits are {@code i}. */
+    /**
+     * Sets up call {@code i}: an INVITE through the gateway dialling a number whose last 6 digits are
+     * {@code i}, or an ng offer (the client's SDP) and answer (the carrier's) to rtpengine.
+     */
     private boolean setUp(int i, DatagramChannel[] client, SipUdpPeer[] peers, SrtpTestPeer[] srtpPeers,
                           InetSocketAddress[] relayClientSide, SecureRandom random) throws Exception {
         int port = ((InetSocketAddress) client[i].getLocalAddress()).getPort();
-        SipUdpPeer peer = new SipUdpPeer(sipPort, "bench");
-        peers[i] = peer;
         SrtpMasterKey clientKey = null;
         String offer;
         if (srtp) {
@@ -280,26 +323,96 @@ public final class GatewayRtpBench {
         } else {
             offer = MediaEndToEndTest.plainOffer(port);
         }
-        SipUdpPeer.Message ok = peer.invite(String.format(Locale.ROOT, "+447400%06d", i), offer, SIP_LIMIT);
-        if (ok.status() != 200) {
-            System.out.println("call " + i + ": " + ok.startLine());
-            return false;
+        offer = offer.replace("IN IP4 127.0.0.1", "IN IP4 " + MEDIA_HOST);
+        String answer;
+        if (options.ngPort > 0) {
+            answer = ngOfferAnswer(i, offer);
+        } else {
+            SipUdpPeer peer = new SipUdpPeer(sipPort, "bench");
+            peers[i] = peer;
+            SipUdpPeer.Message ok = peer.invite(String.format(Locale.ROOT, "+447400%06d", i), offer, SIP_LIMIT);
+            if (ok.status() != 200) {
+                System.out.println("call " + i + ": " + ok.startLine());
+                return false;
+            }
+            answer = ok.body();
         }
         if (srtp) {
-            Matcher crypto = CRYPTO.matcher(ok.body());
+            Matcher crypto = CRYPTO.matcher(answer);
             if (!crypto.find()) {
-                throw new IllegalStateException("no a=crypto in the 200 OK: " + ok.body());
+                throw new IllegalStateException("no a=crypto in the answer: " + answer);
             }
             SrtpMasterKey relayKey = SrtpMasterKey.fromInline(SrtpSuite.AES_CM_128_HMAC_SHA1_80, crypto.group(3));
             srtpPeers[i] = new SrtpTestPeer(clientKey, relayKey, 0x1000 + i);
         }
-        relayClientSide[i] = mediaAddress(ok.body());
+        relayClientSide[i] = mediaAddress(answer);
         return true;
+    }
+
+    /**
+     * rtpengine: offers the client's SDP (with SRTP, asking for plain RTP toward the carrier), notes
+     * where the carrier must send from the offer it gets, answers with the carrier's SDP and returns
+     * the answer rtpengine makes for the client.
+     */
+    private String ngOfferAnswer(int i, String clientOffer) throws IOException {
+        try (RtpengineNg ng = new RtpengineNg(new InetSocketAddress("127.0.0.1", options.ngPort))) {
+            Map<String, Object> offer = new java.util.HashMap<>(Map.of("command", "offer", "call-id", "bench-" + i,
+                    "from-tag", "client-" + i, "sdp", clientOffer, "replace", List.of("origin", "session-connection")));
+            if (srtp) {
+                offer.put("transport-protocol", "RTP/AVP");
+            }
+            String carrierOffer = (String) ng.request(offer).get("sdp");
+            carrier.relayCarrierSide[i] = mediaAddress(carrierOffer);
+            int carrierPort = ((InetSocketAddress) carrier.rtp[i].getLocalAddress()).getPort();
+            return (String) ng.request(Map.of("command", "answer", "call-id", "bench-" + i, "from-tag", "client-" + i,
+                    "to-tag", "carrier-" + i, "sdp", BenchCarrier.answerSdp(i, carrierPort),
+                    "replace", List.of("origin", "session-connection"))).get("sdp");
+        }
+    }
+
+    /** BYE on every call by SIP, or an ng delete for every rtpengine call, and waits for the relay to let go. */
+    private void tearDown(ExecutorService pool, SipUdpPeer[] peers, InetSocketAddress[] relayClientSide)
+            throws Exception {
+        List<Future<Integer>> byes = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            SipUdpPeer p = peers[i];
+            int call = i;
+            if (options.ngPort > 0 && relayClientSide[i] != null) {
+                byes.add(pool.submit(() -> {
+                    try (RtpengineNg ng = new RtpengineNg(new InetSocketAddress("127.0.0.1", options.ngPort))) {
+                        ng.request(Map.of("command", "delete", "call-id", "bench-" + call));
+                        return 200;
+                    }
+                }));
+            } else if (p != null && relayClientSide[i] != null) {
+                byes.add(pool.submit(() -> p.bye(SIP_LIMIT).status()));
+            }
+        }
+        int byeOk = 0;
+        for (Future<Integer> f : byes) {
+            try {
+                byeOk += f.get(30, TimeUnit.SECONDS) == 200 ? 1 : 0;
+            } catch (Exception e) {
+                System.out.println("tear-down failed: " + e.getCause());
+            }
+        }
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (gateway != null && (gateway.activeCalls() > 0 || gateway.relay().portsInUse() > 0)
+                && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(20_000_000L);
+        }
+        System.out.printf("%s 200=%d of %d, carrier BYEs=%d%s%n", options.ngPort > 0 ? "ng delete" : "BYE", byeOk,
+                byes.size(), carrier.byes.get(), gateway == null ? ""
+                        : "; after: activeCalls=" + gateway.activeCalls() + " relayPorts=" + gateway.relay().portsInUse());
+    }
+
+    private long relayed() {
+        return gateway == null ? 0 : gateway.relay().packetsRelayed();
     }
 
     private static DatagramChannel open(Selector selector, int index) throws IOException {
         DatagramChannel ch = DatagramChannel.open(StandardProtocolFamily.INET);
-        ch.bind(new InetSocketAddress("127.0.0.1", 0));
+        ch.bind(new InetSocketAddress(MEDIA_HOST, 0));
         ch.configureBlocking(false);
         ch.register(selector, SelectionKey.OP_READ, index);
         return ch;
@@ -334,7 +447,7 @@ public final class GatewayRtpBench {
                     sent.addAndGet(1, 1);
                 }
                 slot = (slot + 1) % 20;
-                next += FRAME_NANOS / 20;
+                next += frameNanos / 20;
                 long wait = next - System.nanoTime();
                 if (wait > 0) {
                     LockSupport.parkNanos(wait);
@@ -407,7 +520,18 @@ public final class GatewayRtpBench {
         return sum;
     }
 
-    private static long processCpu() {
+    /** CPU time of the relay's process: this JVM, or utime + stime of --pid from /proc (all its threads). */
+    private long processCpu() {
+        if (options.pid > 0) {
+            try {
+                String stat = Files.readString(Path.of("/proc/" + options.pid + "/stat"));
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                // Fields 14 and 15 of proc(5), counted from the state (field 3); clock ticks of 10 ms (USER_HZ 100).
+                return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10_000_000L;
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot read the CPU time of pid " + options.pid, e);
+            }
+        }
         var os = ManagementFactory.getOperatingSystemMXBean();
         return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : 0;
     }
@@ -493,110 +617,6 @@ public final class GatewayRtpBench {
             long[] copy = Arrays.copyOf(samples, size);
             Arrays.sort(copy);
             return copy;
-        }
-    }
-
-    /**
-     * A minimal carrier over UDP: answers each INVITE with 200 OK (SDP pointing at that call's own
-     * carrier RTP socket, chosen by the last 6 digits of the dialled number), notes the relay's carrier
-     * side from the INVITE's SDP, ignores ACK, answers BYE (and anything else) with 200.
-     */
-    private static final class CarrierResponder implements AutoCloseable {
-        final DatagramChannel[] rtp;
-        final InetSocketAddress[] relayCarrierSide;
-        final AtomicInteger byes = new AtomicInteger();
-        private final DatagramSocket socket;
-        private final Thread reader;
-        private final Map<String, String> answers = new ConcurrentHashMap<>();
-
-        CarrierResponder(int port, int calls) throws IOException {
-            rtp = new DatagramChannel[calls];
-            relayCarrierSide = new InetSocketAddress[calls];
-            socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
-            reader = new Thread(this::read, "bench-carrier-sip");
-            reader.setDaemon(true);
-            reader.start();
-        }
-
-        private void read() {
-            byte[] buffer = new byte[65535];
-            while (!socket.isClosed()) {
-                DatagramPacket p = new DatagramPacket(buffer, buffer.length);
-                try {
-                    socket.receive(p);
-                    String raw = new String(p.getData(), 0, p.getLength(), StandardCharsets.UTF_8);
-                    if (raw.isBlank() || raw.startsWith("SIP/2.0")) {
-                        continue;
-                    }
-                    SipUdpPeer.Message m = SipUdpPeer.Message.parse(raw);
-                    String method = m.startLine().split(" ")[0];
-                    String reply;
-                    if (method.equals("ACK")) {
-                        continue;
-                    } else if (method.equals("INVITE")) {
-                        reply = answers.computeIfAbsent(m.header("Call-ID").orElse("") + m.header("CSeq").orElse(""),
-                                k -> answerInvite(m));
-                    } else {
-                        if (method.equals("BYE")) {
-                            byes.incrementAndGet();
-                        }
-                        reply = response(m, "", null);
-                    }
-                    byte[] bytes = reply.getBytes(StandardCharsets.UTF_8);
-                    socket.send(new DatagramPacket(bytes, bytes.length, p.getSocketAddress()));
-                } catch (IOException e) {
-                    if (socket.isClosed()) {
-                        return;
-                    }
-                } catch (RuntimeException e) {
-                    System.out.println("carrier: " + e);
-                }
-            }
-        }
-
-        private String answerInvite(SipUdpPeer.Message invite) {
-            Matcher d = DIALLED.matcher(invite.startLine());
-            if (!d.find()) {
-                throw new IllegalStateException("dialled number not found in " + invite.startLine());
-            }
-            String digits = d.group(1);
-            int call = Integer.parseInt(digits.substring(digits.length() - 6));
-            relayCarrierSide[call] = mediaAddress(invite.body());
-            int port;
-            try {
-                port = ((InetSocketAddress) rtp[call].getLocalAddress()).getPort();
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-            String sdp = "v=0\r\no=carrier " + call + " 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
-                    + "m=audio " + port + " RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\na=ptime:20\r\na=sendrecv\r\n";
-            return response(invite, ";tag=c" + call, sdp);
-        }
-
-        private String response(SipUdpPeer.Message request, String toTag, String sdp) {
-            StringBuilder s = new StringBuilder("SIP/2.0 200 OK\r\n");
-            for (String line : request.raw().split("\r\n\r\n", 2)[0].split("\r\n")) {
-                String lower = line.toLowerCase(Locale.ROOT);
-                if (lower.startsWith("via:") || lower.startsWith("from:") || lower.startsWith("call-id:")
-                        || lower.startsWith("cseq:")) {
-                    s.append(line).append("\r\n");
-                } else if (lower.startsWith("to:")) {
-                    s.append(line).append(line.contains(";tag=") ? "" : toTag).append("\r\n");
-                }
-            }
-            s.append("Contact: <sip:carrier@127.0.0.1:").append(socket.getLocalPort()).append(">\r\n");
-            String body = sdp == null ? "" : sdp;
-            if (sdp != null) {
-                s.append("Content-Type: application/sdp\r\n");
-            }
-            return s.append("Content-Length: ").append(body.getBytes(StandardCharsets.UTF_8).length)
-                    .append("\r\n\r\n").append(body).toString();
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            socket.close();
-            reader.join(2000);
         }
     }
 }
