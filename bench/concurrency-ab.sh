@@ -33,23 +33,10 @@ jar_a=$(realpath "$1")
 jar_b=$(realpath "$2")
 shift 2
 counts=("$@")
+# shellcheck source=gateway-process.sh
+source "$root/bench/gateway-process.sh"
 sip_port=${gateway##*:}
-if ss -Hlun "sport = :$sip_port" | grep -q .; then
-    echo "UDP $sip_port is taken: stop the running gateway first" >&2
-    exit 1
-fi
-
-gateway_pid=
-stop_gateway() {
-    if [[ -n $gateway_pid ]]; then
-        kill "$gateway_pid" 2>/dev/null || true
-        for _ in $(seq 1 50); do kill -0 "$gateway_pid" 2>/dev/null || break; sleep 0.2; done
-        kill -9 "$gateway_pid" 2>/dev/null || true
-        wait "$gateway_pid" 2>/dev/null || true
-        gateway_pid=
-    fi
-}
-trap stop_gateway EXIT
+require_free_sip_port
 
 for run in "A $jar_a" "B $jar_b"; do
     label=${run%% *}

@@ -54,23 +54,10 @@ rates=("$@")
 for jar in "$jar_a" "$jar_b"; do
     [[ -f $jar ]] || { echo "no such jar: $jar" >&2; exit 2; }
 done
+# shellcheck source=gateway-process.sh
+source "$root/bench/gateway-process.sh"
 sip_port=${gateway##*:}
-if ss -Hlun "sport = :$sip_port" | grep -q .; then
-    echo "UDP $sip_port is taken: stop the running gateway first (pgrep -af gateway.jar)" >&2
-    exit 1
-fi
-
-gateway_pid=
-stop_gateway() {
-    if [[ -n $gateway_pid ]]; then
-        kill "$gateway_pid" 2>/dev/null || true
-        for _ in $(seq 1 50); do kill -0 "$gateway_pid" 2>/dev/null || break; sleep 0.2; done
-        kill -9 "$gateway_pid" 2>/dev/null || true
-        wait "$gateway_pid" 2>/dev/null || true
-        gateway_pid=
-    fi
-}
-trap stop_gateway EXIT
+require_free_sip_port
 
 # Runs one jar: start, wait for SIP and HTTP, warm up, measure every rate, stop.
 measure() {
