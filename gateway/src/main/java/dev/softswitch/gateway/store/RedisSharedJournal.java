@@ -282,11 +282,13 @@ public final class RedisSharedJournal implements SharedJournal {
         if (settings.durability() != Durability.REPLICAS) {
             return;
         }
-        long acked = call(() -> redis.waitForReplication(settings.replicas(), settings.timeout().toMillis()));
+        // WAIT's own timeout inside the request's, so that a slow replica is told apart from a store that is gone
+        long wait = Math.max(1, settings.timeout().toMillis() / 2);
+        long acked = call(() -> redis.waitForReplication(settings.replicas(), wait));
         if (acked < settings.replicas()) {
             failures.increment();
             throw new JournalUnavailableException("charging store: only " + acked + " of " + settings.replicas()
-                    + " replica(s) acknowledged within " + settings.timeout().toMillis() + " ms", null);
+                    + " replica(s) acknowledged within " + wait + " ms", null);
         }
     }
 

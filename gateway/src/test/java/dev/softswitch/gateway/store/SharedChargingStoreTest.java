@@ -20,6 +20,7 @@ import dev.softswitch.charging.tariff.RateSchedule;
 import dev.softswitch.charging.tariff.Tax;
 import dev.softswitch.charging.tariff.RateTable;
 import dev.softswitch.gateway.testing.RedisCluster;
+import dev.softswitch.gateway.testing.RedisSentinel;
 import dev.softswitch.gateway.testing.RedisServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
@@ -328,6 +329,42 @@ class SharedChargingStoreTest {
         JournalledAccountStore again = store(journal("a"));
         assertThat(again.administration().gatewayAuditTrail()).extracting(e -> e.action() + " " + e.detail())
                 .as("a's own lines, not b's").containsExactly("trunk_drained carrier-1");
+    }
+
+    @Test
+    void behindSentinelWithAReplicaAcknowledgedMoneySurvivesTheMastersDeath() throws Exception {
+        try (RedisSentinel sentinel = RedisSentinel.start(dir)) {
+            RedisSharedJournal j = RedisSharedJournal.connect(new RedisSharedJournal.Settings(List.of(sentinel.uri()),
+                    false, "a", "t:", Duration.ofSeconds(1), RedisSharedJournal.Durability.REPLICAS, 1, LAPSE),
+                    new SimpleMeterRegistry());
+            journals.add(j);
+            JournalledAccountStore a = JournalledAccountStore.shared(j, Clock.systemUTC());
+            a.create("alice", usd("10"));
+            ChargingEngine ea = new ChargingEngine(a, RateTable.of(List.of(US)));
+            ChargingSession s = ((Authorisation.Granted) ea.authorise("c1", "alice", "12125550100")).session();
+            Instant t = Instant.now();
+            s.start(t.minusSeconds(30));
+            s.end(t); // acknowledged only once the replica has it (WAIT)
+
+            sentinel.killMaster(); // the Sentinel promotes the replica; the failover is Redis's, not ours
+            JournalledAccountStore after = null;
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (after == null) {
+                try {
+                    RedisSharedJournal again = RedisSharedJournal.connect(new RedisSharedJournal.Settings(
+                            List.of(sentinel.uri()), false, "b", "t:", Duration.ofSeconds(1),
+                            RedisSharedJournal.Durability.REPLICAS, 1, LAPSE), new SimpleMeterRegistry());
+                    journals.add(again);
+                    after = JournalledAccountStore.shared(again, Clock.systemUTC());
+                } catch (IllegalStateException | JournalUnavailableException notYet) {
+                    if (System.nanoTime() > deadline) {
+                        throw notYet;
+                    }
+                    LockSupport.parkNanos(Duration.ofMillis(200).toNanos());
+                }
+            }
+            assertThat(after.balance("alice")).as("the debit acknowledged before the failover").contains(usd("8.9"));
+        }
     }
 
     @Test
