@@ -60,7 +60,10 @@ final class SharedAccounts {
     private final Clock clock;
     private volatile ForeignEvents foreign;
     /** Events of other nodes applied but not yet told to {@link #foreign}, which is told outside any account lock. */
-    private final ConcurrentLinkedQueue<Object[]> untold = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Untold> untold = new ConcurrentLinkedQueue<>();
+
+    private record Untold(String accountId, String product, JournalEvent event, boolean opensReservation) {
+    }
 
     SharedAccounts(SharedJournal journal, ConcurrentMap<String, AccountState> cache, Clock clock) {
         this.journal = journal;
@@ -116,9 +119,9 @@ final class SharedAccounts {
     /** Tells {@link #foreign} what was applied of other nodes' events; never under an account's lock. */
     private void tell() {
         ForeignEvents listener = foreign;
-        for (Object[] e = untold.poll(); e != null; e = untold.poll()) {
+        for (Untold e = untold.poll(); e != null; e = untold.poll()) {
             if (listener != null) {
-                listener.applied((String) e[0], (String) e[1], (JournalEvent) e[2], (Boolean) e[3]);
+                listener.applied(e.accountId(), e.product(), e.event(), e.opensReservation());
             }
         }
     }
@@ -133,7 +136,7 @@ final class SharedAccounts {
                 s.apply(e, 0);
                 s.sharedVersion++;
                 if (foreign != null) {
-                    untold.add(new Object[] {s.id, s.product, e, opens});
+                    untold.add(new Untold(s.id, s.product, e, opens));
                 }
             }
             return s;
