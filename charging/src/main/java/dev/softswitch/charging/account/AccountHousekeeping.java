@@ -67,43 +67,41 @@ public final class AccountHousekeeping {
 
     private int expire(AccountState s, Instant now) {
         int expired = 0;
-        {
-            long seq;
-            synchronized (s) {
-                seq = store.emitAll(s, s.forfeits(now));
-                List<Long> stale = new ArrayList<>();
-                for (Reservation res : s.reservations.values()) {
-                    if (res.deadline.isBefore(now)) {
-                        stale.add(res.id);
-                    }
+        long seq;
+        synchronized (s) {
+            seq = store.emitAll(s, s.forfeits(now));
+            List<Long> stale = new ArrayList<>();
+            for (Reservation res : s.reservations.values()) {
+                if (res.deadline.isBefore(now)) {
+                    stale.add(res.id);
                 }
-                for (long id : stale) {
-                    log.warn("account {}: reservation {} of call {} expired unsettled; handed back", s.id, id,
-                            s.reservations.get(id).callId);
-                    String callId = s.reservations.get(id).callId;
-                    seq = Math.max(seq, store.emit(s, new Released(s.id, now, id, true)));
-                    if (id != ManualReservations.RESERVATION_ID) {
-                        store.callReservations().unclaimCall(callId, s.id);
-                    }
-                    expired++;
+            }
+            for (long id : stale) {
+                log.warn("account {}: reservation {} of call {} expired unsettled; handed back", s.id, id,
+                        s.reservations.get(id).callId);
+                String callId = s.reservations.get(id).callId;
+                seq = Math.max(seq, store.emit(s, new Released(s.id, now, id, true)));
+                if (id != ManualReservations.RESERVATION_ID) {
+                    store.callReservations().unclaimCall(callId, s.id);
                 }
-                seq = Math.max(seq, store.emitAll(s, s.forfeits(now)));
-                for (PlanState p : new ArrayList<>(s.plans)) {
-                    if (!p.expired && !now.isBefore(p.expiresAt)) {
-                        seq = Math.max(seq, store.emit(s, new PlanExpired(s.id, now, p.id, p.remaining - p.held)));
-                        PlanProduct next = catalog.apply(p.product);
-                        if (p.autoRenew && autoRenewal) {
-                            PlanProduct terms = next != null ? next : new PlanProduct(p.product, p.prefixes, p.minutes,
-                                    s.money(p.price), s.validityOf(p.purchasedAt, p.expiresAt));
-                            seq = Math.max(seq, store.emit(s, new PlanPurchased(s.id, p.expiresAt, s.nextPlanId,
-                                    terms.name(), terms.prefixes(), terms.minutes(), terms.price().micros(),
-                                    s.endOf(p.expiresAt, terms.validity()), true)));
-                        }
+                expired++;
+            }
+            seq = Math.max(seq, store.emitAll(s, s.forfeits(now)));
+            for (PlanState p : new ArrayList<>(s.plans)) {
+                if (!p.expired && !now.isBefore(p.expiresAt)) {
+                    seq = Math.max(seq, store.emit(s, new PlanExpired(s.id, now, p.id, p.remaining - p.held)));
+                    PlanProduct next = catalog.apply(p.product);
+                    if (p.autoRenew && autoRenewal) {
+                        PlanProduct terms = next != null ? next : new PlanProduct(p.product, p.prefixes, p.minutes,
+                                s.money(p.price), s.validityOf(p.purchasedAt, p.expiresAt));
+                        seq = Math.max(seq, store.emit(s, new PlanPurchased(s.id, p.expiresAt, s.nextPlanId,
+                                terms.name(), terms.prefixes(), terms.minutes(), terms.price().micros(),
+                                s.endOf(p.expiresAt, terms.validity()), true)));
                     }
                 }
             }
-            store.journal().awaitDurable(seq);
         }
+        store.journal().awaitDurable(seq);
         return expired;
     }
 }
