@@ -122,10 +122,12 @@ for rate in "${rates[@]}"; do
     calls=$((rate * seconds))
     limit=$((rate * 4 + 10))             # 1-second calls: about `rate` at once; 4x leaves room for slow answers
     budget=$((seconds + 30))             # SIPp ends and fails after this, whatever happens
+    # ... and if it does not (SIPp 3.6 has been seen to hang past -timeout), it is stopped from outside.
+    hard_stop=(timeout -s USR1 -k 10 $((budget + 20)))
     dir=$work/$rate
     mkdir -p "$dir"
 
-    sipp -sf "$far_end" -i 127.0.0.1 -p "$carrier_port" -mi "$media_ip" -mp "$media_port" -t u1 \
+    "${hard_stop[@]}" sipp -sf "$far_end" -i 127.0.0.1 -p "$carrier_port" -mi "$media_ip" -mp "$media_port" -t u1 \
         -m "$calls" -nostdin -timeout "${budget}s" -trace_err -error_file "$dir/carrier.err" \
         > "$dir/carrier.out" 2>&1 &
     carrier_pid=$!
@@ -134,7 +136,7 @@ for rate in "${rates[@]}"; do
     children_cpu "$dir/times.before"
     gateway_before=$(cpu_ticks "$gateway_pid")
     start=$(date +%s.%N)
-    sipp -sf "$scenarios/uac.xml" -i 127.0.0.1 ${client_port:+-p "$client_port"} -mi "$media_ip" -mp $((media_port + 2000)) -t "$transport" \
+    "${hard_stop[@]}" sipp -sf "$scenarios/uac.xml" -i 127.0.0.1 ${client_port:+-p "$client_port"} -mi "$media_ip" -mp $((media_port + 2000)) -t "$transport" \
         -s "$number" -set account "$account" -au "$account" -ap "${password:-$account-demo}" -d 1000 \
         -r "$rate" -rp 1000 -m "$calls" -l "$limit" \
         -nostdin -timeout "${budget}s" -timeout_error -trace_err -error_file "$dir/client.err" \
