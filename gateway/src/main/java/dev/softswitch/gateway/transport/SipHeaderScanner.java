@@ -26,9 +26,12 @@ final class SipHeaderScanner {
 
     /** Index just past the first CRLFCRLF in {@code [from, to)}, or -1. */
     static int findHeaderEnd(ByteBuf buf, int from, int to) {
-        for (int i = from; i + 3 < to; i++) {
-            if (buf.getByte(i) == CR && buf.getByte(i + 1) == LF
-                    && buf.getByte(i + 2) == CR && buf.getByte(i + 3) == LF) {
+        if (from >= to) {
+            return -1; // indexOf() would search backwards
+        }
+        // ByteBuf.indexOf checks the buffer once and scans in bulk; getByte() per byte checked it every time.
+        for (int i = buf.indexOf(from, to, CR); i >= 0 && i + 3 < to; i = buf.indexOf(i + 1, to, CR)) {
+            if (buf.getByte(i + 1) == LF && buf.getByte(i + 2) == CR && buf.getByte(i + 3) == LF) {
                 return i + 4;
             }
         }
@@ -67,8 +70,11 @@ final class SipHeaderScanner {
     }
 
     private static int lineEnd(ByteBuf buf, int from, int to) {
-        for (int i = from; i + 1 < to; i++) {
-            if (buf.getByte(i) == CR && buf.getByte(i + 1) == LF) {
+        if (from >= to) {
+            return to;
+        }
+        for (int i = buf.indexOf(from, to, CR); i >= 0 && i + 1 < to; i = buf.indexOf(i + 1, to, CR)) {
+            if (buf.getByte(i + 1) == LF) {
                 return i;
             }
         }
@@ -76,13 +82,10 @@ final class SipHeaderScanner {
     }
 
     private static long contentLengthOfLine(ByteBuf buf, int from, int to) {
-        int colon = -1;
-        for (int i = from; i < to; i++) {
-            if (buf.getByte(i) == ':') {
-                colon = i;
-                break;
-            }
+        if (from == to || (buf.getByte(from) | 0x20) != 'c' && (buf.getByte(from) | 0x20) != 'l') {
+            return ABSENT; // neither "Content-Length" nor "l": most lines end here
         }
+        int colon = buf.indexOf(from, to, (byte) ':');
         if (colon < 0 || !isContentLengthName(buf, from, trimEnd(buf, from, colon))) {
             return ABSENT;
         }
