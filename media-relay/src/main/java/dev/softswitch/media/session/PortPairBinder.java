@@ -157,7 +157,17 @@ final class PortPairBinder {
             }
         };
         for (Channel channel : channels) {
-            channel.close().addListener(whenAllClosed);
+            if (channel.isRegistered()) {
+                channel.close().addListener(whenAllClosed);
+            } else {
+                // Never registered: its socket could not be created (no file descriptor left) or it was
+                // refused by the loop. close() would throw here for want of an event loop, and the port
+                // pair, the other socket and the waiting call would be held for good.
+                channel.unsafe().closeForcibly();
+                if (pending.decrementAndGet() == 0) {
+                    then.run();
+                }
+            }
         }
     }
 
