@@ -9,7 +9,9 @@
 # Options:
 #   --rounds N     A/B rounds (default 2)
 #   --seconds N    placing time of each measured rate (default 15)
-#   --warmup RATE  JIT warm-up: 10 s at RATE before measuring (default 500)
+#   --warmup RATE  JIT warm-up at RATE before measuring (default 500)
+#   --warmup-seconds N  how long (default 60: C2 needs about 40 s of CPU on 2 cores; 10 s leaves the first
+#                  measured rate inside the cold start, see bench/README.md)
 #   --jvm-a OPTS   JVM options of A (default "-Xms4g -Xmx4g"); --jvm-b OPTS likewise for B, e.g. the same
 #                  jar twice with --jvm-b "-Xms4g -Xmx4g -XX:+UseZGC" compares garbage collectors
 #   --config FILE  gateway configuration (default bench/gateway-bench.yaml); with other ports than the
@@ -26,6 +28,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 rounds=2
 seconds=15
 warmup=500
+warmup_seconds=60
 jvm_a="-Xms4g -Xmx4g"
 jvm_b="-Xms4g -Xmx4g"
 config=$root/bench/gateway-bench.yaml
@@ -36,6 +39,7 @@ while (($#)); do
         --rounds) rounds=$2; shift 2 ;;
         --seconds) seconds=$2; shift 2 ;;
         --warmup) warmup=$2; shift 2 ;;
+        --warmup-seconds) warmup_seconds=$2; shift 2 ;;
         --jvm-a) jvm_a=$2; shift 2 ;;
         --jvm-b) jvm_b=$2; shift 2 ;;
         --config) config=$(realpath "$2"); shift 2 ;;
@@ -72,7 +76,7 @@ measure() {
         sleep 0.2
     done
     ss -Hlun "sport = :$sip_port" | grep -q . || { echo "$label: gateway did not start (see $dir/gateway.log)" >&2; exit 1; }
-    "$root/bench/cps.sh" "${cps_opts[@]}" --account bench --seconds 10 --gateway-pid "$gateway_pid" "$warmup" > "$dir/warmup.txt"
+    "$root/bench/cps.sh" "${cps_opts[@]}" --account bench --seconds "$warmup_seconds" --gateway-pid "$gateway_pid" "$warmup" > "$dir/warmup.txt"
     echo "== $label: $jar, $jvm (logs in $dir)"
     "$root/bench/cps.sh" "${cps_opts[@]}" --account bench --seconds "$seconds" --gateway-pid "$gateway_pid" --sweep "${rates[@]}" \
         | grep -v '^logs:'
