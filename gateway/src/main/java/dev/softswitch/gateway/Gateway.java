@@ -266,13 +266,10 @@ public final class Gateway implements AutoCloseable {
         return opened.store();
     }
 
-    /**
-     * Opens each configured account the store does not hold yet on its product, its opening balance a credit lot
-     * with the product's validity; accounts the journal holds keep what they have.
-     */
     /** A media relay on {@code host} with the configured port range and socket pool, closed with the gateway. */
     private MediaRelay startRelay(MediaConfig media, String host) throws Exception {
         RelayPoolConfig pool = media.socketPool();
+        pool.descriptorWarning(RelayPoolConfig.processDescriptorLimit()).ifPresent(log::warn);
         MediaRelay started = MediaRelay.builder(new MediaRelayConfig(host, media.portMin(), media.portMax(), 1))
                 .socketPool(SocketPoolSettings.DEFAULT.withMaxPairs(pool.maxPairs())
                         .withPrebindPairs(pool.prebindPairs()).withQuarantine(pool.quarantine()))
@@ -281,6 +278,10 @@ public final class Gateway implements AutoCloseable {
         return started;
     }
 
+    /**
+     * Opens each configured account the store does not hold yet on its product, its opening balance a credit lot
+     * with the product's validity; accounts the journal holds keep what they have.
+     */
     private void openConfiguredAccounts(GatewayConfig config) {
         Set<String> existing = new HashSet<>(accounts.accountIds());
         for (AccountConfig a : config.charging().accounts()) {

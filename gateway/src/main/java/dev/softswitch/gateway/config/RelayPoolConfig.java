@@ -1,6 +1,8 @@
 package dev.softswitch.gateway.config;
 
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * How the media relay keeps bound sockets between calls (issue 14): at most {@code maxPairs}
@@ -24,5 +26,26 @@ public record RelayPoolConfig(int maxPairs, int prebindPairs, Duration quarantin
         if (quarantine == null || quarantine.isNegative()) {
             throw new InvalidValueException("quarantine", quarantine + " must not be negative (e.g. 500ms)");
         }
+    }
+
+    /**
+     * A warning when the pool may hold more than half of the process's file descriptors ({@code limit}, e.g.
+     * {@link #processDescriptorLimit()}; not checked when unknown): the rest must serve the calls the pool
+     * cannot, SIP connections and the journal, and a relay out of descriptors refuses calls.
+     */
+    public Optional<String> descriptorWarning(long limit) {
+        long held = 2L * maxPairs;
+        if (limit <= 0 || held <= limit / 2) {
+            return Optional.empty();
+        }
+        return Optional.of("media.socketPool.maxPairs " + maxPairs + " may hold " + held + " file descriptors, more"
+                + " than half of this process's limit of " + limit + " (ulimit -n): calls beyond the rest cannot bind"
+                + " relay ports. Lower maxPairs to at most " + limit / 4 + " or raise the limit.");
+    }
+
+    /** This process's open-file limit, or -1 where the JVM does not say. */
+    public static long processDescriptorLimit() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.UnixOperatingSystemMXBean unix
+                ? unix.getMaxFileDescriptorCount() : -1;
     }
 }
