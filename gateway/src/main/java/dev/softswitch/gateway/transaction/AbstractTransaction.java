@@ -17,8 +17,11 @@ abstract class AbstractTransaction {
 
     protected final TransactionLayer layer;
     private final Map<TransactionState, Set<TransactionState>> transitions;
-    private final List<Timeout> timeouts = new ArrayList<>();
+    /** Timers started and maybe still pending; created with the first, dropped once the transaction lingers. */
+    private List<Timeout> timeouts;
     private TransactionState state;
+    /** When {@link Lingering} ends the transaction, in nanoseconds of the timer service's clock. */
+    long lingerUntilNanos;
 
     AbstractTransaction(TransactionLayer layer, Map<TransactionState, Set<TransactionState>> transitions,
             TransactionState initial) {
@@ -38,8 +41,7 @@ abstract class AbstractTransaction {
         }
         state = next;
         if (next == TransactionState.TERMINATED) {
-            timeouts.forEach(Timeout::cancel);
-            timeouts.clear();
+            cancelTimers();
             onTerminated();
         }
     }
@@ -60,7 +62,11 @@ abstract class AbstractTransaction {
             task.run();
             return DONE;
         }
-        timeouts.removeIf(Timeout::isDone);
+        if (timeouts == null) {
+            timeouts = new ArrayList<>(2);
+        } else {
+            timeouts.removeIf(Timeout::isDone);
+        }
         Timeout t = layer.timers().schedule(delay, () -> {
             if (state != TransactionState.TERMINATED) {
                 task.run();
@@ -68,6 +74,23 @@ abstract class AbstractTransaction {
         });
         timeouts.add(t);
         return t;
+    }
+
+    /**
+     * The machine's last wait (Timer D, I, J, K, L or M): the transaction only absorbs retransmissions until
+     * {@code wait} ends it (at once if zero). Timers still pending are cancelled, and the wait is kept by
+     * {@link Lingering} instead of a timer of its own.
+     */
+    final void linger(Duration wait) {
+        cancelTimers();
+        layer.lingering().add(this, wait);
+    }
+
+    private void cancelTimers() {
+        if (timeouts != null) {
+            timeouts.forEach(Timeout::cancel);
+            timeouts = null;
+        }
     }
 
     static void cancel(Timeout timeout) {

@@ -124,7 +124,7 @@ final class InviteClientTransaction extends AbstractClientTransaction {
                 } else if (code < 300) {
                     stopRetransmitting();
                     moveTo(ACCEPTED);
-                    startTimer(layer.settings().transactionTimeout(), this::terminate);
+                    linger(layer.settings().transactionTimeout());
                     abandonPendingCancel();
                     listener.onFinal(this, response);
                     request = null;
@@ -135,8 +135,7 @@ final class InviteClientTransaction extends AbstractClientTransaction {
                     abandonPendingCancel();
                     listener.onFinal(this, response);
                     request = null;
-                    startTimer(destination.transport().isReliable() ? Duration.ZERO : TimerSettings.TIMER_D,
-                            this::terminate);
+                    linger(destination.transport().isReliable() ? Duration.ZERO : TimerSettings.TIMER_D);
                 }
             }
             case ACCEPTED -> {
@@ -183,7 +182,9 @@ final class InviteClientTransaction extends AbstractClientTransaction {
 
     private void stopRetransmitting() {
         cancel(timerA);
+        timerA = null; // a cancelled handle would keep the wheel entry and its closures
         cancel(timerB);
+        timerB = null;
     }
 
     private void onTimerA() {

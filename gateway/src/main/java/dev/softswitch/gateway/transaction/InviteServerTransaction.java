@@ -104,7 +104,7 @@ final class InviteServerTransaction extends AbstractServerTransaction {
                     // Accepted absorbs retransmitted INVITEs; the TU retransmits the 2xx itself (RFC 6026 §7.1).
                     lastResponse = null;
                     moveTo(ACCEPTED);
-                    startTimer(layer.settings().transactionTimeout(), this::terminate);
+                    linger(layer.settings().transactionTimeout());
                 }
             }
             case ACCEPTED -> {
@@ -129,9 +129,11 @@ final class InviteServerTransaction extends AbstractServerTransaction {
         switch (state()) {
             case COMPLETED -> {
                 cancel(timerG);
+                timerG = null; // a cancelled handle would keep the wheel entry and its closures
                 cancel(timerH);
+                timerH = null;
                 moveTo(CONFIRMED);
-                startTimer(source.transport().isReliable() ? Duration.ZERO : layer.settings().t4(), this::terminate);
+                linger(source.transport().isReliable() ? Duration.ZERO : layer.settings().t4());
             }
             case ACCEPTED -> layer.tu().onAck(ack, ackSource);
             default -> TransactionLayer.LOG.debug("{}: ACK absorbed", this);

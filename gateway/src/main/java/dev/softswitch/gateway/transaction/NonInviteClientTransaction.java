@@ -111,11 +111,13 @@ final class NonInviteClientTransaction extends AbstractClientTransaction {
             return;
         }
         cancel(timerE);
+        timerE = null; // a cancelled handle would keep the wheel entry and its closures
         cancel(timerF);
+        timerF = null;
         moveTo(COMPLETED);
         listener.onFinal(this, response);
         request = null;
-        startTimer(destination.transport().isReliable() ? Duration.ZERO : layer.settings().t4(), this::terminate);
+        linger(destination.transport().isReliable() ? Duration.ZERO : layer.settings().t4());
     }
 
     private void onTimerE() {

@@ -87,8 +87,7 @@ final class NonInviteServerTransaction extends AbstractServerTransaction {
         }
         releaseRequest();
         moveTo(COMPLETED);
-        startTimer(source.transport().isReliable() ? Duration.ZERO : layer.settings().transactionTimeout(),
-                this::terminate);
+        linger(source.transport().isReliable() ? Duration.ZERO : layer.settings().transactionTimeout());
     }
 
     /** A retransmission of the request (RFC 3261 §17.2.2). */

@@ -39,12 +39,14 @@ public final class TransactionLayer {
     private final TransactionUser tu;
     private final Map<ServerTransactionKey, AbstractTransaction> servers = new HashMap<>();
     private final Map<ClientTransactionKey, AbstractTransaction> clients = new HashMap<>();
+    private final Lingering lingering;
 
     public TransactionLayer(SipSender sender, TimerService timers, TimerSettings settings, TransactionUser tu) {
         this.sender = Objects.requireNonNull(sender, "sender");
         this.timers = Objects.requireNonNull(timers, "timers");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.tu = Objects.requireNonNull(tu, "tu");
+        this.lingering = new Lingering(timers);
     }
 
     /** A fresh RFC 3261 branch for the top Via of a new client request: "z9hG4bK" and 96 random bits. */
@@ -240,8 +242,7 @@ public final class TransactionLayer {
     }
 
     void startClient(AbstractTransaction tx) {
-        ClientTransactionKey key = tx instanceof InviteClientTransaction ict
-                ? ClientTransactionKey.of(ict.request()) : ((NonInviteClientTransaction) tx).key();
+        ClientTransactionKey key = ((AbstractClientTransaction) tx).key();
         if (clients.putIfAbsent(key, tx) != null) {
             throw new IllegalArgumentException("a client transaction with branch " + key.branch() + " and method "
                     + key.method() + " already exists");
@@ -322,6 +323,10 @@ public final class TransactionLayer {
 
     TimerService timers() {
         return timers;
+    }
+
+    Lingering lingering() {
+        return lingering;
     }
 
     TimerSettings settings() {
