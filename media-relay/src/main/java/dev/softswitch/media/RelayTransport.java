@@ -2,10 +2,13 @@ package dev.softswitch.media;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelFactory;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.nio.NioIoHandler;
@@ -22,6 +25,13 @@ import java.util.concurrent.TimeUnit;
  */
 final class RelayTransport {
 
+    /**
+     * The receive-buffer sizing of every relay socket: what Netty gives a datagram channel by default (2,048-byte
+     * buffers, up to 16 datagrams a read), one stateless instance shared by all sockets instead of one each
+     * (issue 14: 96 bytes a call).
+     */
+    static final RecvByteBufAllocator RECEIVE_BUFFERS = new FixedRecvByteBufAllocator(2048).maxMessagesPerRead(16);
+
     private final boolean epoll;
     private final EventLoopGroup group;
     private final Bootstrap bootstrap;
@@ -33,7 +43,8 @@ final class RelayTransport {
                 new DefaultThreadFactory("media-relay", true), ioHandlers);
         ChannelFactory<? extends DatagramChannel> channelFactory =
                 epoll ? EpollDatagramChannel::new : NioDatagramChannel::new;
-        this.bootstrap = new Bootstrap().group(group).channelFactory(channelFactory);
+        this.bootstrap = new Bootstrap().group(group).channelFactory(channelFactory)
+                .option(ChannelOption.RECVBUF_ALLOCATOR, RECEIVE_BUFFERS);
     }
 
     /** Group, transport and options of every relay socket; clone it per socket. */
