@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Heap per concurrent call: SIPp holds N long calls through the running gateway to a SIPp carrier, all
 # on loopback; after two full GCs (jcmd GC.run) the gateway's used heap with the N calls up, less its used
-# heap with none, divided by N. Saves jcmd GC.class_histogram at each N. See bench/README.md.
+# heap with none, divided by N. Saves jcmd GC.class_histogram at each N, up and settled. See bench/README.md.
 #
 #   bench/concurrency.sh [options] N...      one measurement per N, in turn
 #
@@ -163,6 +163,7 @@ for n in "${counts[@]}"; do
     wait_active "$n" $((ramp + 30)) || up=short
     now=$(active)
     used_up=$(used_kb)
+    jcmd "$gateway_pid" GC.class_histogram > "$work/histogram-$n-up.txt"
     sleep "$settle"
     now_settled=$(active)
     used_settled=$(used_kb)
@@ -176,4 +177,4 @@ for n in "${counts[@]}"; do
     wait_active 0 120 le || echo "  calls still active after the run: $(active)" >&2
     [[ $n == "${counts[-1]}" ]] || sleep "$settle"
 done
-echo "logs and class histograms (histogram-N.txt, live objects): $work"
+echo "logs and class histograms (live objects: histogram-N-up.txt as soon as N calls are up, histogram-N.txt settled): $work"
