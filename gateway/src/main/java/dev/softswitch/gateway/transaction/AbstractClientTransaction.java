@@ -7,8 +7,10 @@ import java.util.Set;
 
 /**
  * What both client transactions (RFC 3261 §17.1) hold: their key, request, destination and listener. Once
- * the final response has reached the listener, the transaction lets go of the parsed request: nothing
- * retransmits it any more, and a completed transaction lives on for up to 32 s (issue 14).
+ * the final response has reached the listener, the transaction lets go of the parsed request and of the
+ * listener: nothing retransmits the one or calls the other any more, and a completed transaction lives on
+ * for up to 32 s. A listener is usually a call's, so that keeping it kept the whole ended call, its relay
+ * session and its charging, for those 32 s (issue 14).
  */
 abstract class AbstractClientTransaction extends AbstractTransaction implements ClientTransaction {
 
@@ -16,7 +18,8 @@ abstract class AbstractClientTransaction extends AbstractTransaction implements 
     final String method;
     SIPRequest request;
     final Endpoint destination;
-    final ClientTransactionListener listener;
+    /** Null once the final response has reached it. */
+    ClientTransactionListener listener;
 
     AbstractClientTransaction(TransactionLayer layer, Map<TransactionState, Set<TransactionState>> transitions,
             TransactionState initial, ClientTransactionKey key, SIPRequest request, Endpoint destination,
@@ -27,6 +30,12 @@ abstract class AbstractClientTransaction extends AbstractTransaction implements 
         this.request = request;
         this.destination = destination;
         this.listener = listener;
+    }
+
+    /** The final response has reached the listener: the request and the listener are no longer needed. */
+    final void finalDelivered() {
+        request = null;
+        listener = null;
     }
 
     /** @throws IllegalStateException once the final response has been handled: the request is gone */

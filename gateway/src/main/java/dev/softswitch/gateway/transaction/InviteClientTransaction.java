@@ -127,14 +127,14 @@ final class InviteClientTransaction extends AbstractClientTransaction {
                     linger(layer.settings().transactionTimeout());
                     abandonPendingCancel();
                     listener.onFinal(this, response);
-                    request = null;
+                    finalDelivered();
                 } else {
                     stopRetransmitting();
                     ack = layer.trySendEncoded(SipMessages.ackForNon2xx(request, response), destination);
                     moveTo(COMPLETED);
                     abandonPendingCancel();
                     listener.onFinal(this, response);
-                    request = null;
+                    finalDelivered();
                     linger(destination.transport().isReliable() ? Duration.ZERO : TimerSettings.TIMER_D);
                 }
             }

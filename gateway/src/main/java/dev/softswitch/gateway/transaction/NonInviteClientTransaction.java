@@ -116,7 +116,7 @@ final class NonInviteClientTransaction extends AbstractClientTransaction {
         timerF = null;
         moveTo(COMPLETED);
         listener.onFinal(this, response);
-        request = null;
+        finalDelivered();
         linger(destination.transport().isReliable() ? Duration.ZERO : layer.settings().t4());
     }
 

@@ -141,4 +141,28 @@ class CompletedTransactionsKeepBytesTest {
         assertThatThrownBy(inviteTx::request).isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(byeTx::request).isInstanceOf(IllegalStateException.class);
     }
+
+    @Test
+    void aClientTransactionPastItsFinalResponseKeepsNeitherItsRequestNorItsListener() {
+        // The listener is a call's: kept, it kept the ended call, its relay session and its charging for 32 s.
+        for (int status : new int[] {200, 486}) {
+            for (String method : new String[] {"INVITE", "BYE"}) {
+                SIPRequest request = proxiedRequest(method, TransactionLayer.newBranch(), UDP).build();
+                RecordingListener listener = new RecordingListener();
+                AbstractClientTransaction tx =
+                        (AbstractClientTransaction) layer.sendRequest(request, peer(UDP), listener);
+                layer.onResponse(response(request, 180).build(), peer(UDP));
+                assertThat(tx.listener).isSameAs(listener);
+
+                layer.onResponse(response(request, status).build(), peer(UDP));
+
+                assertThat(listener.events).as(method + " " + status).hasSize(2);
+                assertThat(tx.state()).isIn(TransactionState.ACCEPTED, TransactionState.COMPLETED);
+                assertThat(tx.listener).as(method + " " + status).isNull();
+                assertThatThrownBy(tx::request).isInstanceOf(IllegalStateException.class);
+                layer.onResponse(response(request, status).build(), peer(UDP)); // a retransmission: absorbed
+                assertThat(listener.events).hasSize(2);
+            }
+        }
+    }
 }
