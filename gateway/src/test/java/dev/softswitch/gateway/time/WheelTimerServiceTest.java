@@ -28,12 +28,15 @@ class WheelTimerServiceTest {
     void dueTasksRunOnTheExecutorInDueOrder() throws Exception {
         List<String> ran = new CopyOnWriteArrayList<>();
         CountDownLatch done = new CountDownLatch(3);
-        timers.schedule(Duration.ofMillis(60), () -> record(ran, "60ms", done));
+        Timeout last = timers.schedule(Duration.ofMillis(60), () -> record(ran, "60ms", done));
         timers.schedule(Duration.ofMillis(20), () -> record(ran, "20ms", done));
         timers.schedule(Duration.ZERO, () -> record(ran, "now", done));
+        assertThat(last.isDone()).isFalse();
 
         assertThat(done.await(5, TimeUnit.SECONDS)).isTrue();
         assertThat(ran).containsExactly("now@test-core", "20ms@test-core", "60ms@test-core");
+        assertThat(last.isDone()).isTrue();
+        assertThat(last.cancel()).isFalse();
     }
 
     @Test
