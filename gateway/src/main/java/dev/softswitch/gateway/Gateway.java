@@ -29,8 +29,6 @@ import dev.softswitch.gateway.config.ConfigException;
 import dev.softswitch.gateway.config.GatewayConfig;
 import dev.softswitch.gateway.config.HttpConfig;
 import dev.softswitch.gateway.config.ProductConfig;
-import dev.softswitch.gateway.config.MediaConfig;
-import dev.softswitch.gateway.config.RelayPoolConfig;
 import dev.softswitch.gateway.log.RateLimitedLog;
 import dev.softswitch.gateway.metrics.GatewayMetrics;
 import dev.softswitch.gateway.probe.TrunkProber;
@@ -48,8 +46,6 @@ import dev.softswitch.gateway.transport.SipTransportMetrics;
 import dev.softswitch.gateway.transport.TransportSettings;
 import dev.softswitch.gateway.transport.TransportType;
 import dev.softswitch.media.MediaRelay;
-import dev.softswitch.media.MediaRelayConfig;
-import dev.softswitch.media.session.SocketPoolSettings;
 import dev.softswitch.media.MediaRelayMetrics;
 import dev.softswitch.media.session.MediaTimeouts;
 import gov.nist.javax.sip.message.SIPRequest;
@@ -185,13 +181,10 @@ public final class Gateway implements AutoCloseable {
             closeables.add(nodeWatch);
         }
 
-        relay = startRelay(config.media(), config.media().host());
+        List<MediaRelay> relays = MediaRelays.start(config.media(), closeables);
+        relay = relays.get(0);
         // The relay.* metrics are those of the first address; further ones add ports and relay threads.
         new MediaRelayMetrics(relay).bindTo(registry);
-        List<MediaRelay> relays = new ArrayList<>(List.of(relay));
-        for (String host : config.media().moreHosts()) {
-            relays.add(startRelay(config.media(), host));
-        }
 
         timers = new WheelTimerService(core, clock, TIMER_TICK);
         closeables.add(timers);
@@ -264,18 +257,6 @@ public final class Gateway implements AutoCloseable {
         }
         sharedStore = opened.shared();
         return opened.store();
-    }
-
-    /** A media relay on {@code host} with the configured port range and socket pool, closed with the gateway. */
-    private MediaRelay startRelay(MediaConfig media, String host) throws Exception {
-        RelayPoolConfig pool = media.socketPool();
-        pool.descriptorWarning(RelayPoolConfig.processDescriptorLimit()).ifPresent(log::warn);
-        MediaRelay started = MediaRelay.builder(new MediaRelayConfig(host, media.portMin(), media.portMax(), 1))
-                .socketPool(SocketPoolSettings.DEFAULT.withMaxPairs(pool.maxPairs())
-                        .withPrebindPairs(pool.prebindPairs()).withQuarantine(pool.quarantine()))
-                .start();
-        closeables.add(started);
-        return started;
     }
 
     /**

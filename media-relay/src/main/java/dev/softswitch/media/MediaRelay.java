@@ -11,6 +11,7 @@ import dev.softswitch.media.session.RelaySocketPool;
 import dev.softswitch.media.session.SessionAllocator;
 import dev.softswitch.media.session.SessionRegistry;
 import dev.softswitch.media.session.SessionStats;
+import dev.softswitch.media.session.SocketBudget;
 import dev.softswitch.media.session.SocketPoolSettings;
 import io.netty.channel.EventLoop;
 import io.netty.channel.epoll.Epoll;
@@ -56,10 +57,10 @@ public final class MediaRelay implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private MediaRelay(MediaRelayConfig config, InetAddress bindAddress, boolean epoll, LongSupplier nanoTime,
-                       Duration sweepInterval, Duration latchWindow, SocketPoolSettings pooling) {
+                       Duration sweepInterval, Duration latchWindow, SocketPoolSettings pooling, SocketBudget budget) {
         this.transport = new RelayTransport(config.ioThreads(), epoll);
         this.ports = new PortAllocator(config.portMin(), config.portMax());
-        this.allocator = new SessionAllocator(transport.bootstrap(), bindAddress, ports, transport.loops(), pooling,
+        this.allocator = new SessionAllocator(transport.bootstrap(), bindAddress, ports, transport.loops(), pooling, budget,
                 sessions, totals, nanoTime, latchWindow, closed::get);
         this.pool = allocator.pool();
         this.timeouts = new MediaTimeoutWatcher(transport.loops(), sessions, nanoTime, sweepInterval);
@@ -87,6 +88,7 @@ public final class MediaRelay implements AutoCloseable {
         private Duration sweepInterval = Duration.ofSeconds(1);
         private Duration latchWindow = RelayEndpoint.DEFAULT_LATCH_WINDOW;
         private SocketPoolSettings pooling = SocketPoolSettings.DEFAULT;
+        private SocketBudget budget = SocketBudget.unlimited();
 
         private Builder(MediaRelayConfig cfg) {
             this.cfg = Objects.requireNonNull(cfg, "cfg");
@@ -139,6 +141,16 @@ public final class MediaRelay implements AutoCloseable {
         }
 
         /**
+         * How many sockets the relay may hold open at once, shared with the process's other relays;
+         * {@link SocketBudget#unlimited()} unless set. A pair that would overdraw it is not bound: the
+         * call gets an idle pair, even one in quarantine, or is refused.
+         */
+        public Builder socketBudget(SocketBudget sockets) {
+            this.budget = Objects.requireNonNull(sockets, "sockets");
+            return this;
+        }
+
+        /**
          * Starts the relay; with {@link SocketPoolSettings#prebindPairs} set, binds those pairs
          * first (failing if they cannot all be bound).
          */
@@ -149,7 +161,8 @@ public final class MediaRelay implements AutoCloseable {
             } catch (UnknownHostException e) {
                 throw new IllegalArgumentException("bindHost " + cfg.bindHost() + " does not resolve", e);
             }
-            MediaRelay relay = new MediaRelay(cfg, bindAddress, epoll, nanoTime, sweepInterval, latchWindow, pooling);
+            MediaRelay relay = new MediaRelay(cfg, bindAddress, epoll, nanoTime, sweepInterval, latchWindow, pooling,
+                    budget);
             if (pooling.prebindPairs() > 0) {
                 try {
                     relay.pool.prebind(pooling.prebindPairs()).join();

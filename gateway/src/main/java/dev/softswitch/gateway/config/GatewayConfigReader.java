@@ -193,7 +193,8 @@ final class GatewayConfigReader {
         Integer portMax = r.integer("portMax", "39999");
         Duration timeout = duration(r, "timeout", MediaConfig.DEFAULT_TIMEOUT);
         Duration holdTimeout = duration(r, "holdTimeout", MediaConfig.DEFAULT_HOLD_TIMEOUT);
-        RelayPoolConfig socketPool = r.mapping("socketPool", "{ maxPairs: 4096, prebindPairs: 0, quarantine: 500ms }",
+        RelayPoolConfig socketPool = r.mapping("socketPool",
+                "{ maxPairs: 4096, prebindPairs: 0, quarantine: 500ms, reserveDescriptors: 1024 }",
                 GatewayConfigReader::socketPool, RelayPoolConfig.DEFAULT);
         List<String> moreHosts = r.texts("moreHosts", "[127.0.0.2, 127.0.0.3]", List.of());
         return r.build(() -> new MediaConfig(host, portMin, portMax, timeout, holdTimeout, socketPool, moreHosts));
@@ -204,7 +205,8 @@ final class GatewayConfigReader {
         Integer maxPairs = r.integer("maxPairs", "4096", d.maxPairs());
         Integer prebindPairs = r.integer("prebindPairs", "0", d.prebindPairs());
         Duration quarantine = duration(r, "quarantine", d.quarantine());
-        return r.build(() -> new RelayPoolConfig(maxPairs, prebindPairs, quarantine));
+        Integer reserve = r.integer("reserveDescriptors", "1024", d.reserveDescriptors());
+        return r.build(() -> new RelayPoolConfig(maxPairs, prebindPairs, quarantine, reserve));
     }
 
     private static TrunkConfig trunk(MappingReader r, Path baseDir) {

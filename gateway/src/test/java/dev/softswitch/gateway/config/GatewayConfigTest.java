@@ -358,6 +358,13 @@ class GatewayConfigTest {
 
         assertThat(defaults.media().socketPool()).isEqualTo(RelayPoolConfig.DEFAULT);
         assertThat(tuned.media().socketPool()).isEqualTo(new RelayPoolConfig(100, 0, Duration.ofSeconds(2)));
+        GatewayConfig reserving = GatewayConfig.parse(VALID.replace("portMax: 39999 }",
+                "portMax: 39999, socketPool: { reserveDescriptors: 4000 } }"), "test.yaml");
+        assertThat(reserving.media().socketPool().reserveDescriptors()).isEqualTo(4000);
+        assertThatThrownBy(() -> GatewayConfig.parse(VALID.replace("portMax: 39999 }",
+                "portMax: 39999, socketPool: { reserveDescriptors: -1 } }"), "test.yaml"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("reserveDescriptors")
+                .hasMessageContaining("-1 is negative");
     }
 
     @Test

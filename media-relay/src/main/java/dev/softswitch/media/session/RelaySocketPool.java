@@ -32,15 +32,15 @@ import org.slf4j.LoggerFactory;
  * one (the new session's endpoints start unlatched and without SRTP keys as any new one does). A
  * call takes an idle pair at random, and only when there are at least {@code minChoice} to choose
  * from (MED-2: ports hard to guess); otherwise it binds a new random pair from the range, which
- * joins the pool when the call ends, up to {@code maxPairs}. When the range or the file
- * descriptors run out, an idle pair, even one in quarantine, is lent rather than refusing the call.
+ * joins the pool when the call ends, up to {@code maxPairs}. When the range, the relay's
+ * {@link SocketBudget} or the file descriptors run out, an idle pair, even one in quarantine, is lent
+ * rather than refusing the call; with the budget spent it is lent without trying to bind first.
  */
 public final class RelaySocketPool {
 
     private static final Logger log = LoggerFactory.getLogger(RelaySocketPool.class);
 
     private final PortPairBinder binder;
-    private final PortAllocator ports;
     private final SocketPoolSettings settings;
     private final long quarantineNanos;
     private final RelayTotals totals;
@@ -68,11 +68,10 @@ public final class RelaySocketPool {
      * @param loops       every event loop a session may live on; fixed for the pool's life
      * @param relayClosed whether the relay is closing; a closing relay keeps nothing
      */
-    RelaySocketPool(PortPairBinder binder, PortAllocator ports, Iterable<EventExecutor> loops,
+    RelaySocketPool(PortPairBinder binder, Iterable<EventExecutor> loops,
                     SocketPoolSettings settings, RelayTotals totals, LongSupplier nanoTime,
                     BooleanSupplier relayClosed) {
         this.binder = Objects.requireNonNull(binder, "binder");
-        this.ports = Objects.requireNonNull(ports, "ports");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.quarantineNanos = settings.quarantine().toNanos();
         this.totals = Objects.requireNonNull(totals, "totals");
@@ -96,9 +95,18 @@ public final class RelaySocketPool {
         }
         promote(shelf, nanoTime.getAsLong());
         int ready = shelf.ready.size();
-        if (ready > 0 && (ready >= settings.minChoice() || bound.get() >= settings.maxPairs())) {
+        boolean budgetSpent = !binder.budget().hasRoomFor(2);
+        if (ready > 0 && (ready >= settings.minChoice() || bound.get() >= settings.maxPairs() || budgetSpent)) {
             done.accept(take(shelf), null);
             return;
+        }
+        if (budgetSpent) {
+            // Binding would fail at once: lend the pair longest in quarantine without trying.
+            PooledPair fallback = takeAny(shelf);
+            if (fallback != null) {
+                done.accept(fallback, null);
+                return;
+            }
         }
         bindNew(callId, loop, (pair, failure) -> {
             if (failure instanceof PortsExhaustedException) {
@@ -294,19 +302,12 @@ public final class RelaySocketPool {
             pair.markClosed();
             bound.decrementAndGet();
             Runnable released = () -> {
-                ports.release(pair.port());
                 if (pending.decrementAndGet() == 0) {
                     then.run();
                 }
             };
-            if (!pair.loop().inEventLoop() && pair.loop().isShuttingDown()) {
-                // The loop has shut down and closed every socket it served; no listener would run.
-                pair.rtp().close();
-                pair.rtcp().close();
-                released.run();
-            } else {
-                PortPairBinder.closeAll(List.of(pair.rtp(), pair.rtcp()), released);
-            }
+            // A loop that has shut down closed every socket it served; no listener would run.
+            binder.unbind(pair.bound(), !pair.loop().inEventLoop() && pair.loop().isShuttingDown(), released);
         }
     }
 }

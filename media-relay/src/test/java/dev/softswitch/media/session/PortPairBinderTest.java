@@ -12,15 +12,23 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import java.net.InetAddress;
 import java.util.List;
+import io.netty.channel.ChannelException;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.unix.Errors;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
  * Closing what a failed bind left behind always finishes: a socket that could not even be created (no
  * file descriptor left: Netty hands back a channel that never registered) is not a reason to keep
- * the port pair, the other socket and the waiting call for good.
+ * the port pair, the other socket and the waiting call for good. Out of file descriptors, a binding
+ * fails at once instead of trying seven more ports, gives back what it took, and its log line is
+ * throttled.
  */
 class PortPairBinderTest {
 
@@ -50,5 +58,59 @@ class PortPairBinderTest {
 
         then.get(5, TimeUnit.SECONDS);
         assertThat(bound.closeFuture().isDone()).isTrue();
+    }
+
+    @Test
+    void outOfFileDescriptorsTheBindingFailsAtOnceAndGivesBackItsPortAndSockets() throws Exception {
+        assumeNativeErrors();
+        AtomicInteger sockets = new AtomicInteger();
+        Bootstrap noDescriptors = new Bootstrap().group(group).channelFactory(() -> {
+            sockets.incrementAndGet();
+            throw new ChannelException(new Errors.NativeIoException("newSocketDgram", -24));
+        });
+        PortAllocator ports = new PortAllocator(40000, 40015);
+        SocketBudget budget = SocketBudget.of(100);
+        PortPairBinder binder = new PortPairBinder(noDescriptors, InetAddress.getLoopbackAddress(), ports, budget,
+                System::nanoTime, () -> false);
+
+        CompletableFuture<Throwable> failure = new CompletableFuture<>();
+        group.next().execute(() -> binder.bind("call", group.next(), () -> new ChannelHandlerAdapter() { },
+                () -> new ChannelHandlerAdapter() { }, (pair, cause) -> failure.complete(cause)));
+
+        assertThat(failure.get(5, TimeUnit.SECONDS)).isInstanceOf(PortsExhaustedException.class)
+                .hasMessageContaining("out of file descriptors");
+        assertThat(sockets.get()).as("one socket() tried, not one per port").isEqualTo(1);
+        assertThat(ports.pairsInUse()).isZero();
+        assertThat(budget.open()).isZero();
+    }
+
+    @Test
+    void onlyRunningOutOfDescriptorsCountsAsSuch() {
+        assumeNativeErrors();
+        assertThat(PortPairBinder.outOfDescriptors(new ChannelException(new Errors.NativeIoException("socket", -24))))
+                .isTrue();
+        assertThat(PortPairBinder.outOfDescriptors(new Errors.NativeIoException("socket", -23))).isTrue();
+        assertThat(PortPairBinder.outOfDescriptors(new ChannelException("Failed to open a socket.",
+                new java.net.SocketException("Too many open files")))).isTrue();
+        assertThat(PortPairBinder.outOfDescriptors(new Errors.NativeIoException("bind", -98))).isFalse();
+        assertThat(PortPairBinder.outOfDescriptors(new java.net.BindException("Address already in use"))).isFalse();
+    }
+
+    @Test
+    void aThrottleLetsOneLineThroughPerIntervalAndCountsTheRest() {
+        AtomicLong now = new AtomicLong(5);
+        PortPairBinder.Throttle throttle = new PortPairBinder.Throttle(now::get);
+        assertThat(throttle.admit()).isZero();
+        assertThat(throttle.admit()).isEqualTo(-1);
+        now.addAndGet(PortPairBinder.WARN_INTERVAL_NANOS - 1);
+        assertThat(throttle.admit()).isEqualTo(-1);
+        now.addAndGet(1);
+        assertThat(throttle.admit()).as("held back since the last line").isEqualTo(2);
+        assertThat(throttle.admit()).isEqualTo(-1);
+    }
+
+    /** Netty's native errors (what epoll reports EMFILE with) need its native library, loaded with epoll. */
+    private static void assumeNativeErrors() {
+        Assumptions.assumeTrue(Epoll.isAvailable(), "native epoll is not available here");
     }
 }

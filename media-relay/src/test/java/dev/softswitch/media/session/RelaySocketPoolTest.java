@@ -47,6 +47,7 @@ class RelaySocketPoolTest {
     private EventLoopGroup group;
     private EventLoop loop;
     private PortAllocator ports;
+    private SocketBudget budget = SocketBudget.unlimited();
 
     @BeforeEach
     void startLoop() {
@@ -116,6 +117,7 @@ class RelaySocketPoolTest {
                 assertThat(lentPorts.add(pair.port())).as(at + ": port %d lent twice", pair.port()).isTrue();
                 assertThat(pair.isOpen()).as(at + ": a lent pair is bound").isTrue();
             }
+            assertThat(budget.open()).as(at + ": two sockets a bound pair").isEqualTo(2 * pool.boundPairs());
             assertThat(ports.pairsInUse()).as(at + ": every reserved pair is lent or idle")
                     .isEqualTo(lent.size() + pool.idlePairs());
             assertThat(pool.boundPairs()).as(at).isEqualTo(lent.size() + pool.idlePairs());
@@ -124,14 +126,70 @@ class RelaySocketPoolTest {
         release(pool, lent);
         pool.close().get(WAIT_SECONDS, TimeUnit.SECONDS);
         assertThat(ports.pairsInUse()).as("seed " + seed + ": every port back after close").isZero();
+        assertThat(budget.open()).as("seed " + seed + ": every socket back after close").isZero();
+    }
+
+    @Test
+    void aSpentSocketBudgetLendsTheIdlePairLongestInQuarantineWithoutBindingOrRefusesAtOnce() throws Exception {
+        budget = SocketBudget.of(4);
+        RelaySocketPool pool = pool(16, 8);
+        PooledPair first = acquire(pool);
+        PooledPair second = acquire(pool);
+        assertThat(first).isNotNull();
+        assertThat(second).isNotNull();
+        assertThat(budget.open()).isEqualTo(4);
+
+        assertThat(acquireFailure(pool)).as("no third pair: the budget is spent and nothing is idle")
+                .isInstanceOf(PortsExhaustedException.class).hasMessageContaining("socket budget");
+        assertThat(ports.pairsInUse()).as("the refused call reserved no port").isEqualTo(2);
+
+        release(pool, List.of(second));
+        clock.addAndGet(MS);
+        release(pool, List.of(first));
+        PooledPair early = acquire(pool);
+        assertThat(early).as("the pair longest in quarantine, lent early").isSameAs(second);
+        assertThat(pool.lentInQuarantine()).isEqualTo(1);
+        assertThat(pool.boundPairs()).isEqualTo(2);
+        assertThat(budget.open()).isEqualTo(4);
+
+        release(pool, List.of(early));
+        pool.close().get(WAIT_SECONDS, TimeUnit.SECONDS);
+        assertThat(budget.open()).as("every socket given back once closed").isZero();
+        assertThat(ports.pairsInUse()).isZero();
+    }
+
+    @Test
+    void aBudgetSharedByTwoPoolsCountsBoth() throws Exception {
+        budget = SocketBudget.of(6);
+        RelaySocketPool one = pool(16, 8);
+        RelaySocketPool other = pool(16, 8);
+        assertThat(acquire(one)).isNotNull();
+        assertThat(acquire(other)).isNotNull();
+        assertThat(acquire(one)).isNotNull();
+        assertThat(acquireFailure(other)).isInstanceOf(PortsExhaustedException.class);
+        one.close().get(WAIT_SECONDS, TimeUnit.SECONDS);
+        other.close().get(WAIT_SECONDS, TimeUnit.SECONDS);
+        assertThat(budget.open()).as("lent pairs stay open until returned").isEqualTo(6);
+    }
+
+    /** Why no pair could be had ({@code null} if one was: it is then returned). */
+    private Throwable acquireFailure(RelaySocketPool pool) throws Exception {
+        CompletableFuture<Throwable> result = new CompletableFuture<>();
+        loop.execute(() -> pool.acquire("call", loop, (pair, failure) -> result.complete(failure)));
+        return result.get(WAIT_SECONDS, TimeUnit.SECONDS);
     }
 
     private RelaySocketPool pool(int maxPairs, int minChoice) {
+        return pool(maxPairs, minChoice, budget);
+    }
+
+    private RelaySocketPool pool(int maxPairs, int minChoice, SocketBudget sockets) {
         Bootstrap bootstrap = new Bootstrap().group(group).channel(NioDatagramChannel.class);
-        PortPairBinder binder = new PortPairBinder(bootstrap, InetAddress.getLoopbackAddress(), ports, closed::get);
+        PortPairBinder binder = new PortPairBinder(bootstrap, InetAddress.getLoopbackAddress(), ports, sockets,
+                clock::get, closed::get);
         SocketPoolSettings settings = SocketPoolSettings.DEFAULT.withMaxPairs(maxPairs).withMinChoice(minChoice)
                 .withQuarantine(QUARANTINE);
-        return new RelaySocketPool(binder, ports, group, settings, new RelayTotals(), clock::get, closed::get);
+        return new RelaySocketPool(binder, group, settings, new RelayTotals(), clock::get, closed::get);
     }
 
     /** A pair from the pool, or {@code null} if none could be had. */
