@@ -58,7 +58,7 @@ public final class MediaRelay implements AutoCloseable {
 
     private MediaRelay(MediaRelayConfig config, InetAddress bindAddress, boolean epoll, LongSupplier nanoTime,
                        Duration sweepInterval, Duration latchWindow, SocketPoolSettings pooling, SocketBudget budget) {
-        this.transport = new RelayTransport(config.ioThreads(), epoll);
+        this.transport = new RelayTransport(config.ioThreads(), epoll, bindAddress);
         this.ports = new PortAllocator(config.portMin(), config.portMax());
         this.allocator = new SessionAllocator(transport.bootstrap(), bindAddress, ports, transport.loops(), pooling, budget,
                 sessions, totals, nanoTime, latchWindow, closed::get);

@@ -13,15 +13,20 @@ import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
+import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The event loops and the UDP transport of every relay socket: native epoll or NIO, one group of
  * daemon threads named {@code media-relay}, one bootstrap that each socket clones with its own loop
- * and handler.
+ * and handler. A relay bound to an IPv4 address opens IPv4 sockets: Netty's default is an IPv6 socket,
+ * through which every datagram's source comes as an IPv4-mapped IPv6 address to be converted back, and
+ * every destination the other way.
  */
 final class RelayTransport {
 
@@ -36,13 +41,18 @@ final class RelayTransport {
     private final EventLoopGroup group;
     private final Bootstrap bootstrap;
 
-    RelayTransport(int ioThreads, boolean epoll) {
+    RelayTransport(int ioThreads, boolean epoll, InetAddress bindAddress) {
         this.epoll = epoll;
         IoHandlerFactory ioHandlers = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         this.group = new MultiThreadIoEventLoopGroup(ioThreads,
                 new DefaultThreadFactory("media-relay", true), ioHandlers);
-        ChannelFactory<? extends DatagramChannel> channelFactory =
-                epoll ? EpollDatagramChannel::new : NioDatagramChannel::new;
+        ChannelFactory<? extends DatagramChannel> channelFactory;
+        if (bindAddress instanceof Inet4Address) {
+            channelFactory = epoll ? () -> new EpollDatagramChannel(SocketProtocolFamily.INET)
+                    : () -> new NioDatagramChannel(SocketProtocolFamily.INET);
+        } else {
+            channelFactory = epoll ? EpollDatagramChannel::new : NioDatagramChannel::new;
+        }
         this.bootstrap = new Bootstrap().group(group).channelFactory(channelFactory)
                 .option(ChannelOption.RECVBUF_ALLOCATOR, RECEIVE_BUFFERS);
     }
