@@ -241,6 +241,11 @@ public final class MediaRelay implements AutoCloseable {
         return pool.idlePairs() * 2;
     }
 
+    /** The sockets this relay counts against, shared with the process's other relays. */
+    public SocketBudget socketBudget() {
+        return allocator.pool().socketBudget();
+    }
+
     /**
      * Port pairs lent to a call before their quarantine was over, because no other could be bound
      * (range or file descriptors exhausted): late packets of the previous call may reach such a call.

@@ -10,7 +10,7 @@ import java.util.Objects;
 
 /**
  * Publishes the relay's figures to Micrometer (MED-4): packets, bytes, drops, RTCP, RTP expected and
- * lost as counters, sessions, ports in use and pooled ports as gauges, and per closed call and direction the jitter (ms)
+ * lost as counters, sessions, ports in use, pooled ports and open sockets against their budget as gauges, and per closed call and direction the jitter (ms)
  * and the loss ratio as distribution summaries. {@code registry.config()} names them for Prometheus.
  */
 public final class MediaRelayMetrics implements MeterBinder {
@@ -43,6 +43,11 @@ public final class MediaRelayMetrics implements MeterBinder {
                 .description("Relay UDP ports bound by live sessions").register(registry);
         Gauge.builder("relay.ports.pooled", relay, MediaRelay::portsPooled)
                 .description("Relay UDP ports bound and idle in the socket pool").register(registry);
+        Gauge.builder("relay.sockets.open", relay, r -> r.socketBudget().open())
+                .description("UDP sockets the relays hold open, all media addresses together").register(registry);
+        Gauge.builder("relay.sockets.budget", relay, r -> r.socketBudget().limit())
+                .description("Most UDP sockets the relays may hold open: the open-file limit less the reserve")
+                .register(registry);
         FunctionCounter.builder("relay.pool.lent.in.quarantine", relay, MediaRelay::pairsLentInQuarantine)
                 .description("Relay port pairs lent before their quarantine was over (no other could be bound)")
                 .register(registry);

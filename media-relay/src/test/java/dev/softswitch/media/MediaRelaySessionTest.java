@@ -103,6 +103,8 @@ class MediaRelaySessionTest {
         assertThat(relay.rtpPacketsExpected()).isEqualTo(9);
         assertThat(relay.rtcpPackets()).isEqualTo(1);
         assertThat(registry.get("relay.rtp.lost").functionCounter().count()).isEqualTo(1.0);
+        assertThat(registry.get("relay.sockets.open").gauge().value()).as("the session's four sockets").isEqualTo(4.0);
+        assertThat(registry.get("relay.sockets.budget").gauge().value()).isEqualTo(Integer.MAX_VALUE);
 
         session.close();
 

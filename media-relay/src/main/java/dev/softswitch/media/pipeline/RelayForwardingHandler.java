@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * source), decrypt (the ingress endpoint's inbound transformer), latch (on an SRTP endpoint, only
  * once the packet has passed authentication), statistics, encrypt (the egress endpoint's outbound
  * transformer), send out of the egress socket to the egress remote, reusing the received pooled
- * buffer. A packet is dropped (and counted) when the ingress endpoint refuses its source (see
+ * buffer (with one {@code sendto} where {@link DirectSend} can, else through Netty's write path). A packet is dropped (and counted) when the ingress endpoint refuses its source (see
  * {@link RelayEndpoint#admit}), when a transformer refuses it, or when the egress side has no
  * remote or socket yet or cannot take more writes.
  */
@@ -96,6 +96,10 @@ public final class RelayForwardingHandler extends SimpleChannelInboundHandler<Da
         }
         // Counted before the write so that a peer which has received the packet sees it counted.
         counter.relayed(outgoing.readableBytes());
+        if (DirectSend.trySend(out, outgoing, target)) {
+            releaseIfOwned(outgoing, received);
+            return;
+        }
         ByteBuf toSend = outgoing == received ? outgoing.retain() : outgoing;
         out.writeAndFlush(new DatagramPacket(toSend, target), out.voidPromise());
     }

@@ -230,6 +230,11 @@ public final class RelaySocketPool {
         return lentInQuarantine.sum();
     }
 
+    /** The sockets the pool's pairs count against. */
+    public SocketBudget socketBudget() {
+        return binder.budget();
+    }
+
     /** Pairs the pool has bound: lent or idle. */
     public int boundPairs() {
         return bound.get();
