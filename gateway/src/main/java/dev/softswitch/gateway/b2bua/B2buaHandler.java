@@ -56,7 +56,6 @@ import org.slf4j.LoggerFactory;
 public final class B2buaHandler implements TransactionUser {
 
     private static final Logger log = LoggerFactory.getLogger(B2buaHandler.class);
-    private static final int RETRY_AFTER_SECONDS = 5;
     private static final List<String> ALLOWED = List.of("INVITE", "ACK", "CANCEL", "BYE", "OPTIONS", "INFO", "UPDATE",
             "REGISTER");
     /** Extensions a client may require (RFC 3261 §8.2.2.3): session timers (RFC 4028). */
@@ -205,7 +204,7 @@ public final class B2buaHandler implements TransactionUser {
                 case Request.INVITE -> {
                     if (parts.overload.refuseNewCall()) {
                         SIPResponse busy = request.createResponse(Response.SERVICE_UNAVAILABLE, "Overloaded");
-                        busy.addHeader(DialogLeg.HEADERS.createRetryAfterHeader(RETRY_AFTER_SECONDS));
+                        busy.addHeader(DialogLeg.HEADERS.createRetryAfterHeader(Refusal.RETRY_AFTER_SECONDS));
                         tx.respond(busy);
                         parts.metrics.callAttempt("overload");
                         parts.metrics.responseSent(Response.SERVICE_UNAVAILABLE);

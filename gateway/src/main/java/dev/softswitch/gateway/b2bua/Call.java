@@ -156,7 +156,7 @@ final class Call implements CarrierAttempts.Events {
             return;
         }
         if (handle == null) {
-            refuse(new Refusal(Response.SERVICE_UNAVAILABLE, "No Media Ports Available", "no_media_ports"));
+            refuse(Refusal.noMediaPorts());
             return;
         }
         byte[] carrierOffer;
@@ -350,7 +350,7 @@ final class Call implements CarrierAttempts.Events {
             return;
         }
         if (!cancelled || r.code() == Response.REQUEST_TERMINATED) {
-            client.refuse(r.code(), r.reason());
+            client.refuse(r.code(), r.reason(), r.retryAfterSeconds());
         }
         wiring.metrics().callAttempt(r.outcome());
         wiring.metrics().responseSent(r.code());

@@ -128,13 +128,21 @@ final class ClientLeg {
     }
 
     /** A final non-2xx answer to the client's INVITE. */
-    void refuse(int code, String reason) {
+    /** Answers the INVITE with a final failure; with {@code Retry-After} when {@code retryAfterSeconds} is positive. */
+    void refuse(int code, String reason, int retryAfterSeconds) {
         SIPResponse r;
         try {
             r = invite.createResponse(code, reason);
             r.getTo().setTag(tag);
         } catch (ParseException e) {
             r = invite.createResponse(code);
+        }
+        if (retryAfterSeconds > 0) {
+            try {
+                r.addHeader(DialogLeg.HEADERS.createRetryAfterHeader(retryAfterSeconds));
+            } catch (javax.sip.InvalidArgumentException e) {
+                throw new IllegalArgumentException("Retry-After " + retryAfterSeconds, e);
+            }
         }
         inviteTx.respond(r);
     }

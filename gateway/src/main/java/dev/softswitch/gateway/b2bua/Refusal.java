@@ -6,10 +6,24 @@ import java.util.Locale;
 import javax.sip.message.Response;
 
 /**
- * A call that does not go ahead: the final response the client gets and the outcome its metrics and
- * call record carry.
+ * A call that does not go ahead: the final response the client gets (with {@code Retry-After} when
+ * {@code retryAfterSeconds} is positive: the gateway is short of a resource for now, RFC 3261 §21.5.4)
+ * and the outcome its metrics and call record carry.
  */
-record Refusal(int code, String reason, String outcome) {
+record Refusal(int code, String reason, String outcome, int retryAfterSeconds) {
+
+    /** How long a client refused for want of capacity is asked to wait, as the overload guard asks. */
+    static final int RETRY_AFTER_SECONDS = 5;
+
+    Refusal(int code, String reason, String outcome) {
+        this(code, reason, outcome, 0);
+    }
+
+    /** The relay has no port pair (range, socket budget or file descriptors spent): capacity, for now. */
+    static Refusal noMediaPorts() {
+        return new Refusal(Response.SERVICE_UNAVAILABLE, "No Media Ports Available", "no_media_ports",
+                RETRY_AFTER_SECONDS);
+    }
 
     static Refusal of(RoutingRefusal r) {
         return new Refusal(r.sipCode(), r.reasonPhrase(), r.outcome());
@@ -33,7 +47,8 @@ record Refusal(int code, String reason, String outcome) {
     }
 
     static Refusal chargingUnavailable() {
-        return new Refusal(Response.SERVICE_UNAVAILABLE, "Charging Unavailable", "charging_unavailable");
+        return new Refusal(Response.SERVICE_UNAVAILABLE, "Charging Unavailable", "charging_unavailable",
+                RETRY_AFTER_SECONDS);
     }
 
     static Refusal badSdp(String problem) {

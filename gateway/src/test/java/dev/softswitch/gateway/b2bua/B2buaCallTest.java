@@ -922,6 +922,8 @@ class B2buaCallTest {
         timers.runDue();
         assertThat(sender.statuses()).containsExactly(100, 503);
         assertThat(sender.lastResponse().getReasonPhrase()).isEqualTo("No Media Ports Available");
+        assertThat(sender.lastResponse().getHeader("Retry-After")).as("capacity, for now: come back later")
+                .hasToString("Retry-After: 5\r\n");
         assertThat(sender.requests("INVITE")).isEmpty();
         assertThat(accounts.available("alice")).isEqualTo(usd("10.00"));
         assertThat(onlyRecord().get("disconnectCause").asText()).isEqualTo("no_media_ports");

@@ -87,6 +87,8 @@ class RelayBindFailureEndToEndTest {
 
             assertThat(answer.status()).isEqualTo(503);
             assertThat(answer.startLine()).contains("No Media Ports Available");
+            assertThat(answer.header("Retry-After")).as("a refusal for want of capacity says when to come back")
+                    .hasValue("5");
         } finally {
             for (DatagramSocket s : held) {
                 s.close();
