@@ -60,7 +60,7 @@ public final class MediaRelay implements AutoCloseable {
                        Duration sweepInterval, Duration latchWindow, SocketPoolSettings pooling, SocketBudget budget) {
         this.transport = new RelayTransport(config.ioThreads(), epoll, bindAddress);
         this.ports = new PortAllocator(config.portMin(), config.portMax());
-        this.allocator = new SessionAllocator(transport.bootstrap(), bindAddress, ports, transport.loops(), pooling, budget,
+        this.allocator = new SessionAllocator(transport.bootstrap(), bindAddress, ports, transport.loops(), epoll, pooling, budget,
                 sessions, totals, nanoTime, latchWindow, closed::get);
         this.pool = allocator.pool();
         this.timeouts = new MediaTimeoutWatcher(transport.loops(), sessions, nanoTime, sweepInterval);

@@ -1,8 +1,8 @@
 package dev.softswitch.media.pipeline;
 
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandler;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.DatagramPacket;
 import io.netty.util.ReferenceCountUtil;
 import java.util.Objects;
 import java.util.function.LongSupplier;
@@ -10,8 +10,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one handler of a pooled relay socket: hands every received datagram to the forwarding handler
- * of the session the socket is lent to, or, while the socket is idle in the pool, drops it (counted
+ * The one handler of a pooled relay socket that is a Netty channel: hands every received datagram to
+ * the receiver (forwarding stage) of the session the socket is lent to, or, while the socket is idle in the pool, drops it (counted
  * as dropped) and notes when, so that the pool lends the socket again only once its last peer has
  * gone quiet. Lent, reclaimed and read on the socket's event loop only.
  */
@@ -21,7 +21,7 @@ public final class PooledSocketHandler extends ChannelInboundHandlerAdapter {
 
     private final RelayTotals totals;
     private final LongSupplier nanoTime;
-    private ChannelInboundHandler session;
+    private DatagramReceiver session;
     private long lastDroppedNanos;
     private boolean droppedAny;
 
@@ -30,8 +30,8 @@ public final class PooledSocketHandler extends ChannelInboundHandlerAdapter {
         this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
     }
 
-    /** From the next datagram on, {@code forwarding} (a session's handler) gets what this socket receives. */
-    public void lend(ChannelInboundHandler forwarding) {
+    /** From the next datagram on, {@code forwarding} (a session's stage) gets what this socket receives. */
+    public void lend(DatagramReceiver forwarding) {
         this.session = Objects.requireNonNull(forwarding, "forwarding");
     }
 
@@ -52,9 +52,13 @@ public final class PooledSocketHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
-        ChannelInboundHandler current = session;
-        if (current != null) {
-            current.channelRead(ctx, msg);
+        DatagramReceiver current = session;
+        if (current != null && msg instanceof DatagramPacket packet) {
+            try {
+                current.receive(ctx.alloc(), packet.content(), packet.sender());
+            } finally {
+                packet.release();
+            }
             return;
         }
         ReferenceCountUtil.release(msg);
@@ -65,12 +69,7 @@ public final class PooledSocketHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) throws Exception {
-        ChannelInboundHandler current = session;
-        if (current != null) {
-            current.exceptionCaught(ctx, cause);
-        } else {
-            // A failed receive on an idle socket concerns one datagram; the socket stays in the pool.
-            log.debug("idle relay socket {}: socket error", ctx.channel().localAddress(), cause);
-        }
+        // A failed send or receive concerns one datagram; the socket stays open for the next.
+        log.debug("relay socket {}: socket error", ctx.channel().localAddress(), cause);
     }
 }

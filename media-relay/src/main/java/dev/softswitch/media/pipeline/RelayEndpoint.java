@@ -72,7 +72,7 @@ public final class RelayEndpoint {
     private final LongSupplier nanoTime;
     private final long latchWindowNanos;
     private final AtomicReference<Remote> remote;
-    private volatile Channel channel;
+    private volatile RelaySocket socket;
     private volatile PacketTransformer inbound;
     private volatile PacketTransformer outbound;
 
@@ -114,13 +114,18 @@ public final class RelayEndpoint {
     }
 
     /** Attaches the bound socket; packets for this endpoint are dropped until it is attached. */
+    public void attach(RelaySocket boundSocket) {
+        this.socket = Objects.requireNonNull(boundSocket, "boundSocket");
+    }
+
+    /** Attaches a bound channel, only sent out of. */
     public void attach(Channel boundChannel) {
-        this.channel = Objects.requireNonNull(boundChannel, "boundChannel");
+        attach(new ChannelSocket(boundChannel));
     }
 
     /** The bound socket, or {@code null} while not yet attached. */
-    public Channel channel() {
-        return channel;
+    public RelaySocket socket() {
+        return socket;
     }
 
     /** Where packets for this endpoint's peer go: the signalled or latched remote; {@code null} if none. */

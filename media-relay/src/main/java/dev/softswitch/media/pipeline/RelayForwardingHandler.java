@@ -2,7 +2,7 @@ package dev.softswitch.media.pipeline;
 
 import dev.softswitch.media.pipeline.RelayEndpoint.Admission;
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.Channel;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
@@ -17,11 +17,13 @@ import org.slf4j.LoggerFactory;
  * source), decrypt (the ingress endpoint's inbound transformer), latch (on an SRTP endpoint, only
  * once the packet has passed authentication), statistics, encrypt (the egress endpoint's outbound
  * transformer), send out of the egress socket to the egress remote, reusing the received pooled
- * buffer (with one {@code sendto} where {@link DirectSend} can, else through Netty's write path). A packet is dropped (and counted) when the ingress endpoint refuses its source (see
+ * buffer (see {@link RelaySocket#send}). The stages run for a Netty channel's datagram or, as a
+ * {@link DatagramReceiver}, for any relay socket's. A packet is dropped (and counted) when the ingress endpoint refuses its source (see
  * {@link RelayEndpoint#admit}), when a transformer refuses it, or when the egress side has no
  * remote or socket yet or cannot take more writes.
  */
-public final class RelayForwardingHandler extends SimpleChannelInboundHandler<DatagramPacket> {
+public final class RelayForwardingHandler extends SimpleChannelInboundHandler<DatagramPacket>
+        implements DatagramReceiver {
 
     private static final Logger log = LoggerFactory.getLogger(RelayForwardingHandler.class);
 
@@ -51,7 +53,11 @@ public final class RelayForwardingHandler extends SimpleChannelInboundHandler<Da
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
-        InetSocketAddress source = packet.sender();
+        receive(ctx.alloc(), packet.content(), packet.sender());
+    }
+
+    @Override
+    public void receive(ByteBufAllocator alloc, ByteBuf received, InetSocketAddress source) {
         // Read once, so that admission and decryption agree when SRTP is switched on or off meanwhile.
         PacketTransformer decrypt = ingress.inbound();
         Admission admission = source == null ? Admission.REFUSED : ingress.admit(source, decrypt != null);
@@ -60,9 +66,8 @@ public final class RelayForwardingHandler extends SimpleChannelInboundHandler<Da
             log.debug("{}: dropped packet from {}, a source that has not proved itself", ingress, source);
             return;
         }
-        ByteBuf received = packet.content();
-        // The received buffer is released by SimpleChannelInboundHandler; a transformer's new buffer is ours.
-        ByteBuf payload = transform(decrypt, received, ctx);
+        // The received buffer is released by the socket after this returns; a transformer's new buffer is ours.
+        ByteBuf payload = transform(decrypt, received, alloc);
         if (payload == null) {
             return;
         }
@@ -77,9 +82,9 @@ public final class RelayForwardingHandler extends SimpleChannelInboundHandler<Da
         } else {
             counter.rtcpReceived();
         }
-        Channel out = egress.channel();
+        RelaySocket out = egress.socket();
         InetSocketAddress target = egress.remote();
-        if (out == null || target == null || !out.isActive() || !out.isWritable()) {
+        if (out == null || target == null || !out.canSend()) {
             counter.dropped();
             if (log.isDebugEnabled()) {
                 log.debug("{}: dropped packet from {}, {} cannot send yet", ingress, source, egress);
@@ -87,7 +92,7 @@ public final class RelayForwardingHandler extends SimpleChannelInboundHandler<Da
             releaseIfOwned(payload, received);
             return;
         }
-        ByteBuf outgoing = transform(egress.outbound(), payload, ctx);
+        ByteBuf outgoing = transform(egress.outbound(), payload, alloc);
         if (outgoing != payload) {
             releaseIfOwned(payload, received);
         }
@@ -96,20 +101,15 @@ public final class RelayForwardingHandler extends SimpleChannelInboundHandler<Da
         }
         // Counted before the write so that a peer which has received the packet sees it counted.
         counter.relayed(outgoing.readableBytes());
-        if (DirectSend.trySend(out, outgoing, target)) {
-            releaseIfOwned(outgoing, received);
-            return;
-        }
-        ByteBuf toSend = outgoing == received ? outgoing.retain() : outgoing;
-        out.writeAndFlush(new DatagramPacket(toSend, target), out.voidPromise());
+        out.send(outgoing == received ? outgoing.retain() : outgoing, target);
     }
 
     /** Runs a stage; returns the packet to go on with, or {@code null} (counted) if it was refused. */
-    private ByteBuf transform(PacketTransformer stage, ByteBuf payload, ChannelHandlerContext ctx) {
+    private ByteBuf transform(PacketTransformer stage, ByteBuf payload, ByteBufAllocator alloc) {
         if (stage == null) {
             return payload;
         }
-        ByteBuf result = stage.transform(payload, ctx.alloc());
+        ByteBuf result = stage.transform(payload, alloc);
         if (result == null) {
             counter.reject();
             if (log.isDebugEnabled()) {

@@ -1,9 +1,8 @@
 package dev.softswitch.media.session;
 
-import dev.softswitch.media.pipeline.PooledSocketHandler;
+import dev.softswitch.media.pipeline.DatagramReceiver;
+import dev.softswitch.media.pipeline.PooledSocket;
 import dev.softswitch.media.session.PortPairBinder.BoundPair;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelInboundHandler;
 import io.netty.channel.EventLoop;
 import java.util.Objects;
 
@@ -18,8 +17,6 @@ final class PooledPair {
     enum State { LENT, RETURNED, CLOSED }
 
     private final BoundPair bound;
-    private final PooledSocketHandler rtpHandler;
-    private final PooledSocketHandler rtcpHandler;
     private final EventLoop loop;
     private State state = State.LENT;
     /** When the pair came back, or when its quarantine last restarted because a packet came in. */
@@ -28,22 +25,17 @@ final class PooledPair {
     PooledPair(BoundPair bound, EventLoop loop) {
         this.bound = Objects.requireNonNull(bound, "bound");
         this.loop = Objects.requireNonNull(loop, "loop");
-        this.rtpHandler = bound.rtp().pipeline().get(PooledSocketHandler.class);
-        this.rtcpHandler = bound.rtcp().pipeline().get(PooledSocketHandler.class);
-        if (rtpHandler == null || rtcpHandler == null) {
-            throw new IllegalArgumentException("port " + bound.port() + " was not bound with pooled socket handlers");
-        }
     }
 
     int port() {
         return bound.port();
     }
 
-    Channel rtp() {
+    PooledSocket rtp() {
         return bound.rtp();
     }
 
-    Channel rtcp() {
+    PooledSocket rtcp() {
         return bound.rtcp();
     }
 
@@ -60,16 +52,16 @@ final class PooledPair {
     }
 
     /** Hands what the sockets receive to a session's forwarding handlers. */
-    void lend(ChannelInboundHandler rtpForwarding, ChannelInboundHandler rtcpForwarding) {
-        rtpHandler.lend(rtpForwarding);
-        rtcpHandler.lend(rtcpForwarding);
+    void lend(DatagramReceiver rtpForwarding, DatagramReceiver rtcpForwarding) {
+        bound.rtp().lend(rtpForwarding);
+        bound.rtcp().lend(rtcpForwarding);
         state = State.LENT;
     }
 
     /** Takes the sockets back from the session: from now on what they receive is dropped. */
     void reclaim(long nowNanos) {
-        rtpHandler.reclaim();
-        rtcpHandler.reclaim();
+        bound.rtp().reclaim();
+        bound.rtcp().reclaim();
         quietFromNanos = nowNanos;
         state = State.RETURNED;
     }
@@ -80,8 +72,8 @@ final class PooledPair {
     }
 
     void markClosed() {
-        rtpHandler.reclaim();
-        rtcpHandler.reclaim();
+        bound.rtp().reclaim();
+        bound.rtcp().reclaim();
         state = State.CLOSED;
     }
 
@@ -99,7 +91,7 @@ final class PooledPair {
         if (quietFromNanos - since > 0) {
             return false;
         }
-        if (rtpHandler.quietSince(since) && rtcpHandler.quietSince(since)) {
+        if (bound.rtp().quietSince(since) && bound.rtcp().quietSince(since)) {
             return true;
         }
         quietFromNanos = nowNanos;
@@ -108,6 +100,6 @@ final class PooledPair {
 
     /** Whether both sockets are still open and bound. */
     boolean isOpen() {
-        return bound.rtp().isActive() && bound.rtcp().isActive();
+        return bound.rtp().isOpen() && bound.rtcp().isOpen();
     }
 }

@@ -1,11 +1,15 @@
 package dev.softswitch.media.session;
 
+import dev.softswitch.media.pipeline.ChannelSocket;
+import dev.softswitch.media.pipeline.NativeRelaySocket;
+import dev.softswitch.media.pipeline.PooledSocket;
+import dev.softswitch.media.pipeline.PooledSocketHandler;
+import dev.softswitch.media.pipeline.RelayTotals;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelHandler;
 import io.netty.channel.EventLoop;
+import io.netty.channel.IoEventLoop;
 import java.net.InetAddress;
 import java.util.List;
 import io.netty.channel.unix.Errors;
@@ -15,7 +19,6 @@ import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,16 +47,26 @@ final class PortPairBinder {
     private final PortAllocator ports;
     private final SocketBudget budget;
     private final BooleanSupplier relayClosed;
+    private final RelayTotals totals;
+    private final LongSupplier nanoTime;
+    private final boolean nativeRtcp;
     private final Throttle portBusy;
     private final Throttle outOfSockets;
 
+    /**
+     * @param nativeRtcp whether the RTCP port of a pair is a {@link NativeRelaySocket} on the loop (the loops are
+     *                   epoll ones) rather than a channel of {@code bootstrap}
+     */
     PortPairBinder(Bootstrap bootstrap, InetAddress bindAddress, PortAllocator ports, SocketBudget budget,
-                   LongSupplier nanoTime, BooleanSupplier relayClosed) {
+                   RelayTotals totals, LongSupplier nanoTime, boolean nativeRtcp, BooleanSupplier relayClosed) {
         this.bootstrap = bootstrap;
         this.bindAddress = bindAddress;
         this.ports = ports;
         this.budget = budget;
         this.relayClosed = relayClosed;
+        this.totals = totals;
+        this.nanoTime = nanoTime;
+        this.nativeRtcp = nativeRtcp;
         this.portBusy = new Throttle(nanoTime);
         this.outOfSockets = new Throttle(nanoTime);
     }
@@ -75,38 +88,39 @@ final class PortPairBinder {
             then.run();
         };
         if (loopGone) {
-            pair.rtp().close();
-            pair.rtcp().close();
+            pair.rtp().closeNow();
+            pair.rtcp().closeNow();
             released.run();
         } else {
-            closeAll(List.of(pair.rtp(), pair.rtcp()), released);
+            AtomicInteger pending = new AtomicInteger(2);
+            Runnable one = () -> {
+                if (pending.decrementAndGet() == 0) {
+                    released.run();
+                }
+            };
+            pair.rtp().close(one);
+            pair.rtcp().close(one);
         }
     }
 
     /**
-     * Binds a pair on {@code loop} with a fresh handler from each supplier; runs on the loop and
-     * reports the bound pair or the failure to {@code done}, once, on the loop.
+     * Binds a pair on {@code loop}, each socket idle until lent; runs on the loop and reports the bound pair or
+     * the failure to {@code done}, once, on the loop.
      */
-    void bind(String callId, EventLoop loop, Supplier<ChannelHandler> rtpHandler, Supplier<ChannelHandler> rtcpHandler,
-              BiConsumer<BoundPair, Throwable> done) {
-        new Binding(callId, loop, rtpHandler, rtcpHandler, done).next();
+    void bind(String callId, EventLoop loop, BiConsumer<BoundPair, Throwable> done) {
+        new Binding(callId, loop, done).next();
     }
 
     /** One {@link #bind} in progress. */
     private final class Binding {
         private final String callId;
         private final EventLoop loop;
-        private final Supplier<ChannelHandler> rtpHandler;
-        private final Supplier<ChannelHandler> rtcpHandler;
         private final BiConsumer<BoundPair, Throwable> done;
         private int attempt;
 
-        Binding(String callId, EventLoop loop, Supplier<ChannelHandler> rtpHandler,
-                Supplier<ChannelHandler> rtcpHandler, BiConsumer<BoundPair, Throwable> done) {
+        Binding(String callId, EventLoop loop, BiConsumer<BoundPair, Throwable> done) {
             this.callId = callId;
             this.loop = loop;
-            this.rtpHandler = rtpHandler;
-            this.rtcpHandler = rtcpHandler;
             this.done = done;
         }
 
@@ -139,8 +153,9 @@ final class PortPairBinder {
                 done.accept(null, e);
                 return;
             }
+            PooledSocketHandler handler = new PooledSocketHandler(totals, nanoTime);
             try {
-                onLoop(bind(port, rtpHandler.get()), rtp -> rtpBound(port, rtp));
+                onLoop(bind(port, handler), rtp -> rtpBound(port, rtp, handler));
             } catch (RuntimeException e) {
                 ports.release(port);
                 budget.give(2);
@@ -148,27 +163,38 @@ final class PortPairBinder {
             }
         }
 
-        private void rtpBound(int port, ChannelFuture rtp) {
+        private void rtpBound(int port, ChannelFuture rtp, PooledSocketHandler handler) {
             if (!rtp.isSuccess()) {
-                failed(port, "RTP", port, rtp.cause(), List.of(rtp.channel()));
+                failed(port, "RTP", port, rtp.cause(), List.of(rtp.channel()), null);
                 return;
             }
+            ChannelSocket rtpSocket = new ChannelSocket(rtp.channel(), handler);
+            if (nativeRtcp && loop instanceof IoEventLoop ioLoop) {
+                NativeRelaySocket.bind(ioLoop, bindAddress, port + 1, totals, nanoTime, rtp.channel().alloc(),
+                        (rtcp, failure) -> {
+                            if (failure == null) {
+                                done.accept(new BoundPair(port, rtpSocket, rtcp), null);
+                            } else {
+                                failed(port, "RTCP", port + 1, failure, List.of(), rtpSocket);
+                            }
+                        });
+                return;
+            }
+            PooledSocketHandler rtcpHandler = new PooledSocketHandler(totals, nanoTime);
             try {
-                onLoop(bind(port + 1, rtcpHandler.get()), rtcp -> rtcpBound(port, rtp.channel(), rtcp));
+                onLoop(bind(port + 1, rtcpHandler), rtcp -> {
+                    if (rtcp.isSuccess()) {
+                        done.accept(new BoundPair(port, rtpSocket, new ChannelSocket(rtcp.channel(), rtcpHandler)), null);
+                    } else {
+                        failed(port, "RTCP", port + 1, rtcp.cause(), List.of(rtcp.channel()), rtpSocket);
+                    }
+                });
             } catch (RuntimeException e) {
-                closeAll(List.of(rtp.channel()), () -> {
+                rtpSocket.close(() -> {
                     ports.release(port);
                     budget.give(2);
                     done.accept(null, e);
                 });
-            }
-        }
-
-        private void rtcpBound(int port, Channel rtp, ChannelFuture rtcp) {
-            if (rtcp.isSuccess()) {
-                done.accept(new BoundPair(port, rtp, rtcp.channel()), null);
-            } else {
-                failed(port, "RTCP", port + 1, rtcp.cause(), List.of(rtp, rtcp.channel()));
             }
         }
 
@@ -177,7 +203,8 @@ final class PortPairBinder {
          * is out of file descriptors, fails the binding (another port would fail the same way), else
          * skips to the next pair.
          */
-        private void failed(int port, String kind, int failedPort, Throwable cause, List<Channel> opened) {
+        private void failed(int port, String kind, int failedPort, Throwable cause, List<Channel> opened,
+                            PooledSocket boundRtp) {
             boolean noDescriptors = outOfDescriptors(cause);
             long held = (noDescriptors ? outOfSockets : portBusy).admit();
             if (held >= 0 && noDescriptors) {
@@ -188,7 +215,7 @@ final class PortPairBinder {
                 SessionAllocator.withCallId(callId, () -> log.warn("cannot bind {} port {}, skipping the pair: {}"
                         + " ({} more like this held back in the last 10 s)", kind, failedPort, cause.toString(), held));
             }
-            closeAll(opened, () -> {
+            Runnable release = () -> {
                 ports.release(port);
                 budget.give(2);
                 if (noDescriptors) {
@@ -197,10 +224,11 @@ final class PortPairBinder {
                 } else {
                     next();
                 }
-            });
+            };
+            closeAll(opened, boundRtp == null ? release : () -> boundRtp.close(release));
         }
 
-        private ChannelFuture bind(int port, ChannelHandler handler) {
+        private ChannelFuture bind(int port, PooledSocketHandler handler) {
             return bootstrap.clone(loop).handler(handler).bind(bindAddress, port);
         }
 
@@ -221,34 +249,7 @@ final class PortPairBinder {
 
     /** Closes {@code channels} and runs {@code then} once every one of them has closed. */
     static void closeAll(List<Channel> channels, Runnable then) {
-        if (channels.isEmpty()) {
-            then.run();
-            return;
-        }
-        AtomicInteger pending = new AtomicInteger(channels.size());
-        ChannelFutureListener whenAllClosed = f -> {
-            if (pending.decrementAndGet() == 0) {
-                then.run();
-            }
-        };
-        for (Channel channel : channels) {
-            if (!channel.isOpen() && !channel.isRegistered()) {
-                // Its socket was never created (no file descriptor left): nothing to close.
-                if (pending.decrementAndGet() == 0) {
-                    then.run();
-                }
-            } else if (channel.isRegistered()) {
-                channel.close().addListener(whenAllClosed);
-            } else {
-                // Never registered: its socket could not be created (no file descriptor left) or it was
-                // refused by the loop. close() would throw here for want of an event loop, and the port
-                // pair, the other socket and the waiting call would be held for good.
-                channel.unsafe().closeForcibly();
-                if (pending.decrementAndGet() == 0) {
-                    then.run();
-                }
-            }
-        }
+        ChannelSocket.closeAll(channels, then);
     }
 
     /** Whether {@code failure} says the process (or the system) has no file descriptor left. */
@@ -292,6 +293,6 @@ final class PortPairBinder {
     }
 
     /** An RTP port and its RTCP neighbour, both bound. */
-    record BoundPair(int port, Channel rtp, Channel rtcp) {
+    record BoundPair(int port, PooledSocket rtp, PooledSocket rtcp) {
     }
 }

@@ -1,7 +1,5 @@
 package dev.softswitch.media.session;
 
-import dev.softswitch.media.pipeline.PooledSocketHandler;
-import dev.softswitch.media.pipeline.RelayTotals;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.EventExecutor;
 import java.security.SecureRandom;
@@ -43,7 +41,6 @@ public final class RelaySocketPool {
     private final PortPairBinder binder;
     private final SocketPoolSettings settings;
     private final long quarantineNanos;
-    private final RelayTotals totals;
     private final LongSupplier nanoTime;
     private final BooleanSupplier relayClosed;
     private final Map<EventExecutor, Shelf> shelves = new IdentityHashMap<>();
@@ -69,12 +66,11 @@ public final class RelaySocketPool {
      * @param relayClosed whether the relay is closing; a closing relay keeps nothing
      */
     RelaySocketPool(PortPairBinder binder, Iterable<EventExecutor> loops,
-                    SocketPoolSettings settings, RelayTotals totals, LongSupplier nanoTime,
+                    SocketPoolSettings settings, LongSupplier nanoTime,
                     BooleanSupplier relayClosed) {
         this.binder = Objects.requireNonNull(binder, "binder");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.quarantineNanos = settings.quarantine().toNanos();
-        this.totals = Objects.requireNonNull(totals, "totals");
         this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
         this.relayClosed = Objects.requireNonNull(relayClosed, "relayClosed");
         for (EventExecutor loop : loops) {
@@ -242,8 +238,6 @@ public final class RelaySocketPool {
 
     private void bindNew(String callId, EventLoop loop, BiConsumer<PooledPair, Throwable> done) {
         binder.bind(callId, loop,
-                () -> new PooledSocketHandler(totals, nanoTime),
-                () -> new PooledSocketHandler(totals, nanoTime),
                 (pair, failure) -> {
                     if (failure != null) {
                         done.accept(null, failure);

@@ -2,6 +2,7 @@ package dev.softswitch.media.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.softswitch.media.pipeline.RelayTotals;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -71,11 +72,10 @@ class PortPairBinderTest {
         PortAllocator ports = new PortAllocator(40000, 40015);
         SocketBudget budget = SocketBudget.of(100);
         PortPairBinder binder = new PortPairBinder(noDescriptors, InetAddress.getLoopbackAddress(), ports, budget,
-                System::nanoTime, () -> false);
+                new RelayTotals(), System::nanoTime, false, () -> false);
 
         CompletableFuture<Throwable> failure = new CompletableFuture<>();
-        group.next().execute(() -> binder.bind("call", group.next(), () -> new ChannelHandlerAdapter() { },
-                () -> new ChannelHandlerAdapter() { }, (pair, cause) -> failure.complete(cause)));
+        group.next().execute(() -> binder.bind("call", group.next(), (pair, cause) -> failure.complete(cause)));
 
         assertThat(failure.get(5, TimeUnit.SECONDS)).isInstanceOf(PortsExhaustedException.class)
                 .hasMessageContaining("out of file descriptors");

@@ -186,10 +186,10 @@ class RelaySocketPoolTest {
     private RelaySocketPool pool(int maxPairs, int minChoice, SocketBudget sockets) {
         Bootstrap bootstrap = new Bootstrap().group(group).channel(NioDatagramChannel.class);
         PortPairBinder binder = new PortPairBinder(bootstrap, InetAddress.getLoopbackAddress(), ports, sockets,
-                clock::get, closed::get);
+                new RelayTotals(), clock::get, false, closed::get);
         SocketPoolSettings settings = SocketPoolSettings.DEFAULT.withMaxPairs(maxPairs).withMinChoice(minChoice)
                 .withQuarantine(QUARANTINE);
-        return new RelaySocketPool(binder, group, settings, new RelayTotals(), clock::get, closed::get);
+        return new RelaySocketPool(binder, group, settings, clock::get, closed::get);
     }
 
     /** A pair from the pool, or {@code null} if none could be had. */

@@ -1,0 +1,123 @@
+package dev.softswitch.media.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.IoEventLoop;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The bare RTCP socket on a real epoll loop and 127.0.0.1: what it receives goes to the lent receiver with its
+ * sender, or is dropped and counted while idle (and then it is not quiet); what it sends arrives from its port;
+ * once closed its port is free again.
+ */
+class NativeRelaySocketTest {
+
+    private final RelayTotals totals = new RelayTotals();
+    private final AtomicLong clock = new AtomicLong(1_000);
+    private MultiThreadIoEventLoopGroup group;
+    private IoEventLoop loop;
+
+    @BeforeEach
+    void start() {
+        Assumptions.assumeTrue(Epoll.isAvailable(), "native epoll is not available here");
+        group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+        loop = (IoEventLoop) group.next();
+    }
+
+    @AfterEach
+    void stop() {
+        if (group != null) {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+
+    @Test
+    void receivesForTheLentReceiverDropsWhileIdleSendsAndFreesItsPortOnClose() throws Exception {
+        InetAddress loopback = InetAddress.getByName("127.0.0.1");
+        NativeRelaySocket socket = bind(loopback, 0);
+        int port = socket.localPort();
+        BlockingQueue<String> received = new LinkedBlockingQueue<>();
+        try (DatagramSocket peer = new DatagramSocket(0, loopback)) {
+            peer.setSoTimeout(5_000);
+            InetSocketAddress relay = new InetSocketAddress(loopback, port);
+            loop.submit(() -> socket.lend((alloc, content, sender) -> received.add(
+                    content.toString(StandardCharsets.US_ASCII) + " from " + sender.getPort()))).get(5, TimeUnit.SECONDS);
+
+            send(peer, "rtcp 1", relay);
+            assertThat(received.poll(5, TimeUnit.SECONDS)).isEqualTo("rtcp 1 from " + peer.getLocalPort());
+
+            loop.submit(socket::reclaim).get(5, TimeUnit.SECONDS);
+            send(peer, "late", relay);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (totals.packetsDropped() == 0 && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            assertThat(totals.packetsDropped()).isEqualTo(1);
+            assertThat(received).isEmpty();
+            assertThat(loop.submit(() -> socket.quietSince(clock.get())).get(5, TimeUnit.SECONDS)).isFalse();
+            assertThat(loop.submit(() -> socket.quietSince(clock.get() + 1)).get(5, TimeUnit.SECONDS)).isTrue();
+
+            loop.execute(() -> socket.send(Unpooled.copiedBuffer("report", StandardCharsets.US_ASCII),
+                    new InetSocketAddress(loopback, peer.getLocalPort())));
+            DatagramPacket back = new DatagramPacket(new byte[64], 64);
+            peer.receive(back);
+            assertThat(new String(back.getData(), 0, back.getLength(), StandardCharsets.US_ASCII)).isEqualTo("report");
+            assertThat(back.getPort()).isEqualTo(port);
+        }
+        CompletableFuture<Void> closed = new CompletableFuture<>();
+        socket.close(() -> closed.complete(null));
+        closed.get(5, TimeUnit.SECONDS);
+        assertThat(socket.isOpen()).isFalse();
+        try (DatagramSocket again = new DatagramSocket(port, loopback)) {
+            assertThat(again.getLocalPort()).as("the port is free once closed").isEqualTo(port);
+        }
+    }
+
+    @Test
+    void aTakenPortIsReportedAndNothingStaysOpen() throws Exception {
+        InetAddress loopback = InetAddress.getByName("127.0.0.1");
+        try (DatagramSocket taken = new DatagramSocket(0, loopback)) {
+            CompletableFuture<Throwable> failure = new CompletableFuture<>();
+            loop.execute(() -> NativeRelaySocket.bind(loop, loopback, taken.getLocalPort(), totals, clock::get,
+                    PooledByteBufAllocator.DEFAULT, (s, e) -> failure.complete(e)));
+            assertThat(failure.get(5, TimeUnit.SECONDS)).hasMessageContaining("Address already in use");
+        }
+    }
+
+    private NativeRelaySocket bind(InetAddress address, int port) throws Exception {
+        CompletableFuture<NativeRelaySocket> bound = new CompletableFuture<>();
+        loop.execute(() -> NativeRelaySocket.bind(loop, address, port, totals, clock::get, PooledByteBufAllocator.DEFAULT,
+                (s, e) -> {
+                    if (e != null) {
+                        bound.completeExceptionally(e);
+                    } else {
+                        bound.complete(s);
+                    }
+                }));
+        return bound.get(5, TimeUnit.SECONDS);
+    }
+
+    private static void send(DatagramSocket from, String text, InetSocketAddress to) throws Exception {
+        byte[] bytes = text.getBytes(StandardCharsets.US_ASCII);
+        from.send(new DatagramPacket(bytes, bytes.length, to));
+    }
+}
