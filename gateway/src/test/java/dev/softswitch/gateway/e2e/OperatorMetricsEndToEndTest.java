@@ -235,6 +235,10 @@ class OperatorMetricsEndToEndTest {
                 Map.of(tests.scraped("relay_rtp_expected_total", Map.of()), "0+1000x60",
                         tests.scraped("relay_rtp_lost_total", Map.of()), "0+50x60"),
                 List.of(tests.alertFires("HighMediaLoss", List.of(target))));
+        tests.group("the relay holds 95% of its socket budget",
+                Map.of(tests.scraped("relay_sockets_budget", Map.of()), "1000x60",
+                        tests.scraped("relay_sockets_open", Map.of()), "950x60"),
+                List.of(tests.alertFires("RelaySocketsNearBudget", List.of(target))));
         // Four calls a minute, every one waiting between 8 and 13 s for ringing: p95 about 12.75 s.
         Map<PromExposition.Sample, String> slow = new HashMap<>();
         for (PromExposition.Sample bucket : tests.scrapedAll("calls_post_dial_delay_seconds_bucket")) {
