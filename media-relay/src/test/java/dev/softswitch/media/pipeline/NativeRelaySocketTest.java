@@ -93,6 +93,33 @@ class NativeRelaySocketTest {
     }
 
     @Test
+    void onAnIpv6AddressItRelaysIpv6() throws Exception {
+        InetAddress v6 = InetAddress.getByName("::1");
+        NativeRelaySocket socket;
+        try {
+            socket = bind(v6, 0);
+        } catch (java.util.concurrent.ExecutionException e) {
+            Assumptions.abort("no IPv6 loopback here: " + e.getCause());
+            return;
+        }
+        BlockingQueue<InetSocketAddress> senders = new LinkedBlockingQueue<>();
+        loop.submit(() -> socket.lend((alloc, content, sender) -> senders.add(sender))).get(5, TimeUnit.SECONDS);
+        try (DatagramSocket peer = new DatagramSocket(0, v6)) {
+            peer.setSoTimeout(5_000);
+            send(peer, "rtcp", new InetSocketAddress(v6, socket.localPort()));
+            assertThat(senders.poll(5, TimeUnit.SECONDS)).isEqualTo(new InetSocketAddress(v6, peer.getLocalPort()));
+            loop.execute(() -> socket.send(PooledByteBufAllocator.DEFAULT.directBuffer().writeBytes(new byte[] {1, 2, 3}),
+                    new InetSocketAddress(v6, peer.getLocalPort())));
+            DatagramPacket back = new DatagramPacket(new byte[8], 8);
+            peer.receive(back);
+            assertThat(back.getLength()).isEqualTo(3);
+        }
+        CompletableFuture<Void> closed = new CompletableFuture<>();
+        socket.close(() -> closed.complete(null));
+        closed.get(5, TimeUnit.SECONDS);
+    }
+
+    @Test
     void aTakenPortIsReportedAndNothingStaysOpen() throws Exception {
         InetAddress loopback = InetAddress.getByName("127.0.0.1");
         try (DatagramSocket taken = new DatagramSocket(0, loopback)) {
