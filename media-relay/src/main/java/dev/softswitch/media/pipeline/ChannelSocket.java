@@ -40,11 +40,10 @@ public final class ChannelSocket implements PooledSocket {
 
     @Override
     public void send(ByteBuf packet, InetSocketAddress target) {
-        if (DirectSend.trySend(channel, packet, target)) {
-            packet.release();
-            return;
+        if (!DirectSend.trySend(channel, packet, target)) {
+            // Queued behind earlier writes or off the loop: Netty releases its reference once written.
+            channel.writeAndFlush(new DatagramPacket(packet.retain(), target), channel.voidPromise());
         }
-        channel.writeAndFlush(new DatagramPacket(packet, target), channel.voidPromise());
     }
 
     @Override

@@ -178,8 +178,6 @@ public final class NativeRelaySocket implements PooledSocket, EpollIoHandle {
         } catch (IOException e) {
             totals.dropped();
             log.debug("relay socket {}: send to {} failed", this, target, e);
-        } finally {
-            packet.release();
         }
     }
 

@@ -101,7 +101,8 @@ public final class RelayForwardingHandler extends SimpleChannelInboundHandler<Da
         }
         // Counted before the write so that a peer which has received the packet sees it counted.
         counter.relayed(outgoing.readableBytes());
-        out.send(outgoing == received ? outgoing.retain() : outgoing, target);
+        out.send(outgoing, target);
+        releaseIfOwned(outgoing, received);
     }
 
     /** Runs a stage; returns the packet to go on with, or {@code null} (counted) if it was refused. */

@@ -225,7 +225,7 @@ final class PortPairBinder {
                     next();
                 }
             };
-            closeAll(opened, boundRtp == null ? release : () -> boundRtp.close(release));
+            ChannelSocket.closeAll(opened, boundRtp == null ? release : () -> boundRtp.close(release));
         }
 
         private ChannelFuture bind(int port, PooledSocketHandler handler) {
@@ -245,11 +245,6 @@ final class PortPairBinder {
                 }
             });
         }
-    }
-
-    /** Closes {@code channels} and runs {@code then} once every one of them has closed. */
-    static void closeAll(List<Channel> channels, Runnable then) {
-        ChannelSocket.closeAll(channels, then);
     }
 
     /** Whether {@code failure} says the process (or the system) has no file descriptor left. */

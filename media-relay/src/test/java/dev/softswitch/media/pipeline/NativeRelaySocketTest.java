@@ -76,8 +76,11 @@ class NativeRelaySocketTest {
             assertThat(loop.submit(() -> socket.quietSince(clock.get())).get(5, TimeUnit.SECONDS)).isFalse();
             assertThat(loop.submit(() -> socket.quietSince(clock.get() + 1)).get(5, TimeUnit.SECONDS)).isTrue();
 
-            loop.execute(() -> socket.send(Unpooled.copiedBuffer("report", StandardCharsets.US_ASCII),
-                    new InetSocketAddress(loopback, peer.getLocalPort())));
+            io.netty.buffer.ByteBuf report = Unpooled.copiedBuffer("report", StandardCharsets.US_ASCII);
+            loop.submit(() -> socket.send(report, new InetSocketAddress(loopback, peer.getLocalPort())))
+                    .get(5, TimeUnit.SECONDS);
+            assertThat(report.refCnt()).as("the packet stays the caller's").isEqualTo(1);
+            report.release();
             DatagramPacket back = new DatagramPacket(new byte[64], 64);
             peer.receive(back);
             assertThat(new String(back.getData(), 0, back.getLength(), StandardCharsets.US_ASCII)).isEqualTo("report");
@@ -108,8 +111,9 @@ class NativeRelaySocketTest {
             peer.setSoTimeout(5_000);
             send(peer, "rtcp", new InetSocketAddress(v6, socket.localPort()));
             assertThat(senders.poll(5, TimeUnit.SECONDS)).isEqualTo(new InetSocketAddress(v6, peer.getLocalPort()));
-            loop.execute(() -> socket.send(PooledByteBufAllocator.DEFAULT.directBuffer().writeBytes(new byte[] {1, 2, 3}),
-                    new InetSocketAddress(v6, peer.getLocalPort())));
+            io.netty.buffer.ByteBuf three = PooledByteBufAllocator.DEFAULT.directBuffer().writeBytes(new byte[] {1, 2, 3});
+            loop.submit(() -> socket.send(three, new InetSocketAddress(v6, peer.getLocalPort()))).get(5, TimeUnit.SECONDS);
+            three.release();
             DatagramPacket back = new DatagramPacket(new byte[8], 8);
             peer.receive(back);
             assertThat(back.getLength()).isEqualTo(3);

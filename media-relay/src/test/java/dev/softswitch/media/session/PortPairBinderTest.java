@@ -2,6 +2,7 @@ package dev.softswitch.media.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.softswitch.media.pipeline.ChannelSocket;
 import dev.softswitch.media.pipeline.RelayTotals;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -55,7 +56,7 @@ class PortPairBinderTest {
                 .bind(InetAddress.getLoopbackAddress(), 0).sync().channel();
 
         CompletableFuture<Void> then = new CompletableFuture<>();
-        group.next().execute(() -> PortPairBinder.closeAll(List.of(bound, notCreated.channel()), () -> then.complete(null)));
+        group.next().execute(() -> ChannelSocket.closeAll(List.of(bound, notCreated.channel()), () -> then.complete(null)));
 
         then.get(5, TimeUnit.SECONDS);
         assertThat(bound.closeFuture().isDone()).isTrue();
