@@ -5,6 +5,7 @@ import dev.softswitch.charging.account.NodeSettlement;
 import dev.softswitch.charging.cdr.CallDetails;
 import dev.softswitch.charging.cdr.CallRecord;
 import dev.softswitch.charging.cdr.ChargedCall;
+import dev.softswitch.charging.journal.JournalSettings;
 import dev.softswitch.charging.journal.JournalUnavailableException;
 import dev.softswitch.charging.journal.NoJournal;
 import dev.softswitch.charging.money.Money;
@@ -84,7 +85,8 @@ final class ChargingStores {
             return new Opened(new JournalledAccountStore(new NoJournal(), clock), null, null);
         }
         JournalledAccountStore store = JournalledAccountStore.open(Path.of(charging.journal()), clock,
-                ChargingEngine.DEFAULT_RESERVATION_TTL);
+                ChargingEngine.DEFAULT_RESERVATION_TTL,
+                JournalSettings.defaults().withCommitInterval(charging.journalCommitInterval()));
         return new Opened(store, store, null);
     }
 

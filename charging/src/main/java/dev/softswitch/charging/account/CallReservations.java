@@ -114,6 +114,12 @@ public final class CallReservations {
         ReserveOutcome outcome;
         boolean claimed = false;
         if (reservationId == 0) {
+            if (!store.journal().available()) {
+                // Failed closed (or closing): refused before the call is claimed, also when a step whose journal
+                // failed before it was durable runs again (the gateway's charging steps).
+                log.warn("account {}: journal unavailable, refusing call {}", accountId, callId);
+                return ReserveOutcome.refused(Refusal.STORE_UNAVAILABLE);
+            }
             if (!claimCall(callId, accountId)) {
                 log.info("account {}: call id {} was already authorised; refused", accountId, callId);
                 return ReserveOutcome.refused(Refusal.DUPLICATE_CALL);

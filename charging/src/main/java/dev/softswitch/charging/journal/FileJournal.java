@@ -18,8 +18,10 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
@@ -76,10 +78,13 @@ public final class FileJournal implements Journal {
     private long batches;
     private long syncs;
     private int segmentsSinceSnapshot;
+    private final OwedAcks owed = new OwedAcks();
 
     private volatile Runnable snapshotDue = () -> { };
 
     private volatile long durableSeq;
+    /** Neither failed nor closed: read without the lock on every new call. */
+    private volatile boolean usable = true;
     private FileChannel channel; // writer thread only, after construction
 
     private FileJournal(Path dir, JournalSettings settings, FileChannel channel, long lastSeq) {
@@ -203,7 +208,7 @@ public final class FileJournal implements Journal {
 
     @Override
     public void awaitDurable(long seq) {
-        if (seq <= durableSeq) {
+        if (seq <= durableSeq || DeferredDurability.owe(this, seq)) {
             return;
         }
         lock.lock();
@@ -221,13 +226,29 @@ public final class FileJournal implements Journal {
     }
 
     @Override
-    public boolean available() {
+    public CompletableFuture<Void> whenDurable(long seq) {
+        if (seq <= durableSeq) {
+            return CompletableFuture.completedFuture(null);
+        }
         lock.lock();
         try {
-            return failure == null && !closed;
+            if (seq <= durableSeq) {
+                return CompletableFuture.completedFuture(null);
+            }
+            if (failure != null || seq > lastSeq) {
+                return CompletableFuture.failedFuture(new JournalUnavailableException("journal " + dir
+                        + (failure != null ? " failed" : " never queued seq " + seq) + " before seq " + seq
+                        + " was durable", failure));
+            }
+            return owed.add(seq);
         } finally {
             lock.unlock();
         }
+    }
+
+    @Override
+    public boolean available() {
+        return usable;
     }
 
     /** Highest sequence number made durable so far. */
@@ -307,7 +328,10 @@ public final class FileJournal implements Journal {
     }
 
     private void writeLoop() {
+        long interval = settings.commitInterval().toNanos();
+        long lastSync = System.nanoTime() - interval;
         while (true) {
+            pace(lastSync + interval);
             long batchLast;
             boolean rotate;
             boolean full;
@@ -319,7 +343,7 @@ public final class FileJournal implements Journal {
                 }
                 if (closed && pending.size == 0) {
                     progress.signalAll();
-                    return;
+                    return; // every queued frame is durable: nothing is owed
                 }
                 Frames swap = writing;
                 writing = pending;
@@ -331,6 +355,7 @@ public final class FileJournal implements Journal {
             }
             try {
                 if (writing.size > 0) {
+                    lastSync = System.nanoTime();
                     ByteBuffer buffer = ByteBuffer.wrap(writing.bytes, 0, writing.size);
                     while (buffer.hasRemaining()) {
                         channel.write(buffer);
@@ -346,20 +371,28 @@ public final class FileJournal implements Journal {
             } catch (IOException | RuntimeException e) {
                 IOException cause = e instanceof IOException io ? io : new IOException(e);
                 log.error("journal {}: write or fsync failed; failing closed", dir, cause);
+                List<CompletableFuture<Void>> failed;
                 lock.lock();
                 try {
                     failure = cause;
+                    usable = false;
                     progress.signalAll();
+                    failed = owed.takeAll();
                 } finally {
                     lock.unlock();
                 }
+                JournalUnavailableException unavailable = new JournalUnavailableException("journal " + dir
+                        + " failed before the change was durable", cause);
+                failed.forEach(f -> f.completeExceptionally(unavailable));
                 return;
             }
+            List<CompletableFuture<Void>> ready;
             lock.lock();
             try {
                 batches++;
                 syncs++;
                 durableSeq = batchLast;
+                ready = owed.takeUpTo(batchLast);
                 if (rotate) {
                     lastBoundary = batchLast + 1;
                     rotationsDone = rotationsRequested;
@@ -372,6 +405,7 @@ public final class FileJournal implements Journal {
             } finally {
                 lock.unlock();
             }
+            ready.forEach(f -> f.complete(null));
             if (due) {
                 try {
                     snapshotDue.run();
@@ -379,6 +413,17 @@ public final class FileJournal implements Journal {
                     log.error("journal {}: could not schedule a snapshot", dir, e);
                 }
             }
+        }
+    }
+
+    /**
+     * Waits until {@code deadline} (System.nanoTime, at most the commit interval away) so that one fsync covers what
+     * is queued meanwhile. Appends do not wake it: the writer sleeps outside the journal's conditions.
+     */
+    private void pace(long deadline) {
+        long wait;
+        while ((wait = deadline - System.nanoTime()) > 0) {
+            LockSupport.parkNanos(this, wait);
         }
     }
 
@@ -390,6 +435,7 @@ public final class FileJournal implements Journal {
                 return;
             }
             closed = true;
+            usable = false;
             hasWork.signal();
         } finally {
             lock.unlock();
@@ -444,31 +490,5 @@ public final class FileJournal implements Journal {
     private static long firstSeq(Path file) {
         String n = file.getFileName().toString();
         return Long.parseLong(n.substring(n.indexOf('-') + 1, n.lastIndexOf('.')));
-    }
-
-    /** A growable byte buffer of queued frames; guarded by the journal's lock, then owned by the writer. */
-    private static final class Frames {
-        private byte[] bytes = new byte[64 * 1024];
-        private int size;
-
-        void putInt(int v) {
-            ensure(4);
-            bytes[size++] = (byte) (v >>> 24);
-            bytes[size++] = (byte) (v >>> 16);
-            bytes[size++] = (byte) (v >>> 8);
-            bytes[size++] = (byte) v;
-        }
-
-        void put(byte[] b) {
-            ensure(b.length);
-            System.arraycopy(b, 0, bytes, size, b.length);
-            size += b.length;
-        }
-
-        private void ensure(int more) {
-            if (size + more > bytes.length) {
-                bytes = java.util.Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + more));
-            }
-        }
     }
 }

@@ -1,6 +1,7 @@
 package dev.softswitch.charging.journal;
 
 import dev.softswitch.charging.event.JournalEvent;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Where the engine writes its {@link JournalEvent}s (CHG-7). {@link #append} is called under the account's
@@ -22,6 +23,20 @@ public interface Journal extends AutoCloseable {
      * @throws JournalUnavailableException if that cannot be guaranteed
      */
     void awaitDurable(long seq);
+
+    /**
+     * Completes once every event up to {@code seq} is durable, exceptionally with {@link JournalUnavailableException}
+     * if that cannot be guaranteed. Dependents may run on the journal's writer thread and must not block. This
+     * default waits on the calling thread.
+     */
+    default CompletableFuture<Void> whenDurable(long seq) {
+        try {
+            awaitDurable(seq);
+            return CompletableFuture.completedFuture(null);
+        } catch (JournalUnavailableException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
 
     /** Whether appends currently succeed. */
     boolean available();

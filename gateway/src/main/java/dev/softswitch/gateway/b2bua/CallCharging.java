@@ -3,6 +3,7 @@ package dev.softswitch.gateway.b2bua;
 import dev.softswitch.charging.cdr.CallRecord;
 import dev.softswitch.charging.cdr.CallRecordWriter;
 import dev.softswitch.charging.cdr.MediaQuality;
+import dev.softswitch.charging.journal.DeferredDurability;
 import dev.softswitch.charging.journal.JournalUnavailableException;
 import dev.softswitch.charging.session.Authorisation;
 import dev.softswitch.charging.session.ChargeResult;
@@ -15,6 +16,8 @@ import dev.softswitch.gateway.time.Timeout;
 import dev.softswitch.gateway.time.TimerService;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
@@ -38,6 +41,8 @@ final class CallCharging {
     private static final int SETTLE_ATTEMPTS = 25;
     /** How often a ringing call's reservation is kept from lapsing (well inside the engine's TTL). */
     private static final Duration KEEP_ALIVE_EVERY = Duration.ofSeconds(60);
+    /** The acknowledgements of the step running on this executor thread (see {@link #step}). */
+    private static final ThreadLocal<List<Runnable>> ACKS = new ThreadLocal<>();
 
     /** The charging side of the gateway, shared by every call. */
     record Desk(ChargingEngine engine, Executor executor, TimerService timers, CallRecordWriter records,
@@ -193,7 +198,32 @@ final class CallCharging {
         ChargingSession s = session;
         CompletableFuture<MediaQuality> measured = media.exceptionally(e -> null);
         steps = steps.handle((done, failed) -> null).thenCombine(measured, (done, quality) -> quality)
-                .thenAcceptAsync(quality -> settleAndWrite(s, snapshot.withQuality(quality), 1), desk.executor());
+                .thenComposeAsync(quality -> settleAndWrite(s, snapshot.withQuality(quality)), desk.executor());
+    }
+
+    /**
+     * Charging executor: settles the call without waiting for the journal's fsync there, and writes its record once
+     * the settlement is durable (on the executor); if the journal fails first, settles again as below.
+     */
+    private CompletableFuture<Void> settleAndWrite(ChargingSession s, CallRecordSnapshot snapshot) {
+        CallRecord[] record = new CallRecord[1];
+        DeferredDurability owed;
+        try {
+            owed = DeferredDurability.run(() -> record[0] = settle(s, snapshot));
+        } catch (JournalUnavailableException e) {
+            settleAndWrite(s, snapshot, 1);
+            return CompletableFuture.completedFuture(null);
+        }
+        return owed.whenDurable().handleAsync((durable, failed) -> {
+            if (failed == null) {
+                write(record[0]);
+            } else {
+                log.error("call {}: the journal failed before the settlement was durable; settling again", callId,
+                        failed);
+                settleAndWrite(s, snapshot, 1);
+            }
+            return null;
+        }, desk.executor());
     }
 
     /**
@@ -263,19 +293,58 @@ final class CallCharging {
         }
     }
 
-    /** Runs {@code task} on the charging executor after this call's earlier steps. */
+    /**
+     * Runs {@code task} on the charging executor after this call's earlier steps, which include the durability of
+     * what they journalled. The task does not wait for the journal's fsync on the executor: what it hands to
+     * {@link #onCore} runs once everything it journalled is durable (so an executor thread goes on to other calls
+     * and one fsync covers the changes of many). Should the journal fail before that, the task runs again, waiting
+     * this time, and answers as it does when the journal has failed (the charging unavailable, the call refused or
+     * ended) — never acknowledging what is not durable.
+     */
     private void step(Runnable task) {
-        steps = steps.handle((done, failed) -> null).thenRunAsync(() -> {
+        steps = steps.handle((done, failed) -> null).thenComposeAsync(ignored -> {
+            List<Runnable> acks = new ArrayList<>();
+            DeferredDurability owed;
+            ACKS.set(acks);
             try {
-                task.run();
-            } catch (RuntimeException e) {
-                log.error("call {}: charging step failed", callId, e);
+                owed = DeferredDurability.run(() -> guarded(task));
+            } finally {
+                ACKS.remove();
             }
+            return owed.whenDurable().handle((durable, failed) -> {
+                if (failed == null) {
+                    acks.forEach(this::toCore);
+                    return CompletableFuture.<Void>completedFuture(null);
+                }
+                log.error("call {}: the journal failed before a charging step was durable; running it again",
+                        callId, failed);
+                return CompletableFuture.runAsync(() -> guarded(task), desk.executor());
+            }).thenCompose(again -> again);
         }, desk.executor());
     }
 
-    /** Runs {@code task} on the SIP core thread, where all call state lives. */
+    private void guarded(Runnable task) {
+        try {
+            task.run();
+        } catch (RuntimeException e) {
+            log.error("call {}: charging step failed", callId, e);
+        }
+    }
+
+    /**
+     * Runs {@code task} on the SIP core thread, where all call state lives: inside a {@link #step}, once what the
+     * step journalled is durable; elsewhere at once.
+     */
     private void onCore(Runnable task) {
+        List<Runnable> acks = ACKS.get();
+        if (acks != null) {
+            acks.add(task);
+        } else {
+            toCore(task);
+        }
+    }
+
+    private void toCore(Runnable task) {
         desk.timers().schedule(Duration.ZERO, task);
     }
 

@@ -1,17 +1,31 @@
 package dev.softswitch.gateway.config;
 
+import java.time.Duration;
 import java.util.List;
 
 /**
  * Prepaid charging: the products accounts are sold as, the accounts, and where the durable journal lives (CHG-7;
  * null keeps balances in memory only, lost at exit). A file with one {@code currency} and inline {@code rates}
- * instead of {@code products} describes one product named {@value #DEFAULT_PRODUCT}.
+ * instead of {@code products} describes one product named {@value #DEFAULT_PRODUCT}. The journal's writer lets
+ * {@code journalCommitInterval} pass from one fsync to the next, so that the changes of many calls share one.
  */
 public record ChargingConfig(List<ProductConfig> products, List<AccountConfig> accounts, String journal,
-                             StoreConfig store) {
+                             StoreConfig store, Duration journalCommitInterval) {
 
     /** The product of a configuration written with {@code currency} and {@code rates} only. */
     public static final String DEFAULT_PRODUCT = "default";
+    /**
+     * 2 ms: at 2,500 calls a second (7,500 journalled changes) about 400 fsyncs a second instead of 1,700, for at
+     * most 2 ms more before a change is acknowledged.
+     */
+    public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMillis(2);
+    /** Every charging acknowledgement may wait this long: more would show in post-dial delay. */
+    public static final Duration MAX_COMMIT_INTERVAL = Duration.ofMillis(50);
+
+    public ChargingConfig(List<ProductConfig> products, List<AccountConfig> accounts, String journal,
+                          StoreConfig store) {
+        this(products, accounts, journal, store, DEFAULT_COMMIT_INTERVAL);
+    }
 
     public ChargingConfig {
         products = List.copyOf(Checks.present("products", products));
@@ -40,6 +54,12 @@ public record ChargingConfig(List<ProductConfig> products, List<AccountConfig> a
             Checks.notBlank("journal", journal);
         }
         store = store == null ? StoreConfig.EMBEDDED : store;
+        journalCommitInterval = journalCommitInterval == null ? DEFAULT_COMMIT_INTERVAL : journalCommitInterval;
+        if (journalCommitInterval.isNegative() || journalCommitInterval.compareTo(MAX_COMMIT_INTERVAL) > 0) {
+            throw new InvalidValueException("journalCommitInterval", "is " + journalCommitInterval.toMillis()
+                    + "ms; give 0ms (an fsync as soon as a change is queued) to " + MAX_COMMIT_INTERVAL.toMillis()
+                    + "ms, e.g. 2ms");
+        }
     }
 
     /** The product account {@code a} belongs to: the one it names, else the first. */

@@ -29,16 +29,18 @@ final class ChargingConfigReader {
                     ChargingConfigReader::account);
             String journal = r.text("journal", "./var/journal", null);
             StoreConfig store = store(r);
+            Duration commit = duration(r, "journalCommitInterval", "2ms", ChargingConfig.DEFAULT_COMMIT_INTERVAL);
             return r.build(() -> new ChargingConfig(List.of(new ProductConfig(ChargingConfig.DEFAULT_PRODUCT, currency,
                     "included", "0", "UTC", null, null, null, null, rates, List.of(), List.of(), List.of(),
                     FairUseConfig.NONE)), accounts,
-                    journal, store));
+                    journal, store, commit));
         }
         var accounts = r.mappings("accounts", "- { id: alice, balance: \"10.00\" }", "id", "account id",
                 ChargingConfigReader::account);
         String journal = r.text("journal", "./var/journal", null);
         StoreConfig store = store(r);
-        return r.build(() -> new ChargingConfig(products, accounts, journal, store));
+        Duration commit = duration(r, "journalCommitInterval", "2ms", ChargingConfig.DEFAULT_COMMIT_INTERVAL);
+        return r.build(() -> new ChargingConfig(products, accounts, journal, store, commit));
     }
 
     private static StoreConfig store(MappingReader r) {

@@ -8,6 +8,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.softswitch.charging.account.JournalledAccountStore;
 import dev.softswitch.charging.cdr.CallRecordWriter;
+import dev.softswitch.charging.journal.DeferredDurability;
+import dev.softswitch.charging.journal.Journal;
+import dev.softswitch.charging.journal.JournalUnavailableException;
 import dev.softswitch.charging.money.Money;
 import dev.softswitch.charging.session.ChargingEngine;
 import dev.softswitch.charging.tariff.Rate;
@@ -47,6 +50,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -299,6 +303,81 @@ class B2buaCallTest {
                 .containsExactly(100, 407);
         assertThat(registry.get("sip.throttled").tag("reason", "source_banned").counter().count()).isEqualTo(2);
         assertThat(registry.get("sip.bans").tag("scope", "source").counter().count()).isEqualTo(1);
+    }
+
+    /**
+     * A journal whose fsync the test controls (issue 14): appends are numbered, a wait outside a deferred step
+     * returns at once, a deferred step's acknowledgement waits for {@link #durable}, and once {@link #failed} every
+     * append is refused, as a failed file journal refuses them.
+     */
+    private static final class HeldJournal implements Journal {
+        final CompletableFuture<Void> durable = new CompletableFuture<>();
+        boolean failed;
+        long seq;
+
+        @Override
+        public long append(dev.softswitch.charging.event.JournalEvent event) {
+            if (failed) {
+                throw new JournalUnavailableException("journal failed", null);
+            }
+            return ++seq;
+        }
+
+        @Override
+        public void awaitDurable(long s) {
+            if (!DeferredDurability.owe(this, s) && failed) {
+                throw new JournalUnavailableException("journal failed", null);
+            }
+        }
+
+        @Override
+        public CompletableFuture<Void> whenDurable(long s) {
+            return durable;
+        }
+
+        @Override
+        public boolean available() {
+            return !failed;
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    private HeldJournal heldJournalFor(String account) {
+        HeldJournal journal = new HeldJournal();
+        JournalledAccountStore store = new JournalledAccountStore(journal, java.time.Clock.systemUTC());
+        store.create(account, usd("10.00"));
+        b2bua = handler(new ChargingEngine(store, RateTable.of(List.of(new Rate("44", "UK", usd("0.06"), usd("0"), 60,
+                60)))), routing("[\"44\"]"), overload);
+        transactions = new TransactionLayer(sender, timers, TimerSettings.rfc3261(), b2bua);
+        b2bua.bind(transactions);
+        return journal;
+    }
+
+    @Test
+    void theCarrierIsCalledOnlyOnceTheAuthorisationIsDurable() {
+        HeldJournal journal = heldJournalFor("alice");
+        transactions.onRequest(clientInvite("alice", "+441234567890", "held"), CLIENT);
+        timers.runDue();
+        assertThat(sender.requests("INVITE")).as("the reservation is journalled, not yet durable").isEmpty();
+        assertThat(journal.seq).isPositive();
+        journal.durable.complete(null);
+        assertThat(onlyRequest("INVITE").getRequestURI().toString()).startsWith("sip:+441234567890@");
+    }
+
+    @Test
+    void aJournalThatFailsBeforeTheAuthorisationIsDurableRefusesTheCall() {
+        HeldJournal journal = heldJournalFor("alice");
+        transactions.onRequest(clientInvite("alice", "+441234567890", "lost"), CLIENT);
+        timers.runDue();
+        journal.failed = true;
+        journal.durable.completeExceptionally(new JournalUnavailableException("fsync failed", null));
+        timers.runDue();
+        assertThat(sender.requests("INVITE")).as("never acknowledged: the carrier is not called").isEmpty();
+        assertThat(sender.statuses()).containsExactly(100, 503);
+        assertThat(sender.lastResponse().getReasonPhrase()).isEqualTo("Charging Unavailable");
     }
 
     @Test

@@ -101,6 +101,20 @@ class GatewayConfigTest {
     }
 
     @Test
+    void theJournalCommitIntervalDefaultsTo2msAndOneOutOfRangeIsRefusedNamingTheKey() {
+        assertThat(GatewayConfig.parse(VALID, "test.yaml").charging().journalCommitInterval())
+                .isEqualTo(java.time.Duration.ofMillis(2));
+        String zero = VALID.replace("  currency: USD\n", "  currency: USD\n  journalCommitInterval: 0ms\n");
+        assertThat(GatewayConfig.parse(zero, "test.yaml").charging().journalCommitInterval()).isZero();
+        String slow = VALID.replace("  currency: USD\n", "  currency: USD\n  journalCommitInterval: 1s\n");
+        assertThatThrownBy(() -> GatewayConfig.parse(slow, "test.yaml"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("test.yaml:")
+                .hasMessageContaining("journalCommitInterval")
+                .hasMessageContaining("50ms");
+    }
+
+    @Test
     void anUnknownDigestAlgorithmIsRefused() {
         assertThatThrownBy(() -> GatewayConfig.parse(VALID + "auth: { algorithms: [SHA-512] }\n", "test.yaml"))
                 .isInstanceOf(ConfigException.class)
