@@ -5,7 +5,9 @@
 # 3250), samples the CPU of each thread (bench/threads.sh, 15 s) 10 s into the first rate, and stops the gateway.
 # Lines are prefixed with LABEL.
 #
-#   bench/cps-run.sh [--sip-port P] [--carrier-port P] JAR CONFIG LABEL [RATE...]
+#   bench/cps-run.sh [--sip-port P] [--carrier-port P] [--seconds N] JAR CONFIG LABEL [RATE...]
+#
+# --seconds: how long each rate is offered (default 30; the issue's target is over 60).
 #
 # The ports must be those of CONFIG (defaults 17060 and 17080: bench/gateway-bench.yaml with SIP on 17060, HTTP
 # on 18100 and the trunk on 17080, see bench/README.md). Runs under flock /tmp/bench.lock when called so.
@@ -14,15 +16,17 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 sip_port=17060
 carrier_port=17080
+seconds=30
 while (($#)); do
     case $1 in
         --sip-port) sip_port=$2; shift 2 ;;
         --carrier-port) carrier_port=$2; shift 2 ;;
-        -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+        --seconds) seconds=$2; shift 2 ;;
+        -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
         *) break ;;
     esac
 done
-(($# >= 3)) || { echo "usage: $0 [--sip-port P] [--carrier-port P] JAR CONFIG LABEL [RATE...]" >&2; exit 2; }
+(($# >= 3)) || { echo "usage: $0 [--sip-port P] [--carrier-port P] [--seconds N] JAR CONFIG LABEL [RATE...]" >&2; exit 2; }
 jar=$(realpath "$1") config=$(realpath "$2") label=$3
 shift 3
 rates=("$@")
@@ -50,7 +54,7 @@ cps=(bench/cps.sh --gateway "127.0.0.1:$sip_port" --carrier-port "$carrier_port"
 "${cps[@]}" 30 2000 > "$work/warmup-2000.txt" 2>&1
 (sleep 10; bench/threads.sh "$pid" 15 > "$work/threads.txt" 2>&1) &
 sampler=$!
-"${cps[@]}" 30 --sweep "${rates[@]}" 2>&1 | tee "$work/rates.txt" | grep -E '^ +[0-9]' | sed "s/^/$label /"
+"${cps[@]}" "$seconds" --sweep "${rates[@]}" 2>&1 | tee "$work/rates.txt" | grep -E '^ +[0-9]' | sed "s/^/$label /"
 wait "$sampler" || true
 head -n 8 "$work/threads.txt" | sed "s/^/$label /"
 echo "$label logs: $work"
