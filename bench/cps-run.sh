@@ -7,7 +7,9 @@
 #
 #   bench/cps-run.sh [--sip-port P] [--carrier-port P] [--seconds N] JAR CONFIG LABEL [RATE...]
 #
-# --seconds: how long each rate is offered (default 30; the target is over 60).
+# --seconds: how long each rate is offered (default 30; the target is over 60). At the end the bench
+# account's balance is checked against the call records (bench/money-check.sh, the admin API on --http, default
+# 127.0.0.1:18100).
 #
 # The ports must be those of CONFIG (defaults 17060 and 17080: bench/gateway-bench.yaml with SIP on 17060, HTTP
 # on 18100 and the trunk on 17080, see bench/README.md). Runs under flock /tmp/bench.lock when called so.
@@ -17,12 +19,14 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 sip_port=17060
 carrier_port=17080
 seconds=30
+http=127.0.0.1:18100
 while (($#)); do
     case $1 in
         --sip-port) sip_port=$2; shift 2 ;;
         --carrier-port) carrier_port=$2; shift 2 ;;
         --seconds) seconds=$2; shift 2 ;;
-        -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+        --http) http=$2; shift 2 ;;
+        -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
         *) break ;;
     esac
 done
@@ -57,4 +61,6 @@ sampler=$!
 "${cps[@]}" "$seconds" --sweep "${rates[@]}" 2>&1 | tee "$work/rates.txt" | grep -E '^ +[0-9]' | sed "s/^/$label /"
 wait "$sampler" || true
 head -n 8 "$work/threads.txt" | sed "s/^/$label /"
+sleep 10 # the last calls end and settle
+bench/money-check.sh --http "$http" "$work/var/cdr/bench-calls.jsonl" 2>&1 | sed "s/^/$label money: /" || true
 echo "$label logs: $work"
