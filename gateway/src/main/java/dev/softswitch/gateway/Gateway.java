@@ -89,8 +89,13 @@ public final class Gateway implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Gateway.class);
     private static final RateLimitedLog dispatchFailures = RateLimitedLog.of(log);
     private static final Duration RESERVATION_SWEEP = Duration.ofSeconds(10);
-    /** Threads that wait on the charging journal; concurrent waits share one fsync (group commit). */
-    private static final int CHARGING_THREADS = 8;
+    /**
+     * Charging threads with a shared store, whose every step waits on the network; with the embedded store a step
+     * waits for nothing (its acknowledgements wait for the journal's fsync, not the thread), and more threads would
+     * only be more to wake.
+     */
+    private static final int SHARED_STORE_CHARGING_THREADS = 8;
+    private static final int EMBEDDED_STORE_CHARGING_THREADS = 2;
     /** Nonces whose nonce-count the gateway remembers (replay protection); beyond, the oldest turn stale. */
     private static final int MAX_TRACKED_NONCES = 100_000;
     /** Precision of every SIP and charging timer. */
@@ -201,7 +206,8 @@ public final class Gateway implements AutoCloseable {
             log.warn("sip.sdesWithoutTls is on: SRTP keys (SDES a=crypto) are accepted over UDP and TCP, readable"
                     + " by anyone on the signalling path (fit for a loopback demo only)");
         }
-        ExecutorService chargingExecutor = Executors.newFixedThreadPool(CHARGING_THREADS,
+        ExecutorService chargingExecutor = Executors.newFixedThreadPool(config.charging().store().shared()
+                        ? SHARED_STORE_CHARGING_THREADS : EMBEDDED_STORE_CHARGING_THREADS,
                 new DefaultThreadFactory("charging"));
         closeables.add(() -> {
             chargingExecutor.shutdown();

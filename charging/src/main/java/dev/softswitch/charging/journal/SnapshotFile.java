@@ -134,7 +134,7 @@ final class SnapshotFile {
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             CRC32C crc = new CRC32C();
-            BufferedOutputStream file = new BufferedOutputStream(Channels.newOutputStream(ch), bufferBytes);
+            BufferedOutputStream file = new BufferedOutputStream(new SteppedSync(ch), bufferBytes);
             CountingOutputStream counted = new CountingOutputStream(new CheckedOutputStream(file, crc));
             DataOutputStream out = new DataOutputStream(counted);
             out.writeInt(MAGIC);
@@ -208,6 +208,44 @@ final class SnapshotFile {
             InputStream buffered = new BufferedInputStream(raw, bufferBytes);
             buffered.skipNBytes(legacy ? 0 : HEADER);
             reader.read(new DataInputStream(new BoundedInputStream(buffered, payloadBytes)));
+        }
+    }
+
+    /**
+     * Writes to the snapshot's channel and makes each {@value #SYNC_STEP} bytes durable as they are written. A single
+     * fsync of a whole snapshot at the end queued the journal's own fsyncs behind tens of megabytes on the same disk
+     * for seconds, and every call waiting on charging with them (issue 14: an 88 MB snapshot, call set-up p99 7.8 s
+     * at 3,000 calls a second); in steps, a journal fsync waits behind at most one step.
+     */
+    private static final class SteppedSync extends OutputStream {
+        private static final long SYNC_STEP = 4L << 20;
+        private final FileChannel ch;
+        private final OutputStream out;
+        private long sinceSync;
+
+        SteppedSync(FileChannel ch) {
+            this.ch = ch;
+            this.out = Channels.newOutputStream(ch);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            out.write(b);
+            written(1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+            written(len);
+        }
+
+        private void written(int n) throws IOException {
+            sinceSync += n;
+            if (sinceSync >= SYNC_STEP) {
+                ch.force(false);
+                sinceSync = 0;
+            }
         }
     }
 
