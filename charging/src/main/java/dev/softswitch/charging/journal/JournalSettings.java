@@ -13,7 +13,7 @@ import java.util.Objects;
 public record JournalSettings(long segmentBytes, int snapshotEverySegments, int readBufferBytes,
                               Duration commitInterval) {
 
-    /** The longest commit interval accepted: every acknowledgement waits up to this long. */
+    /** The longest commit interval accepted: every acknowledgement waits up to this long (post-dial delay). */
     public static final Duration MAX_COMMIT_INTERVAL = Duration.ofMillis(50);
 
     /** 64 MiB segments, a snapshot after every two of them, 1 MiB read buffer, an fsync as soon as anything is queued. */

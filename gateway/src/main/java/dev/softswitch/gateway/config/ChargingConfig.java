@@ -1,5 +1,6 @@
 package dev.softswitch.gateway.config;
 
+import dev.softswitch.charging.journal.JournalSettings;
 import java.time.Duration;
 import java.util.List;
 
@@ -19,8 +20,6 @@ public record ChargingConfig(List<ProductConfig> products, List<AccountConfig> a
      * most 2 ms more before a change is acknowledged.
      */
     public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMillis(2);
-    /** Every charging acknowledgement may wait this long: more would show in post-dial delay. */
-    public static final Duration MAX_COMMIT_INTERVAL = Duration.ofMillis(50);
 
     public ChargingConfig(List<ProductConfig> products, List<AccountConfig> accounts, String journal,
                           StoreConfig store) {
@@ -55,10 +54,10 @@ public record ChargingConfig(List<ProductConfig> products, List<AccountConfig> a
         }
         store = store == null ? StoreConfig.EMBEDDED : store;
         journalCommitInterval = journalCommitInterval == null ? DEFAULT_COMMIT_INTERVAL : journalCommitInterval;
-        if (journalCommitInterval.isNegative() || journalCommitInterval.compareTo(MAX_COMMIT_INTERVAL) > 0) {
+        Duration max = JournalSettings.MAX_COMMIT_INTERVAL;
+        if (journalCommitInterval.isNegative() || journalCommitInterval.compareTo(max) > 0) {
             throw new InvalidValueException("journalCommitInterval", "is " + journalCommitInterval.toMillis()
-                    + "ms; give 0ms (an fsync as soon as a change is queued) to " + MAX_COMMIT_INTERVAL.toMillis()
-                    + "ms, e.g. 2ms");
+                    + "ms; give 0ms (an fsync as soon as a change is queued) to " + max.toMillis() + "ms, e.g. 2ms");
         }
     }
 
