@@ -7,6 +7,7 @@ import dev.softswitch.charging.journal.ConcurrentChangeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,11 +20,15 @@ import java.util.function.Function;
  */
 public final class AccountHousekeeping {
 
+    /** How long settled calls stay in the usage history by default (ACC-1). */
+    public static final Duration DEFAULT_USAGE_RETENTION = Duration.ofDays(180);
+
     private static final Logger log = LoggerFactory.getLogger(AccountHousekeeping.class);
 
     private final JournalledAccountStore store;
     private volatile boolean autoRenewal = true;
     private volatile Function<String, PlanProduct> catalog = name -> null;
+    private volatile Duration usageRetention = DEFAULT_USAGE_RETENTION;
 
     AccountHousekeeping(JournalledAccountStore store) {
         this.store = store;
@@ -36,6 +41,21 @@ public final class AccountHousekeeping {
     public void setAutoRenewal(boolean enabled, Function<String, PlanProduct> productCatalog) {
         this.autoRenewal = enabled;
         this.catalog = Objects.requireNonNull(productCatalog, "productCatalog");
+    }
+
+    /**
+     * Keeps settled calls in the usage history for {@code retention} after they ended, and never less than the
+     * 90 days in which their charge can be adjusted (ACC-2); older ones leave memory and the journal's history files
+     * as snapshots are taken.
+     */
+    public void keepUsage(Duration retention) {
+        this.usageRetention = retention.compareTo(OperatorActions.ADJUSTMENT_WINDOW) < 0
+                ? OperatorActions.ADJUSTMENT_WINDOW : retention;
+    }
+
+    /** How long settled calls stay in the usage history. */
+    public Duration usageRetention() {
+        return usageRetention;
     }
 
     /** Whether plans bought now may renew themselves. */

@@ -38,6 +38,20 @@ final class AccountReplayer implements FileJournal.Replayer {
         AccountSnapshots.readFairUse(in, recovered);
     }
 
+    /** Appends a history file's calls to the accounts' usage history, as filed (anonymised if deleted since). */
+    @Override
+    public void loadHistory(DataInput in) throws IOException {
+        UsageFiling.read(in, (id, calls) -> {
+            AccountState s = recovered.get(id);
+            if (s == null) {
+                throw new IOException("the history file names account '" + id + "', which the snapshot does not hold");
+            }
+            s.usage.addAll(s.operated.profile.anonymised()
+                    ? calls.stream().map(c -> c.withDestination(c.ratePrefix())).toList() : calls);
+            s.usageFiled = s.usage.size();
+        });
+    }
+
     @Override
     public void replay(long seq, JournalEvent event) {
         if (event instanceof AccountOpened opened) {

@@ -48,8 +48,24 @@ final class AccountSnapshots {
         }
     }
 
+    /** Decodes the fair-use section without applying it (to check a snapshot read back). */
+    static void skipFairUse(java.io.DataInput in) throws java.io.IOException {
+        for (int n = in.readInt(); n > 0; n--) {
+            in.readUTF();
+            FairUseStanding.read(in);
+        }
+    }
+
     /** {@code state} as a snapshot holds it; the caller holds its monitor. */
     static AccountSnapshot of(AccountState state) {
+        return of(state, true);
+    }
+
+    /**
+     * {@code state} as a snapshot holds it, its usage history only {@code withUsage} (a file snapshot files that in
+     * its history file, {@link UsageFiling}); the caller holds its monitor.
+     */
+    static AccountSnapshot of(AccountState state, boolean withUsage) {
         List<AccountSnapshot.Lot> lotList = new ArrayList<>(state.lots.size());
         for (Lot lot : state.lots) {
             lotList.add(new AccountSnapshot.Lot(lot.id, lot.original, lot.remaining, lot.held, lot.purchasedAt,
@@ -77,7 +93,7 @@ final class AccountSnapshots {
         return new AccountSnapshot(state.id, state.currency, state.zone.getId(), state.homePrefix, state.capMicros,
                 state.coinCreditMicros, state.lastSeq, state.nextLotId, state.nextReservationId, state.nextPlanId,
                 lotList, resList, planList, pkgSnapshot, state.capSpent, state.capHeld,
-                state.forfeitedMicros, state.refundedMicros, purchaseList, List.copyOf(state.usage),
+                state.forfeitedMicros, state.refundedMicros, purchaseList, withUsage ? List.copyOf(state.usage) : List.of(),
                 List.copyOf(state.adjustments), state.product, operated(state));
     }
 
@@ -164,6 +180,7 @@ final class AccountSnapshots {
         s.adjustments.addAll(snapshot.adjustments());
         AccountSnapshot.Operated o = snapshot.operated();
         s.operated.profile = new AccountProfile(o.number(), o.country(), o.ha1(), o.suspension(), o.anonymised());
+        s.historyErased = o.anonymised(); // a snapshot is installed only after its history files are erased
         o.audit().forEach(a -> s.operated.audit.add(new AuditEntry(a.at(), a.operator(), a.action(), a.detail())));
         return s;
     }

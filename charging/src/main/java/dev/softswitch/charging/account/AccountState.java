@@ -73,6 +73,8 @@ final class AccountState implements JournalEvent.Applier {
     long capHeld;
     final ArrayList<Purchase> purchases = new ArrayList<>(2);
     final ArrayList<ChargedCall> usage = new ArrayList<>();
+    int usageFiled; // how many of usage, oldest first, the journal's history files hold (UsageFiling)
+    boolean historyErased; // the history files hold this deleted account's calls anonymised (ACC-4)
     final ArrayList<Adjustment> adjustments = new ArrayList<>(0);
     long forfeitedMicros;
     long refundedMicros;

@@ -3,6 +3,7 @@ package dev.softswitch.charging.account;
 import dev.softswitch.charging.journal.AccountSnapshot;
 import dev.softswitch.charging.journal.AccountSnapshotCodec;
 import dev.softswitch.charging.journal.FileJournal;
+import dev.softswitch.charging.journal.SnapshotHistory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -94,6 +95,8 @@ final class BackgroundSnapshots implements AutoCloseable {
     static void write(JournalledAccountStore store, FileJournal journal) throws IOException {
         journal.snapshot(new FileJournal.SnapshotSource() {
             private final List<String> written = new ArrayList<>();
+            private final UsageFiling usage = new UsageFiling(
+                    store.clock().instant().minus(store.housekeeping().usageRetention()));
 
             @Override
             public long writeTo(DataOutput out) throws IOException {
@@ -104,7 +107,8 @@ final class BackgroundSnapshots implements AutoCloseable {
                 for (AccountState s : all) {
                     AccountSnapshot snapshot;
                     synchronized (s) {
-                        snapshot = AccountSnapshots.of(s);
+                        snapshot = AccountSnapshots.of(s, false);
+                        usage.gather(s);
                         if (s.operated.fairUse != FairUseStanding.NONE) {
                             fairUse.put(s.id, s.operated.fairUse);
                         }
@@ -129,6 +133,33 @@ final class BackgroundSnapshots implements AutoCloseable {
                     throw new IOException("the snapshot read back holds " + read.size() + " account(s), not the "
                             + written.size() + " written, or not in the order written");
                 }
+                new GatewayAudit().read(in); // decoded, not kept: the history chain follows
+                AccountSnapshots.skipFairUse(in);
+            }
+
+            @Override
+            public SnapshotHistory history() {
+                return usage.orNone();
+            }
+
+            @Override
+            public void verifyHistory(DataInput in) throws IOException {
+                UsageFiling.read(in, (id, calls) -> { });
+            }
+
+            @Override
+            public long historyHorizon() {
+                return usage.horizon().toEpochMilli();
+            }
+
+            @Override
+            public SnapshotHistory.Rewrite historyRewrite() {
+                return usage.erasure();
+            }
+
+            @Override
+            public void installed() {
+                usage.installed();
             }
         });
     }

@@ -14,7 +14,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,8 +22,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.stream.Stream;
 import java.util.zip.CRC32C;
+
+
+import static dev.softswitch.charging.journal.JournalFiles.firstSeq;
+import static dev.softswitch.charging.journal.JournalFiles.list;
+import static dev.softswitch.charging.journal.JournalFiles.syncDirectory;
 
 /**
  * An append-only journal in a directory (CHG-7), made durable by group commit: appenders queue framed
@@ -34,7 +37,8 @@ import java.util.zip.CRC32C;
  *
  * <p>Layout: segments {@code journal-<first seq>.log} of frames {@code [int length][int crc32c][long seq][event]}
  * (the CRC covers seq and event), closed once they reach {@link JournalSettings#segmentBytes()}; snapshots
- * {@code snapshot-<boundary seq>.bin} ({@link SnapshotFile}), the newest two kept. Recovery ({@link SegmentReader})
+ * {@code snapshot-<boundary seq>.bin} ({@link SnapshotFile}), the newest two kept, with the history files they list
+ * ({@link HistoryChain}). Recovery ({@link SegmentReader})
  * streams: a torn frame at the end of the last segment is cut off, any other damage refuses to start.
  */
 public final class FileJournal implements Journal {
@@ -44,6 +48,10 @@ public final class FileJournal implements Journal {
     /** Receives what recovery finds: first the snapshot (if any), then every event after it in order. */
     public interface Replayer {
         void loadSnapshot(DataInput in) throws IOException;
+
+        /** One history file of the snapshot's chain, oldest first, after the snapshot ({@link HistoryChain}). */
+        default void loadHistory(DataInput in) throws IOException {
+        }
 
         void replay(long seq, JournalEvent event);
     }
@@ -55,6 +63,29 @@ public final class FileJournal implements Journal {
         /** Decodes a snapshot just written and read back, throwing if it does not hold what was written. */
         default void verify(DataInput in) throws IOException {
         }
+
+        /** What {@link #writeTo} gathered for the snapshot's history file ({@link HistoryChain}), null for none. */
+        default SnapshotHistory history() {
+            return null;
+        }
+
+        /** Decodes a history file just written or rewritten, throwing if it does not hold what was written. */
+        default void verifyHistory(DataInput in) throws IOException {
+        }
+
+        /** Epoch milliseconds: a history file all older than this leaves the chain. */
+        default long historyHorizon() {
+            return Long.MIN_VALUE;
+        }
+
+        /** If not null, every history file the snapshot keeps is rewritten through it first. */
+        default SnapshotHistory.Rewrite historyRewrite() {
+            return null;
+        }
+
+        /** Called once the snapshot is installed and checked, before another can start. */
+        default void installed() {
+        }
     }
 
     private final Path dir;
@@ -64,6 +95,7 @@ public final class FileJournal implements Journal {
     private final Condition hasWork = lock.newCondition();
     private final Condition progress = lock.newCondition();
     private final Thread writer;
+    private final HistoryChain history;
     private final CRC32C crc = new CRC32C();
 
     // guarded by lock
@@ -87,8 +119,9 @@ public final class FileJournal implements Journal {
     private volatile boolean usable = true;
     private FileChannel channel; // writer thread only, after construction
 
-    private FileJournal(Path dir, JournalSettings settings, FileChannel channel, long lastSeq) {
+    FileJournal(Path dir, JournalSettings settings, FileChannel channel, long lastSeq, List<HistoryChain.Entry> chain) {
         this.dir = dir;
+        this.history = new HistoryChain(dir, settings.readBufferBytes(), chain);
         this.settings = settings;
         this.channel = channel;
         this.lastSeq = lastSeq;
@@ -112,73 +145,7 @@ public final class FileJournal implements Journal {
      *                                 no file has been changed then
      */
     public static FileJournal recover(Path dir, JournalSettings settings, Replayer replayer) throws IOException {
-        Files.createDirectories(dir);
-        for (Path tmp : list(dir, "snapshot-", ".tmp")) {
-            Files.delete(tmp); // never renamed, so never installed
-        }
-        int buffer = settings.readBufferBytes();
-        List<Path> segments = list(dir, "journal-", ".log");
-        long firstSegment = segments.isEmpty() ? Long.MAX_VALUE : firstSeq(segments.get(0));
-        SnapshotFile chosen = SnapshotFile.newestUsable(list(dir, "snapshot-", ".bin"), firstSegment, buffer);
-        long boundary = chosen == null ? 1 : chosen.boundary();
-        if (chosen != null) {
-            try {
-                chosen.read(replayer::loadSnapshot, buffer);
-            } catch (IOException | RuntimeException e) {
-                throw new JournalCorruptException(chosen.path(), 0, "snapshot " + chosen.path() + " passes its "
-                        + "checksum but cannot be decoded (" + e.getMessage() + "; was it written by a newer "
-                        + "version?). Restore it from a backup, or run the version that wrote it.");
-            }
-        }
-        if (firstSegment != Long.MAX_VALUE && firstSegment > boundary) {
-            throw new JournalCorruptException(segments.get(0), 0, "journal " + dir + " starts at seq " + firstSegment
-                    + " but " + (chosen == null ? "there is no snapshot" : "snapshot " + chosen.path() + " covers only"
-                    + " up to seq " + (boundary - 1)) + ": the segments in between are missing. Restore them (or the "
-                    + "snapshot) from a backup or a replica.");
-        }
-        long expected = segments.isEmpty() ? boundary : firstSegment;
-        for (int i = 0; i < segments.size(); i++) {
-            Path segment = segments.get(i);
-            if (firstSeq(segment) != expected && firstSeq(segment) <= boundary) {
-                expected = firstSeq(segment); // a gap the snapshot covers (a segment kept only for fallback went)
-            } else if (firstSeq(segment) != expected) {
-                throw new JournalCorruptException(segment, 0, "journal segment " + segment + " starts at seq "
-                        + firstSeq(segment) + " but the one before it ends at seq " + (expected - 1) + ": a segment "
-                        + "is missing. Restore it from a backup or a replica.");
-            }
-            long from = boundary;
-            expected = new SegmentReader(segment, i == segments.size() - 1, buffer).read(expected,
-                    (seq, event, offset) -> {
-                        if (seq < from) {
-                            return; // in the snapshot already
-                        }
-                        try {
-                            replayer.replay(seq, event);
-                        } catch (RuntimeException e) {
-                            throw new JournalCorruptException(segment, offset, "journal segment " + segment
-                                    + ": event " + seq + " at byte " + offset + " cannot be applied: "
-                                    + e.getMessage());
-                        }
-                    });
-        }
-        long lastSeq = Math.max(boundary, expected) - 1;
-        FileChannel channel;
-        if (segments.isEmpty() || expected < boundary) {
-            channel = newSegment(dir, lastSeq + 1); // the segment the snapshot's rotation began is gone
-        } else {
-            channel = FileChannel.open(segments.get(segments.size() - 1), StandardOpenOption.WRITE);
-            channel.position(channel.size());
-        }
-        for (Path later : list(dir, "snapshot-", ".bin")) {
-            if (chosen == null || firstSeq(later) > boundary) {
-                Path aside = later.resolveSibling(later.getFileName() + ".corrupt");
-                Files.move(later, aside, StandardCopyOption.REPLACE_EXISTING);
-                log.warn("journal {}: moved the corrupt snapshot {} aside to {}", dir, later, aside);
-            }
-        }
-        log.info("journal {} recovered up to seq {} ({} segment(s), snapshot boundary {})", dir, lastSeq,
-                segments.size(), boundary);
-        return new FileJournal(dir, settings, channel, lastSeq);
+        return JournalRecovery.recover(dir, settings, replayer);
     }
 
     @Override
@@ -280,14 +247,25 @@ public final class FileJournal implements Journal {
      * account recording its own last seq), waits until the events it holds are durable, installs the snapshot
      * atomically, reads it back and checks it, and only then deletes what it makes unnecessary: snapshots older than
      * the one before it, and the segments that one covers (so a corrupt newest snapshot can still fall back).
-     * Snapshots are serialised.
+     * Snapshots are serialised. The snapshot's history ({@link HistoryChain}) is written before it is installed.
      */
     public void snapshot(SnapshotSource source) throws IOException {
         snapshotLock.lock();
         try {
             long boundary = rotate();
             SnapshotFile file = SnapshotFile.at(dir, boundary);
-            file.write(out -> awaitDurable(source.writeTo(out)), source::verify, settings.readBufferBytes());
+            List<HistoryChain.Entry> chain = new ArrayList<>();
+            file.write(out -> {
+                long covered = source.writeTo(out);
+                chain.addAll(history.extend(boundary, source));
+                HistoryChain.write(out, chain);
+                awaitDurable(covered);
+            }, in -> {
+                source.verify(in);
+                HistoryChain.verify(in, chain);
+            }, settings.readBufferBytes());
+            history.installed(chain);
+            source.installed();
             List<Path> snapshots = list(dir, "snapshot-", ".bin");
             long keepFrom = snapshots.size() >= 2 ? firstSeq(snapshots.get(snapshots.size() - 2)) : 1;
             for (int i = 0; i < snapshots.size() - 2; i++) {
@@ -460,35 +438,11 @@ public final class FileJournal implements Journal {
         return bytes.toByteArray();
     }
 
-    private static FileChannel newSegment(Path dir, long firstSeq) throws IOException {
+    static FileChannel newSegment(Path dir, long firstSeq) throws IOException {
         Path path = dir.resolve(String.format("journal-%020d.log", firstSeq));
         FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         ch.position(ch.size());
         syncDirectory(dir);
         return ch;
-    }
-
-    static void syncDirectory(Path dir) throws IOException {
-        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-            d.force(true);
-        } catch (IOException e) {
-            log.debug("directory fsync not supported for {}: {}", dir, e.toString());
-        }
-    }
-
-    static List<Path> list(Path dir, String prefix, String suffix) throws IOException {
-        List<Path> found = new ArrayList<>();
-        try (Stream<Path> files = Files.list(dir)) {
-            files.filter(p -> {
-                String n = p.getFileName().toString();
-                return n.startsWith(prefix) && n.endsWith(suffix);
-            }).sorted().forEach(found::add);
-        }
-        return found;
-    }
-
-    private static long firstSeq(Path file) {
-        String n = file.getFileName().toString();
-        return Long.parseLong(n.substring(n.indexOf('-') + 1, n.lastIndexOf('.')));
     }
 }

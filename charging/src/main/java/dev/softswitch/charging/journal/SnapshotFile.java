@@ -24,9 +24,11 @@ import java.util.zip.CheckedInputStream;
 import java.util.zip.CheckedOutputStream;
 
 /**
- * One snapshot file, {@code snapshot-<boundary>.bin}: {@code [int magic][int version][long boundary][payload]
- * [long payload length][int crc32c of everything before it]}. Written to a temporary file, fsynced, renamed
- * atomically, the directory fsynced, then read back and checked; read and checked by streaming, never whole.
+ * One snapshot file, {@code snapshot-<boundary>.bin}, or one history file of a snapshot ({@link HistoryChain}),
+ * {@code history-<boundary>.bin}: {@code [int magic][int version][long boundary][payload][long payload length]
+ * [int crc32c of everything before it]}. Written to a temporary file, fsynced, renamed atomically, the directory
+ * fsynced, then read back and checked; read and checked by streaming, never whole. From version 2 a snapshot's
+ * payload ends with its history chain.
  */
 final class SnapshotFile {
 
@@ -43,19 +45,38 @@ final class SnapshotFile {
     }
 
     private static final int MAGIC = 0x43485350; // "CHSP"
-    private static final int VERSION = 1;
+    private static final int VERSION = 2;
+    /** The first version whose snapshots end with a history chain. */
+    private static final int CHAINED = 2;
     private static final int HEADER = 4 + 4 + 8;
     private static final int TRAILER = 8 + 4;
 
     private final Path path;
+    private final long boundary;
     private boolean legacy; // set by check()
+    private int version; // set by check()
 
     SnapshotFile(Path path) {
+        this(path, JournalFiles.firstSeq(path));
+    }
+
+    private SnapshotFile(Path path, long boundary) {
         this.path = path;
+        this.boundary = boundary;
     }
 
     static SnapshotFile at(Path dir, long boundary) {
         return new SnapshotFile(dir.resolve(String.format("snapshot-%020d.bin", boundary)));
+    }
+
+    /** The history file of the snapshot at {@code boundary}: what its history gained since the one before. */
+    static SnapshotFile history(Path dir, long boundary) {
+        return new SnapshotFile(dir.resolve(String.format("history-%020d.bin", boundary)));
+    }
+
+    /** Whether the payload ends with a history chain (checked with {@link #check} first). */
+    boolean chained() {
+        return !legacy && version >= CHAINED;
     }
 
     Path path() {
@@ -63,8 +84,7 @@ final class SnapshotFile {
     }
 
     long boundary() {
-        String n = path.getFileName().toString();
-        return Long.parseLong(n.substring(n.indexOf('-') + 1, n.lastIndexOf('.')));
+        return boundary;
     }
 
     /**
@@ -114,7 +134,7 @@ final class SnapshotFile {
             throw e;
         }
         Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE);
-        FileJournal.syncDirectory(dir);
+        JournalFiles.syncDirectory(dir);
         try {
             String problem = check(bufferBytes);
             if (problem != null) {
@@ -124,10 +144,32 @@ final class SnapshotFile {
         } catch (IOException | RuntimeException e) {
             Path aside = path.resolveSibling(path.getFileName() + ".corrupt");
             Files.move(path, aside, StandardCopyOption.REPLACE_EXISTING);
-            FileJournal.syncDirectory(dir);
+            JournalFiles.syncDirectory(dir);
             throw new IOException("snapshot " + path + " does not read back as written (" + e.getMessage()
                     + "); moved aside to " + aside + ", nothing older deleted", e);
         }
+    }
+
+    /**
+     * Replaces the file with what {@code payload} writes (it may read the file being replaced), checked with
+     * {@code verifier} before it takes the file's place: on any failure the file stays as it was.
+     */
+    void replace(PayloadWriter payload, PayloadReader verifier, int bufferBytes) throws IOException {
+        Path tmp = path.resolveSibling(path.getFileName() + ".tmp");
+        try {
+            writeTemporary(tmp, payload, bufferBytes);
+            SnapshotFile written = new SnapshotFile(tmp, boundary);
+            String problem = written.check(bufferBytes);
+            if (problem != null) {
+                throw new IOException(problem);
+            }
+            written.read(verifier, bufferBytes);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(tmp);
+            throw new IOException("could not rewrite " + path + " (" + e.getMessage() + "); it is left as it was", e);
+        }
+        Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE);
+        JournalFiles.syncDirectory(path.getParent());
     }
 
     private void writeTemporary(Path tmp, PayloadWriter payload, int bufferBytes) throws IOException {
@@ -161,7 +203,7 @@ final class SnapshotFile {
             BufferedInputStream buffered = new BufferedInputStream(raw, bufferBytes);
             DataInputStream in = new DataInputStream(new CheckedInputStream(buffered, crc));
             int magic = in.readInt();
-            int version = in.readInt();
+            version = in.readInt();
             long boundary = in.readLong();
             if (magic != MAGIC) {
                 String old = checkLegacy(size, bufferBytes);
@@ -169,8 +211,8 @@ final class SnapshotFile {
                 return legacy ? null : String.format("neither a version %d snapshot (magic %08x) nor one of the "
                         + "format before it (%s)", VERSION, magic, old);
             }
-            if (version != VERSION || size < HEADER + TRAILER) {
-                return "version " + version + " in " + size + " bytes; this build reads version " + VERSION;
+            if (version < 1 || version > VERSION || size < HEADER + TRAILER) {
+                return "version " + version + " in " + size + " bytes; this build reads versions 1 to " + VERSION;
             }
             if (boundary != boundary()) {
                 return "it holds boundary " + boundary + " but its name says " + boundary();

@@ -1,6 +1,7 @@
 package dev.softswitch.charging.session;
 
 import dev.softswitch.charging.account.Account;
+import dev.softswitch.charging.account.AccountHousekeeping;
 import dev.softswitch.charging.account.AccountOptions;
 import dev.softswitch.charging.account.MonthlyPackage;
 import dev.softswitch.charging.account.PlanProduct;
@@ -47,7 +48,7 @@ public final class ChargingEngine {
     /** How long a reservation outlives its paid time before it counts as abandoned and is handed back. */
     public static final Duration DEFAULT_RESERVATION_TTL = Duration.ofMinutes(2);
     /** How far back usage history goes by default (ACC-1). */
-    public static final Duration DEFAULT_HISTORY_PERIOD = Duration.ofDays(180);
+    public static final Duration DEFAULT_HISTORY_PERIOD = AccountHousekeeping.DEFAULT_USAGE_RETENTION;
 
     private final JournalledAccountStore accounts;
     private final AtomicReference<ProductCatalog> catalog;
@@ -423,9 +424,10 @@ public final class ChargingEngine {
         return accounts.housekeeping().expire(clock.instant());
     }
 
-    /** Sets how far back {@link #usageHistory} goes. */
+    /** Sets how far back {@link #usageHistory} goes; the store keeps calls at least as long. */
     public void historyPeriod(Duration period) {
         this.historyPeriod = Objects.requireNonNull(period, "period");
+        accounts.housekeeping().keepUsage(period);
     }
 
     /** Calls of the account that ended within the history period before now (ACC-1). */
