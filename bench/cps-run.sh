@@ -13,6 +13,7 @@
 #
 # The ports must be those of CONFIG (defaults 17060 and 17080: bench/gateway-bench.yaml with SIP on 17060, HTTP
 # on 18100 and the trunk on 17080, see bench/README.md). Runs under flock /tmp/bench.lock when called so.
+# CPS_JAVA_OPTS adds JVM options (e.g. -Xlog:gc:file=gc.log, written to the run's directory).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -42,7 +43,7 @@ if ss -Hlun "sport = :$sip_port" | grep -q .; then
 fi
 work=$(mktemp -d /tmp/cps-run.XXXXXX)
 cd "$work"
-java -Xms4g -Xmx4g -XX:+AlwaysPreTouch -jar "$jar" --config "$config" > gateway.log 2>&1 &
+java -Xms4g -Xmx4g -XX:+AlwaysPreTouch ${CPS_JAVA_OPTS:-} -jar "$jar" --config "$config" > gateway.log 2>&1 &
 pid=$!
 trap 'kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true' EXIT
 for _ in $(seq 1 60); do

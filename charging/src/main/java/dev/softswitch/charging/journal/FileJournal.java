@@ -252,12 +252,16 @@ public final class FileJournal implements Journal {
     public void snapshot(SnapshotSource source) throws IOException {
         snapshotLock.lock();
         try {
+            long started = System.nanoTime();
             long boundary = rotate();
             SnapshotFile file = SnapshotFile.at(dir, boundary);
             List<HistoryChain.Entry> chain = new ArrayList<>();
+            long[] phases = new long[2];
             file.write(out -> {
                 long covered = source.writeTo(out);
+                phases[0] = System.nanoTime();
                 chain.addAll(history.extend(boundary, source));
+                phases[1] = System.nanoTime();
                 HistoryChain.write(out, chain);
                 awaitDurable(covered);
             }, in -> {
@@ -278,8 +282,10 @@ public final class FileJournal implements Journal {
                 deleted++;
             }
             syncDirectory(dir);
-            log.info("journal {}: snapshot at seq {} ({} bytes) written and checked; {} covered segment(s) deleted",
-                    dir, boundary, Files.size(file.path()), deleted);
+            log.info("journal {}: snapshot at seq {} ({} bytes) written and checked in {} ms (state {} ms, history {} "
+                    + "ms); {} covered segment(s) deleted", dir, boundary, Files.size(file.path()),
+                    (System.nanoTime() - started) / 1_000_000, (phases[0] - started) / 1_000_000,
+                    (phases[1] - phases[0]) / 1_000_000, deleted);
         } finally {
             snapshotLock.unlock();
         }
