@@ -50,6 +50,8 @@ final class SnapshotFile {
     private static final int CHAINED = 2;
     private static final int HEADER = 4 + 4 + 8;
     private static final int TRAILER = 8 + 4;
+    /** The buffer between the codec's small reads and writes and the checked, counted, bounded streams. */
+    private static final int CODEC_BUFFER = 64 << 10;
 
     private final Path path;
     private final long boundary;
@@ -178,11 +180,13 @@ final class SnapshotFile {
             CRC32C crc = new CRC32C();
             BufferedOutputStream file = new BufferedOutputStream(new SteppedSync(ch), bufferBytes);
             CountingOutputStream counted = new CountingOutputStream(new CheckedOutputStream(file, crc));
-            DataOutputStream out = new DataOutputStream(counted);
+            // Buffered above the checksum too: the payload's many small writes reach the CRC and the count in bulk.
+            DataOutputStream out = new DataOutputStream(new BufferedOutputStream(counted, CODEC_BUFFER));
             out.writeInt(MAGIC);
             out.writeInt(VERSION);
             out.writeLong(boundary());
             payload.write(out);
+            out.flush();
             out.writeLong(counted.count - HEADER);
             out.flush();
             DataOutputStream tail = new DataOutputStream(file); // the CRC does not cover itself
@@ -249,7 +253,8 @@ final class SnapshotFile {
         try (InputStream raw = Files.newInputStream(path)) {
             InputStream buffered = new BufferedInputStream(raw, bufferBytes);
             buffered.skipNBytes(legacy ? 0 : HEADER);
-            reader.read(new DataInputStream(new BoundedInputStream(buffered, payloadBytes)));
+            reader.read(new DataInputStream(new BufferedInputStream(new BoundedInputStream(buffered, payloadBytes),
+                    CODEC_BUFFER)));
         }
     }
 
