@@ -194,7 +194,7 @@ public final class Gateway implements AutoCloseable {
         timers = new WheelTimerService(core, clock, TIMER_TICK);
         closeables.add(timers);
         TimerSettings timerSettings = new TimerSettings(config.sip().timers().t1(), config.sip().timers().t2(),
-                config.sip().timers().t4());
+                config.sip().timers().t4(), config.sip().timers().lastWait());
 
         List<ListenPoint> listen = SipListenPoints.of(config, baseDir, sourceName, clock.instant());
         transport = new SipTransport(listen, this::onMessage,

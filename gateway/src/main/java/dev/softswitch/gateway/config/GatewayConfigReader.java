@@ -141,7 +141,8 @@ final class GatewayConfigReader {
         Duration t1 = duration(r, "t1", d.t1());
         Duration t2 = duration(r, "t2", d.t2());
         Duration t4 = duration(r, "t4", d.t4());
-        return r.build(() -> new TimersConfig(t1, t2, t4));
+        Duration wait = duration(r, "wait", null);
+        return r.build(() -> new TimersConfig(t1, t2, t4, wait));
     }
 
     static Duration duration(MappingReader r, String key, Duration fallback) {

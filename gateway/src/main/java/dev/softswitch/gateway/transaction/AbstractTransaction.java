@@ -78,12 +78,12 @@ abstract class AbstractTransaction {
 
     /**
      * The machine's last wait (Timer D, I, J, K, L or M): the transaction only absorbs retransmissions until
-     * {@code wait} ends it (at once if zero). Timers still pending are cancelled, and the wait is kept by
-     * {@link Lingering} instead of a timer of its own.
+     * {@code wait} (capped by {@link TimerSettings#lastWait()}) ends it (at once if zero). Timers still pending are
+     * cancelled, and the wait is kept by {@link Lingering} instead of a timer of its own.
      */
     final void linger(Duration wait) {
         cancelTimers();
-        layer.lingering().add(this, wait);
+        layer.lingering().add(this, layer.settings().absorbing(wait));
     }
 
     private void cancelTimers() {

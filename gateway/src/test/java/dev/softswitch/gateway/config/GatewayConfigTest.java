@@ -186,6 +186,17 @@ class GatewayConfigTest {
     }
 
     @Test
+    void theTransactionWaitIsReadAndMayNotBeShorterThanT4() {
+        String udp = "    - { transport: udp, host: 127.0.0.1, port: 5060 }\n";
+        GatewayConfig c = GatewayConfig.parse(VALID.replace(udp, udp + "  timers: { wait: 5s }\n"), "test.yaml");
+        assertThat(c.sip().timers().lastWait()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(GatewayConfig.parse(VALID, "test.yaml").sip().timers().lastWait()).as("the RFC's waits").isNull();
+
+        assertThatThrownBy(() -> GatewayConfig.parse(VALID.replace(udp, udp + "  timers: { wait: 2s }\n"),
+                "test.yaml")).hasMessageContaining("wait").hasMessageContaining("must not be shorter than t4");
+    }
+
+    @Test
     void tcpBoundsAreReadAndDefaulted() {
         GatewayConfig c = GatewayConfig.parse(VALID.replace("    - { transport: udp, host: 127.0.0.1, port: 5060 }\n",
                 "    - { transport: udp, host: 127.0.0.1, port: 5060 }\n"

@@ -88,4 +88,32 @@ class LingeringTest {
         assertThat(timers.pending()).isZero();
         assertThat(tu.invitesEnded).hasSize(50);
     }
+
+    @Test
+    void aConfiguredWaitEndsEveryLastWaitThenAsKamailiosWaitTimerDoes() {
+        TransactionLayer capped = new TransactionLayer(sender, timers, new TimerSettings(Duration.ofMillis(500),
+                Duration.ofSeconds(4), Duration.ofSeconds(5), Duration.ofSeconds(5)), tu);
+        capped.onRequest(proxiedRequest("INVITE", "z9hG4bKcapinv", TransportType.UDP).build(), peer(TransportType.UDP));
+        ServerTransaction invite = tu.requests.get(tu.requests.size() - 1);
+        invite.respond(response(invite.request(), 200).build()); // Accepted: Timer L, 32 s by the RFC
+        capped.onRequest(proxiedRequest("BYE", "z9hG4bKcapbye", TransportType.UDP).build(), peer(TransportType.UDP));
+        ServerTransaction bye = tu.requests.get(tu.requests.size() - 1);
+        bye.respond(response(bye.request(), 200).build()); // Completed: Timer J, 32 s by the RFC
+        SIPRequest options = proxiedRequest("OPTIONS", TransactionLayer.newBranch(), TransportType.UDP).build();
+        ClientTransaction out = capped.sendRequest(options, peer(TransportType.UDP), listener);
+        capped.onResponse(response(options, 200).build(), peer(TransportType.UDP)); // Timer K: T4, 5 s already
+        assertThat(capped.size()).isEqualTo(3);
+
+        timers.advance(ms(4_999));
+        assertThat(capped.size()).isEqualTo(3);
+        capped.onRequest(proxiedRequest("BYE", "z9hG4bKcapbye", TransportType.UDP).build(), peer(TransportType.UDP));
+        assertThat(sender.responseTimes(200)).as("a retransmitted BYE is still absorbed and answered").hasSize(3);
+        timers.advance(ms(1));
+        assertThat(capped.size()).isZero();
+        assertThat(out.state()).isEqualTo(TransactionState.TERMINATED);
+        assertThat(tu.invitesEnded).hasSize(1);
+        assertThat(new TimerSettings(Duration.ofMillis(500), Duration.ofSeconds(4), Duration.ofSeconds(5),
+                Duration.ofMinutes(5)).absorbing(Duration.ofSeconds(32))).as("a wait never lengthens one")
+                .isEqualTo(Duration.ofSeconds(32));
+    }
 }
