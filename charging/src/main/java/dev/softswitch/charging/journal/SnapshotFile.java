@@ -142,7 +142,7 @@ final class SnapshotFile {
             if (problem != null) {
                 throw new IOException(problem);
             }
-            read(verifier, bufferBytes);
+            read(verifier, bufferBytes, true);
         } catch (IOException | RuntimeException e) {
             Path aside = path.resolveSibling(path.getFileName() + ".corrupt");
             Files.move(path, aside, StandardCopyOption.REPLACE_EXISTING);
@@ -165,7 +165,7 @@ final class SnapshotFile {
             if (problem != null) {
                 throw new IOException(problem);
             }
-            written.read(verifier, bufferBytes);
+            written.read(verifier, bufferBytes, true);
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(tmp);
             throw new IOException("could not rewrite " + path + " (" + e.getMessage() + "); it is left as it was", e);
@@ -178,7 +178,8 @@ final class SnapshotFile {
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             CRC32C crc = new CRC32C();
-            BufferedOutputStream file = new BufferedOutputStream(new SteppedSync(ch), bufferBytes);
+            OutputStream paced = new SteppedSync(ch, Pace.forSnapshots());
+            BufferedOutputStream file = new BufferedOutputStream(paced, bufferBytes);
             CountingOutputStream counted = new CountingOutputStream(new CheckedOutputStream(file, crc));
             // Buffered above the checksum too: the payload's many small writes reach the CRC and the count in bulk.
             DataOutputStream out = new DataOutputStream(new BufferedOutputStream(counted, CODEC_BUFFER));
@@ -247,14 +248,19 @@ final class SnapshotFile {
         }
     }
 
-    /** Streams the payload (checked first with {@link #check}) to {@code reader}. */
+    /** Streams the payload (checked first with {@link #check}) to {@code reader}, at full speed (recovery). */
     void read(PayloadReader reader, int bufferBytes) throws IOException {
+        read(reader, bufferBytes, false);
+    }
+
+    /** Streams the payload to {@code reader}; {@code paced}: a {@link Pace} spreads the work (a check). */
+    private void read(PayloadReader reader, int bufferBytes, boolean paced) throws IOException {
         long payloadBytes = Files.size(path) - (legacy ? 4 : HEADER + TRAILER);
         try (InputStream raw = Files.newInputStream(path)) {
             InputStream buffered = new BufferedInputStream(raw, bufferBytes);
             buffered.skipNBytes(legacy ? 0 : HEADER);
-            reader.read(new DataInputStream(new BufferedInputStream(new BoundedInputStream(buffered, payloadBytes),
-                    CODEC_BUFFER)));
+            reader.read(new DataInputStream(new BufferedInputStream(new BoundedInputStream(buffered, payloadBytes,
+                    paced ? Pace.forSnapshots() : null), CODEC_BUFFER)));
         }
     }
 
@@ -268,11 +274,13 @@ final class SnapshotFile {
         private static final long SYNC_STEP = 4L << 20;
         private final FileChannel ch;
         private final OutputStream out;
+        private final Pace pace;
         private long sinceSync;
 
-        SteppedSync(FileChannel ch) {
+        SteppedSync(FileChannel ch, Pace pace) {
             this.ch = ch;
             this.out = Channels.newOutputStream(ch);
+            this.pace = pace;
         }
 
         @Override
@@ -288,6 +296,7 @@ final class SnapshotFile {
         }
 
         private void written(int n) throws IOException {
+            pace.advance(n);
             sinceSync += n;
             if (sinceSync >= SYNC_STEP) {
                 ch.force(false);
@@ -324,11 +333,13 @@ final class SnapshotFile {
 
     /** Ends after {@code remaining} bytes, so a payload reader cannot stray into the trailer. */
     private static final class BoundedInputStream extends FilterInputStream {
+        private final Pace pace; // null: full speed
         private long remaining;
 
-        BoundedInputStream(InputStream in, long remaining) {
+        BoundedInputStream(InputStream in, long remaining, Pace pace) {
             super(in);
             this.remaining = remaining;
+            this.pace = pace;
         }
 
         @Override
@@ -351,6 +362,9 @@ final class SnapshotFile {
             int n = super.read(b, off, (int) Math.min(len, remaining));
             if (n > 0) {
                 remaining -= n;
+                if (pace != null) {
+                    pace.advance(n);
+                }
             }
             return n;
         }
