@@ -165,6 +165,7 @@ public final class Gateway implements AutoCloseable {
         new JvmGcMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
+        overload.bindTo(registry);
 
         String sourceName = source == null ? GatewayConfig.DEFAULT_RESOURCE : source.toString();
         ProductCatalog products = ChargingProducts.load(config.charging(), baseDir, sourceName);

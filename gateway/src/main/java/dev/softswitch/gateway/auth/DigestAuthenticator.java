@@ -134,6 +134,16 @@ public final class DigestAuthenticator {
     }
 
     /**
+     * Whether {@code request} answers a challenge of ours: credentials for our realm carrying a nonce we signed that
+     * is still fresh. Only the nonce's signature is checked (no password, no nonce-count): cheap enough to tell,
+     * while the core sheds, a call whose challenge was already paid for from one that would start with a new one.
+     */
+    public boolean answersFreshChallenge(SIPRequest request, boolean proxy) {
+        AuthenticationHeader h = ours(request, proxy ? ProxyAuthorizationHeader.NAME : AuthorizationHeader.NAME);
+        return h != null && nonces.check(param(h, "nonce")).validity() == NonceService.Validity.VALID;
+    }
+
+    /**
      * The user name the request's credentials for our realm claim, before anything is checked (a
      * banned account is refused without its password being looked at).
      */

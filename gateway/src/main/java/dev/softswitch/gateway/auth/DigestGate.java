@@ -64,6 +64,11 @@ public final class DigestGate {
         return Optional.empty();
     }
 
+    /** Whether {@code request} answers a fresh challenge of ours (see {@link DigestAuthenticator#answersFreshChallenge}). */
+    public boolean answersFreshChallenge(SIPRequest request, boolean proxy) {
+        return authenticator.answersFreshChallenge(request, proxy);
+    }
+
     private static SIPResponse forbidden(SIPRequest request) {
         return tagged(request.createResponse(Response.FORBIDDEN, "Forbidden"));
     }

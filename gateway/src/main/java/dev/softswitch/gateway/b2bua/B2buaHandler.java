@@ -202,7 +202,8 @@ public final class B2buaHandler implements TransactionUser {
             }
             switch (method) {
                 case Request.INVITE -> {
-                    if (parts.overload.refuseNewCall()) {
+                    if (parts.overload.refuseNewCall(
+                            parts.overload.overloaded() && gate.answersFreshChallenge(request, true))) {
                         SIPResponse busy = request.createResponse(Response.SERVICE_UNAVAILABLE, "Overloaded");
                         busy.addHeader(DialogLeg.HEADERS.createRetryAfterHeader(Refusal.RETRY_AFTER_SECONDS));
                         tx.respond(busy);

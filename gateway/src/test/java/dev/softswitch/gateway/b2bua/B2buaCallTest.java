@@ -100,6 +100,7 @@ class B2buaCallTest {
         accounts.create("carol", usd("0"));
         records = new CallRecordWriter(dir.resolve("calls.jsonl"));
         b2bua = handler(new ChargingEngine(accounts, rates), routing("[\"44\"]"), overload);
+        overload.bindTo(registry);
         transactions = new TransactionLayer(sender, timers, TimerSettings.rfc3261(), b2bua);
         b2bua.bind(transactions);
     }
@@ -630,20 +631,47 @@ class B2buaCallTest {
     }
 
     @Test
-    void whileTheCoreLagsNewCallsGet503WithRetryAfterAndNothingIsReserved() throws Exception {
-        // every message handled for 200 ms waited 250 ms for the core: a standing queue
-        overload.observe(timers.now().minusMillis(450), timers.now().minusMillis(200));
-        overload.observe(timers.now().minusMillis(250), timers.now());
-        transactions.onRequest(clientInvite("alice", "+447400123456", "c10"), CLIENT);
+    void whileTheCoreLagsNewCallsGet503WithRetryAfterInsteadOfAChallengeAndNothingIsReserved() throws Exception {
+        standingQueue();
+        transactions.onRequest(unauthenticatedInvite("alice", "+447400123456", "c10").build(), CLIENT);
         assertThat(sender.statuses()).containsExactly(100, 503);
+        assertThat(sender.lastResponse().getReasonPhrase()).isEqualTo("Overloaded");
         assertThat(sender.lastResponse().getHeader("Retry-After").toString()).contains("Retry-After: 5");
+        assertThat(sender.lastResponse().getHeader("Proxy-Authenticate")).isNull(); // no challenge issued
         assertThat(sender.requests("INVITE")).isEmpty();
         assertThat(accounts.available("alice")).isEqualTo(usd("10.00"));
+        assertThat(registry.get("sip.overload.shedding").gauge().value()).isEqualTo(1.0);
 
         overload.observe(timers.now(), timers.now()); // the backlog is gone
+        assertThat(registry.get("sip.overload.shedding").gauge().value()).isZero();
         transactions.onRequest(clientInvite("alice", "+447400123456", "c11"), CLIENT);
         assertThat(onlyRequest("INVITE").getRequestURI().toString()).startsWith("sip:+447400123456@");
         assertThat(overload.rejected()).isEqualTo(1);
+    }
+
+    @Test
+    void whileTheCoreLagsACallAnsweringAFreshChallengeGoesOnAndOneWithANonceNotOursIsShed() throws Exception {
+        standingQueue();
+        // its first INVITE already cost a 407 and a round trip: refusing it now would throw that away
+        transactions.onRequest(clientInvite("alice", "+447400123456", "c12"), CLIENT);
+        assertThat(onlyRequest("INVITE").getRequestURI().toString()).startsWith("sip:+447400123456@");
+        assertThat(registry.get("sip.overload.challenged.admitted").functionCounter().count()).isEqualTo(1.0);
+
+        // credentials whose nonce we never signed cost nothing yet: shed, as a call without credentials
+        String forged = credentialsFor("alice", "INVITE", "sip:+447400123456@127.0.0.1:5060")
+                .replaceFirst("nonce=\"[^\"]*\"", "nonce=\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"");
+        transactions.onRequest(unauthenticatedInvite("alice", "+447400123456", "c13")
+                .header("Proxy-Authorization", forged).build(), CLIENT);
+        assertThat(sender.lastResponse().getStatusCode()).isEqualTo(503);
+        assertThat(sender.requests("INVITE")).hasSize(1);
+        assertThat(overload.rejected()).isEqualTo(1);
+    }
+
+    /** Every message handled for 200 ms waited 250 ms for the core: a standing queue. */
+    private void standingQueue() {
+        overload.observe(timers.now().minusMillis(450), timers.now().minusMillis(200));
+        overload.observe(timers.now().minusMillis(250), timers.now());
+        assertThat(overload.overloaded()).isTrue();
     }
 
     @Test
