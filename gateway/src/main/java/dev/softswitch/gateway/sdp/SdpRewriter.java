@@ -89,6 +89,8 @@ public final class SdpRewriter {
     private static final Set<String> DIRECTIONS = Set.of("sendrecv", "sendonly", "recvonly", "inactive");
     /** a=tool names the peer's software and a=ssrc its cname (often its SIP URI); neither crosses over. */
     private static final Set<String> IDENTIFYING_ATTRIBUTES = Set.of("tool", "ssrc", "ssrc-group");
+    /** RTCP multiplexed on the RTP port (RFC 5761, RFC 8858): the relay keeps RTCP on its own port. */
+    private static final Set<String> RTCP_MUX_ATTRIBUTES = Set.of("rtcp-mux", "rtcp-mux-only");
     /** ICE (RFC 8839) would let the peers reach each other around the relay; offers lose it. */
     private static final Set<String> ICE_ATTRIBUTES = Set.of("candidate", "remote-candidates", "ice-ufrag",
             "ice-pwd", "ice-options", "ice-lite", "ice-mismatch", "end-of-candidates");
@@ -434,12 +436,19 @@ public final class SdpRewriter {
         }
     }
 
-    /** RFC 3605: a=rtcp on the relayed stream names the relay's RTCP port; elsewhere it goes. */
+    /**
+     * RFC 3605: a=rtcp on the relayed stream names the relay's RTCP port; elsewhere it goes. a=rtcp-mux and
+     * a=rtcp-mux-only (RFC 5761, RFC 8858) go everywhere: the relay takes RTCP on its own port on both legs, so
+     * neither side may be told the other muxes (a carrier accepting a client's mux would send RTCP to the RTP
+     * port, counted as RTP, and an SRTP client's SRTCP there would fail as SRTP); without the attribute in the
+     * answer, the offerer sends RTCP to the RTCP port (RFC 5761 §5.1.1).
+     */
     private static void rewriteRtcp(Vector<?> attributes, boolean relayed, int rtcpPort, String addressType,
                                     String host) throws javax.sdp.SdpException {
         if (attributes == null) {
             return;
         }
+        attributes.removeIf(a -> RTCP_MUX_ATTRIBUTES.contains(((AttributeField) a).getAttribute().getName()));
         if (!relayed) {
             attributes.removeIf(a -> "rtcp".equals(((AttributeField) a).getAttribute().getName()));
             return;

@@ -173,6 +173,28 @@ class SdpRewriterTest {
     }
 
     @Test
+    void rtcpMuxIsNotPassedOnSinceTheRelayTakesRtcpOnItsOwnPort() throws Exception {
+        // a WebRTC-style client offering RTCP on the RTP port: the carrier must not be told, or, accepting it, it
+        // would send RTCP to the relay's RTP port (RFC 5761); without it in the answer the client keeps RTP + 1
+        String offer = crlf("""
+                v=0
+                o=- 1 1 IN IP4 192.0.2.1
+                s=-
+                c=IN IP4 192.0.2.1
+                t=0 0
+                m=audio 5004 RTP/AVP 8
+                a=rtcp:5004
+                a=rtcp-mux
+                a=rtcp-mux-only
+                a=rtcp-rsize
+                """);
+
+        assertThat(new String(SdpRewriter.rewrite(bytes(offer), RELAY), StandardCharsets.UTF_8))
+                .contains("a=rtcp:30001\r\n", "a=rtcp-rsize\r\n")
+                .doesNotContain("rtcp-mux");
+    }
+
+    @Test
     void acceptsBareLineFeedsAndAnswersWithCrlf() throws Exception {
         byte[] lf = SIPP_PCMU.replace("\r\n", "\n").getBytes(StandardCharsets.UTF_8);
 
