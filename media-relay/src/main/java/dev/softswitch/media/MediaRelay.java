@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * The RTP/RTCP relay (PRODUCT MED-1, MED-2): allocates per-call sessions of two legs, each an even
  * RTP port and the odd RTCP port after it, and forwards packets between the legs. Uses epoll when
  * the native transport is available, NIO otherwise; all sockets share one event loop group, and
- * the four sockets of a session share one event loop so forwarding never crosses threads. A sweep
+ * the sockets of a session (four, or three when the client leg muxes RTCP on its RTP port, RFC 5761)
+ * share one event loop so forwarding never crosses threads. A sweep
  * on each event loop checks the media timeouts of its sessions (MED-5). A façade: the event loops
  * are a {@code RelayTransport}, binding a session is a {@link SessionAllocator}, the sockets kept
  * bound between calls a {@link RelaySocketPool}, the live sessions a {@link SessionRegistry} and the
@@ -188,11 +189,19 @@ public final class MediaRelay implements AutoCloseable {
      * @throws IllegalStateException if the relay is closed or this is one of its event loops
      */
     public RelaySession allocate(String callId) throws PortsExhaustedException {
+        return allocate(callId, false);
+    }
+
+    /**
+     * As {@link #allocate(String)}; with {@code clientRtcpMux} the client leg muxes RTP and RTCP on its RTP
+     * port (RFC 5761), three sockets in all: see {@link #allocateAsync(String, boolean)}.
+     */
+    public RelaySession allocate(String callId, boolean clientRtcpMux) throws PortsExhaustedException {
         if (transport.inEventLoop()) {
             throw new IllegalStateException("allocate blocks; on the relay's event loop use allocateAsync");
         }
         try {
-            return allocateAsync(callId).join();
+            return allocateAsync(callId, clientRtcpMux).join();
         } catch (CompletionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof PortsExhaustedException exhausted) {
@@ -217,6 +226,17 @@ public final class MediaRelay implements AutoCloseable {
      *         be bound for one of the legs, with {@link IllegalStateException} if the relay is closed
      */
     public CompletableFuture<RelaySession> allocateAsync(String callId) {
+        return allocateAsync(callId, false);
+    }
+
+    /**
+     * As {@link #allocateAsync(String)}; with {@code clientRtcpMux} (the client offered a=rtcp-mux and
+     * its formats can be demultiplexed, RFC 5761) the client leg binds its RTP port only: RTCP from the
+     * client arrives there and RTCP to it is sent from there to its RTP address, with one latch for both
+     * ({@link RelayLeg#isRtcpMux()}, {@code clientLeg().localRtcp()} is {@code localRtp()}). The session then
+     * holds three sockets instead of four. The carrier leg is never muxed.
+     */
+    public CompletableFuture<RelaySession> allocateAsync(String callId, boolean clientRtcpMux) {
         Objects.requireNonNull(callId, "callId");
         if (closed.get()) {
             return CompletableFuture.failedFuture(new IllegalStateException("media relay is closed"));
@@ -224,21 +244,24 @@ public final class MediaRelay implements AutoCloseable {
         EventLoop loop = transport.next();
         CompletableFuture<RelaySession> result = new CompletableFuture<>();
         try {
-            loop.execute(() -> allocator.allocate(callId, loop, result));
+            loop.execute(() -> allocator.allocate(callId, loop, clientRtcpMux, result));
         } catch (RejectedExecutionException e) {
             result.completeExceptionally(new IllegalStateException("media relay is closed", e));
         }
         return result;
     }
 
-    /** Ports bound by live sessions, RTP and RTCP counted separately (4 per session); idle pooled ones are not. */
+    /**
+     * Ports (sockets) bound by live sessions, RTP and RTCP counted separately: 4 per session, 3 when the
+     * client leg muxes RTCP; idle pooled ones are not.
+     */
     public int portsInUse() {
-        return Math.max(0, ports.pairsInUse() - pool.idlePairs()) * 2;
+        return Math.max(0, pool.boundSockets() - pool.idleSockets());
     }
 
-    /** Ports bound and idle in the socket pool, waiting for the next call (in quarantine or ready). */
+    /** Ports (sockets) bound and idle in the socket pool, waiting for the next call (in quarantine or ready). */
     public int portsPooled() {
-        return pool.idlePairs() * 2;
+        return pool.idleSockets();
     }
 
     /** The sockets this relay counts against, shared with the process's other relays. */

@@ -40,9 +40,9 @@ public final class MediaRelayMetrics implements MeterBinder {
         Gauge.builder("relay.sessions", relay, MediaRelay::sessionsActive)
                 .description("Relay sessions open").register(registry);
         Gauge.builder("relay.ports.in.use", relay, MediaRelay::portsInUse)
-                .description("Relay UDP ports bound by live sessions").register(registry);
+                .description("Relay UDP ports (sockets) bound by live sessions").register(registry);
         Gauge.builder("relay.ports.pooled", relay, MediaRelay::portsPooled)
-                .description("Relay UDP ports bound and idle in the socket pool").register(registry);
+                .description("Relay UDP ports (sockets) bound and idle in the socket pool").register(registry);
         Gauge.builder("relay.sockets.open", relay, r -> r.socketBudget().open())
                 .description("UDP sockets the relays hold open, all media addresses together").register(registry);
         Gauge.builder("relay.sockets.budget", relay, r -> r.socketBudget().limit())

@@ -153,6 +153,45 @@ class MediaRelaySocketPoolTest {
     }
 
     @Test
+    void aMuxedCallsSingleGoesToALaterMuxedCallOnlyAfterQuarantineAndTheOldClientsLateRtcpNeverReachesIt()
+            throws Exception {
+        // One muxed call's worth of ports: a single and a pair.
+        relay = start(config(4), pool(2, 1));
+        SocketPair oldClient = peer();
+        RelaySession oldCall = relay.allocate("call-old", true);
+        oldCall.clientLeg().setRemoteRtp(oldClient.rtpAddress());
+        InetSocketAddress clientPort = oldCall.clientLeg().localRtp();
+        assertThat(relay.portsInUse()).isEqualTo(3);
+
+        oldCall.close();
+        assertThat(relay.portsPooled()).isEqualTo(3);
+        long droppedBefore = relay.packetsDropped();
+        byte[] lateRr = {(byte) 0x80, (byte) 201, 0, 1, 0, 0, 0, 0x11};
+        for (int i = 0; i < 3; i++) {
+            oldClient.rtp().send(new DatagramPacket(lateRr, lateRr.length, clientPort));
+        }
+        assertThat(Await.until(() -> relay.packetsDropped() == droppedBefore + 3, AWAIT_MS)).isTrue();
+        clock.addAndGet(QUARANTINE.toNanos() + MS);
+
+        RelaySession newCall = relay.allocate("call-new", true);
+        assertThat(newCall.clientLeg().localRtp()).as("the single, lent again after its quarantine").isEqualTo(clientPort);
+        assertThat(newCall.clientLeg().isRtcpMux()).isTrue();
+        assertThat(newCall.clientLeg().remoteRtp()).isNull();
+        SocketPair newClient = peer();
+        SocketPair newCarrier = peer();
+        newCall.clientLeg().setRemoteRtp(newClient.rtpAddress());
+        newCall.carrierLeg().setRemoteRtp(newCarrier.rtpAddress());
+        send(newClient.rtp(), "new-client", newCall.clientLeg().localRtp());
+        assertThat(received(newCarrier.rtp())).isEqualTo("new-client");
+
+        long refusedBefore = relay.packetsRefusedSource();
+        oldClient.rtp().send(new DatagramPacket(lateRr, lateRr.length, clientPort));
+        assertThat(Await.until(() -> relay.packetsRefusedSource() == refusedBefore + 1, AWAIT_MS)).isTrue();
+        assertThat(newCall.stats().clientToCarrier().rtcpPackets()).isZero();
+        assertThat(relay.portsInUse()).isEqualTo(3);
+    }
+
+    @Test
     void thePoolKeepsNoMorePairsThanItsCapAndClosesTheRest() throws Exception {
         relay = start(config(32), pool(2, 1));
         RelaySession first = relay.allocate("call-1");

@@ -100,6 +100,25 @@ public final class RelayEndpoint {
         this.remote = new AtomicReference<>(new Remote(null, null, false, nanoTime.getAsLong(), Set.of()));
     }
 
+    /** An endpoint named {@code owner + role} sharing {@code shared}'s remote, clock and window. */
+    private RelayEndpoint(RelayEndpoint shared, String role) {
+        this.owner = shared.owner;
+        this.role = Objects.requireNonNull(role, "role");
+        this.nanoTime = shared.nanoTime;
+        this.latchWindowNanos = shared.latchWindowNanos;
+        this.remote = shared.remote;
+    }
+
+    /**
+     * The RTCP endpoint of an rtcp-mux leg (RFC 5761), which receives on {@code rtp}'s port: it has its
+     * own name, socket and transformers (SRTCP) but shares {@code rtp}'s remote, the same latch: what
+     * one latches or locks the other sends to and accepts, and {@link #signalRemote}/{@link #allowSources}
+     * on either one act on both. Its clock and latching window are {@code rtp}'s.
+     */
+    public static RelayEndpoint sharingRemote(RelayEndpoint rtp, String role) {
+        return new RelayEndpoint(Objects.requireNonNull(rtp, "rtp"), role);
+    }
+
     /** Returns {@code window} if it is a valid latching window (not negative). */
     public static Duration checkLatchWindow(Duration window) {
         Objects.requireNonNull(window, "latchWindow");

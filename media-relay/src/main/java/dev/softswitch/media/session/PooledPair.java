@@ -8,8 +8,9 @@ import java.util.Objects;
 
 /**
  * A bound RTP/RTCP port pair of the {@link RelaySocketPool}, lent to one session at a time. Its
- * sockets stay bound between sessions; only the handler they deliver to changes. Used on its event
- * loop only.
+ * sockets stay bound between sessions; only the handler they deliver to changes. A <em>single</em>
+ * (an rtcp-mux client leg, RFC 5761) has an RTP socket only: its {@link #rtcp()} is {@code null}.
+ * Used on its event loop only.
  */
 final class PooledPair {
 
@@ -35,8 +36,19 @@ final class PooledPair {
         return bound.rtp();
     }
 
+    /** The RTCP socket, {@code null} for a single. */
     PooledSocket rtcp() {
         return bound.rtcp();
+    }
+
+    /** Whether this is a pair (an RTCP socket beside the RTP one) rather than a single. */
+    boolean hasRtcp() {
+        return bound.rtcp() != null;
+    }
+
+    /** The sockets bound: 2 for a pair, 1 for a single. */
+    int sockets() {
+        return bound.sockets();
     }
 
     BoundPair bound() {
@@ -51,17 +63,29 @@ final class PooledPair {
         return state;
     }
 
-    /** Hands what the sockets receive to a session's forwarding handlers. */
+    /**
+     * Hands what the sockets receive to a session's forwarding handlers. {@code rtcpForwarding} may be
+     * {@code null} (an rtcp-mux leg): a pair's RTCP socket then stays reclaimed, dropping and counting
+     * what it receives.
+     */
     void lend(DatagramReceiver rtpForwarding, DatagramReceiver rtcpForwarding) {
         bound.rtp().lend(rtpForwarding);
-        bound.rtcp().lend(rtcpForwarding);
+        if (bound.rtcp() != null) {
+            if (rtcpForwarding == null) {
+                bound.rtcp().reclaim();
+            } else {
+                bound.rtcp().lend(rtcpForwarding);
+            }
+        }
         state = State.LENT;
     }
 
     /** Takes the sockets back from the session: from now on what they receive is dropped. */
     void reclaim(long nowNanos) {
         bound.rtp().reclaim();
-        bound.rtcp().reclaim();
+        if (bound.rtcp() != null) {
+            bound.rtcp().reclaim();
+        }
         quietFromNanos = nowNanos;
         state = State.RETURNED;
     }
@@ -73,7 +97,9 @@ final class PooledPair {
 
     void markClosed() {
         bound.rtp().reclaim();
-        bound.rtcp().reclaim();
+        if (bound.rtcp() != null) {
+            bound.rtcp().reclaim();
+        }
         state = State.CLOSED;
     }
 
@@ -91,15 +117,15 @@ final class PooledPair {
         if (quietFromNanos - since > 0) {
             return false;
         }
-        if (bound.rtp().quietSince(since) && bound.rtcp().quietSince(since)) {
+        if (bound.rtp().quietSince(since) && (bound.rtcp() == null || bound.rtcp().quietSince(since))) {
             return true;
         }
         quietFromNanos = nowNanos;
         return false;
     }
 
-    /** Whether both sockets are still open and bound. */
+    /** Whether its sockets (both, or a single's one) are still open and bound. */
     boolean isOpen() {
-        return bound.rtp().isOpen() && bound.rtcp().isOpen();
+        return bound.rtp().isOpen() && (bound.rtcp() == null || bound.rtcp().isOpen());
     }
 }

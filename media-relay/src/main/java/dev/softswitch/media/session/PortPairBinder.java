@@ -26,7 +26,9 @@ import org.slf4j.LoggerFactory;
  * Binds an RTP port and its RTCP neighbour (RFC 3550 section 11) from the {@link PortAllocator} on
  * one event loop, trying up to {@link #MAX_BIND_ATTEMPTS} pairs and skipping those another process
  * holds. A skipped pair is released only once its sockets have closed. Every pair takes two sockets
- * from the {@link SocketBudget} before it is bound and gives them back once closed; with the budget
+ * from the {@link SocketBudget} before it is bound and gives them back once closed. A <em>single</em>
+ * (an rtcp-mux leg, RFC 5761) binds the RTP port only: it reserves the pair's ports all the same,
+ * RTP + 1 stays unbound, and it takes one socket from the budget. With the budget
  * spent, or the process out of file descriptors, it fails at once (no other port would do better)
  * and says so in the log at most once per {@link #WARN_INTERVAL_NANOS}, with the count held back:
  * under overload a line per call would cost what the calls need.
@@ -77,29 +79,34 @@ final class PortPairBinder {
     }
 
     /**
-     * Closes a pair bound here and, once both sockets have closed, returns its port and its two
+     * Closes a pair (or single) bound here and, once its sockets have closed, returns its port and its
      * sockets to the budget, then runs {@code then}. {@code loopGone}: its event loop has shut down and
-     * closed the sockets with it (no listener would run), so both are given back at once.
+     * closed the sockets with it (no listener would run), so they are given back at once.
      */
     void unbind(BoundPair pair, boolean loopGone, Runnable then) {
+        int sockets = pair.sockets();
         Runnable released = () -> {
             ports.release(pair.port());
-            budget.give(2);
+            budget.give(sockets);
             then.run();
         };
         if (loopGone) {
             pair.rtp().closeNow();
-            pair.rtcp().closeNow();
+            if (pair.rtcp() != null) {
+                pair.rtcp().closeNow();
+            }
             released.run();
         } else {
-            AtomicInteger pending = new AtomicInteger(2);
+            AtomicInteger pending = new AtomicInteger(sockets);
             Runnable one = () -> {
                 if (pending.decrementAndGet() == 0) {
                     released.run();
                 }
             };
             pair.rtp().close(one);
-            pair.rtcp().close(one);
+            if (pair.rtcp() != null) {
+                pair.rtcp().close(one);
+            }
         }
     }
 
@@ -108,7 +115,15 @@ final class PortPairBinder {
      * the failure to {@code done}, once, on the loop.
      */
     void bind(String callId, EventLoop loop, BiConsumer<BoundPair, Throwable> done) {
-        new Binding(callId, loop, done).next();
+        bind(callId, loop, true, done);
+    }
+
+    /**
+     * Binds a pair, or with {@code withRtcp} false a single (the RTP socket only, RTP + 1 reserved but
+     * unbound, one socket from the budget), as {@link #bind(String, EventLoop, BiConsumer)} does.
+     */
+    void bind(String callId, EventLoop loop, boolean withRtcp, BiConsumer<BoundPair, Throwable> done) {
+        new Binding(callId, loop, withRtcp, done).next();
     }
 
     /** One {@link #bind} in progress. */
@@ -116,12 +131,17 @@ final class PortPairBinder {
         private final String callId;
         private final EventLoop loop;
         private final BiConsumer<BoundPair, Throwable> done;
+        private final boolean withRtcp;
+        /** What the binding takes from the budget: 2 for a pair, 1 for a single. */
+        private final int sockets;
         private int attempt;
 
-        Binding(String callId, EventLoop loop, BiConsumer<BoundPair, Throwable> done) {
+        Binding(String callId, EventLoop loop, boolean withRtcp, BiConsumer<BoundPair, Throwable> done) {
             this.callId = callId;
             this.loop = loop;
             this.done = done;
+            this.withRtcp = withRtcp;
+            this.sockets = withRtcp ? 2 : 1;
         }
 
         /** Tries the next pair; runs on the loop. */
@@ -135,7 +155,7 @@ final class PortPairBinder {
                         + " attempts in " + ports.portMin() + ".." + ports.portMax()));
                 return;
             }
-            if (!budget.tryTake(2)) {
+            if (!budget.tryTake(sockets)) {
                 long held = outOfSockets.admit();
                 if (held >= 0) {
                     log.warn("relay socket budget spent ({}; media.socketPool.reserveDescriptors keeps the rest of"
@@ -149,7 +169,7 @@ final class PortPairBinder {
             try {
                 port = ports.allocate();
             } catch (PortsExhaustedException e) {
-                budget.give(2);
+                budget.give(sockets);
                 done.accept(null, e);
                 return;
             }
@@ -158,7 +178,7 @@ final class PortPairBinder {
                 onLoop(bind(port, handler), rtp -> rtpBound(port, rtp, handler));
             } catch (RuntimeException e) {
                 ports.release(port);
-                budget.give(2);
+                budget.give(sockets);
                 done.accept(null, e);
             }
         }
@@ -169,6 +189,10 @@ final class PortPairBinder {
                 return;
             }
             ChannelSocket rtpSocket = new ChannelSocket(rtp.channel(), handler);
+            if (!withRtcp) {
+                done.accept(new BoundPair(port, rtpSocket, null), null);
+                return;
+            }
             if (nativeRtcp && loop instanceof IoEventLoop ioLoop) {
                 NativeRelaySocket.bind(ioLoop, bindAddress, port + 1, totals, nanoTime, rtp.channel().alloc(),
                         (rtcp, failure) -> {
@@ -192,7 +216,7 @@ final class PortPairBinder {
             } catch (RuntimeException e) {
                 rtpSocket.close(() -> {
                     ports.release(port);
-                    budget.give(2);
+                    budget.give(sockets);
                     done.accept(null, e);
                 });
             }
@@ -217,7 +241,7 @@ final class PortPairBinder {
             }
             Runnable release = () -> {
                 ports.release(port);
-                budget.give(2);
+                budget.give(sockets);
                 if (noDescriptors) {
                     done.accept(null, new PortsExhaustedException("out of file descriptors (ulimit -n) with "
                             + budget + " relay sockets: " + cause.getMessage()));
@@ -287,7 +311,15 @@ final class PortPairBinder {
         }
     }
 
-    /** An RTP port and its RTCP neighbour, both bound. */
+    /**
+     * An RTP port and its RTCP neighbour, both bound; or a single, whose {@code rtcp} is {@code null}
+     * (RTP + 1 reserved but unbound).
+     */
     record BoundPair(int port, PooledSocket rtp, PooledSocket rtcp) {
+
+        /** The sockets bound: 2, or 1 for a single. */
+        int sockets() {
+            return rtcp == null ? 1 : 2;
+        }
     }
 }

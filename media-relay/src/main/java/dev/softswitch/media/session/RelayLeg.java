@@ -11,9 +11,11 @@ import java.util.Set;
 
 /**
  * One side of a relayed call: the relay's RTP port (even) and RTCP port (the next odd one) facing
- * one peer, and where that peer receives. RTCP goes to the remote RTP port + 1 (RFC 3550 section 11).
+ * one peer, and where that peer receives. RTCP goes to the remote RTP port + 1 (RFC 3550 section 11),
+ * unless the leg muxes RTP and RTCP (RFC 5761, {@link #isRtcpMux()}): then both go to and from the
+ * relay's RTP port and the peer's RTP address, with one latch for both, and RTP + 1 is not bound.
  * The leg may speak SRTP with its peer (RFC 3711, keyed by SDES, RFC 4568) while the other leg
- * speaks plain RTP.
+ * speaks plain RTP; on a muxed leg SRTCP is decrypted and encrypted on the RTP port.
  */
 public final class RelayLeg {
 
@@ -24,18 +26,25 @@ public final class RelayLeg {
     /** The leg's name is {@code owner + role}, built when needed (SRTP set-up): no string per live leg (issue 14). */
     private final String owner;
     private final String role;
+    /** Whether RTCP shares the RTP port and remote (RFC 5761); {@code rtcp} then shares {@code rtp}'s remote. */
+    private final boolean rtcpMux;
     private SrtpLegCrypto crypto;
 
     RelayLeg(InetSocketAddress localRtp, RelayEndpoint rtp, RelayEndpoint rtcp) {
-        this(localRtp, rtp, rtcp, null, rtp.name(), "");
+        this(localRtp, rtp, rtcp, null, rtp.name(), "", false);
     }
 
     RelayLeg(InetSocketAddress localRtp, RelayEndpoint rtp, RelayEndpoint rtcp, EventExecutor eventLoop, String name) {
-        this(localRtp, rtp, rtcp, eventLoop, name, "");
+        this(localRtp, rtp, rtcp, eventLoop, name, "", false);
     }
 
+    /**
+     * @param rtcpMux whether the leg muxes RTCP on the RTP port (RFC 5761); {@code rtcp} must then be
+     *                {@linkplain RelayEndpoint#sharingRemote sharing} {@code rtp}'s remote
+     */
     RelayLeg(InetSocketAddress localRtp, RelayEndpoint rtp, RelayEndpoint rtcp, EventExecutor eventLoop,
-             String owner, String role) {
+             String owner, String role, boolean rtcpMux) {
+        this.rtcpMux = rtcpMux;
         this.localRtp = Objects.requireNonNull(localRtp, "localRtp");
         this.rtp = Objects.requireNonNull(rtp, "rtp");
         this.rtcp = Objects.requireNonNull(rtcp, "rtcp");
@@ -49,13 +58,26 @@ public final class RelayLeg {
         return localRtp;
     }
 
-    /** The relay's RTCP address on this leg, {@code localRtp} port + 1. */
+    /** The relay's RTCP address on this leg: {@code localRtp} port + 1, or {@code localRtp} itself if muxed. */
     public InetSocketAddress localRtcp() {
+        if (rtcpMux) {
+            return localRtp;
+        }
         return new InetSocketAddress(localRtp.getAddress(), localRtp.getPort() + 1);
     }
 
     /**
-     * Sets where this leg's peer said (in its SDP) it receives RTP; RTCP goes to port + 1. Opens the
+     * Whether this leg muxes RTP and RTCP on one port (RFC 5761): RTCP from the peer is received on
+     * {@link #localRtp()}, and RTCP to the peer is sent from there to its RTP address (signalled or
+     * latched). Fixed for the session's life.
+     */
+    public boolean isRtcpMux() {
+        return rtcpMux;
+    }
+
+    /**
+     * Sets where this leg's peer said (in its SDP) it receives RTP; RTCP goes to port + 1, or on a
+     * muxed leg to the same address (one remote, one latch for both). Opens the
      * latching window (MED-2, set by {@code MediaRelay.Builder.latchWindow}) on both ports: packets from
      * this address are always accepted; the first packet from another source latches the port to
      * that source only if it arrives within the window and the source has proved itself: on an SRTP
@@ -76,6 +98,9 @@ public final class RelayLeg {
             throw new IllegalArgumentException("remote RTP port 0 means the stream is disabled");
         }
         rtp.signalRemote(remote);
+        if (rtcpMux) {
+            return;
+        }
         rtcp.signalRemote(remote.getPort() < 65535
                 ? new InetSocketAddress(remote.getAddress(), remote.getPort() + 1)
                 : null);
@@ -91,7 +116,9 @@ public final class RelayLeg {
     public void allowSources(Set<InetAddress> addresses) {
         Set<InetAddress> allowed = Set.copyOf(Objects.requireNonNull(addresses, "addresses"));
         rtp.allowSources(allowed);
-        rtcp.allowSources(allowed);
+        if (!rtcpMux) {
+            rtcp.allowSources(allowed);
+        }
     }
 
     /**
@@ -153,7 +180,7 @@ public final class RelayLeg {
         return rtp.remote();
     }
 
-    /** Where RTCP for this leg's peer is sent now, {@code null} if unknown. */
+    /** Where RTCP for this leg's peer is sent now ({@link #remoteRtp()} if muxed), {@code null} if unknown. */
     public InetSocketAddress remoteRtcp() {
         return rtcp.remote();
     }

@@ -14,8 +14,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The media of one call through the relay: a client leg and a carrier leg, four UDP sockets on one
- * event loop. It keeps the quality figures of both directions (MED-4) and, once watched, reports a
+ * The media of one call through the relay: a client leg and a carrier leg, four UDP sockets (three
+ * when the client leg muxes RTCP, RFC 5761) on one event loop. It keeps the quality figures of both directions (MED-4) and, once watched, reports a
  * media timeout (MED-5). Closing it gives the sockets back to the relay's pool (which closes them
  * and returns the ports when it keeps no more); from then on nothing they receive reaches the session.
  */
@@ -32,7 +32,7 @@ public final class RelaySession implements AutoCloseable {
     private final DirectionCounter clientToCarrier;
     private final DirectionCounter carrierToClient;
     private final EventLoop eventLoop;
-    /** Gives the four sockets back (to the pool, or closes them), then runs its argument; on the event loop. */
+    /** Gives the sockets back (to the pool, or closes them), then runs its argument; on the event loop. */
     private final Consumer<Runnable> releaseSockets;
     private final Runnable onClosed;
     private final LongSupplier nanoTime;
@@ -120,7 +120,7 @@ public final class RelaySession implements AutoCloseable {
         return onHold;
     }
 
-    /** The event loop the session's four sockets live on; forwarding and the timeout check run there. */
+    /** The event loop the session's sockets live on; forwarding and the timeout check run there. */
     public EventLoop eventLoop() {
         return eventLoop;
     }
@@ -159,7 +159,7 @@ public final class RelaySession implements AutoCloseable {
     }
 
     /**
-     * Gives back the four sockets (to the pool, or closed and their ports returned); idempotent.
+     * Gives back the sockets (to the pool, or closed and their ports returned); idempotent.
      * Called from outside the relay's event loop it returns once that is done; from inside, it is
      * done at once for pooled sockets, as soon as they have closed for the others.
      */
@@ -172,7 +172,7 @@ public final class RelaySession implements AutoCloseable {
     }
 
     /**
-     * Starts giving back the four sockets and returns at once; idempotent. The future completes, on
+     * Starts giving back the sockets and returns at once; idempotent. The future completes, on
      * the relay's event loop, once the sockets deliver nothing more to this session (and those the pool
      * does not keep are closed, their ports released), the relay's session-closed observers called
      * and the SRTP keys wiped.
@@ -183,7 +183,7 @@ public final class RelaySession implements AutoCloseable {
                 releaseSockets.accept(this::finishClose);
             } else {
                 try {
-                    // One hand-off to the loop for all four sockets.
+                    // One hand-off to the loop for all its sockets.
                     eventLoop.execute(() -> releaseSockets.accept(this::finishClose));
                 } catch (RejectedExecutionException e) {
                     // The loop has shut down and closed every socket it served: the pool releases the ports at once.

@@ -33,6 +33,13 @@ import org.slf4j.LoggerFactory;
  * joins the pool when the call ends, up to {@code maxPairs}. When the range, the relay's
  * {@link SocketBudget} or the file descriptors run out, an idle pair, even one in quarantine, is lent
  * rather than refusing the call; with the budget spent it is lent without trying to bind first.
+ * <p>
+ * An rtcp-mux client leg (RFC 5761) borrows a <em>single</em>: an RTP socket whose RTCP neighbour port
+ * is reserved but not bound. Singles and pairs are kept in separate stocks and quarantined alike, so a
+ * pooled socket never changes role: a single is lent only to a muxed leg, a pair to a non-muxed one,
+ * except that with no single to be had a muxed leg may take an idle pair (its RTCP socket then stays
+ * reclaimed, dropping what it receives, and the pair goes back to the pairs). The cap
+ * ({@code maxPairs}) counts pairs and singles alike; the socket counters count each one's sockets.
  */
 public final class RelaySocketPool {
 
@@ -44,20 +51,34 @@ public final class RelaySocketPool {
     private final LongSupplier nanoTime;
     private final BooleanSupplier relayClosed;
     private final Map<EventExecutor, Shelf> shelves = new IdentityHashMap<>();
-    /** Pairs bound by the pool: lent, returned or overflowing. */
+    /** Pairs and singles bound by the pool: lent, returned or overflowing. */
     private final AtomicInteger bound = new AtomicInteger();
-    /** Returned pairs, in quarantine or ready. */
+    /** Returned pairs and singles, in quarantine or ready. */
     private final AtomicInteger idle = new AtomicInteger();
+    /** Sockets open for the pool's pairs (2 each) and singles (1 each), until they have closed. */
+    private final AtomicInteger boundSockets = new AtomicInteger();
+    /** Sockets of the returned pairs and singles. */
+    private final AtomicInteger idleSockets = new AtomicInteger();
     /** Pairs lent before their quarantine was over, for want of any other. */
     private final LongAdder lentInQuarantine = new LongAdder();
 
-    /** The returned pairs of one event loop; used on that loop only. */
+    /** The returned pairs of one event loop, and apart its returned singles; used on that loop only. */
     private static final class Shelf {
+        final Stock pairs = new Stock();
+        final Stock singles = new Stock();
+        final RandomGenerator random = new SecureRandom();
+
+        Stock stock(boolean withRtcp) {
+            return withRtcp ? pairs : singles;
+        }
+    }
+
+    /** Returned pairs, or returned singles, of one event loop. */
+    private static final class Stock {
         /** In the order they came back; the head's quarantine ends first (or restarts). */
         final ArrayDeque<PooledPair> quarantined = new ArrayDeque<>();
         /** Quiet long enough; drawn at random, removed by swapping with the last. */
         final List<PooledPair> ready = new ArrayList<>();
-        final RandomGenerator random = new SecureRandom();
     }
 
     /**
@@ -84,29 +105,39 @@ public final class RelaySocketPool {
      * until its handlers are {@linkplain PooledPair#lend lent}.
      */
     void acquire(String callId, EventLoop loop, BiConsumer<PooledPair, Throwable> done) {
+        acquire(callId, loop, true, done);
+    }
+
+    /**
+     * Lends a pair ({@code withRtcp}) or a single (an rtcp-mux leg: RTP socket only) as
+     * {@link #acquire(String, EventLoop, BiConsumer)} does. A single comes from the singles only, or
+     * is newly bound; failing that, a muxed leg takes an idle pair. A pair is never a single.
+     */
+    void acquire(String callId, EventLoop loop, boolean withRtcp, BiConsumer<PooledPair, Throwable> done) {
         Shelf shelf = shelves.get(loop);
         if (shelf == null || !settings.pooling()) {
-            bindNew(callId, loop, done);
+            bindNew(callId, loop, withRtcp, done);
             return;
         }
-        promote(shelf, nanoTime.getAsLong());
-        int ready = shelf.ready.size();
-        boolean budgetSpent = !binder.budget().hasRoomFor(2);
+        Stock stock = shelf.stock(withRtcp);
+        promote(stock, nanoTime.getAsLong());
+        int ready = stock.ready.size();
+        boolean budgetSpent = !binder.budget().hasRoomFor(withRtcp ? 2 : 1);
         if (ready > 0 && (ready >= settings.minChoice() || bound.get() >= settings.maxPairs() || budgetSpent)) {
-            done.accept(take(shelf), null);
+            done.accept(take(shelf, stock), null);
             return;
         }
         if (budgetSpent) {
             // Binding would fail at once: lend the pair longest in quarantine without trying.
-            PooledPair fallback = takeAny(shelf);
+            PooledPair fallback = fallback(shelf, withRtcp);
             if (fallback != null) {
                 done.accept(fallback, null);
                 return;
             }
         }
-        bindNew(callId, loop, (pair, failure) -> {
+        bindNew(callId, loop, withRtcp, (pair, failure) -> {
             if (failure instanceof PortsExhaustedException) {
-                PooledPair fallback = takeAny(shelf);
+                PooledPair fallback = fallback(shelf, withRtcp);
                 if (fallback != null) {
                     SessionAllocator.withCallId(callId, () -> log.debug(
                             "no new port pair can be bound ({}); lending idle pair {}", failure.getMessage(),
@@ -142,8 +173,9 @@ public final class RelaySocketPool {
                     && !relayClosed.getAsBoolean() && bound.get() - closing.size() <= settings.maxPairs()
                     && pair.isOpen();
             if (keep) {
-                shelf.quarantined.addLast(pair);
+                shelf.stock(pair.hasRtcp()).quarantined.addLast(pair);
                 idle.incrementAndGet();
+                idleSockets.addAndGet(pair.sockets());
             } else {
                 closing.add(pair);
             }
@@ -173,14 +205,15 @@ public final class RelaySocketPool {
             EventLoop loop = (EventLoop) loops.next();
             CompletableFuture<Void> one = new CompletableFuture<>();
             binding.add(one);
-            loop.execute(() -> bindNew("prebind", loop, (pair, failure) -> {
+            loop.execute(() -> bindNew("prebind", loop, true, (pair, failure) -> {
                 if (failure != null) {
                     one.completeExceptionally(failure);
                     return;
                 }
                 pair.reclaim(nanoTime.getAsLong() - quarantineNanos);
-                shelves.get(loop).ready.add(pair);
+                shelves.get(loop).pairs.ready.add(pair);
                 idle.incrementAndGet();
+                idleSockets.addAndGet(pair.sockets());
                 one.complete(null);
             }));
         }
@@ -199,11 +232,17 @@ public final class RelaySocketPool {
             Shelf shelf = entry.getValue();
             try {
                 entry.getKey().execute(() -> {
-                    List<PooledPair> idlePairs = new ArrayList<>(shelf.quarantined);
-                    idlePairs.addAll(shelf.ready);
-                    shelf.quarantined.clear();
-                    shelf.ready.clear();
+                    List<PooledPair> idlePairs = new ArrayList<>();
+                    for (Stock stock : List.of(shelf.pairs, shelf.singles)) {
+                        idlePairs.addAll(stock.quarantined);
+                        idlePairs.addAll(stock.ready);
+                        stock.quarantined.clear();
+                        stock.ready.clear();
+                    }
                     idle.addAndGet(-idlePairs.size());
+                    for (PooledPair pair : idlePairs) {
+                        idleSockets.addAndGet(-pair.sockets());
+                    }
                     close(idlePairs, () -> done.complete(null));
                 });
             } catch (RejectedExecutionException e) {
@@ -213,9 +252,19 @@ public final class RelaySocketPool {
         return CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new));
     }
 
-    /** Pairs back in the pool and not lent: in quarantine or ready. */
+    /** Pairs and singles back in the pool and not lent: in quarantine or ready. */
     public int idlePairs() {
         return idle.get();
+    }
+
+    /** Sockets of the pairs (2 each) and singles (1 each) back in the pool and not lent. */
+    public int idleSockets() {
+        return idleSockets.get();
+    }
+
+    /** Sockets the pool holds open, lent or idle: 2 a pair, 1 a single, until closed. */
+    public int boundSockets() {
+        return boundSockets.get();
     }
 
     /**
@@ -231,59 +280,78 @@ public final class RelaySocketPool {
         return binder.budget();
     }
 
-    /** Pairs the pool has bound: lent or idle. */
+    /** Pairs and singles the pool has bound: lent or idle. */
     public int boundPairs() {
         return bound.get();
     }
 
-    private void bindNew(String callId, EventLoop loop, BiConsumer<PooledPair, Throwable> done) {
-        binder.bind(callId, loop,
+    private void bindNew(String callId, EventLoop loop, boolean withRtcp, BiConsumer<PooledPair, Throwable> done) {
+        binder.bind(callId, loop, withRtcp,
                 (pair, failure) -> {
                     if (failure != null) {
                         done.accept(null, failure);
                         return;
                     }
                     bound.incrementAndGet();
+                    boundSockets.addAndGet(pair.sockets());
                     done.accept(new PooledPair(pair, loop), null);
                 });
     }
 
+    /**
+     * What is lent when nothing can be bound: for a pair request an idle pair; for a single an idle
+     * single, else an idle pair, ready ones before those in quarantine. {@code null} if none is idle.
+     */
+    private PooledPair fallback(Shelf shelf, boolean withRtcp) {
+        if (withRtcp) {
+            return takeAny(shelf, shelf.pairs);
+        }
+        promote(shelf.pairs, nanoTime.getAsLong());
+        if (shelf.singles.ready.isEmpty() && !shelf.pairs.ready.isEmpty()) {
+            return take(shelf, shelf.pairs);
+        }
+        PooledPair single = takeAny(shelf, shelf.singles);
+        return single != null ? single : takeAny(shelf, shelf.pairs);
+    }
+
     /** Moves the pairs whose quarantine is over, and that stayed quiet, from quarantine to ready. */
-    private void promote(Shelf shelf, long now) {
-        for (int n = shelf.quarantined.size(); n > 0; n--) {
-            PooledPair head = shelf.quarantined.peekFirst();
+    private void promote(Stock stock, long now) {
+        for (int n = stock.quarantined.size(); n > 0; n--) {
+            PooledPair head = stock.quarantined.peekFirst();
             if (now - head.quietFromNanos() < quarantineNanos) {
                 return;
             }
-            shelf.quarantined.pollFirst();
+            stock.quarantined.pollFirst();
             if (head.quietFor(now, quarantineNanos)) {
-                shelf.ready.add(head);
+                stock.ready.add(head);
             } else {
-                shelf.quarantined.addLast(head);
+                stock.quarantined.addLast(head);
             }
         }
     }
 
-    /** A ready pair drawn at random. */
-    private PooledPair take(Shelf shelf) {
-        List<PooledPair> ready = shelf.ready;
+    /** A ready pair of {@code stock} drawn at random. */
+    private PooledPair take(Shelf shelf, Stock stock) {
+        List<PooledPair> ready = stock.ready;
         int drawn = shelf.random.nextInt(ready.size());
         PooledPair pair = ready.get(drawn);
         ready.set(drawn, ready.get(ready.size() - 1));
         ready.remove(ready.size() - 1);
         idle.decrementAndGet();
+        idleSockets.addAndGet(-pair.sockets());
         pair.take();
         return pair;
     }
 
-    /** A ready pair, or else the one longest in quarantine; {@code null} if none is idle. */
-    private PooledPair takeAny(Shelf shelf) {
-        if (!shelf.ready.isEmpty()) {
-            return take(shelf);
+    /** A ready pair of {@code stock}, or else the one longest in quarantine; {@code null} if none is idle. */
+    private PooledPair takeAny(Shelf shelf, Stock stock) {
+        if (!stock.ready.isEmpty()) {
+            return take(shelf, stock);
         }
-        PooledPair oldest = shelf.quarantined.pollFirst();
+        PooledPair oldest = stock.quarantined.pollFirst();
         if (oldest != null) {
             idle.decrementAndGet();
+            idleSockets.addAndGet(-oldest.sockets());
             lentInQuarantine.increment();
             oldest.take();
         }
@@ -300,7 +368,9 @@ public final class RelaySocketPool {
         for (PooledPair pair : pairs) {
             pair.markClosed();
             bound.decrementAndGet();
+            int sockets = pair.sockets();
             Runnable released = () -> {
+                boundSockets.addAndGet(-sockets);
                 if (pending.decrementAndGet() == 0) {
                     then.run();
                 }

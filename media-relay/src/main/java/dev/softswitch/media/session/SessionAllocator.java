@@ -5,6 +5,7 @@ import dev.softswitch.media.pipeline.PacketKind;
 import dev.softswitch.media.pipeline.RelayEndpoint;
 import dev.softswitch.media.pipeline.RelayForwardingHandler;
 import dev.softswitch.media.pipeline.RelayTotals;
+import dev.softswitch.media.pipeline.RtcpMuxReceiver;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.EventExecutor;
@@ -25,7 +26,8 @@ import org.slf4j.MDC;
  * (bound there by a {@link PortPairBinder} from the {@link PortAllocator}) on the session's event
  * loop, lends their sockets to new forwarding handlers and registers the session; when the session
  * closes, its pairs go back to the pool and the registry is told. Nothing here waits: each step is
- * a listener of the previous one.
+ * a listener of the previous one. A client leg that muxes RTCP (RFC 5761) takes a single instead of a
+ * pair: its RTP socket hands RTCP to the RTCP handler through an {@link RtcpMuxReceiver}.
  */
 public final class SessionAllocator {
 
@@ -78,23 +80,33 @@ public final class SessionAllocator {
      * session is closed again, so no ports leak.
      */
     public void allocate(String callId, EventLoop loop, CompletableFuture<RelaySession> result) {
-        new Allocation(callId, loop, result).start();
+        allocate(callId, loop, false, result);
+    }
+
+    /**
+     * As {@link #allocate(String, EventLoop, CompletableFuture)}; with {@code clientRtcpMux} the client leg
+     * muxes RTP and RTCP on its RTP port (RFC 5761) and holds one socket instead of two.
+     */
+    public void allocate(String callId, EventLoop loop, boolean clientRtcpMux, CompletableFuture<RelaySession> result) {
+        new Allocation(callId, loop, clientRtcpMux, result).start();
     }
 
     /** One {@link #allocate} in progress, on the session's event loop. */
     private final class Allocation {
         private final String callId;
         private final EventLoop loop;
+        private final boolean clientRtcpMux;
         private final CompletableFuture<RelaySession> result;
 
-        Allocation(String callId, EventLoop loop, CompletableFuture<RelaySession> result) {
+        Allocation(String callId, EventLoop loop, boolean clientRtcpMux, CompletableFuture<RelaySession> result) {
             this.callId = callId;
             this.loop = loop;
+            this.clientRtcpMux = clientRtcpMux;
             this.result = result;
         }
 
         void start() {
-            pool.acquire(callId, loop, this::clientAcquired);
+            pool.acquire(callId, loop, !clientRtcpMux, this::clientAcquired);
         }
 
         private void clientAcquired(PooledPair client, Throwable failure) {
@@ -118,8 +130,8 @@ public final class SessionAllocator {
                 return;
             }
             registry.add(session);
-            withCallId(callId, () -> log.debug("relay session {} allocated: client leg port {}, carrier leg port {}",
-                    callId, client.port(), carrier.port()));
+            withCallId(callId, () -> log.debug("relay session {} allocated: client leg port {}{}, carrier leg port {}",
+                    callId, client.port(), clientRtcpMux ? " (rtcp-mux)" : "", carrier.port()));
             if (relayClosed.getAsBoolean()) {
                 // MediaRelay.close() may have taken its list of sessions before this one was added.
                 session.closeAsync();
@@ -131,18 +143,27 @@ public final class SessionAllocator {
 
         private RelaySession newSession(PooledPair client, PooledPair carrier) {
             RelayEndpoint clientRtp = new RelayEndpoint(callId, "/client/rtp", nanoTime, latchWindow);
-            RelayEndpoint clientRtcp = new RelayEndpoint(callId, "/client/rtcp", nanoTime, latchWindow);
+            RelayEndpoint clientRtcp = clientRtcpMux
+                    ? RelayEndpoint.sharingRemote(clientRtp, "/client/rtcp")
+                    : new RelayEndpoint(callId, "/client/rtcp", nanoTime, latchWindow);
             RelayEndpoint carrierRtp = new RelayEndpoint(callId, "/carrier/rtp", nanoTime, latchWindow);
             RelayEndpoint carrierRtcp = new RelayEndpoint(callId, "/carrier/rtcp", nanoTime, latchWindow);
             DirectionCounter clientToCarrier = new DirectionCounter(totals);
             DirectionCounter carrierToClient = new DirectionCounter(totals);
             clientRtp.attach(client.rtp());
-            clientRtcp.attach(client.rtcp());
+            // Muxed: RTCP to the client goes out of the client RTP socket (a pair lent as a fallback keeps its RTCP idle).
+            clientRtcp.attach(clientRtcpMux ? client.rtp() : client.rtcp());
             carrierRtp.attach(carrier.rtp());
             carrierRtcp.attach(carrier.rtcp());
-            client.lend(
-                    new RelayForwardingHandler(clientRtp, carrierRtp, clientToCarrier, PacketKind.RTP, nanoTime),
-                    new RelayForwardingHandler(clientRtcp, carrierRtcp, clientToCarrier, PacketKind.RTCP, nanoTime));
+            RelayForwardingHandler clientRtpIn =
+                    new RelayForwardingHandler(clientRtp, carrierRtp, clientToCarrier, PacketKind.RTP, nanoTime);
+            RelayForwardingHandler clientRtcpIn =
+                    new RelayForwardingHandler(clientRtcp, carrierRtcp, clientToCarrier, PacketKind.RTCP, nanoTime);
+            if (clientRtcpMux) {
+                client.lend(new RtcpMuxReceiver(clientRtpIn, clientRtcpIn), null);
+            } else {
+                client.lend(clientRtpIn, clientRtcpIn);
+            }
             carrier.lend(
                     new RelayForwardingHandler(carrierRtp, clientRtp, carrierToClient, PacketKind.RTP, nanoTime),
                     new RelayForwardingHandler(carrierRtcp, clientRtcp, carrierToClient, PacketKind.RTCP, nanoTime));
@@ -150,9 +171,9 @@ public final class SessionAllocator {
             RelaySession[] self = new RelaySession[1];
             self[0] = new RelaySession(callId,
                     new RelayLeg(new InetSocketAddress(bindAddress, client.port()), clientRtp, clientRtcp, loop,
-                            callId, "/client"),
+                            callId, "/client", clientRtcpMux),
                     new RelayLeg(new InetSocketAddress(bindAddress, carrier.port()), carrierRtp, carrierRtcp, loop,
-                            callId, "/carrier"),
+                            callId, "/carrier", false),
                     clientToCarrier, carrierToClient, loop,
                     then -> pool.release(pairs, then),
                     () -> {

@@ -8,7 +8,8 @@ import java.util.Objects;
  * (issue 14); see {@link RelaySocketPool}.
  *
  * @param maxPairs     most RTP/RTCP port pairs the pool keeps bound, lent and idle together (two
- *                     file descriptors each); past it a call binds its own pair and closes it
+ *                     file descriptors each; an rtcp-mux leg's single, one descriptor, counts as a
+ *                     pair, and is chosen among singles only); past it a call binds its own pair and closes it
  *                     afterwards. 0 turns pooling off: every call binds and closes its sockets
  * @param minChoice    a call takes an idle pair only when at least this many are idle on its event
  *                     loop (or the pool is full), drawn at random among them, so that a call's ports

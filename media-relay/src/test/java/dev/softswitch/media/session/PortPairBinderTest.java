@@ -12,7 +12,10 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.channel.EventLoop;
+import java.net.DatagramSocket;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.List;
 import io.netty.channel.ChannelException;
 import io.netty.channel.epoll.Epoll;
@@ -83,6 +86,44 @@ class PortPairBinderTest {
         assertThat(sockets.get()).as("one socket() tried, not one per port").isEqualTo(1);
         assertThat(ports.pairsInUse()).isZero();
         assertThat(budget.open()).isZero();
+    }
+
+    @Test
+    void aSingleTakesOneSocketAndLeavesItsRtcpPortReservedButUnbound() throws Exception {
+        int base = 20000 + 2 * java.util.concurrent.ThreadLocalRandom.current().nextInt(15000);
+        PortAllocator ports = new PortAllocator(base, base + 15);
+        SocketBudget budget = SocketBudget.of(100);
+        Bootstrap bootstrap = new Bootstrap().group(group).channel(NioDatagramChannel.class);
+        PortPairBinder binder = new PortPairBinder(bootstrap, InetAddress.getLoopbackAddress(), ports, budget,
+                new RelayTotals(), System::nanoTime, false, () -> false);
+        EventLoop loop = group.next();
+
+        CompletableFuture<PortPairBinder.BoundPair> bound = new CompletableFuture<>();
+        loop.execute(() -> binder.bind("call", loop, false, (pair, cause) -> {
+            if (cause != null) {
+                bound.completeExceptionally(cause);
+            } else {
+                bound.complete(pair);
+            }
+        }));
+        PortPairBinder.BoundPair single = bound.get(5, TimeUnit.SECONDS);
+
+        assertThat(single.rtcp()).isNull();
+        assertThat(single.sockets()).isEqualTo(1);
+        assertThat(single.rtp().isOpen()).isTrue();
+        assertThat(budget.open()).as("one socket for a single").isEqualTo(1);
+        assertThat(ports.pairsInUse()).as("the pair's ports stay reserved").isEqualTo(1);
+        try (DatagramSocket rtcpPort = new DatagramSocket(
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), single.port() + 1))) {
+            assertThat(rtcpPort.isBound()).as("RTP + 1 is not bound by the relay").isTrue();
+        }
+
+        CompletableFuture<Void> unbound = new CompletableFuture<>();
+        loop.execute(() -> binder.unbind(single, false, () -> unbound.complete(null)));
+        unbound.get(5, TimeUnit.SECONDS);
+        assertThat(budget.open()).isZero();
+        assertThat(ports.pairsInUse()).isZero();
+        assertThat(single.rtp().isOpen()).isFalse();
     }
 
     @Test

@@ -92,8 +92,12 @@ class RelaySocketPoolTest {
             int op = random.nextInt(10);
             if (op < 4 && lent.size() < PAIRS) {
                 long earlyBefore = pool.lentInQuarantine();
-                PooledPair pair = acquire(pool);
+                boolean withRtcp = random.nextBoolean();
+                PooledPair pair = acquire(pool, withRtcp);
                 if (pair != null) {
+                    if (withRtcp) {
+                        assertThat(pair.hasRtcp()).as(at + ": a pair request never gets a single").isTrue();
+                    }
                     Long back = returnedAt.remove(pair);
                     if (back != null && pool.lentInQuarantine() == earlyBefore) {
                         assertThat(clock.get() - back).as(at + ": lent again before its quarantine, uncounted")
@@ -113,11 +117,16 @@ class RelaySocketPoolTest {
                 clock.addAndGet(random.nextLong(QUARANTINE.toNanos()));
             }
             Set<Integer> lentPorts = new HashSet<>();
+            int lentSockets = 0;
             for (PooledPair pair : lent) {
                 assertThat(lentPorts.add(pair.port())).as(at + ": port %d lent twice", pair.port()).isTrue();
                 assertThat(pair.isOpen()).as(at + ": a lent pair is bound").isTrue();
+                lentSockets += pair.sockets();
             }
-            assertThat(budget.open()).as(at + ": two sockets a bound pair").isEqualTo(2 * pool.boundPairs());
+            assertThat(budget.open()).as(at + ": two sockets a bound pair, one a single")
+                    .isEqualTo(pool.boundSockets());
+            assertThat(pool.boundSockets()).as(at + ": every socket is lent or idle")
+                    .isEqualTo(lentSockets + pool.idleSockets());
             assertThat(ports.pairsInUse()).as(at + ": every reserved pair is lent or idle")
                     .isEqualTo(lent.size() + pool.idlePairs());
             assertThat(pool.boundPairs()).as(at).isEqualTo(lent.size() + pool.idlePairs());
@@ -127,6 +136,76 @@ class RelaySocketPoolTest {
         pool.close().get(WAIT_SECONDS, TimeUnit.SECONDS);
         assertThat(ports.pairsInUse()).as("seed " + seed + ": every port back after close").isZero();
         assertThat(budget.open()).as("seed " + seed + ": every socket back after close").isZero();
+        assertThat(pool.boundSockets()).isZero();
+        assertThat(pool.idleSockets()).isZero();
+    }
+
+    @Test
+    void singlesAndPairsNeverCrossAndASingleIsQuarantinedLikeAPair() throws Exception {
+        RelaySocketPool pool = pool(8, 1);
+        PooledPair single = acquire(pool, false);
+        PooledPair pair = acquire(pool, true);
+        assertThat(single.hasRtcp()).isFalse();
+        assertThat(single.sockets()).isEqualTo(1);
+        assertThat(pair.hasRtcp()).isTrue();
+        assertThat(budget.open()).isEqualTo(3);
+        assertThat(pool.boundSockets()).isEqualTo(3);
+        assertThat(ports.pairsInUse()).as("a single reserves its RTCP port too").isEqualTo(2);
+
+        release(pool, List.of(single, pair));
+        assertThat(pool.idleSockets()).isEqualTo(3);
+        assertThat(pool.idlePairs()).isEqualTo(2);
+        PooledPair early = acquire(pool, false);
+        assertThat(early).as("in quarantine: a new single is bound").isNotSameAs(single).isNotSameAs(pair);
+        release(pool, List.of(early));
+
+        clock.addAndGet(QUARANTINE.toNanos());
+        PooledPair pairAgain = acquire(pool, true);
+        assertThat(pairAgain).as("a pair request gets the pair, never a single").isSameAs(pair);
+        PooledPair singleAgain = acquire(pool, false);
+        assertThat(singleAgain).as("a single request gets a single").isIn(single, early);
+        PooledPair newPair = acquire(pool, true);
+        assertThat(newPair).as("no idle pair left: a new one, not the idle single").isNotIn(single, early);
+        assertThat(newPair.hasRtcp()).isTrue();
+        assertThat(pool.lentInQuarantine()).isZero();
+        assertThat(budget.open()).isEqualTo(pool.boundSockets()).isEqualTo(1 + 1 + 2 + 2);
+
+        release(pool, List.of(pairAgain, singleAgain, newPair));
+        pool.close().get(WAIT_SECONDS, TimeUnit.SECONDS);
+        assertThat(budget.open()).isZero();
+        assertThat(ports.pairsInUse()).isZero();
+        assertThat(pool.boundSockets()).isZero();
+        assertThat(pool.idleSockets()).isZero();
+    }
+
+    @Test
+    void withTheBudgetSpentAMuxedLegTakesAnIdlePairButAPairRequestNeverTakesASingle() throws Exception {
+        budget = SocketBudget.of(3);
+        RelaySocketPool pool = pool(16, 8);
+        PooledPair pair = acquire(pool, true);
+        PooledPair single = acquire(pool, false);
+        assertThat(budget.open()).isEqualTo(3);
+
+        release(pool, List.of(single));
+        assertThat(acquireFailure(pool, true)).as("only a single is idle and the budget is spent")
+                .isInstanceOf(PortsExhaustedException.class);
+        assertThat(pool.idlePairs()).as("the single stays idle").isEqualTo(1);
+
+        release(pool, List.of(pair));
+        PooledPair first = acquire(pool, false);
+        assertThat(first).as("the single first").isSameAs(single);
+        PooledPair fallback = acquire(pool, false);
+        assertThat(fallback).as("then the idle pair, for a muxed leg").isSameAs(pair);
+        assertThat(pool.lentInQuarantine()).isEqualTo(2);
+        assertThat(budget.open()).isEqualTo(3);
+
+        release(pool, List.of(fallback));
+        clock.addAndGet(QUARANTINE.toNanos());
+        assertThat(acquire(pool, true)).as("the pair went back to the pairs").isSameAs(pair);
+        release(pool, List.of(first, pair));
+        pool.close().get(WAIT_SECONDS, TimeUnit.SECONDS);
+        assertThat(budget.open()).isZero();
+        assertThat(ports.pairsInUse()).isZero();
     }
 
     @Test
@@ -174,8 +253,12 @@ class RelaySocketPoolTest {
 
     /** Why no pair could be had ({@code null} if one was: it is then returned). */
     private Throwable acquireFailure(RelaySocketPool pool) throws Exception {
+        return acquireFailure(pool, true);
+    }
+
+    private Throwable acquireFailure(RelaySocketPool pool, boolean withRtcp) throws Exception {
         CompletableFuture<Throwable> result = new CompletableFuture<>();
-        loop.execute(() -> pool.acquire("call", loop, (pair, failure) -> result.complete(failure)));
+        loop.execute(() -> pool.acquire("call", loop, withRtcp, (pair, failure) -> result.complete(failure)));
         return result.get(WAIT_SECONDS, TimeUnit.SECONDS);
     }
 
@@ -194,8 +277,13 @@ class RelaySocketPoolTest {
 
     /** A pair from the pool, or {@code null} if none could be had. */
     private PooledPair acquire(RelaySocketPool pool) throws Exception {
+        return acquire(pool, true);
+    }
+
+    /** A pair ({@code withRtcp}) or a single from the pool, or {@code null} if none could be had. */
+    private PooledPair acquire(RelaySocketPool pool, boolean withRtcp) throws Exception {
         CompletableFuture<PooledPair> result = new CompletableFuture<>();
-        loop.execute(() -> pool.acquire("call", loop, (pair, failure) -> result.complete(pair)));
+        loop.execute(() -> pool.acquire("call", loop, withRtcp, (pair, failure) -> result.complete(pair)));
         return result.get(WAIT_SECONDS, TimeUnit.SECONDS);
     }
 
