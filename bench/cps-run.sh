@@ -5,7 +5,7 @@
 # 3250), samples the CPU of each thread (bench/threads.sh, 15 s) 10 s into the first rate, and stops the gateway.
 # Lines are prefixed with LABEL.
 #
-#   bench/cps-run.sh [--sip-port P] [--carrier-port P] [--seconds N] JAR CONFIG LABEL [RATE...]
+#   bench/cps-run.sh [--sip-port P] [--carrier-port P] [--seconds N] [--rtcp-mux] JAR CONFIG LABEL [RATE...]
 #
 # --seconds: how long each rate is offered (default 30; the issue's target is over 60). At the end the bench
 # account's balance is checked against the call records (bench/money-check.sh, the admin API on --http, default
@@ -13,7 +13,8 @@
 #
 # The ports must be those of CONFIG (defaults 17060 and 17080: bench/gateway-bench.yaml with SIP on 17060, HTTP
 # on 18100 and the trunk on 17080, see bench/README.md). Runs under flock /tmp/bench.lock when called so.
-# CPS_JAVA_OPTS adds JVM options (e.g. -Xlog:gc:file=gc.log, written to the run's directory).
+# CPS_JAVA_OPTS adds JVM options (e.g. -Xlog:gc:file=gc.log, written to the run's directory). --rtcp-mux: the
+# client offers a=rtcp-mux (bench/cps.sh --rtcp-mux).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -21,13 +22,15 @@ sip_port=17060
 carrier_port=17080
 seconds=30
 http=127.0.0.1:18100
+mux=()
 while (($#)); do
     case $1 in
         --sip-port) sip_port=$2; shift 2 ;;
         --carrier-port) carrier_port=$2; shift 2 ;;
         --seconds) seconds=$2; shift 2 ;;
         --http) http=$2; shift 2 ;;
-        -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+        --rtcp-mux) mux=(--rtcp-mux); shift ;;
+        -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
         *) break ;;
     esac
 done
@@ -54,7 +57,7 @@ done
 ss -Hlun "sport = :$sip_port" | grep -q . || { echo "the gateway does not listen on UDP $sip_port after 60 s" >&2; exit 1; }
 
 cd "$root"
-cps=(bench/cps.sh --gateway "127.0.0.1:$sip_port" --carrier-port "$carrier_port" --gateway-pid "$pid" --account bench --seconds)
+cps=(bench/cps.sh "${mux[@]}" --gateway "127.0.0.1:$sip_port" --carrier-port "$carrier_port" --gateway-pid "$pid" --account bench --seconds)
 "${cps[@]}" 60 500 > "$work/warmup-500.txt" 2>&1
 "${cps[@]}" 30 2000 > "$work/warmup-2000.txt" 2>&1
 (sleep 10; bench/threads.sh "$pid" 15 > "$work/threads.txt" 2>&1) &

@@ -18,6 +18,8 @@
 #   --client-port P    the SIPp client's SIP port (default: SIPp's own choice, the first free from 5060)
 #   --sipp-media H:P   address and first port of the SIPp processes' media sockets (default 127.0.0.1:46000;
 #                      the carrier takes P, the client P + 2000)
+#   --rtcp-mux         the client offers a=rtcp-mux (RFC 5761), as WebRTC-based app clients do: the gateway's relay
+#                      then takes the client's RTCP on its RTP port (3 sockets a call instead of 4)
 #
 # Self-check without a gateway (SIPp against SIPp):  bench/cps.sh --gateway 127.0.0.1:5080 100
 set -euo pipefail
@@ -35,6 +37,7 @@ transport=u1
 client_port=
 sipp_media=127.0.0.1:46000
 sweep=false
+rtcp_mux=false
 rates=()
 
 while (($#)); do
@@ -50,7 +53,8 @@ while (($#)); do
         --sipp-media) sipp_media=$2; shift 2 ;;
         --client-port) client_port=$2; shift 2 ;;
         --sweep) sweep=true; shift ;;
-        -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
+        --rtcp-mux) rtcp_mux=true; shift ;;
+        -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
         -*) echo "unknown option $1" >&2; exit 2 ;;
         *) rates+=("$1"); shift ;;
     esac
@@ -112,6 +116,13 @@ placing_seconds() {
 counter() { grep -E "^ *$1 " "$2" | tail -n 1 | awk -F'|' '{ gsub(/ /, "", $3); print $3 + 0 }'; }
 
 work=$(mktemp -d /tmp/cps.XXXXXX)
+client_scenario=$scenarios/uac.xml
+if $rtcp_mux; then
+    # basic-call's client with a=rtcp-mux after its audio format, in both INVITEs
+    client_scenario=$work/uac-rtcp-mux.xml
+    sed 's#^\( *\)a=rtpmap:0 PCMU/8000$#&\n\1a=rtcp-mux#' "$scenarios/uac.xml" > "$client_scenario"
+    [[ $(grep -c 'a=rtcp-mux$' "$client_scenario") == 2 ]] || { echo "could not add a=rtcp-mux to $scenarios/uac.xml" >&2; exit 1; }
+fi
 carrier_pid=
 client_pid=
 stop() {
@@ -140,7 +151,7 @@ for rate in "${rates[@]}"; do
     children_cpu "$dir/times.before"
     gateway_before=$(cpu_ticks "$gateway_pid")
     start=$(date +%s.%N)
-    "${hard_stop[@]}" sipp -sf "$scenarios/uac.xml" -i 127.0.0.1 ${client_port:+-p "$client_port"} -mi "$media_ip" -mp $((media_port + 2000)) -t "$transport" -buff_size "$sipp_buffer" \
+    "${hard_stop[@]}" sipp -sf "$client_scenario" -i 127.0.0.1 ${client_port:+-p "$client_port"} -mi "$media_ip" -mp $((media_port + 2000)) -t "$transport" -buff_size "$sipp_buffer" \
         -s "$number" -set account "$account" -au "$account" -ap "${password:-$account-demo}" -d 1000 \
         -r "$rate" -rp 1000 -m "$calls" -l "$limit" \
         -nostdin -timeout "${budget}s" -timeout_error -trace_err -error_file "$dir/client.err" \

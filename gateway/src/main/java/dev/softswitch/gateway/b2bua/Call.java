@@ -142,7 +142,7 @@ final class Call implements CarrierAttempts.Events {
         if (state != CallState.ROUTING) {
             return;
         }
-        wiring.relay().allocate(client.callId()).whenComplete((handle, error) -> wiring.sip().timers()
+        wiring.relay().allocate(client.callId(), media.rtcpMux()).whenComplete((handle, error) -> wiring.sip().timers()
                 .schedule(Duration.ZERO, () -> guarded(() -> onRelayPorts(handle, error, routed, verifiedNumber))));
     }
 

@@ -28,6 +28,8 @@ final class CallMedia {
     /** The client's offer until {@link #attach} rewrites it for the carrier; then only its audio summary is kept. */
     private ParsedSdp clientOffer;
     private final SdpRewriter.SdpOffer clientAudio;
+    /** Whether the client offered RTCP on its RTP port (RFC 5761) in a way the relay can take. */
+    private final boolean clientRtcpMux;
     /** The client's SDES key (it encrypts with it) and the relay's own (it encrypts toward the client); null for plain RTP. */
     private SdpCrypto clientCrypto;
     private final SdpCrypto relayCrypto;
@@ -37,6 +39,7 @@ final class CallMedia {
     private CallMedia(ParsedSdp clientOffer, SdpCrypto clientCrypto, SdpCrypto relayCrypto) {
         this.clientOffer = clientOffer;
         this.clientAudio = clientOffer.audio();
+        this.clientRtcpMux = clientOffer.rtcpMux();
         this.clientCrypto = clientCrypto;
         this.relayCrypto = relayCrypto;
     }
@@ -52,6 +55,11 @@ final class CallMedia {
         }
         SdpCrypto client = SdpCrypto.select(offer.audio().cryptoAttributes());
         return new CallMedia(offer, client, client.withFreshKey(KEYS));
+    }
+
+    /** Whether the client offered RTCP on its RTP port (a=rtcp-mux, RFC 5761) and the relay can take it so. */
+    boolean rtcpMux() {
+        return clientRtcpMux;
     }
 
     /** Whether the client offered SRTP with SDES keys ({@code a=crypto}, RFC 4568). */
@@ -96,7 +104,7 @@ final class CallMedia {
         }
         ParsedSdp sdp = ParsedSdp.parse(body);
         relay.carrierRemote(sdp.audio().audioRtp());
-        return towardClient(sdp);
+        return towardClient(sdp, relay.clientRtcpMux());
     }
 
     /** Clients start sending at answer: the client's latching window opens now (MED-2), and silence is watched (MED-5). */
@@ -111,12 +119,16 @@ final class CallMedia {
      */
     Renegotiation renegotiate(byte[] body, boolean fromClient) throws SdpException {
         if (body == null || body.length == 0) {
-            return new Renegotiation(fromClient, null, null, null);
+            return new Renegotiation(fromClient, null, null, null, false);
         }
         ParsedSdp offer = ParsedSdp.parse(body);
         SdpCrypto key = fromClient && clientCrypto != null ? SdpCrypto.select(offer.audio().cryptoAttributes()) : null;
         SdpRewriter.SdpOffer audio = offer.audio();
-        return new Renegotiation(fromClient, audio, key, fromClient ? towardCarrier(offer) : towardClient(offer));
+        // an offer toward a muxed client keeps a=rtcp-mux (RFC 8858 §5.4); our answer to the client's own offer
+        // says it only if that offer asked (an answer adds nothing the offer lacked)
+        boolean mux = relay.clientRtcpMux() && (!fromClient || offer.rtcpMux());
+        return new Renegotiation(fromClient, audio, key, fromClient ? towardCarrier(offer) : towardClient(offer, mux),
+                mux);
     }
 
     /** The other side accepted: the offer takes effect, and its answer (if any) is rewritten for the offerer. */
@@ -142,7 +154,7 @@ final class CallMedia {
         ParsedSdp answer = ParsedSdp.parse(answerBody);
         if (offer.fromClient()) {
             relay.carrierRemote(answer.audio().audioRtp());
-            return towardClient(answer);
+            return towardClient(answer, offer.rtcpMux());
         }
         relay.clientRemote(answer.audio().audioRtp());
         return towardCarrier(answer);
@@ -162,13 +174,18 @@ final class CallMedia {
         return clientCrypto == null ? SdpRewriter.rewrite(sdp, at) : SdpRewriter.rewriteToPlainRtp(sdp, at);
     }
 
-    /** SDP from the carrier for the client: relay address, and the relay's own SDES key when SRTP. */
-    private byte[] towardClient(ParsedSdp sdp) throws SdpException {
+    /** SDP from the carrier for the client: relay address, the relay's own SDES key when SRTP, a=rtcp-mux when {@code mux}. */
+    private byte[] towardClient(ParsedSdp sdp, boolean mux) throws SdpException {
         InetSocketAddress at = relay.clientSideRtp();
-        return clientCrypto == null ? SdpRewriter.rewrite(sdp, at) : SdpRewriter.rewriteToSrtp(sdp, at, relayCrypto);
+        return clientCrypto == null ? SdpRewriter.rewrite(sdp, at, mux)
+                : SdpRewriter.rewriteToSrtp(sdp, at, relayCrypto, mux);
     }
 
-    /** A pending re-INVITE offer: who sent it, its audio, the client's new key if any, and the body for the other side. */
-    record Renegotiation(boolean fromClient, SdpRewriter.SdpOffer audio, SdpCrypto clientKey, byte[] outgoing) {
+    /**
+     * A pending re-INVITE offer: who sent it, its audio, the client's new key if any, the body for the other side,
+     * and whether what goes to the client about it says a=rtcp-mux.
+     */
+    record Renegotiation(boolean fromClient, SdpRewriter.SdpOffer audio, SdpCrypto clientKey, byte[] outgoing,
+                         boolean rtcpMux) {
     }
 }

@@ -46,8 +46,13 @@ public final class MediaRelayPorts implements RelayPorts {
 
     @Override
     public CompletableFuture<Handle> allocate(String callId) {
+        return allocate(callId, false);
+    }
+
+    @Override
+    public CompletableFuture<Handle> allocate(String callId, boolean clientRtcpMux) {
         int first = Math.floorMod(next.getAndIncrement(), relays.size());
-        return allocate(callId, first, relays.size()).whenComplete((session, error) -> {
+        return allocate(callId, clientRtcpMux, first, relays.size()).whenComplete((session, error) -> {
             Throwable cause = unwrap(error);
             if (cause != null && !(cause instanceof PortsExhaustedException)) {
                 log.warn("call {}: media relay failed", callId, cause);
@@ -56,13 +61,13 @@ public final class MediaRelayPorts implements RelayPorts {
     }
 
     /** From relay {@code index} on, {@code left} relays in all, while the ones tried have no ports. */
-    private CompletableFuture<RelaySession> allocate(String callId, int index, int left) {
-        CompletableFuture<RelaySession> session = relays.get(index).allocateAsync(callId);
+    private CompletableFuture<RelaySession> allocate(String callId, boolean clientRtcpMux, int index, int left) {
+        CompletableFuture<RelaySession> session = relays.get(index).allocateAsync(callId, clientRtcpMux);
         if (left <= 1) {
             return session;
         }
         return session.exceptionallyCompose(error -> unwrap(error) instanceof PortsExhaustedException
-                ? allocate(callId, (index + 1) % relays.size(), left - 1)
+                ? allocate(callId, clientRtcpMux, (index + 1) % relays.size(), left - 1)
                 : CompletableFuture.failedFuture(error));
     }
 
@@ -80,6 +85,11 @@ public final class MediaRelayPorts implements RelayPorts {
         @Override
         public InetSocketAddress clientSideRtp() {
             return session.clientLeg().localRtp();
+        }
+
+        @Override
+        public boolean clientRtcpMux() {
+            return session.clientLeg().isRtcpMux();
         }
 
         @Override

@@ -18,11 +18,24 @@ public interface RelayPorts {
     /** Binds the ports of one call; completes with its handle, or exceptionally when none can be bound. */
     CompletableFuture<Handle> allocate(String callId);
 
+    /**
+     * {@link #allocate(String)}; with {@code clientRtcpMux} (the client offered a=rtcp-mux, RFC 5761) the client
+     * leg may take RTCP on its RTP port, one socket instead of two: {@link Handle#clientRtcpMux()} says if it does.
+     */
+    default CompletableFuture<Handle> allocate(String callId, boolean clientRtcpMux) {
+        return allocate(callId);
+    }
+
     /** One call's relayed audio: the client leg (SRTP or RTP) and the carrier leg (RTP). */
     interface Handle {
 
         /** Where the client sends its audio (the relay's client-side RTP address). */
         InetSocketAddress clientSideRtp();
+
+        /** Whether the client leg takes RTCP on its RTP port (RFC 5761): the answer to the client says a=rtcp-mux. */
+        default boolean clientRtcpMux() {
+            return false;
+        }
 
         /** Where the carrier sends its audio (the relay's carrier-side RTP address). */
         InetSocketAddress carrierSideRtp();

@@ -9,11 +9,13 @@ public final class ParsedSdp {
 
     private final SdpRewriter.Parsed parsed;
     private final SdpRewriter.SdpOffer audio;
+    private final boolean rtcpMux;
     private boolean consumed;
 
     private ParsedSdp(SdpRewriter.Parsed parsed, SdpRewriter.SdpOffer audio) {
         this.parsed = parsed;
         this.audio = audio;
+        this.rtcpMux = RtcpMux.offeredAndDemultiplexable(parsed.media().get(parsed.audioIndex()), audio.audioFormats());
     }
 
     /**
@@ -29,6 +31,14 @@ public final class ParsedSdp {
     /** The relayed audio stream: address, profile, formats, direction, SDES keys, clock rate. */
     public SdpRewriter.SdpOffer audio() {
         return audio;
+    }
+
+    /**
+     * Whether the audio stream asks for RTCP on its RTP port (a=rtcp-mux or a=rtcp-mux-only, RFC 5761, RFC 8858)
+     * and none of its payload types could be taken for RTCP there.
+     */
+    public boolean rtcpMux() {
+        return rtcpMux;
     }
 
     SdpRewriter.Parsed consume() {

@@ -89,8 +89,6 @@ public final class SdpRewriter {
     private static final Set<String> DIRECTIONS = Set.of("sendrecv", "sendonly", "recvonly", "inactive");
     /** a=tool names the peer's software and a=ssrc its cname (often its SIP URI); neither crosses over. */
     private static final Set<String> IDENTIFYING_ATTRIBUTES = Set.of("tool", "ssrc", "ssrc-group");
-    /** RTCP multiplexed on the RTP port (RFC 5761, RFC 8858): the relay keeps RTCP on its own port. */
-    private static final Set<String> RTCP_MUX_ATTRIBUTES = Set.of("rtcp-mux", "rtcp-mux-only");
     /** ICE (RFC 8839) would let the peers reach each other around the relay; offers lose it. */
     private static final Set<String> ICE_ATTRIBUTES = Set.of("candidate", "remote-candidates", "ice-ufrag",
             "ice-pwd", "ice-options", "ice-lite", "ice-mismatch", "end-of-candidates");
@@ -133,7 +131,7 @@ public final class SdpRewriter {
 
     /** {@link #rewriteToPlainRtp(byte[], InetSocketAddress)} of a body already parsed; consumes it. */
     public static byte[] rewriteToPlainRtp(ParsedSdp sdp, InetSocketAddress relayRtp) throws SdpException {
-        return rewrite(sdp, relayRtp, audio -> {
+        return rewrite(sdp, relayRtp, false, audio -> {
             MediaField m = audio.getMediaField();
             m.setProto(m.getProto().replace("SAVP", "AVP"));
             removeAttributes(audio.getAttributeFields(), "crypto");
@@ -153,8 +151,17 @@ public final class SdpRewriter {
     /** {@link #rewriteToSrtp(byte[], InetSocketAddress, SdpCrypto)} of a body already parsed; consumes it. */
     public static byte[] rewriteToSrtp(ParsedSdp sdp, InetSocketAddress relayRtp, SdpCrypto relayCrypto)
             throws SdpException {
+        return rewriteToSrtp(sdp, relayRtp, relayCrypto, false);
+    }
+
+    /**
+     * {@link #rewriteToSrtp(ParsedSdp, InetSocketAddress, SdpCrypto)}, with a=rtcp-mux as
+     * {@link #rewrite(ParsedSdp, InetSocketAddress, boolean)}.
+     */
+    public static byte[] rewriteToSrtp(ParsedSdp sdp, InetSocketAddress relayRtp, SdpCrypto relayCrypto, boolean rtcpMux)
+            throws SdpException {
         Objects.requireNonNull(relayCrypto, "relayCrypto");
-        return rewrite(sdp, relayRtp, audio -> {
+        return rewrite(sdp, relayRtp, rtcpMux, audio -> {
             MediaField m = audio.getMediaField();
             String proto = m.getProto();
             if (!proto.toUpperCase(Locale.ROOT).contains("SAVP")) {
@@ -190,10 +197,19 @@ public final class SdpRewriter {
 
     /** {@link #rewrite(byte[], InetSocketAddress)} of a body already parsed; consumes it. */
     public static byte[] rewrite(ParsedSdp sdp, InetSocketAddress relayRtp) throws SdpException {
-        return rewrite(sdp, relayRtp, audio -> { });
+        return rewrite(sdp, relayRtp, false);
     }
 
-    private static byte[] rewrite(ParsedSdp sdp, InetSocketAddress relayRtp, AudioEdit audioEdit) throws SdpException {
+    /**
+     * {@link #rewrite(ParsedSdp, InetSocketAddress)}, and with {@code rtcpMux} the relayed stream says a=rtcp-mux
+     * (RFC 5761: the relay takes RTCP on its RTP port) and a=rtcp names that port.
+     */
+    public static byte[] rewrite(ParsedSdp sdp, InetSocketAddress relayRtp, boolean rtcpMux) throws SdpException {
+        return rewrite(sdp, relayRtp, rtcpMux, audio -> { });
+    }
+
+    private static byte[] rewrite(ParsedSdp sdp, InetSocketAddress relayRtp, boolean rtcpMux, AudioEdit audioEdit)
+            throws SdpException {
         Objects.requireNonNull(relayRtp, "relayRtp");
         if (relayRtp.isUnresolved()) {
             throw new IllegalArgumentException("relay address " + relayRtp + " is unresolved");
@@ -225,8 +241,13 @@ public final class SdpRewriter {
                 }
                 Vector<?> attributes = media.getAttributeFields();
                 removeRevealingAttributes(attributes);
-                rewriteRtcp(attributes, relayed, relayRtp.getPort() + 1, addressType, relayHost);
+                rewriteRtcp(attributes, relayed, relayRtp.getPort() + (rtcpMux ? 0 : 1), addressType, relayHost);
                 if (relayed) {
+                    if (rtcpMux) {
+                        AttributeField mux = new AttributeField();
+                        mux.setAttribute(new gov.nist.core.NameValue(RtcpMux.ATTRIBUTE, null, true)); // a flag
+                        media.addAttribute(mux);
+                    }
                     audioEdit.apply(media);
                 }
             }
@@ -438,17 +459,18 @@ public final class SdpRewriter {
 
     /**
      * RFC 3605: a=rtcp on the relayed stream names the relay's RTCP port; elsewhere it goes. a=rtcp-mux and
-     * a=rtcp-mux-only (RFC 5761, RFC 8858) go everywhere: the relay takes RTCP on its own port on both legs, so
-     * neither side may be told the other muxes (a carrier accepting a client's mux would send RTCP to the RTP
-     * port, counted as RTP, and an SRTP client's SRTCP there would fail as SRTP); without the attribute in the
-     * answer, the offerer sends RTCP to the RTCP port (RFC 5761 §5.1.1).
+     * a=rtcp-mux-only (RFC 5761, RFC 8858) go everywhere: whether a leg muxes is the relay's business with that
+     * leg, never passed from one side to the other (a carrier accepting a client's mux would send RTCP to the
+     * relay's RTP port, counted as RTP); {@link #rewrite(ParsedSdp, InetSocketAddress, boolean)} adds the
+     * relay's own a=rtcp-mux where the relay muxes. Without it in an answer the offerer sends RTCP to the RTCP
+     * port (RFC 5761 §5.1.1).
      */
     private static void rewriteRtcp(Vector<?> attributes, boolean relayed, int rtcpPort, String addressType,
                                     String host) throws javax.sdp.SdpException {
         if (attributes == null) {
             return;
         }
-        attributes.removeIf(a -> RTCP_MUX_ATTRIBUTES.contains(((AttributeField) a).getAttribute().getName()));
+        attributes.removeIf(a -> RtcpMux.ATTRIBUTES.contains(((AttributeField) a).getAttribute().getName()));
         if (!relayed) {
             attributes.removeIf(a -> "rtcp".equals(((AttributeField) a).getAttribute().getName()));
             return;

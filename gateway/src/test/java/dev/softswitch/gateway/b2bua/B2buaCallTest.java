@@ -619,6 +619,59 @@ class B2buaCallTest {
     }
 
     @Test
+    void aClientOfferingRtcpMuxGetsItFromTheRelayAndTheCarrierIsNotToldOfIt() throws Exception {
+        String muxOffer = """
+                v=0\r
+                o=client 1 1 IN IP4 10.0.0.7\r
+                s=-\r
+                c=IN IP4 10.0.0.7\r
+                t=0 0\r
+                m=audio 6000 RTP/AVP 0 101\r
+                a=rtpmap:0 PCMU/8000\r
+                a=rtpmap:101 telephone-event/8000\r
+                a=rtcp:6000\r
+                a=rtcp-mux\r
+                """;
+        SIPRequest invite = inviteFrom("alice", "+447400123456", "mux1").sdp(muxOffer).build();
+        transactions.onRequest(invite, CLIENT);
+        SIPRequest carrierInvite = onlyRequest("INVITE");
+        assertThat(relay.only().rtcpMux).isTrue(); // one socket for the client leg
+        assertThat(body(carrierInvite)).doesNotContain("rtcp-mux").contains("a=rtcp:41003\r\n");
+        // the carrier answers with mux of its own: the relay keeps RTCP on its own port toward it
+        transactions.onResponse(carrierResponse(carrierInvite, 200, """
+                v=0\r
+                o=carrier 1 1 IN IP4 127.0.0.1\r
+                s=-\r
+                c=IN IP4 127.0.0.1\r
+                t=0 0\r
+                m=audio 40000 RTP/AVP 0\r
+                a=rtpmap:0 PCMU/8000\r
+                a=rtcp-mux\r
+                """), CARRIER);
+        String answer = body(sender.lastResponse());
+        assertThat(answer).contains("m=audio 41000 ", "a=rtcp-mux\r\n");
+        assertThat(answer.indexOf("rtcp-mux")).isEqualTo(answer.lastIndexOf("rtcp-mux"));
+
+        // without mux in the offer, a carrier's a=rtcp-mux does not reach the client
+        SIPRequest plain = clientInvite("alice", "+447400123456", "mux2");
+        transactions.onRequest(plain, CLIENT);
+        timers.runDue();
+        assertThat(relay.inUse()).isEqualTo(2);
+        SIPRequest second = sender.requests("INVITE").get(1);
+        transactions.onResponse(carrierResponse(second, 200, """
+                v=0\r
+                o=carrier 1 1 IN IP4 127.0.0.1\r
+                s=-\r
+                c=IN IP4 127.0.0.1\r
+                t=0 0\r
+                m=audio 40002 RTP/AVP 0\r
+                a=rtpmap:0 PCMU/8000\r
+                a=rtcp-mux\r
+                """), CARRIER);
+        assertThat(body(sender.lastResponse())).contains("m=audio 41004 ").doesNotContain("rtcp-mux");
+    }
+
+    @Test
     void carrierBusyReachesTheClientWithItsCode() throws Exception {
         SIPRequest invite = clientInvite("alice", "+447400123456", "c6");
         transactions.onRequest(invite, CLIENT);

@@ -53,6 +53,12 @@ final class FakeRelayPorts implements RelayPorts {
 
     @Override
     public CompletableFuture<Handle> allocate(String callId) {
+        return allocate(callId, false);
+    }
+
+    /** As the relay does: the client leg muxes RTCP on its RTP port when asked. */
+    @Override
+    public CompletableFuture<Handle> allocate(String callId, boolean clientRtcpMux) {
         if (broken != null) {
             throw broken;
         }
@@ -60,6 +66,7 @@ final class FakeRelayPorts implements RelayPorts {
             return CompletableFuture.failedFuture(new IllegalStateException("no ports left"));
         }
         FakeHandle h = new FakeHandle(callId, nextPort);
+        h.rtcpMux = clientRtcpMux;
         nextPort += 4;
         handles.add(h);
         return CompletableFuture.completedFuture(h);
@@ -91,11 +98,17 @@ final class FakeRelayPorts implements RelayPorts {
         int clockRate;
         boolean onHold;
         boolean closed;
+        boolean rtcpMux;
 
         FakeHandle(String callId, int port) {
             this.callId = callId;
             this.clientSide = new InetSocketAddress("127.0.0.1", port);
             this.carrierSide = new InetSocketAddress("127.0.0.1", port + 2);
+        }
+
+        @Override
+        public boolean clientRtcpMux() {
+            return rtcpMux;
         }
 
         @Override

@@ -195,6 +195,39 @@ class SdpRewriterTest {
     }
 
     @Test
+    void anAnswerWithRtcpMuxSaysItOnceAndNamesTheRtpPortForRtcp() throws Exception {
+        String offer = crlf("""
+                v=0
+                o=- 1 1 IN IP4 192.0.2.1
+                s=-
+                c=IN IP4 192.0.2.1
+                t=0 0
+                m=audio 5004 RTP/AVP 0 101
+                a=rtcp:5005
+                a=rtcp-mux
+                """);
+        ParsedSdp parsed = ParsedSdp.parse(bytes(offer));
+        assertThat(parsed.rtcpMux()).isTrue();
+        String muxed = new String(SdpRewriter.rewrite(parsed, RELAY, true), StandardCharsets.UTF_8);
+        assertThat(muxed).contains("m=audio 30000 ", "a=rtcp:30000\r\n", "a=rtcp-mux\r\n");
+        assertThat(muxed.indexOf("a=rtcp-mux")).isEqualTo(muxed.lastIndexOf("a=rtcp-mux"));
+        assertThat(new String(SdpRewriter.rewriteToSrtp(ParsedSdp.parse(bytes(offer)), RELAY,
+                SdpCrypto.select(List.of("1 AES_CM_128_HMAC_SHA1_80 inline:IAFZOtd292Mw59E5sQdou2aBhlABWLFUH1HGWpSr")),
+                true), StandardCharsets.UTF_8)).contains("a=rtcp-mux\r\n", "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:");
+    }
+
+    @Test
+    void rtcpMuxIsTakenOnlyWhenOfferedOnTheAudioStreamAndNoPayloadTypeCouldPassForRtcp() throws Exception {
+        String base = "v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=-\r\nc=IN IP4 192.0.2.1\r\nt=0 0\r\n";
+        assertThat(ParsedSdp.parse(bytes(base + "m=audio 5004 RTP/AVP 0\r\na=rtcp-mux-only\r\n")).rtcpMux()).isTrue();
+        assertThat(ParsedSdp.parse(bytes(base + "m=audio 5004 RTP/AVP 0\r\n")).rtcpMux()).isFalse();
+        assertThat(ParsedSdp.parse(bytes(base + "a=rtcp-mux\r\nm=audio 5004 RTP/AVP 0\r\n")).rtcpMux()).isFalse();
+        // payload type 72 would read as an RTCP sender report on one port (RFC 5761 §4)
+        assertThat(ParsedSdp.parse(bytes(base + "m=audio 5004 RTP/AVP 0 72\r\na=rtpmap:72 L16/8000\r\na=rtcp-mux\r\n"))
+                .rtcpMux()).isFalse();
+    }
+
+    @Test
     void acceptsBareLineFeedsAndAnswersWithCrlf() throws Exception {
         byte[] lf = SIPP_PCMU.replace("\r\n", "\n").getBytes(StandardCharsets.UTF_8);
 
