@@ -21,6 +21,7 @@
 #   --client-port P    the SIPp client's SIP port (default: SIPp's own choice, the first free from 5060)
 #   --sipp-media H:P   address and first port of the SIPp processes' media sockets (default 127.0.0.1:40000;
 #                      the carrier takes P, the client P + 1000)
+#   --rtcp-mux         the client offers a=rtcp-mux (RFC 5761): the relay holds 3 sockets a call instead of 4
 #
 # Each N: calls placed at --rate up to N at once (-l N, -m N), each held long enough for the
 # measurement (-d), then hung up by SIPp; SIPp's -timeout bounds the whole run.
@@ -40,6 +41,7 @@ password=
 number=+447400123456
 client_port=
 sipp_media=127.0.0.1:40000
+rtcp_mux=false
 counts=()
 
 while (($#)); do
@@ -56,7 +58,8 @@ while (($#)); do
         --number) number=$2; shift 2 ;;
         --sipp-media) sipp_media=$2; shift 2 ;;
         --client-port) client_port=$2; shift 2 ;;
-        -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
+        --rtcp-mux) rtcp_mux=true; shift ;;
+        -h|--help) sed -n '2,28p' "$0"; exit 0 ;;
         -*) echo "unknown option $1" >&2; exit 2 ;;
         *) counts+=("$1"); shift ;;
     esac
@@ -107,6 +110,11 @@ wait_active() {
 }
 
 work=$(mktemp -d /tmp/concurrency.XXXXXX)
+client_scenario=$scenarios/uac.xml
+if $rtcp_mux; then
+    client_scenario=$work/uac-rtcp-mux.xml
+    "$root/bench/rtcp-mux-uac.sh" "$client_scenario"
+fi
 carrier_pid=
 client_pid=
 stop() {
@@ -124,7 +132,7 @@ place() {
         > "$work/$name.carrier.out" 2>&1 &
     carrier_pid=$!
     sleep 0.5
-    sipp -sf "$scenarios/uac.xml" -i 127.0.0.1 ${client_port:+-p "$client_port"} -mi "$media_ip" -mp $((media_port + 1000)) -t u1 \
+    sipp -sf "$client_scenario" -i 127.0.0.1 ${client_port:+-p "$client_port"} -mi "$media_ip" -mp $((media_port + 1000)) -t u1 \
         -s "$number" -set account "$account" -au "$account" -ap "${password:-$account-demo}" -d "$hold_ms" \
         -r "$rate" -rp 1000 -m "$calls" -l "$calls" \
         -nostdin -timeout "${budget}s" -timeout_error -trace_err -error_file "$work/$name.client.err" \

@@ -120,8 +120,7 @@ client_scenario=$scenarios/uac.xml
 if $rtcp_mux; then
     # basic-call's client with a=rtcp-mux after its audio format, in both INVITEs
     client_scenario=$work/uac-rtcp-mux.xml
-    sed 's#^\( *\)a=rtpmap:0 PCMU/8000$#&\n\1a=rtcp-mux#' "$scenarios/uac.xml" > "$client_scenario"
-    [[ $(grep -c 'a=rtcp-mux$' "$client_scenario") == 2 ]] || { echo "could not add a=rtcp-mux to $scenarios/uac.xml" >&2; exit 1; }
+    "$root/bench/rtcp-mux-uac.sh" "$client_scenario"
 fi
 carrier_pid=
 client_pid=

@@ -1,5 +1,8 @@
 package dev.softswitch.media;
 
+import static dev.softswitch.media.TestPackets.rtcpReceiverReport;
+import static dev.softswitch.media.TestPackets.rtcpSenderReport;
+import static dev.softswitch.media.TestPackets.rtp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -16,7 +19,6 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
-import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
@@ -219,26 +221,6 @@ class MediaRelayRtcpMuxTest {
         socket.setSoTimeout(TIMEOUT_MS);
         sockets.add(socket);
         return socket;
-    }
-
-    private static byte[] rtp(int seq, int timestamp, int ssrc) {
-        ByteBuffer b = ByteBuffer.allocate(172);
-        b.put((byte) 0x80).put((byte) 0).putShort((short) seq).putInt(timestamp).putInt(ssrc);
-        for (int i = 0; i < 160; i++) {
-            b.put((byte) (seq + i));
-        }
-        return b.array();
-    }
-
-    /** An RTCP receiver report without report blocks (RFC 3550 6.4.2). */
-    private static byte[] rtcpReceiverReport(int ssrc) {
-        return ByteBuffer.allocate(8).put((byte) 0x80).put((byte) 201).putShort((short) 1).putInt(ssrc).array();
-    }
-
-    /** An RTCP sender report without report blocks (RFC 3550 6.4.1). */
-    private static byte[] rtcpSenderReport(int ssrc) {
-        return ByteBuffer.allocate(28).put((byte) 0x80).put((byte) 200).putShort((short) 6).putInt(ssrc)
-                .putLong(0x0123456789ABCDEFL).putInt(160).putInt(1).putInt(172).array();
     }
 
     private static InetSocketAddress address(DatagramSocket socket) {

@@ -1,5 +1,7 @@
 package dev.softswitch.media;
 
+import static dev.softswitch.media.TestPackets.rtcpReceiverReport;
+import static dev.softswitch.media.TestPackets.rtp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.softswitch.media.session.DirectionStats;
@@ -18,7 +20,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
-import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Arrays;
@@ -253,19 +254,6 @@ class MediaRelaySessionTest {
         assertThat(session.stats().clientToCarrier().rtpExpected()).isEqualTo(2);
     }
 
-    private static byte[] rtp(int seq, int timestamp, int ssrc) {
-        ByteBuffer b = ByteBuffer.allocate(172);
-        b.put((byte) 0x80).put((byte) 0).putShort((short) seq).putInt(timestamp).putInt(ssrc);
-        for (int i = 0; i < 160; i++) {
-            b.put((byte) (seq + i));
-        }
-        return b.array();
-    }
-
-    /** An RTCP receiver report without report blocks (RFC 3550 6.4.2). */
-    private static byte[] rtcpReceiverReport(int ssrc) {
-        return ByteBuffer.allocate(8).put((byte) 0x80).put((byte) 201).putShort((short) 1).putInt(ssrc).array();
-    }
 
     private static InetSocketAddress address(DatagramSocket socket) {
         return (InetSocketAddress) socket.getLocalSocketAddress();

@@ -133,6 +133,7 @@ final class InviteServerTransaction extends AbstractServerTransaction {
                 cancel(timerH);
                 timerH = null;
                 moveTo(CONFIRMED);
+                lastResponse = null; // Confirmed only absorbs ACKs: nothing is sent again
                 linger(source.transport().isReliable() ? Duration.ZERO : layer.settings().t4());
             }
             case ACCEPTED -> layer.tu().onAck(ack, ackSource);

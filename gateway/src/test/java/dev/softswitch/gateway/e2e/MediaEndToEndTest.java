@@ -392,6 +392,11 @@ class MediaEndToEndTest {
         s.send(new DatagramPacket(data, data.length, to));
     }
 
+    /** The bytes {@code packet} holds. */
+    static byte[] data(DatagramPacket packet) {
+        return Arrays.copyOf(packet.getData(), packet.getLength());
+    }
+
     static DatagramPacket receive(DatagramSocket s) throws IOException {
         DatagramPacket p = new DatagramPacket(new byte[2048], 2048);
         s.receive(p);

@@ -2,6 +2,7 @@ package dev.softswitch.gateway.e2e;
 
 import static dev.softswitch.gateway.e2e.MediaEndToEndTest.await;
 import static dev.softswitch.gateway.e2e.MediaEndToEndTest.baresipOffer;
+import static dev.softswitch.gateway.e2e.MediaEndToEndTest.data;
 import static dev.softswitch.gateway.e2e.MediaEndToEndTest.mediaAddress;
 import static dev.softswitch.gateway.e2e.MediaEndToEndTest.plainOffer;
 import static dev.softswitch.gateway.e2e.MediaEndToEndTest.receive;
@@ -215,10 +216,6 @@ class MediaHijackEndToEndTest {
         Matcher crypto = CRYPTO.matcher(answer);
         assertThat(crypto.find()).as(answer).isTrue();
         return SrtpMasterKey.fromInline(SrtpSuite.AES_CM_128_HMAC_SHA1_80, crypto.group(1));
-    }
-
-    private static byte[] data(DatagramPacket packet) {
-        return Arrays.copyOf(packet.getData(), packet.getLength());
     }
 
     private DatagramSocket udp(InetAddress address) throws IOException {

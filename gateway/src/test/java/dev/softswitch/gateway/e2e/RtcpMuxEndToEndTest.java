@@ -2,11 +2,14 @@ package dev.softswitch.gateway.e2e;
 
 import static dev.softswitch.gateway.e2e.MediaEndToEndTest.await;
 import static dev.softswitch.gateway.e2e.MediaEndToEndTest.baresipOffer;
+import static dev.softswitch.gateway.e2e.MediaEndToEndTest.data;
 import static dev.softswitch.gateway.e2e.MediaEndToEndTest.mediaAddress;
 import static dev.softswitch.gateway.e2e.MediaEndToEndTest.plainOffer;
 import static dev.softswitch.gateway.e2e.MediaEndToEndTest.receive;
 import static dev.softswitch.gateway.e2e.MediaEndToEndTest.rtp;
 import static dev.softswitch.gateway.e2e.MediaEndToEndTest.send;
+import static dev.softswitch.media.TestPackets.rtcpReceiverReport;
+import static dev.softswitch.media.TestPackets.rtcpSenderReport;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.softswitch.gateway.Gateway;
@@ -20,12 +23,10 @@ import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -118,14 +119,14 @@ class RtcpMuxEndToEndTest {
         byte[] up = rtp(1, 0x0A0B0C0D, (byte) 1);
         send(client, up, relayClientSide);
         assertThat(data(receive(carrier.rtp))).isEqualTo(up);
-        byte[] rr = receiverReport(0x0A0B0C0D);
+        byte[] rr = rtcpReceiverReport(0x0A0B0C0D);
         send(client, rr, relayClientSide); // RTCP on the RTP port: muxed
         assertThat(data(receive(carrier.rtcp))).as("the client's RTCP at the carrier's RTCP port").isEqualTo(rr);
 
         byte[] down = rtp(1, 0x01020304, (byte) 7);
         send(carrier.rtp, down, relayCarrierSide);
         assertThat(data(receive(client))).isEqualTo(down);
-        byte[] sr = senderReport(0x01020304);
+        byte[] sr = rtcpSenderReport(0x01020304);
         send(carrier.rtcp, sr, new InetSocketAddress(relayCarrierSide.getAddress(), relayCarrierSide.getPort() + 1));
         DatagramPacket back = receive(client);
         assertThat(data(back)).as("the carrier's RTCP at the client's RTP port").isEqualTo(sr);
@@ -156,11 +157,11 @@ class RtcpMuxEndToEndTest {
             byte[] up = rtp(1, 0x11223344, (byte) 1);
             send(client, srtp.protectRtp(up), relayClientSide);
             assertThat(data(receive(carrier.rtp))).isEqualTo(up);
-            byte[] rr = receiverReport(0x11223344);
+            byte[] rr = rtcpReceiverReport(0x11223344);
             send(client, srtp.protectRtcp(rr), relayClientSide);
             assertThat(data(receive(carrier.rtcp))).as("the client's SRTCP, decrypted, at the carrier").isEqualTo(rr);
 
-            byte[] sr = senderReport(0x55667788);
+            byte[] sr = rtcpSenderReport(0x55667788);
             send(carrier.rtcp, sr, new InetSocketAddress(relayCarrierSide.getAddress(), relayCarrierSide.getPort() + 1));
             DatagramPacket back = receive(client);
             assertThat(back.getPort()).isEqualTo(relayClientSide.getPort());
@@ -193,21 +194,6 @@ class RtcpMuxEndToEndTest {
             sipp.awaitListening(Duration.ofSeconds(5));
             return new Carrier(sipp, rtp, rtcp);
         }
-    }
-
-    /** An RTCP receiver report (RFC 3550 §6.4.2) with no report block: PT 201. */
-    private static byte[] receiverReport(int ssrc) {
-        return ByteBuffer.allocate(8).put((byte) 0x80).put((byte) 201).putShort((short) 1).putInt(ssrc).array();
-    }
-
-    /** An RTCP sender report (RFC 3550 §6.4.1) with no report block: PT 200. */
-    private static byte[] senderReport(int ssrc) {
-        return ByteBuffer.allocate(28).put((byte) 0x80).put((byte) 200).putShort((short) 6).putInt(ssrc)
-                .putLong(0x0102030405060708L).putInt(160).putInt(10).putInt(1600).array();
-    }
-
-    private static byte[] data(DatagramPacket packet) {
-        return Arrays.copyOf(packet.getData(), packet.getLength());
     }
 
     private DatagramSocket udp() throws IOException {

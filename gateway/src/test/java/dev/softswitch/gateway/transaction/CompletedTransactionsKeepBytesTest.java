@@ -74,6 +74,23 @@ class CompletedTransactionsKeepBytesTest {
     }
 
     @Test
+    void aConfirmedInviteServerTransactionKeepsNoResponseAndAbsorbsWhatComesAgain() {
+        // every challenged call leaves one: the 407 and its ACK, then T4 of absorbing ACKs
+        InviteServerTransaction tx = (InviteServerTransaction) receive("INVITE", "z9hG4bKinv17");
+        tx.respond(response(tx.request(), 407).build());
+        timers.runDue();
+        assertThat(tx.lastResponse).isNotNull(); // Completed: resent until the ACK
+        layer.onRequest(proxiedRequest("ACK", "z9hG4bKinv17", UDP).build(), peer(UDP));
+
+        assertThat(tx.state()).isEqualTo(TransactionState.CONFIRMED);
+        assertThat(tx.lastResponse).isNull();
+        layer.onRequest(proxiedRequest("ACK", "z9hG4bKinv17", UDP).build(), peer(UDP));
+        layer.onRequest(proxiedRequest("INVITE", "z9hG4bKinv17", UDP).build(), peer(UDP));
+        assertThat(sender.statuses()).containsExactly(100, 407);
+        assertThat(tu.acks).isEmpty();
+    }
+
+    @Test
     void aCoreThatTakesNoMoreTasksDoesNotStopTheFinalResponse() {
         TimerService stopping = new TimerService() {
             @Override
