@@ -229,7 +229,8 @@ public final class Gateway implements AutoCloseable {
                 .clients(new ClientVersionCheck(config.clients().app(), config.clients().minimumVersions()))
                 .throttle(throttle)
                 .charging(charging, chargingExecutor, callRecords)
-                .relay(new MediaRelayPorts(relays, new MediaTimeouts(config.media().timeout(), config.media().holdTimeout())))
+                .relay(new MediaRelayPorts(relays, new MediaTimeouts(config.media().timeout(), config.media().holdTimeout()),
+                        config.media().clientRtcpMux()))
                 .routing(routing, subscribers::get)
                 .metrics(metrics)
                 .overload(overload)

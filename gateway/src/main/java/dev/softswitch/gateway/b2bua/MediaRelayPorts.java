@@ -30,18 +30,24 @@ public final class MediaRelayPorts implements RelayPorts {
 
     private final List<MediaRelay> relays;
     private final MediaTimeouts timeouts;
+    private final boolean clientRtcpMux;
     private final AtomicInteger next = new AtomicInteger();
 
     public MediaRelayPorts(MediaRelay relay, MediaTimeouts timeouts) {
-        this(List.of(relay), timeouts);
+        this(List.of(relay), timeouts, true);
     }
 
-    public MediaRelayPorts(List<MediaRelay> relays, MediaTimeouts timeouts) {
+    /**
+     * @param clientRtcpMux whether a client leg may mux RTCP on its RTP port when its client asks
+     *                      ({@code media.clientRtcpMux}); false keeps every client on RTP + 1
+     */
+    public MediaRelayPorts(List<MediaRelay> relays, MediaTimeouts timeouts, boolean clientRtcpMux) {
         if (relays.isEmpty()) {
             throw new IllegalArgumentException("no media relay");
         }
         this.relays = List.copyOf(relays);
         this.timeouts = timeouts;
+        this.clientRtcpMux = clientRtcpMux;
     }
 
     @Override
@@ -52,7 +58,7 @@ public final class MediaRelayPorts implements RelayPorts {
     @Override
     public CompletableFuture<Handle> allocate(String callId, boolean clientRtcpMux) {
         int first = Math.floorMod(next.getAndIncrement(), relays.size());
-        return allocate(callId, clientRtcpMux, first, relays.size()).whenComplete((session, error) -> {
+        return allocate(callId, clientRtcpMux && this.clientRtcpMux, first, relays.size()).whenComplete((session, error) -> {
             Throwable cause = unwrap(error);
             if (cause != null && !(cause instanceof PortsExhaustedException)) {
                 log.warn("call {}: media relay failed", callId, cause);

@@ -198,7 +198,9 @@ final class GatewayConfigReader {
                 "{ maxPairs: 4096, prebindPairs: 0, quarantine: 500ms, reserveDescriptors: 1024 }",
                 GatewayConfigReader::socketPool, RelayPoolConfig.DEFAULT);
         List<String> moreHosts = r.texts("moreHosts", "[127.0.0.2, 127.0.0.3]", List.of());
-        return r.build(() -> new MediaConfig(host, portMin, portMax, timeout, holdTimeout, socketPool, moreHosts));
+        Boolean clientRtcpMux = r.bool("clientRtcpMux", true);
+        return r.build(() -> new MediaConfig(host, portMin, portMax, timeout, holdTimeout, socketPool, moreHosts,
+                clientRtcpMux));
     }
 
     private static RelayPoolConfig socketPool(MappingReader r) {

@@ -9,9 +9,12 @@ import java.util.List;
  * while active, {@code holdTimeout} while on hold, and how bound sockets are kept between calls.
  * {@code moreHosts} are further relay addresses, each with the same port range, pool and its own relay
  * thread: one address holds at most a quarter of its port range in calls (4 ports a call).
+ * {@code clientRtcpMux}: a client offering a=rtcp-mux (RFC 5761) gets it, and its leg one socket instead of
+ * two (default); false answers every client without it (RTCP on RTP + 1), for clients that offer it and
+ * still send RTCP to the next port.
  */
 public record MediaConfig(String host, int portMin, int portMax, Duration timeout, Duration holdTimeout,
-                          RelayPoolConfig socketPool, List<String> moreHosts) {
+                          RelayPoolConfig socketPool, List<String> moreHosts, boolean clientRtcpMux) {
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
     public static final Duration DEFAULT_HOLD_TIMEOUT = Duration.ofHours(2);
@@ -29,7 +32,7 @@ public record MediaConfig(String host, int portMin, int portMax, Duration timeou
     /** A relay on one address. */
     public MediaConfig(String host, int portMin, int portMax, Duration timeout, Duration holdTimeout,
                        RelayPoolConfig socketPool) {
-        this(host, portMin, portMax, timeout, holdTimeout, socketPool, List.of());
+        this(host, portMin, portMax, timeout, holdTimeout, socketPool, List.of(), true);
     }
 
     public MediaConfig {

@@ -45,7 +45,7 @@ class MediaRelayPortsTest {
     void callsTakeTheAddressesInTurnAndGoToTheNextWhenOneHasNoPortsLeft() throws Exception {
         // Room for one call (two port pairs) on 127.0.0.18, for two on 127.0.0.19 (addresses no benchmark binds).
         RelayPorts ports = new MediaRelayPorts(List.of(relay("127.0.0.18", 51900, 51903), relay("127.0.0.19", 51900, 51907)),
-                new MediaTimeouts(Duration.ofSeconds(30), Duration.ofHours(2)));
+                new MediaTimeouts(Duration.ofSeconds(30), Duration.ofHours(2)), true);
 
         String first = allocate(ports, "c1").clientSideRtp().getAddress().getHostAddress();
         String second = allocate(ports, "c2").clientSideRtp().getAddress().getHostAddress();
@@ -55,5 +55,26 @@ class MediaRelayPortsTest {
         assertThatThrownBy(() -> ports.allocate("c4").join())
                 .isInstanceOf(CompletionException.class)
                 .hasCauseInstanceOf(PortsExhaustedException.class);
+    }
+
+    @Test
+    void aClientLegMuxesRtcpWhenItsClientAsksUnlessTheOperatorSwitchedItOff() throws Exception {
+        MediaTimeouts timeouts = new MediaTimeouts(Duration.ofSeconds(30), Duration.ofHours(2));
+        MediaRelay relay = relay("127.0.0.18", 51910, 51921);
+        RelayPorts on = new MediaRelayPorts(List.of(relay), timeouts, true);
+        RelayPorts off = new MediaRelayPorts(List.of(relay), timeouts, false);
+
+        assertThat(handle(on.allocate("m1", true)).clientRtcpMux()).isTrue();
+        assertThat(relay.socketBudget().open()).isEqualTo(3);
+        assertThat(handle(on.allocate("m2", false)).clientRtcpMux()).isFalse();
+        assertThat(handle(off.allocate("m3", true)).clientRtcpMux()).isFalse();
+        assertThat(relay.socketBudget().open()).isEqualTo(3 + 4 + 4);
+    }
+
+    private RelayPorts.Handle handle(java.util.concurrent.CompletableFuture<RelayPorts.Handle> allocation)
+            throws Exception {
+        RelayPorts.Handle handle = allocation.get(5, TimeUnit.SECONDS);
+        handles.add(handle);
+        return handle;
     }
 }

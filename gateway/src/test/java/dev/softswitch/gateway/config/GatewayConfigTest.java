@@ -393,6 +393,17 @@ class GatewayConfigTest {
     }
 
     @Test
+    void clientRtcpMuxIsOnUnlessSwitchedOff() {
+        assertThat(GatewayConfig.parse(VALID, "test.yaml").media().clientRtcpMux()).isTrue();
+        assertThat(GatewayConfig.parse(VALID.replace("portMax: 39999 }", "portMax: 39999, clientRtcpMux: false }"),
+                "test.yaml").media().clientRtcpMux()).isFalse();
+        assertThatThrownBy(() -> GatewayConfig.parse(VALID.replace("portMax: 39999 }",
+                "portMax: 39999, clientRtcpMux: sometimes }"), "test.yaml"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("clientRtcpMux");
+    }
+
+    @Test
     void furtherRelayAddressesAreReadAndEachMayBeNamedOnce() {
         GatewayConfig one = GatewayConfig.parse(VALID, "test.yaml");
         GatewayConfig three = GatewayConfig.parse(VALID.replace("portMax: 39999 }",
