@@ -134,6 +134,9 @@ public final class RelaySocketPool {
                 done.accept(fallback, null);
                 return;
             }
+            if (withRtcp && replaceSingles(shelf, 2 - room(), callId, loop, done)) {
+                return;
+            }
         }
         bindNew(callId, loop, withRtcp, (pair, failure) -> {
             if (failure instanceof PortsExhaustedException) {
@@ -145,9 +148,42 @@ public final class RelaySocketPool {
                     done.accept(fallback, null);
                     return;
                 }
+                if (withRtcp && replaceSingles(shelf, Math.max(1, 2 - room()), callId, loop, done)) {
+                    return;
+                }
             }
             done.accept(pair, failure);
         });
+    }
+
+    /** Sockets the budget still has room for. */
+    private int room() {
+        return (int) Math.min(Integer.MAX_VALUE, (long) binder.budget().limit() - binder.budget().open());
+    }
+
+    /**
+     * A pair is wanted, none is idle and none can be bound, while idle singles hold the sockets or port
+     * numbers it needs (rtcp-mux calls came and went): closes {@code count} of them, then binds the pair in
+     * their place. False, closing nothing, if fewer are idle than that.
+     */
+    private boolean replaceSingles(Shelf shelf, int count, String callId, EventLoop loop,
+                                   BiConsumer<PooledPair, Throwable> done) {
+        Stock singles = shelf.singles;
+        if (count < 1 || singles.ready.size() + singles.quarantined.size() < count) {
+            return false;
+        }
+        List<PooledPair> closing = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            PooledPair single = singles.ready.isEmpty() ? singles.quarantined.pollFirst()
+                    : singles.ready.remove(singles.ready.size() - 1);
+            idle.decrementAndGet();
+            idleSockets.addAndGet(-single.sockets());
+            single.take();
+            closing.add(single);
+        }
+        SessionAllocator.withCallId(callId, () -> log.debug("closing {} idle single(s) to bind a pair", count));
+        discard(closing, () -> bindNew(callId, loop, true, done));
+        return true;
     }
 
     /**

@@ -209,6 +209,29 @@ class RelaySocketPoolTest {
     }
 
     @Test
+    void aPairRequestClosesIdleSinglesWhenTheyHoldTheSocketsItNeeds() throws Exception {
+        budget = SocketBudget.of(4);
+        RelaySocketPool pool = pool(16, 8);
+        PooledPair pair = acquire(pool, true);
+        PooledPair one = acquire(pool, false);
+        PooledPair two = acquire(pool, false);
+        assertThat(budget.open()).isEqualTo(4);
+        release(pool, List.of(one, two)); // the muxed calls are over: two idle singles hold the last two sockets
+
+        PooledPair second = acquire(pool, true);
+        assertThat(second).as("a pair bound in the singles' place").isNotNull();
+        assertThat(second.hasRtcp()).isTrue();
+        assertThat(one.isOpen() || two.isOpen()).as("both singles closed").isFalse();
+        assertThat(pool.idleSockets()).isZero();
+        assertThat(budget.open()).isEqualTo(4);
+
+        release(pool, List.of(pair, second));
+        pool.close().get(WAIT_SECONDS, TimeUnit.SECONDS);
+        assertThat(budget.open()).isZero();
+        assertThat(ports.pairsInUse()).isZero();
+    }
+
+    @Test
     void aSpentSocketBudgetLendsTheIdlePairLongestInQuarantineWithoutBindingOrRefusesAtOnce() throws Exception {
         budget = SocketBudget.of(4);
         RelaySocketPool pool = pool(16, 8);
