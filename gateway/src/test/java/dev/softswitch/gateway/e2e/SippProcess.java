@@ -258,6 +258,13 @@ public final class SippProcess implements AutoCloseable {
     private static final java.util.concurrent.atomic.AtomicInteger NEXT_PORT = new java.util.concurrent.atomic.AtomicInteger(
             (int) Math.floorMod(ProcessHandle.current().pid() * 7919L, (long) TEST_PORT_SPAN) & ~1);
 
+    /**
+     * Every port handed out in this JVM: once the cursor wraps around the span, a port found unbound may still
+     * be one a test keeps for its whole class (a trunk's carrier port) or one a SIPp just started is about to
+     * bind; such a port is not handed out again while others are left.
+     */
+    private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     /** The first of {@code width} consecutive ports (even when width > 1) free on every transport given. */
     private static int freeRun(int width, SippTransport... transports) {
         for (int attempt = 0; attempt < 500; attempt++) {
@@ -269,6 +276,10 @@ public final class SippProcess implements AutoCloseable {
             }
             boolean free = true;
             for (int p = port; p < port + width && free; p++) {
+                if (attempt < 400 && HANDED_OUT.contains(p)) {
+                    free = false;
+                    break;
+                }
                 for (SippTransport t : transports) {
                     if (isBound(t, p)) {
                         free = false;
@@ -277,6 +288,9 @@ public final class SippProcess implements AutoCloseable {
                 }
             }
             if (free) {
+                for (int p = port; p < port + width; p++) {
+                    HANDED_OUT.add(p);
+                }
                 return port;
             }
         }
