@@ -28,6 +28,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -56,6 +57,8 @@ public final class MediaRelay implements AutoCloseable {
     private final RelaySocketPool pool;
     private final MediaTimeoutWatcher timeouts;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Sessions allocated with the client leg muxing RTCP on its RTP port (RFC 5761). */
+    private final LongAdder rtcpMuxSessions = new LongAdder();
 
     private MediaRelay(MediaRelayConfig config, InetAddress bindAddress, boolean epoll, LongSupplier nanoTime,
                        Duration sweepInterval, Duration latchWindow, SocketPoolSettings pooling, SocketBudget budget) {
@@ -248,7 +251,15 @@ public final class MediaRelay implements AutoCloseable {
         } catch (RejectedExecutionException e) {
             result.completeExceptionally(new IllegalStateException("media relay is closed", e));
         }
+        if (clientRtcpMux) {
+            result.thenRun(rtcpMuxSessions::increment);
+        }
         return result;
+    }
+
+    /** Sessions allocated since start whose client leg muxes RTCP on its RTP port (RFC 5761). */
+    public long rtcpMuxSessions() {
+        return rtcpMuxSessions.sum();
     }
 
     /**

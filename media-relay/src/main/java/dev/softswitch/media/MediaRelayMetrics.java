@@ -48,6 +48,9 @@ public final class MediaRelayMetrics implements MeterBinder {
         Gauge.builder("relay.sockets.budget", relay, r -> r.socketBudget().limit())
                 .description("Most UDP sockets the relays may hold open: the open-file limit less the reserve")
                 .register(registry);
+        FunctionCounter.builder("relay.sessions.rtcp.mux", relay, MediaRelay::rtcpMuxSessions)
+                .description("Calls whose client leg took RTCP on its RTP port (rtcp-mux, RFC 5761): 3 sockets, not 4")
+                .register(registry);
         FunctionCounter.builder("relay.pool.lent.in.quarantine", relay, MediaRelay::pairsLentInQuarantine)
                 .description("Relay port pairs lent before their quarantine was over (no other could be bound)")
                 .register(registry);

@@ -68,6 +68,7 @@ class MediaRelayRtcpMuxTest {
         assertThat(session.carrierLeg().localRtcp().getPort()).isEqualTo(session.carrierLeg().localRtp().getPort() + 1);
         assertThat(budget.open()).as("client RTP, carrier RTP and RTCP").isEqualTo(3);
         assertThat(relay.portsInUse()).isEqualTo(3);
+        assertThat(relay.rtcpMuxSessions()).isEqualTo(1);
         try (DatagramSocket unbound = new DatagramSocket(new InetSocketAddress(LOOPBACK,
                 session.clientLeg().localRtp().getPort() + 1))) {
             assertThat(unbound.isBound()).as("RTP + 1 of a muxed leg is not bound by the relay").isTrue();

@@ -114,6 +114,7 @@ class RtcpMuxEndToEndTest {
         assertThat(ok.body()).contains("a=rtcp-mux\r\n").doesNotContain("a=rtcp:");
         assertThat(carrierOffer).doesNotContain("rtcp-mux");
         assertThat(gateway.relay().portsInUse()).as("sockets of the call").isEqualTo(3);
+        assertThat(gateway.registry().scrape()).contains("relay_sessions_rtcp_mux_total");
         long rtcpBefore = gateway.relay().rtcpPackets();
 
         byte[] up = rtp(1, 0x0A0B0C0D, (byte) 1);
