@@ -74,7 +74,17 @@ class MediaHijackEndToEndTest {
         carrierPort = SippProcess.freeUdpPort();
         int mediaBase = 20000 + 2 * (int) ((ProcessHandle.current().pid() + 2000) % 4000);
         callRecords = dir.resolve("calls.jsonl");
-        String yaml = """
+        String yaml = oneTrunkGateway(sipPort, mediaBase, carrierPort, callRecords);
+        gateway = Gateway.start(GatewayConfig.parse(TestAccounts.withPasswords(yaml), "media-hijack-e2e.yaml"));
+    }
+
+    /**
+     * A gateway on UDP {@code sipPort} relaying on 100 ports from {@code mediaBase} (SDES allowed over UDP), one
+     * carrier trunk on {@code carrierPort} for +44, alice with 10 USD at 0.60 a minute to UK mobiles, and its
+     * call records in {@code callRecords}.
+     */
+    static String oneTrunkGateway(int sipPort, int mediaBase, int carrierPort, Path callRecords) {
+        return """
                 sip:
                   listen:
                     - { transport: udp, host: 127.0.0.1, port: %1$d }
@@ -91,7 +101,6 @@ class MediaHijackEndToEndTest {
                     - { id: alice, balance: "10.00", number: "+447400000001" }
                 cdr: { file: "%5$s" }
                 """.formatted(sipPort, mediaBase, mediaBase + 99, carrierPort, callRecords, SippProcess.freeTcpPort());
-        gateway = Gateway.start(GatewayConfig.parse(TestAccounts.withPasswords(yaml), "media-hijack-e2e.yaml"));
     }
 
     @AfterAll

@@ -63,25 +63,8 @@ class RtcpMuxEndToEndTest {
     static void startGateway() throws Exception {
         sipPort = SippProcess.freePort();
         carrierPort = SippProcess.freeUdpPort();
-        int mediaBase = SippProcess.freeRelayRange(100);
-        String yaml = """
-                sip:
-                  listen:
-                    - { transport: udp, host: 127.0.0.1, port: %1$d }
-                  sdesWithoutTls: true    # the SRTP case's SDES keys travel over UDP on loopback
-                http: { host: 127.0.0.1, port: %6$d }
-                media: { host: 127.0.0.1, portMin: %2$d, portMax: %3$d }
-                trunks:
-                  - { name: sipp-carrier, host: 127.0.0.1, port: %4$d, transport: udp, prefixes: ["44"], probe: false }
-                charging:
-                  currency: USD
-                  rates:
-                    - { prefix: "447", destination: UK mobile, perMinute: "0.60", increments: 2/2 }
-                  accounts:
-                    - { id: alice, balance: "10.00", number: "+447400000001" }
-                cdr: { file: "%5$s" }
-                """.formatted(sipPort, mediaBase, mediaBase + 99, carrierPort, dir.resolve("calls.jsonl"),
-                SippProcess.freeTcpPort());
+        String yaml = MediaHijackEndToEndTest.oneTrunkGateway(sipPort, SippProcess.freeRelayRange(100), carrierPort,
+                dir.resolve("calls.jsonl"));
         gateway = Gateway.start(GatewayConfig.parse(TestAccounts.withPasswords(yaml), "rtcp-mux-e2e.yaml"));
     }
 
