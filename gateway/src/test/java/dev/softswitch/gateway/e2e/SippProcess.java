@@ -70,11 +70,12 @@ public final class SippProcess implements AutoCloseable {
 
     /**
      * Waits until SIPp has bound its SIP port, so that a peer may start: needed before a TCP client
-     * connects to a SIPp server. Probes by trying to bind the port, which sends SIPp nothing.
+     * connects to a SIPp server. Reads the kernel's socket tables rather than trying to bind the port: a
+     * probe bound at the instant SIPp binds made SIPp fail with "Address already in use" (seen in CI).
      */
     public SippProcess awaitListening(Duration limit) {
         long deadline = System.nanoTime() + limit.toNanos();
-        while (!isBound(transport, localPort)) {
+        while (!isListening(transport, localPort)) {
             if (!process.isAlive()) {
                 throw new AssertionError("sipp ended before listening on " + localPort + "\n" + describe());
             }
@@ -320,6 +321,26 @@ public final class SippProcess implements AutoCloseable {
                 return;
             }
             java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+        }
+    }
+
+    /**
+     * Whether a socket on 127.0.0.1:{@code port} is bound (UDP) or listening (TCP, TLS), from /proc/net without
+     * touching the port; where there is no /proc, by trying to bind it.
+     */
+    private static boolean isListening(SippTransport transport, int port) {
+        boolean udp = transport == SippTransport.UDP;
+        String local = String.format("0100007F:%04X", port);
+        try {
+            for (String line : Files.readAllLines(Path.of(udp ? "/proc/net/udp" : "/proc/net/tcp"))) {
+                String[] f = line.trim().split("\\s+");
+                if (f.length > 3 && f[1].equals(local) && (udp || f[3].equals("0A"))) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (IOException | UncheckedIOException e) {
+            return isBound(transport, port);
         }
     }
 
