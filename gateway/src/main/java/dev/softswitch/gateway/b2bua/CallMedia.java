@@ -119,7 +119,8 @@ final class CallMedia {
      */
     Renegotiation renegotiate(byte[] body, boolean fromClient) throws SdpException {
         if (body == null || body.length == 0) {
-            return new Renegotiation(fromClient, null, null, null, false);
+            // no offer: the other side's answer is the offer, and one toward a muxed client keeps a=rtcp-mux
+            return new Renegotiation(fromClient, null, null, null, fromClient && relay.clientRtcpMux());
         }
         ParsedSdp offer = ParsedSdp.parse(body);
         SdpCrypto key = fromClient && clientCrypto != null ? SdpCrypto.select(offer.audio().cryptoAttributes()) : null;

@@ -672,6 +672,55 @@ class B2buaCallTest {
     }
 
     @Test
+    void reinvitesOfAMuxedClientKeepRtcpMuxTowardItAndNeverTowardTheCarrier() throws Exception {
+        SIPRequest invite = inviteFrom("alice", "+447400123456", "mux3").sdp(MUX_OFFER).build();
+        transactions.onRequest(invite, CLIENT);
+        SIPRequest carrierInvite = onlyRequest("INVITE");
+        answer(carrierInvite);
+        SIPResponse ok = sender.lastResponse();
+        assertThat(body(ok)).contains("a=rtcp-mux\r\n");
+        transactions.onRequest(clientAck(invite, ok), CLIENT);
+
+        // a re-INVITE with the client's offer (mux again): the answer back says it, the carrier's copy does not
+        transactions.onRequest(clientReinvite(invite, ok, MUX_OFFER.replace("o=client 1 1", "o=client 1 2")), CLIENT);
+        SIPRequest relayed = sender.requests("INVITE").get(1);
+        assertThat(body(relayed)).doesNotContain("rtcp-mux");
+        transactions.onResponse(carrierResponse(relayed, 200, CARRIER_SDP), CARRIER);
+        assertThat(body(sender.lastResponse())).contains("a=rtcp-mux\r\n");
+
+        // a re-INVITE without SDP: the carrier's answer is the offer to the client, and keeps mux (RFC 8858 5.4)
+        SIPRequest bodiless = inDialog(invite, ok, "INVITE", 3, "reinv2").contact("<sip:client@127.0.0.1:5070>")
+                .sdp(null).build();
+        transactions.onRequest(bodiless, CLIENT);
+        SIPRequest relayedAgain = sender.requests("INVITE").get(2);
+        transactions.onResponse(carrierResponse(relayedAgain, 200, CARRIER_SDP), CARRIER);
+        assertThat(sender.lastResponse().getStatusCode()).isEqualTo(200);
+        assertThat(body(sender.lastResponse())).contains("a=rtcp-mux\r\n");
+    }
+
+    private static final String MUX_OFFER = """
+            v=0\r
+            o=client 1 1 IN IP4 10.0.0.7\r
+            s=-\r
+            c=IN IP4 10.0.0.7\r
+            t=0 0\r
+            m=audio 6000 RTP/AVP 0 101\r
+            a=rtpmap:0 PCMU/8000\r
+            a=rtpmap:101 telephone-event/8000\r
+            a=rtcp-mux\r
+            """;
+
+    private static final String CARRIER_SDP = """
+            v=0\r
+            o=carrier 1 2 IN IP4 127.0.0.1\r
+            s=-\r
+            c=IN IP4 127.0.0.1\r
+            t=0 0\r
+            m=audio 40000 RTP/AVP 0\r
+            a=rtpmap:0 PCMU/8000\r
+            """;
+
+    @Test
     void carrierBusyReachesTheClientWithItsCode() throws Exception {
         SIPRequest invite = clientInvite("alice", "+447400123456", "c6");
         transactions.onRequest(invite, CLIENT);
