@@ -620,19 +620,7 @@ class B2buaCallTest {
 
     @Test
     void aClientOfferingRtcpMuxGetsItFromTheRelayAndTheCarrierIsNotToldOfIt() throws Exception {
-        String muxOffer = """
-                v=0\r
-                o=client 1 1 IN IP4 10.0.0.7\r
-                s=-\r
-                c=IN IP4 10.0.0.7\r
-                t=0 0\r
-                m=audio 6000 RTP/AVP 0 101\r
-                a=rtpmap:0 PCMU/8000\r
-                a=rtpmap:101 telephone-event/8000\r
-                a=rtcp:6000\r
-                a=rtcp-mux\r
-                """;
-        SIPRequest invite = inviteFrom("alice", "+447400123456", "mux1").sdp(muxOffer).build();
+        SIPRequest invite = inviteFrom("alice", "+447400123456", "mux1").sdp(MUX_OFFER).build();
         transactions.onRequest(invite, CLIENT);
         SIPRequest carrierInvite = onlyRequest("INVITE");
         assertThat(relay.only().rtcpMux).isTrue(); // one socket for the client leg
@@ -707,6 +695,7 @@ class B2buaCallTest {
             m=audio 6000 RTP/AVP 0 101\r
             a=rtpmap:0 PCMU/8000\r
             a=rtpmap:101 telephone-event/8000\r
+            a=rtcp:6000\r
             a=rtcp-mux\r
             """;
 
