@@ -23,17 +23,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A relay socket that is a bare non-blocking UDP socket registered with an epoll event loop: what an RTCP port
- * needs (a few packets a second) at a fraction of a Netty channel's heap (issue 14: a channel, its pipeline,
- * contexts, config, outbound buffer, id and promises are about 820 bytes; this is under 150). Reads up to
- * {@value #MAX_DATAGRAMS_PER_READ} datagrams a wake-up into pooled direct buffers and hands each to the lent
- * receiver, or drops it (counted) while idle; sends each packet with one {@code sendto}, dropping it if the
- * kernel has no room. Used on its event loop only, but {@link #closeNow}.
+ * A relay socket that is a bare non-blocking UDP socket registered with an epoll event loop, as rtpengine's are:
+ * a fraction of a Netty channel's heap (issue 14: a channel, its pipeline, contexts, config, outbound buffer, id
+ * and promises are about 820 bytes; this is under 150) and one system call a packet each way. The socket is
+ * registered level-triggered and reads one datagram a wake-up: a Netty channel is edge-triggered and so must
+ * read until the kernel says there is nothing more, a second {@code recvmsg} for every RTP packet (a socket gets
+ * one packet in 20 ms); here a datagram still queued makes the next wake-up report the socket again. Each
+ * datagram goes into a pooled direct buffer and to the lent receiver, or is dropped (counted) while idle; each
+ * packet is sent with one {@code sendto}, dropped if the kernel has no room. Used on its event loop only, but
+ * {@link #closeNow}.
  */
 public final class NativeRelaySocket implements PooledSocket, EpollIoHandle {
 
     private static final Logger log = LoggerFactory.getLogger(NativeRelaySocket.class);
-    static final int MAX_DATAGRAMS_PER_READ = 16;
     private static final int BUFFER_BYTES = 2048;
 
     private final Socket socket;
@@ -107,7 +109,7 @@ public final class NativeRelaySocket implements PooledSocket, EpollIoHandle {
 
     @Override
     public void handle(IoRegistration registration, IoEvent event) {
-        for (int i = 0; i < MAX_DATAGRAMS_PER_READ && !closed; i++) {
+        if (!closed) {
             ByteBuf buffer = alloc.directBuffer(BUFFER_BYTES, BUFFER_BYTES);
             DatagramSocketAddress sender;
             try {

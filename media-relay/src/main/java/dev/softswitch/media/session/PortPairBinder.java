@@ -6,6 +6,7 @@ import dev.softswitch.media.pipeline.PooledSocket;
 import dev.softswitch.media.pipeline.PooledSocketHandler;
 import dev.softswitch.media.pipeline.RelayTotals;
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoop;
@@ -51,16 +52,16 @@ final class PortPairBinder {
     private final BooleanSupplier relayClosed;
     private final RelayTotals totals;
     private final LongSupplier nanoTime;
-    private final boolean nativeRtcp;
+    private final boolean nativeSockets;
     private final Throttle portBusy;
     private final Throttle outOfSockets;
 
     /**
-     * @param nativeRtcp whether the RTCP port of a pair is a {@link NativeRelaySocket} on the loop (the loops are
-     *                   epoll ones) rather than a channel of {@code bootstrap}
+     * @param nativeSockets whether the sockets of a pair are {@link NativeRelaySocket}s on the loop (the loops are
+     *                   epoll ones) rather than channels of {@code bootstrap}
      */
     PortPairBinder(Bootstrap bootstrap, InetAddress bindAddress, PortAllocator ports, SocketBudget budget,
-                   RelayTotals totals, LongSupplier nanoTime, boolean nativeRtcp, BooleanSupplier relayClosed) {
+                   RelayTotals totals, LongSupplier nanoTime, boolean nativeSockets, BooleanSupplier relayClosed) {
         this.bootstrap = bootstrap;
         this.bindAddress = bindAddress;
         this.ports = ports;
@@ -68,7 +69,7 @@ final class PortPairBinder {
         this.relayClosed = relayClosed;
         this.totals = totals;
         this.nanoTime = nanoTime;
-        this.nativeRtcp = nativeRtcp;
+        this.nativeSockets = nativeSockets;
         this.portBusy = new Throttle(nanoTime);
         this.outOfSockets = new Throttle(nanoTime);
     }
@@ -173,9 +174,26 @@ final class PortPairBinder {
                 done.accept(null, e);
                 return;
             }
+            if (nativeSockets && loop instanceof IoEventLoop ioLoop) {
+                NativeRelaySocket.bind(ioLoop, bindAddress, port, totals, nanoTime, ByteBufAllocator.DEFAULT,
+                        (rtp, failure) -> {
+                            if (failure == null) {
+                                rtpBound(port, rtp);
+                            } else {
+                                failed(port, "RTP", port, failure, List.of(), null);
+                            }
+                        });
+                return;
+            }
             PooledSocketHandler handler = new PooledSocketHandler(totals, nanoTime);
             try {
-                onLoop(bind(port, handler), rtp -> rtpBound(port, rtp, handler));
+                onLoop(bind(port, handler), rtp -> {
+                    if (rtp.isSuccess()) {
+                        rtpBound(port, new ChannelSocket(rtp.channel(), handler));
+                    } else {
+                        failed(port, "RTP", port, rtp.cause(), List.of(rtp.channel()), null);
+                    }
+                });
             } catch (RuntimeException e) {
                 ports.release(port);
                 budget.give(sockets);
@@ -183,18 +201,13 @@ final class PortPairBinder {
             }
         }
 
-        private void rtpBound(int port, ChannelFuture rtp, PooledSocketHandler handler) {
-            if (!rtp.isSuccess()) {
-                failed(port, "RTP", port, rtp.cause(), List.of(rtp.channel()), null);
-                return;
-            }
-            ChannelSocket rtpSocket = new ChannelSocket(rtp.channel(), handler);
+        private void rtpBound(int port, PooledSocket rtpSocket) {
             if (!withRtcp) {
                 done.accept(new BoundPair(port, rtpSocket, null), null);
                 return;
             }
-            if (nativeRtcp && loop instanceof IoEventLoop ioLoop) {
-                NativeRelaySocket.bind(ioLoop, bindAddress, port + 1, totals, nanoTime, rtp.channel().alloc(),
+            if (nativeSockets && loop instanceof IoEventLoop ioLoop) {
+                NativeRelaySocket.bind(ioLoop, bindAddress, port + 1, totals, nanoTime, ByteBufAllocator.DEFAULT,
                         (rtcp, failure) -> {
                             if (failure == null) {
                                 done.accept(new BoundPair(port, rtpSocket, rtcp), null);

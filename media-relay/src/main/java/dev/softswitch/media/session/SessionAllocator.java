@@ -45,13 +45,13 @@ public final class SessionAllocator {
      * @param bootstrap   the relay's datagram bootstrap, group and channel factory set; each socket
      *                    clones it with its own loop and handler
      * @param loops       the relay's event loops, each with its own shelf of pooled sockets
-     * @param nativeRtcp  whether RTCP ports are bare sockets registered with the (epoll) loops, not channels
+     * @param nativeSockets whether relay sockets are bare sockets registered with the (epoll) loops, not channels
      * @param poolSettings how sockets are kept between calls ({@link SocketPoolSettings#OFF}: not at all)
      * @param budget      how many sockets the relay may hold open, shared with the process's other relays
      * @param relayClosed whether the relay is closing; a closing relay binds no more ports
      */
     public SessionAllocator(Bootstrap bootstrap, InetAddress bindAddress, PortAllocator ports,
-                            Iterable<EventExecutor> loops, boolean nativeRtcp, SocketPoolSettings poolSettings,
+                            Iterable<EventExecutor> loops, boolean nativeSockets, SocketPoolSettings poolSettings,
                             SocketBudget budget,
                             SessionRegistry registry, RelayTotals totals, LongSupplier nanoTime,
                             Duration latchWindow, BooleanSupplier relayClosed) {
@@ -63,7 +63,7 @@ public final class SessionAllocator {
         this.relayClosed = Objects.requireNonNull(relayClosed, "relayClosed");
         PortPairBinder pairs = new PortPairBinder(Objects.requireNonNull(bootstrap, "bootstrap"), bindAddress,
                 Objects.requireNonNull(ports, "ports"), Objects.requireNonNull(budget, "budget"), totals, nanoTime,
-                nativeRtcp, relayClosed);
+                nativeSockets, relayClosed);
         this.pool = new RelaySocketPool(pairs, loops, poolSettings, nanoTime, relayClosed);
     }
 

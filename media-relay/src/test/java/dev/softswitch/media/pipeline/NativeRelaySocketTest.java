@@ -25,7 +25,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The bare RTCP socket on a real epoll loop and 127.0.0.1: what it receives goes to the lent receiver with its
+ * The bare relay socket on a real epoll loop and 127.0.0.1: what it receives goes to the lent receiver with its
  * sender, or is dropped and counted while idle (and then it is not quiet); what it sends arrives from its port;
  * once closed its port is free again.
  */
@@ -118,6 +118,42 @@ class NativeRelaySocketTest {
             peer.receive(back);
             assertThat(back.getLength()).isEqualTo(3);
         }
+        CompletableFuture<Void> closed = new CompletableFuture<>();
+        socket.close(() -> closed.complete(null));
+        closed.get(5, TimeUnit.SECONDS);
+    }
+
+    /**
+     * One datagram a wake-up is enough only if the socket is level-triggered: a burst queued while the loop was
+     * busy (an edge-triggered socket would report it once) is read whole, in order.
+     */
+    @Test
+    void aBurstQueuedWhileTheLoopWasBusyIsReadWhole() throws Exception {
+        InetAddress loopback = InetAddress.getByName("127.0.0.1");
+        NativeRelaySocket socket = bind(loopback, 0);
+        BlockingQueue<String> received = new LinkedBlockingQueue<>();
+        loop.submit(() -> socket.lend((alloc, content, sender) -> received.add(
+                content.toString(StandardCharsets.US_ASCII)))).get(5, TimeUnit.SECONDS);
+        int burst = 200;
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        try (DatagramSocket peer = new DatagramSocket(0, loopback)) {
+            loop.execute(() -> {
+                try {
+                    release.await(5, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            InetSocketAddress relay = new InetSocketAddress(loopback, socket.localPort());
+            for (int i = 0; i < burst; i++) {
+                send(peer, "rtp " + i, relay);
+            }
+            release.countDown();
+            for (int i = 0; i < burst; i++) {
+                assertThat(received.poll(5, TimeUnit.SECONDS)).as("datagram %d of the burst", i).isEqualTo("rtp " + i);
+            }
+        }
+        assertThat(totals.packetsDropped()).isZero();
         CompletableFuture<Void> closed = new CompletableFuture<>();
         socket.close(() -> closed.complete(null));
         closed.get(5, TimeUnit.SECONDS);

@@ -126,6 +126,47 @@ class PortPairBinderTest {
         assertThat(single.rtp().isOpen()).isFalse();
     }
 
+    /** On epoll loops both sockets of a pair are bare ones (level-triggered, one system call a packet). */
+    @Test
+    void onEpollLoopsAPairIsTwoBareSockets() throws Exception {
+        Assumptions.assumeTrue(Epoll.isAvailable(), "native epoll is not available here");
+        EventLoopGroup epoll = new MultiThreadIoEventLoopGroup(1, io.netty.channel.epoll.EpollIoHandler.newFactory());
+        try {
+            int base = 20000 + 2 * java.util.concurrent.ThreadLocalRandom.current().nextInt(15000);
+            PortAllocator ports = new PortAllocator(base, base + 15);
+            SocketBudget budget = SocketBudget.of(100);
+            Bootstrap bootstrap = new Bootstrap().group(epoll).channel(io.netty.channel.epoll.EpollDatagramChannel.class);
+            PortPairBinder binder = new PortPairBinder(bootstrap, InetAddress.getLoopbackAddress(), ports, budget,
+                    new RelayTotals(), System::nanoTime, true, () -> false);
+            EventLoop loop = epoll.next();
+            CompletableFuture<PortPairBinder.BoundPair> bound = new CompletableFuture<>();
+            loop.execute(() -> binder.bind("call", loop, (pair, cause) -> {
+                if (cause != null) {
+                    bound.completeExceptionally(cause);
+                } else {
+                    bound.complete(pair);
+                }
+            }));
+            PortPairBinder.BoundPair pair = bound.get(5, TimeUnit.SECONDS);
+
+            assertThat(pair.rtp()).isInstanceOf(dev.softswitch.media.pipeline.NativeRelaySocket.class);
+            assertThat(pair.rtcp()).isInstanceOf(dev.softswitch.media.pipeline.NativeRelaySocket.class);
+            assertThat(((dev.softswitch.media.pipeline.NativeRelaySocket) pair.rtp()).localPort()).isEqualTo(pair.port());
+            assertThat(((dev.softswitch.media.pipeline.NativeRelaySocket) pair.rtcp()).localPort())
+                    .isEqualTo(pair.port() + 1);
+            assertThat(budget.open()).isEqualTo(2);
+
+            CompletableFuture<Void> unbound = new CompletableFuture<>();
+            loop.execute(() -> binder.unbind(pair, false, () -> unbound.complete(null)));
+            unbound.get(5, TimeUnit.SECONDS);
+            assertThat(budget.open()).isZero();
+            assertThat(ports.pairsInUse()).isZero();
+            assertThat(pair.rtp().isOpen()).isFalse();
+        } finally {
+            epoll.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+
     @Test
     void onlyRunningOutOfDescriptorsCountsAsSuch() {
         assumeNativeErrors();
