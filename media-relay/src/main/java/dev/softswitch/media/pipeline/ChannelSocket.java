@@ -9,9 +9,8 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A relay socket that is a Netty datagram channel (every RTP socket; the RTCP ones too without epoll). Sends with
- * one {@code sendto} where {@link DirectSend} can, else through the channel. Pooled, it receives through its
- * {@link PooledSocketHandler}.
+ * A relay socket that is a Netty datagram channel: every relay socket where native epoll is not available (NIO);
+ * on epoll they are {@link NativeRelaySocket}s. Pooled, it receives through its {@link PooledSocketHandler}.
  */
 public final class ChannelSocket implements PooledSocket {
 
@@ -40,10 +39,8 @@ public final class ChannelSocket implements PooledSocket {
 
     @Override
     public void send(ByteBuf packet, InetSocketAddress target) {
-        if (!DirectSend.trySend(channel, packet, target)) {
-            // Queued behind earlier writes or off the loop: Netty releases its reference once written.
-            channel.writeAndFlush(new DatagramPacket(packet.retain(), target), channel.voidPromise());
-        }
+        // Netty releases its reference once written.
+        channel.writeAndFlush(new DatagramPacket(packet.retain(), target), channel.voidPromise());
     }
 
     @Override
