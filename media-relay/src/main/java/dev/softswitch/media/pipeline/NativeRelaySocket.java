@@ -28,7 +28,10 @@ import org.slf4j.LoggerFactory;
  * and promises are about 820 bytes; this is under 150) and one system call a packet each way. The socket is
  * registered level-triggered and reads one datagram a wake-up: a Netty channel is edge-triggered and so must
  * read until the kernel says there is nothing more, a second {@code recvmsg} for every RTP packet (a socket gets
- * one packet in 20 ms); here a datagram still queued makes the next wake-up report the socket again. Each
+ * one packet in 20 ms); here a datagram still queued makes the next wake-up report the socket again. So that a
+ * socket with a queue (a relay behind its load) catches up in wake-ups, not one datagram a round, every
+ * {@value #PROBE_EVERY}th wake-up reads until the kernel has nothing more (at most {@value #MAX_DATAGRAMS_PER_READ}),
+ * and the socket keeps doing so while such a read finds more than one datagram. Each
  * datagram goes into a pooled direct buffer and to the lent receiver, or is dropped (counted) while idle; each
  * packet is sent with one {@code sendto}, dropped if the kernel has no room. Used on its event loop only, but
  * {@link #closeNow}.
@@ -37,6 +40,10 @@ public final class NativeRelaySocket implements PooledSocket, EpollIoHandle {
 
     private static final Logger log = LoggerFactory.getLogger(NativeRelaySocket.class);
     private static final int BUFFER_BYTES = 2048;
+    /** Most datagrams one wake-up reads, when it reads until there is nothing more. */
+    static final int MAX_DATAGRAMS_PER_READ = 16;
+    /** One wake-up in this many reads until there is nothing more, to find a queue; a power of two. */
+    static final int PROBE_EVERY = 8;
 
     private final Socket socket;
     private final IoEventLoop loop;
@@ -48,6 +55,8 @@ public final class NativeRelaySocket implements PooledSocket, EpollIoHandle {
     private long lastDroppedNanos;
     private boolean droppedAny;
     private boolean closed;
+    private int wakeUps;
+    private boolean draining;
 
     private NativeRelaySocket(Socket socket, IoEventLoop loop, RelayTotals totals, LongSupplier nanoTime,
                               ByteBufAllocator alloc) {
@@ -109,42 +118,58 @@ public final class NativeRelaySocket implements PooledSocket, EpollIoHandle {
 
     @Override
     public void handle(IoRegistration registration, IoEvent event) {
-        if (!closed) {
-            ByteBuf buffer = alloc.directBuffer(BUFFER_BYTES, BUFFER_BYTES);
-            DatagramSocketAddress sender;
-            try {
-                if (buffer.hasMemoryAddress()) {
-                    sender = socket.recvFromAddress(buffer.memoryAddress(), 0, buffer.capacity());
-                } else {
-                    // Netty's native call reads at the NIO buffer's base address plus the position given.
-                    ByteBuffer nio = buffer.internalNioBuffer(0, buffer.capacity());
-                    sender = socket.recvFrom(nio, nio.position(), nio.limit());
-                }
-            } catch (IOException e) {
-                buffer.release();
-                log.debug("relay socket {}: receive failed", this, e);
-                return;
-            }
-            if (sender == null) {
-                buffer.release(); // nothing more to read now
-                return;
-            }
-            buffer.writerIndex(sender.receivedAmount());
-            try {
-                DatagramReceiver current = receiver;
-                if (current != null) {
-                    current.receive(alloc, buffer, sender);
-                } else {
-                    totals.dropped();
-                    lastDroppedNanos = nanoTime.getAsLong();
-                    droppedAny = true;
-                }
-            } catch (RuntimeException e) {
-                log.debug("relay socket {}: a datagram failed", this, e);
-            } finally {
-                buffer.release();
-            }
+        boolean drain = draining || (++wakeUps & (PROBE_EVERY - 1)) == 0;
+        int read = 0;
+        while (!closed && read < (drain ? MAX_DATAGRAMS_PER_READ : 1) && readOne()) {
+            read++;
         }
+        if (drain) {
+            draining = read > 1;
+        }
+    }
+
+    /** Reads one datagram and hands it on; {@code false} if there was none (or the read failed). */
+    private boolean readOne() {
+        ByteBuf buffer = alloc.directBuffer(BUFFER_BYTES, BUFFER_BYTES);
+        DatagramSocketAddress sender;
+        try {
+            if (buffer.hasMemoryAddress()) {
+                sender = socket.recvFromAddress(buffer.memoryAddress(), 0, buffer.capacity());
+            } else {
+                // Netty's native call reads at the NIO buffer's base address plus the position given.
+                ByteBuffer nio = buffer.internalNioBuffer(0, buffer.capacity());
+                sender = socket.recvFrom(nio, nio.position(), nio.limit());
+            }
+        } catch (IOException e) {
+            buffer.release();
+            log.debug("relay socket {}: receive failed", this, e);
+            return false;
+        }
+        if (sender == null) {
+            buffer.release(); // nothing more to read now
+            return false;
+        }
+        buffer.writerIndex(sender.receivedAmount());
+        try {
+            DatagramReceiver current = receiver;
+            if (current != null) {
+                current.receive(alloc, buffer, sender);
+            } else {
+                totals.dropped();
+                lastDroppedNanos = nanoTime.getAsLong();
+                droppedAny = true;
+            }
+        } catch (RuntimeException e) {
+            log.debug("relay socket {}: a datagram failed", this, e);
+        } finally {
+            buffer.release();
+        }
+        return true;
+    }
+
+    /** Wake-ups so far (tests). */
+    int wakeUps() {
+        return wakeUps;
     }
 
     @Override
