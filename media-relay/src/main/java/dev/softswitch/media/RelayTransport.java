@@ -31,7 +31,8 @@ import java.util.concurrent.TimeUnit;
 final class RelayTransport {
 
     /**
-     * The receive-buffer sizing of every relay socket: what Netty gives a datagram channel by default (2,048-byte
+     * The receive-buffer sizing of every relay channel (NIO; on epoll the sockets are bare
+     * {@code NativeRelaySocket}s): what Netty gives a datagram channel by default (2,048-byte
      * buffers, up to 16 datagrams a read), one stateless instance shared by all sockets instead of one each
      * (issue 14: 96 bytes a call).
      */
@@ -57,7 +58,7 @@ final class RelayTransport {
                 .option(ChannelOption.RECVBUF_ALLOCATOR, RECEIVE_BUFFERS);
     }
 
-    /** Group, transport and options of every relay socket; clone it per socket. */
+    /** Group, transport and options of every relay channel (NIO); clone it per socket. */
     Bootstrap bootstrap() {
         return bootstrap;
     }

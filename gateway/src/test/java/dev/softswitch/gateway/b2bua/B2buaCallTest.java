@@ -626,16 +626,7 @@ class B2buaCallTest {
         assertThat(relay.only().rtcpMux).isTrue(); // one socket for the client leg
         assertThat(body(carrierInvite)).doesNotContain("rtcp-mux").contains("a=rtcp:41003\r\n");
         // the carrier answers with mux of its own: the relay keeps RTCP on its own port toward it
-        transactions.onResponse(carrierResponse(carrierInvite, 200, """
-                v=0\r
-                o=carrier 1 1 IN IP4 127.0.0.1\r
-                s=-\r
-                c=IN IP4 127.0.0.1\r
-                t=0 0\r
-                m=audio 40000 RTP/AVP 0\r
-                a=rtpmap:0 PCMU/8000\r
-                a=rtcp-mux\r
-                """), CARRIER);
+        transactions.onResponse(carrierResponse(carrierInvite, 200, carrierMuxAnswer(40000)), CARRIER);
         String answer = body(sender.lastResponse());
         assertThat(answer).contains("m=audio 41000 ", "a=rtcp-mux\r\n");
         assertThat(answer.indexOf("rtcp-mux")).isEqualTo(answer.lastIndexOf("rtcp-mux"));
@@ -646,16 +637,7 @@ class B2buaCallTest {
         timers.runDue();
         assertThat(relay.inUse()).isEqualTo(2);
         SIPRequest second = sender.requests("INVITE").get(1);
-        transactions.onResponse(carrierResponse(second, 200, """
-                v=0\r
-                o=carrier 1 1 IN IP4 127.0.0.1\r
-                s=-\r
-                c=IN IP4 127.0.0.1\r
-                t=0 0\r
-                m=audio 40002 RTP/AVP 0\r
-                a=rtpmap:0 PCMU/8000\r
-                a=rtcp-mux\r
-                """), CARRIER);
+        transactions.onResponse(carrierResponse(second, 200, carrierMuxAnswer(40002)), CARRIER);
         assertThat(body(sender.lastResponse())).contains("m=audio 41004 ").doesNotContain("rtcp-mux");
     }
 
@@ -684,6 +666,20 @@ class B2buaCallTest {
         transactions.onResponse(carrierResponse(relayedAgain, 200, CARRIER_SDP), CARRIER);
         assertThat(sender.lastResponse().getStatusCode()).isEqualTo(200);
         assertThat(body(sender.lastResponse())).contains("a=rtcp-mux\r\n");
+    }
+
+    /** A carrier's answer that itself asks for rtcp-mux, audio on {@code port}. */
+    private static String carrierMuxAnswer(int port) {
+        return """
+                v=0\r
+                o=carrier 1 1 IN IP4 127.0.0.1\r
+                s=-\r
+                c=IN IP4 127.0.0.1\r
+                t=0 0\r
+                m=audio %d RTP/AVP 0\r
+                a=rtpmap:0 PCMU/8000\r
+                a=rtcp-mux\r
+                """.formatted(port);
     }
 
     private static final String MUX_OFFER = """
