@@ -7,15 +7,17 @@ package dev.softswitch.gateway.sdp;
  */
 public final class ParsedSdp {
 
-    private final SdpRewriter.Parsed parsed;
+    private final SdpBody body;
+    private final int audioIndex;
     private final SdpRewriter.SdpOffer audio;
     private final boolean rtcpMux;
     private boolean consumed;
 
-    private ParsedSdp(SdpRewriter.Parsed parsed, SdpRewriter.SdpOffer audio) {
-        this.parsed = parsed;
-        this.audio = audio;
-        this.rtcpMux = RtcpMux.offeredAndDemultiplexable(parsed.media().get(parsed.audioIndex()), audio.audioFormats());
+    private ParsedSdp(SdpBody body, int audioIndex) throws SdpException {
+        this.body = body;
+        this.audioIndex = audioIndex;
+        this.audio = SdpRewriter.offerOf(body, audioIndex);
+        this.rtcpMux = RtcpMux.offeredAndDemultiplexable(body.media.get(audioIndex).lines, audio.audioFormats());
     }
 
     /**
@@ -24,8 +26,8 @@ public final class ParsedSdp {
      * @throws SdpException with a reason phrase if the body is not SDP or carries no usable audio
      */
     public static ParsedSdp parse(byte[] body) throws SdpException {
-        SdpRewriter.Parsed parsed = SdpRewriter.read(body);
-        return new ParsedSdp(parsed, SdpRewriter.offerOf(parsed));
+        SdpBody sdp = SdpBody.parse(body);
+        return new ParsedSdp(sdp, SdpRewriter.audioIndex(sdp));
     }
 
     /** The relayed audio stream: address, profile, formats, direction, SDES keys, clock rate. */
@@ -41,11 +43,16 @@ public final class ParsedSdp {
         return rtcpMux;
     }
 
-    SdpRewriter.Parsed consume() {
+    /** Which m= section of the body is the relayed audio stream. */
+    int audioIndex() {
+        return audioIndex;
+    }
+
+    SdpBody consume() {
         if (consumed) {
             throw new IllegalStateException("this SDP body was already rewritten");
         }
         consumed = true;
-        return parsed;
+        return body;
     }
 }

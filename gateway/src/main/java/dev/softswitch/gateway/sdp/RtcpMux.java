@@ -1,10 +1,7 @@
 package dev.softswitch.gateway.sdp;
 
-import gov.nist.javax.sdp.MediaDescriptionImpl;
-import gov.nist.javax.sdp.fields.AttributeField;
 import java.util.List;
 import java.util.Set;
-import java.util.Vector;
 
 /**
  * RTCP multiplexed on the RTP port (RFC 5761; a=rtcp-mux-only, RFC 8858): whether an offer asks for it and
@@ -19,12 +16,10 @@ final class RtcpMux {
     private RtcpMux() {
     }
 
-    /** Whether {@code audio} (a media section of an offer with the given formats) asks for mux the relay can give. */
-    static boolean offeredAndDemultiplexable(MediaDescriptionImpl audio, List<String> formats) {
-        Vector<?> attributes = audio.getAttributeFields();
-        boolean offered = attributes != null && attributes.stream()
-                .anyMatch(a -> ATTRIBUTES.contains(((AttributeField) a).getAttribute().getName()));
-        return offered && formats.stream().noneMatch(RtcpMux::collidesWithRtcp);
+    /** Whether an audio section of an offer (its lines under m=, its formats) asks for mux the relay can give. */
+    static boolean offeredAndDemultiplexable(List<String> audioLines, List<String> formats) {
+        return SdpBody.hasAttribute(audioLines, ATTRIBUTES::contains)
+                && formats.stream().noneMatch(RtcpMux::collidesWithRtcp);
     }
 
     private static boolean collidesWithRtcp(String format) {
