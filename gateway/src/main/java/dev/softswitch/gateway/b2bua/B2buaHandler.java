@@ -20,6 +20,8 @@ import dev.softswitch.gateway.transaction.TransactionUser;
 import dev.softswitch.gateway.transport.Endpoint;
 import dev.softswitch.gateway.transport.SipSender;
 import dev.softswitch.gateway.transport.TransportType;
+import gov.nist.javax.sip.header.Allow;
+import gov.nist.javax.sip.header.AllowList;
 import gov.nist.javax.sip.header.SIPHeader;
 import gov.nist.javax.sip.message.SIPMessage;
 import gov.nist.javax.sip.message.SIPRequest;
@@ -58,6 +60,8 @@ public final class B2buaHandler implements TransactionUser {
     private static final Logger log = LoggerFactory.getLogger(B2buaHandler.class);
     private static final List<String> ALLOWED = List.of("INVITE", "ACK", "CANCEL", "BYE", "OPTIONS", "INFO", "UPDATE",
             "REGISTER");
+    /** The Allow header of ALLOWED, built once (a copy goes into each message). */
+    private static final AllowList ALLOW = allowList();
     /** Extensions a client may require (RFC 3261 §8.2.2.3): session timers (RFC 4028). */
     private static final Set<String> SUPPORTED = Set.of(SessionTimers.OPTION_TAG);
     /** Bindings the registrar holds at most, over all accounts. */
@@ -349,13 +353,19 @@ public final class B2buaHandler implements TransactionUser {
 
     /** Adds the methods this gateway serves as Allow (RFC 3261 §20.5), one value each, to a response or request. */
     static void addAllow(SIPMessage message) {
+        message.addHeader((AllowList) ALLOW.clone());
+    }
+
+    private static AllowList allowList() {
+        AllowList list = new AllowList();
         try {
             for (String method : ALLOWED) {
-                message.addHeader(DialogLeg.HEADERS.createAllowHeader(method));
+                list.add((Allow) DialogLeg.HEADERS.createAllowHeader(method));
             }
         } catch (ParseException e) {
             throw new IllegalStateException(e);
         }
+        return list;
     }
 
     private static void respond(ServerTransaction tx, int code, String reason) {

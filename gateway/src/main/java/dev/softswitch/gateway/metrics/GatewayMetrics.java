@@ -57,6 +57,11 @@ public final class GatewayMetrics {
      * IANA registry lists, or OTHER: a sender inventing method names cannot grow the series.
      */
     public void requestReceived(String method) {
+        Counter known = requestsByMethod.get(method); // the common case: a known method as the RFC spells it
+        if (known != null) {
+            known.increment();
+            return;
+        }
         String upper = method.toUpperCase(Locale.ROOT);
         requestsByMethod.computeIfAbsent(KNOWN_METHODS.contains(upper) ? upper : "OTHER", m ->
                 Counter.builder("sip.requests.received").description("SIP requests received, by method")

@@ -80,7 +80,7 @@ final class InviteServerTransaction extends AbstractServerTransaction {
 
     /** Sends 100 Trying (RFC 3261 §17.2.1: the transaction answers at once rather than after 200 ms). */
     void start() {
-        respond(request().createResponse(SIPResponse.TRYING));
+        lastResponse = layer.trySendTrying(request(), source);
     }
 
     @Override

@@ -310,6 +310,17 @@ public final class TransactionLayer {
         }
     }
 
+    /** Sends 100 Trying to {@code request}, as {@link #trySendResponse} sends a response. */
+    EncodedResponse trySendTrying(SIPRequest request, Endpoint requestSource) {
+        try {
+            LOG.debug("sending 100 INVITE");
+            return sender.sendTrying(request, requestSource);
+        } catch (RuntimeException e) {
+            TU_FAILURES.warn("send:" + e.getClass().getName(), "sending 100 failed: {}", e.toString());
+            return null;
+        }
+    }
+
     /** Sends a response again from its bytes, as {@link #trySendResponse} sent it. */
     void tryResendResponse(EncodedResponse response, Endpoint requestSource) {
         try {

@@ -1,6 +1,9 @@
 package dev.softswitch.gateway.transport;
 
+import gov.nist.javax.sip.header.SIPHeader;
+import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.message.SIPResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
 /**
@@ -19,6 +22,29 @@ public record EncodedResponse(byte[] bytes, int statusCode, Endpoint viaDestinat
     public static EncodedResponse of(SIPResponse response, Endpoint viaDestination) {
         return new EncodedResponse(SipMessageEncoder.encode(response, TransportType.UDP), response.getStatusCode(),
                 viaDestination);
+    }
+
+    /**
+     * 100 Trying to {@code request}, encoded from the request's own Via, From, To, Call-ID, CSeq and Timestamp
+     * headers (RFC 3261 §8.2.6): the message {@code request.createResponse(100)} would encode, without first
+     * copying those headers into a response (the INVITE server transaction sends one for every INVITE).
+     */
+    public static EncodedResponse trying(SIPRequest request, Endpoint viaDestination) {
+        StringBuilder out = new StringBuilder(512).append("SIP/2.0 100 Trying\r\n");
+        append(out, request.getViaHeaders());
+        append(out, request.getFromHeader());
+        append(out, request.getToHeader());
+        append(out, request.getCallIdHeader());
+        append(out, request.getCSeqHeader());
+        append(out, request.getHeader("Timestamp"));
+        out.append("Content-Length: 0\r\n\r\n");
+        return new EncodedResponse(out.toString().getBytes(StandardCharsets.UTF_8), SIPResponse.TRYING, viaDestination);
+    }
+
+    private static void append(StringBuilder out, Object header) {
+        if (header != null) {
+            ((SIPHeader) header).encode(out);
+        }
     }
 
     /** The response parsed back, for senders that deal in messages rather than bytes (test fakes). */

@@ -50,6 +50,15 @@ public interface SipSender {
     }
 
     /**
+     * Sends 100 Trying to {@code request} as {@link #sendEncodedResponse} sends {@code request.createResponse(100)},
+     * and returns it encoded. The default builds that response; the transport encodes it from the request's headers
+     * ({@link EncodedResponse#trying}).
+     */
+    default EncodedResponse sendTrying(gov.nist.javax.sip.message.SIPRequest request, Endpoint requestSource) {
+        return sendEncodedResponse(request.createResponse(SIPResponse.TRYING), requestSource);
+    }
+
+    /**
      * Sends {@code response} again the way {@link #sendEncodedResponse} sent it: over a reliable transport on
      * {@code requestSource}'s connection while it is open, otherwise to the address its Via named. The
      * default parses it back and sends the message.

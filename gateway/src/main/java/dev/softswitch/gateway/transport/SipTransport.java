@@ -3,6 +3,7 @@ package dev.softswitch.gateway.transport;
 import dev.softswitch.gateway.log.RateLimitedLog;
 import gov.nist.javax.sip.header.Via;
 import gov.nist.javax.sip.message.SIPMessage;
+import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.message.SIPResponse;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
@@ -191,7 +192,14 @@ public final class SipTransport implements SipSender, AutoCloseable {
     @Override
     public EncodedResponse sendEncodedResponse(SIPResponse response, Endpoint requestSource) {
         Objects.requireNonNull(response, "response");
-        EncodedResponse encoded = EncodedResponse.of(response, viaDestination(response));
+        EncodedResponse encoded = EncodedResponse.of(response, viaDestination(response.getTopmostVia(), response));
+        resendResponse(encoded, requestSource);
+        return encoded;
+    }
+
+    @Override
+    public EncodedResponse sendTrying(SIPRequest request, Endpoint requestSource) {
+        EncodedResponse encoded = EncodedResponse.trying(request, viaDestination(request.getTopmostVia(), "100 Trying"));
         resendResponse(encoded, requestSource);
         return encoded;
     }
@@ -207,11 +215,13 @@ public final class SipTransport implements SipSender, AutoCloseable {
         }
     }
 
-    /** Where the response's top Via sends it (§18.2.2), or null (logged) when it names nowhere usable. */
-    private static Endpoint viaDestination(SIPResponse response) {
-        Via via = response.getTopmostVia();
+    /**
+     * Where a response's top Via sends it (§18.2.2), or null (logged) when it names nowhere usable; {@code what}
+     * names the response in the log.
+     */
+    private static Endpoint viaDestination(Via via, Object what) {
         if (via == null) {
-            LOG.warn("Cannot send a response without a Via: {}", response.getFirstLine());
+            LOG.warn("Cannot send a response without a Via: {}", firstLine(what));
             return null;
         }
         TransportType transport;
@@ -224,9 +234,13 @@ public final class SipTransport implements SipSender, AutoCloseable {
         try {
             return new Endpoint(ViaResponseAddress.resolve(via), transport);
         } catch (IllegalArgumentException e) {
-            LOG.debug("Cannot send {}: {}", response.getFirstLine(), e.getMessage());
+            LOG.debug("Cannot send {}: {}", firstLine(what), e.getMessage());
             return null;
         }
+    }
+
+    private static Object firstLine(Object what) {
+        return what instanceof SIPResponse response ? response.getFirstLine() : what;
     }
 
     private void sendBytes(byte[] bytes, Endpoint destination, Object what) {

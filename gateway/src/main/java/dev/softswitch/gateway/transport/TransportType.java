@@ -26,6 +26,11 @@ public enum TransportType {
 
     /** Parses {@code udp}, {@code TCP}, … ignoring case. */
     public static TransportType parse(String s) {
-        return valueOf(s.trim().toUpperCase(Locale.ROOT));
+        switch (s) { // as written in nearly every Via
+            case "UDP": return UDP;
+            case "TCP": return TCP;
+            case "TLS": return TLS;
+            default: return valueOf(s.trim().toUpperCase(Locale.ROOT));
+        }
     }
 }
