@@ -16,7 +16,8 @@ import java.util.Set;
 
 /**
  * The INVITE server transaction of RFC 3261 §17.2.1 (figure 7) with the Accepted state of RFC
- * 6026 §7.1. It answers 100 Trying at once; retransmitted INVITEs get the last response again
+ * 6026 §7.1. It answers 100 Trying as soon as the TU has taken the INVITE without answering it (an INVITE
+ * answered at once, e.g. a 407 challenge, gets no 100); retransmitted INVITEs get the last response again
  * (absorbed in Accepted and Confirmed); an ACK in Accepted goes to the TU.
  *
  * <pre>
@@ -78,9 +79,16 @@ final class InviteServerTransaction extends AbstractServerTransaction {
         super(layer, TRANSITIONS, PROCEEDING, key, request, source);
     }
 
-    /** Sends 100 Trying (RFC 3261 §17.2.1: the transaction answers at once rather than after 200 ms). */
-    void start() {
-        lastResponse = layer.trySendTrying(request(), source);
+    /**
+     * Sends 100 Trying unless the TU has answered already (RFC 3261 §17.2.1: 100 Trying is owed unless the TU
+     * answers within 200 ms; the layer calls this once the TU has taken the INVITE, in the same task, so a call
+     * that goes on to charging and routing gets it at once, and one refused or challenged there and then does
+     * not get a 100 before its final response).
+     */
+    void tryingUnlessAnswered() {
+        if (state() == PROCEEDING && lastResponse == null) {
+            lastResponse = layer.trySendTrying(request(), source);
+        }
     }
 
     @Override

@@ -190,8 +190,8 @@ public final class TransactionLayer {
         if (SIPRequest.INVITE.equals(method)) {
             InviteServerTransaction tx = new InviteServerTransaction(this, key, request, source);
             servers.put(key, tx);
-            tx.start();
             deliver(tx);
+            tx.tryingUnlessAnswered();
         } else if (SIPRequest.CANCEL.equals(method)) {
             NonInviteServerTransaction tx = new NonInviteServerTransaction(this, key, request, source);
             AbstractTransaction cancelled = servers.get(key.withMethod(SIPRequest.INVITE));

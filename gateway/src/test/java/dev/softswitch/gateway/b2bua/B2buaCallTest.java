@@ -133,7 +133,7 @@ class B2buaCallTest {
     @Test
     void anInviteWithoutCredentialsIsChallengedSha256FirstAndNothingElseIsSaid() {
         transactions.onRequest(unauthenticatedInvite("carol", "12", "a1").build(), CLIENT);
-        assertThat(sender.statuses()).containsExactly(100, 407);
+        assertThat(sender.statuses()).containsExactly(407);
         SIPResponse challenge = sender.lastResponse();
         List<String> offers = headerValues(challenge, "Proxy-Authenticate");
         assertThat(offers).hasSize(2);
@@ -156,7 +156,7 @@ class B2buaCallTest {
         transactions.onRequest(unauthenticatedInvite("mallory", "+447400123456", "w2").header("Proxy-Authorization",
                 DigestTestClient.authorization(challenge, "alice", "guess", "INVITE", uri, 1, "x")).build(), CLIENT);
         String wrongPassword = masked(sender.lastResponse());
-        assertThat(sender.statuses()).containsExactly(100, 403, 100, 403);
+        assertThat(sender.statuses()).containsExactly(403, 403);
         assertThat(wrongPassword).isEqualTo(unknown).startsWith("SIP/2.0 403 Forbidden\r\n");
         assertThat(sender.requests("INVITE")).isEmpty();
     }
@@ -165,7 +165,7 @@ class B2buaCallTest {
     void anAppOlderThanItsPlatformsMinimumIsToldToUpdateBeforeAnythingElse() {
         transactions.onRequest(inviteFrom("alice", "+447400123456", "v1")
                 .header("User-Agent", "SoftphoneApp/3.2.0 (Pixel 7; Android 14)").build(), CLIENT);
-        assertThat(sender.statuses()).containsExactly(100, 403);
+        assertThat(sender.statuses()).containsExactly(403);
         assertThat(sender.lastResponse().getReasonPhrase())
                 .isEqualTo("Update Required: install SoftphoneApp 4.0.0 or later on Android");
         assertThat(sender.requests("INVITE")).isEmpty();
@@ -235,7 +235,7 @@ class B2buaCallTest {
                     DigestTestClient.authorization(authenticator.challenge(false).get(0), "alice", "guess" + i, "INVITE",
                             uri, 1, "g")).build(), guesser);
         }
-        assertThat(sender.statuses()).containsExactly(100, 403, 100, 403, 100, 403, 100, 403, 100, 403, 100, 403);
+        assertThat(sender.statuses()).containsExactly(403, 403, 403, 403, 403, 403);
         String wrongPassword = masked(sender.lastResponse());
         // The sixth failure in a minute banned alice: now even her password gets the same 403, unchecked.
         admit(inviteFrom("alice", "+447400123456", "a1").build(), CLIENT);
@@ -264,9 +264,9 @@ class B2buaCallTest {
                     DigestTestClient.authorization(challenge, "alice", "guess" + i, "INVITE",
                             "sip:+447400123456@127.0.0.1:5060", i, "k")).build(), guesser);
         }
-        assertThat(sender.statuses()).hasSize(62).containsOnly(100, 403);
+        assertThat(sender.statuses()).hasSize(31).containsOnly(403);
         admit(unauthenticatedInvite("alice", "+447400123456", "k32").build(), guesser);
-        assertThat(sender.statuses()).hasSize(62);
+        assertThat(sender.statuses()).hasSize(31);
         assertThat(registry.get("sip.bans").tag("scope", "source").counter().count()).isEqualTo(1);
     }
 
@@ -301,7 +301,7 @@ class B2buaCallTest {
         sent = sender.sent.size();
         admit(unauthenticatedInvite("bob", "+447400123456", "n2").build(), CLIENT);
         assertThat(sender.sent.subList(sent, sender.sent.size())).extracting(RecordingSipSender.Sent::status)
-                .containsExactly(100, 407);
+                .containsExactly(407);
         assertThat(registry.get("sip.throttled").tag("reason", "source_banned").counter().count()).isEqualTo(2);
         assertThat(registry.get("sip.bans").tag("scope", "source").counter().count()).isEqualTo(1);
     }
@@ -555,7 +555,7 @@ class B2buaCallTest {
         TransactionLayer layer = new TransactionLayer(sender, timers, TimerSettings.rfc3261(), noRoutes);
         noRoutes.bind(layer);
         layer.onRequest(clientInvite("dave", "+442071838750", "c4"), CLIENT);
-        assertThat(sender.statuses()).containsExactly(100, 404);
+        assertThat(sender.statuses()).containsExactly(404);
         assertThat(sender.lastResponse().getReasonPhrase()).isEqualTo("No Route To United Kingdom");
         assertThat(accounts.available("dave")).isEqualTo(usd("1.00"));
     }
@@ -721,7 +721,7 @@ class B2buaCallTest {
     void whileTheCoreLagsNewCallsGet503WithRetryAfterInsteadOfAChallengeAndNothingIsReserved() throws Exception {
         standingQueue();
         transactions.onRequest(unauthenticatedInvite("alice", "+447400123456", "c10").build(), CLIENT);
-        assertThat(sender.statuses()).containsExactly(100, 503);
+        assertThat(sender.statuses()).containsExactly(503);
         assertThat(sender.lastResponse().getReasonPhrase()).isEqualTo("Overloaded");
         assertThat(sender.lastResponse().getHeader("Retry-After").toString()).contains("Retry-After: 5");
         assertThat(sender.lastResponse().getHeader("Proxy-Authenticate")).isNull(); // no challenge issued
@@ -781,7 +781,7 @@ class B2buaCallTest {
         transactions.onRequest(inviteFrom("carol", "+447400123456", "c12").sdp(noAudio).build(), CLIENT);
 
         // carol has no credit: had charging run first she would get 402, not the SDP's answer.
-        assertThat(sender.statuses()).containsExactly(100, 488);
+        assertThat(sender.statuses()).containsExactly(488);
         assertThat(sender.lastResponse().getReasonPhrase()).isEqualTo("Not Acceptable Here: SDP has no audio stream");
         assertThat(sender.requests("INVITE")).isEmpty();
     }
@@ -789,7 +789,7 @@ class B2buaCallTest {
     @Test
     void anInviteRequiringAnExtensionGets420NamingIt() throws Exception {
         transactions.onRequest(inviteFrom("alice", "+447400123456", "c13").header("Require", "100rel").build(), CLIENT);
-        assertThat(sender.statuses()).containsExactly(100, 420);
+        assertThat(sender.statuses()).containsExactly(420);
         assertThat(sender.lastResponse().encode()).contains("Unsupported: 100rel");
         assertThat(sender.requests("INVITE")).isEmpty();
         assertThat(accounts.available("alice")).isEqualTo(usd("10.00"));
@@ -972,7 +972,7 @@ class B2buaCallTest {
     void anInviteFromATrunksAddressIsRefusedUnlessTheTrunkTakesInboundCalls() throws Exception {
         transactions.onRequest(clientInvite("alice", "+447400123456", "c24"), CARRIER);
         timers.runDue();
-        assertThat(sender.statuses()).containsExactly(100, 403);
+        assertThat(sender.statuses()).containsExactly(403);
         assertThat(sender.lastResponse().getReasonPhrase()).isEqualTo("Inbound Calls Not Accepted From Trunks");
         assertThat(sender.requests("INVITE")).isEmpty();
         assertThat(accounts.available("alice")).isEqualTo(usd("10.00"));
@@ -1009,7 +1009,7 @@ class B2buaCallTest {
         transactions.onRequest(baresipSrtpInvite(), CLIENT);
 
         // RFC 4568 §8.1: the keys travelled in clear text; the call is refused, nothing is charged or sent on.
-        assertThat(sender.statuses()).containsExactly(100, 488);
+        assertThat(sender.statuses()).containsExactly(488);
         assertThat(sender.lastResponse().getReasonPhrase()).isEqualTo("Not Acceptable Here: SDES keys need TLS");
         assertThat(sender.requests("INVITE")).isEmpty();
         assertThat(relay.inUse()).isZero();
@@ -1104,7 +1104,7 @@ class B2buaCallTest {
                 + "m=audio 99999 RTP/AVP 0\r\n";
         transactions.onRequest(inviteFrom("alice", "+447400123456", "c16").sdp(badPort).build(), CLIENT);
         timers.runDue();
-        assertThat(sender.statuses()).containsExactly(100, 488);
+        assertThat(sender.statuses()).containsExactly(488);
         assertThat(sender.lastResponse().getReasonPhrase()).contains("out of range");
         assertThat(b2bua.activeCalls()).isZero();
     }

@@ -37,6 +37,19 @@ class InviteServerTransactionTest {
     }
 
     @Test
+    void anInviteTheTuAnswersThereAndThenGetsNo100TryingBeforeItsAnswer() {
+        tu.onRequest = tx -> tx.respond(tx.request().createResponse(407));
+        ServerTransaction tx = receive(TransportType.UDP);
+
+        assertThat(sender.statuses()).containsExactly(407);
+        assertThat(tx.state()).isEqualTo(TransactionState.COMPLETED);
+
+        tu.onRequest = t -> t.respond(t.request().createResponse(180));
+        layer.onRequest(proxiedRequest("INVITE", "z9hG4bK-other", TransportType.UDP).build(), peer(TransportType.UDP));
+        assertThat(sender.statuses()).containsExactly(407, 180); // a provisional of its own is the 100's stead
+    }
+
+    @Test
     void newInviteIsAnswered100TryingAtOnceThenPassedToTheTu() {
         ServerTransaction tx = receive(TransportType.UDP);
 
@@ -219,7 +232,7 @@ class InviteServerTransactionTest {
         };
         ServerTransaction tx = receive(TransportType.TCP);
 
-        assertThat(sender.statuses()).containsExactly(100, 500);
+        assertThat(sender.statuses()).containsExactly(500); // answered at once: no 100 Trying before it
         assertThat(sender.lastResponse().getTo().getTag()).isNotNull();
         assertThat(tx.state()).isEqualTo(TransactionState.COMPLETED);
     }
