@@ -256,10 +256,8 @@ public final class SipTransport implements SipSender, AutoCloseable {
         if (udp == null) {
             throw new IllegalStateException("no UDP listen point is bound");
         }
-        if (!DirectDatagrams.trySend(udp, bytes, destination)) {
-            udp.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(bytes), destination))
-                    .addListener(failureLogger(destination));
-        }
+        udp.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(bytes), destination))
+                .addListener(failureLogger(destination));
     }
 
     /** {@code what} names the message in a failure's log line (its first line, or a response's status). */
