@@ -56,12 +56,10 @@ final class SdpBody {
     final List<Media> media = new ArrayList<>();
     /** Index in {@link #session} of the o= line, and its sess-id and sess-version as written (any length). */
     int originIndex = -1;
-    final String originId;
-    final String originVersion;
+    String originId;
+    String originVersion;
 
-    private SdpBody(String originId, String originVersion) {
-        this.originId = originId;
-        this.originVersion = originVersion;
+    private SdpBody() {
     }
 
     /**
@@ -76,8 +74,9 @@ final class SdpBody {
             throw new SdpException("SDP body is empty");
         }
         List<String> lines = lines(text);
-        Matcher origin = null;
-        boolean inMedia = false;
+        SdpBody sdp = new SdpBody();
+        Media current = null;
+        String badPort = null;
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i);
             int number = i + 1;
@@ -93,15 +92,24 @@ final class SdpBody {
             }
             switch (type) {
                 case 'o' -> {
-                    if (origin != null || inMedia) {
+                    if (sdp.originIndex >= 0 || current != null) {
                         throw new SdpException("SDP origin line " + number + " is out of place");
                     }
-                    origin = require(ORIGIN, line, "SDP origin line malformed");
+                    Matcher origin = require(ORIGIN, line, "SDP origin line malformed");
+                    sdp.originId = origin.group(1);
+                    sdp.originVersion = origin.group(2);
+                    sdp.originIndex = sdp.session.size();
                 }
                 case 'c' -> require(CONNECTION, line, "SDP connection line malformed");
                 case 'm' -> {
-                    require(MEDIA, line, "SDP media line malformed");
-                    inMedia = true;
+                    Matcher m = require(MEDIA, line, "SDP media line malformed");
+                    int port = Integer.parseInt(m.group(2));
+                    if (port > 65535 && badPort == null) {
+                        badPort = m.group(2); // reported once every line has passed the grammar
+                    }
+                    current = new Media(m.group(1), port, m.group(3), m.group(4), m.group(5));
+                    sdp.media.add(current);
+                    continue;
                 }
                 case 'b' -> require(BANDWIDTH, line, "SDP bandwidth line malformed");
                 case 'a' -> {
@@ -109,36 +117,18 @@ final class SdpBody {
                         throw new SdpException("SDP attribute line malformed");
                     }
                 }
+                case 'e', 'p' -> {
+                    continue;
+                }
                 default -> { }
             }
+            (current == null ? sdp.session : current.lines).add(line);
         }
-        if (origin == null) {
+        if (sdp.originIndex < 0) {
             throw new SdpException("SDP origin line missing");
         }
-        SdpBody sdp = new SdpBody(origin.group(1), origin.group(2));
-        Media current = null;
-        for (String line : lines) {
-            char type = line.charAt(0);
-            if (type == 'e' || type == 'p') {
-                continue;
-            }
-            if (type == 'm') {
-                Matcher m = MEDIA.matcher(line);
-                if (!m.matches()) {
-                    throw new IllegalStateException("checked above: " + line);
-                }
-                int port = Integer.parseInt(m.group(2));
-                if (port > 65535) {
-                    throw new SdpException("SDP media port " + port + " is out of range (0..65535)");
-                }
-                current = new Media(m.group(1), port, m.group(3), m.group(4), m.group(5));
-                sdp.media.add(current);
-            } else {
-                if (type == 'o') {
-                    sdp.originIndex = sdp.session.size();
-                }
-                (current == null ? sdp.session : current.lines).add(line);
-            }
+        if (badPort != null) {
+            throw new SdpException("SDP media port " + badPort + " is out of range (0..65535)");
         }
         return sdp;
     }

@@ -205,18 +205,15 @@ public final class SdpRewriter {
         sdp.session.set(sdp.originIndex, "o=- " + sdp.originId + " "
                 + new BigInteger(sdp.originVersion).add(BigInteger.ONE) + " IN " + addressType + " " + relayHost);
         pointAt(sdp.session, connection);
-        // a=rtcp and a=rtcp-mux belong to a stream (RFC 3605, RFC 5761): at session level they name nothing the
-        // relay answers for
-        SdpBody.removeAttributes(sdp.session,
-                name -> isRevealing(name) || "rtcp".equals(name) || RtcpMux.ATTRIBUTES.contains(name));
+        SdpBody.removeAttributes(sdp.session, name -> dropped(name, false));
         for (int i = 0; i < sdp.media.size(); i++) {
             Media media = sdp.media.get(i);
             boolean relayed = i == audioIndex;
             media.port = relayed ? relayRtp.getPort() : 0;
             pointAt(media.lines, connection);
-            SdpBody.removeAttributes(media.lines, SdpRewriter::isRevealing);
-            rewriteRtcp(media.lines, relayed, relayRtp.getPort() + (rtcpMux ? 0 : 1), addressType, relayHost);
+            SdpBody.removeAttributes(media.lines, name -> dropped(name, relayed));
             if (relayed) {
+                pointRtcpAt(media.lines, relayRtp.getPort() + (rtcpMux ? 0 : 1), addressType, relayHost);
                 if (rtcpMux) {
                     media.lines.add("a=" + RtcpMux.ATTRIBUTE);
                 }
@@ -284,28 +281,25 @@ public final class SdpRewriter {
     }
 
     /**
-     * Attributes that would let media bypass the relay (ICE candidates, MED-1) or that tell the other side about
-     * the peer's software and identity (a=tool, a=ssrc cname: SIG-3).
+     * Whether an attribute goes from the body (of the relayed stream when {@code relayed}, of the session or another
+     * stream otherwise): ICE candidates would let media bypass the relay (MED-1); a=tool and a=ssrc cname tell the
+     * other side about the peer's software and identity (SIG-3). a=rtcp-mux and a=rtcp-mux-only (RFC 5761, RFC 8858)
+     * go everywhere: whether a leg muxes is the relay's business with that leg, never passed from one side to the
+     * other (a carrier accepting a client's mux would send RTCP to the relay's RTP port, counted as RTP);
+     * {@link #rewrite(ParsedSdp, InetSocketAddress, boolean)} adds the relay's own a=rtcp-mux where the relay muxes.
+     * a=rtcp (RFC 3605) stays only on the relayed stream, pointed at the relay; at session level and on streams the
+     * relay does not carry it names nothing the relay answers for.
      */
-    private static boolean isRevealing(String name) {
-        return ICE_ATTRIBUTES.contains(name) || IDENTIFYING_ATTRIBUTES.contains(name);
+    private static boolean dropped(String name, boolean relayed) {
+        return ICE_ATTRIBUTES.contains(name) || IDENTIFYING_ATTRIBUTES.contains(name)
+                || RtcpMux.ATTRIBUTES.contains(name) || (!relayed && "rtcp".equals(name));
     }
 
     /**
-     * RFC 3605: a=rtcp on the relayed stream names the relay's RTCP port; elsewhere it goes. a=rtcp-mux and
-     * a=rtcp-mux-only (RFC 5761, RFC 8858) go everywhere: whether a leg muxes is the relay's business with that
-     * leg, never passed from one side to the other (a carrier accepting a client's mux would send RTCP to the
-     * relay's RTP port, counted as RTP); {@link #rewrite(ParsedSdp, InetSocketAddress, boolean)} adds the
-     * relay's own a=rtcp-mux where the relay muxes. Without it in an answer the offerer sends RTCP to the RTCP
-     * port (RFC 5761 §5.1.1).
+     * The relayed stream's a=rtcp names the relay's RTCP port (RFC 3605), with the relay's address if it named one.
+     * Without a=rtcp-mux in an answer the offerer sends RTCP to the RTCP port (RFC 5761 §5.1.1).
      */
-    private static void rewriteRtcp(List<String> lines, boolean relayed, int rtcpPort, String addressType,
-                                    String host) {
-        SdpBody.removeAttributes(lines, RtcpMux.ATTRIBUTES::contains);
-        if (!relayed) {
-            SdpBody.removeAttributes(lines, "rtcp"::equals);
-            return;
-        }
+    private static void pointRtcpAt(List<String> lines, int rtcpPort, String addressType, String host) {
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i);
             if ("rtcp".equals(SdpBody.attributeName(line))) {
