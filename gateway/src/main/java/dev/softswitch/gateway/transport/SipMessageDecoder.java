@@ -1,13 +1,13 @@
 package dev.softswitch.gateway.transport;
 
 import dev.softswitch.gateway.log.RateLimitedLog;
+import dev.softswitch.gateway.sip.FastMsgParser;
 import gov.nist.javax.sip.header.RequestLine;
 import gov.nist.javax.sip.header.StatusLine;
 import gov.nist.javax.sip.message.SIPMessage;
 import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.message.SIPResponse;
 import gov.nist.javax.sip.parser.ParseExceptionListener;
-import gov.nist.javax.sip.parser.StringMsgParser;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.MessageToMessageDecoder;
 import java.io.ByteArrayOutputStream;
@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * Parses a {@link SipFrame} into a JAIN-SIP message, never throwing: a malformed start line, a
  * malformed essential header or a missing mandatory one (RFC 3261 §8.1.1) marks the result failed
  * with a reason that names the problem. Malformed non-essential headers are dropped (§7.3.1 lets a
- * receiver ignore what it does not need). One parser per channel: {@link StringMsgParser} keeps state.
+ * receiver ignore what it does not need). One parser per channel: JAIN-SIP's parser keeps state. The common header shapes are read by
+ * {@link FastMsgParser} into the same objects.
  */
 public final class SipMessageDecoder extends MessageToMessageDecoder<SipFrame> {
 
@@ -45,7 +46,7 @@ public final class SipMessageDecoder extends MessageToMessageDecoder<SipFrame> {
     }
 
     private final TransportType transport;
-    private final StringMsgParser parser = new StringMsgParser();
+    private final FastMsgParser parser = new FastMsgParser();
 
     public SipMessageDecoder(TransportType transport) {
         super(SipFrame.class);

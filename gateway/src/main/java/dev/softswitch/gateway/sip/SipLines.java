@@ -1,0 +1,453 @@
+package dev.softswitch.gateway.sip;
+
+import gov.nist.core.Host;
+import gov.nist.core.HostPort;
+import gov.nist.core.NameValue;
+import gov.nist.javax.sip.address.AddressImpl;
+import gov.nist.javax.sip.address.SipUri;
+import gov.nist.javax.sip.header.AddressParametersHeader;
+import gov.nist.javax.sip.header.CSeq;
+import gov.nist.javax.sip.header.CallID;
+import gov.nist.javax.sip.header.Contact;
+import gov.nist.javax.sip.header.ContactList;
+import gov.nist.javax.sip.header.ContentLength;
+import gov.nist.javax.sip.header.ContentType;
+import gov.nist.javax.sip.header.From;
+import gov.nist.javax.sip.header.MaxForwards;
+import gov.nist.javax.sip.header.Protocol;
+import gov.nist.javax.sip.header.RequestLine;
+import gov.nist.javax.sip.header.SIPHeader;
+import gov.nist.javax.sip.header.StatusLine;
+import gov.nist.javax.sip.header.To;
+import gov.nist.javax.sip.header.Via;
+import gov.nist.javax.sip.header.ViaList;
+import gov.nist.javax.sip.message.SIPMessage;
+import gov.nist.javax.sip.message.SIPRequest;
+import gov.nist.javax.sip.message.SIPResponse;
+import java.text.ParseException;
+import java.util.Set;
+import javax.sip.InvalidArgumentException;
+
+/**
+ * Reads the shapes a call's messages nearly always have, the start line and the Via, From, To,
+ * Call-ID, CSeq, Contact, Max-Forwards, Content-Type and Content-Length headers, straight into the
+ * JAIN-SIP objects its own parsers build, through the same setters, without its lexer (which looks
+ * up character tables and constructs parsers by reflection for every header, most of the transport
+ * thread's time). The grammar taken here is deliberately narrow: plain tokens, no escapes, no quoted
+ * parameter values, no blanks inside a value but before a name-addr's {@code <}, one value a line.
+ * For anything else the answer is null and the line goes to JAIN-SIP, which then parses, accepts or
+ * reports it exactly as before; so the fast path can decline but never decide differently.
+ */
+public final class SipLines {
+
+    private static final String SIP_VERSION = "SIP/2.0";
+
+    /**
+     * The methods taken here; JAIN-SIP's lexer reads some other words as keywords (a one-letter
+     * method is a compact header name to it) and refuses them, so they go to it to do so.
+     */
+    private static final Set<String> METHODS = Set.of("INVITE", "ACK", "BYE", "CANCEL", "OPTIONS", "REGISTER",
+            "PRACK", "UPDATE", "INFO", "REFER", "NOTIFY", "SUBSCRIBE", "MESSAGE", "PUBLISH");
+
+    private final String s;
+    private int i;
+
+    private SipLines(String s, int start) {
+        this.s = s;
+        this.i = start;
+    }
+
+    /** The request or response a start line opens, or null when JAIN-SIP must read the line. */
+    public static SIPMessage firstLine(String line) {
+        try {
+            return line.startsWith(SIP_VERSION + " ") ? statusLine(line) : requestLine(line);
+        } catch (ParseException | IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /** The header one unfolded header line holds, or null when JAIN-SIP must read the line. */
+    public static SIPHeader header(String line) {
+        int colon = line.indexOf(':');
+        if (colon <= 0) {
+            return null;
+        }
+        int nameEnd = colon;
+        while (nameEnd > 0 && isBlank(line.charAt(nameEnd - 1))) {
+            nameEnd--;
+        }
+        int valueStart = colon + 1;
+        while (valueStart < line.length() && isBlank(line.charAt(valueStart))) {
+            valueStart++;
+        }
+        SipLines p = new SipLines(line, valueStart);
+        try {
+            return p.named(line.substring(0, nameEnd));
+        } catch (ParseException | InvalidArgumentException | IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private SIPHeader named(String name) throws ParseException, InvalidArgumentException {
+        if (i >= s.length()) {
+            return null;
+        }
+        if (is(name, "Via", "v")) {
+            return via();
+        } else if (is(name, "From", "f")) {
+            return addressHeader(new From());
+        } else if (is(name, "To", "t")) {
+            return addressHeader(new To());
+        } else if (is(name, "Call-ID", "i")) {
+            CallID callId = new CallID();
+            callId.setCallId(s.substring(i).trim());
+            return callId;
+        } else if (name.equalsIgnoreCase("CSeq")) {
+            return cseq();
+        } else if (is(name, "Contact", "m")) {
+            return contact();
+        } else if (name.equalsIgnoreCase("Max-Forwards")) {
+            int n = number(3);
+            if (n < 0 || !atEnd()) {
+                return null;
+            }
+            MaxForwards maxForwards = new MaxForwards();
+            maxForwards.setMaxForwards(n);
+            return maxForwards;
+        } else if (is(name, "Content-Length", "l")) {
+            int n = number(9);
+            if (n < 0 || !atEnd()) {
+                return null;
+            }
+            ContentLength length = new ContentLength();
+            length.setContentLength(n);
+            return length;
+        } else if (is(name, "Content-Type", "c")) {
+            return contentType();
+        }
+        return null;
+    }
+
+    private static boolean is(String name, String full, String compact) {
+        return name.equalsIgnoreCase(full) || name.equalsIgnoreCase(compact);
+    }
+
+    private static SIPResponse statusLine(String line) throws ParseException {
+        SipLines p = new SipLines(line, SIP_VERSION.length() + 1);
+        int code = p.number(3);
+        if (code < 0 || p.i - SIP_VERSION.length() - 1 != 3 || !p.eat(' ')) {
+            return null;
+        }
+        String reason = line.substring(p.i).trim();
+        if (reason.isEmpty()) {
+            return null;
+        }
+        StatusLine status = new StatusLine();
+        status.setSipVersion(SIP_VERSION);
+        status.setStatusCode(code);
+        status.setReasonPhrase(reason);
+        SIPResponse response = new SIPResponse();
+        response.setStatusLine(status);
+        return response;
+    }
+
+    private static SIPRequest requestLine(String line) throws ParseException {
+        int space = line.indexOf(' ');
+        String method = space < 0 ? null : line.substring(0, space);
+        if (method == null || !METHODS.contains(method) || !line.endsWith(" " + SIP_VERSION)) {
+            return null;
+        }
+        SipLines p = new SipLines(line, space + 1);
+        SipLines uriPart = new SipLines(line.substring(0, line.length() - SIP_VERSION.length() - 1), p.i);
+        SipUri uri = uriPart.sipUri(true);
+        if (uri == null || !uriPart.atEnd()) {
+            return null;
+        }
+        RequestLine requestLine = new RequestLine();
+        requestLine.setMethod(method);
+        requestLine.setUri(uri);
+        requestLine.setSipVersion(SIP_VERSION);
+        SIPRequest request = new SIPRequest();
+        request.setRequestLine(requestLine);
+        return request;
+    }
+
+    private ViaList via() throws ParseException {
+        String name = token();
+        String version = name != null && eat('/') ? token() : null;
+        String transport = version != null && eat('/') ? token() : null;
+        if (transport == null || !eat(' ')) {
+            return null;
+        }
+        Protocol protocol = new Protocol();
+        protocol.setProtocolName(name);
+        protocol.setProtocolVersion(version);
+        protocol.setTransport(transport);
+        HostPort sentBy = hostPort();
+        if (sentBy == null) {
+            return null;
+        }
+        Via via = new Via();
+        via.setSentProtocol(protocol);
+        via.setSentBy(sentBy);
+        while (eat(';')) {
+            String param = token();
+            if (param == null) {
+                return null;
+            }
+            String value = null;
+            if (eat('=')) {
+                value = token();
+                if (value == null) {
+                    return null;
+                }
+            } else if (param.equalsIgnoreCase(Via.BRANCH)) {
+                return null; // JAIN-SIP refuses it; let it say so
+            }
+            via.setParameter(new NameValue(param.toLowerCase(), value));
+        }
+        if (!atEnd()) {
+            return null;
+        }
+        ViaList list = new ViaList();
+        list.add(via);
+        return list;
+    }
+
+    private CSeq cseq() throws ParseException, InvalidArgumentException {
+        int number = number(9);
+        int spaces = i;
+        while (i < s.length() && isBlank(s.charAt(i))) {
+            i++;
+        }
+        if (number < 0 || i == spaces) {
+            return null;
+        }
+        String method = s.substring(i);
+        if (!METHODS.contains(method)) {
+            return null;
+        }
+        CSeq cseq = new CSeq();
+        cseq.setSeqNumber(number);
+        cseq.setMethod(SIPRequest.getCannonicalName(method).intern());
+        return cseq;
+    }
+
+    private ContentType contentType() throws ParseException {
+        String type = token();
+        String subtype = type != null && eat('/') ? token() : null;
+        if (subtype == null || !atEnd()) {
+            return null;
+        }
+        ContentType contentType = new ContentType();
+        contentType.setContentType(type);
+        contentType.setContentSubType(subtype);
+        return contentType;
+    }
+
+    private ContactList contact() throws ParseException {
+        if (s.charAt(i) == '*') {
+            return null; // a wildcard, or JAIN-SIP's reading of one
+        }
+        Contact contact = addressHeader(new Contact());
+        if (contact == null) {
+            return null;
+        }
+        ContactList list = new ContactList();
+        list.add(contact);
+        return list;
+    }
+
+    /** A name-addr or addr-spec and the header's parameters, to the end of the line. */
+    private <H extends AddressParametersHeader> H addressHeader(H header) throws ParseException {
+        AddressImpl address = new AddressImpl();
+        if (s.startsWith("sip:", i) || s.startsWith("sips:", i)) {
+            address.setAddressType(AddressImpl.ADDRESS_SPEC);
+            SipUri uri = sipUri(false);
+            if (uri == null) {
+                return null;
+            }
+            address.setURI(uri);
+        } else {
+            address.setAddressType(AddressImpl.NAME_ADDR);
+            if (s.charAt(i) != '<') {
+                String display = displayName();
+                if (display == null) {
+                    return null;
+                }
+                address.setDisplayName(display);
+            }
+            if (!eat('<')) {
+                return null;
+            }
+            SipUri uri = sipUri(true);
+            if (uri == null || !eat('>')) {
+                return null;
+            }
+            address.setURI(uri);
+        }
+        header.setAddress(address);
+        while (eat(';')) {
+            String name = token();
+            if (name == null) {
+                return null;
+            }
+            NameValue param;
+            if (eat('=')) {
+                String value = token();
+                if (value == null) {
+                    return null;
+                }
+                param = new NameValue(name, value);
+            } else {
+                param = new NameValue(name, "", true);
+            }
+            header.setParameter(param);
+        }
+        return atEnd() ? header : null;
+    }
+
+    /** Tokens and single blanks up to the {@code <}, quoted or not; null for escapes or anything else. */
+    private String displayName() {
+        boolean quoted = eat('"');
+        int start = i;
+        while (i < s.length() && (isTokenChar(s.charAt(i)) || s.charAt(i) == ' ')) {
+            i++;
+        }
+        String name = s.substring(start, i);
+        if (quoted && !eat('"')) {
+            return null;
+        }
+        while (i < s.length() && s.charAt(i) == ' ') {
+            i++;
+        }
+        if (i >= s.length() || s.charAt(i) != '<' || (!quoted && name.isBlank())) {
+            return null;
+        }
+        return name.trim();
+    }
+
+    /** sip: or sips:, an optional user, a host, an optional port, and in brackets URI parameters. */
+    private SipUri sipUri(boolean inBrackets) throws ParseException {
+        SipUri uri = new SipUri();
+        if (s.startsWith("sip:", i)) {
+            uri.setScheme("sip");
+            i += 4;
+        } else if (s.startsWith("sips:", i)) {
+            uri.setScheme("sips");
+            i += 5;
+        } else {
+            return null;
+        }
+        int start = i;
+        while (i < s.length() && isUserChar(s.charAt(i))) {
+            i++;
+        }
+        if (i < s.length() && s.charAt(i) == '@') {
+            if (i == start) {
+                return null;
+            }
+            uri.setUser(s.substring(start, i));
+            i++;
+        } else {
+            i = start;
+        }
+        HostPort hostPort = hostPort();
+        if (hostPort == null) {
+            return null;
+        }
+        uri.setHostPort(hostPort);
+        while (inBrackets && eat(';')) {
+            String name = paramText();
+            if (name.isEmpty()) {
+                return null;
+            }
+            uri.setUriParameter(eat('=') ? new NameValue(name, paramText(), false) : new NameValue(name, "", true));
+        }
+        char next = i < s.length() ? s.charAt(i) : 0;
+        return next == 0 || next == ';' || (inBrackets && next == '>') ? uri : null;
+    }
+
+    /** A host name or IPv4 address and an optional port; IPv6 references are left to JAIN-SIP. */
+    private HostPort hostPort() {
+        int start = i;
+        while (i < s.length() && isHostChar(s.charAt(i))) {
+            i++;
+        }
+        if (i == start || !isAlphaDigit(s.charAt(start))) {
+            return null;
+        }
+        HostPort hostPort = new HostPort();
+        hostPort.setHost(new Host(s.substring(start, i)));
+        if (eat(':')) {
+            int port = number(5);
+            if (port < 0) {
+                return null;
+            }
+            hostPort.setPort(port);
+        }
+        return hostPort;
+    }
+
+    private String paramText() {
+        int start = i;
+        while (i < s.length() && isUserChar(s.charAt(i))) {
+            i++;
+        }
+        return s.substring(start, i);
+    }
+
+    private String token() {
+        int start = i;
+        while (i < s.length() && isTokenChar(s.charAt(i))) {
+            i++;
+        }
+        return i == start ? null : s.substring(start, i);
+    }
+
+    /** Up to {@code maxDigits} digits as an int, or -1 when there are none or more. */
+    private int number(int maxDigits) {
+        int start = i;
+        int value = 0;
+        while (i < s.length() && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
+            value = value * 10 + (s.charAt(i++) - '0');
+        }
+        return i == start || i - start > maxDigits ? -1 : value;
+    }
+
+    private boolean eat(char c) {
+        if (i < s.length() && s.charAt(i) == c) {
+            i++;
+            return true;
+        }
+        return false;
+    }
+
+    private boolean atEnd() {
+        return i == s.length();
+    }
+
+    private static boolean isBlank(char c) {
+        return c == ' ' || c == '\t';
+    }
+
+    private static boolean isAlphaDigit(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    }
+
+    /** RFC 3261 token characters but '%' (escapes go to JAIN-SIP). */
+    private static boolean isTokenChar(char c) {
+        return isAlphaDigit(c) || c == '-' || c == '.' || c == '!' || c == '*' || c == '_' || c == '+' || c == '`'
+                || c == '\'' || c == '~';
+    }
+
+    private static boolean isHostChar(char c) {
+        return isAlphaDigit(c) || c == '-' || c == '.';
+    }
+
+    /** Unreserved characters and '+': what a user part or URI parameter here may hold. */
+    private static boolean isUserChar(char c) {
+        return isAlphaDigit(c) || c == '-' || c == '_' || c == '.' || c == '!' || c == '~' || c == '*' || c == '\''
+                || c == '(' || c == ')' || c == '+';
+    }
+}
