@@ -1,5 +1,6 @@
 package dev.softswitch.gateway.b2bua;
 
+import dev.softswitch.gateway.sip.SipLines;
 import dev.softswitch.gateway.sip.SipMessages;
 import dev.softswitch.gateway.transaction.TransactionLayer;
 import dev.softswitch.gateway.transport.Endpoint;
@@ -22,8 +23,9 @@ import javax.sip.message.Request;
  * One side of a back-to-back call: the dialog state the gateway keeps as a user agent on that leg
  * (RFC 3261 §12: Call-ID, local and remote tags, local CSeq, remote target) and the requests it
  * builds inside it. The client leg is the gateway acting as UAS; the carrier leg as UAC. The parties
- * and the remote target are kept encoded and parsed again for each request: a live call holds a few
- * short strings rather than JAIN-SIP's object trees (issue 14, heap per concurrent call).
+ * and the remote target are kept encoded and parsed again for each request ({@link SipLines}, JAIN-SIP
+ * for what that declines): a live call holds a few short strings rather than JAIN-SIP's object trees
+ * (issue 14, heap per concurrent call).
  */
 final class DialogLeg {
 
@@ -114,12 +116,12 @@ final class DialogLeg {
                 destination.transport().viaToken(), TransactionLayer.newBranch());
         via.setRPort();
         Request request = MESSAGES.createRequest(
-                ADDRESSES.createURI(remoteTarget),
+                SipLines.parseUri(remoteTarget),
                 method,
                 HEADERS.createCallIdHeader(callId),
                 HEADERS.createCSeqHeader(cseq, method),
-                HEADERS.createFromHeader(ADDRESSES.createAddress(localParty), localTag),
-                HEADERS.createToHeader(ADDRESSES.createAddress(remoteParty), remoteTag),
+                HEADERS.createFromHeader(SipLines.parseAddress(localParty), localTag),
+                HEADERS.createToHeader(SipLines.parseAddress(remoteParty), remoteTag),
                 List.of(via),
                 HEADERS.createMaxForwardsHeader(70));
         request.addHeader(HEADERS.createContactHeader(contact(sender, destination)));

@@ -3,6 +3,7 @@ package dev.softswitch.gateway.sip;
 import gov.nist.core.Host;
 import gov.nist.core.HostPort;
 import gov.nist.core.NameValue;
+import gov.nist.javax.sip.address.AddressFactoryImpl;
 import gov.nist.javax.sip.address.AddressImpl;
 import gov.nist.javax.sip.address.SipUri;
 import gov.nist.javax.sip.header.AddressParametersHeader;
@@ -27,6 +28,8 @@ import gov.nist.javax.sip.message.SIPResponse;
 import java.text.ParseException;
 import java.util.Set;
 import javax.sip.InvalidArgumentException;
+import javax.sip.address.Address;
+import javax.sip.address.URI;
 
 /**
  * Reads the shapes a call's messages nearly always have, the start line and the Via, From, To,
@@ -41,6 +44,7 @@ import javax.sip.InvalidArgumentException;
 public final class SipLines {
 
     private static final String SIP_VERSION = "SIP/2.0";
+    private static final AddressFactoryImpl ADDRESSES = new AddressFactoryImpl();
 
     /**
      * The methods taken here; JAIN-SIP's lexer reads some other words as keywords (a one-letter
@@ -86,6 +90,43 @@ public final class SipLines {
         } catch (ParseException | InvalidArgumentException | IllegalArgumentException e) {
             return null;
         }
+    }
+
+    /**
+     * A name-addr or addr-spec (parameters of an addr-spec belong to its URI) as JAIN-SIP's
+     * {@code AddressFactory.createAddress} reads it, or null when that must read it.
+     */
+    public static AddressImpl address(String text) {
+        SipLines p = new SipLines(text, 0);
+        try {
+            AddressImpl address = p.address(true);
+            return address != null && p.atEnd() ? address : null;
+        } catch (ParseException | IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /** A sip: or sips: URI as JAIN-SIP's {@code AddressFactory.createURI} reads it, or null. */
+    public static SipUri uri(String text) {
+        SipLines p = new SipLines(text, 0);
+        try {
+            SipUri uri = p.sipUri(true);
+            return uri != null && p.atEnd() ? uri : null;
+        } catch (ParseException | IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /** {@link #address(String)}, or JAIN-SIP's reading when that declines. */
+    public static Address parseAddress(String text) throws ParseException {
+        AddressImpl fast = address(text);
+        return fast != null ? fast : ADDRESSES.createAddress(text);
+    }
+
+    /** {@link #uri(String)}, or JAIN-SIP's reading (any scheme) when that declines. */
+    public static URI parseUri(String text) throws ParseException {
+        SipUri fast = uri(text);
+        return fast != null ? fast : ADDRESSES.createURI(text);
     }
 
     private SIPHeader named(String name) throws ParseException, InvalidArgumentException {
@@ -260,10 +301,40 @@ public final class SipLines {
 
     /** A name-addr or addr-spec and the header's parameters, to the end of the line. */
     private <H extends AddressParametersHeader> H addressHeader(H header) throws ParseException {
+        AddressImpl address = address(false);
+        if (address == null) {
+            return null;
+        }
+        header.setAddress(address);
+        while (eat(';')) {
+            String name = token();
+            if (name == null) {
+                return null;
+            }
+            NameValue param;
+            if (eat('=')) {
+                String value = token();
+                if (value == null) {
+                    return null;
+                }
+                param = new NameValue(name, value);
+            } else {
+                param = new NameValue(name, "", true);
+            }
+            header.setParameter(param);
+        }
+        return atEnd() ? header : null;
+    }
+
+    /** A name-addr, or an addr-spec whose parameters are its URI's when {@code uriParams}. */
+    private AddressImpl address(boolean uriParams) throws ParseException {
+        if (atEnd()) {
+            return null;
+        }
         AddressImpl address = new AddressImpl();
         if (s.startsWith("sip:", i) || s.startsWith("sips:", i)) {
             address.setAddressType(AddressImpl.ADDRESS_SPEC);
-            SipUri uri = sipUri(false);
+            SipUri uri = sipUri(uriParams);
             if (uri == null) {
                 return null;
             }
@@ -286,25 +357,7 @@ public final class SipLines {
             }
             address.setURI(uri);
         }
-        header.setAddress(address);
-        while (eat(';')) {
-            String name = token();
-            if (name == null) {
-                return null;
-            }
-            NameValue param;
-            if (eat('=')) {
-                String value = token();
-                if (value == null) {
-                    return null;
-                }
-                param = new NameValue(name, value);
-            } else {
-                param = new NameValue(name, "", true);
-            }
-            header.setParameter(param);
-        }
-        return atEnd() ? header : null;
+        return address;
     }
 
     /** Tokens and single blanks up to the {@code <}, quoted or not; null for escapes or anything else. */

@@ -49,6 +49,18 @@ final class RandomLines {
         return b.toString();
     }
 
+    /** A name-addr or addr-spec, bent half the time. */
+    static String addressText(Random random) {
+        String text = random.nextBoolean() ? address(random) : uri(random);
+        return random.nextBoolean() ? text : bend(random, text);
+    }
+
+    /** A sip: or sips: URI, bent half the time. */
+    static String uriText(Random random) {
+        String text = uri(random);
+        return random.nextBoolean() ? text : bend(random, text);
+    }
+
     private static String address(Random random) {
         String uri = uri(random);
         StringBuilder b = new StringBuilder();

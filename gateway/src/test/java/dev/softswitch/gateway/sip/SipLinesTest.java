@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.softswitch.gateway.fuzz.SipMutator;
 import dev.softswitch.gateway.transport.SipMessageDecoder;
 import dev.softswitch.gateway.transport.TransportType;
+import gov.nist.javax.sip.address.AddressFactoryImpl;
 import gov.nist.javax.sip.header.SIPHeader;
 import gov.nist.javax.sip.message.SIPMessage;
 import gov.nist.javax.sip.parser.ParseExceptionListener;
@@ -163,6 +164,42 @@ class SipLinesTest {
             throw new AssertionError("seed " + seed + ": " + e.getMessage(), e);
         }
         assertTrue(taken > 4_000, "seed " + seed + ": the fast reader took only " + taken + " of 20,000 lines");
+    }
+
+    @Test
+    void addressesAndUrisReadAsJainSipsAddressFactoryReadsThem() throws ParseException {
+        long seed = System.nanoTime();
+        Random random = new Random(seed);
+        AddressFactoryImpl factory = new AddressFactoryImpl();
+        int taken = 0;
+        try {
+            for (int n = 0; n < 20_000; n++) {
+                boolean address = random.nextBoolean();
+                String text = address ? RandomLines.addressText(random) : RandomLines.uriText(random);
+                Object fast = address ? SipLines.address(text) : SipLines.uri(text);
+                if (fast == null) {
+                    continue;
+                }
+                taken++;
+                Object reference;
+                try {
+                    reference = address ? factory.createAddress(text) : factory.createURI(text);
+                } catch (ParseException | RuntimeException e) {
+                    throw new AssertionError("the fast reader took what JAIN-SIP refuses (" + e + "): " + text);
+                }
+                String difference = DeepFields.difference(reference, fast);
+                assertNull(difference, text + "\n  " + difference);
+                assertEquals(reference.toString(), fast.toString());
+                assertEquals(reference.toString(), (address ? SipLines.parseAddress(text) : SipLines.parseUri(text))
+                        .toString());
+            }
+        } catch (AssertionError | RuntimeException e) {
+            throw new AssertionError("seed " + seed + ": " + e.getMessage(), e);
+        }
+        assertTrue(taken > 5_000, "seed " + seed + ": the fast reader took only " + taken + " of 20,000");
+        assertEquals("tel:+4420794600", SipLines.parseUri("tel:+4420794600").toString(), "declined, JAIN-SIP's");
+        assertEquals("\"A\\\"B\" <sip:a@example.com>",
+                SipLines.parseAddress("\"A\\\"B\" <sip:a@example.com>").toString(), "declined, JAIN-SIP's");
     }
 
     /** Compares each start and header line of a message; answers how many the fast reader took. */
