@@ -5,6 +5,7 @@ import dev.softswitch.gateway.routing.RoutingRefusal;
 import dev.softswitch.gateway.routing.RoutingService;
 import dev.softswitch.gateway.routing.Trunk;
 import dev.softswitch.gateway.routing.TrunkCandidate;
+import dev.softswitch.gateway.sip.SipLines;
 import dev.softswitch.gateway.sip.SipMessages;
 import dev.softswitch.gateway.time.Timeout;
 import dev.softswitch.gateway.transaction.ClientTransaction;
@@ -152,15 +153,14 @@ final class CarrierAttempts {
     private void place(TrunkCandidate c) throws ParseException {
         Trunk trunk = c.trunk();
         Endpoint dest = trunk.endpoint();
-        SipURI ruri = DialogLeg.ADDRESSES.createSipURI(SipMessages.escapeUser(c.requestUser()),
-                dest.address().getHostString());
+        SipURI ruri = SipLines.sipUri(SipMessages.escapeUser(c.requestUser()), dest.address().getHostString());
         ruri.setPort(dest.address().getPort());
         InetSocketAddress local = sip.sender().localAddress(dest.transport());
         CallerIdentity identity = verifiedNumber == null
                 ? new CallerIdentity("anonymous", null)
                 : CallerIdentity.forTrunk(trunk, verifiedNumber);
         Address from = DialogLeg.ADDRESSES.createAddress(
-                DialogLeg.ADDRESSES.createSipURI(SipMessages.escapeUser(identity.fromUser()), local.getHostString()));
+                SipLines.sipUri(SipMessages.escapeUser(identity.fromUser()), local.getHostString()));
         Address to = DialogLeg.ADDRESSES.createAddress((URI) ruri.clone());
         DialogLeg abandoned = leg;
         leg = new DialogLeg(SipMessages.newCallId(), SipMessages.newTag(), from, to, ruri, dest, DialogPeer.trunk(trunk),

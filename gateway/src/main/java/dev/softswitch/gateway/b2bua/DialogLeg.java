@@ -131,7 +131,7 @@ final class DialogLeg {
     /** The gateway's own Contact for a leg reached over {@code toward}'s transport. */
     static Address contact(SipSender sender, Endpoint toward) throws ParseException {
         InetSocketAddress local = sender.localAddress(toward.transport());
-        SipURI uri = ADDRESSES.createSipURI("gw", local.getHostString());
+        SipURI uri = SipLines.sipUri("gw", local.getHostString());
         uri.setPort(local.getPort());
         if (toward.transport().isReliable()) {
             uri.setTransportParam(toward.transport().name().toLowerCase(java.util.Locale.ROOT));

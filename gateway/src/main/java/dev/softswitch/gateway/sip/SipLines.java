@@ -29,6 +29,7 @@ import java.text.ParseException;
 import java.util.Set;
 import javax.sip.InvalidArgumentException;
 import javax.sip.address.Address;
+import javax.sip.address.SipURI;
 import javax.sip.address.URI;
 
 /**
@@ -127,6 +128,15 @@ public final class SipLines {
     public static URI parseUri(String text) throws ParseException {
         SipUri fast = uri(text);
         return fast != null ? fast : ADDRESSES.createURI(text);
+    }
+
+    /**
+     * {@code sip:user@host} (no user part when {@code user} is null) as JAIN-SIP's
+     * {@code AddressFactory.createSipURI(user, host)} builds it, which is by writing it out and parsing it.
+     */
+    public static SipURI sipUri(String user, String host) throws ParseException {
+        SipUri fast = host.indexOf(':') < 0 ? uri(user == null ? "sip:" + host : "sip:" + user + "@" + host) : null;
+        return fast != null ? fast : ADDRESSES.createSipURI(user, host);
     }
 
     private SIPHeader named(String name) throws ParseException, InvalidArgumentException {

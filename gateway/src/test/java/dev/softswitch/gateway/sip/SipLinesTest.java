@@ -202,6 +202,32 @@ class SipLinesTest {
                 SipLines.parseAddress("\"A\\\"B\" <sip:a@example.com>").toString(), "declined, JAIN-SIP's");
     }
 
+    @Test
+    void aUriFromUserAndHostIsTheOneJainSipsFactoryBuilds() throws ParseException {
+        AddressFactoryImpl factory = new AddressFactoryImpl();
+        String[] users = {null, "gw", "+447400123456", "anonymous", "a%20b", "alice;npdi", "x@y", ""};
+        String[] hosts = {"127.0.0.1", "192.0.2.10", "gw.example.com", "::1", "2001:db8::1", "[::1]", "Host-1.Example"};
+        for (String user : users) {
+            for (String host : hosts) {
+                Object reference;
+                try {
+                    reference = factory.createSipURI(user, host);
+                } catch (ParseException e) {
+                    reference = e.getClass();
+                }
+                Object ours;
+                try {
+                    ours = SipLines.sipUri(user, host);
+                } catch (ParseException e) {
+                    ours = e.getClass();
+                }
+                String difference = DeepFields.difference(reference, ours);
+                assertNull(difference, user + " @ " + host + ": " + difference);
+            }
+        }
+        assertNotNull(SipLines.uri("sip:gw@127.0.0.1"), "the shape the gateway's Contact has is read here");
+    }
+
     /** Compares each start and header line of a message; answers how many the fast reader took. */
     private static int compareLines(byte[] message, String origin) throws ParseException {
         String text = new String(message, StandardCharsets.UTF_8);
