@@ -1,10 +1,14 @@
 package dev.softswitch.gateway.auth;
 
 import gov.nist.javax.sip.header.AuthenticationHeader;
+import gov.nist.javax.sip.header.ProxyAuthenticate;
+import gov.nist.javax.sip.header.WWWAuthenticate;
 import gov.nist.javax.sip.message.SIPRequest;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.text.ParseException;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.ListIterator;
@@ -78,11 +82,34 @@ public final class DigestAuthenticator {
      * offered algorithm, most preferred first (RFC 8760 §2.4), sharing one nonce.
      */
     public List<String> challenge(boolean stale) {
+        return challengeHeaders(stale, true).stream().map(AuthenticationHeader::getHeaderValue).toList();
+    }
+
+    /**
+     * The challenge headers themselves, Proxy-Authenticate when {@code proxy}, else WWW-Authenticate:
+     * built through JAIN-SIP's setters, the objects its parser makes of {@code Digest realm="…",
+     * nonce="…", algorithm=…, qop="auth"[, stale=true]}, without writing that out to parse it again.
+     */
+    public List<AuthenticationHeader> challengeHeaders(boolean stale, boolean proxy) {
         String nonce = nonces.issue();
-        return offered.stream()
-                .map(a -> "Digest realm=\"" + realm + "\", nonce=\"" + nonce + "\", algorithm=" + a.token()
-                        + ", qop=\"" + QOP + "\"" + (stale ? ", stale=true" : ""))
-                .toList();
+        List<AuthenticationHeader> headers = new ArrayList<>(offered.size());
+        try {
+            for (DigestAlgorithm a : offered) {
+                AuthenticationHeader h = proxy ? new ProxyAuthenticate() : new WWWAuthenticate();
+                h.setScheme("Digest");
+                h.setRealm(realm);
+                h.setNonce(nonce);
+                h.setAlgorithm(a.token());
+                h.setQop(QOP);
+                if (stale) {
+                    h.setParameter("stale", "true");
+                }
+                headers.add(h);
+            }
+        } catch (ParseException e) {
+            throw new IllegalStateException("challenge header refused: " + e.getMessage(), e);
+        }
+        return headers;
     }
 
     /**

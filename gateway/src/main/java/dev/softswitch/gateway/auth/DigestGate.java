@@ -3,7 +3,6 @@ package dev.softswitch.gateway.auth;
 import dev.softswitch.gateway.metrics.GatewayMetrics;
 import dev.softswitch.gateway.sip.SipMessages;
 import dev.softswitch.gateway.transaction.ServerTransaction;
-import gov.nist.javax.sip.header.HeaderFactoryImpl;
 import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.message.SIPResponse;
 import java.text.ParseException;
@@ -19,8 +18,6 @@ import javax.sip.message.Response;
  * without their password being checked. SIP core thread.
  */
 public final class DigestGate {
-
-    private static final HeaderFactoryImpl HEADERS = new HeaderFactoryImpl();
 
     private final DigestAuthenticator authenticator;
     private final Throttle throttle;
@@ -77,14 +74,7 @@ public final class DigestGate {
         SIPResponse r = proxy
                 ? request.createResponse(Response.PROXY_AUTHENTICATION_REQUIRED, "Proxy Authentication Required")
                 : request.createResponse(Response.UNAUTHORIZED, "Unauthorized");
-        String name = proxy ? "Proxy-Authenticate" : "WWW-Authenticate";
-        try {
-            for (String value : authenticator.challenge(stale)) {
-                r.addHeader(HEADERS.createHeader(name, value));
-            }
-        } catch (ParseException e) {
-            throw new IllegalStateException("challenge header rejected: " + e.getMessage(), e);
-        }
+        authenticator.challengeHeaders(stale, proxy).forEach(r::addHeader);
         return tagged(r);
     }
 

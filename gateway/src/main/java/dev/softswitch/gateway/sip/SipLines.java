@@ -7,6 +7,8 @@ import gov.nist.javax.sip.address.AddressFactoryImpl;
 import gov.nist.javax.sip.address.AddressImpl;
 import gov.nist.javax.sip.address.SipUri;
 import gov.nist.javax.sip.header.AddressParametersHeader;
+import gov.nist.javax.sip.header.AuthenticationHeader;
+import gov.nist.javax.sip.header.Authorization;
 import gov.nist.javax.sip.header.CSeq;
 import gov.nist.javax.sip.header.CallID;
 import gov.nist.javax.sip.header.Contact;
@@ -16,6 +18,7 @@ import gov.nist.javax.sip.header.ContentType;
 import gov.nist.javax.sip.header.From;
 import gov.nist.javax.sip.header.MaxForwards;
 import gov.nist.javax.sip.header.Protocol;
+import gov.nist.javax.sip.header.ProxyAuthorization;
 import gov.nist.javax.sip.header.RequestLine;
 import gov.nist.javax.sip.header.SIPHeader;
 import gov.nist.javax.sip.header.StatusLine;
@@ -34,7 +37,8 @@ import javax.sip.address.URI;
 
 /**
  * Reads the shapes a call's messages nearly always have, the start line and the Via, From, To,
- * Call-ID, CSeq, Contact, Max-Forwards, Content-Type and Content-Length headers, straight into the
+ * Call-ID, CSeq, Contact, Max-Forwards, Content-Type, Content-Length and (Proxy-)Authorization
+ * headers, straight into the
  * JAIN-SIP objects its own parsers build, through the same setters, without its lexer (which looks
  * up character tables and constructs parsers by reflection for every header, most of the transport
  * thread's time). The grammar taken here is deliberately narrow: plain tokens, no escapes, no quoted
@@ -175,6 +179,10 @@ public final class SipLines {
             return length;
         } else if (is(name, "Content-Type", "c")) {
             return contentType();
+        } else if (name.equalsIgnoreCase("Proxy-Authorization")) {
+            return credentials(new ProxyAuthorization());
+        } else if (name.equalsIgnoreCase("Authorization")) {
+            return credentials(new Authorization());
         }
         return null;
     }
@@ -294,6 +302,49 @@ public final class SipLines {
         contentType.setContentType(type);
         contentType.setContentSubType(subtype);
         return contentType;
+    }
+
+    /** A scheme and comma-separated name=token or name="text" pairs (RFC 3261 §25.1 credentials). */
+    private AuthenticationHeader credentials(AuthenticationHeader header) throws ParseException {
+        String scheme = token();
+        if (scheme == null || !eat(' ')) {
+            return null;
+        }
+        header.setScheme(scheme);
+        while (true) {
+            String name = token();
+            if (name == null || !eat('=')) {
+                return null;
+            }
+            NameValue param;
+            if (eat('"')) {
+                int start = i;
+                while (i < s.length() && s.charAt(i) != '"' && s.charAt(i) != '\\' && s.charAt(i) >= ' ') {
+                    i++;
+                }
+                if (!eat('"')) {
+                    return null;
+                }
+                param = new NameValue(name, s.substring(start, i - 1), false);
+                param.setQuotedValue();
+            } else {
+                String value = token();
+                if (value == null) {
+                    return null;
+                }
+                param = new NameValue(name, value, false);
+            }
+            header.setParameter(param);
+            if (atEnd()) {
+                return header;
+            }
+            if (!eat(',')) {
+                return null;
+            }
+            while (i < s.length() && isBlank(s.charAt(i))) {
+                i++;
+            }
+        }
     }
 
     private ContactList contact() throws ParseException {

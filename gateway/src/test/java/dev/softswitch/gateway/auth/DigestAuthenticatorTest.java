@@ -2,8 +2,11 @@ package dev.softswitch.gateway.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.softswitch.gateway.testing.DeepFields;
 import dev.softswitch.gateway.testing.DigestTestClient;
 import dev.softswitch.gateway.testing.SipMessageFixtures;
+import gov.nist.javax.sip.header.AuthenticationHeader;
+import gov.nist.javax.sip.header.HeaderFactoryImpl;
 import gov.nist.javax.sip.message.SIPRequest;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -23,6 +26,27 @@ class DigestAuthenticatorTest {
             List.of(DigestAlgorithm.SHA_256, DigestAlgorithm.MD5), nonces, 3, () -> now,
             user -> Optional.ofNullable(Map.of("alice", DigestCredentials.derive("alice", "softswitch", "alice-demo"))
                     .get(user)));
+
+    /** The headers built through setters are the objects JAIN-SIP's parser makes of the challenge as written out. */
+    @Test
+    void challengeHeadersAreWhatJainSipReadsFromTheirText() throws Exception {
+        HeaderFactoryImpl factory = new HeaderFactoryImpl();
+        for (boolean proxy : new boolean[] {true, false}) {
+            for (boolean stale : new boolean[] {false, true}) {
+                List<AuthenticationHeader> headers = auth.challengeHeaders(stale, proxy);
+                assertThat(headers).hasSize(2);
+                for (int i = 0; i < headers.size(); i++) {
+                    AuthenticationHeader h = headers.get(i);
+                    String text = "Digest realm=\"softswitch\", nonce=\"" + h.getNonce() + "\", algorithm="
+                            + List.of("SHA-256", "MD5").get(i) + ", qop=\"auth\"" + (stale ? ", stale=true" : "");
+                    Object parsed = factory.createHeader(proxy ? "Proxy-Authenticate" : "WWW-Authenticate", text);
+                    assertThat(DeepFields.difference(parsed, h)).as(text).isNull();
+                    assertThat(h.encode()).isEqualTo(((AuthenticationHeader) parsed).encode());
+                }
+                assertThat(headers.get(0).getNonce()).isEqualTo(headers.get(1).getNonce());
+            }
+        }
+    }
 
     /** RFC 7616 §3.9.1 (the vectors RFC 8760 §3 points to): user Mufasa, GET /dir/index.html. */
     @Test

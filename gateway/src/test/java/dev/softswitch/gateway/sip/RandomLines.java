@@ -11,7 +11,8 @@ import java.util.Random;
 final class RandomLines {
 
     private static final String[] NAMES = {"Via", "v", "VIA", "From", "f", "FROM", "To", "t", "Call-ID", "i",
-        "call-id", "CSeq", "cseq", "Contact", "m", "Max-Forwards", "Content-Length", "l", "Content-Type", "c"};
+        "call-id", "CSeq", "cseq", "Contact", "m", "Max-Forwards", "Content-Length", "l", "Content-Type", "c", "Proxy-Authorization", "Authorization",
+        "proxy-authorization"};
     private static final String[] HOSTS = {"127.0.0.1", "192.0.2.10", "example.com", "GW.Example.COM", "a-b.c",
         "x", "1.2.3", "sip-host_1", "[::1]", "[2001:db8::1]"};
     private static final String[] USERS = {"alice", "+447400123456", "bench", "Bob.Smith", "a_b-c!~*'()",
@@ -33,10 +34,23 @@ final class RandomLines {
             case "cseq" -> random.nextInt(100_000) + " " + pick(random, METHODS);
             case "max-forwards" -> Integer.toString(random.nextInt(300));
             case "content-length", "l" -> Integer.toString(random.nextInt(5000));
+            case "proxy-authorization", "authorization" -> credentials(random);
             default -> token(random) + "/" + token(random);
         };
         String line = name + (random.nextInt(8) == 0 ? " : " : ": ") + value;
         return random.nextBoolean() ? line : bend(random, line);
+    }
+
+    /** Digest credentials as SIPp, baresip and Linphone write them, in a random order and spacing. */
+    private static String credentials(Random random) {
+        java.util.List<String> params = new java.util.ArrayList<>(java.util.List.of("username=\"" + token(random) + "\"",
+                "realm=\"softswitch\"", "nonce=\"" + token(random) + "/" + token(random) + "\"", "uri=\"" + uri(random) + "\"",
+                "response=\"" + token(random) + "\"", "algorithm=" + pick(random, new String[] {"MD5", "SHA-256", "\"MD5\""}),
+                "cnonce=\"" + token(random) + "\"", "qop=" + pick(random, new String[] {"auth", "\"auth\""}),
+                "nc=00000001", "opaque=\"\""));
+        java.util.Collections.shuffle(params, random);
+        return pick(random, new String[] {"Digest ", "Digest  ", "digest ", "Basic "})
+                + String.join(pick(random, new String[] {",", ", ", ",\t", " , "}), params.subList(0, 1 + random.nextInt(params.size())));
     }
 
     private static String via(Random random) {

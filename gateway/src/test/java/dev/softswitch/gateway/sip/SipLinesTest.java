@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.softswitch.gateway.fuzz.SipMutator;
+import dev.softswitch.gateway.testing.DeepFields;
 import dev.softswitch.gateway.transport.SipMessageDecoder;
 import dev.softswitch.gateway.transport.TransportType;
 import gov.nist.javax.sip.address.AddressFactoryImpl;
@@ -73,6 +74,11 @@ class SipLinesTest {
         "l: 423",
         "Content-Type: application/sdp",
         "c: application/sdp",
+        "Proxy-Authorization: Digest username=\"bench\",realm=\"softswitch\",cnonce=\"6b8b4567\",nc=00000001,"
+            + "qop=auth,uri=\"sip:+447400123456@127.0.0.1:17060\",nonce=\"AAAB-x/9+z=\",response=\"0cc175b9c0f1b6a8\","
+            + "algorithm=MD5",
+        "Authorization: Digest username=\"alice\", realm=\"softswitch\", nonce=\"n1\", uri=\"sip:127.0.0.1\", "
+            + "response=\"e2c4\", algorithm=SHA-256, cnonce=\"c1\", qop=auth, nc=00000002",
     })
     void readsTheShapesCallsCarryAsJainSipDoes(String line) throws ParseException {
         Object fast = read(line);
@@ -103,6 +109,9 @@ class SipLinesTest {
         "Content-Type: application/sdp;charset=utf-8",
         "Call-ID:",
         "Subject: hello",
+        "Proxy-Authorization: Digest username=\"a\\\"b\",realm=\"x\"",
+        "Proxy-Authorization: Digest username = \"a\"",
+        "Authorization: Digest",
         "INVITE sip:bob@example.com SIP/3.0",
         "INVITE tel:+4420794600 SIP/2.0",
         "invite sip:bob@example.com SIP/2.0",

@@ -1,4 +1,4 @@
-package dev.softswitch.gateway.sip;
+package dev.softswitch.gateway.testing;
 
 import java.lang.reflect.Array;
 import java.lang.reflect.Field;
@@ -17,14 +17,14 @@ import java.util.Objects;
  * (JAIN-SIP's own {@code equals} compares headers loosely and stops at the first identical field).
  * Answers the path of the first difference, or null when there is none.
  */
-final class DeepFields {
+public final class DeepFields {
 
     private final IdentityHashMap<Object, Object> seen = new IdentityHashMap<>();
 
     private DeepFields() {
     }
 
-    static String difference(Object a, Object b) {
+    public static String difference(Object a, Object b) {
         return new DeepFields().diff(a, b, a == null ? "null" : a.getClass().getSimpleName());
     }
 
