@@ -1,6 +1,5 @@
 package dev.softswitch.gateway.sip;
 
-import gov.nist.core.Host;
 import gov.nist.core.HostPort;
 import gov.nist.core.NameValue;
 import gov.nist.javax.sip.address.AddressFactoryImpl;
@@ -46,7 +45,7 @@ import javax.sip.address.URI;
  * For anything else the answer is null and the line goes to JAIN-SIP, which then parses, accepts or
  * reports it exactly as before; so the fast path can decline but never decide differently.
  */
-public final class SipLines {
+public final class SipLines extends SipCursor {
 
     private static final String SIP_VERSION = "SIP/2.0";
     private static final AddressFactoryImpl ADDRESSES = new AddressFactoryImpl();
@@ -58,12 +57,8 @@ public final class SipLines {
     private static final Set<String> METHODS = Set.of("INVITE", "ACK", "BYE", "CANCEL", "OPTIONS", "REGISTER",
             "PRACK", "UPDATE", "INFO", "REFER", "NOTIFY", "SUBSCRIBE", "MESSAGE", "PUBLISH");
 
-    private final String s;
-    private int i;
-
     private SipLines(String s, int start) {
-        this.s = s;
-        this.i = start;
+        super(s, start);
     }
 
     /** The request or response a start line opens, or null when JAIN-SIP must read the line. */
@@ -102,21 +97,24 @@ public final class SipLines {
      * {@code AddressFactory.createAddress} reads it, or null when that must read it.
      */
     public static AddressImpl address(String text) {
-        SipLines p = new SipLines(text, 0);
-        try {
-            AddressImpl address = p.address(true);
-            return address != null && p.atEnd() ? address : null;
-        } catch (ParseException | IllegalArgumentException e) {
-            return null;
-        }
+        return whole(text, p -> p.address(true));
     }
 
     /** A sip: or sips: URI as JAIN-SIP's {@code AddressFactory.createURI} reads it, or null. */
     public static SipUri uri(String text) {
+        return whole(text, p -> p.sipUri(true));
+    }
+
+    private interface Reader<T> {
+        T read(SipLines p) throws ParseException;
+    }
+
+    /** What {@code reader} makes of all of {@code text}; null when it declines or leaves some over. */
+    private static <T> T whole(String text, Reader<T> reader) {
         SipLines p = new SipLines(text, 0);
         try {
-            SipUri uri = p.sipUri(true);
-            return uri != null && p.atEnd() ? uri : null;
+            T value = reader.read(p);
+            return value != null && p.atEnd() ? value : null;
         } catch (ParseException | IllegalArgumentException e) {
             return null;
         }
@@ -385,183 +383,5 @@ public final class SipLines {
             header.setParameter(param);
         }
         return atEnd() ? header : null;
-    }
-
-    /** A name-addr, or an addr-spec whose parameters are its URI's when {@code uriParams}. */
-    private AddressImpl address(boolean uriParams) throws ParseException {
-        if (atEnd()) {
-            return null;
-        }
-        AddressImpl address = new AddressImpl();
-        if (s.startsWith("sip:", i) || s.startsWith("sips:", i)) {
-            address.setAddressType(AddressImpl.ADDRESS_SPEC);
-            SipUri uri = sipUri(uriParams);
-            if (uri == null) {
-                return null;
-            }
-            address.setURI(uri);
-        } else {
-            address.setAddressType(AddressImpl.NAME_ADDR);
-            if (s.charAt(i) != '<') {
-                String display = displayName();
-                if (display == null) {
-                    return null;
-                }
-                address.setDisplayName(display);
-            }
-            if (!eat('<')) {
-                return null;
-            }
-            SipUri uri = sipUri(true);
-            if (uri == null || !eat('>')) {
-                return null;
-            }
-            address.setURI(uri);
-        }
-        return address;
-    }
-
-    /** Tokens and single blanks up to the {@code <}, quoted or not; null for escapes or anything else. */
-    private String displayName() {
-        boolean quoted = eat('"');
-        int start = i;
-        while (i < s.length() && (isTokenChar(s.charAt(i)) || s.charAt(i) == ' ')) {
-            i++;
-        }
-        String name = s.substring(start, i);
-        if (quoted && !eat('"')) {
-            return null;
-        }
-        while (i < s.length() && s.charAt(i) == ' ') {
-            i++;
-        }
-        if (i >= s.length() || s.charAt(i) != '<' || (!quoted && name.isBlank())) {
-            return null;
-        }
-        return name.trim();
-    }
-
-    /** sip: or sips:, an optional user, a host, an optional port, and in brackets URI parameters. */
-    private SipUri sipUri(boolean inBrackets) throws ParseException {
-        SipUri uri = new SipUri();
-        if (s.startsWith("sip:", i)) {
-            uri.setScheme("sip");
-            i += 4;
-        } else if (s.startsWith("sips:", i)) {
-            uri.setScheme("sips");
-            i += 5;
-        } else {
-            return null;
-        }
-        int start = i;
-        while (i < s.length() && isUserChar(s.charAt(i))) {
-            i++;
-        }
-        if (i < s.length() && s.charAt(i) == '@') {
-            if (i == start) {
-                return null;
-            }
-            uri.setUser(s.substring(start, i));
-            i++;
-        } else {
-            i = start;
-        }
-        HostPort hostPort = hostPort();
-        if (hostPort == null) {
-            return null;
-        }
-        uri.setHostPort(hostPort);
-        while (inBrackets && eat(';')) {
-            String name = paramText();
-            if (name.isEmpty()) {
-                return null;
-            }
-            uri.setUriParameter(eat('=') ? new NameValue(name, paramText(), false) : new NameValue(name, "", true));
-        }
-        char next = i < s.length() ? s.charAt(i) : 0;
-        return next == 0 || next == ';' || (inBrackets && next == '>') ? uri : null;
-    }
-
-    /** A host name or IPv4 address and an optional port; IPv6 references are left to JAIN-SIP. */
-    private HostPort hostPort() {
-        int start = i;
-        while (i < s.length() && isHostChar(s.charAt(i))) {
-            i++;
-        }
-        if (i == start || !isAlphaDigit(s.charAt(start))) {
-            return null;
-        }
-        HostPort hostPort = new HostPort();
-        hostPort.setHost(new Host(s.substring(start, i)));
-        if (eat(':')) {
-            int port = number(5);
-            if (port < 0) {
-                return null;
-            }
-            hostPort.setPort(port);
-        }
-        return hostPort;
-    }
-
-    private String paramText() {
-        int start = i;
-        while (i < s.length() && isUserChar(s.charAt(i))) {
-            i++;
-        }
-        return s.substring(start, i);
-    }
-
-    private String token() {
-        int start = i;
-        while (i < s.length() && isTokenChar(s.charAt(i))) {
-            i++;
-        }
-        return i == start ? null : s.substring(start, i);
-    }
-
-    /** Up to {@code maxDigits} digits as an int, or -1 when there are none or more. */
-    private int number(int maxDigits) {
-        int start = i;
-        int value = 0;
-        while (i < s.length() && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
-            value = value * 10 + (s.charAt(i++) - '0');
-        }
-        return i == start || i - start > maxDigits ? -1 : value;
-    }
-
-    private boolean eat(char c) {
-        if (i < s.length() && s.charAt(i) == c) {
-            i++;
-            return true;
-        }
-        return false;
-    }
-
-    private boolean atEnd() {
-        return i == s.length();
-    }
-
-    private static boolean isBlank(char c) {
-        return c == ' ' || c == '\t';
-    }
-
-    private static boolean isAlphaDigit(char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-    }
-
-    /** RFC 3261 token characters but '%' (escapes go to JAIN-SIP). */
-    private static boolean isTokenChar(char c) {
-        return isAlphaDigit(c) || c == '-' || c == '.' || c == '!' || c == '*' || c == '_' || c == '+' || c == '`'
-                || c == '\'' || c == '~';
-    }
-
-    private static boolean isHostChar(char c) {
-        return isAlphaDigit(c) || c == '-' || c == '.';
-    }
-
-    /** Unreserved characters and '+': what a user part or URI parameter here may hold. */
-    private static boolean isUserChar(char c) {
-        return isAlphaDigit(c) || c == '-' || c == '_' || c == '.' || c == '!' || c == '~' || c == '*' || c == '\''
-                || c == '(' || c == ')' || c == '+';
     }
 }
