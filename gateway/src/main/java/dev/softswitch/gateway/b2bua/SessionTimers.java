@@ -1,6 +1,7 @@
 package dev.softswitch.gateway.b2bua;
 
 import dev.softswitch.gateway.config.SessionTimersConfig;
+import dev.softswitch.gateway.sip.HeaderCopies;
 import dev.softswitch.gateway.time.Timeout;
 import dev.softswitch.gateway.time.TimerService;
 import gov.nist.javax.sip.header.SIPHeader;
@@ -78,7 +79,7 @@ final class SessionTimers {
         }
         SIPResponse r = request.createResponse(422, "Session Interval Too Small");
         try {
-            r.addHeader(DialogLeg.HEADERS.createHeader(MIN_SE, Integer.toString(config.minSeSeconds())));
+            r.addHeader(HeaderCopies.of(MIN_SE, Integer.toString(config.minSeSeconds())));
         } catch (ParseException e) {
             throw new IllegalStateException(e);
         }
@@ -107,11 +108,11 @@ final class SessionTimers {
      * before the gateway took timers; Allow tells it that UPDATE may refresh.
      */
     void decorateCarrierInvite(SIPRequest invite) throws ParseException {
-        invite.addHeader(DialogLeg.HEADERS.createHeader("Supported", OPTION_TAG));
+        invite.addHeader(HeaderCopies.of("Supported", OPTION_TAG));
         B2buaHandler.addAllow(invite);
         int asked = carrierAsk > 0 ? carrierAsk : client.active ? client.interval : config.expiresSeconds();
-        invite.addHeader(DialogLeg.HEADERS.createHeader(SESSION_EXPIRES, asked + ";refresher=uas"));
-        invite.addHeader(DialogLeg.HEADERS.createHeader(MIN_SE,
+        invite.addHeader(HeaderCopies.of(SESSION_EXPIRES, asked + ";refresher=uas"));
+        invite.addHeader(HeaderCopies.of(MIN_SE,
                 Integer.toString(Math.max(config.minSeSeconds(), carrierAsk))));
     }
 
@@ -162,16 +163,16 @@ final class SessionTimers {
     void decorateRequest(SIPRequest out, boolean toClient) throws ParseException {
         Leg leg = toClient ? client : carrier;
         Leg other = toClient ? carrier : client;
-        out.addHeader(DialogLeg.HEADERS.createHeader("Supported", OPTION_TAG));
+        out.addHeader(HeaderCopies.of("Supported", OPTION_TAG));
         if (leg.active) {
-            out.addHeader(DialogLeg.HEADERS.createHeader(SESSION_EXPIRES,
+            out.addHeader(HeaderCopies.of(SESSION_EXPIRES,
                     leg.interval + ";refresher=" + (leg.gatewayRefreshes ? "uac" : "uas")));
         } else {
             // The leg has no timer yet: offer one, its peer refreshing (as the carrier INVITE asks).
-            out.addHeader(DialogLeg.HEADERS.createHeader(SESSION_EXPIRES,
+            out.addHeader(HeaderCopies.of(SESSION_EXPIRES,
                     (other.active ? other.interval : config.expiresSeconds()) + ";refresher=uas"));
         }
-        out.addHeader(DialogLeg.HEADERS.createHeader(MIN_SE, Integer.toString(config.minSeSeconds())));
+        out.addHeader(HeaderCopies.of(MIN_SE, Integer.toString(config.minSeSeconds())));
     }
 
     /**
@@ -205,10 +206,10 @@ final class SessionTimers {
         if (!leg.active) {
             return;
         }
-        ok.addHeader(DialogLeg.HEADERS.createHeader(SESSION_EXPIRES,
+        ok.addHeader(HeaderCopies.of(SESSION_EXPIRES,
                 leg.interval + ";refresher=" + (leg.gatewayRefreshes ? "uas" : "uac")));
         if (leg.peerSupports) {
-            ok.addHeader(DialogLeg.HEADERS.createHeader("Require", OPTION_TAG));
+            ok.addHeader(HeaderCopies.of("Require", OPTION_TAG));
         }
     }
 
