@@ -214,10 +214,9 @@ public final class SipLines extends SipCursor {
         if (method == null || !METHODS.contains(method) || !line.endsWith(" " + SIP_VERSION)) {
             return null;
         }
-        SipLines p = new SipLines(line, space + 1);
-        SipLines uriPart = new SipLines(line.substring(0, line.length() - SIP_VERSION.length() - 1), p.i);
-        SipUri uri = uriPart.sipUri(true);
-        if (uri == null || !uriPart.atEnd()) {
+        int uriEnd = line.length() - SIP_VERSION.length() - 1;
+        SipUri uri = uriEnd > space + 1 ? uri(line.substring(space + 1, uriEnd)) : null;
+        if (uri == null) {
             return null;
         }
         RequestLine requestLine = new RequestLine();

@@ -115,6 +115,9 @@ class SipLinesTest {
         "INVITE sip:bob@example.com SIP/3.0",
         "INVITE tel:+4420794600 SIP/2.0",
         "invite sip:bob@example.com SIP/2.0",
+        "INVITE SIP/2.0",
+        "INVITE  SIP/2.0",
+        "INVITE sip:bob@example.com  SIP/2.0",
         "SIP/2.0 2000 OK",
         "SIP/2.0 200",
     })
