@@ -78,17 +78,10 @@ public final class DigestAuthenticator {
     }
 
     /**
-     * The challenge header values (Proxy-Authenticate for a 407, WWW-Authenticate for a 401): one per
-     * offered algorithm, most preferred first (RFC 8760 §2.4), sharing one nonce.
-     */
-    public List<String> challenge(boolean stale) {
-        return challengeHeaders(stale, true).stream().map(AuthenticationHeader::getHeaderValue).toList();
-    }
-
-    /**
-     * The challenge headers themselves, Proxy-Authenticate when {@code proxy}, else WWW-Authenticate:
-     * built through JAIN-SIP's setters, the objects its parser makes of {@code Digest realm="…",
-     * nonce="…", algorithm=…, qop="auth"[, stale=true]}, without writing that out to parse it again.
+     * The challenge headers, Proxy-Authenticate for a 407 when {@code proxy}, else WWW-Authenticate for a
+     * 401: one per offered algorithm, most preferred first (RFC 8760 §2.4), sharing one nonce. Built through
+     * JAIN-SIP's setters, the objects its parser makes of {@code Digest realm="…", nonce="…", algorithm=…,
+     * qop="auth"[, stale=true]}, without writing that out to parse it again.
      */
     public List<AuthenticationHeader> challengeHeaders(boolean stale, boolean proxy) {
         String nonce = nonces.issue();

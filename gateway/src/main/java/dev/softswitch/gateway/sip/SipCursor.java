@@ -173,6 +173,15 @@ abstract class SipCursor {
         return false;
     }
 
+    /** Skips blanks (SP, HTAB); answers whether there were any. */
+    boolean skipBlanks() {
+        int start = i;
+        while (i < s.length() && isBlank(s.charAt(i))) {
+            i++;
+        }
+        return i > start;
+    }
+
     boolean atEnd() {
         return i == s.length();
     }

@@ -272,11 +272,7 @@ public final class SipLines extends SipCursor {
 
     private CSeq cseq() throws ParseException, InvalidArgumentException {
         int number = number(9);
-        int spaces = i;
-        while (i < s.length() && isBlank(s.charAt(i))) {
-            i++;
-        }
-        if (number < 0 || i == spaces) {
+        if (number < 0 || !skipBlanks()) {
             return null;
         }
         String method = s.substring(i);
@@ -338,9 +334,7 @@ public final class SipLines extends SipCursor {
             if (!eat(',')) {
                 return null;
             }
-            while (i < s.length() && isBlank(s.charAt(i))) {
-                i++;
-            }
+            skipBlanks();
         }
     }
 

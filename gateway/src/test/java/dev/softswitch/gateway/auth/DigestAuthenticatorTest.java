@@ -66,7 +66,7 @@ class DigestAuthenticatorTest {
     @Test
     void aValidAnswerToEitherChallengeAuthenticatesTheUserName() {
         for (DigestAlgorithm a : DigestAlgorithm.values()) {
-            String challenge = DigestTestClient.offering(auth.challenge(false), a);
+            String challenge = DigestTestClient.offering(DigestTestClient.challenges(auth, false), a);
             assertThat(auth.authenticate(invite(answer(challenge, "alice", "alice-demo", 1)), true))
                     .isEqualTo(new DigestAuthenticator.Authenticated("alice", a));
         }
@@ -75,7 +75,7 @@ class DigestAuthenticatorTest {
     @Test
     void noCredentialsAnotherRealmOrAForgedNonceAreChallenged() {
         assertThat(auth.authenticate(invite(null), true)).isEqualTo(new DigestAuthenticator.Challenge(false));
-        String otherRealm = answer(auth.challenge(false).get(0), "alice", "alice-demo", 1).replace("softswitch", "other");
+        String otherRealm = answer(DigestTestClient.challenge(auth), "alice", "alice-demo", 1).replace("softswitch", "other");
         assertThat(auth.authenticate(invite(otherRealm), true)).isEqualTo(new DigestAuthenticator.Challenge(false));
         String forged = "Digest realm=\"softswitch\", nonce=\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\","
                 + " algorithm=SHA-256, qop=\"auth\"";
@@ -85,7 +85,7 @@ class DigestAuthenticatorTest {
 
     @Test
     void anUnknownUserAndAWrongPasswordAreRefusedAlike() {
-        String challenge = auth.challenge(false).get(0);
+        String challenge = DigestTestClient.challenge(auth);
         DigestAuthenticator.Outcome unknown = auth.authenticate(invite(answer(challenge, "mallory", "x", 1)), true);
         DigestAuthenticator.Outcome wrong = auth.authenticate(invite(answer(challenge, "alice", "x", 1)), true);
         assertThat(unknown).isInstanceOf(DigestAuthenticator.Refused.class).isEqualTo(wrong);
@@ -93,7 +93,7 @@ class DigestAuthenticatorTest {
 
     @Test
     void aNonceCountMustGrowAndAnExpiredNonceIsStale() {
-        String challenge = auth.challenge(false).get(0);
+        String challenge = DigestTestClient.challenge(auth);
         assertThat(auth.authenticate(invite(answer(challenge, "alice", "alice-demo", 1)), true))
                 .isInstanceOf(DigestAuthenticator.Authenticated.class);
         assertThat(auth.authenticate(invite(answer(challenge, "alice", "alice-demo", 1)), true))
@@ -108,8 +108,8 @@ class DigestAuthenticatorTest {
     @Test
     void forgottenNoncesTurnStaleInsteadOfLettingAReplayThrough() {
         // Capacity 3: the fourth nonce used pushes the first out; its next use is answered stale.
-        List<String> challenges = List.of(auth.challenge(false).get(0), auth.challenge(false).get(0),
-                auth.challenge(false).get(0), auth.challenge(false).get(0));
+        List<String> challenges = List.of(DigestTestClient.challenge(auth), DigestTestClient.challenge(auth),
+                DigestTestClient.challenge(auth), DigestTestClient.challenge(auth));
         for (String c : challenges) {
             assertThat(auth.authenticate(invite(answer(c, "alice", "alice-demo", 1)), true))
                     .isInstanceOf(DigestAuthenticator.Authenticated.class);
@@ -120,7 +120,7 @@ class DigestAuthenticatorTest {
 
     @Test
     void theDigestUriMustNameThisRequest() {
-        String challenge = auth.challenge(false).get(0);
+        String challenge = DigestTestClient.challenge(auth);
         String otherTarget = DigestTestClient.authorization(challenge, "alice", "alice-demo", "INVITE",
                 "sip:+19005550100@127.0.0.1:5060", 1, "c");
         assertThat(auth.authenticate(invite(otherTarget), true)).isInstanceOf(DigestAuthenticator.Refused.class);

@@ -149,7 +149,7 @@ class B2buaCallTest {
     @Test
     void anUnknownUserAndAWrongPasswordGetTheSameAnswer() {
         String uri = "sip:+447400123456@127.0.0.1:5060";
-        String challenge = authenticator.challenge(false).get(0);
+        String challenge = DigestTestClient.challenge(authenticator);
         transactions.onRequest(unauthenticatedInvite("mallory", "+447400123456", "w1").header("Proxy-Authorization",
                 DigestTestClient.authorization(challenge, "mallory", "guess", "INVITE", uri, 1, "x")).build(), CLIENT);
         String unknown = masked(sender.lastResponse());
@@ -195,7 +195,7 @@ class B2buaCallTest {
 
     @Test
     void md5CredentialsAreAcceptedToo() {
-        String md5 = DigestTestClient.offering(authenticator.challenge(false), DigestAlgorithm.MD5);
+        String md5 = DigestTestClient.offering(DigestTestClient.challenges(authenticator, false), DigestAlgorithm.MD5);
         transactions.onRequest(unauthenticatedInvite("alice", "+447400123456", "m1").header("Proxy-Authorization",
                 DigestTestClient.authorization(md5, "alice", "alice-demo", "INVITE", "sip:+447400123456@127.0.0.1:5060",
                         1, "m")).build(), CLIENT);
@@ -232,7 +232,7 @@ class B2buaCallTest {
         String uri = "sip:+447400123456@127.0.0.1:5060";
         for (int i = 1; i <= 6; i++) {
             admit(unauthenticatedInvite("alice", "+447400123456", "g" + i).header("Proxy-Authorization",
-                    DigestTestClient.authorization(authenticator.challenge(false).get(0), "alice", "guess" + i, "INVITE",
+                    DigestTestClient.authorization(DigestTestClient.challenge(authenticator), "alice", "guess" + i, "INVITE",
                             uri, 1, "g")).build(), guesser);
         }
         assertThat(sender.statuses()).containsExactly(403, 403, 403, 403, 403, 403);
@@ -258,7 +258,7 @@ class B2buaCallTest {
     @Test
     void whoeverKeepsAtABannedAccountIsBannedTooAndThenGetsNoAnswer() {
         Endpoint guesser = Endpoint.of("198.51.100.7", 5070, TransportType.UDP);
-        String challenge = authenticator.challenge(false).get(0);
+        String challenge = DigestTestClient.challenge(authenticator);
         for (int i = 1; i <= 31; i++) { // 6 checked and the account banned; 25 more refused unchecked
             admit(unauthenticatedInvite("alice", "+447400123456", "k" + i).header("Proxy-Authorization",
                     DigestTestClient.authorization(challenge, "alice", "guess" + i, "INVITE",
@@ -279,7 +279,7 @@ class B2buaCallTest {
         admit(clientAck(invite, ok), CLIENT);
         // From the same address, 31 failed authentications within a minute, each for another user.
         Endpoint guesser = Endpoint.of("127.0.0.1", 40000, TransportType.UDP);
-        String challenge = authenticator.challenge(false).get(0);
+        String challenge = DigestTestClient.challenge(authenticator);
         for (int i = 0; i <= 30; i++) {
             admit(unauthenticatedInvite("u" + i, "+447400123456", "s" + i).header("Proxy-Authorization",
                     DigestTestClient.authorization(challenge, "u" + i, "guess", "INVITE",
@@ -836,7 +836,7 @@ class B2buaCallTest {
 
     @Test
     void registerWithAWrongPasswordBindsNothing() {
-        String challenge = authenticator.challenge(false).get(0);
+        String challenge = DigestTestClient.challenge(authenticator);
         transactions.onRequest(register("reg4", 1, DigestTestClient.authorization(challenge, "alice", "guess",
                 "REGISTER", "sip:127.0.0.1:5060", 1, "r"), 600), CLIENT);
         assertThat(sender.lastResponse().getStatusCode()).isEqualTo(403);
@@ -1221,7 +1221,7 @@ class B2buaCallTest {
 
     /** A Proxy-Authorization answering a fresh challenge of the gateway, as {@code account} with its password. */
     private String credentialsFor(String account, String method, String uri) {
-        return DigestTestClient.authorization(authenticator.challenge(false).get(0), account,
+        return DigestTestClient.authorization(DigestTestClient.challenge(authenticator), account,
                 TestAccounts.password(account), method, uri, 1, "c" + Long.toHexString(System.nanoTime()));
     }
 

@@ -602,7 +602,7 @@ class DialogFeaturesTest {
                 .to("<sip:+447400123456@127.0.0.1>")
                 .cseq(1)
                 .contact("<sip:alice@127.0.0.1:5070>")
-                .header("Proxy-Authorization", DigestTestClient.authorization(authenticator.challenge(false).get(0),
+                .header("Proxy-Authorization", DigestTestClient.authorization(DigestTestClient.challenge(authenticator),
                         "alice", TestAccounts.password("alice"), "INVITE", uri, 1, "c" + Long.toHexString(System.nanoTime())))
                 .sdp(OFFER);
     }

@@ -1,6 +1,8 @@
 package dev.softswitch.gateway.testing;
 
 import dev.softswitch.gateway.auth.DigestAlgorithm;
+import dev.softswitch.gateway.auth.DigestAuthenticator;
+import gov.nist.javax.sip.header.AuthenticationHeader;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -20,6 +22,16 @@ public final class DigestTestClient {
     }
 
     /** The parameters of one challenge header value ({@code Digest realm="…", nonce="…", …}). */
+    /** The values of the challenges {@code authenticator} would send now (one per algorithm, one nonce). */
+    public static List<String> challenges(DigestAuthenticator authenticator, boolean stale) {
+        return authenticator.challengeHeaders(stale, true).stream().map(AuthenticationHeader::getHeaderValue).toList();
+    }
+
+    /** The first (most preferred) of {@link #challenges}, not stale. */
+    public static String challenge(DigestAuthenticator authenticator) {
+        return challenges(authenticator, false).get(0);
+    }
+
     public static Map<String, String> params(String challenge) {
         Map<String, String> params = new LinkedHashMap<>();
         Matcher m = PARAM.matcher(challenge.replaceFirst("(?i)^\\s*Digest\\s+", ""));
