@@ -38,6 +38,7 @@ public final class NumberClassifier {
 
     private final PhoneNumberUtil util = PhoneNumberUtil.getInstance();
     private final ShortNumberInfo shortNumbers = ShortNumberInfo.getInstance();
+    private final NumberTypes types = new NumberTypes(util);
     private final Set<NumberType> refusedTypes;
     private final Map<String, String> nationalPrefixes = new HashMap<>();
     private final boolean fastPath;
@@ -141,8 +142,9 @@ public final class NumberClassifier {
      * Fast path. PhoneNumberUtil.parse costs several microseconds of regular expressions meant for
      * free text (extensions, punctuation, letters), which strip() has already ruled out. For the
      * plain cases (a "+" number, or a national number after the region's national prefix) the
-     * number is built directly and classified with the same metadata; anything unusual (a leading
-     * zero, a national prefix inside an international number, a short or invalid number) returns
+     * number is built directly and classified with the same metadata, in one pass over the region's
+     * type patterns (NumberTypes); anything unusual (a leading zero, a national prefix inside an
+     * international number, a short or invalid number, a non-geographic country code) returns
      * null and goes through the full parse. NumberClassifierTest checks both paths agree.
      */
 
@@ -171,13 +173,12 @@ public final class NumberClassifier {
                 || (!ndd.isEmpty() && nsn.startsWith(ndd))) {
             return null;
         }
-        PhoneNumber number = new PhoneNumber().setCountryCode(countryCode).setNationalNumber(Long.parseLong(nsn));
-        String numberRegion = util.getRegionCodeForNumber(number);
-        if (numberRegion == null) {
+        NumberTypes.Found found = types.find(countryCode, nsn);
+        if (found == null || found.type() == NumberType.UNKNOWN) {
             return null;
         }
-        NumberType type = NumberType.of(util.getNumberType(number));
-        return type == NumberType.UNKNOWN ? null : typed(number, numberRegion, type);
+        PhoneNumber number = new PhoneNumber().setCountryCode(countryCode).setNationalNumber(Long.parseLong(nsn));
+        return typed(number, found.region(), found.type());
     }
 
     private RoutingRefusal invalid(PhoneNumber parsed, String text, boolean international, String callerRegion,

@@ -157,6 +157,18 @@ class NumberClassifierTest {
                 }
             }
         }
+        for (int cc : util.getSupportedGlobalNetworkCallingCodes()) {
+            var example = util.getExampleNumberForNonGeoEntity(cc);
+            if (example == null) {
+                continue;
+            }
+            for (int k = 0; k < 5; k++) {
+                String dialled = "+" + cc + (example.getNationalNumber() + k * 7);
+                assertThat(classifier.classify("GB", dialled)).as("GB dials %s", dialled)
+                        .isEqualTo(slow.classify("GB", dialled));
+                checked++;
+            }
+        }
         assertThat(checked).isGreaterThan(10_000);
     }
 }
