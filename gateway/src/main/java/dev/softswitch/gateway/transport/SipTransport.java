@@ -28,6 +28,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.AttributeKey;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -55,6 +56,8 @@ public final class SipTransport implements SipSender, AutoCloseable {
     private static final int DATAGRAM_BUFFER_BYTES = 65_535;
     private static final int UDP_SOCKET_BUFFER_BYTES = 4 * 1024 * 1024;
     private static final int CONNECT_TIMEOUT_MILLIS = 5_000;
+    /** On an epoll UDP listen channel: sends from threads other than its event loop ({@link DirectDatagrams}). */
+    private static final AttributeKey<DirectDatagrams> DIRECT = AttributeKey.valueOf(SipTransport.class, "direct");
 
     private final List<ListenPoint> listenPoints;
     private final SipMessageHandler handler;
@@ -115,6 +118,10 @@ public final class SipTransport implements SipSender, AutoCloseable {
             synchronized (listenChannels) {
                 listenChannels.add(bound.channel());
                 boundChannels.putIfAbsent(lp.transport(), bound.channel());
+                DirectDatagrams direct = DirectDatagrams.of(bound.channel());
+                if (direct != null) {
+                    bound.channel().attr(DIRECT).set(direct);
+                }
             }
             LOG.info("SIP {} listening on {} ({})", lp.transport(), bound.channel().localAddress(), epoll ? "epoll" : "nio");
         }
@@ -256,6 +263,10 @@ public final class SipTransport implements SipSender, AutoCloseable {
         if (udp == null) {
             throw new IllegalStateException("no UDP listen point is bound");
         }
+        DirectDatagrams direct = udp.attr(DIRECT).get();
+        if (direct != null && !udp.eventLoop().inEventLoop() && direct.trySend(bytes, destination)) {
+            return;
+        }
         udp.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(bytes), destination))
                 .addListener(failureLogger(destination));
     }
@@ -319,6 +330,18 @@ public final class SipTransport implements SipSender, AutoCloseable {
         }
     }
 
+    /** Datagrams sent straight from the sending thread ({@link DirectDatagrams}), not through an event loop. */
+    long datagramsSentDirect() {
+        synchronized (listenChannels) {
+            long sum = 0;
+            for (Channel c : listenChannels) {
+                DirectDatagrams direct = c.attr(DIRECT).get();
+                sum += direct == null ? 0 : direct.sent();
+            }
+            return sum;
+        }
+    }
+
     public TransportCounters counters() {
         return counters;
     }
@@ -359,6 +382,12 @@ public final class SipTransport implements SipSender, AutoCloseable {
             return;
         }
         synchronized (listenChannels) {
+            for (Channel c : listenChannels) {
+                DirectDatagrams direct = c.attr(DIRECT).getAndSet(null);
+                if (direct != null) {
+                    direct.close();
+                }
+            }
             listenChannels.forEach(Channel::close);
             listenChannels.clear();
             boundChannels.clear();

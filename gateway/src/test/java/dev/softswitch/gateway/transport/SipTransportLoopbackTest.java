@@ -75,6 +75,10 @@ class SipTransportLoopbackTest {
             assertThat(answer.getPort()).isEqualTo(port);
         }
         assertThat(transport.messagesReceived()).isEqualTo(1);
+        if (io.netty.channel.epoll.Epoll.isAvailable()) {
+            // Sent from this thread, not the event loop's: straight on the socket, no task for the loop.
+            assertThat(transport.datagramsSentDirect()).isEqualTo(1);
+        }
     }
 
     @Test
