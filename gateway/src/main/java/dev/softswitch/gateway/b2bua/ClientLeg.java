@@ -113,7 +113,7 @@ final class ClientLeg {
         if (!source.transport().isReliable()) {
             scheduleOkRetransmit(sip.settings().t1());
         }
-        ackTimeout = sip.timers().schedule(sip.settings().t1().multipliedBy(64), onAckTimeout);
+        ackTimeout = sip.timers().schedule(sip.settings().transactionTimeout(), onAckTimeout);
     }
 
     /**
@@ -157,7 +157,7 @@ final class ClientLeg {
         okRetransmit = sip.timers().schedule(interval, () -> {
             if (okRetransmit != null) {
                 sip.sender().sendResponse(ok, source);
-                Duration next = interval.multipliedBy(2);
+                Duration next = interval.plus(interval);
                 scheduleOkRetransmit(next.compareTo(sip.settings().t2()) > 0 ? sip.settings().t2() : next);
             }
         });

@@ -192,7 +192,7 @@ final class InviteClientTransaction extends AbstractClientTransaction {
             return;
         }
         if (send(request)) {
-            timerAInterval = timerAInterval.multipliedBy(2);
+            timerAInterval = timerAInterval.plus(timerAInterval);
             timerA = startTimer(timerAInterval, this::onTimerA);
         }
     }

@@ -44,12 +44,13 @@ public record TimerSettings(Duration t1, Duration t2, Duration t4, Duration last
 
     /** 64*T1: Timers B, F, H, J (unreliable), L and M, and the RFC 3261 §9.1 CANCEL guard. */
     public Duration transactionTimeout() {
-        return t1.multipliedBy(64);
+        // Not t1.multipliedBy(64): that goes through BigDecimal, and this is asked for every transaction (issue 14).
+        return Duration.ofSeconds(Math.multiplyExact(t1.getSeconds(), 64L), t1.getNano() * 64L);
     }
 
     /** The next retransmission interval after {@code current}: doubled, capped at T2. */
     Duration doubledCapped(Duration current) {
-        Duration doubled = current.multipliedBy(2);
+        Duration doubled = current.plus(current);
         return doubled.compareTo(t2) > 0 ? t2 : doubled;
     }
 }
