@@ -45,7 +45,10 @@ final class DirectDatagrams implements AutoCloseable {
     /** For an epoll UDP channel; null for any other (NIO), which keeps writing through its event loop. */
     static DirectDatagrams of(Channel channel) {
         if (channel instanceof EpollDatagramChannel epoll && epoll.isOpen()) {
-            return new DirectDatagrams(new Socket(epoll.fd().intValue()));
+            DirectDatagrams direct = new DirectDatagrams(new Socket(epoll.fd().intValue()));
+            // The transport closes this first; should the channel close by itself, direct sends stop with it.
+            epoll.closeFuture().addListener(f -> direct.close());
+            return direct;
         }
         return null;
     }
@@ -71,6 +74,16 @@ final class DirectDatagrams implements AutoCloseable {
         } catch (IOException e) {
             LOG.debug("direct send to {} failed, sending through the channel: {}", destination, e.toString());
             return false;
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** Whether sends may still go direct: false once closed, by the transport or with the channel. */
+    boolean isOpen() {
+        lock.readLock().lock();
+        try {
+            return open;
         } finally {
             lock.readLock().unlock();
         }

@@ -138,6 +138,19 @@ class DirectDatagramsTest {
     }
 
     @Test
+    void aChannelClosedByItselfStopsTheDirectSendsToo() throws Exception {
+        Channel channel = bound("127.0.0.1");
+        DirectDatagrams direct = DirectDatagrams.of(channel);
+        channel.close().sync();
+        channel.eventLoop().submit(() -> { }).sync(); // the close listeners have run
+        // Not only refused by the closed descriptor: closed here, before the number can be reused.
+        assertThat(direct.isOpen()).isFalse();
+        assertThat(direct.trySend(new byte[] {'x'}, new InetSocketAddress(InetAddress.getLoopbackAddress(), 9)))
+                .isFalse();
+        assertThat(direct.sent()).isZero();
+    }
+
+    @Test
     void whatCannotGoInOneDatagramOrToNoAddressIsLeftToTheChannel() throws Exception {
         Channel channel = bound("127.0.0.1");
         DirectDatagrams direct = DirectDatagrams.of(channel);
