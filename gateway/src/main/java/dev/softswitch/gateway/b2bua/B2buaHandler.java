@@ -95,8 +95,8 @@ public final class B2buaHandler implements TransactionUser {
     /** Completes the wiring with the transaction layer that delivers to this handler. */
     public void bind(TransactionLayer transactions) {
         Signalling sip = new Signalling(parts.sender, transactions, parts.timers, parts.timerSettings);
-        CallCharging.Desk charging = new CallCharging.Desk(parts.engine, parts.chargingExecutor, parts.timers,
-                parts.callRecords, parts.metrics);
+        CallCharging.Desk charging = new CallCharging.Desk(parts.engine, parts.chargingExecutor, parts.chargingSteps,
+                parts.timers, parts.callRecords, parts.metrics);
         this.wiring = new Call.Wiring(sip, charging, parts.relay, parts.routing, parts.subscribers, parts.metrics,
                 registry, parts.sdesWithoutTls, parts.sessionTimers);
     }
@@ -381,6 +381,7 @@ public final class B2buaHandler implements TransactionUser {
         private Throttle throttle;
         private ChargingEngine engine;
         private Executor chargingExecutor;
+        private Executor chargingSteps;
         private CallRecordWriter callRecords;
         private RelayPorts relay;
         private RoutingService routing;
@@ -430,12 +431,15 @@ public final class B2buaHandler implements TransactionUser {
         }
 
         /**
-         * The charging engine, the executor every charging step runs on (never the SIP core thread:
-         * with the journal on a step waits for an fsync), and where call records go.
+         * The charging engine, the executor where charging may block (the retries of a store that cannot be reached,
+         * call records written to their file), the one charging steps run on, and where call records go. Steps run on
+         * {@code executor} too unless {@code steps} says otherwise: a store whose steps never block (in memory, the
+         * journal's fsync owed rather than waited for) may run them on the SIP core thread itself.
          */
-        public Builder charging(ChargingEngine engine, Executor executor, CallRecordWriter callRecords) {
+        public Builder charging(ChargingEngine engine, Executor executor, Executor steps, CallRecordWriter callRecords) {
             this.engine = engine;
             this.chargingExecutor = executor;
+            this.chargingSteps = steps;
             this.callRecords = callRecords;
             return this;
         }

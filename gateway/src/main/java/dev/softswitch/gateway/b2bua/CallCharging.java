@@ -27,11 +27,14 @@ import org.slf4j.LoggerFactory;
 /**
  * One call's money: authorisation of the first increment (CHG-6), the next increment reserved a
  * little before the paid one runs out, the hang-up at the end of the last paid increment (CHG-3),
- * and settlement with the call record (CHG-8). The only user of {@link ChargingSession} and of the
- * charging executor: every charging step runs there, never on the SIP core thread (with the journal
- * on it waits for an fsync, and steps waiting at once share one), and one call's steps run in the
- * order they were asked for. Results come back to the SIP core through its timer service; the
- * methods here are called on the SIP core thread.
+ * and settlement with the call record (CHG-8). The only user of {@link ChargingSession}. Every charging
+ * step runs on the desk's step executor, in the order the call asked for them: with an embedded store
+ * that is the SIP core thread itself when the step is asked for there and the call's earlier steps are
+ * done (a step never waits for the journal's fsync: it owes it, see {@link #step}), and the charging
+ * executor otherwise; with a shared store, whose steps wait on the network, always the charging
+ * executor. What may block (retries, call records written to their file) runs on the charging
+ * executor. Results come back to the SIP core through its timer service, after what the step
+ * journalled is durable; the methods here are called on the SIP core thread.
  */
 final class CallCharging {
 
@@ -44,9 +47,12 @@ final class CallCharging {
     /** The acknowledgements of the step running on this executor thread (see {@link #step}). */
     private static final ThreadLocal<List<Runnable>> ACKS = new ThreadLocal<>();
 
-    /** The charging side of the gateway, shared by every call. */
-    record Desk(ChargingEngine engine, Executor executor, TimerService timers, CallRecordWriter records,
-                GatewayMetrics metrics) {
+    /**
+     * The charging side of the gateway, shared by every call: {@code executor} may block, {@code steps} runs charging
+     * steps (see the class comment).
+     */
+    record Desk(ChargingEngine engine, Executor executor, Executor steps, TimerService timers,
+                CallRecordWriter records, GatewayMetrics metrics) {
 
         CallCharging open(String callId) {
             return new CallCharging(this, callId);
@@ -198,12 +204,12 @@ final class CallCharging {
         ChargingSession s = session;
         CompletableFuture<MediaQuality> measured = media.exceptionally(e -> null);
         steps = steps.handle((done, failed) -> null).thenCombine(measured, (done, quality) -> quality)
-                .thenComposeAsync(quality -> settleAndWrite(s, snapshot.withQuality(quality)), desk.executor());
+                .thenComposeAsync(quality -> settleAndWrite(s, snapshot.withQuality(quality)), desk.steps());
     }
 
     /**
-     * Charging executor: settles the call without waiting for the journal's fsync there, and writes its record once
-     * the settlement is durable (on the executor); if the journal fails first, settles again as below.
+     * Step executor: settles the call without waiting for the journal's fsync there, and writes its record once the
+     * settlement is durable (on the charging executor); if the journal fails first, settles again as below (there).
      */
     private CompletableFuture<Void> settleAndWrite(ChargingSession s, CallRecordSnapshot snapshot) {
         CallRecord[] record = new CallRecord[1];
@@ -211,7 +217,7 @@ final class CallCharging {
         try {
             owed = DeferredDurability.run(() -> record[0] = settle(s, snapshot));
         } catch (JournalUnavailableException e) {
-            settleAndWrite(s, snapshot, 1);
+            desk.executor().execute(() -> settleAndWrite(s, snapshot, 1));
             return CompletableFuture.completedFuture(null);
         }
         return owed.whenDurable().handleAsync((durable, failed) -> {
@@ -251,7 +257,7 @@ final class CallCharging {
         write(record);
     }
 
-    /** Charging executor. */
+    /** Step or charging executor. */
     private CallRecord settle(ChargingSession s, CallRecordSnapshot snapshot) {
         if (s == null) {
             return snapshot.uncharged(null);
@@ -294,12 +300,12 @@ final class CallCharging {
     }
 
     /**
-     * Runs {@code task} on the charging executor after this call's earlier steps, which include the durability of
-     * what they journalled. The task does not wait for the journal's fsync on the executor: what it hands to
-     * {@link #onCore} runs once everything it journalled is durable (so an executor thread goes on to other calls
-     * and one fsync covers the changes of many). Should the journal fail before that, the task runs again, waiting
-     * this time, and answers as it does when the journal has failed (the charging unavailable, the call refused or
-     * ended) — never acknowledging what is not durable.
+     * Runs {@code task} on the step executor after this call's earlier steps, which include the durability of what
+     * they journalled. The task does not wait for the journal's fsync: what it hands to {@link #onCore} runs once
+     * everything it journalled is durable (so the thread goes on to other calls, and one fsync covers the changes of
+     * many). Should the journal fail before that, the task runs again on the charging executor, waiting this time,
+     * and answers as it does when the journal has failed (the charging unavailable, the call refused or ended) —
+     * never acknowledging what is not durable.
      */
     private void step(Runnable task) {
         steps = steps.handle((done, failed) -> null).thenComposeAsync(ignored -> {
@@ -320,7 +326,7 @@ final class CallCharging {
                         callId, failed);
                 return CompletableFuture.runAsync(() -> guarded(task), desk.executor());
             }).thenCompose(again -> again);
-        }, desk.executor());
+        }, desk.steps());
     }
 
     private void guarded(Runnable task) {

@@ -116,7 +116,7 @@ class B2buaCallTest {
                 .auth(authenticator)
                 .clients(new ClientVersionCheck("SoftphoneApp", java.util.Map.of("Android", "4.0.0")))
                 .throttle(throttle)
-                .charging(charging, Runnable::run, records)
+                .charging(charging, Runnable::run, Runnable::run, records)
                 .relay(relay)
                 .routing(routing, () -> SUBSCRIBERS)
                 .metrics(new GatewayMetrics(registry))

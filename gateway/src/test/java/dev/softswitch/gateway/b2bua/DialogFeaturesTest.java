@@ -100,7 +100,7 @@ class DialogFeaturesTest {
         b2bua = B2buaHandler.builder()
                 .sip(sender, timers, TimerSettings.rfc3261())
                 .auth(authenticator)
-                .charging(new ChargingEngine(accounts, rates), Runnable::run, records)
+                .charging(new ChargingEngine(accounts, rates), Runnable::run, Runnable::run, records)
                 .relay(relay)
                 .routing(RoutingService.create(config, dir, new SplittableRandom(1), registry), () -> SUBSCRIBERS)
                 .metrics(new GatewayMetrics(registry))
