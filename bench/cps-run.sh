@@ -9,7 +9,7 @@
 #
 # --seconds: how long each rate is offered (default 30; the issue's target is over 60). At the end the bench
 # account's balance is checked against the call records (bench/money-check.sh, the admin API on --http, default
-# 127.0.0.1:18100).
+# 127.0.0.1:18100), after up to 90 s more for late calls' reservations to settle.
 #
 # The ports must be those of CONFIG (defaults 17060 and 17080: bench/gateway-bench.yaml with SIP on 17060, HTTP
 # on 18100 and the trunk on 17080, see bench/README.md). Runs under flock /tmp/bench.lock when called so.
@@ -66,5 +66,5 @@ sampler=$!
 wait "$sampler" || true
 head -n 8 "$work/threads.txt" | sed "s/^/$label /"
 sleep 10 # the last calls end and settle
-bench/money-check.sh --http "$http" "$work/var/cdr/bench-calls.jsonl" 2>&1 | sed "s/^/$label money: /" || true
+bench/money-check.sh --http "$http" --wait 90 "$work/var/cdr/bench-calls.jsonl" 2>&1 | sed "s/^/$label money: /" || true
 echo "$label logs: $work"
