@@ -1,10 +1,12 @@
 package dev.softswitch.charging.cdr;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.softswitch.charging.money.Money;
 
 import java.io.IOException;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -60,12 +62,9 @@ public final class CallRecordWriter implements AutoCloseable {
             throw new IllegalStateException("call record writer for " + file + " is closed");
         }
         try {
-            ObjectNode node = toJson(r);
-            if (anonymisedCallers.contains(r.caller()) && !node.path("callee").isNull()) {
-                // a call of a deleted account that ended after the deletion (ACC-4)
-                node.put("callee", node.path("charge").path("ratePrefix").asText(""));
-            }
-            out.write(mapper.writeValueAsString(node));
+            // a call of a deleted account that ended after the deletion is written anonymised (ACC-4)
+            String line = json(r, anonymisedCallers.contains(r.caller()));
+            out.write(line);
             out.write('\n');
             out.flush();
         } catch (IOException e) {
@@ -151,73 +150,104 @@ public final class CallRecordWriter implements AutoCloseable {
         }
     }
 
-    private ObjectNode toJson(CallRecord r) {
-        ObjectNode node = mapper.createObjectNode();
-        node.put("callId", r.callId());
-        node.put("caller", r.caller());
-        node.put("callee", r.callee());
-        node.put("trunk", r.trunk());
-        node.put("start", iso(r.start()));
-        node.put("answer", iso(r.answer()));
-        node.put("end", iso(r.end()));
-        node.put("durationMillis", r.durationMillis());
-        node.put("billedSeconds", r.billedSeconds());
-        putMoney(node, "amount", r.amount());
-        node.put("sipCode", r.sipCode());
-        node.put("disconnectCause", r.disconnectCause());
-        node.put("hungUpBy", r.hungUpBy());
-        CallDetails d = r.details();
-        node.put("destinationCountry", d.destinationCountry());
-        node.put("numberType", d.numberType());
-        putMoney(node, "buyRatePerMinute", d.buyRatePerMinute());
-        putMoney(node, "buyCost", d.buyCost());
-        ChargedCall c = d.charge();
-        if (c != null) {
-            ObjectNode paid = node.putObject("charge");
-            paid.put("deck", c.deck());
-            paid.put("ratePrefix", c.ratePrefix());
-            paid.put("pricePerMinuteMicros", c.pricePerMinuteMicros());
-            paid.put("connectFeeMicros", c.connectFeeMicros());
-            paid.put("increments", c.initialIncrement() + "/" + c.subsequentIncrement());
-            paid.put("taxMode", c.taxMode());
-            paid.put("taxBasisPoints", c.taxBasisPoints());
-            paid.put("taxMicros", c.taxMicros());
-            paid.put("planMinutes", c.planMinutes());
-            var plans = paid.putArray("plans");
-            for (ChargedCall.PlanUse use : c.planUses()) {
-                plans.addObject().put("planId", use.planId()).put("minutes", use.minutes());
+    /**
+     * One record as a line of JSON, streamed field by field (no tree of nodes); {@code anonymised}: the callee number
+     * is replaced by the prefix of the rate that charged the call ({@code ""} when none did).
+     */
+    String json(CallRecord r, boolean anonymised) throws IOException {
+        StringWriter text = new StringWriter(768);
+        try (JsonGenerator g = mapper.getFactory().createGenerator(text)) {
+            ChargedCall c = r.details().charge();
+            String callee = r.callee();
+            if (anonymised && callee != null) {
+                callee = c != null && c.ratePrefix() != null ? c.ratePrefix() : "";
             }
-            paid.put("packageMinutes", c.packageMinutes());
-            paid.put("creditIncrements", c.creditIncrements());
-            var lots = paid.putArray("lots");
-            for (ChargedCall.LotDebit debit : c.lotDebits()) {
-                lots.addObject().put("lotId", debit.lotId()).put("micros", debit.micros());
+            g.writeStartObject();
+            g.writeStringField("callId", r.callId());
+            g.writeStringField("caller", r.caller());
+            g.writeStringField("callee", callee);
+            g.writeStringField("trunk", r.trunk());
+            g.writeStringField("start", iso(r.start()));
+            g.writeStringField("answer", iso(r.answer()));
+            g.writeStringField("end", iso(r.end()));
+            g.writeNumberField("durationMillis", r.durationMillis());
+            g.writeNumberField("billedSeconds", r.billedSeconds());
+            money(g, "amount", r.amount());
+            g.writeNumberField("sipCode", r.sipCode());
+            g.writeStringField("disconnectCause", r.disconnectCause());
+            g.writeStringField("hungUpBy", r.hungUpBy());
+            CallDetails d = r.details();
+            g.writeStringField("destinationCountry", d.destinationCountry());
+            g.writeStringField("numberType", d.numberType());
+            money(g, "buyRatePerMinute", d.buyRatePerMinute());
+            money(g, "buyCost", d.buyCost());
+            if (c != null) {
+                charge(g, c);
             }
-            paid.put("clamped", c.clamped());
+            MediaQuality m = d.media();
+            if (m != null) {
+                g.writeObjectFieldStart("media");
+                direction(g, "clientToCarrier", m.clientToCarrier());
+                direction(g, "carrierToClient", m.carrierToClient());
+                g.writeEndObject();
+            }
+            g.writeEndObject();
         }
-        MediaQuality m = d.media();
-        if (m != null) {
-            ObjectNode media = node.putObject("media");
-            putDirection(media, "clientToCarrier", m.clientToCarrier());
-            putDirection(media, "carrierToClient", m.carrierToClient());
-        }
-        return node;
+        return text.toString();
     }
 
-    private static void putMoney(ObjectNode node, String field, Money amount) {
+    private static void charge(JsonGenerator g, ChargedCall c) throws IOException {
+        g.writeObjectFieldStart("charge");
+        g.writeStringField("deck", c.deck());
+        g.writeStringField("ratePrefix", c.ratePrefix());
+        g.writeNumberField("pricePerMinuteMicros", c.pricePerMinuteMicros());
+        g.writeNumberField("connectFeeMicros", c.connectFeeMicros());
+        g.writeStringField("increments", c.initialIncrement() + "/" + c.subsequentIncrement());
+        g.writeStringField("taxMode", c.taxMode());
+        g.writeNumberField("taxBasisPoints", c.taxBasisPoints());
+        g.writeNumberField("taxMicros", c.taxMicros());
+        g.writeNumberField("planMinutes", c.planMinutes());
+        g.writeArrayFieldStart("plans");
+        for (ChargedCall.PlanUse use : c.planUses()) {
+            g.writeStartObject();
+            g.writeNumberField("planId", use.planId());
+            g.writeNumberField("minutes", use.minutes());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+        g.writeNumberField("packageMinutes", c.packageMinutes());
+        g.writeNumberField("creditIncrements", c.creditIncrements());
+        g.writeArrayFieldStart("lots");
+        for (ChargedCall.LotDebit debit : c.lotDebits()) {
+            g.writeStartObject();
+            g.writeNumberField("lotId", debit.lotId());
+            g.writeNumberField("micros", debit.micros());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+        g.writeBooleanField("clamped", c.clamped());
+        g.writeEndObject();
+    }
+
+    private static void money(JsonGenerator g, String field, Money amount) throws IOException {
         if (amount == null) {
-            node.putNull(field);
+            g.writeNullField(field);
         } else {
-            ObjectNode money = node.putObject(field);
-            money.put("micros", amount.micros());
-            money.put("currency", amount.currency());
-            money.put("decimal", amount.toDecimalString());
+            g.writeObjectFieldStart(field);
+            g.writeNumberField("micros", amount.micros());
+            g.writeStringField("currency", amount.currency());
+            g.writeStringField("decimal", amount.toDecimalString());
+            g.writeEndObject();
         }
     }
 
-    private static void putDirection(ObjectNode media, String field, MediaQuality.Direction d) {
-        media.putObject(field).put("packets", d.packets()).put("bytes", d.bytes()).put("lost", d.lost())
-                .put("jitterMicros", d.jitterMicros());
+    private static void direction(JsonGenerator g, String field, MediaQuality.Direction d) throws IOException {
+        g.writeObjectFieldStart(field);
+        g.writeNumberField("packets", d.packets());
+        g.writeNumberField("bytes", d.bytes());
+        g.writeNumberField("lost", d.lost());
+        g.writeNumberField("jitterMicros", d.jitterMicros());
+        g.writeEndObject();
     }
 
     private static String iso(Instant instant) {
