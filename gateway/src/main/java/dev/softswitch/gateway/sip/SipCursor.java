@@ -190,23 +190,50 @@ abstract class SipCursor {
         return c == ' ' || c == '\t';
     }
 
+    private static final byte ALPHA_DIGIT = 1;
+    private static final byte TOKEN = 2;
+    private static final byte HOST = 4;
+    private static final byte USER = 8;
+    /** The classes of each ASCII character, one bit each: a table lookup a character while a line is scanned. */
+    private static final byte[] CLASSES = new byte[128];
+
+    static {
+        for (char c = '0'; c <= 'z'; c++) {
+            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) {
+                CLASSES[c] = ALPHA_DIGIT | TOKEN | HOST | USER;
+            }
+        }
+        mark("-.!*_+`'~", TOKEN);
+        mark("-.", HOST);
+        mark("-_.!~*'()+", USER);
+    }
+
+    private static void mark(String chars, byte kind) {
+        for (int k = 0; k < chars.length(); k++) {
+            CLASSES[chars.charAt(k)] |= kind;
+        }
+    }
+
+    private static boolean is(char c, byte kind) {
+        return c < 128 && (CLASSES[c] & kind) != 0;
+    }
+
     static boolean isAlphaDigit(char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+        return is(c, ALPHA_DIGIT);
     }
 
-    /** RFC 3261 token characters but '%' (escapes go to JAIN-SIP). */
+    /** RFC 3261 token characters but '%' (escapes go to JAIN-SIP): alphanumerics and -.!*_+`'~ */
     static boolean isTokenChar(char c) {
-        return isAlphaDigit(c) || c == '-' || c == '.' || c == '!' || c == '*' || c == '_' || c == '+' || c == '`'
-                || c == '\'' || c == '~';
+        return is(c, TOKEN);
     }
 
+    /** Alphanumerics, '-' and '.'. */
     static boolean isHostChar(char c) {
-        return isAlphaDigit(c) || c == '-' || c == '.';
+        return is(c, HOST);
     }
 
-    /** Unreserved characters and '+': what a user part or URI parameter here may hold. */
+    /** Unreserved characters and '+': what a user part or URI parameter here may hold (alphanumerics and -_.!~*'()+). */
     static boolean isUserChar(char c) {
-        return isAlphaDigit(c) || c == '-' || c == '_' || c == '.' || c == '!' || c == '~' || c == '*' || c == '\''
-                || c == '(' || c == ')' || c == '+';
+        return is(c, USER);
     }
 }
