@@ -17,6 +17,7 @@ import dev.softswitch.gateway.store.RedisSharedJournal;
 import dev.softswitch.gateway.store.SharedBans;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -154,5 +155,24 @@ final class ChargingStores {
     /** Records of {@code calls}, for the log line and the writer. */
     static List<CallRecord> recordsOf(List<ChargedCall> calls, String cause) {
         return calls.stream().map(c -> recordOf(c, cause)).toList();
+    }
+
+    /**
+     * Where charging steps run: with the embedded store on the SIP core thread when they are asked for there (a step
+     * works in memory and owes the journal's fsync rather than waiting for it, so a hand-off to another thread and
+     * back would cost more than the step), else on the charging threads; with a shared store, whose steps wait on
+     * the network, always on the charging threads.
+     */
+    static Executor chargingSteps(boolean sharedStore, EventExecutor core, Executor chargingExecutor) {
+        if (sharedStore) {
+            return chargingExecutor;
+        }
+        return task -> {
+            if (core.inEventLoop()) {
+                task.run();
+            } else {
+                chargingExecutor.execute(task);
+            }
+        };
     }
 }

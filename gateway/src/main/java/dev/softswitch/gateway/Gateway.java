@@ -58,7 +58,6 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.channel.DefaultEventLoop;
 import io.netty.util.concurrent.DefaultThreadFactory;
-import io.netty.util.concurrent.EventExecutor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -73,7 +72,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
-import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -230,7 +228,9 @@ public final class Gateway implements AutoCloseable {
                 .auth(authenticator)
                 .clients(new ClientVersionCheck(config.clients().app(), config.clients().minimumVersions()))
                 .throttle(throttle)
-                .charging(charging, chargingExecutor, chargingSteps(config.charging().store().shared(), core, chargingExecutor), callRecords)
+                .charging(charging, chargingExecutor,
+                        ChargingStores.chargingSteps(config.charging().store().shared(), core, chargingExecutor),
+                        callRecords)
                 .relay(new MediaRelayPorts(relays, new MediaTimeouts(config.media().timeout(), config.media().holdTimeout()),
                         config.media().clientRtcpMux()))
                 .routing(routing, subscribers::get)
@@ -316,25 +316,6 @@ public final class Gateway implements AutoCloseable {
                 config.auth().realm(), subscribers::get, this::refreshSubscribers, () -> routing, () -> b2bua, core,
                 this::reload));
         return AdminApi.of(new ApiGuard(tokens, hosts), backend);
-    }
-
-    /**
-     * Where charging steps run: with the embedded store on the SIP core thread when they are asked for there (a step
-     * works in memory and owes the journal's fsync rather than waiting for it, so a hand-off to another thread and
-     * back would cost more than the step), else on the charging threads; with a shared store, whose steps wait on
-     * the network, always on the charging threads.
-     */
-    static Executor chargingSteps(boolean sharedStore, EventExecutor core, Executor chargingExecutor) {
-        if (sharedStore) {
-            return chargingExecutor;
-        }
-        return task -> {
-            if (core.inEventLoop()) {
-                task.run();
-            } else {
-                chargingExecutor.execute(task);
-            }
-        };
     }
 
     /**

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Where the running gateway's charging steps run (see {@link Gateway#chargingSteps}). */
+/** Where the running gateway's charging steps run (see {@link ChargingStores#chargingSteps}). */
 class ChargingStepsTest {
 
     private final DefaultEventLoop core = new DefaultEventLoop(new DefaultThreadFactory("test-core"));
@@ -26,7 +26,7 @@ class ChargingStepsTest {
 
     @Test
     void embeddedStoreStepsAskedForOnTheCoreRunThereAtOnce() throws Exception {
-        var steps = Gateway.chargingSteps(false, core, pool);
+        var steps = ChargingStores.chargingSteps(false, core, pool);
         String ranOn = core.submit(() -> {
             String[] where = new String[1];
             steps.execute(() -> where[0] = Thread.currentThread().getName()); // before execute returns
@@ -37,13 +37,13 @@ class ChargingStepsTest {
 
     @Test
     void embeddedStoreStepsAskedForElsewhereGoToTheChargingThreads() throws Exception {
-        var steps = Gateway.chargingSteps(false, core, pool);
+        var steps = ChargingStores.chargingSteps(false, core, pool);
         assertThat(threadOf(steps)).startsWith("test-charging");
     }
 
     @Test
     void sharedStoreStepsNeverRunOnTheCore() throws Exception {
-        var steps = Gateway.chargingSteps(true, core, pool);
+        var steps = ChargingStores.chargingSteps(true, core, pool);
         String ranOn = core.submit(() -> {
             CompletableFuture<String> where = new CompletableFuture<>();
             steps.execute(() -> where.complete(Thread.currentThread().getName()));
