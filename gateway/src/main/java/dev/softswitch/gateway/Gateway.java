@@ -90,9 +90,9 @@ public final class Gateway implements AutoCloseable {
     private static final RateLimitedLog dispatchFailures = RateLimitedLog.of(log);
     private static final Duration RESERVATION_SWEEP = Duration.ofSeconds(10);
     /**
-     * Charging threads with a shared store, whose every step waits on the network; with the embedded store a step
-     * waits for nothing (its acknowledgements wait for the journal's fsync, not the thread), and more threads would
-     * only be more to wake.
+     * Charging threads with a shared store, whose every step waits on the network; with the embedded store steps run
+     * on the SIP core (see {@link ChargingStores#chargingSteps}) and these threads only settle ended calls and write
+     * their records, and more would only be more to wake.
      */
     private static final int SHARED_STORE_CHARGING_THREADS = 8;
     private static final int EMBEDDED_STORE_CHARGING_THREADS = 2;
