@@ -459,6 +459,11 @@ public final class Gateway implements AutoCloseable {
         return relay;
     }
 
+    /** Live SIP transactions, client and server, those completed but still absorbing retransmissions too. */
+    public int liveTransactions() throws Exception {
+        return core.submit(() -> transactions.size()).get(5, TimeUnit.SECONDS);
+    }
+
     /** Calls in progress, counted on the SIP core thread. */
     public int activeCalls() throws Exception {
         return core.submit(() -> b2bua.activeCalls()).get(5, TimeUnit.SECONDS);

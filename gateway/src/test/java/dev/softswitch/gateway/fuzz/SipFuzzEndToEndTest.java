@@ -96,11 +96,13 @@ public class SipFuzzEndToEndTest {
                     .filter(m -> m.getId().getName().equals("sip.requests.received")).count();
             String report = seedNote + ": " + mutations + " mutations in " + seconds + " s; " + fuzz.counts()
                     + "; ERROR or exception logs " + log.list.size() + "; calls_active " + gateway.activeCalls()
+                    + "; transactions " + gateway.liveTransactions()
                     + "; relay sessions " + gateway.relay().sessionsActive() + ", ports " + gateway.relay().portsInUse()
                     + "; sip_requests_received_total series " + methodSeries + "; heap after GC " + heapBefore / 1024 + " KB before, " + heapAfter / 1024 + " KB after";
             assertThat(problems).as(report).isEmpty();
             assertThat(fuzz.internalErrors()).as(report).isZero();
             assertThat(gateway.activeCalls()).as(report).isZero();
+            assertThat(gateway.liveTransactions()).as(report + ": every transaction ended").isZero();
             assertThat(gateway.relay().sessionsActive()).as(report).isZero();
             assertThat(gateway.relay().portsInUse()).as(report).isZero();
             assertThat(gateway.accounts().balance("alice").orElseThrow()).as(report).isEqualTo(balanceBefore);
@@ -115,13 +117,11 @@ public class SipFuzzEndToEndTest {
     private static void awaitQuiet(Gateway gateway, Duration limit) throws Exception {
         long deadline = System.nanoTime() + limit.toNanos();
         while (System.nanoTime() < deadline) {
-            if (gateway.activeCalls() == 0 && gateway.relay().sessionsActive() == 0) {
-                Thread.sleep(1500); // transactions (64·T1 = 640 ms here) and their last retransmissions end
-                if (gateway.activeCalls() == 0 && gateway.relay().sessionsActive() == 0) {
-                    return;
-                }
+            // calls, relay sessions and transactions (64·T1 = 640 ms here, with their last retransmissions) all ended
+            if (gateway.activeCalls() == 0 && gateway.relay().sessionsActive() == 0 && gateway.liveTransactions() == 0) {
+                return;
             }
-            Thread.sleep(100);
+            Thread.sleep(50);
         }
     }
 
