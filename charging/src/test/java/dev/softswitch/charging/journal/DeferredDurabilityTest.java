@@ -162,6 +162,39 @@ class DeferredDurabilityTest {
         }
     }
 
+    /**
+     * What waits on an acknowledgement may fail while the writer completes it (an executor that refuses work while
+     * the gateway shuts down): that dependent fails, not the writer, so later changes still become durable.
+     */
+    @Test
+    void anAcknowledgementThatThrowsDoesNotStopTheWriter(@TempDir Path dir) throws Exception {
+        FileJournal.Replayer nothing = new FileJournal.Replayer() {
+            @Override
+            public void loadSnapshot(java.io.DataInput in) {
+            }
+
+            @Override
+            public void replay(long seq, JournalEvent event) {
+            }
+        };
+        try (FileJournal journal = FileJournal.recover(dir, nothing)) {
+            long first = journal.append(new JournalEvent.AccountOpened("a", T0, "USD", "UTC", "1", -1, 0));
+            CompletableFuture<Void> refused = journal.whenDurable(first).thenRunAsync(() -> { }, task -> {
+                throw new java.util.concurrent.RejectedExecutionException("executor shut down");
+            });
+            CompletableFuture<Void> sameBatch = journal.whenDurable(first);
+            long second = journal.append(new JournalEvent.AccountOpened("b", T0, "USD", "UTC", "1", -1, 0));
+            CompletableFuture<Void> later = journal.whenDurable(second);
+            journal.awaitDurable(second);
+            assertThat(later).succeedsWithin(Duration.ofSeconds(5));
+            assertThat(sameBatch).succeedsWithin(Duration.ofSeconds(5));
+            assertThat(refused).failsWithin(Duration.ofSeconds(5)).withThrowableOfType(ExecutionException.class)
+                    .withCauseInstanceOf(java.util.concurrent.RejectedExecutionException.class);
+            long third = journal.append(new JournalEvent.AccountOpened("c", T0, "USD", "UTC", "1", -1, 0));
+            assertThat(journal.whenDurable(third)).succeedsWithin(Duration.ofSeconds(5));
+        }
+    }
+
     @Test
     void theCommitIntervalIsBounded() {
         assertThatThrownBy(() -> JournalSettings.defaults().withCommitInterval(Duration.ofMillis(51)))
