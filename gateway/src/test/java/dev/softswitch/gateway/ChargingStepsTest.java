@@ -3,6 +3,7 @@ package dev.softswitch.gateway;
 import io.netty.channel.DefaultEventLoop;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -52,7 +53,7 @@ class ChargingStepsTest {
         assertThat(ranOn).startsWith("test-charging");
     }
 
-    private static String threadOf(java.util.concurrent.Executor steps) throws Exception {
+    private static String threadOf(Executor steps) throws Exception {
         CompletableFuture<String> where = new CompletableFuture<>();
         steps.execute(() -> where.complete(Thread.currentThread().getName()));
         return where.get(5, TimeUnit.SECONDS);

@@ -432,14 +432,14 @@ public final class B2buaHandler implements TransactionUser {
 
         /**
          * The charging engine, the executor where charging may block (the retries of a store that cannot be reached,
-         * call records written to their file), the one charging steps run on, and where call records go. Steps run on
-         * {@code executor} too unless {@code steps} says otherwise: a store whose steps never block (in memory, the
-         * journal's fsync owed rather than waited for) may run them on the SIP core thread itself.
+         * call records written to their file), the one charging steps run on ({@code executor} itself, or, for a store
+         * whose steps never block — in memory, the journal's fsync owed rather than waited for — one that runs them on
+         * the SIP core thread), and where call records go.
          */
         public Builder charging(ChargingEngine engine, Executor executor, Executor steps, CallRecordWriter callRecords) {
             this.engine = engine;
-            this.chargingExecutor = executor;
-            this.chargingSteps = steps;
+            this.chargingExecutor = Objects.requireNonNull(executor, "executor");
+            this.chargingSteps = Objects.requireNonNull(steps, "steps");
             this.callRecords = callRecords;
             return this;
         }
