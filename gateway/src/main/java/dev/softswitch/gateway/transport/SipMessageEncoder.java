@@ -13,8 +13,8 @@ import java.text.ParseException;
 import java.util.List;
 
 /**
- * Writes a JAIN-SIP message as bytes. A request's top Via gets this transport's token (JAIN-SIP's
- * {@code encodeAsBytes}); a response keeps the Via it was given. UDP wraps it in a
+ * Writes a JAIN-SIP message as bytes ({@link SipWireWriter}: what JAIN-SIP's {@code encodeAsBytes} writes). A
+ * request's top Via gets this transport's token; a response keeps the Via it was given. UDP wraps it in a
  * {@code DatagramPacketEncoder}.
  */
 @ChannelHandler.Sharable
@@ -47,6 +47,6 @@ public final class SipMessageEncoder extends MessageToMessageEncoder<SIPMessage>
             return message.encode().getBytes(StandardCharsets.UTF_8);
         }
         String token = message instanceof SIPRequest ? transport.viaToken() : top.getTransport();
-        return message.encodeAsBytes(token);
+        return SipWireWriter.encode(message, token);
     }
 }
