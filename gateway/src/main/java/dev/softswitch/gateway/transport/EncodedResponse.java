@@ -1,9 +1,7 @@
 package dev.softswitch.gateway.transport;
 
-import gov.nist.javax.sip.header.SIPHeader;
 import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.message.SIPResponse;
-import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
 /**
@@ -30,21 +28,7 @@ public record EncodedResponse(byte[] bytes, int statusCode, Endpoint viaDestinat
      * copying those headers into a response (the INVITE server transaction sends one for every INVITE).
      */
     public static EncodedResponse trying(SIPRequest request, Endpoint viaDestination) {
-        StringBuilder out = new StringBuilder(512).append("SIP/2.0 100 Trying\r\n");
-        append(out, request.getViaHeaders());
-        append(out, request.getFromHeader());
-        append(out, request.getToHeader());
-        append(out, request.getCallIdHeader());
-        append(out, request.getCSeqHeader());
-        append(out, request.getHeader("Timestamp"));
-        out.append("Content-Length: 0\r\n\r\n");
-        return new EncodedResponse(out.toString().getBytes(StandardCharsets.UTF_8), SIPResponse.TRYING, viaDestination);
-    }
-
-    private static void append(StringBuilder out, Object header) {
-        if (header != null) {
-            ((SIPHeader) header).encode(out);
-        }
+        return new EncodedResponse(SipWireWriter.trying(request), SIPResponse.TRYING, viaDestination);
     }
 
     /** The response parsed back, for senders that deal in messages rather than bytes (test fakes). */

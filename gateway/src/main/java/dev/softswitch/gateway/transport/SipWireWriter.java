@@ -82,6 +82,28 @@ final class SipWireWriter {
         return LOCAL.get().write(message);
     }
 
+    /**
+     * 100 Trying to {@code request} from the request's own Via, From, To, Call-ID, CSeq and Timestamp headers (RFC
+     * 3261 §8.2.6), written as those headers encode, without building the response.
+     */
+    static byte[] trying(SIPRequest request) {
+        return LOCAL.get().writeTrying(request);
+    }
+
+    private byte[] writeTrying(SIPRequest request) {
+        len = 0;
+        text("SIP/2.0 100 Trying\r\n");
+        for (SIPHeader header : new SIPHeader[] {request.getViaHeaders(), (SIPHeader) request.getFromHeader(),
+            (SIPHeader) request.getToHeader(), (SIPHeader) request.getCallIdHeader(), (SIPHeader) request.getCSeqHeader(),
+            (SIPHeader) request.getHeader("Timestamp")}) {
+            if (header != null) {
+                header(header);
+            }
+        }
+        text("Content-Length: 0\r\n\r\n");
+        return copyOut(null);
+    }
+
     private static boolean utf8(SIPMessage message) {
         ContentType type = (ContentType) message.getContentTypeHeader();
         String charset = type == null ? null : type.getCharset();
@@ -106,7 +128,11 @@ final class SipWireWriter {
         }
         header((ContentLength) message.getContentLength());
         crlf();
-        byte[] content = message.getRawContent();
+        return copyOut(message.getRawContent());
+    }
+
+    /** The buffer's bytes followed by {@code content}, in a new array; a buffer grown past KEEP is let go. */
+    private byte[] copyOut(byte[] content) {
         int bodyLength = content == null ? 0 : content.length;
         byte[] out = Arrays.copyOf(buf, len + bodyLength);
         if (bodyLength > 0) {

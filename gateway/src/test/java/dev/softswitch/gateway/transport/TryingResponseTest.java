@@ -59,7 +59,20 @@ class TryingResponseTest {
         String expected = new String(SipMessageEncoder.encode(reference, TransportType.UDP), StandardCharsets.UTF_8);
         assertThat(text).startsWith("SIP/2.0 100 Trying\r\n").endsWith("\r\n\r\n");
         assertThat(sortedLines(text)).isEqualTo(sortedLines(expected));
+        assertThat(text).as("as each header's own encoder writes them, in this order").isEqualTo(headerByHeader(request));
         assertThat(trying.parse().getTopmostVia().getBranch()).isEqualTo(request.getTopmostVia().getBranch());
+    }
+
+    /** The lines as JAIN-SIP's encoders write each header (the implementation before SipWireWriter wrote them). */
+    private static String headerByHeader(SIPRequest request) {
+        StringBuilder out = new StringBuilder("SIP/2.0 100 Trying\r\n");
+        for (Object header : new Object[] {request.getViaHeaders(), request.getFromHeader(), request.getToHeader(),
+            request.getCallIdHeader(), request.getCSeqHeader(), request.getHeader("Timestamp")}) {
+            if (header != null) {
+                ((gov.nist.javax.sip.header.SIPHeader) header).encode(out);
+            }
+        }
+        return out.append("Content-Length: 0\r\n\r\n").toString();
     }
 
     private static List<String> sortedLines(String message) {
