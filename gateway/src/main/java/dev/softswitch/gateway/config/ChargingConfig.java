@@ -16,10 +16,11 @@ public record ChargingConfig(List<ProductConfig> products, List<AccountConfig> a
     /** The product of a configuration written with {@code currency} and {@code rates} only. */
     public static final String DEFAULT_PRODUCT = "default";
     /**
-     * 2 ms: at 2,500 calls a second (7,500 journalled changes) about 400 fsyncs a second instead of 1,700, for at
-     * most 2 ms more before a change is acknowledged.
+     * 10 ms: at most 100 fsyncs a second, for at most 10 ms more before a change is acknowledged. Each fsync costs
+     * the writer's thread kernel time, and each batch it completes wakes the SIP core for what it acknowledges: at
+     * 1,500 calls a second the gateway spent 12-15 % more CPU a call with 2 ms (bench/README, issue 14, session 30).
      */
-    public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMillis(2);
+    public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMillis(10);
 
     public ChargingConfig(List<ProductConfig> products, List<AccountConfig> accounts, String journal,
                           StoreConfig store) {

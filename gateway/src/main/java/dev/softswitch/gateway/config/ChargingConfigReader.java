@@ -29,7 +29,7 @@ final class ChargingConfigReader {
                     ChargingConfigReader::account);
             String journal = r.text("journal", "./var/journal", null);
             StoreConfig store = store(r);
-            Duration commit = duration(r, "journalCommitInterval", "2ms", ChargingConfig.DEFAULT_COMMIT_INTERVAL);
+            Duration commit = duration(r, "journalCommitInterval", "10ms", ChargingConfig.DEFAULT_COMMIT_INTERVAL);
             return r.build(() -> new ChargingConfig(List.of(new ProductConfig(ChargingConfig.DEFAULT_PRODUCT, currency,
                     "included", "0", "UTC", null, null, null, null, rates, List.of(), List.of(), List.of(),
                     FairUseConfig.NONE)), accounts,
@@ -39,7 +39,7 @@ final class ChargingConfigReader {
                 ChargingConfigReader::account);
         String journal = r.text("journal", "./var/journal", null);
         StoreConfig store = store(r);
-        Duration commit = duration(r, "journalCommitInterval", "2ms", ChargingConfig.DEFAULT_COMMIT_INTERVAL);
+        Duration commit = duration(r, "journalCommitInterval", "10ms", ChargingConfig.DEFAULT_COMMIT_INTERVAL);
         return r.build(() -> new ChargingConfig(products, accounts, journal, store, commit));
     }
 

@@ -101,9 +101,9 @@ class GatewayConfigTest {
     }
 
     @Test
-    void theJournalCommitIntervalDefaultsTo2msAndOneOutOfRangeIsRefusedNamingTheKey() {
+    void theJournalCommitIntervalDefaultsTo10msAndOneOutOfRangeIsRefusedNamingTheKey() {
         assertThat(GatewayConfig.parse(VALID, "test.yaml").charging().journalCommitInterval())
-                .isEqualTo(java.time.Duration.ofMillis(2));
+                .isEqualTo(java.time.Duration.ofMillis(10));
         String zero = VALID.replace("  currency: USD\n", "  currency: USD\n  journalCommitInterval: 0ms\n");
         assertThat(GatewayConfig.parse(zero, "test.yaml").charging().journalCommitInterval()).isZero();
         String slow = VALID.replace("  currency: USD\n", "  currency: USD\n  journalCommitInterval: 1s\n");
