@@ -242,10 +242,7 @@ final class SipWireWriter {
             text(type.getMediaRange().getType());
             ascii('/');
             text(type.getMediaRange().getSubtype());
-            if (type.hasParameters()) {
-                ascii(';');
-                parameters(type.getParameters());
-            }
+            parametersAfterSemicolon(type.getParameters());
         } else if (header instanceof ContentLength length) {
             number(Math.max(0, length.getContentLength()));
         }
@@ -260,10 +257,7 @@ final class SipWireWriter {
         upper(protocol.getTransport());
         ascii(' ');
         hostPort(via.getSentBy());
-        if (!via.getParameters().isEmpty()) {
-            ascii(';');
-            parameters(via.getParameters());
-        }
+        parametersAfterSemicolon(via.getParameters());
         if (via.getComment() != null) {
             ascii(' ');
             ascii('(');
@@ -282,10 +276,7 @@ final class SipWireWriter {
         if (spec) {
             ascii('>');
         }
-        if (!parameters.isEmpty()) {
-            ascii(';');
-            parameters(parameters);
-        }
+        parametersAfterSemicolon(parameters);
     }
 
     private void contact(Contact contact) {
@@ -301,10 +292,7 @@ final class SipWireWriter {
             address(address);
             ascii('>');
         }
-        if (!contact.getParameters().isEmpty()) {
-            ascii(';');
-            parameters(contact.getParameters());
-        }
+        parametersAfterSemicolon(contact.getParameters());
     }
 
     private void address(AddressImpl address) {
@@ -355,10 +343,7 @@ final class SipWireWriter {
             }
             hostPort(authority.getHostPort());
         }
-        if (!sip.getParameters().isEmpty()) {
-            ascii(';');
-            parameters(sip.getParameters());
-        }
+        parametersAfterSemicolon(sip.getParameters());
     }
 
     private void hostPort(HostPort hostPort) {
@@ -374,6 +359,14 @@ final class SipWireWriter {
         if (hostPort.getPort() != -1) {
             ascii(':');
             number(hostPort.getPort());
+        }
+    }
+
+    /** ';' and the parameters, if there are any (how every header and URI here writes its parameters). */
+    private void parametersAfterSemicolon(NameValueList parameters) {
+        if (!parameters.isEmpty()) {
+            ascii(';');
+            parameters(parameters);
         }
     }
 
