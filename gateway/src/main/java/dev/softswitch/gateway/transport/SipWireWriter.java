@@ -176,7 +176,7 @@ final class SipWireWriter {
         if (!hasOwnWriter(type)) {
             spill.setLength(0);
             header.encode(spill);
-            spilled();
+            text(spill);
             return;
         }
         text(header.getHeaderName());
@@ -324,7 +324,7 @@ final class SipWireWriter {
         if (uri.getClass() != SipUri.class || !((SipUri) uri).getQheaders().isEmpty()) {
             spill.setLength(0);
             ((GenericObject) uri).encode(spill);
-            spilled();
+            text(spill);
             return;
         }
         SipUri sip = (SipUri) uri;
@@ -352,7 +352,7 @@ final class SipWireWriter {
         if (name == null || name.indexOf(':') >= 0) {
             spill.setLength(0);
             host.encode(spill);
-            spilled();
+            text(spill);
         } else {
             text(name);
         }
@@ -386,7 +386,7 @@ final class SipWireWriter {
         if (name == null || !(value instanceof String text) || text.isEmpty()) {
             spill.setLength(0);
             parameter.encode(spill);
-            spilled();
+            text(spill);
             return;
         }
         text(name);
@@ -446,31 +446,14 @@ final class SipWireWriter {
         len += n;
     }
 
-    /** {@code s} as ASCII, or as UTF-8 when it holds anything else (a String, so charAt is not an interface call). */
-    private void text(String s) {
+    /** {@code s} as ASCII, or as UTF-8 when it holds anything else. */
+    private void text(CharSequence s) {
         int n = s.length();
         ensure(n);
-        byte[] b = buf;
-        int at = len;
         for (int i = 0; i < n; i++) {
             char c = s.charAt(i);
             if (c >= 0x80) {
-                utf8(s);
-                return;
-            }
-            b[at + i] = (byte) c;
-        }
-        len = at + n;
-    }
-
-    /** What a JAIN-SIP encoder wrote into the spill buffer. */
-    private void spilled() {
-        int n = spill.length();
-        ensure(n);
-        for (int i = 0; i < n; i++) {
-            char c = spill.charAt(i);
-            if (c >= 0x80) {
-                utf8(spill.toString());
+                utf8(s.toString());
                 return;
             }
             buf[len + i] = (byte) c;
