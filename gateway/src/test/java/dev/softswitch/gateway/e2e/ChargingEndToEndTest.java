@@ -152,7 +152,7 @@ class ChargingEndToEndTest {
             child.destroyForcibly();
             child.waitFor(5, TimeUnit.SECONDS);
         });
-        GatewayChild.awaitHealthy(httpPort, child, dir.resolve("child.log"), Duration.ofSeconds(15));
+        GatewayChild.awaitHealthy(httpPort, child, dir.resolve("child.log"), Duration.ofSeconds(60));
 
         SippProcess carrier = track(carrier("credit-exhausted").start());
         carrier.awaitListening(Duration.ofSeconds(5));

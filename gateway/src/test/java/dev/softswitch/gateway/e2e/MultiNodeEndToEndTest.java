@@ -191,7 +191,7 @@ class MultiNodeEndToEndTest {
             child.destroyForcibly();
             child.waitFor(5, TimeUnit.SECONDS);
         });
-        GatewayChild.awaitHealthy(a.httpPort, child, dir.resolve("node-a.log"), Duration.ofSeconds(20));
+        GatewayChild.awaitHealthy(a.httpPort, child, dir.resolve("node-a.log"), Duration.ofSeconds(60));
 
         SippProcess carrier = track(carrier("basic-call", carrierPort).calls(2).start());
         carrier.awaitListening(Duration.ofSeconds(5));
