@@ -145,48 +145,88 @@ public final class SipLines extends SipCursor {
         if (i >= s.length()) {
             return null;
         }
-        if (is(name, "Via", "v")) {
-            return via();
-        } else if (is(name, "From", "f")) {
-            return addressHeader(new From());
-        } else if (is(name, "To", "t")) {
-            return addressHeader(new To());
-        } else if (is(name, "Call-ID", "i")) {
-            CallID callId = new CallID();
-            callId.setCallId(s.substring(i).trim());
-            return callId;
-        } else if (name.equalsIgnoreCase("CSeq")) {
-            return cseq();
-        } else if (is(name, "Contact", "m")) {
-            return contact();
-        } else if (name.equalsIgnoreCase("Max-Forwards")) {
-            int n = number(3);
-            if (n < 0 || !atEnd()) {
+        // By length first: one comparison, not up to twenty, for each of a message's header lines.
+        switch (name.length()) {
+            case 1 -> {
+                return compact(name.charAt(0));
+            }
+            case 2 -> {
+                return name.equalsIgnoreCase("To") ? addressHeader(new To()) : null;
+            }
+            case 3 -> {
+                return name.equalsIgnoreCase("Via") ? via() : null;
+            }
+            case 4 -> {
+                if (name.equalsIgnoreCase("From")) {
+                    return addressHeader(new From());
+                }
+                return name.equalsIgnoreCase("CSeq") ? cseq() : null;
+            }
+            case 7 -> {
+                if (name.equalsIgnoreCase("Call-ID")) {
+                    return callId();
+                }
+                return name.equalsIgnoreCase("Contact") ? contact() : null;
+            }
+            case 12 -> {
+                if (name.equalsIgnoreCase("Max-Forwards")) {
+                    return maxForwards();
+                }
+                return name.equalsIgnoreCase("Content-Type") ? contentType() : null;
+            }
+            case 13 -> {
+                return name.equalsIgnoreCase("Authorization") ? credentials(new Authorization()) : null;
+            }
+            case 14 -> {
+                return name.equalsIgnoreCase("Content-Length") ? contentLength() : null;
+            }
+            case 19 -> {
+                return name.equalsIgnoreCase("Proxy-Authorization") ? credentials(new ProxyAuthorization()) : null;
+            }
+            default -> {
                 return null;
             }
-            MaxForwards maxForwards = new MaxForwards();
-            maxForwards.setMaxForwards(n);
-            return maxForwards;
-        } else if (is(name, "Content-Length", "l")) {
-            int n = number(9);
-            if (n < 0 || !atEnd()) {
-                return null;
-            }
-            ContentLength length = new ContentLength();
-            length.setContentLength(n);
-            return length;
-        } else if (is(name, "Content-Type", "c")) {
-            return contentType();
-        } else if (name.equalsIgnoreCase("Proxy-Authorization")) {
-            return credentials(new ProxyAuthorization());
-        } else if (name.equalsIgnoreCase("Authorization")) {
-            return credentials(new Authorization());
         }
-        return null;
     }
 
-    private static boolean is(String name, String full, String compact) {
-        return name.equalsIgnoreCase(full) || name.equalsIgnoreCase(compact);
+    /** The compact forms of RFC 3261 §7.3.3 taken here (ASCII letters either case; anything else declined). */
+    private SIPHeader compact(char name) throws ParseException, InvalidArgumentException {
+        return switch (name < 0x80 ? (char) (name | 0x20) : 0) {
+            case 'v' -> via();
+            case 'f' -> addressHeader(new From());
+            case 't' -> addressHeader(new To());
+            case 'i' -> callId();
+            case 'm' -> contact();
+            case 'l' -> contentLength();
+            case 'c' -> contentType();
+            default -> null;
+        };
+    }
+
+    private CallID callId() throws ParseException {
+        CallID callId = new CallID();
+        callId.setCallId(s.substring(i).trim());
+        return callId;
+    }
+
+    private MaxForwards maxForwards() throws InvalidArgumentException {
+        int n = number(3);
+        if (n < 0 || !atEnd()) {
+            return null;
+        }
+        MaxForwards maxForwards = new MaxForwards();
+        maxForwards.setMaxForwards(n);
+        return maxForwards;
+    }
+
+    private ContentLength contentLength() throws InvalidArgumentException {
+        int n = number(9);
+        if (n < 0 || !atEnd()) {
+            return null;
+        }
+        ContentLength length = new ContentLength();
+        length.setContentLength(n);
+        return length;
     }
 
     private static SIPResponse statusLine(String line) throws ParseException {
