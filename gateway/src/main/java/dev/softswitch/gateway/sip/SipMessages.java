@@ -18,7 +18,12 @@ public final class SipMessages {
     /** The RFC 3261 §8.1.1.7 magic cookie that starts every branch this stack creates. */
     public static final String MAGIC_COOKIE = "z9hG4bK";
 
-    private static final SecureRandom RANDOM = new SecureRandom();
+    /**
+     * NIST SP 800-90A Hash_DRBG, seeded from the system's entropy; each thread takes its random bytes a buffer at a
+     * time (one locked call per {@link RandomBytes#SIZE} bytes instead of one per tag, branch or Call-ID).
+     */
+    private static final SecureRandom RANDOM = drbg();
+    private static final ThreadLocal<RandomBytes> BYTES = ThreadLocal.withInitial(RandomBytes::new);
     private static final HexFormat HEX = HexFormat.of();
 
     private SipMessages() {
@@ -112,8 +117,31 @@ public final class SipMessages {
     }
 
     private static String randomHex(int bytes) {
-        byte[] b = new byte[bytes];
-        RANDOM.nextBytes(b);
-        return HEX.formatHex(b);
+        return BYTES.get().hex(bytes);
+    }
+
+    private static SecureRandom drbg() {
+        try {
+            return SecureRandom.getInstance("DRBG");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            return new SecureRandom();
+        }
+    }
+
+    /** A thread's buffer of random bytes; each byte is handed out once. */
+    private static final class RandomBytes {
+        static final int SIZE = 1024;
+        private final byte[] buffer = new byte[SIZE];
+        private int next = SIZE;
+
+        String hex(int count) {
+            if (next + count > SIZE) {
+                RANDOM.nextBytes(buffer);
+                next = 0;
+            }
+            String hex = HEX.formatHex(buffer, next, next + count);
+            next += count;
+            return hex;
+        }
     }
 }

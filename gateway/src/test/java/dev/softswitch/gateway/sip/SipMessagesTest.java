@@ -105,6 +105,25 @@ class SipMessagesTest {
         assertThat(SipMessages.isRfc3261Branch(null)).isFalse();
     }
 
+    /** Random bytes come a buffer at a time per thread: no value is handed out twice, within or across refills and threads. */
+    @Test
+    void noRandomValueRepeatsAcrossBufferRefillsAndThreads() throws Exception {
+        java.util.Set<String> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        Runnable draw = () -> {
+            for (int i = 0; i < 5_000; i++) { // 5,000 x (16 + 8 + 12) bytes: well over a hundred refills
+                assertThat(seen.add(SipMessages.newCallId())).isTrue();
+                assertThat(seen.add(SipMessages.newTag())).isTrue();
+                assertThat(seen.add(SipMessages.newBranch())).isTrue();
+            }
+        };
+        Thread other = new Thread(draw);
+        other.start();
+        draw.run();
+        other.join();
+        assertThat(seen).hasSize(2 * 3 * 5_000);
+        assertThat(seen).allMatch(v -> v.matches("(z9hG4bK)?[0-9a-f]{16,32}"));
+    }
+
     @ParameterizedTest
     @CsvSource({
             "+447400123456, +447400123456",
