@@ -3,9 +3,8 @@ package dev.softswitch.gateway.auth;
 import dev.softswitch.gateway.metrics.GatewayMetrics;
 import dev.softswitch.gateway.sip.SipMessages;
 import dev.softswitch.gateway.transaction.ServerTransaction;
+import dev.softswitch.gateway.transport.OutgoingResponse;
 import gov.nist.javax.sip.message.SIPRequest;
-import gov.nist.javax.sip.message.SIPResponse;
-import java.text.ParseException;
 import java.util.Optional;
 import javax.sip.message.Response;
 
@@ -66,26 +65,16 @@ public final class DigestGate {
         return authenticator.answersFreshChallenge(request, proxy);
     }
 
-    private static SIPResponse forbidden(SIPRequest request) {
-        return tagged(request.createResponse(Response.FORBIDDEN, "Forbidden"));
+    private static OutgoingResponse forbidden(SIPRequest request) {
+        OutgoingResponse r = OutgoingResponse.to(request, Response.FORBIDDEN, "Forbidden");
+        return request.getToTag() == null ? r.toTag(SipMessages.newTag()) : r;
     }
 
-    private SIPResponse challenge(SIPRequest request, boolean proxy, boolean stale) {
-        SIPResponse r = proxy
-                ? request.createResponse(Response.PROXY_AUTHENTICATION_REQUIRED, "Proxy Authentication Required")
-                : request.createResponse(Response.UNAUTHORIZED, "Unauthorized");
-        authenticator.challengeHeaders(stale, proxy).forEach(r::addHeader);
-        return tagged(r);
-    }
-
-    private static SIPResponse tagged(SIPResponse r) {
-        try {
-            if (r.getTo().getTag() == null) {
-                r.getTo().setTag(SipMessages.newTag());
-            }
-        } catch (ParseException e) {
-            throw new IllegalStateException("generated tag rejected", e);
-        }
-        return r;
+    private OutgoingResponse challenge(SIPRequest request, boolean proxy, boolean stale) {
+        OutgoingResponse r = proxy
+                ? OutgoingResponse.to(request, Response.PROXY_AUTHENTICATION_REQUIRED, "Proxy Authentication Required")
+                : OutgoingResponse.to(request, Response.UNAUTHORIZED, "Unauthorized");
+        authenticator.challengeHeaders(stale, proxy).forEach(r::header);
+        return request.getToTag() == null ? r.toTag(SipMessages.newTag()) : r;
     }
 }

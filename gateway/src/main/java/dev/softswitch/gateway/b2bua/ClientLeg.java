@@ -3,11 +3,12 @@ package dev.softswitch.gateway.b2bua;
 import dev.softswitch.gateway.sip.SipMessages;
 import dev.softswitch.gateway.time.Timeout;
 import dev.softswitch.gateway.transaction.ServerTransaction;
+import dev.softswitch.gateway.transport.EncodedResponse;
 import dev.softswitch.gateway.transport.Endpoint;
+import dev.softswitch.gateway.transport.OutgoingResponse;
 import dev.softswitch.gateway.transport.TransportType;
 import gov.nist.javax.sip.header.Contact;
 import gov.nist.javax.sip.message.SIPRequest;
-import gov.nist.javax.sip.message.SIPResponse;
 import java.text.ParseException;
 import java.time.Duration;
 import javax.sip.address.SipURI;
@@ -30,7 +31,9 @@ final class ClientLeg {
     private final String callId;
     private final String tag = SipMessages.newTag();
     private DialogLeg dialog;
-    private SIPResponse ok;
+    /** Our 2xx to the INVITE, to send again until the ACK comes: as sent, or as described if sending failed. */
+    private OutgoingResponse ok;
+    private EncodedResponse okSent;
     private Timeout okRetransmit;
     private Timeout ackTimeout;
 
@@ -94,9 +97,9 @@ final class ClientLeg {
 
     /** A carrier's 18x passed on, with the relay's SDP when it carried one. */
     void provisional(int code, String reason, byte[] sdp) throws ParseException {
-        SIPResponse p = response(code, reason);
+        OutgoingResponse p = response(code, reason);
         if (sdp != null) {
-            p.setContent(sdp, Signalling.sdpType());
+            p.content(sdp, Signalling.sdpType());
         }
         inviteTx.respond(p);
     }
@@ -107,9 +110,9 @@ final class ClientLeg {
      */
     void answer(byte[] sdp, Runnable onAckTimeout, SessionTimers sessions) throws ParseException {
         ok = response(Response.OK, "OK");
-        sessions.decorateClientAnswer(ok);
-        ok.setContent(sdp, Signalling.sdpType());
-        inviteTx.respond(ok);
+        sessions.decorateClientAnswer(ok::header);
+        ok.content(sdp, Signalling.sdpType());
+        okSent = inviteTx.respond(ok);
         if (!source.transport().isReliable()) {
             scheduleOkRetransmit(sip.settings().t1());
         }
@@ -123,6 +126,7 @@ final class ClientLeg {
     void acknowledged() {
         stopTimers();
         ok = null;
+        okSent = null;
         invite = null;
         inviteTx = null;
     }
@@ -130,16 +134,10 @@ final class ClientLeg {
     /** A final non-2xx answer to the client's INVITE. */
     /** Answers the INVITE with a final failure; with {@code Retry-After} when {@code retryAfterSeconds} is positive. */
     void refuse(int code, String reason, int retryAfterSeconds) {
-        SIPResponse r;
-        try {
-            r = invite.createResponse(code, reason);
-            r.getTo().setTag(tag);
-        } catch (ParseException e) {
-            r = invite.createResponse(code);
-        }
+        OutgoingResponse r = OutgoingResponse.to(invite, code, reason).toTag(tag);
         if (retryAfterSeconds > 0) {
             try {
-                r.addHeader(DialogLeg.HEADERS.createRetryAfterHeader(retryAfterSeconds));
+                r.header(DialogLeg.HEADERS.createRetryAfterHeader(retryAfterSeconds));
             } catch (javax.sip.InvalidArgumentException e) {
                 throw new IllegalArgumentException("Retry-After " + retryAfterSeconds, e);
             }
@@ -156,18 +154,20 @@ final class ClientLeg {
     private void scheduleOkRetransmit(Duration interval) {
         okRetransmit = sip.timers().schedule(interval, () -> {
             if (okRetransmit != null) {
-                sip.sender().sendResponse(ok, source);
+                if (okSent != null) {
+                    sip.sender().resendResponse(okSent, source);
+                } else {
+                    okSent = sip.sender().sendEncodedResponse(ok, source);
+                }
                 Duration next = interval.plus(interval);
                 scheduleOkRetransmit(next.compareTo(sip.settings().t2()) > 0 ? sip.settings().t2() : next);
             }
         });
     }
 
-    private SIPResponse response(int code, String reason) throws ParseException {
-        SIPResponse r = invite.createResponse(code, reason);
-        r.getTo().setTag(tag);
-        r.addHeader(DialogLeg.HEADERS.createContactHeader(DialogLeg.contact(sip.sender(), source)));
-        return r;
+    private OutgoingResponse response(int code, String reason) throws ParseException {
+        return OutgoingResponse.to(invite, code, reason).toTag(tag)
+                .header(DialogLeg.HEADERS.createContactHeader(DialogLeg.contact(sip.sender(), source)));
     }
 
     private URI target() {

@@ -168,7 +168,7 @@ final class ReinviteRelay {
                 sessions.refreshedBy(requester.request(), fromClient, r);
                 SIPResponse ok = requester.request().createResponse(Response.OK);
                 ok.addHeader(DialogLeg.HEADERS.createContactHeader(DialogLeg.contact(sip.sender(), requester.source())));
-                sessions.decorateAnswer(ok, fromClient);
+                sessions.decorateAnswer(ok::addHeader, fromClient);
                 if (answer != null) {
                     ok.setContent(answer, Signalling.sdpType());
                 }
@@ -185,7 +185,7 @@ final class ReinviteRelay {
                 sessions.refreshedBy(requester.request(), fromClient, null);
                 SIPResponse ok = requester.request().createResponse(Response.OK);
                 ok.addHeader(DialogLeg.HEADERS.createContactHeader(DialogLeg.contact(sip.sender(), requester.source())));
-                sessions.decorateAnswer(ok, fromClient);
+                sessions.decorateAnswer(ok::addHeader, fromClient);
                 requester.respond(ok);
             } catch (ParseException e) {
                 Signalling.respond(requester, Response.SERVER_INTERNAL_ERROR, "Server Internal Error");

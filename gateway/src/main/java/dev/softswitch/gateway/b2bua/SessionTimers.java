@@ -141,7 +141,7 @@ final class SessionTimers {
     }
 
     /** The 2xx to the client's INVITE says the client leg's terms (§9). */
-    void decorateClientAnswer(SIPResponse ok) throws ParseException {
+    void decorateClientAnswer(java.util.function.Consumer<javax.sip.header.Header> ok) throws ParseException {
         decorateAnswer(ok, true);
     }
 
@@ -201,15 +201,16 @@ final class SessionTimers {
     }
 
     /** The 2xx the gateway sends for a refresh it received on one leg says that leg's terms (§9). */
-    void decorateAnswer(SIPResponse ok, boolean toClient) throws ParseException {
+    void decorateAnswer(java.util.function.Consumer<javax.sip.header.Header> ok, boolean toClient)
+            throws ParseException {
         Leg leg = toClient ? client : carrier;
         if (!leg.active) {
             return;
         }
-        ok.addHeader(HeaderCopies.of(SESSION_EXPIRES,
+        ok.accept(HeaderCopies.of(SESSION_EXPIRES,
                 leg.interval + ";refresher=" + (leg.gatewayRefreshes ? "uas" : "uac")));
         if (leg.peerSupports) {
-            ok.addHeader(HeaderCopies.of("Require", OPTION_TAG));
+            ok.accept(HeaderCopies.of("Require", OPTION_TAG));
         }
     }
 

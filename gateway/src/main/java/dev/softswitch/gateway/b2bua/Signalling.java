@@ -6,6 +6,7 @@ import dev.softswitch.gateway.transaction.ClientTransactionListener;
 import dev.softswitch.gateway.transaction.ServerTransaction;
 import dev.softswitch.gateway.transaction.TimerSettings;
 import dev.softswitch.gateway.transaction.TransactionLayer;
+import dev.softswitch.gateway.transport.OutgoingResponse;
 import dev.softswitch.gateway.transport.SipSender;
 import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.message.SIPResponse;
@@ -33,7 +34,7 @@ record Signalling(SipSender sender, TransactionLayer transactions, TimerService 
     }
 
     static void respond(ServerTransaction tx, int code, String reason) {
-        tx.respond(tx.request().createResponse(code, reason));
+        tx.respond(OutgoingResponse.to(tx.request(), code, reason));
     }
 
     /** Max-Forwards of the relayed request: one less than the received one's; 483 when none are left. */

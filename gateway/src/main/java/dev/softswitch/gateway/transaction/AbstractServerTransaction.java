@@ -2,8 +2,8 @@ package dev.softswitch.gateway.transaction;
 
 import dev.softswitch.gateway.transport.EncodedResponse;
 import dev.softswitch.gateway.transport.Endpoint;
+import dev.softswitch.gateway.transport.OutgoingResponse;
 import gov.nist.javax.sip.message.SIPRequest;
-import gov.nist.javax.sip.message.SIPResponse;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -49,9 +49,10 @@ abstract class AbstractServerTransaction extends AbstractTransaction implements 
         return method;
     }
 
-    /** Sends {@code response} and keeps its bytes to send again. */
-    final void send(SIPResponse response) {
+    /** Sends {@code response} and keeps its bytes to send again; returns them. */
+    final EncodedResponse send(OutgoingResponse response) {
         lastResponse = layer.trySendResponse(response, source);
+        return lastResponse;
     }
 
     /** Sends the last response again, if there is one. */

@@ -7,9 +7,10 @@ import static dev.softswitch.gateway.transaction.TransactionState.PROCEEDING;
 import static dev.softswitch.gateway.transaction.TransactionState.TERMINATED;
 
 import dev.softswitch.gateway.time.Timeout;
+import dev.softswitch.gateway.transport.EncodedResponse;
 import dev.softswitch.gateway.transport.Endpoint;
+import dev.softswitch.gateway.transport.OutgoingResponse;
 import gov.nist.javax.sip.message.SIPRequest;
-import gov.nist.javax.sip.message.SIPResponse;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -92,11 +93,12 @@ final class InviteServerTransaction extends AbstractServerTransaction {
     }
 
     @Override
-    public void respond(SIPResponse response) {
-        int code = response.getStatusCode();
+    public EncodedResponse respond(OutgoingResponse response) {
+        int code = response.statusCode();
+        EncodedResponse sent = null;
         switch (state()) {
             case PROCEEDING -> {
-                send(response);
+                sent = send(response);
                 if (code >= 200) {
                     releaseRequest();
                 }
@@ -117,13 +119,14 @@ final class InviteServerTransaction extends AbstractServerTransaction {
             }
             case ACCEPTED -> {
                 if (code >= 200 && code < 300) {
-                    layer.trySendResponse(response, source);
+                    sent = layer.trySendResponse(response, source);
                 } else {
                     TransactionLayer.LOG.debug("{}: dropping {} in ACCEPTED", this, code);
                 }
             }
             default -> TransactionLayer.LOG.debug("{}: dropping {} in {}", this, code, state());
         }
+        return sent;
     }
 
     /** A retransmission of the INVITE (RFC 3261 §17.2.1). */

@@ -5,9 +5,10 @@ import static dev.softswitch.gateway.transaction.TransactionState.PROCEEDING;
 import static dev.softswitch.gateway.transaction.TransactionState.TERMINATED;
 import static dev.softswitch.gateway.transaction.TransactionState.TRYING;
 
+import dev.softswitch.gateway.transport.EncodedResponse;
 import dev.softswitch.gateway.transport.Endpoint;
+import dev.softswitch.gateway.transport.OutgoingResponse;
 import gov.nist.javax.sip.message.SIPRequest;
-import gov.nist.javax.sip.message.SIPResponse;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -73,21 +74,22 @@ final class NonInviteServerTransaction extends AbstractServerTransaction {
     }
 
     @Override
-    public void respond(SIPResponse response) {
+    public EncodedResponse respond(OutgoingResponse response) {
         if (state() != TRYING && state() != PROCEEDING) {
-            TransactionLayer.LOG.debug("{}: dropping {} in {}", this, response.getStatusCode(), state());
-            return;
+            TransactionLayer.LOG.debug("{}: dropping {} in {}", this, response.statusCode(), state());
+            return null;
         }
-        send(response);
-        if (response.getStatusCode() < 200) {
+        EncodedResponse sent = send(response);
+        if (response.statusCode() < 200) {
             if (state() == TRYING) {
                 moveTo(PROCEEDING);
             }
-            return;
+            return sent;
         }
         releaseRequest();
         moveTo(COMPLETED);
         linger(source.transport().isReliable() ? Duration.ZERO : layer.settings().transactionTimeout());
+        return sent;
     }
 
     /** A retransmission of the request (RFC 3261 §17.2.2). */

@@ -1,6 +1,8 @@
 package dev.softswitch.gateway.transaction;
 
+import dev.softswitch.gateway.transport.EncodedResponse;
 import dev.softswitch.gateway.transport.Endpoint;
+import dev.softswitch.gateway.transport.OutgoingResponse;
 import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.message.SIPResponse;
 
@@ -26,5 +28,13 @@ public interface ServerTransaction {
      * Sends a provisional or final response through the transaction, which keeps retransmitting
      * or re-sending it as its state machine says; responses the state no longer allows are dropped.
      */
-    void respond(SIPResponse response);
+    default void respond(SIPResponse response) {
+        respond(OutgoingResponse.of(response));
+    }
+
+    /**
+     * {@link #respond(SIPResponse)} for a response built or described ({@link OutgoingResponse#to}); returns it as
+     * sent, for a TU that sends a 2xx again itself (RFC 6026 §7.1), or null when it was dropped or could not go.
+     */
+    EncodedResponse respond(OutgoingResponse response);
 }

@@ -4,6 +4,7 @@ import dev.softswitch.gateway.log.RateLimitedLog;
 import dev.softswitch.gateway.sip.SipMessages;
 import dev.softswitch.gateway.time.TimerService;
 import dev.softswitch.gateway.transport.EncodedResponse;
+import dev.softswitch.gateway.transport.OutgoingResponse;
 import dev.softswitch.gateway.transport.Endpoint;
 import dev.softswitch.gateway.transport.SipSender;
 import gov.nist.javax.sip.header.To;
@@ -299,12 +300,12 @@ public final class TransactionLayer {
      * Sends a response on the request's connection (§18.2.2) and returns it encoded, to send again; a server
      * transaction has nobody to report a failure to but the log (then null).
      */
-    EncodedResponse trySendResponse(SIPResponse response, Endpoint requestSource) {
+    EncodedResponse trySendResponse(OutgoingResponse response, Endpoint requestSource) {
         try {
-            LOG.debug("sending {} {}", response.getStatusCode(), response.getCSeq().getMethod());
+            LOG.debug("sending {} {}", response.statusCode(), response.method());
             return sender.sendEncodedResponse(response, requestSource);
         } catch (RuntimeException e) {
-            TU_FAILURES.warn("send:" + e.getClass().getName(), "sending {} failed: {}", response.getStatusCode(),
+            TU_FAILURES.warn("send:" + e.getClass().getName(), "sending {} failed: {}", response.statusCode(),
                     e.toString());
             return null;
         }

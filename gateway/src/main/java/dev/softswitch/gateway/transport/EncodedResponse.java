@@ -28,7 +28,8 @@ public record EncodedResponse(byte[] bytes, int statusCode, Endpoint viaDestinat
      * copying those headers into a response (the INVITE server transaction sends one for every INVITE).
      */
     public static EncodedResponse trying(SIPRequest request, Endpoint viaDestination) {
-        return new EncodedResponse(SipWireWriter.trying(request), SIPResponse.TRYING, viaDestination);
+        return new EncodedResponse(OutgoingResponse.to(request, SIPResponse.TRYING, "Trying").encode(),
+                SIPResponse.TRYING, viaDestination);
     }
 
     /** The response parsed back, for senders that deal in messages rather than bytes (test fakes). */

@@ -50,6 +50,15 @@ public interface SipSender {
     }
 
     /**
+     * {@link #sendEncodedResponse(SIPResponse, Endpoint)} for a response built or described. The default, for
+     * senders that deal in messages, sends it as a message ({@link OutgoingResponse#toMessage}); the transport
+     * writes a described one straight from its request.
+     */
+    default EncodedResponse sendEncodedResponse(OutgoingResponse response, Endpoint requestSource) {
+        return sendEncodedResponse(response.toMessage(), requestSource);
+    }
+
+    /**
      * Sends 100 Trying to {@code request} as {@link #sendEncodedResponse} sends {@code request.createResponse(100)},
      * and returns it encoded. The default builds that response; the transport encodes it from the request's headers
      * ({@link EncodedResponse#trying}).

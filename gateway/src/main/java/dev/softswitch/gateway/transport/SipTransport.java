@@ -205,6 +205,14 @@ public final class SipTransport implements SipSender, AutoCloseable {
     }
 
     @Override
+    public EncodedResponse sendEncodedResponse(OutgoingResponse response, Endpoint requestSource) {
+        EncodedResponse encoded = new EncodedResponse(response.encode(), response.statusCode(),
+                viaDestination(response.topVia(), response));
+        resendResponse(encoded, requestSource);
+        return encoded;
+    }
+
+    @Override
     public EncodedResponse sendTrying(SIPRequest request, Endpoint requestSource) {
         EncodedResponse encoded = EncodedResponse.trying(request, viaDestination(request.getTopmostVia(), "100 Trying"));
         resendResponse(encoded, requestSource);

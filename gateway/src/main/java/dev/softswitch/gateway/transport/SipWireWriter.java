@@ -82,26 +82,17 @@ final class SipWireWriter {
         return LOCAL.get().write(message);
     }
 
-    /**
-     * 100 Trying to {@code request} from the request's own Via, From, To, Call-ID, CSeq and Timestamp headers (RFC
-     * 3261 §8.2.6), written as those headers encode, without building the response.
-     */
-    static byte[] trying(SIPRequest request) {
-        return LOCAL.get().writeTrying(request);
+    /** The calling thread's writer, emptied, for a message written part by part ({@link OutgoingResponse}). */
+    static SipWireWriter start() {
+        SipWireWriter w = LOCAL.get();
+        w.len = 0;
+        return w;
     }
 
-    private byte[] writeTrying(SIPRequest request) {
-        len = 0;
-        text("SIP/2.0 100 Trying\r\n");
-        for (SIPHeader header : new SIPHeader[] {request.getViaHeaders(), (SIPHeader) request.getFromHeader(),
-            (SIPHeader) request.getToHeader(), (SIPHeader) request.getCallIdHeader(), (SIPHeader) request.getCSeqHeader(),
-            (SIPHeader) request.getHeader("Timestamp")}) {
-            if (header != null) {
-                header(header);
-            }
+    void headerIfAny(SIPHeader header) {
+        if (header != null) {
+            header(header);
         }
-        text("Content-Length: 0\r\n\r\n");
-        return copyOut(null);
     }
 
     private static boolean utf8(SIPMessage message) {
@@ -132,7 +123,7 @@ final class SipWireWriter {
     }
 
     /** The buffer's bytes followed by {@code content}, in a new array; a buffer grown past KEEP is let go. */
-    private byte[] copyOut(byte[] content) {
+    byte[] copyOut(byte[] content) {
         int bodyLength = content == null ? 0 : content.length;
         byte[] out = Arrays.copyOf(buf, len + bodyLength);
         if (bodyLength > 0) {
@@ -167,7 +158,7 @@ final class SipWireWriter {
         crlf();
     }
 
-    private void header(SIPHeader header) {
+    void header(SIPHeader header) {
         Class<?> type = header.getClass();
         if (type == ViaList.class || type == ContactList.class) {
             list((SIPHeaderList<?>) header);
@@ -267,7 +258,7 @@ final class SipWireWriter {
     }
 
     /** From and To: an addr-spec address is bracketed by the header, a name-addr by the address. */
-    private void addressHeader(AddressImpl address, NameValueList parameters) {
+    void addressHeader(AddressImpl address, NameValueList parameters) {
         boolean spec = address.getAddressType() == AddressImpl.ADDRESS_SPEC;
         if (spec) {
             ascii('<');
@@ -401,7 +392,7 @@ final class SipWireWriter {
         }
     }
 
-    private void crlf() {
+    void crlf() {
         ascii('\r');
         ascii('\n');
     }
@@ -413,7 +404,7 @@ final class SipWireWriter {
         buf[len++] = (byte) c;
     }
 
-    private void number(long value) {
+    void number(long value) {
         if (value < 0 || value > Integer.MAX_VALUE) {
             text(Long.toString(value));
             return;
@@ -447,7 +438,7 @@ final class SipWireWriter {
     }
 
     /** {@code s} as ASCII, or as UTF-8 when it holds anything else. */
-    private void text(CharSequence s) {
+    void text(CharSequence s) {
         int n = s.length();
         ensure(n);
         for (int i = 0; i < n; i++) {

@@ -142,7 +142,7 @@ class SipWireWriterTest {
         "X-Custom: anything at all", "Reason: Q.850;cause=16;text=\"Normal\"", "Privacy: id", "Require: timer",
         "Server: softswitch", "Subject: Zoë calls", "Timestamp: 54.5 0.2"};
 
-    private static byte[] randomMessage(Random random) {
+    static byte[] randomMessage(Random random) {
         StringBuilder m = new StringBuilder();
         boolean request = random.nextBoolean();
         String method = pick(random, METHODS);
