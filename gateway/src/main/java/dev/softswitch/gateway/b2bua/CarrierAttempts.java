@@ -257,7 +257,7 @@ final class CarrierAttempts {
 
     private void ack(DialogLeg attempt, long cseq) {
         try {
-            sip.transactions().sendAck(attempt.ack(cseq), attempt.destination());
+            sip.sendAck(attempt, cseq);
         } catch (ParseException | RuntimeException e) {
             log.warn("call {}: cannot ACK the carrier's answer", clientCallId, e);
         }

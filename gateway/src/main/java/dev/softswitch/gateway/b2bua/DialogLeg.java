@@ -4,6 +4,7 @@ import dev.softswitch.gateway.sip.SipLines;
 import dev.softswitch.gateway.sip.SipMessages;
 import dev.softswitch.gateway.transaction.TransactionLayer;
 import dev.softswitch.gateway.transport.Endpoint;
+import dev.softswitch.gateway.transport.InDialogRequest;
 import dev.softswitch.gateway.transport.SipSender;
 import gov.nist.javax.sip.address.AddressFactoryImpl;
 import gov.nist.javax.sip.header.HeaderFactoryImpl;
@@ -32,6 +33,8 @@ final class DialogLeg {
     static final HeaderFactoryImpl HEADERS = new HeaderFactoryImpl();
     static final AddressFactoryImpl ADDRESSES = new AddressFactoryImpl();
     static final MessageFactoryImpl MESSAGES = new MessageFactoryImpl();
+
+    private static final int MAX_FORWARDS = 70;
 
     private final String callId;
     private final String localTag;
@@ -104,16 +107,39 @@ final class DialogLeg {
     /** The ACK for a 2xx to the INVITE sent with {@code inviteCseq} (RFC 3261 §13.2.2.4). */
     SIPRequest ack(long inviteCseq) throws ParseException {
         try {
-            return build(Request.ACK, inviteCseq);
+            return build(Request.ACK, inviteCseq, TransactionLayer.newBranch());
         } catch (InvalidArgumentException e) {
             throw new ParseException(e.getMessage(), 0);
         }
     }
 
-    private SIPRequest build(String method, long cseq) throws ParseException, InvalidArgumentException {
+    /**
+     * {@link #ack} as the bytes its message encodes to, written from the dialog's strings without building it
+     * ({@link InDialogRequest}); null when its strings are not {@link InDialogRequest#writable plain} (then
+     * {@link #ack}).
+     */
+    byte[] ackBytes(long inviteCseq) {
+        return ackBytes(inviteCseq, TransactionLayer.newBranch());
+    }
+
+    byte[] ackBytes(long inviteCseq, String branch) {
+        InetSocketAddress local = sender.localAddress(destination.transport());
+        if (!InDialogRequest.writable(remoteTarget, callId, localParty, localTag, remoteParty, remoteTag,
+                local.getHostString())) {
+            return null;
+        }
+        return InDialogRequest.write(Request.ACK, remoteTarget, callId, inviteCseq, localParty, localTag, remoteParty,
+                remoteTag, local, destination.transport(), branch, MAX_FORWARDS);
+    }
+
+    SIPRequest build(String method, long cseq) throws ParseException, InvalidArgumentException {
+        return build(method, cseq, TransactionLayer.newBranch());
+    }
+
+    SIPRequest build(String method, long cseq, String branch) throws ParseException, InvalidArgumentException {
         InetSocketAddress local = sender.localAddress(destination.transport());
         ViaHeader via = HEADERS.createViaHeader(local.getHostString(), local.getPort(),
-                destination.transport().viaToken(), TransactionLayer.newBranch());
+                destination.transport().viaToken(), branch);
         via.setRPort();
         Request request = MESSAGES.createRequest(
                 SipLines.parseUri(remoteTarget),
@@ -123,7 +149,7 @@ final class DialogLeg {
                 HEADERS.createFromHeader(SipLines.parseAddress(localParty), localTag),
                 HEADERS.createToHeader(SipLines.parseAddress(remoteParty), remoteTag),
                 List.of(via),
-                HEADERS.createMaxForwardsHeader(70));
+                HEADERS.createMaxForwardsHeader(MAX_FORWARDS));
         request.addHeader(HEADERS.createContactHeader(contact(sender, destination)));
         return (SIPRequest) request;
     }

@@ -162,7 +162,7 @@ final class ReinviteRelay {
             }
             try {
                 if (Request.INVITE.equals(requester.request().getMethod())) {
-                    sip.transactions().sendAck(out.ack(cseq), out.destination());
+                    sip.sendAck(out, cseq);
                 }
                 byte[] answer = media.accepted(offer, r.getRawContent());
                 sessions.refreshedBy(requester.request(), fromClient, r);

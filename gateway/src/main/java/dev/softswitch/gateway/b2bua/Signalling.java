@@ -33,6 +33,16 @@ record Signalling(SipSender sender, TransactionLayer transactions, TimerService 
         }
     }
 
+    /** The ACK for a 2xx to {@code leg}'s INVITE sent with {@code inviteCseq}, written from the dialog's strings where it can be. */
+    void sendAck(DialogLeg leg, long inviteCseq) throws ParseException {
+        byte[] bytes = leg.ackBytes(inviteCseq);
+        if (bytes != null) {
+            transactions.sendAck(bytes, leg.destination());
+        } else {
+            transactions.sendAck(leg.ack(inviteCseq), leg.destination());
+        }
+    }
+
     static void respond(ServerTransaction tx, int code, String reason) {
         tx.respond(OutgoingResponse.to(tx.request(), code, reason));
     }

@@ -131,6 +131,16 @@ public final class TransactionLayer {
         }
     }
 
+    /** {@link #sendAck(SIPRequest, Endpoint)} for an ACK written as bytes already. */
+    public void sendAck(byte[] ack, Endpoint destination) {
+        try {
+            LOG.debug("sending ACK to {}", destination);
+            sender.resend(ack, destination);
+        } catch (RuntimeException e) {
+            LOG.warn("ACK to {} failed: {}", destination, e.toString());
+        }
+    }
+
     /**
      * Cancels the INVITE of {@code invite} (RFC 3261 §9.1) with a CANCEL in its own non-INVITE
      * client transaction: sent now if a provisional has arrived, otherwise held until one does
