@@ -123,12 +123,28 @@ final class DialogLeg {
     }
 
     byte[] ackBytes(long inviteCseq, String branch) {
+        return written(Request.ACK, inviteCseq, branch);
+    }
+
+    /**
+     * A new request inside this dialog with the next local CSeq, as {@link #newRequest} would build it, written as
+     * bytes with {@code branch}; null, with the CSeq left as it was, when the dialog's strings are not plain.
+     */
+    byte[] newRequestBytes(String method, String branch) {
+        byte[] bytes = written(method, localCseq + 1, branch);
+        if (bytes != null) {
+            localCseq++;
+        }
+        return bytes;
+    }
+
+    private byte[] written(String method, long cseq, String branch) {
         InetSocketAddress local = sender.localAddress(destination.transport());
         if (!InDialogRequest.writable(remoteTarget, callId, localParty, localTag, remoteParty, remoteTag,
                 local.getHostString())) {
             return null;
         }
-        return InDialogRequest.write(Request.ACK, remoteTarget, callId, inviteCseq, localParty, localTag, remoteParty,
+        return InDialogRequest.write(method, remoteTarget, callId, cseq, localParty, localTag, remoteParty,
                 remoteTag, local, destination.transport(), branch, MAX_FORWARDS);
     }
 

@@ -26,6 +26,12 @@ record Signalling(SipSender sender, TransactionLayer transactions, TimerService 
     /** Ends one leg's dialog with BYE; its answer does not change the call. */
     void sendBye(DialogLeg leg) {
         try {
+            String branch = TransactionLayer.newBranch();
+            byte[] written = leg.newRequestBytes(Request.BYE, branch);
+            if (written != null) {
+                transactions.sendRequest(written, Request.BYE, branch, leg.destination(), IgnoringListener.INSTANCE);
+                return;
+            }
             SIPRequest bye = leg.newRequest(Request.BYE);
             transactions.sendRequest(bye, leg.destination(), IgnoringListener.INSTANCE);
         } catch (ParseException | RuntimeException e) {

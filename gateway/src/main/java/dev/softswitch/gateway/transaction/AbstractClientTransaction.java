@@ -1,5 +1,6 @@
 package dev.softswitch.gateway.transaction;
 
+import dev.softswitch.gateway.transport.EncodedResponse;
 import dev.softswitch.gateway.transport.Endpoint;
 import gov.nist.javax.sip.message.SIPRequest;
 import java.util.Map;
@@ -17,6 +18,8 @@ abstract class AbstractClientTransaction extends AbstractTransaction implements 
     final ClientTransactionKey key;
     final String method;
     SIPRequest request;
+    /** The request as bytes when it was handed over written (then {@link #request} is parsed only if asked for). */
+    byte[] written;
     final Endpoint destination;
     /** Null once the final response has reached it. */
     ClientTransactionListener listener;
@@ -32,15 +35,35 @@ abstract class AbstractClientTransaction extends AbstractTransaction implements 
         this.listener = listener;
     }
 
+    /** A transaction for a request written as bytes already, keyed by its branch and method. */
+    AbstractClientTransaction(TransactionLayer layer, Map<TransactionState, Set<TransactionState>> transitions,
+            TransactionState initial, ClientTransactionKey key, byte[] written, Endpoint destination,
+            ClientTransactionListener listener) {
+        super(layer, transitions, initial);
+        this.key = key;
+        this.method = key.method();
+        this.written = written;
+        this.destination = destination;
+        this.listener = listener;
+    }
+
     /** The final response has reached the listener: the request and the listener are no longer needed. */
     final void finalDelivered() {
         request = null;
+        written = null;
         listener = null;
     }
 
-    /** @throws IllegalStateException once the final response has been handled: the request is gone */
+    /**
+     * The request; one handed over as bytes is parsed back the first time it is asked for.
+     *
+     * @throws IllegalStateException once the final response has been handled: the request is gone
+     */
     @Override
     public final SIPRequest request() {
+        if (request == null && written != null) {
+            request = (SIPRequest) EncodedResponse.parseMessage(written);
+        }
         if (request == null) {
             throw new IllegalStateException(this + " has its final response and no longer holds its request");
         }

@@ -79,6 +79,11 @@ final class NonInviteClientTransaction extends AbstractClientTransaction {
         super(layer, TRANSITIONS, TRYING, key, request, destination, listener);
     }
 
+    NonInviteClientTransaction(TransactionLayer layer, ClientTransactionKey key, byte[] written,
+            Endpoint destination, ClientTransactionListener listener) {
+        super(layer, TRANSITIONS, TRYING, key, written, destination, listener);
+    }
+
     void start() {
         started = true;
         if (!send()) {
@@ -138,7 +143,7 @@ final class NonInviteClientTransaction extends AbstractClientTransaction {
     }
 
     private boolean send() {
-        Exception error = layer.trySend(request, destination);
+        Exception error = written != null ? layer.trySend(written, destination) : layer.trySend(request, destination);
         if (error == null) {
             return true;
         }

@@ -118,6 +118,28 @@ public final class TransactionLayer {
     }
 
     /**
+     * {@link #sendRequest(SIPRequest, Endpoint, ClientTransactionListener)} for a non-INVITE request written as
+     * bytes already, whose top Via has {@code branch} and whose CSeq method is {@code method}: sent and sent again
+     * from those bytes, parsed only if the transaction user asks for {@link ClientTransaction#request()}.
+     */
+    public ClientTransaction sendRequest(byte[] written, String method, String branch, Endpoint destination,
+            ClientTransactionListener listener) {
+        Objects.requireNonNull(written, "written");
+        Objects.requireNonNull(destination, "destination");
+        Objects.requireNonNull(listener, "listener");
+        if (SIPRequest.ACK.equals(method) || SIPRequest.INVITE.equals(method)) {
+            throw new IllegalArgumentException(method + " is not sent from bytes here");
+        }
+        if (!SipMessages.isRfc3261Branch(branch)) {
+            throw new IllegalArgumentException("request needs a z9hG4bK branch: " + branch);
+        }
+        NonInviteClientTransaction tx = new NonInviteClientTransaction(this, new ClientTransactionKey(branch, method),
+                written, destination, listener);
+        startClient(tx);
+        return tx;
+    }
+
+    /**
      * Sends the ACK for a 2xx straight to the transport, outside any transaction (RFC 3261
      * §13.2.2.4); the TU sends it again for each 2xx retransmission it receives.
      */
@@ -280,6 +302,17 @@ public final class TransactionLayer {
         try {
             LOG.debug("sending {} to {}", request.getMethod(), destination);
             sender.send(request, destination);
+            return null;
+        } catch (RuntimeException e) {
+            return e;
+        }
+    }
+
+    /** Sends bytes written already; the failure, if any. */
+    Exception trySend(byte[] written, Endpoint destination) {
+        try {
+            LOG.debug("sending bytes to {}", destination);
+            sender.resend(written, destination);
             return null;
         } catch (RuntimeException e) {
             return e;

@@ -19,8 +19,8 @@ import javax.sip.message.Request;
 import org.junit.jupiter.api.Test;
 
 /**
- * The ACK a dialog writes from its strings ({@link DialogLeg#ackBytes}) must be, byte for byte, the message
- * {@link DialogLeg#ack} builds the JAIN-SIP way, encoded, with the same branch: for the carrier leg the gateway
+ * The ACK and BYE a dialog writes from its strings ({@link DialogLeg#ackBytes}, {@link DialogLeg#newRequestBytes})
+ * must be, byte for byte, the message it builds the JAIN-SIP way, encoded, with the same branch and CSeq: for the carrier leg the gateway
  * sets up and for seeded random parties, targets, tags and Call-IDs as JAIN-SIP writes them (display names,
  * escapes, IPv6, URI parameters and headers), where it declines what is not plain.
  */
@@ -48,6 +48,10 @@ class InDialogRequestTest {
         assertThat(text(bytes)).isEqualTo(expected(leg, 1, "z9hG4bK69238fdd2a5c902d29b54af1", TransportType.UDP))
                 .startsWith("ACK sip:carrier@127.0.0.1:5080;transport=UDP SIP/2.0\r\nCall-ID: 8939")
                 .contains("\r\nTo: <sip:+447400123456@127.0.0.1:5080>;tag=10638SIPpTag011\r\n");
+        assertThat(text(leg.newRequestBytes(Request.BYE, "z9hG4bKd4bddc1bd6785805fdcc1607")))
+                .isEqualTo(text(leg.build(Request.BYE, 1, "z9hG4bKd4bddc1bd6785805fdcc1607").encodeAsBytes("UDP")))
+                .startsWith("BYE sip:carrier@127.0.0.1:5080;transport=UDP SIP/2.0\r\n").contains("\r\nCSeq: 1 BYE\r\n");
+        assertThat(leg.localCseq()).isEqualTo(1);
         for (TransportType transport : TransportType.values()) {
             DialogLeg tcp = leg("sip:a@b", "<sip:c@d;user=phone>", "sip:e@f", "id", new InetSocketAddress("10.0.0.1",
                     5061), transport);
@@ -81,12 +85,19 @@ class InDialogRequestTest {
             long cseq = random.nextInt(1 << 30);
             String branch = "z9hG4bK" + Long.toHexString(random.nextLong());
             byte[] bytes = leg.ackBytes(cseq, branch);
+            long before = leg.localCseq();
+            byte[] bye = leg.newRequestBytes(Request.BYE, branch);
             if (bytes == null) {
+                assertThat(bye).isNull();
+                assertThat(leg.localCseq()).as("a request not written takes no CSeq").isEqualTo(before);
                 declined++;
                 continue;
             }
             written++;
             assertThat(text(bytes)).as("seed %d, dialog %d", seed, n).isEqualTo(expected(leg, cseq, branch, transport));
+            assertThat(leg.localCseq()).isEqualTo(before + 1);
+            assertThat(text(bye)).as("seed %d, dialog %d, BYE", seed, n)
+                    .isEqualTo(text(leg.build(Request.BYE, before + 1, branch).encodeAsBytes(transport.viaToken())));
         }
         assertThat(written).as("seed %d: written straight", seed).isGreaterThan(300);
         assertThat(declined).as("seed %d: declined", seed).isGreaterThan(300);

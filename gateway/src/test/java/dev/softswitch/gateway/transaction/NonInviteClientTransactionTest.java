@@ -43,6 +43,31 @@ class NonInviteClientTransactionTest {
         assertThat(timers.pending()).isZero();
     }
 
+    /** A request handed over as bytes (a BYE a dialog wrote) goes out, and again on Timer E, as those bytes. */
+    @Test
+    void aRequestWrittenAsBytesIsSentAgainAsThoseBytesAndParsedOnlyWhenAskedFor() {
+        String branch = TransactionLayer.newBranch();
+        byte[] written = proxiedRequest("BYE", branch, TransportType.UDP).build().encodeAsBytes("UDP");
+        ClientTransaction tx = layer.sendRequest(written, "BYE", branch, peer(TransportType.UDP), listener);
+        timers.advance(ms(1000));
+
+        assertThat(sender.requestTimes("BYE")).containsExactly(ms(0), ms(500));
+        assertThat(sender.requests("BYE")).allSatisfy(r -> assertThat(r.getTopmostVia().getBranch()).isEqualTo(branch));
+        assertThat(tx.request().getCSeq().getMethod()).isEqualTo("BYE");
+        layer.onResponse(response(tx.request(), 200).build(), tx.destination());
+        assertThat(tx.state()).isEqualTo(TransactionState.COMPLETED);
+        assertThat(listener.events).containsExactly("final 200");
+        assertThatThrownBy(tx::request).isInstanceOf(IllegalStateException.class);
+        timers.advance(Duration.ofSeconds(6));
+        assertThat(sender.requestTimes("BYE")).hasSize(2);
+        assertThat(layer.size()).isZero();
+
+        assertThatThrownBy(() -> layer.sendRequest(written, "INVITE", TransactionLayer.newBranch(),
+                peer(TransportType.UDP), listener)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> layer.sendRequest(written, "BYE", "no-cookie", peer(TransportType.UDP), listener))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
     @Test
     void timerEIsT2InProceeding() {
         ClientTransaction tx = start(TransportType.UDP);
