@@ -63,6 +63,8 @@ public final class B2buaHandler implements TransactionUser {
             "REGISTER");
     /** The Allow header of ALLOWED, built once (a copy goes into each message). */
     private static final AllowList ALLOW = allowList();
+    /** {@link #ALLOW} as the header line it encodes to, without its CRLF. */
+    static final String ALLOW_LINE = ALLOW.encode().trim();
     /** Extensions a client may require (RFC 3261 §8.2.2.3): session timers (RFC 4028). */
     private static final Set<String> SUPPORTED = Set.of(SessionTimers.OPTION_TAG);
     /** Bindings the registrar holds at most, over all accounts. */

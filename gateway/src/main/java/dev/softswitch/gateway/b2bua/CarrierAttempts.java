@@ -10,11 +10,14 @@ import dev.softswitch.gateway.sip.SipMessages;
 import dev.softswitch.gateway.time.Timeout;
 import dev.softswitch.gateway.transaction.ClientTransaction;
 import dev.softswitch.gateway.transaction.ClientTransactionListener;
+import dev.softswitch.gateway.transaction.TransactionLayer;
 import dev.softswitch.gateway.transport.Endpoint;
+import dev.softswitch.gateway.transport.InDialogRequest;
 import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.message.SIPResponse;
 import java.net.InetSocketAddress;
 import java.text.ParseException;
+import java.util.ArrayList;
 import java.util.List;
 import javax.sip.InvalidArgumentException;
 import javax.sip.address.Address;
@@ -165,24 +168,58 @@ final class CarrierAttempts {
         DialogLeg abandoned = leg;
         leg = new DialogLeg(SipMessages.newCallId(), SipMessages.newTag(), from, to, ruri, dest, DialogPeer.trunk(trunk),
                 sip.sender(), 0);
+        DialogLeg attempt = leg;
+        String asserted = identity.hasAssertedIdentity()
+                ? "<sip:" + identity.assertedUser() + "@" + local.getHostString() + ">" : null;
+        String branch = TransactionLayer.newBranch();
+        byte[] written = writtenInvite(leg, maxForwards, asserted, offer, sessions, branch);
+        if (written != null) {
+            inviteCseq = leg.localCseq();
+            events.onPlaced(leg, abandoned);
+            inviteTx = sip.transactions().sendRequest(written, Request.INVITE, branch, dest, new InviteListener(attempt));
+        } else {
+            SIPRequest invite = builtInvite(leg, maxForwards, asserted, offer, sessions, branch);
+            inviteCseq = leg.localCseq();
+            events.onPlaced(leg, abandoned);
+            inviteTx = sip.transactions().sendRequest(invite, dest, new InviteListener(attempt));
+        }
+        ringTimer = sip.timers().schedule(routing.ringTimeout(), () -> onRingTimeout(attempt));
+    }
 
-        SIPRequest invite = leg.newRequest(Request.INVITE);
-        inviteCseq = leg.localCseq();
+    /** The INVITE on {@code leg} with the next CSeq, Max-Forwards, P-Asserted-Identity, the offer and session timers. */
+    static SIPRequest builtInvite(DialogLeg leg, int maxForwards, String asserted, byte[] offer, SessionTimers sessions,
+            String branch) throws ParseException {
+        SIPRequest invite = leg.newRequest(Request.INVITE, branch);
         try {
             invite.getMaxForwards().setMaxForwards(maxForwards);
         } catch (InvalidArgumentException e) {
             throw new ParseException(e.getMessage(), 0);
         }
-        if (identity.hasAssertedIdentity()) {
-            invite.addHeader(DialogLeg.HEADERS.createHeader("P-Asserted-Identity",
-                    "<sip:" + identity.assertedUser() + "@" + local.getHostString() + ">"));
+        if (asserted != null) {
+            invite.addHeader(DialogLeg.HEADERS.createHeader("P-Asserted-Identity", asserted));
         }
         invite.setContent(offer, Signalling.sdpType());
         sessions.decorateCarrierInvite(invite);
-        events.onPlaced(leg, abandoned);
-        DialogLeg attempt = leg;
-        inviteTx = sip.transactions().sendRequest(invite, dest, new InviteListener(attempt));
-        ringTimer = sip.timers().schedule(routing.ringTimeout(), () -> onRingTimeout(attempt));
+        return invite;
+    }
+
+    /**
+     * {@link #builtInvite} written as bytes from the leg's strings, with {@code branch} (the headers in the order it
+     * adds them: P-Asserted-Identity, the offer's Content-Type, then the session timer's); null, the leg's CSeq
+     * untouched, when a string is not plain and the INVITE must be built as a message.
+     */
+    static byte[] writtenInvite(DialogLeg leg, int maxForwards, String asserted, byte[] offer, SessionTimers sessions,
+            String branch) {
+        if (asserted != null && !InDialogRequest.plainParty(asserted)) {
+            return null;
+        }
+        List<String> lines = new ArrayList<>(6);
+        if (asserted != null) {
+            lines.add("P-Asserted-Identity: " + asserted);
+        }
+        lines.add("Content-Type: application/sdp");
+        sessions.carrierInviteLines(lines);
+        return leg.newRequestBytes(Request.INVITE, branch, maxForwards, lines, offer);
     }
 
     /**

@@ -96,9 +96,14 @@ final class DialogLeg {
 
     /** A new request inside this dialog (or the initial INVITE), with the next local CSeq. */
     SIPRequest newRequest(String method) throws ParseException {
+        return newRequest(method, TransactionLayer.newBranch());
+    }
+
+    /** {@link #newRequest(String)} with the top Via's {@code branch}. */
+    SIPRequest newRequest(String method, String branch) throws ParseException {
         try {
             localCseq++;
-            return build(method, localCseq);
+            return build(method, localCseq, branch);
         } catch (InvalidArgumentException e) {
             throw new ParseException(e.getMessage(), 0);
         }
@@ -123,7 +128,7 @@ final class DialogLeg {
     }
 
     byte[] ackBytes(long inviteCseq, String branch) {
-        return written(Request.ACK, inviteCseq, branch);
+        return written(Request.ACK, inviteCseq, branch, MAX_FORWARDS, List.of(), null);
     }
 
     /**
@@ -131,21 +136,27 @@ final class DialogLeg {
      * bytes with {@code branch}; null, with the CSeq left as it was, when the dialog's strings are not plain.
      */
     byte[] newRequestBytes(String method, String branch) {
-        byte[] bytes = written(method, localCseq + 1, branch);
+        return newRequestBytes(method, branch, MAX_FORWARDS, List.of(), null);
+    }
+
+    /** {@link #newRequestBytes(String, String)} with Max-Forwards, header lines and a body (an initial INVITE). */
+    byte[] newRequestBytes(String method, String branch, int maxForwards, List<String> lines, byte[] body) {
+        byte[] bytes = written(method, localCseq + 1, branch, maxForwards, lines, body);
         if (bytes != null) {
             localCseq++;
         }
         return bytes;
     }
 
-    private byte[] written(String method, long cseq, String branch) {
+    private byte[] written(String method, long cseq, String branch, int maxForwards, List<String> lines,
+            byte[] body) {
         InetSocketAddress local = sender.localAddress(destination.transport());
         if (!InDialogRequest.writable(remoteTarget, callId, localParty, localTag, remoteParty, remoteTag,
                 local.getHostString())) {
             return null;
         }
         return InDialogRequest.write(method, remoteTarget, callId, cseq, localParty, localTag, remoteParty,
-                remoteTag, local, destination.transport(), branch, MAX_FORWARDS);
+                remoteTag, local, destination.transport(), branch, maxForwards, lines, body);
     }
 
     SIPRequest build(String method, long cseq) throws ParseException, InvalidArgumentException {

@@ -110,10 +110,25 @@ final class SessionTimers {
     void decorateCarrierInvite(SIPRequest invite) throws ParseException {
         invite.addHeader(HeaderCopies.of("Supported", OPTION_TAG));
         B2buaHandler.addAllow(invite);
+        invite.addHeader(HeaderCopies.of(SESSION_EXPIRES, carrierSessionExpires()));
+        invite.addHeader(HeaderCopies.of(MIN_SE, carrierMinSe()));
+    }
+
+    /** {@link #decorateCarrierInvite} as the header lines it adds, for an INVITE written as bytes. */
+    void carrierInviteLines(List<String> lines) {
+        lines.add("Supported: " + OPTION_TAG);
+        lines.add(B2buaHandler.ALLOW_LINE);
+        lines.add(SESSION_EXPIRES + ": " + carrierSessionExpires());
+        lines.add(MIN_SE + ": " + carrierMinSe());
+    }
+
+    private String carrierSessionExpires() {
         int asked = carrierAsk > 0 ? carrierAsk : client.active ? client.interval : config.expiresSeconds();
-        invite.addHeader(HeaderCopies.of(SESSION_EXPIRES, asked + ";refresher=uas"));
-        invite.addHeader(HeaderCopies.of(MIN_SE,
-                Integer.toString(Math.max(config.minSeSeconds(), carrierAsk))));
+        return asked + ";refresher=uas";
+    }
+
+    private String carrierMinSe() {
+        return Integer.toString(Math.max(config.minSeSeconds(), carrierAsk));
     }
 
     /**

@@ -80,13 +80,18 @@ final class InviteClientTransaction extends AbstractClientTransaction {
         super(layer, TRANSITIONS, CALLING, key, request, destination, listener);
     }
 
+    InviteClientTransaction(TransactionLayer layer, ClientTransactionKey key, byte[] written,
+            Endpoint destination, ClientTransactionListener listener) {
+        super(layer, TRANSITIONS, CALLING, key, written, destination, listener);
+    }
+
     /** The CANCEL requested for this INVITE, sent or still waiting for a provisional; null if none. */
     NonInviteClientTransaction cancelTransaction() {
         return cancel;
     }
 
     void start() {
-        if (!send(request)) {
+        if (!send()) {
             return;
         }
         TimerSettings s = layer.settings();
@@ -130,7 +135,7 @@ final class InviteClientTransaction extends AbstractClientTransaction {
                     finalDelivered();
                 } else {
                     stopRetransmitting();
-                    ack = layer.trySendEncoded(SipMessages.ackForNon2xx(request, response), destination);
+                    ack = layer.trySendEncoded(SipMessages.ackForNon2xx(request(), response), destination);
                     moveTo(COMPLETED);
                     abandonPendingCancel();
                     listener.onFinal(this, response);
@@ -191,7 +196,7 @@ final class InviteClientTransaction extends AbstractClientTransaction {
         if (state() != CALLING) {
             return;
         }
-        if (send(request)) {
+        if (send()) {
             timerAInterval = timerAInterval.plus(timerAInterval);
             timerA = startTimer(timerAInterval, this::onTimerA);
         }
@@ -205,8 +210,8 @@ final class InviteClientTransaction extends AbstractClientTransaction {
         }
     }
 
-    private boolean send(SIPRequest message) {
-        Exception error = layer.trySend(message, destination);
+    private boolean send() {
+        Exception error = written != null ? layer.trySend(written, destination) : layer.trySend(request, destination);
         if (error == null) {
             return true;
         }

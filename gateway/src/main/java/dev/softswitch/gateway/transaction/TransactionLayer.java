@@ -118,25 +118,28 @@ public final class TransactionLayer {
     }
 
     /**
-     * {@link #sendRequest(SIPRequest, Endpoint, ClientTransactionListener)} for a non-INVITE request written as
-     * bytes already, whose top Via has {@code branch} and whose CSeq method is {@code method}: sent and sent again
-     * from those bytes, parsed only if the transaction user asks for {@link ClientTransaction#request()}.
+     * {@link #sendRequest(SIPRequest, Endpoint, ClientTransactionListener)} for a request written as bytes already,
+     * whose top Via has {@code branch} and whose CSeq method is {@code method}: sent and sent again from those bytes,
+     * parsed back only when the transaction or its user needs the message (a CANCEL, the ACK of a failure,
+     * {@link ClientTransaction#request()}).
      */
     public ClientTransaction sendRequest(byte[] written, String method, String branch, Endpoint destination,
             ClientTransactionListener listener) {
         Objects.requireNonNull(written, "written");
         Objects.requireNonNull(destination, "destination");
         Objects.requireNonNull(listener, "listener");
-        if (SIPRequest.ACK.equals(method) || SIPRequest.INVITE.equals(method)) {
-            throw new IllegalArgumentException(method + " is not sent from bytes here");
+        if (SIPRequest.ACK.equals(method)) {
+            throw new IllegalArgumentException("ACK has no client transaction; use sendAck");
         }
         if (!SipMessages.isRfc3261Branch(branch)) {
             throw new IllegalArgumentException("request needs a z9hG4bK branch: " + branch);
         }
-        NonInviteClientTransaction tx = new NonInviteClientTransaction(this, new ClientTransactionKey(branch, method),
-                written, destination, listener);
+        ClientTransactionKey key = new ClientTransactionKey(branch, method);
+        AbstractTransaction tx = SIPRequest.INVITE.equals(method)
+                ? new InviteClientTransaction(this, key, written, destination, listener)
+                : new NonInviteClientTransaction(this, key, written, destination, listener);
         startClient(tx);
-        return tx;
+        return (ClientTransaction) tx;
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.softswitch.gateway.transport;
 
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -30,6 +31,11 @@ public final class InDialogRequest {
                 && localHost.indexOf(':') < 0;
     }
 
+    /** Whether {@code party} is a plain URI or name-addr without a display name (see {@link #writable}). */
+    public static boolean plainParty(String party) {
+        return plain(party, PLAIN);
+    }
+
     /** What a plain SIP URI or a name-addr without a display name has besides letters and digits. */
     static final String PLAIN = "-_.!~*'+%:@;=<>";
     private static final String TOKEN = "-.!%*_+`'~";
@@ -50,12 +56,14 @@ public final class InDialogRequest {
     }
 
     /**
-     * The request, for strings {@link #writable} (the caller checks). A party is a name-addr ({@code <uri>}) or an addr-spec, which the header brackets; a null
+     * The request, for strings {@link #writable} (the caller checks), with {@code lines} (whole header lines
+     * without their CRLF, in order, as JAIN-SIP writes the headers added to the message) after the Contact and
+     * {@code body} (null for none; its Content-Type among the lines). A party is a name-addr ({@code <uri>}) or an addr-spec, which the header brackets; a null
      * {@code remoteTag} leaves the To without one (the initial request of a dialog).
      */
     public static byte[] write(String method, String remoteTarget, String callId, long cseq, String localParty,
             String localTag, String remoteParty, String remoteTag, InetSocketAddress local, TransportType transport,
-            String branch, int maxForwards) {
+            String branch, int maxForwards, List<String> lines, byte[] body) {
         SipWireWriter w = SipWireWriter.start();
         w.text(method);
         w.text(" ");
@@ -88,8 +96,15 @@ public final class InDialogRequest {
             w.text(";transport=");
             w.text(transport.name().toLowerCase(Locale.ROOT));
         }
-        w.text(">\r\nContent-Length: 0\r\n\r\n");
-        return w.copyOut(null);
+        w.text(">\r\n");
+        for (String line : lines) {
+            w.text(line);
+            w.crlf();
+        }
+        w.text("Content-Length: ");
+        w.number(body == null ? 0 : body.length);
+        w.text("\r\n\r\n");
+        return w.copyOut(body);
     }
 
     private static void party(SipWireWriter w, String party, String tag) {

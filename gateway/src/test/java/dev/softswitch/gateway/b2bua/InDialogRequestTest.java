@@ -60,6 +60,46 @@ class InDialogRequestTest {
         }
     }
 
+    /**
+     * The carrier INVITE {@link CarrierAttempts} writes is the one it builds otherwise, byte for byte: with and
+     * without P-Asserted-Identity, a client's session interval or not, over each transport; a display name in the
+     * asserted identity is built instead.
+     */
+    @Test
+    void theCarrierInviteIsWrittenAsItIsBuilt() throws Exception {
+        byte[] offer = "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 21118 RTP/AVP 0\r\n"
+                .getBytes(StandardCharsets.UTF_8);
+        int compared = 0;
+        for (TransportType transport : TransportType.values()) {
+            for (String asserted : new String[] {null, "<sip:+447400000001@127.0.0.1>", "\"Zoë\" <sip:+4474@h>"}) {
+                for (int maxForwards : new int[] {69, 0, 70}) {
+                    SessionTimers sessions = new SessionTimers(new dev.softswitch.gateway.time.ManualTimerService(),
+                            dev.softswitch.gateway.config.SessionTimersConfig.DEFAULTS, refresh -> { }, () -> { });
+                    DialogLeg written = leg("<sip:+447400000001@127.0.0.1>", "<sip:+447400123456@127.0.0.1:5080>",
+                            "sip:+447400123456@127.0.0.1:5080", "89399d8488a0730e264ffbc79f3626ea",
+                            new InetSocketAddress("127.0.0.1", 5060), transport);
+                    DialogLeg built = leg("<sip:+447400000001@127.0.0.1>", "<sip:+447400123456@127.0.0.1:5080>",
+                            "sip:+447400123456@127.0.0.1:5080", "89399d8488a0730e264ffbc79f3626ea",
+                            new InetSocketAddress("127.0.0.1", 5060), transport);
+                    String branch = "z9hG4bK580be7e87a5f10f37ebbca2e";
+                    byte[] bytes = CarrierAttempts.writtenInvite(written, maxForwards, asserted, offer, sessions, branch);
+                    if (asserted != null && asserted.startsWith("\"")) {
+                        assertThat(bytes).as("a display name is built, not written").isNull();
+                        assertThat(written.localCseq()).isZero();
+                        continue;
+                    }
+                    SIPMessage reference = CarrierAttempts.builtInvite(built, maxForwards, asserted, offer, sessions,
+                            branch);
+                    assertThat(text(bytes)).as("%s, %s, Max-Forwards %d", transport, asserted, maxForwards)
+                            .isEqualTo(text(reference.encodeAsBytes(transport.viaToken())));
+                    assertThat(written.localCseq()).isEqualTo(built.localCseq()).isEqualTo(1);
+                    compared++;
+                }
+            }
+        }
+        assertThat(compared).isEqualTo(TransportType.values().length * 2 * 3);
+    }
+
     @Test
     void seededRandomDialogsAreWrittenAsJainSipEncodesThemOrDeclined() throws Exception {
         long seed = System.nanoTime();

@@ -111,6 +111,37 @@ class InviteClientTransactionTest {
         assertThat(sender.sent.get(sender.sent.size() - 1).destination()).isEqualTo(tx.destination());
     }
 
+    /**
+     * An INVITE handed over as bytes (the carrier INVITE the B2BUA writes) is sent and retransmitted as those bytes;
+     * the CANCEL and the ACK of a failure are built from it parsed back, as from an INVITE handed over built.
+     */
+    @Test
+    void anInviteWrittenAsBytesIsRetransmittedAsThemAndItsCancelAndFailureAckComeFromItParsedBack() {
+        SIPRequest built = proxiedRequest("INVITE", TransactionLayer.newBranch(), TransportType.UDP).build();
+        String branch = built.getTopmostVia().getBranch();
+        ClientTransaction tx = layer.sendRequest(built.encodeAsBytes("UDP"), "INVITE", branch, peer(TransportType.UDP),
+                listener);
+        timers.advance(ms(600));
+        assertThat(sender.requestTimes("INVITE")).containsExactly(ms(0), ms(500));
+        assertThat(sender.requests("INVITE")).allSatisfy(r -> assertThat(r.getTopmostVia().getBranch()).isEqualTo(branch));
+
+        layer.onResponse(response(tx.request(), 180).build(), tx.destination());
+        ClientTransaction cancel = layer.cancel(tx, new RecordingListener());
+        assertThat(sender.requests("CANCEL")).singleElement().satisfies(c -> {
+            assertThat(c.getTopmostVia().getBranch()).isEqualTo(branch);
+            assertThat(c.getCallId().getCallId()).isEqualTo(built.getCallId().getCallId());
+        });
+        assertThat(cancel).isNotNull();
+        layer.onResponse(response(built, 487).build(), tx.destination());
+        assertThat(sender.requests("ACK")).singleElement().satisfies(ack -> {
+            assertThat(ack.getTopmostVia().getBranch()).isEqualTo(branch);
+            assertThat(ack.getCSeq().getSeqNumber()).isEqualTo(built.getCSeq().getSeqNumber());
+            assertThat(ack.getRequestURI()).isEqualTo(built.getRequestURI());
+        });
+        assertThat(listener.events).containsExactly("provisional 180", "final 487");
+        assertThat(tx.state()).isEqualTo(TransactionState.COMPLETED);
+    }
+
     @Test
     void retransmitted486IsAckedAgainNotPassedUpAndTimerDEndsTheTransactionAt32sOverUdp() {
         ClientTransaction tx = start(TransportType.UDP);

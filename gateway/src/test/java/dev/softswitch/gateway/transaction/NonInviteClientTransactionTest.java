@@ -62,7 +62,7 @@ class NonInviteClientTransactionTest {
         assertThat(sender.requestTimes("BYE")).hasSize(2);
         assertThat(layer.size()).isZero();
 
-        assertThatThrownBy(() -> layer.sendRequest(written, "INVITE", TransactionLayer.newBranch(),
+        assertThatThrownBy(() -> layer.sendRequest(written, "ACK", TransactionLayer.newBranch(),
                 peer(TransportType.UDP), listener)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> layer.sendRequest(written, "BYE", "no-cookie", peer(TransportType.UDP), listener))
                 .isInstanceOf(IllegalArgumentException.class);
