@@ -21,6 +21,7 @@ import gov.nist.javax.sip.header.ProxyAuthorization;
 import gov.nist.javax.sip.header.RequestLine;
 import gov.nist.javax.sip.header.SIPHeader;
 import gov.nist.javax.sip.header.StatusLine;
+import gov.nist.javax.sip.header.Subject;
 import gov.nist.javax.sip.header.To;
 import gov.nist.javax.sip.header.Via;
 import gov.nist.javax.sip.header.ViaList;
@@ -36,7 +37,7 @@ import javax.sip.address.URI;
 
 /**
  * Reads the shapes a call's messages nearly always have, the start line and the Via, From, To,
- * Call-ID, CSeq, Contact, Max-Forwards, Content-Type, Content-Length and (Proxy-)Authorization
+ * Call-ID, CSeq, Contact, Max-Forwards, Content-Type, Content-Length, Subject and (Proxy-)Authorization
  * headers, straight into the
  * JAIN-SIP objects its own parsers build, through the same setters, without its lexer (which looks
  * up character tables and constructs parsers by reflection for every header, most of the transport
@@ -166,6 +167,9 @@ public final class SipLines extends SipCursor {
                 if (name.equalsIgnoreCase("Call-ID")) {
                     return callId();
                 }
+                if (name.equalsIgnoreCase("Subject")) {
+                    return subject();
+                }
                 return name.equalsIgnoreCase("Contact") ? contact() : null;
             }
             case 12 -> {
@@ -199,6 +203,7 @@ public final class SipLines extends SipCursor {
             case 'm' -> contact();
             case 'l' -> contentLength();
             case 'c' -> contentType();
+            case 's' -> subject();
             default -> null;
         };
     }
@@ -207,6 +212,13 @@ public final class SipLines extends SipCursor {
         CallID callId = new CallID();
         callId.setCallId(s.substring(i).trim());
         return callId;
+    }
+
+    /** As JAIN-SIP's SubjectParser: the rest of the line, trimmed. */
+    private Subject subject() throws ParseException {
+        Subject subject = new Subject();
+        subject.setSubject(s.substring(i).trim());
+        return subject;
     }
 
     private MaxForwards maxForwards() throws InvalidArgumentException {

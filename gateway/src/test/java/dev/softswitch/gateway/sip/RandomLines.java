@@ -13,7 +13,7 @@ final class RandomLines {
     private static final String[] NAMES = {"Via", "v", "VIA", "From", "f", "FROM", "To", "t", "Call-ID", "i",
         "call-id", "CSeq", "cseq", "Contact", "m", "Max-Forwards", "Content-Length", "l", "Content-Type", "c", "Proxy-Authorization", "Authorization",
         "proxy-authorization", "V", "F", "T", "I", "M", "L", "C", "CONTENT-type", "max-FORWARDS", "cSeQ", "CONTACT",
-        "AUTHORIZATION", "e", "k", "Vias", "Tos", "Fro", "Call-IDs", "Contacts", "Content-Lengths"};
+        "AUTHORIZATION", "Subject", "s", "SUBJECT", "e", "k", "Vias", "Tos", "Fro", "Call-IDs", "Contacts", "Content-Lengths"};
     private static final String[] HOSTS = {"127.0.0.1", "192.0.2.10", "example.com", "GW.Example.COM", "a-b.c",
         "x", "1.2.3", "sip-host_1", "[::1]", "[2001:db8::1]"};
     private static final String[] USERS = {"alice", "+447400123456", "bench", "Bob.Smith", "a_b-c!~*'()",
@@ -31,6 +31,7 @@ final class RandomLines {
         String value = switch (name.toLowerCase()) {
             case "via", "v", "vias" -> via(random);
             case "from", "f", "to", "t", "contact", "m", "tos", "fro", "contacts" -> address(random);
+            case "subject", "s" -> random.nextBoolean() ? "basic-call" : token(random) + " " + token(random) + " ";
             case "call-id", "i" -> token(random) + (random.nextBoolean() ? "@" + pick(random, HOSTS) : "");
             case "cseq" -> random.nextInt(100_000) + " " + pick(random, METHODS);
             case "max-forwards" -> Integer.toString(random.nextInt(300));

@@ -74,6 +74,10 @@ class SipLinesTest {
         "l: 423",
         "Content-Type: application/sdp",
         "c: application/sdp",
+        "Subject: basic-call",
+        "Subject: hello",
+        "s:  Zoë calls \t",
+        "SUBJECT :a  b",
         "Proxy-Authorization: Digest username=\"bench\",realm=\"softswitch\",cnonce=\"6b8b4567\",nc=00000001,"
             + "qop=auth,uri=\"sip:+447400123456@127.0.0.1:17060\",nonce=\"AAAB-x/9+z=\",response=\"0cc175b9c0f1b6a8\","
             + "algorithm=MD5",
@@ -108,7 +112,6 @@ class SipLinesTest {
         "Max-Forwards: 1000",
         "Content-Type: application/sdp;charset=utf-8",
         "Call-ID:",
-        "Subject: hello",
         "Proxy-Authorization: Digest username=\"a\\\"b\",realm=\"x\"",
         "Proxy-Authorization: Digest username = \"a\"",
         "Authorization: Digest",
