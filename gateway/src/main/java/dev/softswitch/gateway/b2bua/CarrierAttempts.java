@@ -13,6 +13,7 @@ import dev.softswitch.gateway.transaction.ClientTransactionListener;
 import dev.softswitch.gateway.transaction.TransactionLayer;
 import dev.softswitch.gateway.transport.Endpoint;
 import dev.softswitch.gateway.transport.InDialogRequest;
+import dev.softswitch.gateway.transport.SipSender;
 import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.message.SIPResponse;
 import java.net.InetSocketAddress;
@@ -156,18 +157,13 @@ final class CarrierAttempts {
     private void place(TrunkCandidate c) throws ParseException {
         Trunk trunk = c.trunk();
         Endpoint dest = trunk.endpoint();
-        SipURI ruri = SipLines.sipUri(SipMessages.escapeUser(c.requestUser()), dest.address().getHostString());
-        ruri.setPort(dest.address().getPort());
         InetSocketAddress local = sip.sender().localAddress(dest.transport());
         CallerIdentity identity = verifiedNumber == null
                 ? new CallerIdentity("anonymous", null)
                 : CallerIdentity.forTrunk(trunk, verifiedNumber);
-        Address from = DialogLeg.ADDRESSES.createAddress(
-                SipLines.sipUri(SipMessages.escapeUser(identity.fromUser()), local.getHostString()));
-        Address to = DialogLeg.ADDRESSES.createAddress((URI) ruri.clone());
         DialogLeg abandoned = leg;
-        leg = new DialogLeg(SipMessages.newCallId(), SipMessages.newTag(), from, to, ruri, dest, DialogPeer.trunk(trunk),
-                sip.sender(), 0);
+        leg = carrierLeg(SipMessages.newCallId(), SipMessages.newTag(), SipMessages.escapeUser(c.requestUser()),
+                SipMessages.escapeUser(identity.fromUser()), dest, local, DialogPeer.trunk(trunk), sip.sender());
         DialogLeg attempt = leg;
         String asserted = identity.hasAssertedIdentity()
                 ? "<sip:" + identity.assertedUser() + "@" + local.getHostString() + ">" : null;
@@ -184,6 +180,40 @@ final class CarrierAttempts {
             inviteTx = sip.transactions().sendRequest(invite, dest, new InviteListener(attempt));
         }
         ringTimer = sip.timers().schedule(routing.ringTimeout(), () -> onRingTimeout(attempt));
+    }
+
+    /**
+     * The carrier leg of an attempt: from {@code sip:fromUser@local} to {@code sip:requestUser@dest}, which is also
+     * its first target. Where both hosts are IPv4 addresses or lower-case names, its strings are written as JAIN-SIP
+     * would encode the addresses (no URI parsed to build them); otherwise the addresses are built.
+     */
+    static DialogLeg carrierLeg(String callId, String tag, String requestUser, String fromUser, Endpoint dest,
+            InetSocketAddress local, DialogPeer peer, SipSender sender) throws ParseException {
+        String destHost = dest.address().getHostString();
+        if (simpleHost(destHost) && simpleHost(local.getHostString())) {
+            String target = "sip:" + requestUser + "@" + destHost + ":" + dest.address().getPort();
+            return new DialogLeg(callId, tag, "<sip:" + fromUser + "@" + local.getHostString() + ">", "<" + target + ">",
+                    target, dest, peer, sender, 0);
+        }
+        SipURI ruri = SipLines.sipUri(requestUser, destHost);
+        ruri.setPort(dest.address().getPort());
+        Address from = DialogLeg.ADDRESSES.createAddress(SipLines.sipUri(fromUser, local.getHostString()));
+        Address to = DialogLeg.ADDRESSES.createAddress((URI) ruri.clone());
+        return new DialogLeg(callId, tag, from, to, ruri, dest, peer, sender, 0);
+    }
+
+    /** An IPv4 address or a host name in lower case: what a SIP URI encodes as it is given. */
+    static boolean simpleHost(String host) {
+        if (host.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < host.length(); i++) {
+            char ch = host.charAt(i);
+            if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '.' || ch == '-')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The INVITE on {@code leg} with the next CSeq, Max-Forwards, P-Asserted-Identity, the offer and session timers. */

@@ -167,7 +167,7 @@ final class ClientLeg {
 
     private OutgoingResponse response(int code, String reason) throws ParseException {
         return OutgoingResponse.to(invite, code, reason).toTag(tag)
-                .header(DialogLeg.HEADERS.createContactHeader(DialogLeg.contact(sip.sender(), source)));
+                .header(DialogLeg.sharedContact(sip.sender(), source));
     }
 
     private URI target() {

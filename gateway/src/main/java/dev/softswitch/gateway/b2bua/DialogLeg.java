@@ -6,6 +6,7 @@ import dev.softswitch.gateway.transaction.TransactionLayer;
 import dev.softswitch.gateway.transport.Endpoint;
 import dev.softswitch.gateway.transport.InDialogRequest;
 import dev.softswitch.gateway.transport.SipSender;
+import dev.softswitch.gateway.transport.TransportType;
 import gov.nist.javax.sip.address.AddressFactoryImpl;
 import gov.nist.javax.sip.header.HeaderFactoryImpl;
 import gov.nist.javax.sip.message.MessageFactoryImpl;
@@ -13,10 +14,12 @@ import gov.nist.javax.sip.message.SIPRequest;
 import java.net.InetSocketAddress;
 import java.text.ParseException;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.sip.InvalidArgumentException;
 import javax.sip.address.Address;
 import javax.sip.address.SipURI;
 import javax.sip.address.URI;
+import javax.sip.header.ContactHeader;
 import javax.sip.header.ViaHeader;
 import javax.sip.message.Request;
 
@@ -50,11 +53,18 @@ final class DialogLeg {
 
     DialogLeg(String callId, String localTag, Address localParty, Address remoteParty, URI remoteTarget,
               Endpoint destination, DialogPeer peer, SipSender sender, long initialCseq) {
+        this(callId, localTag, localParty.toString(), remoteParty.toString(), remoteTarget.toString(), destination,
+                peer, sender, initialCseq);
+    }
+
+    /** The parties and target as JAIN-SIP encodes them ({@code Address.toString()}, {@code URI.toString()}). */
+    DialogLeg(String callId, String localTag, String localParty, String remoteParty, String remoteTarget,
+              Endpoint destination, DialogPeer peer, SipSender sender, long initialCseq) {
         this.callId = callId;
         this.localTag = localTag;
-        this.localParty = localParty.toString();
-        this.remoteParty = remoteParty.toString();
-        this.remoteTarget = remoteTarget.toString();
+        this.localParty = localParty;
+        this.remoteParty = remoteParty;
+        this.remoteTarget = remoteTarget;
         this.destination = destination;
         this.peer = peer;
         this.sender = sender;
@@ -180,6 +190,29 @@ final class DialogLeg {
         request.addHeader(HEADERS.createContactHeader(contact(sender, destination)));
         return (SIPRequest) request;
     }
+
+    /**
+     * {@link #contact} as a Contact header made once per local address and transport and shared: for a response
+     * written as bytes ({@code OutgoingResponse}), which only reads it. A message that is built and might be
+     * changed gets a header of its own.
+     */
+    static ContactHeader sharedContact(SipSender sender, Endpoint toward) throws ParseException {
+        InetSocketAddress local = sender.localAddress(toward.transport());
+        ContactKey key = new ContactKey(toward.transport(), local);
+        ContactHeader contact = CONTACTS.get(key);
+        if (contact == null) {
+            contact = HEADERS.createContactHeader(contact(sender, toward));
+            if (CONTACTS.size() < 64) {
+                CONTACTS.putIfAbsent(key, contact);
+            }
+        }
+        return contact;
+    }
+
+    private record ContactKey(TransportType transport, InetSocketAddress local) {
+    }
+
+    private static final ConcurrentHashMap<ContactKey, ContactHeader> CONTACTS = new ConcurrentHashMap<>();
 
     /** The gateway's own Contact for a leg reached over {@code toward}'s transport. */
     static Address contact(SipSender sender, Endpoint toward) throws ParseException {

@@ -2,6 +2,8 @@ package dev.softswitch.gateway.b2bua;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.softswitch.gateway.sip.SipLines;
+import dev.softswitch.gateway.sip.SipMessages;
 import dev.softswitch.gateway.transport.Endpoint;
 import dev.softswitch.gateway.transport.InDialogRequest;
 import dev.softswitch.gateway.transport.SipSender;
@@ -14,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.util.Random;
 import javax.sip.address.Address;
+import javax.sip.address.SipURI;
 import javax.sip.address.URI;
 import javax.sip.message.Request;
 import org.junit.jupiter.api.Test;
@@ -141,6 +144,69 @@ class InDialogRequestTest {
         }
         assertThat(written).as("seed %d: written straight", seed).isGreaterThan(300);
         assertThat(declined).as("seed %d: declined", seed).isGreaterThan(300);
+    }
+
+    /**
+     * {@link CarrierAttempts#carrierLeg} writes the parties and target as strings where the hosts are plain; the leg
+     * must be the one built from addresses, for any dialled or caller user (as escaped), host and port: the same
+     * built ACK and BYE, and the same bytes written (or both declined).
+     */
+    @Test
+    void aCarrierLegFromStringsIsTheLegBuiltFromAddresses() throws Exception {
+        long seed = System.nanoTime();
+        Random random = new Random(seed);
+        String[] hosts = {"127.0.0.1", "192.0.2.77", "carrier.example.net", "sbc-1.example", "Carrier.Example.NET",
+            "::1", "2001:db8::5", "x"};
+        String alphabet = "+0123456789abcXYZ-_.!~*'()&=+$,;?/#% @:<>\"ë山";
+        int plain = 0;
+        for (int n = 0; n < 3_000; n++) {
+            String requestUser = SipMessages.escapeUser(user(random, alphabet));
+            String fromUser = SipMessages.escapeUser(user(random, alphabet));
+            String destHost = pick(random, hosts);
+            String localHost = random.nextInt(4) == 0 ? pick(random, hosts) : "127.0.0." + random.nextInt(255);
+            TransportType transport = TransportType.values()[random.nextInt(TransportType.values().length)];
+            Endpoint dest = new Endpoint(socketAddress(destHost, 1 + random.nextInt(65535)), transport);
+            InetSocketAddress local = socketAddress(localHost, 5060);
+            DialogLeg leg = CarrierAttempts.carrierLeg("c1d2e3", "8be44baad5f229a7", requestUser, fromUser, dest, local,
+                    null, sender(local));
+            SipURI ruri = SipLines.sipUri(requestUser, dest.address().getHostString());
+            ruri.setPort(dest.address().getPort());
+            DialogLeg built = new DialogLeg("c1d2e3", "8be44baad5f229a7",
+                    ADDRESSES.createAddress(SipLines.sipUri(fromUser, local.getHostString())),
+                    ADDRESSES.createAddress((URI) ruri.clone()), ruri, dest, null, sender(local), 0);
+            String tag = "10638SIPpTag0" + n;
+            leg.remoteTag(tag);
+            built.remoteTag(tag);
+            String what = "seed " + seed + ": " + requestUser + " @ " + destHost + " from " + fromUser + " @ " + localHost;
+            assertThat(text(leg.build(Request.ACK, 1, "z9hG4bKa").encodeAsBytes(transport.viaToken()))).as(what)
+                    .isEqualTo(text(built.build(Request.ACK, 1, "z9hG4bKa").encodeAsBytes(transport.viaToken())));
+            byte[] written = leg.ackBytes(1, "z9hG4bKa");
+            byte[] reference = built.ackBytes(1, "z9hG4bKa");
+            assertThat(written == null).as(what).isEqualTo(reference == null);
+            if (written != null) {
+                assertThat(text(written)).as(what).isEqualTo(text(reference));
+                assertThat(text(leg.newRequestBytes(Request.BYE, "z9hG4bKb"))).as(what)
+                        .isEqualTo(text(built.newRequestBytes(Request.BYE, "z9hG4bKb")));
+                plain++;
+            }
+        }
+        assertThat(plain).as("seed %d: legs written straight", seed).isGreaterThan(500);
+    }
+
+    /** A literal address as given (no lookup), a name unresolved. */
+    private static InetSocketAddress socketAddress(String host, int port) {
+        return Character.isLetter(host.charAt(0)) ? InetSocketAddress.createUnresolved(host, port)
+                : new InetSocketAddress(host, port);
+    }
+
+    private static String user(Random random, String alphabet) {
+        StringBuilder s = new StringBuilder();
+        int length = random.nextInt(3) == 0 ? 1 + random.nextInt(6) : 1 + random.nextInt(16);
+        boolean digits = random.nextBoolean();
+        for (int i = 0; i < length; i++) {
+            s.append(digits && i > 0 ? (char) ('0' + random.nextInt(10)) : alphabet.charAt(random.nextInt(alphabet.length())));
+        }
+        return s.toString();
     }
 
     @Test
