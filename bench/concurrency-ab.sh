@@ -14,7 +14,7 @@ set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 config=$root/bench/gateway-bench.yaml
-jvm="-Xms4g -Xmx4g"
+jvm="-Xms4g -Xmx4g -XX:MaxTenuringThreshold=2"
 gateway=127.0.0.1:5060
 opts=()
 while (($#)); do

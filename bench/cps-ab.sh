@@ -29,8 +29,8 @@ rounds=2
 seconds=15
 warmup=500
 warmup_seconds=60
-jvm_a="-Xms4g -Xmx4g"
-jvm_b="-Xms4g -Xmx4g"
+jvm_a="-Xms4g -Xmx4g -XX:MaxTenuringThreshold=2"
+jvm_b="-Xms4g -Xmx4g -XX:MaxTenuringThreshold=2"
 config=$root/bench/gateway-bench.yaml
 gateway=127.0.0.1:5060
 cps_opts=()

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # One calls-per-second run on a fresh gateway, as the 2026-12-02 session-21 figures of bench/README.md were taken:
-# starts JAR with CONFIG in a fresh working directory (-Xms4g -Xmx4g -XX:+AlwaysPreTouch), waits until it listens,
+# starts JAR with CONFIG in a fresh working directory (-Xms4g -Xmx4g -XX:+AlwaysPreTouch -XX:MaxTenuringThreshold=2, as docker/Dockerfile), waits until it listens,
 # warms the JIT (60 s at 500 cps, 30 s at 2,000), measures 30 s at each RATE with bench/cps.sh (default 2500 3000
 # 3250), samples the CPU of each thread (bench/threads.sh, 15 s) 10 s into the first rate, and stops the gateway.
 # Lines are prefixed with LABEL.
@@ -46,7 +46,7 @@ if ss -Hlun "sport = :$sip_port" | grep -q .; then
 fi
 work=$(mktemp -d /tmp/cps-run.XXXXXX)
 cd "$work"
-java -Xms4g -Xmx4g -XX:+AlwaysPreTouch ${CPS_JAVA_OPTS:-} -jar "$jar" --config "$config" > gateway.log 2>&1 &
+java -Xms4g -Xmx4g -XX:+AlwaysPreTouch -XX:MaxTenuringThreshold=2 ${CPS_JAVA_OPTS:-} -jar "$jar" --config "$config" > gateway.log 2>&1 &
 pid=$!
 trap 'kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true' EXIT
 for _ in $(seq 1 60); do

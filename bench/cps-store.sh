@@ -20,7 +20,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 seconds=15
 warmup=400
-jvm="-Xms2g -Xmx2g"
+jvm="-Xms2g -Xmx2g -XX:MaxTenuringThreshold=2"
 jar=$root/gateway/target/gateway.jar
 fsync=always
 while (($#)); do

@@ -26,7 +26,7 @@
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
-seconds=10 warmup=5 ptime=20 rounds=1 targets="gateway rtpengine" jar="" jvm="-Xms4g -Xmx4g"
+seconds=10 warmup=5 ptime=20 rounds=1 targets="gateway rtpengine" jar="" jvm="-Xms4g -Xmx4g -XX:MaxTenuringThreshold=2"
 sip_port=15060 http_port=18080 carrier_port=15080 ng_port=15062 media=40000-50999 lock=/tmp/bench.lock
 runs=() jars_b=()
 while [ $# -gt 0 ]; do

@@ -21,7 +21,7 @@
 #                     (default 1000; 0: none): the JIT warms on the whole call, teardown included
 #   --jar PATH        gateway jar (default gateway/target/gateway.jar; build: mvn -o -q -pl gateway -am package -DskipTests)
 #   --heap SIZE       gateway -Xms/-Xmx (default 2g)
-#   --jvm 'OPTIONS'   more options for the gateway's JVM, e.g. --jvm '-XX:+UseZGC'
+#   --jvm 'OPTIONS'   options for the gateway's JVM besides the heap (default -XX:MaxTenuringThreshold=2, as docker/Dockerfile), e.g. --jvm '-XX:+UseZGC'
 #   --sip-port P      gateway SIP port (default 5060); --carrier-port P (5080); --client-port P (5070);
 #   --http-port P     (8080); --media M-N gateway relay ports, 4 a call (20000-29999); --sipp-media P
 #                     SIPp's media ports, P for the client and P+10 for the carrier (40000)
@@ -42,7 +42,7 @@ rounds=2
 warmup=1000
 jar=$root/gateway/target/gateway.jar
 heap=2g
-jvm=
+jvm="-XX:MaxTenuringThreshold=2"
 sip_port=5060
 carrier_port=5080
 client_port=5070

@@ -1,8 +1,11 @@
 package dev.softswitch.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.util.ResourceLeakDetector;
+import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,5 +42,17 @@ class GatewayMainTest {
         ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.PARANOID); // what Netty read from the property
         GatewayMain.defaultLeakDetection("paranoid");
         assertEquals(ResourceLeakDetector.Level.PARANOID, ResourceLeakDetector.getLevel());
+    }
+
+    @Test
+    void g1WithTheDefaultTenuringGetsAdviceNamingTheOption() {
+        List<String> g1 = List.of("G1 Young Generation", "G1 Old Generation");
+        assertEquals(Optional.empty(), GatewayMain.tenuringAdvice(g1, "2"));
+        assertEquals(Optional.empty(), GatewayMain.tenuringAdvice(g1, "1"));
+        assertTrue(GatewayMain.tenuringAdvice(g1, "15").orElseThrow().contains("-XX:MaxTenuringThreshold=2"));
+        assertTrue(GatewayMain.tenuringAdvice(g1, "3").isPresent());
+        assertEquals(Optional.empty(), GatewayMain.tenuringAdvice(List.of("ZGC Cycles", "ZGC Pauses"), "15"));
+        assertEquals(Optional.empty(), GatewayMain.tenuringAdvice(g1, null));
+        assertEquals(Optional.empty(), GatewayMain.tenuringAdvice(g1, "x"));
     }
 }
