@@ -7,7 +7,7 @@
 #
 # Options:
 #   --config FILE  gateway configuration (default bench/gateway-bench.yaml)
-#   --jvm OPTS     JVM options of both (default "-Xms4g -Xmx4g")
+#   --jvm OPTS     JVM options of both (default "-Xms4g -Xmx4g -XX:MaxTenuringThreshold=2", as docker/Dockerfile)
 #   --gateway H:P, --http H:P, --carrier-port P, --client-port P, --sipp-media H:P, --rate R,
 #   --settle S, --warmup N   passed to bench/concurrency.sh (the first three must match the configuration)
 set -euo pipefail

@@ -12,7 +12,7 @@
 #   --warmup RATE  JIT warm-up at RATE before measuring (default 500)
 #   --warmup-seconds N  how long (default 60: C2 needs about 40 s of CPU on 2 cores; 10 s leaves the first
 #                  measured rate inside the cold start, see bench/README.md)
-#   --jvm-a OPTS   JVM options of A (default "-Xms4g -Xmx4g"); --jvm-b OPTS likewise for B, e.g. the same
+#   --jvm-a OPTS   JVM options of A (default "-Xms4g -Xmx4g -XX:MaxTenuringThreshold=2", as docker/Dockerfile); --jvm-b OPTS likewise for B, e.g. the same
 #                  jar twice with --jvm-b "-Xms4g -Xmx4g -XX:+UseZGC" compares garbage collectors
 #   --config FILE  gateway configuration (default bench/gateway-bench.yaml); with other ports than the
 #                  default, pass the same ones to the options below
