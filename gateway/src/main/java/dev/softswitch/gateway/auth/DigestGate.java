@@ -66,8 +66,7 @@ public final class DigestGate {
     }
 
     private static OutgoingResponse forbidden(SIPRequest request) {
-        OutgoingResponse r = OutgoingResponse.to(request, Response.FORBIDDEN, "Forbidden");
-        return request.getToTag() == null ? r.toTag(SipMessages.newTag()) : r;
+        return tagged(request, OutgoingResponse.to(request, Response.FORBIDDEN, "Forbidden"));
     }
 
     private OutgoingResponse challenge(SIPRequest request, boolean proxy, boolean stale) {
@@ -75,6 +74,11 @@ public final class DigestGate {
                 ? OutgoingResponse.to(request, Response.PROXY_AUTHENTICATION_REQUIRED, "Proxy Authentication Required")
                 : OutgoingResponse.to(request, Response.UNAUTHORIZED, "Unauthorized");
         authenticator.challengeHeaders(stale, proxy).forEach(r::header);
+        return tagged(request, r);
+    }
+
+    /** {@code r} with a To tag of its own where the request had none (RFC 3261 §8.2.6.2). */
+    private static OutgoingResponse tagged(SIPRequest request, OutgoingResponse r) {
         return request.getToTag() == null ? r.toTag(SipMessages.newTag()) : r;
     }
 }

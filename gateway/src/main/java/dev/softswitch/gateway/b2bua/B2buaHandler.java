@@ -18,7 +18,6 @@ import dev.softswitch.gateway.transaction.TimerSettings;
 import dev.softswitch.gateway.transaction.TransactionLayer;
 import dev.softswitch.gateway.transaction.TransactionUser;
 import dev.softswitch.gateway.transport.Endpoint;
-import dev.softswitch.gateway.transport.OutgoingResponse;
 import dev.softswitch.gateway.transport.SipSender;
 import dev.softswitch.gateway.transport.TransportType;
 import gov.nist.javax.sip.header.Allow;
@@ -372,7 +371,7 @@ public final class B2buaHandler implements TransactionUser {
     }
 
     private static void respond(ServerTransaction tx, int code, String reason) {
-        tx.respond(OutgoingResponse.to(tx.request(), code, reason));
+        Signalling.respond(tx, code, reason);
     }
 
     /** The parts a handler is wired to; the transaction layer comes later, in {@link #bind}. */

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.ListIterator;
 import java.util.Locale;
 import java.util.function.Consumer;
+import javax.sip.header.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -156,7 +157,7 @@ final class SessionTimers {
     }
 
     /** The 2xx to the client's INVITE says the client leg's terms (§9). */
-    void decorateClientAnswer(java.util.function.Consumer<javax.sip.header.Header> ok) throws ParseException {
+    void decorateClientAnswer(Consumer<Header> ok) throws ParseException {
         decorateAnswer(ok, true);
     }
 
@@ -216,8 +217,7 @@ final class SessionTimers {
     }
 
     /** The 2xx the gateway sends for a refresh it received on one leg says that leg's terms (§9). */
-    void decorateAnswer(java.util.function.Consumer<javax.sip.header.Header> ok, boolean toClient)
-            throws ParseException {
+    void decorateAnswer(Consumer<Header> ok, boolean toClient) throws ParseException {
         Leg leg = toClient ? client : carrier;
         if (!leg.active) {
             return;

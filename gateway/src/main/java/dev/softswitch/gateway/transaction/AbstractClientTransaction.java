@@ -1,6 +1,6 @@
 package dev.softswitch.gateway.transaction;
 
-import dev.softswitch.gateway.transport.EncodedResponse;
+import dev.softswitch.gateway.transport.InDialogRequest;
 import dev.softswitch.gateway.transport.Endpoint;
 import gov.nist.javax.sip.message.SIPRequest;
 import java.util.Map;
@@ -47,6 +47,11 @@ abstract class AbstractClientTransaction extends AbstractTransaction implements 
         this.listener = listener;
     }
 
+    /** Sends the request, from its bytes where it was handed over written; the failure, if any. */
+    final Exception sendRequest() {
+        return written != null ? layer.trySend(written, destination) : layer.trySend(request, destination);
+    }
+
     /** The final response has reached the listener: the request and the listener are no longer needed. */
     final void finalDelivered() {
         request = null;
@@ -62,7 +67,7 @@ abstract class AbstractClientTransaction extends AbstractTransaction implements 
     @Override
     public final SIPRequest request() {
         if (request == null && written != null) {
-            request = (SIPRequest) EncodedResponse.parseMessage(written);
+            request = InDialogRequest.parse(written);
         }
         if (request == null) {
             throw new IllegalStateException(this + " has its final response and no longer holds its request");

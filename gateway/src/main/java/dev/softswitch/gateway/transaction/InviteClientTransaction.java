@@ -211,7 +211,7 @@ final class InviteClientTransaction extends AbstractClientTransaction {
     }
 
     private boolean send() {
-        Exception error = written != null ? layer.trySend(written, destination) : layer.trySend(request, destination);
+        Exception error = sendRequest();
         if (error == null) {
             return true;
         }

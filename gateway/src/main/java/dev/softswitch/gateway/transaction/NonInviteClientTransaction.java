@@ -143,7 +143,7 @@ final class NonInviteClientTransaction extends AbstractClientTransaction {
     }
 
     private boolean send() {
-        Exception error = written != null ? layer.trySend(written, destination) : layer.trySend(request, destination);
+        Exception error = sendRequest();
         if (error == null) {
             return true;
         }

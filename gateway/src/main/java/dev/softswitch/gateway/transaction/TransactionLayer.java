@@ -158,11 +158,9 @@ public final class TransactionLayer {
 
     /** {@link #sendAck(SIPRequest, Endpoint)} for an ACK written as bytes already. */
     public void sendAck(byte[] ack, Endpoint destination) {
-        try {
-            LOG.debug("sending ACK to {}", destination);
-            sender.resend(ack, destination);
-        } catch (RuntimeException e) {
-            LOG.warn("ACK to {} failed: {}", destination, e.toString());
+        Exception error = trySend(ack, destination);
+        if (error != null) {
+            LOG.warn("ACK to {} failed: {}", destination, error.toString());
         }
     }
 

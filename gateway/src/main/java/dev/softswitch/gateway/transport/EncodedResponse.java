@@ -32,11 +32,6 @@ public record EncodedResponse(byte[] bytes, int statusCode, Endpoint viaDestinat
                 SIPResponse.TRYING, viaDestination);
     }
 
-    /** A message the gateway wrote, parsed back (a request written as bytes whose transaction user asks for it). */
-    public static gov.nist.javax.sip.message.SIPMessage parseMessage(byte[] bytes) {
-        return SipMessageEncoder.parse(bytes);
-    }
-
     /** The response parsed back, for senders that deal in messages rather than bytes (test fakes). */
     public SIPResponse parse() {
         return (SIPResponse) SipMessageEncoder.parse(bytes);

@@ -1,5 +1,6 @@
 package dev.softswitch.gateway.transport;
 
+import gov.nist.javax.sip.message.SIPRequest;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Locale;
@@ -16,6 +17,11 @@ import java.util.Locale;
 public final class InDialogRequest {
 
     private InDialogRequest() {
+    }
+
+    /** A request {@link #write} wrote, parsed back: for a transaction whose user asks for the message. */
+    public static SIPRequest parse(byte[] written) {
+        return (SIPRequest) SipMessageEncoder.parse(written);
     }
 
     /**

@@ -21,6 +21,7 @@ import java.text.ParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import javax.sip.header.ContentTypeHeader;
 import javax.sip.header.Header;
 
@@ -236,8 +237,8 @@ public final class OutgoingResponse {
         }
     }
 
-    private static final java.util.Set<Class<?>> COPIED = java.util.Set.of(From.class, To.class, Via.class,
+    private static final Set<Class<?>> COPIED = Set.of(From.class, To.class, Via.class,
             ViaList.class, CallID.class, CSeq.class, TimeStamp.class, RecordRoute.class, RecordRouteList.class);
-    private static final java.util.Set<Class<?>> CHALLENGES = java.util.Set.of(ProxyAuthenticate.class,
+    private static final Set<Class<?>> CHALLENGES = Set.of(ProxyAuthenticate.class,
             WWWAuthenticate.class);
 }
