@@ -60,9 +60,12 @@ out=$(mktemp -d /tmp/relay-pps.XXXXXX)
 echo "logs in $out"
 
 # ---- build: the blaster's classes and classpath; the gateway jar if there is none ----
-(cd "$root" && mvn -o -q -pl gateway -am test-compile dependency:build-classpath \
-    -Dmdep.outputFile="$out/cp.txt" -Dmdep.includeScope=test > "$out/build.log" 2>&1) \
-  || { echo "build failed, see $out/build.log" >&2; exit 1; }
+# Offline first; a fresh machine may not have the dependency plugin's own artifacts yet: then once online.
+build_classpath() {
+  (cd "$root" && mvn "$@" -q -pl gateway -am test-compile dependency:build-classpath \
+      -Dmdep.outputFile="$out/cp.txt" -Dmdep.includeScope=test >> "$out/build.log" 2>&1)
+}
+build_classpath -o || build_classpath || { echo "build failed, see $out/build.log" >&2; exit 1; }
 if [ -z "$jar" ] && [ ! -f "$root/gateway/target/gateway.jar" ]; then
   (cd "$root" && mvn -o -q -pl gateway -am package -DskipTests >> "$out/build.log" 2>&1)
 fi
