@@ -267,18 +267,22 @@ public final class JournalCodec {
         out.writeBoolean(c.coinRounded());
     }
 
+    /**
+     * A call as {@link #writeCall} wrote it; the account, rate deck names and prefixes, tax mode and currency are
+     * shared with the records read before ({@link SharedStrings}), as a running node's records share its rate deck's.
+     */
     public static ChargedCall readCall(DataInput in) throws IOException {
         String callId = in.readUTF();
-        String accountId = in.readUTF();
+        String accountId = SharedStrings.RECORDS.shared(in.readUTF());
         String destination = in.readUTF();
-        String destinationName = in.readUTF();
-        String deck = in.readUTF();
-        String prefix = in.readUTF();
+        String destinationName = SharedStrings.RECORDS.shared(in.readUTF());
+        String deck = SharedStrings.RECORDS.shared(in.readUTF());
+        String prefix = SharedStrings.RECORDS.shared(in.readUTF());
         long price = in.readLong();
         long connect = in.readLong();
         int initial = in.readInt();
         int subsequent = in.readInt();
-        String taxMode = in.readUTF();
+        String taxMode = SharedStrings.RECORDS.shared(in.readUTF());
         int taxBp = in.readInt();
         Instant answered = readInstant(in);
         Instant ended = readInstant(in);
@@ -291,7 +295,7 @@ public final class JournalCodec {
         long net = in.readLong();
         long tax = in.readLong();
         long amount = in.readLong();
-        String currency = in.readUTF();
+        String currency = SharedStrings.RECORDS.shared(in.readUTF());
         int n = in.readInt();
         List<ChargedCall.LotDebit> debits = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {

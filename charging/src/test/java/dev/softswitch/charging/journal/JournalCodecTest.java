@@ -31,6 +31,53 @@ class JournalCodecTest {
     }
 
     @Test
+    void callsReadBackShareTheStringsEveryRecordRepeatsAndKeepTheirOwn() throws IOException {
+        ChargedCall first = callWithFreshStrings("c-1", "+447400000001");
+        ChargedCall second = callWithFreshStrings("c-2", "+447400000002");
+        assertThat(first.deck()).isNotSameAs(second.deck());
+
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(bytes);
+        JournalCodec.writeCall(out, first);
+        JournalCodec.writeCall(out, second);
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes.toByteArray()));
+        ChargedCall one = JournalCodec.readCall(in);
+        ChargedCall two = JournalCodec.readCall(in);
+
+        assertThat(one).isEqualTo(first);
+        assertThat(two).isEqualTo(second);
+        assertThat(two.accountId()).isSameAs(one.accountId());
+        assertThat(two.destinationName()).isSameAs(one.destinationName());
+        assertThat(two.deck()).isSameAs(one.deck());
+        assertThat(two.ratePrefix()).isSameAs(one.ratePrefix());
+        assertThat(two.taxMode()).isSameAs(one.taxMode());
+        assertThat(two.currency()).isSameAs(one.currency());
+        assertThat(two.callId()).isEqualTo("c-2");
+        assertThat(two.destination()).isEqualTo("+447400000002");
+    }
+
+    @Test
+    void theSharedStringsStopGrowingAtTheirBound() {
+        SharedStrings strings = new SharedStrings(2);
+        String a = strings.shared(new String("a"));
+        assertThat(strings.shared(new String("a"))).isSameAs(a);
+        strings.shared("b");
+        String c = new String("c");
+        assertThat(strings.shared(c)).as("full: given back as it came").isSameAs(c);
+        assertThat(strings.shared(new String("c"))).isNotSameAs(c).isEqualTo("c");
+        assertThat(strings.size()).isEqualTo(2);
+        assertThat(strings.shared(new String("a"))).as("what it holds is still shared").isSameAs(a);
+    }
+
+    /** A call whose every string is its own instance, as a record decoded from bytes would be. */
+    private static ChargedCall callWithFreshStrings(String callId, String destination) {
+        return new ChargedCall(callId, new String("alice"), destination, new String("United Kingdom mobile"),
+                new String("default"), new String("447"), 100_000, 0, 60, 60, new String("INCLUDED"), 0, T0,
+                T0.plusSeconds(61), 61_000, 120, 0, 0, 0, 2, 200_000, 0, 200_000, new String("USD"),
+                List.of(new ChargedCall.LotDebit(1, 200_000)), false, false);
+    }
+
+    @Test
     void aSettlementKeepsEveryPlanThatPaid() throws IOException {
         Settled settled = new Settled("u", T0, 4, new long[0], new long[0], true, 3, 0, 0, "2025-05", CALL);
         Settled read = (Settled) roundTrip(settled);
