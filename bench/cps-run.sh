@@ -62,7 +62,7 @@ cps=(bench/cps.sh "${mux[@]}" --gateway "127.0.0.1:$sip_port" --carrier-port "$c
 "${cps[@]}" 30 2000 > "$work/warmup-2000.txt" 2>&1
 (sleep 10; bench/threads.sh "$pid" 15 > "$work/threads.txt" 2>&1) &
 sampler=$!
-"${cps[@]}" "$seconds" --sweep "${rates[@]}" 2>&1 | tee "$work/rates.txt" | grep -E '^ +[0-9]' | sed "s/^/$label /"
+"${cps[@]}" "$seconds" --sweep "${rates[@]}" 2>&1 | tee "$work/rates.txt" | grep -E '^ +([0-9]|failed:)' | sed "s/^/$label /"
 wait "$sampler" || true
 head -n 8 "$work/threads.txt" | sed "s/^/$label /"
 sleep 10 # the last calls end and settle

@@ -98,6 +98,18 @@ cpu_ticks() {
     read -r -a fields <<< "$stat"
     echo $((fields[11] + fields[12]))
 }
+# What SIPp's failed calls got instead, from its error file: "7794 x 503 No Media Ports Available, 12 otherwise
+# (no final answer in time)".
+failure_reasons() {
+    local err=$1 failed=$2 counted
+    counted=$( { grep -a "Aborting call on unexpected message" "$err" 2>/dev/null || true; } | tr -d '\r' \
+        | sed -n "s/.*received 'SIP\/2\.0 \([0-9][0-9][0-9] [^']*\).*/\1/p" | sort | uniq -c | sort -rn)
+    awk -v failed="$failed" '
+        NF { n += $1; c = $1; $1 = ""; out = out (out ? ", " : "") c " x" $0 }
+        END { if (failed > n) out = out (out ? ", " : "") (failed - n) " otherwise (no final answer in time)"; print out }' \
+        <<< "$counted"
+}
+
 percent() { awk -v t="$1" -v hz="$ticks_per_second" -v s="$2" 'BEGIN { printf "%.0f%%", 100 * t / hz / s }'; }
 # CPU seconds (user + system) of this shell's reaped children, i.e. the SIPp processes, from the
 # builtin `times` written to $1. It must run in this shell: a $(...) subshell has no children of its own.
@@ -189,6 +201,9 @@ for rate in "${rates[@]}"; do
     sipp_cpu=$(awk -v a="$(< "$dir/times.before.sum")" -v b="$(< "$dir/times.after.sum")" -v s="$elapsed" 'BEGIN { printf "%.0f%%", 100 * (b - a) / s }')
     printf '%8s %8s %8s %8s %8s %8s %8s %11s %8s\n' "$rate" "$calls" "$ok" "$failed" "$cps" "$failed_percent" \
         "$gateway_cpu" "$gateway_us" "$sipp_cpu"
+    if ((failed > 0)); then
+        printf '%8s failed: %s\n' '' "$(failure_reasons "$dir/client.err" "$failed")"
+    fi
 
     if awk -v p="$failed_percent" -v o="$ok" 'BEGIN { exit !(o > 0 && p < 0.1) }'; then
         best=$rate
