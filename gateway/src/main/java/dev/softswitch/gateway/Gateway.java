@@ -171,6 +171,7 @@ public final class Gateway implements AutoCloseable {
         ProductCatalog products = ChargingProducts.load(config.charging(), baseDir, sourceName);
         accounts = openStore(config);
         charging = new ChargingEngine(accounts, products, clock, ChargingEngine.DEFAULT_RESERVATION_TTL);
+        charging.historyPeriod(config.charging().historyPeriod());
         openConfiguredAccounts(config);
         refreshSubscribers();
         routing = RoutingService.create(config, baseDir, new SplittableRandom(), registry);
@@ -344,6 +345,7 @@ public final class Gateway implements AutoCloseable {
         ProductCatalog products = ChargingProducts.load(next.charging(), baseDir, sourceName);
         routing.reload(next, baseDir);
         charging.reloadProducts(products);
+        charging.historyPeriod(next.charging().historyPeriod());
         charging.salesEnd(routing.table().availability().service().salesEnd());
         openConfiguredAccounts(next);
         current = next;
@@ -353,7 +355,8 @@ public final class Gateway implements AutoCloseable {
             scheduleServiceEnd();
         }).get(5, TimeUnit.SECONDS);
         List<String> reloaded = List.of("products (sell decks, tax, plans, packages)", "trunks and buy-rate decks",
-                "availability and the service end", "accounts (new ones opened)", "account credentials and numbers");
+                "availability and the service end", "accounts (new ones opened)", "account credentials and numbers",
+                "the usage history's period");
         List<String> restart = ConfigChanges.needingRestart(config, next);
         String summary = "configuration reloaded from " + (source == null ? "embedded default" : source) + ": "
                 + products.all().size() + " products, " + routing.table().selector().trunks().size() + " trunks, "

@@ -430,6 +430,11 @@ public final class ChargingEngine {
         accounts.housekeeping().keepUsage(period);
     }
 
+    /** How far back {@link #usageHistory} goes (ACC-1). */
+    public Duration historyPeriod() {
+        return historyPeriod;
+    }
+
     /** Calls of the account that ended within the history period before now (ACC-1). */
     public List<ChargedCall> usageHistory(String accountId) {
         Instant now = clock.instant();

@@ -191,7 +191,7 @@ final class AccountRoutes {
         String id = account(r);
         Instant to = r.optionalQuery("to").map(t -> instant("to", t)).orElse(Instant.MAX);
         Instant from = r.optionalQuery("from").map(t -> instant("from", t))
-                .orElse(engine.clock().instant().minus(ChargingEngine.DEFAULT_HISTORY_PERIOD));
+                .orElse(engine.clock().instant().minus(engine.historyPeriod()));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("id", id);
         out.put("purchases", store.purchases(id, from, to).stream().map(AccountViews::purchase).toList());

@@ -1,5 +1,7 @@
 package dev.softswitch.gateway.config;
 
+import dev.softswitch.charging.account.AccountHousekeeping;
+import dev.softswitch.charging.account.OperatorActions;
 import dev.softswitch.charging.journal.JournalSettings;
 import java.time.Duration;
 import java.util.List;
@@ -11,7 +13,7 @@ import java.util.List;
  * {@code journalCommitInterval} pass from one fsync to the next, so that the changes of many calls share one.
  */
 public record ChargingConfig(List<ProductConfig> products, List<AccountConfig> accounts, String journal,
-                             StoreConfig store, Duration journalCommitInterval) {
+                             StoreConfig store, Duration journalCommitInterval, Duration historyPeriod) {
 
     /** The product of a configuration written with {@code currency} and {@code rates} only. */
     public static final String DEFAULT_PRODUCT = "default";
@@ -21,10 +23,21 @@ public record ChargingConfig(List<ProductConfig> products, List<AccountConfig> a
      * 1,500 calls a second the gateway spent 12-15 % more CPU a call with 2 ms (bench/README, issue 14, session 30).
      */
     public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMillis(10);
+    /** How far back an account's usage history goes unless configured (ACC-1): 180 days. */
+    public static final Duration DEFAULT_HISTORY_PERIOD = AccountHousekeeping.DEFAULT_USAGE_RETENTION;
+    /** The shortest usage history: a disputed call's charge can be adjusted for 90 days (ACC-2). */
+    public static final Duration MIN_HISTORY_PERIOD = OperatorActions.ADJUSTMENT_WINDOW;
+    /** The longest: ten years. */
+    public static final Duration MAX_HISTORY_PERIOD = Duration.ofDays(3650);
 
     public ChargingConfig(List<ProductConfig> products, List<AccountConfig> accounts, String journal,
                           StoreConfig store) {
         this(products, accounts, journal, store, DEFAULT_COMMIT_INTERVAL);
+    }
+
+    public ChargingConfig(List<ProductConfig> products, List<AccountConfig> accounts, String journal,
+                          StoreConfig store, Duration journalCommitInterval) {
+        this(products, accounts, journal, store, journalCommitInterval, DEFAULT_HISTORY_PERIOD);
     }
 
     public ChargingConfig {
@@ -59,6 +72,12 @@ public record ChargingConfig(List<ProductConfig> products, List<AccountConfig> a
         if (journalCommitInterval.isNegative() || journalCommitInterval.compareTo(max) > 0) {
             throw new InvalidValueException("journalCommitInterval", "is " + journalCommitInterval.toMillis()
                     + "ms; give 0ms (an fsync as soon as a change is queued) to " + max.toMillis() + "ms, e.g. 2ms");
+        }
+        historyPeriod = historyPeriod == null ? DEFAULT_HISTORY_PERIOD : historyPeriod;
+        if (historyPeriod.compareTo(MIN_HISTORY_PERIOD) < 0 || historyPeriod.compareTo(MAX_HISTORY_PERIOD) > 0) {
+            throw new InvalidValueException("historyPeriod", "is " + historyPeriod.toDays() + "d; give "
+                    + MIN_HISTORY_PERIOD.toDays() + "d (a disputed call's charge can be adjusted for 90 days, ACC-2) to "
+                    + MAX_HISTORY_PERIOD.toDays() + "d, e.g. 180d");
         }
     }
 

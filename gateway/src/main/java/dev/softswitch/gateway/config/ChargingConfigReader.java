@@ -30,17 +30,19 @@ final class ChargingConfigReader {
             String journal = r.text("journal", "./var/journal", null);
             StoreConfig store = store(r);
             Duration commit = duration(r, "journalCommitInterval", "10ms", ChargingConfig.DEFAULT_COMMIT_INTERVAL);
+            Duration history = duration(r, "historyPeriod", "180d", ChargingConfig.DEFAULT_HISTORY_PERIOD);
             return r.build(() -> new ChargingConfig(List.of(new ProductConfig(ChargingConfig.DEFAULT_PRODUCT, currency,
                     "included", "0", "UTC", null, null, null, null, rates, List.of(), List.of(), List.of(),
                     FairUseConfig.NONE)), accounts,
-                    journal, store, commit));
+                    journal, store, commit, history));
         }
         var accounts = r.mappings("accounts", "- { id: alice, balance: \"10.00\" }", "id", "account id",
                 ChargingConfigReader::account);
         String journal = r.text("journal", "./var/journal", null);
         StoreConfig store = store(r);
         Duration commit = duration(r, "journalCommitInterval", "10ms", ChargingConfig.DEFAULT_COMMIT_INTERVAL);
-        return r.build(() -> new ChargingConfig(products, accounts, journal, store, commit));
+        Duration history = duration(r, "historyPeriod", "180d", ChargingConfig.DEFAULT_HISTORY_PERIOD);
+        return r.build(() -> new ChargingConfig(products, accounts, journal, store, commit, history));
     }
 
     private static StoreConfig store(MappingReader r) {

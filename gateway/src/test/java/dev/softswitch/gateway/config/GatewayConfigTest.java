@@ -115,6 +115,24 @@ class GatewayConfigTest {
     }
 
     @Test
+    void theUsageHistoryPeriodDefaultsTo180DaysAndOneShorterThanTheDisputeWindowIsRefused() {
+        assertThat(GatewayConfig.parse(VALID, "test.yaml").charging().historyPeriod())
+                .isEqualTo(java.time.Duration.ofDays(180));
+        String shorter = VALID.replace("  currency: USD\n", "  currency: USD\n  historyPeriod: 90d\n");
+        assertThat(GatewayConfig.parse(shorter, "test.yaml").charging().historyPeriod())
+                .isEqualTo(java.time.Duration.ofDays(90));
+        String month = VALID.replace("  currency: USD\n", "  currency: USD\n  historyPeriod: 30d\n");
+        assertThatThrownBy(() -> GatewayConfig.parse(month, "test.yaml"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("test.yaml:")
+                .hasMessageContaining("historyPeriod")
+                .hasMessageContaining("is 30d; give 90d (a disputed call's charge can be adjusted for 90 days");
+        String garbled = VALID.replace("  currency: USD\n", "  currency: USD\n  historyPeriod: half a year\n");
+        assertThatThrownBy(() -> GatewayConfig.parse(garbled, "test.yaml"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("historyPeriod");
+    }
+
+    @Test
     void anUnknownDigestAlgorithmIsRefused() {
         assertThatThrownBy(() -> GatewayConfig.parse(VALID + "auth: { algorithms: [SHA-512] }\n", "test.yaml"))
                 .isInstanceOf(ConfigException.class)

@@ -49,19 +49,25 @@ class ReloadEndToEndTest {
         int second = SippProcess.freeUdpPort();
         int mediaBase = 30000 + 2 * (int) Math.floorMod(System.nanoTime(), 1300L);
         Path config = dir.resolve("gateway.yaml");
-        Files.writeString(config, TestAccounts.withPasswords(yaml(sipPort, httpPort, mediaBase, "first", first)));
+        Files.writeString(config, TestAccounts.withPasswords(yaml(sipPort, httpPort, mediaBase, "first", first, "120d")));
         Gateway gateway = Gateway.start(GatewayConfig.load(config), config);
         open.add(gateway);
+        assertThat(gateway.charging().historyPeriod()).isEqualTo(Duration.ofDays(120));
+        assertThat(gateway.accounts().housekeeping().usageRetention()).as("settled calls kept as long")
+                .isEqualTo(Duration.ofDays(120));
 
         assertThat(callVia(sipPort, first)).isTrue();
 
-        Files.writeString(config, TestAccounts.withPasswords(yaml(sipPort, httpPort, mediaBase, "second", second)));
+        Files.writeString(config, TestAccounts.withPasswords(yaml(sipPort, httpPort, mediaBase, "second", second, "200d")));
         HttpResponse<String> ok = post(httpPort, "/api/v1/reload");
         assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
-        assertThat(ok.body()).contains("trunks and buy-rate decks").contains("\"notReloaded\" : [ ]");
+        assertThat(ok.body()).contains("trunks and buy-rate decks").contains("the usage history's period")
+                .contains("\"notReloaded\" : [ ]");
+        assertThat(gateway.charging().historyPeriod()).isEqualTo(Duration.ofDays(200));
+        assertThat(gateway.accounts().housekeeping().usageRetention()).isEqualTo(Duration.ofDays(200));
         assertThat(callVia(sipPort, second)).isTrue();
 
-        Files.writeString(config, TestAccounts.withPasswords(yaml(sipPort, httpPort, mediaBase, "third", 70000)));
+        Files.writeString(config, TestAccounts.withPasswords(yaml(sipPort, httpPort, mediaBase, "third", 70000, "200d")));
         HttpResponse<String> refused = post(httpPort, "/api/v1/reload");
         assertThat(refused.statusCode()).isEqualTo(400);
         assertThat(refused.body()).contains("the running one stays")
@@ -90,7 +96,7 @@ class ReloadEndToEndTest {
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private String yaml(int sipPort, int httpPort, int mediaBase, String trunk, int carrierPort) {
+    private String yaml(int sipPort, int httpPort, int mediaBase, String trunk, int carrierPort, String history) {
         return """
                 sip:
                   listen:
@@ -109,12 +115,13 @@ class ReloadEndToEndTest {
                     probe: false
                 charging:
                   currency: USD
+                  historyPeriod: %8$s
                   rates:
                     - { prefix: "44", destination: UK, perMinute: "0.03", increments: 60/60 }
                   accounts:
                     - { id: alice, balance: "10.00", number: "+447400000001" }
                 cdr: { file: "%7$s" }
                 """.formatted(sipPort, httpPort, mediaBase, mediaBase + 99, trunk, carrierPort,
-                dir.resolve("calls.jsonl"));
+                dir.resolve("calls.jsonl"), history);
     }
 }
