@@ -109,6 +109,15 @@ public final class ChargingEngine {
         this.salesEnd = Objects.requireNonNull(end, "end");
     }
 
+    /**
+     * Whether the service's end has been announced (a closure is scheduled, seed 000): then a 30-day plan no longer
+     * renews itself and one bought from now on is sold without auto-renewal (CHG-4: "auto-renewal is not available
+     * if [the end] has already been announced at the time of purchase"); withdrawn, renewal is available again.
+     */
+    public void serviceEndAnnounced(boolean announced) {
+        accounts.housekeeping().setAutoRenewal(!announced, name -> null);
+    }
+
     /** Replaces the default product's rate table for calls authorised from now on; scheduled later decks stay. */
     public void reloadRates(RateTable newRates) {
         Objects.requireNonNull(newRates, "newRates");

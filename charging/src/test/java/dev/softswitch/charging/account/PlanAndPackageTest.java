@@ -106,6 +106,28 @@ class PlanAndPackageTest {
     }
 
     @Test
+    void onceTheServiceEndIsAnnouncedPlansNeitherRenewNorAreSoldToRenew() {
+        ChargingEngine engine = usEngine();
+        store.create("u", usd("0"));
+        store.purchasePlan("u", US_PLAN, T0, true);
+
+        engine.serviceEndAnnounced(true);
+        store.purchasePlan("u", US_PLAN, T0.plusSeconds(60), true);
+        assertThat(store.plans("u")).extracting(PlanBalance::autoRenew).as("bought after the announcement: no renewal")
+                .containsExactly(true, false);
+        Instant end = T0.plus(Duration.ofDays(30)).plusSeconds(60);
+        store.housekeeping().expire(end);
+        assertThat(store.plans("u")).as("the plan bought to renew expires without renewing").hasSize(2)
+                .allMatch(PlanBalance::expired);
+        assertThat(store.purchases("u", T0, end.plusSeconds(1))).as("nothing sold by the renewal").hasSize(2);
+
+        engine.serviceEndAnnounced(false); // the closure withdrawn
+        store.purchasePlan("u", US_PLAN, end, true);
+        store.housekeeping().expire(end.plus(Duration.ofDays(30)));
+        assertThat(store.plans("u")).hasSize(4).last().satisfies(p -> assertThat(p.autoRenew()).isTrue());
+    }
+
+    @Test
     void packageFreeMinutesThenTheExcessRateAndNeverForPremiumOrInternational() {
         ChargingEngine engine = new ChargingEngine(store, RateSchedule.of(RateTable.of(List.of(
                 new Rate("66", "Thailand", thb("0.99"), thb("0"), 60, 60, Tax.added(700), RateCategory.MOBILE),

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.softswitch.charging.account.Refund;
 import dev.softswitch.charging.money.Money;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -77,6 +78,27 @@ class SeedServicesEndToEndTest {
             JsonNode onCoins = recordTo(ex, "demo-coin", USA);
             assertThat(micros(onCoins)).isEqualTo(60_000);
             assertThat(ex.gateway.accounts().balance("demo-coin")).contains(Money.parse("4.94", "USD"));
+        }
+    }
+
+    /**
+     * Seed 000: once LINE Out's end is announced (the example schedules it for 2027) a 30-day plan is no longer sold
+     * with auto-renewal; without a closure it is.
+     */
+    @Test
+    void aPlanBoughtAfterTheClosureIsAnnouncedDoesNotRenewItself(@TempDir Path dir) throws Exception {
+        Files.createDirectories(dir.resolve("announced"));
+        Files.createDirectories(dir.resolve("open"));
+        try (SeedExample announced = SeedExample.start("line-out", dir.resolve("announced"), root -> { })) {
+            announced.gateway.charging().purchasePlan("demo", "usa-canada-60", true);
+            assertThat(announced.gateway.accounts().plans("demo")).singleElement()
+                    .satisfies(p -> assertThat(p.autoRenew()).isFalse());
+        }
+        try (SeedExample open = SeedExample.start("line-out", dir.resolve("open"),
+                root -> ((ObjectNode) root.get("availability")).remove("service"))) {
+            open.gateway.charging().purchasePlan("demo", "usa-canada-60", true);
+            assertThat(open.gateway.accounts().plans("demo")).singleElement()
+                    .satisfies(p -> assertThat(p.autoRenew()).isTrue());
         }
     }
 
