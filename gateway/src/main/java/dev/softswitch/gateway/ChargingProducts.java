@@ -6,6 +6,7 @@ import dev.softswitch.charging.account.PlanProduct;
 import dev.softswitch.charging.money.Money;
 import dev.softswitch.charging.product.Product;
 import dev.softswitch.charging.product.ProductCatalog;
+import dev.softswitch.charging.session.ChargingEngine;
 import dev.softswitch.charging.tariff.Rate;
 import dev.softswitch.charging.tariff.RateCategory;
 import dev.softswitch.charging.tariff.RateDeckCsvParser;
@@ -18,6 +19,7 @@ import dev.softswitch.gateway.config.ChargingConfig;
 import dev.softswitch.gateway.config.ConfigException;
 import dev.softswitch.gateway.config.ProductConfig;
 import dev.softswitch.gateway.config.RateConfig;
+import dev.softswitch.gateway.routing.ServiceSchedule;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -115,5 +117,14 @@ final class ChargingProducts {
             problems.add(where + ": " + e.getMessage());
             return null;
         }
+    }
+
+    /**
+     * The service closure (RTE-6, seed 000) as charging keeps it: no sale from its sales end on, and no plan renewal
+     * once any end is scheduled, i.e. announced.
+     */
+    static void applyClosure(ChargingEngine charging, ServiceSchedule service) {
+        charging.salesEnd(service.salesEnd());
+        charging.serviceEndAnnounced(!service.salesEnd().equals(Instant.MAX) || !service.callsEnd().equals(Instant.MAX));
     }
 }

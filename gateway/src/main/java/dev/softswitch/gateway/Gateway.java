@@ -33,7 +33,6 @@ import dev.softswitch.gateway.log.RateLimitedLog;
 import dev.softswitch.gateway.metrics.GatewayMetrics;
 import dev.softswitch.gateway.probe.TrunkProber;
 import dev.softswitch.gateway.routing.RoutingService;
-import dev.softswitch.gateway.routing.ServiceSchedule;
 import dev.softswitch.gateway.store.RedisSharedJournal;
 import dev.softswitch.gateway.time.TimerService;
 import dev.softswitch.gateway.time.Timeout;
@@ -177,7 +176,7 @@ public final class Gateway implements AutoCloseable {
         refreshSubscribers();
         routing = RoutingService.create(config, baseDir, new SplittableRandom(), registry);
         GatewayAdminBackend.restoreDrains(accounts.administration().gatewayAuditTrail(), routing.states());
-        closureSchedule();
+        ChargingProducts.applyClosure(charging, routing.table().availability().service());
         callRecords = new CallRecordWriter(Path.of(config.cdr().file()));
         callRecords.anonymiseFromNowOn(accounts.administration().profiles().entrySet().stream()
                 .filter(e -> e.getValue().anonymised()).map(Map.Entry::getKey).toList());
@@ -347,7 +346,7 @@ public final class Gateway implements AutoCloseable {
         routing.reload(next, baseDir);
         charging.reloadProducts(products);
         charging.historyPeriod(next.charging().historyPeriod());
-        closureSchedule();
+        ChargingProducts.applyClosure(charging, routing.table().availability().service());
         openConfiguredAccounts(next);
         current = next;
         refreshSubscribers();
@@ -365,16 +364,6 @@ public final class Gateway implements AutoCloseable {
                 + (restart.isEmpty() ? "" : "; changed but applied only at restart: " + String.join(", ", restart));
         log.info("{}", summary);
         return new AdminBackend.ReloadReport(reloaded, restart, summary);
-    }
-
-    /**
-     * The service closure (RTE-6, seed 000) as charging keeps it: no sale from its sales end on, and no plan renewal
-     * once any end is scheduled, i.e. announced.
-     */
-    private void closureSchedule() {
-        ServiceSchedule service = routing.table().availability().service();
-        charging.salesEnd(service.salesEnd());
-        charging.serviceEndAnnounced(!service.salesEnd().equals(Instant.MAX) || !service.callsEnd().equals(Instant.MAX));
     }
 
     /** Routing, for tests and the admin API (trunk states, candidates). */

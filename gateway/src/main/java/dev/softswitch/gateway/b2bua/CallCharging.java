@@ -67,6 +67,7 @@ final class CallCharging {
     private ChargingSession session;
     private boolean settled;
     private Timeout reserveTimer;
+    static final String CREDIT_EXHAUSTED = "credit_exhausted";
     private Timeout teardownTimer;
     private Timeout keepAliveTimer;
     private boolean answered;
@@ -109,7 +110,7 @@ final class CallCharging {
      * last paid increment; {@code onRefused} runs at once, with the disconnect cause, if charging refuses the call
      * (its reservation lapsed while it rang and cannot be held again).
      */
-    void start(Instant answeredAt, Runnable onCreditExhausted, Consumer<String> onRefused) {
+    void start(Instant answeredAt, Consumer<String> onPaidTimeOver, Consumer<String> onRefused) {
         answered = true;
         cancel(keepAliveTimer);
         ChargingSession s = session;
@@ -118,7 +119,7 @@ final class CallCharging {
                 Instant paidUntil = s.start(answeredAt);
                 Duration next = s.nextIncrement();
                 log.debug("call {}: answered, paid until {}", callId, paidUntil);
-                onCore(() -> scheduleReservation(paidUntil, next, onCreditExhausted));
+                onCore(() -> scheduleReservation(paidUntil, next, onPaidTimeOver));
             } catch (ChargingRefusedException e) {
                 log.warn("call {}: charging refused the answered call; ending it: {}", callId, e.getMessage());
                 String cause = "charging_refused_" + e.reason().name().toLowerCase(java.util.Locale.ROOT);
@@ -129,7 +130,7 @@ final class CallCharging {
                 });
             } catch (RuntimeException e) {
                 log.error("call {}: charging could not start; ending the call", callId, e);
-                onCore(() -> exhausted(answeredAt, onCreditExhausted));
+                onCore(() -> exhausted(answeredAt, CREDIT_EXHAUSTED, onPaidTimeOver));
             }
         });
     }
@@ -146,16 +147,16 @@ final class CallCharging {
         });
     }
 
-    private void scheduleReservation(Instant paidUntil, Duration increment, Runnable onCreditExhausted) {
+    private void scheduleReservation(Instant paidUntil, Duration increment, Consumer<String> onPaidTimeOver) {
         if (settled) {
             return;
         }
         Duration half = increment.dividedBy(2);
         Duration lead = half.compareTo(MAX_RESERVE_LEAD) < 0 ? half : MAX_RESERVE_LEAD;
-        reserveTimer = desk.timers().scheduleAt(paidUntil.minus(lead), () -> reserveNext(onCreditExhausted));
+        reserveTimer = desk.timers().scheduleAt(paidUntil.minus(lead), () -> reserveNext(onPaidTimeOver));
     }
 
-    private void reserveNext(Runnable onCreditExhausted) {
+    private void reserveNext(Consumer<String> onPaidTimeOver) {
         if (settled) {
             return;
         }
@@ -171,22 +172,40 @@ final class CallCharging {
             boolean granted = reserved;
             Instant paidUntil = s.paidUntil();
             Duration next = s.nextIncrement();
+            String cause = granted ? null : endCause(s.lastRefusal());
             onCore(() -> {
                 if (granted) {
-                    scheduleReservation(paidUntil, next, onCreditExhausted);
+                    scheduleReservation(paidUntil, next, onPaidTimeOver);
                 } else {
-                    exhausted(paidUntil, onCreditExhausted);
+                    exhausted(paidUntil, cause, onPaidTimeOver);
                 }
             });
         });
     }
 
-    private void exhausted(Instant paidUntil, Runnable onCreditExhausted) {
+    private void exhausted(Instant paidUntil, String cause, Consumer<String> onPaidTimeOver) {
         if (settled) {
             return;
         }
-        log.info("call {}: credit exhausted, hanging up at {}", callId, paidUntil);
-        teardownTimer = desk.timers().scheduleAt(paidUntil, onCreditExhausted);
+        log.info("call {}: no further increment ({}), hanging up at {}", callId, cause, paidUntil);
+        teardownTimer = desk.timers().scheduleAt(paidUntil, () -> onPaidTimeOver.accept(cause));
+    }
+
+    /**
+     * Why an answered call ends at the end of its paid time, for its record and metrics (CHG-8, CHG-9): the monthly
+     * international cap, the charging store unreachable, the account suspended meanwhile; else its credit (and plan
+     * and package minutes) ran out.
+     */
+    static String endCause(dev.softswitch.charging.account.Refusal refusal) {
+        if (refusal == null) {
+            return CREDIT_EXHAUSTED;
+        }
+        return switch (refusal) {
+            case SPEND_CAP_REACHED -> "spend_cap_reached";
+            case STORE_UNAVAILABLE -> "charging_unavailable";
+            case ACCOUNT_SUSPENDED -> "account_suspended";
+            default -> CREDIT_EXHAUSTED;
+        };
     }
 
     /**

@@ -164,7 +164,8 @@ class SeedServicesEndToEndTest {
             assertThat(domestic.get("charge").get("taxMicros").asLong()).isEqualTo(4_000_000);
 
             JsonNode abroad = recordTo(ex, "demo", USA);
-            assertThat(abroad.get("disconnectCause").asText()).isEqualTo("credit_exhausted");
+            assertThat(abroad.get("disconnectCause").asText()).as("the cap ended it, not the credit")
+                    .isEqualTo("spend_cap_reached");
             assertThat(micros(abroad)).isEqualTo(22_000_000);
             assertThat(abroad.get("durationMillis").asLong()).isBetween(29_500L, 30_600L);
 
