@@ -16,6 +16,7 @@ import dev.softswitch.gateway.routing.TrunkState;
 import dev.softswitch.gateway.routing.TrunkStates;
 import dev.softswitch.gateway.transport.Endpoint;
 import io.netty.channel.EventLoop;
+import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
@@ -79,14 +80,33 @@ final class GatewayAdminBackend implements AdminBackend {
     }
 
     @Override
-    public Dialled dial(String accountId, String number) {
+    public Optional<String> salesRefusal(String accountId) {
+        RoutingService routing = parts.routing().get();
+        String country = countryOf(accountId, routing);
+        Instant now = parts.charging().clock().instant();
+        if (!routing.salesSuspended(country, now)) {
+            return Optional.empty();
+        }
+        return Optional.of(routing.salesSuspended(null, now) ? "sales have ended (availability.service.salesEnd)"
+                : "sales to users in " + country + " are suspended (availability.countries[" + country
+                        + "].salesSuspended)");
+    }
+
+    /** The country {@code accountId} calls from: its subscriber's, else its verified number's; null if neither. */
+    private String countryOf(String accountId, RoutingService routing) {
         Optional<Subscriber> subscriber = parts.subscribers().get().find(accountId);
         String country = subscriber.map(Subscriber::country).orElse(null);
         String verified = subscriber.map(Subscriber::verifiedNumber).orElse(null);
-        RoutingService routing = parts.routing().get();
         if (country == null && verified != null) {
             country = routing.countryOf(verified).orElse(null);
         }
+        return country;
+    }
+
+    @Override
+    public Dialled dial(String accountId, String number) {
+        RoutingService routing = parts.routing().get();
+        String country = countryOf(accountId, routing);
         RouteDecision d = routing.preview(country, number, parts.charging().clock().instant());
         if (d instanceof RouteDecision.Refused r) {
             PhoneNumberInfo n = r.number();

@@ -119,6 +119,7 @@ final class AccountRoutes {
         String channel = r.optionalText("channel").orElse("api");
         String id = account(r);
         Money amount = money(id, text, "amount");
+        refuseIfNotForSale(id);
         if (!amount.isPositive()) {
             throw ApiException.badRequest("amount", "amount must be positive");
         }
@@ -162,6 +163,7 @@ final class AccountRoutes {
 
     /** Runs a sale of the account's product: 409 naming why it is refused (no such plan, sales ended). */
     private Object sold(ApiRequest r, String id, String action, String detail, java.util.function.LongSupplier sale) {
+        refuseIfNotForSale(id);
         try {
             sale.getAsLong();
         } catch (IllegalArgumentException | IllegalStateException | ArithmeticException e) {
@@ -169,6 +171,13 @@ final class AccountRoutes {
         }
         store.administration().audit(id, r.caller().name(), action, detail);
         return ApiResponse.created(view(id));
+    }
+
+    /** 409 when nothing may be sold to {@code id} now: sales ended, or suspended in its country (RTE-3, RTE-6). */
+    private void refuseIfNotForSale(String id) {
+        backend.salesRefusal(id).ifPresent(why -> {
+            throw ApiException.conflict("account '" + id + "': " + why);
+        });
     }
 
     private Object adjust(ApiRequest r) {

@@ -4,6 +4,7 @@ import dev.softswitch.charging.session.ChargingEngine;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 
 /**
@@ -48,6 +49,12 @@ public interface AdminBackend {
     /** An account's verified number (E.164) and the country it calls from (ISO 3166), either null. */
     record Identity(String number, String country) {
     }
+
+    /**
+     * Why nothing may be sold to {@code accountId} now, or empty: sales ended service-wide (RTE-6), or are suspended
+     * for users in the country the account calls from (RTE-3, seed 000: "credit sales suspended in Cambodia").
+     */
+    Optional<String> salesRefusal(String accountId);
 
     /** What the number plan says of {@code number} dialled by {@code accountId} (a subscriber or not). */
     Dialled dial(String accountId, String number);

@@ -29,6 +29,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 
 /**
@@ -159,6 +160,11 @@ final class AdminApiFixture implements AutoCloseable {
         public Identity identity(String accountId) {
             // alice is configured with a number, as accounts of the configuration file are
             return "alice".equals(accountId) ? new Identity("+447400000001", "GB") : new Identity(null, null);
+        }
+
+        @Override
+        public Optional<String> salesRefusal(String accountId) {
+            return Optional.empty();
         }
 
         @Override

@@ -82,6 +82,47 @@ class SeedServicesEndToEndTest {
     }
 
     /**
+     * Seed 000 / RTE-3: "credit sales suspended for users in Cambodia". With sales suspended in the country an account
+     * calls from, the admin API refuses to sell it credit or a plan (409 naming the country); users elsewhere buy.
+     */
+    @Test
+    void salesSuspendedInACountryRefuseItsUsersCreditAndPlans(@TempDir Path dir) throws Exception {
+        String yesterday = Instant.now().minus(Duration.ofDays(1)).toString();
+        for (String country : List.of("JP", "KH")) {
+            Path here = Files.createDirectories(dir.resolve(country));
+            int[] http = new int[1];
+            try (SeedExample ex = SeedExample.start("line-out", here, root -> {
+                http[0] = root.get("http").get("port").asInt();
+                ((ObjectNode) root.get("availability")).putArray("countries").addObject()
+                        .put("country", country).put("salesSuspended", yesterday);
+            })) {
+                java.net.http.HttpResponse<String> credit = post(http[0], "/api/v1/accounts/demo/credit",
+                        "{\"amount\": \"1.00\"}");
+                java.net.http.HttpResponse<String> plan = post(http[0], "/api/v1/accounts/demo/plans",
+                        "{\"plan\": \"usa-canada-60\"}");
+                if (country.equals("JP")) { // demo calls from Japan
+                    assertThat(credit.statusCode()).as(credit.body()).isEqualTo(409);
+                    assertThat(credit.body()).contains("sales to users in JP are suspended");
+                    assertThat(plan.statusCode()).as(plan.body()).isEqualTo(409);
+                    assertThat(ex.gateway.accounts().lots("demo")).as("nothing sold").hasSize(1);
+                    assertThat(ex.gateway.accounts().plans("demo")).isEmpty();
+                } else {
+                    assertThat(credit.statusCode()).as(credit.body()).isEqualTo(201);
+                    assertThat(plan.statusCode()).as(plan.body()).isEqualTo(201);
+                }
+            }
+        }
+    }
+
+    private static java.net.http.HttpResponse<String> post(int port, String path, String body) throws Exception {
+        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + port + path))
+                .header("Authorization", "Bearer demo-admin-token").header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+    }
+
+    /**
      * Seed 000: once LINE Out's end is announced (the example schedules it for 2027) a 30-day plan is no longer sold
      * with auto-renewal; without a closure it is.
      */
