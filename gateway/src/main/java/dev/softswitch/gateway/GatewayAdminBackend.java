@@ -92,6 +92,11 @@ final class GatewayAdminBackend implements AdminBackend {
                         + "].salesSuspended)");
     }
 
+    @Override
+    public Instant callsEnd() {
+        return parts.routing().get().table().availability().service().callsEnd();
+    }
+
     /** The country {@code accountId} calls from: its subscriber's, else its verified number's; null if neither. */
     private String countryOf(String accountId, RoutingService routing) {
         Optional<Subscriber> subscriber = parts.subscribers().get().find(accountId);

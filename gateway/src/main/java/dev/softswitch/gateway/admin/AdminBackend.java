@@ -56,6 +56,9 @@ public interface AdminBackend {
      */
     Optional<String> salesRefusal(String accountId);
 
+    /** When calls end service-wide (availability.service.callsEnd, RTE-6); {@link java.time.Instant#MAX} if never. */
+    java.time.Instant callsEnd();
+
     /** What the number plan says of {@code number} dialled by {@code accountId} (a subscriber or not). */
     Dialled dial(String accountId, String number);
 

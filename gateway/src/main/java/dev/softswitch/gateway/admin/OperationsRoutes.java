@@ -89,6 +89,16 @@ final class OperationsRoutes {
             throw ApiException.badRequest("serviceEnd", "serviceEnd must be an ISO-8601 instant,"
                     + " e.g. 2026-03-31T15:00:00Z");
         }
+        Instant now = engine.clock().instant();
+        if (serviceEnd.isAfter(now)) {
+            throw ApiException.conflict("serviceEnd " + serviceEnd + " is still to come: closing refunds the credit"
+                    + " and hands back the reservations of calls that could still be made; close at or after it");
+        }
+        Instant callsEnd = backend.callsEnd();
+        if (!callsEnd.equals(Instant.MAX) && serviceEnd.isBefore(callsEnd)) { // none scheduled: the operator decides
+            throw ApiException.conflict("calls run until " + callsEnd + " (availability.service.callsEnd); close"
+                    + " with a serviceEnd at or after it");
+        }
         List<Refund> refunds = engine.accounts().operatorActions().closeService(serviceEnd);
         administration.audit("", r.caller().name(), "close-service", "service end " + serviceEnd);
         StringWriter csv = new StringWriter();

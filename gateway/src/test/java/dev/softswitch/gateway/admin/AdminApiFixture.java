@@ -129,6 +129,7 @@ final class AdminApiFixture implements AutoCloseable {
         final List<String> hungUp = new ArrayList<>();
         final List<String> forgotten = new ArrayList<>();
         boolean drained;
+        Instant callsEnd = Instant.MAX;
 
         @Override
         public ChargingEngine charging() {
@@ -165,6 +166,11 @@ final class AdminApiFixture implements AutoCloseable {
         @Override
         public Optional<String> salesRefusal(String accountId) {
             return Optional.empty();
+        }
+
+        @Override
+        public Instant callsEnd() {
+            return callsEnd;
         }
 
         @Override

@@ -10,6 +10,7 @@ import dev.softswitch.charging.account.AccountProfile;
 import dev.softswitch.charging.account.AuditEntry;
 import dev.softswitch.charging.money.Money;
 import java.net.http.HttpResponse;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -337,6 +338,24 @@ class AdminApiTest {
         assertThat(json(r).at("/refunds/0/refund").asText()).isEqualTo("9.94");
         assertThat(json(r).get("report").asText()).startsWith("account,currency,refund,lots,service_end\n")
                 .contains("alice,USD,9.94,1,2026-01-10T10:00:00Z");
+    }
+
+    @Test
+    void aClosureStillToComeOrBeforeTheCallsEndIsRefusedAndRefundsNothing() throws Exception {
+        HttpResponse<String> early = api.post("/api/v1/closure", "{\"serviceEnd\":\"2026-01-11T10:00:00Z\"}");
+        assertThat(early.statusCode()).as(early.body()).isEqualTo(409);
+        assertThat(early.body()).contains("serviceEnd 2026-01-11T10:00:00Z is still to come");
+
+        api.backend.callsEnd = Instant.parse("2026-01-10T12:00:00Z");
+        HttpResponse<String> open = api.post("/api/v1/closure", "{\"serviceEnd\":\"2026-01-10T10:00:00Z\"}");
+        assertThat(open.statusCode()).as(open.body()).isEqualTo(409);
+        assertThat(open.body()).contains("calls run until 2026-01-10T12:00:00Z");
+
+        api.backend.callsEnd = Instant.parse("2026-01-10T09:00:00Z");
+        HttpResponse<String> done = api.post("/api/v1/closure", "{\"serviceEnd\":\"2026-01-10T10:00:00Z\"}");
+        assertThat(done.statusCode()).as(done.body()).isEqualTo(200);
+        assertThat(json(done).at("/refunds/0/refund").asText()).as("the refused closures took nothing")
+                .isEqualTo("9.94");
     }
 
     @Test

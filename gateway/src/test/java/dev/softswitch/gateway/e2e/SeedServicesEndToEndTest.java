@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.softswitch.charging.account.Refund;
 import dev.softswitch.charging.money.Money;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -152,13 +151,19 @@ class SeedServicesEndToEndTest {
     void lineOutClosureEndsRunningCallsAtTheInstantAndStopsSales(@TempDir Path dir) throws Exception {
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         Instant callsEnd = now.plusSeconds(10);
+        int[] http = new int[1];
         try (SeedExample ex = SeedExample.start("line-out", dir, root -> {
+            http[0] = root.get("http").get("port").asInt();
             ObjectNode service = (ObjectNode) root.get("availability").get("service");
             service.put("salesEnd", now.minusSeconds(1).toString()).put("callsEnd", callsEnd.toString())
                     .put("refundsFrom", callsEnd.toString()).put("refundsUntil", callsEnd.plusSeconds(86_400).toString());
         })) {
             assertThatThrownBy(() -> ex.gateway.charging().purchaseCredit("demo", Money.parse("1", "USD"), "store"))
                     .isInstanceOf(IllegalStateException.class).hasMessageContaining("sales ended");
+            java.net.http.HttpResponse<String> early = post(http[0], "/api/v1/closure",
+                    "{\"serviceEnd\": \"" + callsEnd + "\"}");
+            assertThat(early.statusCode()).as("no closure while calls may still be made: " + early.body())
+                    .isEqualTo(409);
             try (SippProcess carrier = ex.carrier(1, LIMIT);
                  SippProcess call = ex.client("credit-exhausted", "demo", USA).timeout(LIMIT).traceMessages().start()) {
                 assertThat(call.awaitExit(LIMIT)).as(call.describe()).isZero();
@@ -176,9 +181,12 @@ class SeedServicesEndToEndTest {
                 assertThat(late.awaitExit(Duration.ofSeconds(20))).as(late.describe()).isZero();
                 assertThat(late.finalResponse()).contains("SIP/2.0 403 This calling service has ended");
             }
-            List<Refund> refunds = ex.gateway.accounts().operatorActions().closeService(callsEnd);
-            assertThat(refunds).filteredOn(r -> r.accountId().equals("demo")).singleElement()
-                    .satisfies(r -> assertThat(r.amount()).isEqualTo(Money.parse("4.977", "USD")));
+            java.net.http.HttpResponse<String> closure = post(http[0], "/api/v1/closure",
+                    "{\"serviceEnd\": \"" + callsEnd + "\"}");
+            assertThat(closure.statusCode()).as(closure.body()).isEqualTo(200);
+            JsonNode refunds = new com.fasterxml.jackson.databind.ObjectMapper().readTree(closure.body()).get("refunds");
+            assertThat(refunds).filteredOn(r -> r.get("account").asText().equals("demo")).singleElement()
+                    .satisfies(r -> assertThat(r.get("refund").asText()).isEqualTo("4.977"));
         }
     }
 
