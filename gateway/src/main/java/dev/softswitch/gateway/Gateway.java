@@ -190,8 +190,8 @@ public final class Gateway implements AutoCloseable {
 
         List<MediaRelay> relays = MediaRelays.start(config.media(), closeables);
         relay = relays.get(0);
-        // The relay.* metrics are those of the first address; further ones add ports and relay threads.
-        new MediaRelayMetrics(relay).bindTo(registry);
+        // The relay.* metrics count every media address's relay together (they share one socket budget).
+        new MediaRelayMetrics(relays).bindTo(registry);
 
         timers = new WheelTimerService(core, clock, TIMER_TICK);
         closeables.add(timers);

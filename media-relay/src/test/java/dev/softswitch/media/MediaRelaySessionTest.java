@@ -67,6 +67,35 @@ class MediaRelaySessionTest {
     }
 
     @Test
+    void theMetricsCountEveryRelayOfTheProcessTogether() throws Exception {
+        int base = 20000 + 2 * ThreadLocalRandom.current().nextInt(15000);
+        MediaRelay other = MediaRelay.builder(new MediaRelayConfig("127.0.0.2", base, base + 15, 1))
+                .nanoTime(clock::get).sweepInterval(Duration.ofHours(1)).start();
+        try {
+            RelaySession elsewhere = other.allocate("call-elsewhere");
+            SimpleMeterRegistry registry = new SimpleMeterRegistry();
+            new MediaRelayMetrics(List.of(relay, other)).bindTo(registry);
+            assertThat(registry.get("relay.sessions").gauge().value()).as("one session on each").isEqualTo(2.0);
+            assertThat(registry.get("relay.ports.in.use").gauge().value()).isEqualTo(8.0);
+
+            DatagramSocket client = bindPair();
+            DatagramSocket carrier = bindPair();
+            elsewhere.clientLeg().setRemoteRtp(address(client));
+            elsewhere.carrierLeg().setRemoteRtp(address(carrier));
+            send(client, rtp(1, 160, 0x33), elsewhere.clientLeg().localRtp());
+            receive(carrier);
+            assertThat(registry.get("relay.packets").functionCounter().count()).as("relayed by the second relay")
+                    .isEqualTo(1.0);
+
+            elsewhere.close();
+            assertThat(registry.get("relay.call.jitter").summary().count()).as("its closed call recorded")
+                    .isEqualTo(1);
+        } finally {
+            other.close();
+        }
+    }
+
+    @Test
     void countsLossRtcpAndJitterPerDirectionAndRelayWide() throws Exception {
         DatagramSocket client = bindPair();
         DatagramSocket carrier = bindPair();
