@@ -42,14 +42,7 @@ for run in "A $jar_a" "B $jar_b"; do
     label=${run%% *}
     jar=${run#* }
     dir=$(mktemp -d /tmp/concurrency-ab.XXXXXX)
-    # shellcheck disable=SC2086 # the options are words
-    (cd "$dir" && exec java $jvm -jar "$jar" --config "$config" > "$dir/gateway.log" 2>&1) &
-    gateway_pid=$!
-    for _ in $(seq 1 100); do
-        ss -Hlun "sport = :$sip_port" | grep -q . && break
-        sleep 0.2
-    done
-    ss -Hlun "sport = :$sip_port" | grep -q . || { echo "$label: gateway did not start (see $dir/gateway.log)" >&2; exit 1; }
+    start_gateway "$label" "$dir" "$jar" "$config" "$jvm"
     echo "== $label: $jar, $jvm (gateway log in $dir)"
     "$root/bench/concurrency.sh" "${opts[@]}" --gateway-pid "$gateway_pid" "${counts[@]}"
     stop_gateway

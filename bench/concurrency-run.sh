@@ -85,14 +85,7 @@ gateway=127.0.0.1:17060
 # shellcheck source=gateway-process.sh
 source "$root/bench/gateway-process.sh"
 require_free_sip_port
-# shellcheck disable=SC2086 # the options are words
-(cd "$dir" && exec java $jvm -jar "$jar" --config "$config" > "$dir/gateway.log" 2>&1) &
-gateway_pid=$!
-for _ in $(seq 1 150); do
-    ss -Hlun "sport = :17060" | grep -q . && break
-    sleep 0.2
-done
-ss -Hlun "sport = :17060" | grep -q . || { echo "the gateway did not start (see $dir/gateway.log)" >&2; exit 1; }
+start_gateway concurrency-run "$dir" "$jar" "$config" "$jvm"
 echo "== $calls calls, $per_call relay sockets a call, relay on $addresses address(es), open-file limit $hard;" \
     "$jar, $jvm (run directory $dir)"
 "$root/bench/concurrency.sh" "${mux[@]}" --gateway "$gateway" --http 127.0.0.1:18100 --carrier-port 17080 \

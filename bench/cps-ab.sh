@@ -67,15 +67,7 @@ require_free_sip_port
 measure() {
     local label=$1 jar=$2 jvm=$3 dir
     dir=$(mktemp -d /tmp/cps-ab.XXXXXX)
-    # shellcheck disable=SC2086 # the options are words
-    (cd "$dir" && exec java $jvm -jar "$jar" --config "$config" \
-        > "$dir/gateway.log" 2>&1) &
-    gateway_pid=$!
-    for _ in $(seq 1 100); do
-        ss -Hlun "sport = :$sip_port" | grep -q . && break
-        sleep 0.2
-    done
-    ss -Hlun "sport = :$sip_port" | grep -q . || { echo "$label: gateway did not start (see $dir/gateway.log)" >&2; exit 1; }
+    start_gateway "$label" "$dir" "$jar" "$config" "$jvm"
     "$root/bench/cps.sh" "${cps_opts[@]}" --account bench --seconds "$warmup_seconds" --gateway-pid "$gateway_pid" "$warmup" > "$dir/warmup.txt"
     echo "== $label: $jar, $jvm (logs in $dir)"
     "$root/bench/cps.sh" "${cps_opts[@]}" --account bench --seconds "$seconds" --gateway-pid "$gateway_pid" --sweep "${rates[@]}" \

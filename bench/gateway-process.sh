@@ -22,3 +22,19 @@ stop_gateway() {
     fi
 }
 trap stop_gateway EXIT
+
+# Starts JAR with CONFIG and JVM options in DIR (its log: DIR/gateway.log), sets $gateway_pid and waits up to
+# 30 s until it listens on $gateway's SIP port; exits naming LABEL and the log if it does not.
+#   start_gateway LABEL DIR JAR CONFIG "JVM OPTIONS"
+start_gateway() {
+    local label=$1 dir=$2 jar=$3 config=$4 jvm=$5 sip_port=${gateway##*:}
+    # shellcheck disable=SC2086 # the options are words
+    (cd "$dir" && exec java $jvm -jar "$jar" --config "$config" > "$dir/gateway.log" 2>&1) &
+    gateway_pid=$!
+    for _ in $(seq 1 150); do
+        ss -Hlun "sport = :$sip_port" | grep -q . && return 0
+        sleep 0.2
+    done
+    echo "$label: gateway did not start (see $dir/gateway.log)" >&2
+    exit 1
+}
