@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -27,7 +28,8 @@ public final class AccountHousekeeping {
 
     private final JournalledAccountStore store;
     private volatile boolean autoRenewal = true;
-    private volatile Function<String, PlanProduct> catalog = name -> null;
+    /** The terms a plan renews on: (account's product, plan name) to the plan sold now, or null: its own terms. */
+    private volatile BiFunction<String, String, PlanProduct> renewalTerms = (product, plan) -> null;
     private volatile Duration usageRetention = DEFAULT_USAGE_RETENTION;
 
     AccountHousekeeping(JournalledAccountStore store) {
@@ -39,8 +41,23 @@ public final class AccountHousekeeping {
      * {@code catalog} gives the current product for a renewal by name (null: the product is withdrawn).
      */
     public void setAutoRenewal(boolean enabled, Function<String, PlanProduct> productCatalog) {
+        Objects.requireNonNull(productCatalog, "productCatalog");
         this.autoRenewal = enabled;
-        this.catalog = Objects.requireNonNull(productCatalog, "productCatalog");
+        this.renewalTerms = (product, plan) -> productCatalog.apply(plan);
+    }
+
+    /** Switches plan auto-renewal off (or on) service-wide, keeping the renewal terms. */
+    public void setAutoRenewal(boolean enabled) {
+        this.autoRenewal = enabled;
+    }
+
+    /**
+     * What a plan renews on: {@code terms} gives, for the account's product and the plan's name, the plan as it is
+     * sold now ("the rate applicable at the time of subsequent purchase", seeds 000/001), or null to renew it on its
+     * own terms. A plan in another currency than the account's is never taken.
+     */
+    public void renewalTerms(BiFunction<String, String, PlanProduct> terms) {
+        this.renewalTerms = Objects.requireNonNull(terms, "terms");
     }
 
     /**
@@ -110,7 +127,10 @@ public final class AccountHousekeeping {
             for (PlanState p : new ArrayList<>(s.plans)) {
                 if (!p.expired && !now.isBefore(p.expiresAt)) {
                     seq = Math.max(seq, store.emit(s, new PlanExpired(s.id, now, p.id, p.remaining - p.held)));
-                    PlanProduct next = catalog.apply(p.product);
+                    PlanProduct next = renewalTerms.apply(s.product, p.product);
+                    if (next != null && !next.price().currency().equals(s.currency)) {
+                        next = null;
+                    }
                     if (p.autoRenew && autoRenewal) {
                         PlanProduct terms = next != null ? next : new PlanProduct(p.product, p.prefixes, p.minutes,
                                 s.money(p.price), s.validityOf(p.purchasedAt, p.expiresAt));

@@ -83,6 +83,9 @@ public final class ChargingEngine {
         this.fairUse = new FairUseMonitor(accounts, clock);
         ForeignEvents.listen(accounts, (id, product, event, opens) -> this.catalog.get().find(product)
                 .ifPresent(p -> fairUse.elsewhere(id, p.fairUseScope(), event, opens)));
+        // A renewal is a new purchase at the terms sold then (seeds 000/001), from the products of the moment.
+        accounts.housekeeping().renewalTerms((product, plan) -> product == null ? null
+                : this.catalog.get().find(product).flatMap(p -> p.plan(plan)).orElse(null));
     }
 
     /** The fair-use detectors watching calls as they are authorised and settled (FUP-1, FUP-2). */
@@ -115,7 +118,7 @@ public final class ChargingEngine {
      * if [the end] has already been announced at the time of purchase"); withdrawn, renewal is available again.
      */
     public void serviceEndAnnounced(boolean announced) {
-        accounts.housekeeping().setAutoRenewal(!announced, name -> null);
+        accounts.housekeeping().setAutoRenewal(!announced);
     }
 
     /** Replaces the default product's rate table for calls authorised from now on; scheduled later decks stay. */

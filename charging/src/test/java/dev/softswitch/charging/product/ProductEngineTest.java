@@ -144,6 +144,26 @@ class ProductEngineTest {
     }
 
     @Test
+    void aPlanRenewsOnTheTermsItsProductSellsAtTheRenewal() {
+        JournalledAccountStore store = new JournalledAccountStore(new dev.softswitch.charging.journal.NoJournal(), clock);
+        ChargingEngine engine = engine(store);
+        engine.openAccount("us", "line-out", null);
+        engine.purchasePlan("us", "usa-60", true);
+        Product repriced = new Product("line-out", "USD", Tax.NONE, lineOut().sell(), ZoneOffset.UTC, "", null, null,
+                Duration.ofDays(180), List.of(PlanProduct.thirtyDays("usa-60", List.of("1"), 90, usd("3.49"))),
+                List.of());
+        engine.reloadProducts(ProductCatalog.of(List.of(repriced, japan(), thailand())));
+
+        store.housekeeping().expire(T0.plus(Duration.ofDays(30)));
+
+        assertThat(store.plans("us")).hasSize(2).last().satisfies(p -> {
+            assertThat(p.price()).as("the rate applicable at the time of subsequent purchase").isEqualTo(usd("3.49"));
+            assertThat(p.minutes()).isEqualTo(90);
+            assertThat(p.autoRenew()).isTrue();
+        });
+    }
+
+    @Test
     void purchasesComeFromTheAccountsProductAndStopAtTheEndOfSales() {
         JournalledAccountStore store = new JournalledAccountStore(new dev.softswitch.charging.journal.NoJournal(), clock);
         ChargingEngine engine = engine(store);
