@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.BiFunction;
-import java.util.function.Function;
 
 /**
  * The store's housekeeping (CHG-3, CHG-4, CHG-6): forfeits expired credit, expires and renews 30-day plans, and hands
@@ -36,17 +35,7 @@ public final class AccountHousekeeping {
         this.store = store;
     }
 
-    /**
-     * Switches plan auto-renewal off (or on) service-wide, e.g. once the service's end is announced (CHG-4);
-     * {@code catalog} gives the current product for a renewal by name (null: the product is withdrawn).
-     */
-    public void setAutoRenewal(boolean enabled, Function<String, PlanProduct> productCatalog) {
-        Objects.requireNonNull(productCatalog, "productCatalog");
-        this.autoRenewal = enabled;
-        this.renewalTerms = (product, plan) -> productCatalog.apply(plan);
-    }
-
-    /** Switches plan auto-renewal off (or on) service-wide, keeping the renewal terms. */
+    /** Switches plan auto-renewal off (or on) service-wide, e.g. once the service's end is announced (CHG-4). */
     public void setAutoRenewal(boolean enabled) {
         this.autoRenewal = enabled;
     }
@@ -127,11 +116,11 @@ public final class AccountHousekeeping {
             for (PlanState p : new ArrayList<>(s.plans)) {
                 if (!p.expired && !now.isBefore(p.expiresAt)) {
                     seq = Math.max(seq, store.emit(s, new PlanExpired(s.id, now, p.id, p.remaining - p.held)));
-                    PlanProduct next = renewalTerms.apply(s.product, p.product);
-                    if (next != null && !next.price().currency().equals(s.currency)) {
-                        next = null;
-                    }
                     if (p.autoRenew && autoRenewal) {
+                        PlanProduct next = renewalTerms.apply(s.product, p.product);
+                        if (next != null && !next.price().currency().equals(s.currency)) {
+                            next = null;
+                        }
                         PlanProduct terms = next != null ? next : new PlanProduct(p.product, p.prefixes, p.minutes,
                                 s.money(p.price), s.validityOf(p.purchasedAt, p.expiresAt));
                         seq = Math.max(seq, store.emit(s, new PlanPurchased(s.id, p.expiresAt, s.nextPlanId,

@@ -98,7 +98,7 @@ class PlanAndPackageTest {
         assertThat(plans.get(0).expired()).isTrue();
         assertThat(plans.get(1).minutesLeft()).as("renewed with fresh minutes only").isEqualTo(3);
         assertThat(plans.get(1).expiresAt()).isEqualTo(end.plus(Duration.ofDays(30)));
-        store.housekeeping().setAutoRenewal(false, name -> null); // the service's end is announced
+        store.housekeeping().setAutoRenewal(false); // the service's end is announced
         store.housekeeping().expire(end.plus(Duration.ofDays(30)));
         assertThat(store.plans("u")).hasSize(2).allMatch(PlanBalance::expired);
         clock.set(end.plus(Duration.ofDays(30)));

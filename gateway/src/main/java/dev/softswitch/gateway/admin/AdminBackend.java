@@ -4,8 +4,8 @@ import dev.softswitch.charging.session.ChargingEngine;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
-import java.util.Optional;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What the admin API needs of the running gateway beyond the charging engine: SIP credentials, the number
@@ -56,8 +56,8 @@ public interface AdminBackend {
      */
     Optional<String> salesRefusal(String accountId);
 
-    /** When calls end service-wide (availability.service.callsEnd, RTE-6); {@link java.time.Instant#MAX} if never. */
-    java.time.Instant callsEnd();
+    /** When calls end service-wide (availability.service.callsEnd, RTE-6); {@link Instant#MAX} if never. */
+    Instant callsEnd();
 
     /** What the number plan says of {@code number} dialled by {@code accountId} (a subscriber or not). */
     Dialled dial(String accountId, String number);

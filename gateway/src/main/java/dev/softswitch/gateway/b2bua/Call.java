@@ -250,7 +250,7 @@ final class Call implements CarrierAttempts.Events {
         wiring.metrics().callAttempt("answered");
         wiring.metrics().responseSent(Response.OK);
         media.answered(silence -> wiring.sip().timers().schedule(Duration.ZERO, () -> onMediaTimeout(silence)));
-        charging.start(answeredAt, cause -> teardown(cause, "gateway"), cause -> teardown(cause, "gateway"));
+        charging.start(answeredAt, cause -> teardown(cause, "gateway"));
     }
 
     @Override

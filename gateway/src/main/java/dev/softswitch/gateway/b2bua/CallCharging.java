@@ -106,11 +106,11 @@ final class CallCharging {
     }
 
     /**
-     * The call was answered at {@code answeredAt}: charging starts; {@code onCreditExhausted} runs at the end of the
-     * last paid increment; {@code onRefused} runs at once, with the disconnect cause, if charging refuses the call
-     * (its reservation lapsed while it rang and cannot be held again).
+     * The call was answered at {@code answeredAt}: charging starts; {@code onEnd} runs with the disconnect cause at
+     * the end of the last paid increment ({@link #endCause}), or at once if charging refuses the call (its
+     * reservation lapsed while it rang and cannot be held again).
      */
-    void start(Instant answeredAt, Consumer<String> onPaidTimeOver, Consumer<String> onRefused) {
+    void start(Instant answeredAt, Consumer<String> onEnd) {
         answered = true;
         cancel(keepAliveTimer);
         ChargingSession s = session;
@@ -119,18 +119,18 @@ final class CallCharging {
                 Instant paidUntil = s.start(answeredAt);
                 Duration next = s.nextIncrement();
                 log.debug("call {}: answered, paid until {}", callId, paidUntil);
-                onCore(() -> scheduleReservation(paidUntil, next, onPaidTimeOver));
+                onCore(() -> scheduleReservation(paidUntil, next, onEnd));
             } catch (ChargingRefusedException e) {
                 log.warn("call {}: charging refused the answered call; ending it: {}", callId, e.getMessage());
                 String cause = "charging_refused_" + e.reason().name().toLowerCase(java.util.Locale.ROOT);
                 onCore(() -> {
                     if (!settled) {
-                        onRefused.accept(cause);
+                        onEnd.accept(cause);
                     }
                 });
             } catch (RuntimeException e) {
                 log.error("call {}: charging could not start; ending the call", callId, e);
-                onCore(() -> exhausted(answeredAt, CREDIT_EXHAUSTED, onPaidTimeOver));
+                onCore(() -> exhausted(answeredAt, CREDIT_EXHAUSTED, onEnd));
             }
         });
     }
@@ -147,16 +147,16 @@ final class CallCharging {
         });
     }
 
-    private void scheduleReservation(Instant paidUntil, Duration increment, Consumer<String> onPaidTimeOver) {
+    private void scheduleReservation(Instant paidUntil, Duration increment, Consumer<String> onEnd) {
         if (settled) {
             return;
         }
         Duration half = increment.dividedBy(2);
         Duration lead = half.compareTo(MAX_RESERVE_LEAD) < 0 ? half : MAX_RESERVE_LEAD;
-        reserveTimer = desk.timers().scheduleAt(paidUntil.minus(lead), () -> reserveNext(onPaidTimeOver));
+        reserveTimer = desk.timers().scheduleAt(paidUntil.minus(lead), () -> reserveNext(onEnd));
     }
 
-    private void reserveNext(Consumer<String> onPaidTimeOver) {
+    private void reserveNext(Consumer<String> onEnd) {
         if (settled) {
             return;
         }
@@ -175,20 +175,20 @@ final class CallCharging {
             String cause = granted ? null : endCause(s.lastRefusal());
             onCore(() -> {
                 if (granted) {
-                    scheduleReservation(paidUntil, next, onPaidTimeOver);
+                    scheduleReservation(paidUntil, next, onEnd);
                 } else {
-                    exhausted(paidUntil, cause, onPaidTimeOver);
+                    exhausted(paidUntil, cause, onEnd);
                 }
             });
         });
     }
 
-    private void exhausted(Instant paidUntil, String cause, Consumer<String> onPaidTimeOver) {
+    private void exhausted(Instant paidUntil, String cause, Consumer<String> onEnd) {
         if (settled) {
             return;
         }
         log.info("call {}: no further increment ({}), hanging up at {}", callId, cause, paidUntil);
-        teardownTimer = desk.timers().scheduleAt(paidUntil, () -> onPaidTimeOver.accept(cause));
+        teardownTimer = desk.timers().scheduleAt(paidUntil, () -> onEnd.accept(cause));
     }
 
     /**
